@@ -1,0 +1,40 @@
+# Comunitas: `make demo` and `make test` work from a clean clone; both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := comunitas.settings
+
+.PHONY: demo test bench lint format messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/comunitas demo
+
+test: $(STAMP)
+	DEBUG=true $(BIN)/python -m django makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Recompile translations after editing a .po file (the .mo files are committed).
+messages: $(STAMP)
+	cd src/comunitas && DEBUG=true ../../$(BIN)/python -m django makemessages -l it --no-obsolete
+	cd src/comunitas && DEBUG=true ../../$(BIN)/python -m django compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

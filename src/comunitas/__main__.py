@@ -1,0 +1,3 @@
+from comunitas.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""The REST API at /api/v1: authentication, the stable error shape, and each app's router.
+
+Errors always look like ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from comunitas.core.api import router as core_router
+from comunitas.core.errors import LoginRequired, ValidationError
+from comunitas.core.services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PARAMETER_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
+
+
+class TokenOrSession(HttpBearer):
+    """A personal token (``Authorization: Bearer cmt_…``) or the browser session; otherwise an
+    anonymous visitor, and each endpoint decides through ``core.permissions``."""
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get("Authorization")
+        if header:
+            scheme, _sep, token = header.partition(" ")
+            user = api_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                raise AuthenticationError
+            request.user = user
+            return user
+        if request.user.is_authenticated:
+            # A browser session must prove it is the page, not another site, on every write.
+            if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+                raise PermissionDenied(_("CSRF check failed: reload the page and try again."))
+            return request.user
+        return AnonymousUser()
+
+    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
+        return None
+
+
+api = NinjaAPI(
+    title="Comunitas API",
+    version="1",
+    description="Cooperatives, territory and accounts of Comunitas. Errors share one shape.",
+    auth=TokenOrSession(),
+    urls_namespace="api",
+)
+
+
+def error(request, status: int, detail: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _field(loc: list | tuple) -> str | None:
+    parts = [str(p) for p in loc if str(p) not in PARAMETER_SOURCES]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(RequestValidationError)
+def on_request_invalid(request, exc: RequestValidationError):
+    errors = [{"field": _field(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    return error(request, 422, _("The request is not valid."), errors)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request, exc: ValidationError):
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return error(request, 422, _("The request is not valid."), errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, _("Authentication required: log in or send a valid API token."))
+
+
+@api.exception_handler(LoginRequired)
+def on_login_required(request, exc):
+    return on_unauthenticated(request, exc)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc: PermissionDenied):
+    return error(request, 403, str(exc) or _("Your role does not allow this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc: Exception):
+    logger.exception("Unexpected API error", exc_info=exc)
+    return error(request, 500, _("Internal error: it has been logged."))
+
+
+api.add_router("/", core_router)

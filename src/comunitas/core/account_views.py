@@ -1,0 +1,47 @@
+"""The logged-in person's own page: roles and personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.core import services
+from comunitas.core.errors import ValidationError
+from comunitas.core.forms import TokenForm, apply_errors
+from comunitas.core.models import ApiToken, Role
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            form = TokenForm()
+    context = {
+        "form": form,
+        # Shown once, in this response only: never stored in a message or the session.
+        "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "roles": Role.objects.filter(user=request.user).select_related("coop__seat"),
+    }
+    return render(request, "core/profile.html", context)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, _("The token is revoked: scripts using it stop working now."))
+    return redirect("profile")

@@ -1,0 +1,70 @@
+"""Writing the audit trail. Every service that changes members, shares, money, votes, roles or
+a cooperative calls ``audit_record`` inside its transaction, so a change and its trace land
+together or not at all."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from comunitas.core.models import AuditEntry, Cooperative
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is stored in the trail: exact decimals and dates as strings."""
+    if isinstance(value, Decimal | date | datetime):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return sorted(jsonable(item) for item in value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The audited fields of ``obj``; foreign keys by id, many-to-many as sorted ids."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            related = getattr(obj, name).values_list("pk", flat=True) if obj.pk else []
+            values[name] = sorted(related)
+        elif field.is_relation:
+            values[name] = getattr(obj, field.attname)
+        else:
+            values[name] = jsonable(getattr(obj, name))
+    return values
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    coop: Cooperative | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Append one entry; an update that changed nothing leaves no trace."""
+    before, after = before or {}, after or {}
+    changes = {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    }
+    if not changes and before and after:
+        return None
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=user.get_username() if user else "system",
+        coop=coop,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes,
+    )

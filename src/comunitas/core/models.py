@@ -1,0 +1,503 @@
+"""Tenancy (cooperatives and their statute), roles, audit trail, API tokens and territory."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comunitas.core.law import limits_on
+from comunitas.core.validators import (
+    validate_albo_number,
+    validate_codice_fiscale,
+    validate_partita_iva,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+# --- territory ----------------------------------------------------------------------------------
+class InnerAreaClass(models.TextChoices):
+    """Mappa Aree Interne 2020 (SNAI): D, E and F are the *aree interne*."""
+
+    A = "A", _("Pole")
+    B = "B", _("Inter-municipal pole")
+    C = "C", _("Belt")
+    D = "D", _("Intermediate")
+    E = "E", _("Peripheral")
+    F = "F", _("Ultra-peripheral")
+
+
+class Municipality(models.Model):
+    """An Italian municipality (comune), keyed by its ISTAT code."""
+
+    istat_code = models.CharField(_("ISTAT code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    search_name = models.CharField(max_length=120, db_index=True)  # lower case, no accents
+    province_code = models.CharField(_("province code"), max_length=3)
+    province_abbr = models.CharField(_("province"), max_length=2)
+    province_name = models.CharField(_("province name"), max_length=80)
+    region_code = models.CharField(_("region code"), max_length=2)
+    region_name = models.CharField(_("region"), max_length=40)
+    cadastral_code = models.CharField(_("cadastral code"), max_length=4, blank=True, db_index=True)
+    is_current = models.BooleanField(
+        _("in the current ISTAT list"),
+        default=True,
+        help_text=_("False for municipalities merged or suppressed since the 2020 map."),
+    )
+    is_provincial_capital = models.BooleanField(default=False)
+    population = models.PositiveIntegerField(_("population (2020 census)"), null=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=4, null=True)
+    inner_area_class = models.CharField(
+        _("inner areas class (2020)"), max_length=1, choices=InnerAreaClass.choices, blank=True
+    )
+    minutes_to_pole = models.DecimalField(
+        _("minutes to the pole"), max_digits=5, decimal_places=1, null=True
+    )
+    pole_istat_code = models.CharField(max_length=6, blank=True)
+    pole_name = models.CharField(_("pole"), max_length=120, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True)
+
+    class Meta:
+        ordering = ["search_name", "province_abbr"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province_abbr})"
+
+    @property
+    def is_inner_area(self) -> bool:
+        return self.inner_area_class in {"D", "E", "F"}
+
+    @property
+    def inner_area_label(self) -> str:
+        """The badge text, e.g. 'Periferico · 42 min dal polo'."""
+        if not self.inner_area_class:
+            return ""
+        label = str(self.get_inner_area_class_display())
+        if self.minutes_to_pole is None or self.inner_area_class == "A":
+            return label
+        minutes = round(self.minutes_to_pole)
+        return _("%(label)s · %(minutes)s min to the pole") % {"label": label, "minutes": minutes}
+
+
+class Postcode(models.Model):
+    """A postcode (CAP) of a municipality; big cities have many, a few CAPs span several towns."""
+
+    code = models.CharField(max_length=5, db_index=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="postcodes"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "municipality"], name="postcode_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# --- cooperatives -------------------------------------------------------------------------------
+class LegalForm(models.TextChoices):
+    COOPERATIVE = "coop", _("Cooperative company (società cooperativa)")
+    COOPERATIVE_SRL = "coop_srl", _("Cooperative company under srl rules")
+    SOCIAL_A = "social_a", _("Social cooperative, type A")
+    SOCIAL_B = "social_b", _("Social cooperative, type B")
+    SOCIAL_AB = "social_ab", _("Social cooperative, types A and B")
+
+
+class Sector(models.TextChoices):
+    TOURISM = "tourism", _("Tourism and hospitality")
+    CULTURE = "culture", _("Culture and heritage")
+    LOCAL_SERVICES = "local_services", _("Shops and local services")
+    AGRICULTURE = "agriculture", _("Agriculture and environment")
+    REUSE = "reuse", _("Crafts, manufacturing and reuse")
+    CARE = "care", _("Social and care services")
+    ENERGY = "energy", _("Energy")
+    OTHER = "other", _("Other")
+
+
+class Cooperative(models.Model):
+    """The tenant: one community cooperative (cooperativa di comunità)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("Another cooperative already uses this short name.")},
+    )
+    legal_form = models.CharField(_("legal form"), max_length=12, choices=LegalForm.choices)
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"), validators=[MinValueValidator(1850), MaxValueValidator(2100)]
+    )
+    founded_on = models.DateField(_("date of incorporation"), null=True, blank=True)
+    seat = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="seated_cooperatives",
+        verbose_name=_("registered seat"),
+    )
+    locality = models.CharField(
+        _("locality"), max_length=120, blank=True, help_text=_("Neighbourhood or hamlet.")
+    )
+    territory = models.ManyToManyField(
+        Municipality,
+        related_name="served_by",
+        blank=True,
+        verbose_name=_("municipalities served"),
+    )
+    fiscal_code = models.CharField(
+        _("codice fiscale"), max_length=16, blank=True, validators=[validate_codice_fiscale]
+    )
+    vat_number = models.CharField(
+        _("partita IVA"), max_length=11, blank=True, validators=[validate_partita_iva]
+    )
+    albo_number = models.CharField(
+        _("national register of cooperatives no."),
+        max_length=7,
+        blank=True,
+        validators=[validate_albo_number],
+    )
+    regional_register = models.CharField(
+        _("regional register of community cooperatives"),
+        max_length=200,
+        blank=True,
+        help_text=_("Region, law and number, e.g. 'Abruzzo, LR 25/2015, n. 12'."),
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    description = models.TextField(_("short description"), max_length=2000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_public = models.BooleanField(
+        _("public pages"),
+        default=True,
+        help_text=_("When off, only people with a role in the cooperative see its pages."),
+    )
+    is_demo = models.BooleanField(
+        _("demo cooperative"),
+        default=False,
+        help_text=_("Real name and public facts, with synthetic figures for everything else."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__gte=1850) & Q(founded_year__lte=2100),
+                name="coop_founded_year_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.founded_on and self.founded_year and self.founded_on.year != self.founded_year:
+            raise ValidationError(
+                {"founded_on": _("The date of incorporation falls in another year.")}
+            )
+
+
+class CooperativeFact(models.Model):
+    """A figure about a cooperative, with its status and source: researchers must tell a public
+    fact from a figure to be verified and from a synthetic one."""
+
+    class Status(models.TextChoices):
+        FACT = "fact", _("Public fact")
+        CHECK = "check", _("Reported, to be verified")
+        SYNTHETIC = "synthetic", _("Synthetic")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="facts")
+    key = models.SlugField(max_length=60)
+    label = models.CharField(_("what"), max_length=200)
+    value = models.CharField(_("value"), max_length=200)
+    number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["coop", "key"]
+        constraints = [models.UniqueConstraint(fields=["coop", "key"], name="fact_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+class StatuteParameters(models.Model):
+    """The statute's parameters in force from ``valid_from`` until the next version.
+
+    Every field is dated through its version and checked against the law in force that day."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="statutes")
+    valid_from = models.DateField(_("in force from"))
+    share_nominal_value = models.DecimalField(
+        _("nominal value of a share (€)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    max_proxies_per_member = models.PositiveSmallIntegerField(
+        _("proxies a member may hold"), default=3, help_text=_("At most 10 (art. 2539 c.c.).")
+    )
+    legal_person_max_votes = models.PositiveSmallIntegerField(
+        _("votes of a legal-person member"),
+        default=1,
+        help_text=_("At most 5 (art. 2538 c.c.)."),
+    )
+    enrolment_days_before_voting = models.PositiveSmallIntegerField(
+        _("days in the member book before voting"),
+        default=90,
+        help_text=_("At least 90 (art. 2538 c.c.)."),
+    )
+    notice_days = models.PositiveSmallIntegerField(_("notice of assemblies (days)"), default=8)
+    # A quorum is met when the votes present exceed this share of all votes: 50 is "half plus
+    # one", 0 is "whatever the number present".
+    ordinary_quorum_first_call = models.DecimalField(
+        _("ordinary assembly, first call: more than this % of votes present"),
+        **PERCENT,
+        default=Decimal("50"),
+    )
+    ordinary_quorum_second_call = models.DecimalField(
+        _("ordinary assembly, second call: more than this % of votes present"),
+        **PERCENT,
+        default=Decimal("0"),
+    )
+    extraordinary_quorum_first_call = models.DecimalField(
+        _("extraordinary assembly, first call: more than this % of votes present"),
+        **PERCENT,
+        default=Decimal("50"),
+    )
+    extraordinary_quorum_second_call = models.DecimalField(
+        _("extraordinary assembly, second call: more than this % of votes present"),
+        **PERCENT,
+        default=Decimal("0"),
+    )
+    decision_reference = models.CharField(
+        _("approved by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The assembly and minute that approved this statute."),
+    )
+    synthetic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["coop", "-valid_from"]
+        verbose_name = _("statute parameters")
+        verbose_name_plural = _("statute parameters")
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "valid_from"], name="statute_one_per_day"),
+            # The widest bounds the law has ever allowed; the dated limits are checked in clean().
+            models.CheckConstraint(
+                condition=Q(max_proxies_per_member__lte=10), name="statute_proxies_max_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_person_max_votes__gte=1) & Q(legal_person_max_votes__lte=5),
+                name="statute_legal_person_votes_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolment_days_before_voting__gte=90), name="statute_enrolment_90"
+            ),
+            models.CheckConstraint(
+                condition=Q(share_nominal_value__gt=0), name="statute_share_positive"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}),
+                    name=f"statute_{field}_percent",
+                )
+                for field in (
+                    "ordinary_quorum_first_call",
+                    "ordinary_quorum_second_call",
+                    "extraordinary_quorum_first_call",
+                    "extraordinary_quorum_second_call",
+                )
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coop} · {self.valid_from:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if not isinstance(self.valid_from, date):
+            return  # the field error is reported already
+        law = limits_on(self.valid_from)
+        errors: dict[str, str] = {}
+
+        def outside(field: str, low, high, message) -> None:
+            value = getattr(self, field)
+            if value is not None and not (
+                (low is None or value >= low) and (high is None or value <= high)
+            ):
+                errors[field] = message
+
+        outside(
+            "share_nominal_value",
+            law.share_value_min,
+            law.share_value_max,
+            _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
+            % {"low": law.share_value_min, "high": law.share_value_max},
+        )
+        outside(
+            "max_proxies_per_member",
+            0,
+            law.max_proxies_per_member,
+            _("A member may hold at most %(n)s proxies (art. 2539 c.c.).")
+            % {"n": law.max_proxies_per_member},
+        )
+        outside(
+            "legal_person_max_votes",
+            1,
+            law.max_legal_person_votes,
+            _("A legal-person member may have from 1 to %(n)s votes (art. 2538 c.c.).")
+            % {"n": law.max_legal_person_votes},
+        )
+        outside(
+            "enrolment_days_before_voting",
+            law.min_enrolment_days,
+            730,
+            _("Members vote after at least %(n)s days in the member book (art. 2538 c.c.).")
+            % {"n": law.min_enrolment_days},
+        )
+        outside(
+            "notice_days",
+            law.min_notice_days,
+            90,
+            _("Assemblies need between %(n)s and 90 days of notice (art. 2366 c.c.).")
+            % {"n": law.min_notice_days},
+        )
+        for kind in ("ordinary", "extraordinary"):
+            first = f"{kind}_quorum_first_call"
+            second = f"{kind}_quorum_second_call"
+            for field in (first, second):
+                outside(field, 0, 100, _("A quorum is a percentage from 0 to 100."))
+            first_value, second_value = getattr(self, first), getattr(self, second)
+            if (
+                second not in errors
+                and first_value is not None
+                and second_value is not None
+                and second_value > first_value
+            ):
+                errors[second] = _("The second call cannot need a higher quorum than the first.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- people and roles ---------------------------------------------------------------------------
+class RoleKind(models.TextChoices):
+    ADMIN = "admin", _("Board (admin)")
+    STAFF = "staff", _("Staff")
+    MEMBER = "member", _("Member")
+    RESIDENT = "resident", _("Resident")
+
+
+class Role(models.Model):
+    """What a login may do in one cooperative; one role per person and cooperative."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coop_roles"
+    )
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=10, choices=RoleKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["coop", "kind", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "coop"], name="role_one_per_user_and_coop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.coop} · {self.kind}"
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 digest is stored, the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+# --- audit --------------------------------------------------------------------------------------
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, to which object, what changed (before/after). Append-only; on
+    PostgreSQL a trigger refuses UPDATE and DELETE, on SQLite UPDATE."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint: the trail must outlive the rows and people it describes.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    coop = models.ForeignKey(
+        Cooperative,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=60, db_index=True)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["coop", "-at"], name="audit_coop_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")

@@ -1,0 +1,113 @@
+"""Who may do what in a cooperative: the one place every view and endpoint asks.
+
+A cooperative that is not public, or an action its visitor may not see, is answered with 404
+for people without a role (a stranger learns nothing, not even that it exists), 401/login for
+anonymous visitors of a page that needs a role, 403 for people whose role is too low.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from comunitas.core.errors import LoginRequired
+from comunitas.core.models import Cooperative, Role, RoleKind
+
+ALL_ROLES = frozenset(RoleKind.values)
+BOARD = frozenset({RoleKind.ADMIN})
+OPERATORS = frozenset({RoleKind.ADMIN, RoleKind.STAFF})
+
+
+class Action(StrEnum):
+    VIEW = "view"  # the public page: anyone when the cooperative is public
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_STATUTE = "view_statute"
+    EDIT_COOPERATIVE = "edit_cooperative"
+    EDIT_STATUTE = "edit_statute"
+    MANAGE_ROLES = "manage_roles"
+    VIEW_AUDIT = "view_audit"
+
+
+# Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
+PUBLIC = frozenset({Action.VIEW})
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.VIEW: ALL_ROLES,
+    Action.VIEW_DASHBOARD: ALL_ROLES,
+    Action.VIEW_STATUTE: ALL_ROLES,
+    Action.EDIT_COOPERATIVE: BOARD,
+    Action.EDIT_STATUTE: BOARD,
+    Action.MANAGE_ROLES: BOARD,
+    Action.VIEW_AUDIT: BOARD,
+}
+
+
+def roles_of(user) -> dict[int, str]:
+    """{coop id: role} for a user, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_comunitas_roles", None)
+    if cached is None:
+        cached = dict(Role.objects.filter(user=user).values_list("coop_id", "kind"))
+        user._comunitas_roles = cached
+    return cached
+
+
+def role_in(user, coop: Cooperative) -> str | None:
+    return roles_of(user).get(coop.pk)
+
+
+def can(user, coop: Cooperative, action: Action) -> bool:
+    role = role_in(user, coop)
+    if role in ALLOWED[action]:
+        return True
+    return action in PUBLIC and coop.is_public
+
+
+def authorize(user, coop: Cooperative, action: Action) -> str | None:
+    """Return the user's role in ``coop`` or raise the right refusal for ``action``."""
+    if can(user, coop, action):
+        return role_in(user, coop)
+    role = role_in(user, coop)
+    if role is None and not coop.is_public:
+        raise Http404  # a private cooperative does not exist for outsiders
+    if not user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def visible_coops(user) -> QuerySet[Cooperative]:
+    """Cooperatives whose public page the user may open."""
+    mine = list(roles_of(user))
+    return Cooperative.objects.filter(Q(is_public=True) | Q(pk__in=mine))
+
+
+def coop_for(user, slug: str, action: Action) -> Cooperative:
+    coop = get_object_or_404(Cooperative.objects.select_related("seat"), slug=slug)
+    authorize(user, coop, action)
+    return coop
+
+
+def coop_view(action: Action):
+    """Decorate a view ``view(request, coop, ...)`` reached by ``/c/<slug>/...``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug: str, *args, **kwargs):
+            try:
+                coop = coop_for(request.user, slug, action)
+            except LoginRequired:
+                return redirect_to_login(request.get_full_path())
+            request.coop = coop
+            request.coop_role = role_in(request.user, coop)
+            return view(request, coop, *args, **kwargs)
+
+        wrapper.comunitas_action = action  # lets the permission test find every view
+        return wrapper
+
+    return decorator

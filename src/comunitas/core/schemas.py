@@ -1,0 +1,240 @@
+"""API shapes of the core app (input parsed here, rules checked by the services)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class MunicipalityBrief(Schema):
+    istat_code: str
+    name: str
+    province_abbr: str
+    region_name: str
+
+
+class MunicipalityOut(MunicipalityBrief):
+    province_code: str
+    province_name: str
+    region_code: str
+    cadastral_code: str
+    is_current: bool
+    is_provincial_capital: bool
+    postcodes: list[str]
+    population: int | None
+    area_km2: Decimal | None
+    inner_area_class: str
+    inner_area_label: str
+    is_inner_area: bool
+    minutes_to_pole: Decimal | None
+    pole_name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+    @staticmethod
+    def resolve_postcodes(obj) -> list[str]:
+        return sorted(p.code for p in obj.postcodes.all())
+
+    @staticmethod
+    def resolve_inner_area_label(obj) -> str:
+        return str(obj.inner_area_label)
+
+
+class CoopSummary(Schema):
+    slug: str
+    name: str
+    seat: MunicipalityBrief
+    locality: str
+    sector: str
+    founded_year: int
+    is_public: bool
+    is_demo: bool
+
+
+class FactOut(Schema):
+    key: str
+    label: str
+    value: str
+    number: Decimal | None
+    unit: str
+    year: int | None
+    status: str
+    source: str
+    source_url: str
+
+
+class StatuteOut(Schema):
+    id: int
+    valid_from: date
+    share_nominal_value: Decimal
+    max_proxies_per_member: int
+    legal_person_max_votes: int
+    enrolment_days_before_voting: int
+    notice_days: int
+    ordinary_quorum_first_call: Decimal
+    ordinary_quorum_second_call: Decimal
+    extraordinary_quorum_first_call: Decimal
+    extraordinary_quorum_second_call: Decimal
+    decision_reference: str
+    synthetic: bool
+
+
+class StatuteIn(Schema):
+    valid_from: date
+    share_nominal_value: Decimal
+    max_proxies_per_member: int = Field(3, ge=0)
+    legal_person_max_votes: int = Field(1, ge=0)
+    enrolment_days_before_voting: int = Field(90, ge=0)
+    notice_days: int = Field(8, ge=0)
+    ordinary_quorum_first_call: Decimal = Decimal("50")
+    ordinary_quorum_second_call: Decimal = Decimal("0")
+    extraordinary_quorum_first_call: Decimal = Decimal("50")
+    extraordinary_quorum_second_call: Decimal = Decimal("0")
+    decision_reference: str = Field("", max_length=200)
+
+
+class CoopOut(CoopSummary):
+    legal_form: str
+    founded_on: date | None
+    seat: MunicipalityOut
+    fiscal_code: str
+    vat_number: str
+    albo_number: str
+    regional_register: str
+    description: str
+    website: str
+    territory: list[MunicipalityBrief]
+    facts: list[FactOut]
+    statute: StatuteOut | None
+    my_role: str | None
+
+    @staticmethod
+    def resolve_statute(obj):
+        return obj.statute_in_force
+
+    @staticmethod
+    def resolve_my_role(obj, context) -> str | None:
+        from comunitas.core.permissions import role_in
+
+        return role_in(context["request"].auth, obj)
+
+
+class CoopPatch(Schema):
+    """Only the fields sent are changed; the short name (slug) never changes."""
+
+    name: str | None = Field(None, max_length=200)
+    legal_form: str | None = None
+    founded_year: int | None = None
+    founded_on: date | None = None
+    seat: str | None = Field(None, description="ISTAT code of the registered seat")
+    locality: str | None = Field(None, max_length=120)
+    fiscal_code: str | None = Field(None, max_length=32)
+    vat_number: str | None = Field(None, max_length=32)
+    albo_number: str | None = Field(None, max_length=32)
+    regional_register: str | None = Field(None, max_length=200)
+    sector: str | None = None
+    description: str | None = Field(None, max_length=2000)
+    website: str | None = Field(None, max_length=200)
+    is_public: bool | None = None
+    territory: list[str] | None = Field(None, description="ISTAT codes of served municipalities")
+
+
+class CoopIn(Schema):
+    name: str = Field(..., max_length=200)
+    slug: str = Field(..., max_length=60)
+    legal_form: str
+    founded_year: int
+    founded_on: date | None = None
+    seat: str = Field(..., description="ISTAT code of the registered seat")
+    locality: str = Field("", max_length=120)
+    fiscal_code: str = Field("", max_length=32)
+    vat_number: str = Field("", max_length=32)
+    albo_number: str = Field("", max_length=32)
+    regional_register: str = Field("", max_length=200)
+    sector: str
+    description: str = Field("", max_length=2000)
+    website: str = Field("", max_length=200)
+    is_public: bool = True
+    territory: list[str] = Field(default_factory=list)
+    share_nominal_value: Decimal = Decimal("25.00")
+
+
+class RoleOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    kind: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_username(obj) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.user.get_full_name()
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.user.email
+
+
+class RoleIn(Schema):
+    user: str = Field(..., max_length=254, description="username or e-mail")
+    kind: str
+
+
+class RolePatch(Schema):
+    kind: str
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+
+
+class AuditQuery(Schema):
+    action: str = ""
+    object_type: str = ""
+    actor: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="Shown only now: store it safely.")
+
+
+class TokenIn(Schema):
+    name: str = Field(..., max_length=200)
+
+
+class MyRole(Schema):
+    coop: str
+    coop_name: str
+    kind: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    email: str
+    roles: list[MyRole]

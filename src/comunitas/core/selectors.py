@@ -1,0 +1,201 @@
+"""Every non-trivial read of the core app."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import (
+    AuditEntry,
+    Cooperative,
+    Municipality,
+    Role,
+    RoleKind,
+    StatuteParameters,
+)
+from comunitas.core.permissions import visible_coops
+from comunitas.core.territory import search_key
+
+NAME_WITH_PROVINCE = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<province>[A-Za-z]{2})\)\s*$")
+
+
+# --- cooperatives -------------------------------------------------------------------------------
+def coop_list(*, user) -> QuerySet[Cooperative]:
+    """Cooperatives a user may see, with their seat (one query)."""
+    return visible_coops(user).select_related("seat").order_by("name")
+
+
+def coop_detail(*, coop: Cooperative) -> Cooperative:
+    """A cooperative with what its page and API show: served municipalities, sourced facts,
+    the statute in force (four queries after the cooperative itself)."""
+    prefetch_related_objects([coop], "territory", "facts", "seat__postcodes")
+    coop.statute_in_force = statute_on(coop=coop)
+    return coop
+
+
+def statute_on(*, coop: Cooperative, day: date | None = None) -> StatuteParameters | None:
+    """The statute parameters in force on ``day`` (today by default)."""
+    day = day or timezone.localdate()
+    return coop.statutes.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+def statute_history(*, coop: Cooperative) -> QuerySet[StatuteParameters]:
+    return coop.statutes.order_by("-valid_from")
+
+
+def role_list(*, coop: Cooperative) -> QuerySet[Role]:
+    return coop.roles.select_related("user").order_by("kind", "user__username")
+
+
+@dataclass(frozen=True)
+class TerritorySummary:
+    municipalities: int
+    population: int
+    inner_area_municipalities: int
+
+
+def territory_summary(*, coop: Cooperative) -> TerritorySummary:
+    served = coop.territory.all()
+    totals = served.aggregate(n=Count("pk"), people=Sum("population"))
+    inner = served.filter(inner_area_class__in=["D", "E", "F"]).count()
+    return TerritorySummary(totals["n"], totals["people"] or 0, inner)
+
+
+def role_counts(*, coop: Cooperative) -> dict[str, int]:
+    counts = dict(coop.roles.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {kind: counts.get(kind, 0) for kind in RoleKind.values}
+
+
+def user_find(identifier: str):
+    """An active login by username or (unique) e-mail."""
+    identifier = (identifier or "").strip()
+    users = get_user_model().objects.filter(is_active=True)
+    user = users.filter(username=identifier).first()
+    if user is None and "@" in identifier:
+        matches = list(users.filter(email__iexact=identifier)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise ValidationError(_("No active user with this username or e-mail."), field="user")
+    return user
+
+
+# --- audit --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    object_type: str = ""
+    actor: str = ""
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+
+
+def audit_list(*, coop: Cooperative, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
+    filters = filters or AuditFilters()
+    entries = AuditEntry.objects.filter(coop=coop)
+    if filters.action:
+        entries = entries.filter(action__startswith=filters.action)
+    if filters.object_type:
+        entries = entries.filter(object_type=filters.object_type)
+    if filters.actor:
+        entries = entries.filter(actor_name__icontains=filters.actor)
+    zone = timezone.get_current_timezone()
+    if filters.date_from:
+        entries = entries.filter(at__gte=datetime.combine(filters.date_from, time.min, zone))
+    if filters.date_to:
+        entries = entries.filter(at__lte=datetime.combine(filters.date_to, time.max, zone))
+    return entries.order_by("-at", "-id")
+
+
+def audit_choices(*, coop: Cooperative) -> tuple[list[str], list[str]]:
+    """The actions and object types present in a cooperative's trail, for the filter menus."""
+    entries = AuditEntry.objects.filter(coop=coop)
+    actions = sorted(set(entries.values_list("action", flat=True)))
+    types = sorted(set(entries.values_list("object_type", flat=True)))
+    return actions, types
+
+
+# --- territory ----------------------------------------------------------------------------------
+def municipality_search(query: str, *, limit: int = 20) -> list[Municipality]:
+    """Municipalities by name (accent- and case-insensitive), ISTAT code or postcode.
+
+    Names starting with the query come first, then names containing it; current
+    municipalities before suppressed ones; larger towns first."""
+    text = (query or "").strip()
+    found = Municipality.objects.all()
+    if re.fullmatch(r"\d{6}", text):
+        return list(found.filter(pk=text))
+    if re.fullmatch(r"\d{5}", text):
+        return list(found.filter(postcodes__code=text).distinct()[:limit])
+    key = search_key(text)
+    if not key:
+        return []
+    order = ["-is_current", "-population", "search_name"]
+    starting = list(found.filter(search_name__startswith=key).order_by(*order)[:limit])
+    if len(starting) < limit:
+        exclude = [m.pk for m in starting]
+        starting += list(
+            found.filter(search_name__contains=key)
+            .exclude(pk__in=exclude)
+            .order_by(*order)[: limit - len(starting)]
+        )
+    exact = [m for m in starting if m.search_name == key]
+    return exact + [m for m in starting if m.search_name != key]
+
+
+def municipality_list(
+    *, q: str = "", region_code: str = "", inner_area_class: str = ""
+) -> list[Municipality] | QuerySet[Municipality]:
+    """A ranked search when ``q`` is given, else every municipality matching the filters."""
+    if q.strip():
+        found = municipality_search(q, limit=50)
+        prefetch_related_objects(found, "postcodes")
+        return found
+    found = Municipality.objects.prefetch_related("postcodes").order_by("search_name")
+    if region_code:
+        found = found.filter(region_code=region_code.zfill(2))
+    if inner_area_class:
+        found = found.filter(inner_area_class=inner_area_class.upper())
+    return found
+
+
+def municipality_resolve(text: str, *, field: str = "municipality") -> Municipality:
+    """One municipality from what a person typed: an ISTAT code, a postcode of one town,
+    'Name (PR)' or a name that is unique; otherwise a field error saying what to add."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Give a municipality."), field=field)
+    candidates: list[Municipality]
+    if re.fullmatch(r"\d{6}", text):
+        candidates = list(Municipality.objects.filter(pk=text))
+    elif re.fullmatch(r"\d{5}", text):
+        candidates = list(Municipality.objects.filter(postcodes__code=text, is_current=True))
+    elif match := NAME_WITH_PROVINCE.match(text):
+        candidates = list(
+            Municipality.objects.filter(
+                search_name=search_key(match["name"]),
+                province_abbr=match["province"].upper(),
+            ).order_by("-is_current")[:1]
+        )
+    else:
+        candidates = list(
+            Municipality.objects.filter(search_name=search_key(text), is_current=True)
+        )
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValidationError(
+            _("Unknown municipality: %(text)s.") % {"text": text[:100]}, field=field
+        )
+    names = ", ".join(str(m) for m in candidates[:5])
+    raise ValidationError(
+        _("More than one municipality matches (%(names)s): add the province, e.g. 'Name (PR)'.")
+        % {"names": names},
+        field=field,
+    )

@@ -1,0 +1,295 @@
+"""Every write of the core app: cooperatives, statute, roles, API tokens.
+
+Each service runs in one transaction, validates with the model's rules (raising
+``core.errors.ValidationError`` with field messages, nothing saved) and writes the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import (
+    ApiToken,
+    Cooperative,
+    Municipality,
+    Role,
+    RoleKind,
+    StatuteParameters,
+)
+from comunitas.core.validators import compact_code
+
+COOP_FIELDS = [
+    "name",
+    "slug",
+    "legal_form",
+    "founded_year",
+    "founded_on",
+    "seat",
+    "locality",
+    "fiscal_code",
+    "vat_number",
+    "albo_number",
+    "regional_register",
+    "sector",
+    "description",
+    "website",
+    "is_public",
+]
+COOP_EDITABLE = [f for f in COOP_FIELDS if f != "slug"]  # addresses stay stable
+COOP_AUDITED = [*COOP_FIELDS, "is_demo", "territory"]
+STATUTE_FIELDS = [
+    "valid_from",
+    "share_nominal_value",
+    "max_proxies_per_member",
+    "legal_person_max_votes",
+    "enrolment_days_before_voting",
+    "notice_days",
+    "ordinary_quorum_first_call",
+    "ordinary_quorum_second_call",
+    "extraordinary_quorum_first_call",
+    "extraordinary_quorum_second_call",
+    "decision_reference",
+]
+CODE_FIELDS = ("fiscal_code", "vat_number", "albo_number")
+DEFAULT_SHARE_VALUE = Decimal("25.00")  # the legal minimum (art. 2525 c.c.)
+
+
+def validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """Run the model's validation and raise the project's error with field messages."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except DjangoValidationError as exc:
+        raise ValidationError.from_django(exc) from None
+
+
+def _assign(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
+    for name, value in fields.items():
+        if name in CODE_FIELDS:
+            value = compact_code(value)
+        setattr(obj, name, value)
+
+
+def _save_unique(obj: models.Model, field: str, message: str) -> None:
+    """Save; a concurrent request that took the same unique value becomes a field error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError(message, field=field) from None
+
+
+# --- cooperatives -------------------------------------------------------------------------------
+@transaction.atomic
+def coop_create(
+    *,
+    actor,
+    fields: dict[str, Any],
+    statute: dict[str, Any] | None = None,
+    territory: list[Municipality] | None = None,
+    is_demo: bool = False,
+) -> Cooperative:
+    """Register a cooperative with its first statute (in force from its founding, legal
+    defaults for what ``statute`` leaves out); the creator becomes its first admin.
+
+    A demo cooperative's statute is marked synthetic."""
+    coop = Cooperative(is_demo=is_demo)
+    _assign(coop, fields, COOP_FIELDS)
+    validated(coop)
+    first = StatuteParameters(coop=coop, synthetic=is_demo)
+    _assign(first, {"share_nominal_value": DEFAULT_SHARE_VALUE, **(statute or {})}, STATUTE_FIELDS)
+    if first.valid_from is None:
+        first.valid_from = coop.founded_on or date(coop.founded_year, 1, 1)
+    validated(first, exclude=["coop"])
+    _save_unique(coop, "slug", _("Another cooperative already uses this short name."))
+    coop.territory.set({coop.seat, *(territory or [])})
+    first.coop = coop
+    first.save()
+    audit_record(
+        actor=actor,
+        action="cooperative.create",
+        obj=coop,
+        coop=coop,
+        after=snapshot(coop, COOP_AUDITED),
+    )
+    audit_record(
+        actor=actor,
+        action="statute.create",
+        obj=first,
+        coop=coop,
+        after=snapshot(first, STATUTE_FIELDS),
+    )
+    if actor is not None and actor.is_authenticated:
+        role_grant(actor=actor, coop=coop, user=actor, kind=RoleKind.ADMIN)
+    return coop
+
+
+@transaction.atomic
+def coop_update(
+    *,
+    actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    territory: list[Municipality] | None = None,
+) -> Cooperative:
+    """Change a cooperative's profile; ``territory`` (when given) replaces the served
+    municipalities, which always include the seat."""
+    coop = Cooperative.objects.select_for_update().get(pk=coop.pk)
+    before = snapshot(coop, COOP_AUDITED)
+    _assign(coop, fields, COOP_EDITABLE)
+    validated(coop)
+    coop.save()
+    served = set(territory) if territory is not None else set(coop.territory.all())
+    coop.territory.set({coop.seat, *served})
+    audit_record(
+        actor=actor,
+        action="cooperative.update",
+        obj=coop,
+        coop=coop,
+        before=before,
+        after=snapshot(coop, COOP_AUDITED),
+    )
+    return coop
+
+
+@transaction.atomic
+def statute_create(
+    *, actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+) -> StatuteParameters:
+    """Record the statute parameters in force from ``fields['valid_from']``."""
+    statute = StatuteParameters(coop=coop, synthetic=synthetic)
+    _assign(statute, fields, STATUTE_FIELDS)
+    validated(statute)
+    _save_unique(statute, "valid_from", _("A statute version already starts on this day."))
+    audit_record(
+        actor=actor,
+        action="statute.create",
+        obj=statute,
+        coop=coop,
+        after=snapshot(statute, STATUTE_FIELDS),
+    )
+    return statute
+
+
+# --- roles --------------------------------------------------------------------------------------
+@transaction.atomic
+def role_grant(*, actor, coop: Cooperative, user, kind: str) -> Role:
+    """Give ``user`` a role in ``coop`` (replacing the one they had)."""
+    if kind not in RoleKind.values:
+        raise ValidationError(_("Unknown role."), field="kind")
+    role = Role.objects.select_for_update().filter(coop=coop, user=user).first()
+    if role is None:
+        role = Role.objects.create(coop=coop, user=user, kind=kind)
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            obj=role,
+            coop=coop,
+            after={"user": user.get_username(), "kind": kind},
+        )
+    elif role.kind != kind:
+        _keep_an_admin(coop, role)
+        before = {"user": user.get_username(), "kind": role.kind}
+        role.kind = kind
+        role.save(update_fields=["kind"])
+        audit_record(
+            actor=actor,
+            action="role.change",
+            obj=role,
+            coop=coop,
+            before=before,
+            after={"user": user.get_username(), "kind": kind},
+        )
+    return role
+
+
+@transaction.atomic
+def role_revoke(*, actor, role: Role) -> None:
+    role = Role.objects.select_for_update().select_related("user", "coop").get(pk=role.pk)
+    _keep_an_admin(role.coop, role)
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        obj=role,
+        coop=role.coop,
+        before={"user": role.user.get_username(), "kind": role.kind},
+    )
+    role.delete()
+
+
+def _keep_an_admin(coop: Cooperative, role: Role) -> None:
+    """A cooperative never loses its last admin: nobody could manage it any more."""
+    if role.kind != RoleKind.ADMIN:
+        return
+    admins = Role.objects.select_for_update().filter(coop=coop, kind=RoleKind.ADMIN)
+    if admins.count() <= 1:
+        raise ValidationError(_("The cooperative must keep at least one admin."), field="kind")
+
+
+# --- accounts and API tokens --------------------------------------------------------------------
+TOKEN_PREFIX = "cmt_"
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a plain SHA-256 is enough (no slow hash needed).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the clear token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Give the token a name, e.g. the script that uses it."), "name")
+    if len(name) > 80:
+        raise ValidationError(_("At most 80 characters."), field="name")
+    prefix = secrets.token_hex(6)
+    clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=_digest(clear))
+    audit_record(actor=user, action="token.create", obj=token, after={"name": name})
+    return token, clear
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise ValidationError(_("This token is not yours."), field="token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="token.revoke", obj=token, before={"name": token.name})
+
+
+def api_token_authenticate(clear: str):
+    """The active user owning ``clear``, or None."""
+    if not clear.startswith(TOKEN_PREFIX) or clear.count("_") < 2:
+        return None
+    prefix = clear[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.digest, _digest(clear)):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

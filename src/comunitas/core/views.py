@@ -1,0 +1,217 @@
+"""Web pages of the core app: thin views over the services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from comunitas.core import selectors, services
+from comunitas.core.errors import ValidationError
+from comunitas.core.forms import (
+    AuditFilterForm,
+    CooperativeForm,
+    RoleChangeForm,
+    RoleGrantForm,
+    StatuteForm,
+    apply_errors,
+)
+from comunitas.core.models import Cooperative, Role, RoleKind
+from comunitas.core.permissions import Action, authorize, can, coop_view
+from comunitas.core.services import COOP_EDITABLE
+
+PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    coops = selectors.coop_list(user=request.user)
+    return render(request, "core/home.html", {"coops": coops})
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers: exactly one query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})
+
+
+# --- a cooperative's pages ----------------------------------------------------------------------
+@coop_view(Action.VIEW)
+def coop_public(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    selectors.coop_detail(coop=coop)
+    return render(
+        request,
+        "core/coop_public.html",
+        {"coop": coop, "territory": selectors.territory_summary(coop=coop)},
+    )
+
+
+@coop_view(Action.VIEW_DASHBOARD)
+def coop_dashboard(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    context = {
+        "coop": coop,
+        "role": request.coop_role,
+        "statute": selectors.statute_on(coop=coop),
+        "territory": selectors.territory_summary(coop=coop),
+        "role_counts": selectors.role_counts(coop=coop),
+        "recent": (
+            selectors.audit_list(coop=coop)[:8] if can(request.user, coop, Action.VIEW_AUDIT) else []
+        ),
+    }
+    return render(request, "core/coop_dashboard.html", context)
+
+
+def _coop_fields(form: CooperativeForm, names: list[str]) -> dict:
+    fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+    fields["seat"] = selectors.municipality_resolve(form.cleaned_data["seat"], field="seat")
+    return fields
+
+
+def _territory(form: CooperativeForm):
+    return [selectors.municipality_resolve(t, field="territory") for t in form.territory_lines()]
+
+
+@login_required
+def coop_create(request: HttpRequest) -> HttpResponse:
+    form = CooperativeForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coop = services.coop_create(
+                actor=request.user,
+                fields=_coop_fields(form, services.COOP_FIELDS),
+                statute={"share_nominal_value": form.cleaned_data["share_nominal_value"]},
+                territory=_territory(form),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The cooperative is registered: you are its admin."))
+            return redirect("coop_dashboard", coop.slug)
+    return render(request, "core/coop_create.html", {"form": form, "creating": True})
+
+
+@coop_view(Action.EDIT_COOPERATIVE)
+def coop_edit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    served = [str(m) for m in coop.territory.all() if m.pk != coop.seat_id]
+    initial = {name: getattr(coop, name) for name in COOP_EDITABLE}
+    initial.update(seat=str(coop.seat), territory="\n".join(served))
+    form = CooperativeForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coop_update(
+                actor=request.user,
+                coop=coop,
+                fields=_coop_fields(form, COOP_EDITABLE),
+                territory=_territory(form),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("coop_edit", coop.slug)
+    return render(request, "core/coop_edit.html", {"form": form, "coop": coop})
+
+
+@coop_view(Action.VIEW_STATUTE)
+def coop_statute(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    may_edit = can(request.user, coop, Action.EDIT_STATUTE)
+    form = StatuteForm(request.POST or None) if may_edit else None
+    if request.method == "POST":
+        authorize(request.user, coop, Action.EDIT_STATUTE)
+        if form.is_valid():
+            try:
+                services.statute_create(actor=request.user, coop=coop, fields=form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The new statute parameters are recorded."))
+                return redirect("coop_statute", coop.slug)
+    context = {
+        "coop": coop,
+        "versions": selectors.statute_history(coop=coop),
+        "in_force": selectors.statute_on(coop=coop),
+        "form": form,
+    }
+    return render(request, "core/coop_statute.html", context)
+
+
+@coop_view(Action.MANAGE_ROLES)
+def coop_roles(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = selectors.user_find(form.cleaned_data["user"])
+            services.role_grant(
+                actor=request.user, coop=coop, user=user, kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Role saved."))
+            return redirect("coop_roles", coop.slug)
+    context = {
+        "coop": coop,
+        "roles": selectors.role_list(coop=coop),
+        "role_choices": RoleKind.choices,
+        "form": form,
+    }
+    return render(request, "core/coop_roles.html", context)
+
+
+@require_POST
+@coop_view(Action.MANAGE_ROLES)
+def coop_role_update(request: HttpRequest, coop: Cooperative, role_id: int) -> HttpResponse:
+    """Change a role (``kind`` sent) or revoke it (``revoke`` sent)."""
+    role = get_object_or_404(Role.objects.select_related("user"), pk=role_id, coop=coop)
+    try:
+        if "revoke" in request.POST:
+            services.role_revoke(actor=request.user, role=role)
+        else:
+            form = RoleChangeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Unknown role."), field="kind")
+            services.role_grant(
+                actor=request.user, coop=coop, user=role.user, kind=form.cleaned_data["kind"]
+            )
+    except ValidationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Role saved."))
+    return redirect("coop_roles", coop.slug)
+
+
+@coop_view(Action.VIEW_AUDIT)
+def coop_audit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    actions, object_types = selectors.audit_choices(coop=coop)
+    form = AuditFilterForm(request.GET or None, actions=actions, object_types=object_types)
+    filters = selectors.AuditFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.AuditFilters(**form.cleaned_data)
+    entries = selectors.audit_list(coop=coop, filters=filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "core/coop_audit.html", {"coop": coop, "form": form, "page_obj": page}
+    )
+
+
+# --- territory ----------------------------------------------------------------------------------
+def territory(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    results = selectors.municipality_search(query, limit=50) if query.strip() else []
+    partial = request.headers.get("HX-Request") == "true"
+    template = "core/_municipality_results.html" if partial else "core/territory.html"
+    return render(request, template, {"q": query, "results": results})
+
+
+def municipality_suggest(request: HttpRequest) -> HttpResponse:
+    """<option>s for a municipality text box's datalist (the box sends its own name)."""
+    query = next(iter(request.GET.values()), "")[:100]
+    results = selectors.municipality_search(query, limit=12) if len(query) >= 2 else []
+    return render(request, "core/_municipality_options.html", {"results": results})

@@ -1,0 +1,32 @@
+"""The navigation of a cooperative, in the order of the loop it runs.
+
+Later apps insert their entries in this order: Bisogni (needs) → Decisioni → Progetti →
+Beni comuni → Economia → Impatto, plus Soci (members); each entry shows only to roles whose
+permission (``core.permissions``) allows its action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from comunitas.core.permissions import Action
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    action: Action
+
+
+COOP_NAV: list[NavItem] = [
+    NavItem(_("Overview"), "coop_public", Action.VIEW),
+    NavItem(_("Dashboard"), "coop_dashboard", Action.VIEW_DASHBOARD),
+    NavItem(_("Statute"), "coop_statute", Action.VIEW_STATUTE),
+    NavItem(_("Roles"), "coop_roles", Action.MANAGE_ROLES),
+    NavItem(_("Activity log"), "coop_audit", Action.VIEW_AUDIT),
+    NavItem(_("Settings"), "coop_edit", Action.EDIT_COOPERATIVE),
+]

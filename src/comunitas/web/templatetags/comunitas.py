@@ -1,0 +1,40 @@
+"""Template helpers shared by every page: money, the cooperative's navigation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
+
+from comunitas.core.permissions import can
+from comunitas.web.nav import COOP_NAV
+
+register = template.Library()
+
+
+@register.filter
+def euro(value) -> str:
+    """Money in the page's language: '1.234,56 €' in Italian, '€1,234.56' in English."""
+    if value in (None, ""):
+        return ""
+    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    return f"€{amount}" if get_language() == "en" else f"{amount}\u00a0€"
+
+
+@register.inclusion_tag("includes/coop_nav.html", takes_context=True)
+def coop_nav(context, coop):
+    request = context["request"]
+    current = request.resolver_match.url_name if request.resolver_match else ""
+    items = [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name, args=[coop.slug]),
+            "current": item.url_name == current,
+        }
+        for item in COOP_NAV
+        if can(request.user, coop, item.action)
+    ]
+    return {"items": items, "coop": coop}

@@ -1,0 +1,66 @@
+"""Shared fixtures: the territory loaded once per test database, and the three-user pattern
+(owner, member, stranger) extended to every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from comunitas.core.models import Cooperative, Municipality, RoleKind
+from comunitas.core.services import coop_create, role_grant
+from comunitas.core.territory import territory_load
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Italy's municipalities, loaded once into the test database."""
+    with django_db_blocker.unblock():
+        territory_load()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def territory(db) -> None:
+    """Transactional tests empty the tables afterwards: reload when needed."""
+    if not Municipality.objects.exists():
+        territory_load()
+
+
+def make_user(username: str, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+    return user
+
+
+def make_coop(slug: str, *, owner=None, seat: str = "008034", **fields) -> Cooperative:
+    values = {
+        "name": slug.replace("-", " ").title(),
+        "slug": slug,
+        "legal_form": "coop",
+        "founded_year": 2015,
+        "seat": Municipality.objects.get(pk=seat),
+        "sector": "tourism",
+        **fields,
+    }
+    return coop_create(actor=owner, fields=values)
+
+
+@pytest.fixture
+def people(db, territory):
+    """A cooperative with one login per role, plus a stranger who is admin of another one."""
+    admin = make_user("admin1", first_name="Ada", last_name="Board")
+    coop = make_coop("alpha", owner=admin)
+    users = {"admin": admin}
+    for kind in (RoleKind.STAFF, RoleKind.MEMBER, RoleKind.RESIDENT):
+        users[kind] = make_user(f"{kind}1")
+        role_grant(actor=admin, coop=coop, user=users[kind], kind=kind)
+    stranger = make_user("stranger1")
+    other = make_coop("beta", owner=stranger, seat="066004")
+    return {"coop": coop, "other": other, "stranger": stranger, "anonymous": None, **users}
