@@ -59,10 +59,14 @@ def _load_territory() -> None:
         console.print(f"  {line}", highlight=False)
 
 
+def _demo_password() -> str:
+    return os.environ.get("COMUNITAS_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
 def _load_demo(seed: int) -> None:
     from comunitas.demo.load import demo_load
 
-    report = _run_with_progress(demo_load, seed=seed)
+    report = _run_with_progress(demo_load, seed=seed, password=_demo_password())
     console.print(f"  {report}", highlight=False)
 
 
@@ -83,7 +87,7 @@ def demo(
     _load_territory()
     console.print("Loading the five case-study cooperatives…")
     _load_demo(seed)
-    password = os.environ.get("COMUNITAS_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    password = _demo_password()
     demo_admin_ensure(username=DEMO_USERNAME, password=password)
     table = Table(title="Log in", show_header=False)
     table.add_row("address", f"http://{host}:{port}/")

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from comunitas.core import selectors, services
@@ -63,7 +63,7 @@ def coop_create(request, payload: CoopIn):
         statute={"share_nominal_value": payload.share_nominal_value},
         territory=_territory(payload.territory),
     )
-    return 201, selectors.coop_detail(coop=coop)
+    return Status(201, selectors.coop_detail(coop=coop))
 
 
 @router.get("/coops/{slug}", response=CoopOut, tags=["cooperatives"])
@@ -94,7 +94,7 @@ def statute_list(request, slug: str):
 @router.post("/coops/{slug}/statutes", response={201: StatuteOut}, tags=["statute"])
 def statute_create(request, slug: str, payload: StatuteIn):
     coop = coop_for(request.auth, slug, Action.EDIT_STATUTE)
-    return 201, services.statute_create(actor=request.auth, coop=coop, fields=payload.dict())
+    return Status(201, services.statute_create(actor=request.auth, coop=coop, fields=payload.dict()))
 
 
 # --- roles --------------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def role_list(request, slug: str):
 def role_grant(request, slug: str, payload: RoleIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ROLES)
     user = selectors.user_find(payload.user)
-    return 201, services.role_grant(actor=request.auth, coop=coop, user=user, kind=payload.kind)
+    return Status(201, services.role_grant(actor=request.auth, coop=coop, user=user, kind=payload.kind))
 
 
 def _role(request, slug: str, role_id: int) -> Role:
@@ -127,7 +127,7 @@ def role_change(request, slug: str, role_id: int, payload: RolePatch):
 @router.delete("/coops/{slug}/roles/{role_id}", response={204: None}, tags=["roles"])
 def role_revoke(request, slug: str, role_id: int):
     services.role_revoke(actor=request.auth, role=_role(request, slug, role_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- audit --------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def token_list(request):
 @router.post("/me/tokens", response={201: TokenCreated}, tags=["account"])
 def token_create(request, payload: TokenIn):
     token, clear = services.api_token_create(user=_logged_in(request), name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": clear}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": clear})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, tags=["account"])
@@ -186,4 +186,4 @@ def token_revoke(request, token_id: int):
     user = _logged_in(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     services.api_token_revoke(user=user, token=token)
-    return 204, None
+    return Status(204, None)

@@ -44,8 +44,11 @@ class CooperativeForm(forms.Form):
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        names = [f for f in COOP_FIELDS if f != "seat" and (creating or f != "slug")]
+        names = [f for f in COOP_FIELDS if f not in {"seat", "website"} and (creating or f != "slug")]
         self.fields.update(fields_for_model(Cooperative, fields=names))
+        self.fields["website"] = Cooperative._meta.get_field("website").formfield(
+            assume_scheme="https"
+        )
         self.fields["seat"] = municipality_input(_("Registered seat"))
         self.fields["territory"] = forms.CharField(
             label=_("Other municipalities served"),

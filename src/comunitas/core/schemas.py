@@ -6,6 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class InputSchema(Schema):
+    """Request bodies refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class MunicipalityBrief(Schema):
@@ -81,7 +88,7 @@ class StatuteOut(Schema):
     synthetic: bool
 
 
-class StatuteIn(Schema):
+class StatuteIn(InputSchema):
     valid_from: date
     share_nominal_value: Decimal
     max_proxies_per_member: int = Field(3, ge=0)
@@ -121,7 +128,7 @@ class CoopOut(CoopSummary):
         return role_in(context["request"].auth, obj)
 
 
-class CoopPatch(Schema):
+class CoopPatch(InputSchema):
     """Only the fields sent are changed; the short name (slug) never changes."""
 
     name: str | None = Field(None, max_length=200)
@@ -141,7 +148,7 @@ class CoopPatch(Schema):
     territory: list[str] | None = Field(None, description="ISTAT codes of served municipalities")
 
 
-class CoopIn(Schema):
+class CoopIn(InputSchema):
     name: str = Field(..., max_length=200)
     slug: str = Field(..., max_length=60)
     legal_form: str
@@ -182,12 +189,12 @@ class RoleOut(Schema):
         return obj.user.email
 
 
-class RoleIn(Schema):
+class RoleIn(InputSchema):
     user: str = Field(..., max_length=254, description="username or e-mail")
     kind: str
 
 
-class RolePatch(Schema):
+class RolePatch(InputSchema):
     kind: str
 
 
@@ -223,7 +230,7 @@ class TokenCreated(TokenOut):
     token: str = Field(..., description="Shown only now: store it safely.")
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(..., max_length=200)
 
 

@@ -173,8 +173,11 @@ def statute_create(
     """Record the statute parameters in force from ``fields['valid_from']``."""
     statute = StatuteParameters(coop=coop, synthetic=synthetic)
     _assign(statute, fields, STATUTE_FIELDS)
+    taken = _("A statute version already starts on this day.")
+    if coop.statutes.filter(valid_from=statute.valid_from).exists():
+        raise ValidationError(taken, field="valid_from")
     validated(statute)
-    _save_unique(statute, "valid_from", _("A statute version already starts on this day."))
+    _save_unique(statute, "valid_from", taken)
     audit_record(
         actor=actor,
         action="statute.create",

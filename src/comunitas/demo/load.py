@@ -58,7 +58,7 @@ def _facts(coop: Cooperative, case: Case) -> None:
 
 
 @transaction.atomic
-def demo_load(*, seed: int = 2021, password: str = "comunitas-demo", progress=None) -> DemoReport:
+def demo_load(*, seed: int, password: str, progress=None) -> DemoReport:
     """Create or refresh the five demo cooperatives; needs the territory loaded."""
     report = DemoReport()
     for done, case in enumerate(CASES, start=1):

@@ -1,0 +1,188 @@
+"""The API: the same rules as the web, one error shape, tokens, pagination, constant queries."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from comunitas.core.models import ApiToken, AuditEntry, Cooperative
+from tests.conftest import make_coop
+
+pytestmark = pytest.mark.django_db
+
+NEW_COOP = {
+    "name": "Cooperativa Gamma",
+    "slug": "gamma",
+    "legal_form": "coop",
+    "founded_year": 2020,
+    "seat": "054039",
+    "sector": "culture",
+    "territory": ["Mendatica (IM)"],
+    "share_nominal_value": "100.00",
+}
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def patch(client, url, body):
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def test_public_reads_need_no_login(client, people):
+    listing = client.get("/api/v1/coops")
+    assert listing.status_code == 200
+    assert {c["slug"] for c in listing.json()["items"]} == {"alpha", "beta"}
+    detail = client.get("/api/v1/coops/alpha").json()
+    assert detail["seat"]["name"] == "Mendatica"
+    assert detail["seat"]["inner_area_class"] == "E"
+    assert detail["statute"]["share_nominal_value"] == "25.00"  # exact decimal, never a float
+    assert detail["my_role"] is None
+
+
+def test_create_a_cooperative(client, people):
+    client.force_login(people["resident"])
+    response = post(client, "/api/v1/coops", NEW_COOP)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["my_role"] == "admin"
+    assert body["statute"]["share_nominal_value"] == "100.00"
+    assert {m["istat_code"] for m in body["territory"]} == {"054039", "008034"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"vat_number": "12345678901"}, "vat_number"),
+        ({"fiscal_code": "XYZ"}, "fiscal_code"),
+        ({"seat": "Atlantide"}, "seat"),
+        ({"slug": "alpha"}, "slug"),
+        ({"founded_year": "duemila"}, "founded_year"),
+        ({"share_nominal_value": "600"}, "share_nominal_value"),
+        ({"sector": "piracy"}, "sector"),
+        ({"territory": ["Castro"]}, "territory"),
+    ],
+)
+def test_bad_input_gives_422_with_the_field_and_saves_nothing(client, people, change, field):
+    client.force_login(people["resident"])
+    before = (Cooperative.objects.count(), AuditEntry.objects.count())
+    response = post(client, "/api/v1/coops", {**NEW_COOP, **change})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] and field in [e["field"] for e in body["errors"]], body
+    assert all(e["message"] for e in body["errors"])
+    assert (Cooperative.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_statute_with_twelve_proxies_is_refused(client, people):
+    client.force_login(people["admin"])
+    response = post(
+        client,
+        "/api/v1/coops/alpha/statutes",
+        {"valid_from": "2025-01-01", "share_nominal_value": "50", "max_proxies_per_member": 12},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "max_proxies_per_member"
+    assert people["coop"].statutes.count() == 1
+
+
+def test_patch_changes_only_what_is_sent(client, people):
+    client.force_login(people["admin"])
+    response = patch(client, "/api/v1/coops/alpha", {"description": "Rifugio e parco avventura"})
+    assert response.status_code == 200
+    coop = Cooperative.objects.get(slug="alpha")
+    assert coop.description == "Rifugio e parco avventura" and coop.name == "Alpha"
+    assert patch(client, "/api/v1/coops/alpha", {"name": None}).status_code == 422
+    assert patch(client, "/api/v1/coops/alpha", {"slug": "zeta"}).json()["errors"]
+
+
+def test_roles_through_the_api(client, people):
+    client.force_login(people["admin"])
+    granted = post(client, "/api/v1/coops/alpha/roles", {"user": "stranger1@example.org", "kind": "member"})
+    assert granted.status_code == 201 and granted.json()["username"] == "stranger1"
+    unknown = post(client, "/api/v1/coops/alpha/roles", {"user": "nobody", "kind": "member"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "user"
+    bad_kind = post(client, "/api/v1/coops/alpha/roles", {"user": "stranger1", "kind": "king"})
+    assert bad_kind.status_code == 422
+    # A role of another cooperative cannot be reached through this one.
+    foreign = people["other"].roles.get().pk
+    assert client.delete(f"/api/v1/coops/alpha/roles/{foreign}").status_code == 404
+
+
+def test_not_found_and_errors_share_one_shape(client, people):
+    for url in ["/api/v1/coops/nowhere", "/api/v1/municipalities/999999"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "errors": []}
+    bad_limit = client.get("/api/v1/coops?limit=100000")
+    assert bad_limit.status_code == 422 and bad_limit.json()["errors"][0]["field"] == "limit"
+
+
+def test_tokens_are_shown_once_stored_hashed_and_revocable(client, people):
+    client.force_login(people["member"])
+    created = post(client, "/api/v1/me/tokens", {"name": "script"})
+    assert created.status_code == 201
+    clear = created.json()["token"]
+    stored = ApiToken.objects.get()
+    assert clear not in (stored.digest, stored.prefix) and clear.startswith("cmt_")
+    assert "token" not in client.get("/api/v1/me/tokens").json()["items"][0]
+
+    script = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
+    me = script.get("/api/v1/me", **auth)
+    assert me.status_code == 200 and me.json()["roles"] == [
+        {"coop": "alpha", "coop_name": "Alpha", "kind": "member"}
+    ]
+    assert script.get("/api/v1/coops/alpha/statutes", **auth).status_code == 200
+    assert script.get("/api/v1/coops/alpha/roles", **auth).status_code == 403
+
+    assert client.delete(f"/api/v1/me/tokens/{stored.pk}").status_code == 204
+    assert script.get("/api/v1/me", **auth).status_code == 401
+    assert script.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer cmt_forged_x").status_code == 401
+    assert script.get("/api/v1/me", HTTP_AUTHORIZATION="Basic abc").status_code == 401
+
+
+def test_a_token_of_an_inactive_user_stops_working(client, people):
+    client.force_login(people["member"])
+    clear = post(client, "/api/v1/me/tokens", {"name": "script"}).json()["token"]
+    people["member"].is_active = False
+    people["member"].save()
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {clear}").status_code == 401
+
+
+def test_session_writes_need_the_csrf_token(people):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people["admin"])
+    response = patch(browser, "/api/v1/coops/alpha", {"description": "x"})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_municipality_search(client, db):
+    found = client.get("/api/v1/municipalities", {"q": "anversa"}).json()
+    assert found["items"][0]["istat_code"] == "066004"
+    assert found["items"][0]["postcodes"] == ["67030"]
+    inner = client.get("/api/v1/municipalities", {"region_code": "7", "inner_area_class": "f", "limit": 5})
+    assert inner.json()["count"] > 0
+    assert all(m["region_name"] == "Liguria" and m["inner_area_class"] == "F" for m in inner.json()["items"])
+
+
+def test_coop_list_runs_a_constant_number_of_queries(client, people, django_assert_num_queries):
+    for n in range(12):
+        make_coop(f"extra-{n}")
+    # count, page of cooperatives joined with their seat
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/coops?limit=50").json()["count"] == 14
+
+
+def test_coop_detail_runs_a_constant_number_of_queries(client, people, django_assert_num_queries):
+    # cooperative + seat, territory, facts, seat postcodes, statute in force
+    with django_assert_num_queries(5):
+        assert client.get("/api/v1/coops/alpha").status_code == 200
+
+
+def test_openapi_schema_is_published(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/coops/{slug}" in schema["paths"]
+    assert "TokenOrSession" in schema["components"]["securitySchemes"]

@@ -1,0 +1,157 @@
+"""The permission matrix: every role × every page and endpoint of a cooperative, plus an
+anonymous visitor and a stranger (admin of another cooperative), on a public and a private one."""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from comunitas.api import api
+from comunitas.core.permissions import Action
+
+pytestmark = pytest.mark.django_db
+
+WHO = ["anonymous", "stranger", "resident", "member", "staff", "admin"]
+ROLES = ["resident", "member", "staff", "admin"]
+
+GRANT = {"user": "stranger1", "kind": "resident"}
+STATUTE = {"valid_from": "2025-01-01", "share_nominal_value": "50.00"}
+STATUTE_FORM = {
+    **STATUTE,
+    "max_proxies_per_member": 3,
+    "legal_person_max_votes": 1,
+    "enrolment_days_before_voting": 90,
+    "notice_days": 8,
+    "ordinary_quorum_first_call": 50,
+    "ordinary_quorum_second_call": 0,
+    "extraordinary_quorum_first_call": 50,
+    "extraordinary_quorum_second_call": 0,
+}
+SETTINGS_FORM = {
+    "name": "Alpha",
+    "legal_form": "coop",
+    "founded_year": 2015,
+    "seat": "Mendatica (IM)",
+    "sector": "tourism",
+    "is_public": "on",
+}
+
+# (method, path, body, action it needs). Paths use {slug}; {role} is the staff user's role id.
+WEB = [
+    ("get", "/c/{slug}/", None, Action.VIEW),
+    ("get", "/c/{slug}/dashboard/", None, Action.VIEW_DASHBOARD),
+    ("get", "/c/{slug}/statute/", None, Action.VIEW_STATUTE),
+    ("post", "/c/{slug}/statute/", STATUTE_FORM, Action.EDIT_STATUTE),
+    ("get", "/c/{slug}/settings/", None, Action.EDIT_COOPERATIVE),
+    ("post", "/c/{slug}/settings/", SETTINGS_FORM, Action.EDIT_COOPERATIVE),
+    ("get", "/c/{slug}/roles/", None, Action.MANAGE_ROLES),
+    ("post", "/c/{slug}/roles/", GRANT, Action.MANAGE_ROLES),
+    ("post", "/c/{slug}/roles/{role}/", {"kind": "member"}, Action.MANAGE_ROLES),
+    ("get", "/c/{slug}/audit/", None, Action.VIEW_AUDIT),
+]
+API = [
+    ("get", "/api/v1/coops/{slug}", None, Action.VIEW),
+    ("patch", "/api/v1/coops/{slug}", {"description": "x"}, Action.EDIT_COOPERATIVE),
+    ("get", "/api/v1/coops/{slug}/statutes", None, Action.VIEW_STATUTE),
+    ("post", "/api/v1/coops/{slug}/statutes", STATUTE, Action.EDIT_STATUTE),
+    ("get", "/api/v1/coops/{slug}/roles", None, Action.MANAGE_ROLES),
+    ("post", "/api/v1/coops/{slug}/roles", GRANT, Action.MANAGE_ROLES),
+    ("patch", "/api/v1/coops/{slug}/roles/{role}", {"kind": "member"}, Action.MANAGE_ROLES),
+    ("delete", "/api/v1/coops/{slug}/roles/{role}", None, Action.MANAGE_ROLES),
+    ("get", "/api/v1/coops/{slug}/audit", None, Action.VIEW_AUDIT),
+]
+ALLOWED = {
+    Action.VIEW: set(WHO),
+    Action.VIEW_DASHBOARD: set(ROLES),
+    Action.VIEW_STATUTE: set(ROLES),
+    Action.EDIT_COOPERATIVE: {"admin"},
+    Action.EDIT_STATUTE: {"admin"},
+    Action.MANAGE_ROLES: {"admin"},
+    Action.VIEW_AUDIT: {"admin"},
+}
+
+
+def expected_web(action: Action, who: str, public: bool, method: str) -> int:
+    if who in ALLOWED[action] and (public or who in ROLES):
+        return 302 if method == "post" else 200
+    if not public and who not in ROLES:
+        return 404  # a private cooperative does not exist for outsiders
+    return 302 if who == "anonymous" else 403  # anonymous visitors are sent to log in
+
+
+def expected_api(action: Action, who: str, public: bool, method: str) -> set[int]:
+    if who in ALLOWED[action] and (public or who in ROLES):
+        return {200, 201, 204}
+    if not public and who not in ROLES:
+        return {404}
+    return {401} if who == "anonymous" else {403}
+
+
+def call(client, people, who, method, path, body, api_call):
+    if who != "anonymous":
+        client.force_login(people[who])
+    role_id = people["coop"].roles.get(user=people["staff"]).pk
+    url = path.format(slug="alpha", role=role_id)
+    if api_call and body is not None:
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    return getattr(client, method)(url, body or {})
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(("method", "path", "body", "action"), WEB, ids=[f"{m} {p}" for m, p, *_ in WEB])
+def test_web_matrix(client, people, who, public, method, path, body, action):
+    people["coop"].__class__.objects.filter(pk=people["coop"].pk).update(is_public=public)
+    response = call(client, people, who, method, path, body, api_call=False)
+    assert response.status_code == expected_web(action, who, public, method), response.content[:300]
+    if response.status_code == 302 and who == "anonymous":
+        assert response["Location"].startswith("/account/login/")
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(("method", "path", "body", "action"), API, ids=[f"{m} {p}" for m, p, *_ in API])
+def test_api_matrix(client, people, who, public, method, path, body, action):
+    people["coop"].__class__.objects.filter(pk=people["coop"].pk).update(is_public=public)
+    response = call(client, people, who, method, path, body, api_call=True)
+    assert response.status_code in expected_api(action, who, public, method), response.content[:300]
+    if response.status_code >= 400:
+        assert set(response.json()) == {"detail", "errors"}
+
+
+def test_strangers_do_not_see_private_cooperatives_in_lists(client, people):
+    people["coop"].__class__.objects.filter(pk=people["coop"].pk).update(is_public=False)
+    client.force_login(people["stranger"])
+    slugs = [c["slug"] for c in client.get("/api/v1/coops").json()["items"]]
+    assert slugs == ["beta"]
+    assert b"Alpha" not in client.get("/").content
+    client.force_login(people["resident"])
+    assert "alpha" in [c["slug"] for c in client.get("/api/v1/coops").json()["items"]]
+
+
+def _web_patterns(resolver: URLResolver, prefix: str = ""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _web_patterns(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def test_every_cooperative_page_is_guarded_and_in_the_matrix():
+    """A new page under /c/<slug>/ must declare its action and be added to the matrix."""
+    tested = {path for _m, path, *_ in WEB}
+    for route, view in _web_patterns(get_resolver()):
+        if route.startswith("c/<slug:slug>/"):
+            assert hasattr(view, "comunitas_action"), route
+            normalised = "/" + route.replace("<slug:slug>", "{slug}").replace("<int:role_id>", "{role}")
+            assert normalised in tested, f"{route} is missing from the permission matrix"
+
+
+def test_every_cooperative_endpoint_is_in_the_matrix():
+    tested = {(m.upper(), p.removeprefix("/api/v1")) for m, p, *_ in API}
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        if path.startswith("/api/v1/coops/{slug}"):
+            normalised = path.removeprefix("/api/v1").replace("{role_id}", "{role}")
+            for method in operations:
+                assert (method.upper(), normalised) in tested, f"{method} {path} is not in the matrix"
