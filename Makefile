@@ -7,20 +7,24 @@ export DJANGO_SETTINGS_MODULE := comunitas.settings
 
 .PHONY: demo test bench lint format messages clean
 
+# A development checkout runs with DEBUG=true; production sets its variables in the environment.
+.env:
+	printf '# Development settings of this checkout (untracked); see README for production.\nDEBUG=true\n' > .env
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) .env
 	$(BIN)/comunitas demo
 
-test: $(STAMP)
-	DEBUG=true $(BIN)/python -m django makemigrations --check --dry-run
+test: $(STAMP) .env
+	$(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) .env
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)

@@ -154,4 +154,3 @@ def manage(ctx: typer.Context) -> None:
 
 def main() -> None:
     app(prog_name="comunitas")
-

@@ -7,6 +7,7 @@ traceback, so every problem raises ``ConfigurationError`` (a ``SystemExit`` carr
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -21,6 +22,21 @@ class ConfigurationError(SystemExit):
 
     def __init__(self, sentence: str) -> None:
         super().__init__(f"Comunitas configuration error: {sentence}")
+
+
+def load_env_file(path: Path) -> None:
+    """Read ``KEY=value`` lines from a local, untracked file (a development checkout's ``.env``
+    written by ``make``); variables already in the environment win."""
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ConfigurationError(f"{path.name} line {number} is not KEY=value: {line!r}.")
+        os.environ.setdefault(key.strip(), value.strip().strip("\"'"))
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -1,8 +1,8 @@
 """The one settings module of Comunitas, driven by environment variables.
 
-Development: nothing to set (``DEBUG=true`` is set by ``comunitas demo`` / ``serve`` and the tests).
-Production: ``DEBUG=false`` (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``;
-see the README for the full list.
+Production is the default: ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required, ``DATABASE_URL``
+points to PostgreSQL (see the README). Development sets ``DEBUG=true``: ``make`` writes it to
+the checkout's untracked ``.env``, and ``comunitas demo`` / ``serve`` and the tests set it too.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from comunitas.config import (
     env_int,
     env_list,
     env_str,
+    load_env_file,
 )
+
+load_env_file(Path.cwd() / ".env")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Runtime files (SQLite database, uploads, collected static) live outside the package.

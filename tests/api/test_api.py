@@ -99,7 +99,9 @@ def test_patch_changes_only_what_is_sent(client, people):
 
 def test_roles_through_the_api(client, people):
     client.force_login(people["admin"])
-    granted = post(client, "/api/v1/coops/alpha/roles", {"user": "stranger1@example.org", "kind": "member"})
+    granted = post(
+        client, "/api/v1/coops/alpha/roles", {"user": "stranger1@example.org", "kind": "member"}
+    )
     assert granted.status_code == 201 and granted.json()["username"] == "stranger1"
     unknown = post(client, "/api/v1/coops/alpha/roles", {"user": "nobody", "kind": "member"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "user"
@@ -163,9 +165,14 @@ def test_municipality_search(client, db):
     found = client.get("/api/v1/municipalities", {"q": "anversa"}).json()
     assert found["items"][0]["istat_code"] == "066004"
     assert found["items"][0]["postcodes"] == ["67030"]
-    inner = client.get("/api/v1/municipalities", {"region_code": "7", "inner_area_class": "f", "limit": 5})
+    inner = client.get(
+        "/api/v1/municipalities", {"region_code": "7", "inner_area_class": "f", "limit": 5}
+    )
     assert inner.json()["count"] > 0
-    assert all(m["region_name"] == "Liguria" and m["inner_area_class"] == "F" for m in inner.json()["items"])
+    assert all(
+        m["region_name"] == "Liguria" and m["inner_area_class"] == "F"
+        for m in inner.json()["items"]
+    )
 
 
 def test_coop_list_runs_a_constant_number_of_queries(client, people, django_assert_num_queries):

@@ -46,7 +46,11 @@ def test_passwords_shorter_than_twelve_characters_are_refused(client, people):
     assert response.context["form"].errors["new_password2"]
     ok = client.post(
         "/account/password_change/",
-        {"old_password": PASSWORD, "new_password1": "Una-frase-lunga-2026", "new_password2": "Una-frase-lunga-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Una-frase-lunga-2026",
+            "new_password2": "Una-frase-lunga-2026",
+        },
     )
     assert ok.status_code == 302
     assert get_user_model().objects.get(username="member1").check_password("Una-frase-lunga-2026")

@@ -72,7 +72,9 @@ def test_the_log_shows_only_the_cooperatives_own_entries(client, people, entry):
     assert all(e.coop_id == people["other"].pk for e in page.context["page_obj"])
 
 
-def test_audit_page_query_count_does_not_grow_with_entries(client, people, django_assert_max_num_queries):
+def test_audit_page_query_count_does_not_grow_with_entries(
+    client, people, django_assert_max_num_queries
+):
     client.force_login(people["admin"])
     for n in range(30):
         coop_update(actor=people["admin"], coop=people["coop"], fields={"description": f"v{n}"})

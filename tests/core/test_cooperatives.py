@@ -1,4 +1,5 @@
-"""Registering and editing cooperatives and their statute: the law is enforced, nothing half-saved."""
+"""Registering and editing cooperatives and their statute: the law is enforced, nothing is
+half-saved."""
 
 import itertools
 from datetime import date, timedelta
@@ -12,7 +13,13 @@ from hypothesis import strategies as st
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cooperative, Municipality, Role, StatuteParameters
 from comunitas.core.selectors import statute_on
-from comunitas.core.services import coop_create, coop_update, role_grant, role_revoke, statute_create
+from comunitas.core.services import (
+    coop_create,
+    coop_update,
+    role_grant,
+    role_revoke,
+    statute_create,
+)
 from tests.conftest import make_coop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -71,16 +78,26 @@ def test_creating_a_cooperative_makes_the_creator_admin_with_a_first_statute(peo
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(people, overrides, field):
-    before = (Cooperative.objects.count(), StatuteParameters.objects.count(), AuditEntry.objects.count())
+    before = (
+        Cooperative.objects.count(),
+        StatuteParameters.objects.count(),
+        AuditEntry.objects.count(),
+    )
     with pytest.raises(ValidationError) as caught:
         coop_create(actor=people["admin"], fields=fields(**overrides))
     assert field in {e.field for e in caught.value.errors}
-    after = (Cooperative.objects.count(), StatuteParameters.objects.count(), AuditEntry.objects.count())
+    after = (
+        Cooperative.objects.count(),
+        StatuteParameters.objects.count(),
+        AuditEntry.objects.count(),
+    )
     assert after == before
 
 
 def test_codes_are_stored_compact_and_upper_case(people):
-    coop = coop_create(actor=None, fields=fields(fiscal_code="rssmra 85t10 a562s", albo_number="a123456"))
+    coop = coop_create(
+        actor=None, fields=fields(fiscal_code="rssmra 85t10 a562s", albo_number="a123456")
+    )
     assert (coop.fiscal_code, coop.albo_number) == ("RSSMRA85T10A562S", "A123456")
 
 
@@ -133,7 +150,9 @@ DAYS = (date(2030, 1, 1) + timedelta(days=n) for n in itertools.count())
 
 def accepted(coop, **change) -> bool:
     try:
-        statute_create(actor=None, coop=coop, fields={**VALID_STATUTE, "valid_from": next(DAYS), **change})
+        statute_create(
+            actor=None, coop=coop, fields={**VALID_STATUTE, "valid_from": next(DAYS), **change}
+        )
     except ValidationError:
         return False
     return True
@@ -155,7 +174,10 @@ def test_proxies_and_legal_person_votes_within_the_law(people, proxies, votes):
 
 def test_update_is_audited_with_before_and_after(people):
     coop, admin = people["coop"], people["admin"]
-    mendatica, anversa = Municipality.objects.get(pk="008034"), Municipality.objects.get(pk="066004")
+    mendatica, anversa = (
+        Municipality.objects.get(pk="008034"),
+        Municipality.objects.get(pk="066004"),
+    )
     coop_update(actor=admin, coop=coop, fields={"name": "Alpha Nuova"}, territory=[anversa])
     entry = AuditEntry.objects.filter(coop=coop, action="cooperative.update").get()
     assert entry.actor == admin and entry.actor_name == "admin1"

@@ -101,7 +101,9 @@ def test_roles_page_changes_and_revokes(client, people):
     assert "at least one admin" in response.content.decode()
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Page not found"), ("it", "Pagina non trovata")])
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Page not found"), ("it", "Pagina non trovata")]
+)
 def test_unknown_pages_get_a_friendly_404_in_the_pages_language(client, db, language, title):
     client.cookies["django_language"] = language
     response = client.get("/no/such/page/")

@@ -1,4 +1,4 @@
-"""The permission matrix: every role × every page and endpoint of a cooperative, plus an
+"""The permission matrix: every role by every page and endpoint of a cooperative, plus an
 anonymous visitor and a stranger (admin of another cooperative), on a public and a private one."""
 
 import json
@@ -99,7 +99,9 @@ def call(client, people, who, method, path, body, api_call):
 
 @pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
 @pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize(("method", "path", "body", "action"), WEB, ids=[f"{m} {p}" for m, p, *_ in WEB])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "action"), WEB, ids=[f"{m} {p}" for m, p, *_ in WEB]
+)
 def test_web_matrix(client, people, who, public, method, path, body, action):
     people["coop"].__class__.objects.filter(pk=people["coop"].pk).update(is_public=public)
     response = call(client, people, who, method, path, body, api_call=False)
@@ -110,7 +112,9 @@ def test_web_matrix(client, people, who, public, method, path, body, action):
 
 @pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
 @pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize(("method", "path", "body", "action"), API, ids=[f"{m} {p}" for m, p, *_ in API])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "action"), API, ids=[f"{m} {p}" for m, p, *_ in API]
+)
 def test_api_matrix(client, people, who, public, method, path, body, action):
     people["coop"].__class__.objects.filter(pk=people["coop"].pk).update(is_public=public)
     response = call(client, people, who, method, path, body, api_call=True)
@@ -143,7 +147,9 @@ def test_every_cooperative_page_is_guarded_and_in_the_matrix():
     for route, view in _web_patterns(get_resolver()):
         if route.startswith("c/<slug:slug>/"):
             assert hasattr(view, "comunitas_action"), route
-            normalised = "/" + route.replace("<slug:slug>", "{slug}").replace("<int:role_id>", "{role}")
+            normalised = "/" + route.replace("<slug:slug>", "{slug}").replace(
+                "<int:role_id>", "{role}"
+            )
             assert normalised in tested, f"{route} is missing from the permission matrix"
 
 
@@ -154,4 +160,6 @@ def test_every_cooperative_endpoint_is_in_the_matrix():
         if path.startswith("/api/v1/coops/{slug}"):
             normalised = path.removeprefix("/api/v1").replace("{role_id}", "{role}")
             for method in operations:
-                assert (method.upper(), normalised) in tested, f"{method} {path} is not in the matrix"
+                assert (method.upper(), normalised) in tested, (
+                    f"{method} {path} is not in the matrix"
+                )

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from comunitas.config import ConfigurationError, database_from_url, env_bool
+from comunitas.config import ConfigurationError, database_from_url, env_bool, load_env_file
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -17,12 +17,15 @@ PRODUCTION = {
 
 def run_django(tmp_path, env: dict, *args: str) -> subprocess.CompletedProcess:
     """Start Django in a fresh process with only ``env`` on top of a clean environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
     clean.update(DJANGO_SETTINGS_MODULE="comunitas.settings", COMUNITAS_VAR_DIR=str(tmp_path))
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-m", "django", *args],
         env=clean,
+        cwd=tmp_path,  # away from the checkout's development .env
         capture_output=True,
         text=True,
         timeout=120,
@@ -45,7 +48,10 @@ def test_deploy_check_with_postgres_url_is_clean(tmp_path):
     ("env", "expected"),
     [
         ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY is not set"),
-        ({**PRODUCTION, "DATABASE_URL": "postgres://u@host:port/db"}, "DATABASE_URL is not a valid"),
+        (
+            {**PRODUCTION, "DATABASE_URL": "postgres://u@host:port/db"},
+            "DATABASE_URL is not a valid",
+        ),
         ({**PRODUCTION, "DATABASE_URL": "nonsense"}, "DATABASE_URL is not a valid"),
         ({**PRODUCTION, "DATABASE_URL": "mysql://u@h/db"}, "PostgreSQL or SQLite"),
         ({**PRODUCTION, "DEBUG": "maybe"}, "DEBUG must be true or false"),
@@ -73,13 +79,18 @@ def test_database_url_without_a_name_is_refused():
         database_from_url("postgres://app@db.internal:5432/", conn_max_age=0)
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("YES", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("YES", True), ("off", False), ("", False)]
+)
 def test_booleans_are_parsed_strictly(monkeypatch, raw, value):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG", default=False) is value
 
 
-SHOW = "from django.conf import settings as s; print(s.EMAIL_BACKEND); print(s.DATABASES['default']['NAME'])"
+SHOW = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND); print(s.DATABASES['default']['NAME'])"
+)
 
 
 def test_development_defaults(tmp_path):
@@ -103,3 +114,23 @@ def test_passwords_need_twelve_characters(settings):
         if v["NAME"].endswith("MinimumLengthValidator")
     ]
     assert lengths == [12]
+
+
+def test_a_checkouts_env_file_sets_defaults_and_the_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("# comment\nCOMUNITAS_A=from-file\nCOMUNITAS_B='quoted'\n")
+    monkeypatch.setenv("COMUNITAS_A", "from-environment")
+    monkeypatch.delenv("COMUNITAS_B", raising=False)
+    load_env_file(tmp_path / ".env")
+    assert os.environ["COMUNITAS_A"] == "from-environment"
+    assert os.environ.pop("COMUNITAS_B") == "quoted"
+    (tmp_path / ".env").write_text("not a setting\n")
+    with pytest.raises(ConfigurationError, match="line 1"):
+        load_env_file(tmp_path / ".env")
+
+
+def test_the_development_env_file_turns_debug_on(tmp_path):
+    (tmp_path / ".env").write_text("DEBUG=true\n")
+    result = run_django(
+        tmp_path, {}, "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"
+    )
+    assert result.stdout.splitlines()[-1] == "True"

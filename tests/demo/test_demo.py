@@ -62,7 +62,9 @@ def test_loading_twice_changes_nothing(db):
 
 def demo_people() -> list[tuple[str, str, str]]:
     return list(
-        get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")
+        get_user_model()
+        .objects.order_by("username")
+        .values_list("username", "first_name", "last_name")
     )
 
 

@@ -94,7 +94,9 @@ def statute_list(request, slug: str):
 @router.post("/coops/{slug}/statutes", response={201: StatuteOut}, tags=["statute"])
 def statute_create(request, slug: str, payload: StatuteIn):
     coop = coop_for(request.auth, slug, Action.EDIT_STATUTE)
-    return Status(201, services.statute_create(actor=request.auth, coop=coop, fields=payload.dict()))
+    return Status(
+        201, services.statute_create(actor=request.auth, coop=coop, fields=payload.dict())
+    )
 
 
 # --- roles --------------------------------------------------------------------------------------
@@ -108,7 +110,9 @@ def role_list(request, slug: str):
 def role_grant(request, slug: str, payload: RoleIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ROLES)
     user = selectors.user_find(payload.user)
-    return Status(201, services.role_grant(actor=request.auth, coop=coop, user=user, kind=payload.kind))
+    return Status(
+        201, services.role_grant(actor=request.auth, coop=coop, user=user, kind=payload.kind)
+    )
 
 
 def _role(request, slug: str, role_id: int) -> Role:
@@ -141,9 +145,7 @@ def audit_list(request, slug: str, filters: Query[AuditQuery]):
 # --- territory ----------------------------------------------------------------------------------
 @router.get("/municipalities", response=list[MunicipalityOut], tags=["territory"])
 @paginate(LimitOffsetPagination)
-def municipality_list(
-    request, q: str = "", region_code: str = "", inner_area_class: str = ""
-):
+def municipality_list(request, q: str = "", region_code: str = "", inner_area_class: str = ""):
     """Search by name (accents and case ignored), ISTAT code or postcode with ``q``, or list
     by region and inner-areas class."""
     return selectors.municipality_list(

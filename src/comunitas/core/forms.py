@@ -44,7 +44,9 @@ class CooperativeForm(forms.Form):
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        names = [f for f in COOP_FIELDS if f not in {"seat", "website"} and (creating or f != "slug")]
+        names = [
+            f for f in COOP_FIELDS if f not in {"seat", "website"} and (creating or f != "slug")
+        ]
         self.fields.update(fields_for_model(Cooperative, fields=names))
         self.fields["website"] = Cooperative._meta.get_field("website").formfield(
             assume_scheme="https"
@@ -64,7 +66,11 @@ class CooperativeForm(forms.Form):
         self.order_fields(["name", "slug", "legal_form", "sector", "seat", "locality"])
 
     def territory_lines(self) -> list[str]:
-        return [line for line in re.split(r"[\n;]", self.cleaned_data.get("territory", "")) if line.strip()]
+        return [
+            line
+            for line in re.split(r"[\n;]", self.cleaned_data.get("territory", ""))
+            if line.strip()
+        ]
 
 
 class StatuteForm(forms.Form):

@@ -14,8 +14,11 @@ MIN_MUNICIPALITIES = 7000
 
 def health_report() -> Iterator[tuple[str, bool, str]]:
     """(check, passed, detail) for each check."""
-    messages = [m for m in checks.run_checks(include_deployment_checks=not settings.DEBUG)
-                if m.level >= checks.WARNING]
+    messages = [
+        m
+        for m in checks.run_checks(include_deployment_checks=not settings.DEBUG)
+        if m.level >= checks.WARNING
+    ]
     mode = "development (DEBUG)" if settings.DEBUG else "production"
     yield (
         "configuration",

@@ -244,7 +244,7 @@ def _keep_an_admin(coop: Cooperative, role: Role) -> None:
 
 
 # --- accounts and API tokens --------------------------------------------------------------------
-TOKEN_PREFIX = "cmt_"
+TOKEN_PREFIX = "cmt_"  # noqa: S105 - a public marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 

@@ -72,13 +72,19 @@ class LoadReport:
         return [
             f"{self.total} municipalities: {self.created} new, {self.updated} updated, "
             f"{self.unchanged} unchanged; {self.postcodes} postcodes.",
-            _codes("In the current ISTAT list but not in the 2020 inner-areas map (no class)",
-                   self.current_without_inner_area),
-            _codes("In the 2020 map but no longer in the ISTAT list (kept as not current)",
-                   self.inner_area_not_current),
+            _codes(
+                "In the current ISTAT list but not in the 2020 inner-areas map (no class)",
+                self.current_without_inner_area,
+            ),
+            _codes(
+                "In the 2020 map but no longer in the ISTAT list (kept as not current)",
+                self.inner_area_not_current,
+            ),
             _codes("Without 2023 coordinates", self.without_coordinates),
-            _codes("With 2023 coordinates but not in the current ISTAT list",
-                   self.coordinates_not_current),
+            _codes(
+                "With 2023 coordinates but not in the current ISTAT list",
+                self.coordinates_not_current,
+            ),
         ]
 
 
@@ -166,8 +172,7 @@ def territory_load(*, progress: Progress | None = None) -> LoadReport:
     rows, report = read_sources()
     defaults = {f: Municipality._meta.get_field(f).get_default() for f in MUNICIPALITY_FIELDS}
     existing = {
-        m["istat_code"]: m
-        for m in Municipality.objects.values("istat_code", *MUNICIPALITY_FIELDS)
+        m["istat_code"]: m for m in Municipality.objects.values("istat_code", *MUNICIPALITY_FIELDS)
     }
     to_create, to_update = [], []
     for done, (code, row) in enumerate(sorted(rows.items()), start=1):

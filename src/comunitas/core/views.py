@@ -62,7 +62,9 @@ def coop_dashboard(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "territory": selectors.territory_summary(coop=coop),
         "role_counts": selectors.role_counts(coop=coop),
         "recent": (
-            selectors.audit_list(coop=coop)[:8] if can(request.user, coop, Action.VIEW_AUDIT) else []
+            selectors.audit_list(coop=coop)[:8]
+            if can(request.user, coop, Action.VIEW_AUDIT)
+            else []
         ),
     }
     return render(request, "core/coop_dashboard.html", context)
@@ -196,9 +198,7 @@ def coop_audit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         filters = selectors.AuditFilters(**form.cleaned_data)
     entries = selectors.audit_list(coop=coop, filters=filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "core/coop_audit.html", {"coop": coop, "form": form, "page_obj": page}
-    )
+    return render(request, "core/coop_audit.html", {"coop": coop, "form": form, "page_obj": page})
 
 
 # --- territory ----------------------------------------------------------------------------------

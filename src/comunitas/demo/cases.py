@@ -95,8 +95,9 @@ CASES: tuple[Case, ...] = (
             "escursionistico del paese."
         ),
         facts=[
-            Fact("founded", "Anno di fondazione (attiva dal 2016)", "2015", Decimal(2015),
-                 year=2015),
+            Fact(
+                "founded", "Anno di fondazione (attiva dal 2016)", "2015", Decimal(2015), year=2015
+            ),
             Fact("inhabitants", "Abitanti del paese", "circa 150", Decimal(150), "abitanti"),
             Fact("members", "Soci", "13", Decimal(13), "soci"),
             Fact("employees", "Dipendenti", "14", Decimal(14), "persone"),
@@ -178,8 +179,9 @@ CASES: tuple[Case, ...] = (
                 Decimal(700),
                 "persone",
             ),
-            Fact("admissions_year", "Ingressi all'anno", "circa 50.000", Decimal(50000),
-                 "ingressi"),
+            Fact(
+                "admissions_year", "Ingressi all'anno", "circa 50.000", Decimal(50000), "ingressi"
+            ),
         ],
     ),
     Case(
@@ -197,8 +199,14 @@ CASES: tuple[Case, ...] = (
         ),
         facts=[
             Fact("founded", "Anno di fondazione", "2013", Decimal(2013), year=2013),
-            Fact("maflow_layoffs", "Licenziati alla chiusura della Maflow (2012)", "330",
-                 Decimal(330), "persone", 2012),
+            Fact(
+                "maflow_layoffs",
+                "Licenziati alla chiusura della Maflow (2012)",
+                "330",
+                Decimal(330),
+                "persone",
+                2012,
+            ),
             Fact(
                 "headcount",
                 "Persone che vi lavorano",
