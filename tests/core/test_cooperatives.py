@@ -123,6 +123,23 @@ def test_statute_outside_the_law_is_refused(people, change, field):
     assert coop.statutes.count() == 1
 
 
+def test_srl_rules_cooperatives_may_have_shares_above_500_euros(people):
+    """Art. 2525 c.1 caps *azioni* at 500 €; the *quote* of srl-rules cooperatives have no cap."""
+    quote = coop_create(
+        actor=None,
+        fields=fields(legal_form="coop_srl"),
+        statute={"share_nominal_value": Decimal("1000.00")},
+    )
+    assert statute_on(coop=quote).share_nominal_value == Decimal("1000.00")
+    with pytest.raises(ValidationError) as caught:
+        coop_create(
+            actor=None,
+            fields=fields(slug="azioni", legal_form="coop"),
+            statute={"share_nominal_value": Decimal("1000.00")},
+        )
+    assert caught.value.errors[0].field == "share_nominal_value"
+
+
 def test_the_database_refuses_more_than_ten_proxies_too(people):
     statute = statute_on(coop=people["coop"])
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -15,7 +15,7 @@ from decimal import Decimal
 class LegalLimits:
     valid_from: date
     share_value_min: Decimal  # art. 2525 c.1
-    share_value_max: Decimal  # art. 2525 c.1
+    share_value_max: Decimal  # art. 2525 c.1, for azioni only (not for the quote of srl rules)
     natural_person_max_holding: Decimal  # art. 2525 c.2
     max_proxies_per_member: int  # art. 2539
     max_legal_person_votes: int  # art. 2538 c.3

@@ -345,13 +345,25 @@ class StatuteParameters(models.Model):
             ):
                 errors[field] = message
 
-        outside(
-            "share_nominal_value",
-            law.share_value_min,
-            law.share_value_max,
-            _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
-            % {"low": law.share_value_min, "high": law.share_value_max},
-        )
+        # The €500 ceiling is for shares as *azioni*; cooperatives under srl rules hold *quote*.
+        coop = getattr(self, "coop", None)  # may be a cooperative being created
+        quote = coop is not None and coop.legal_form == LegalForm.COOPERATIVE_SRL
+        if quote:
+            outside(
+                "share_nominal_value",
+                law.share_value_min,
+                None,
+                _("A share must be worth at least %(low)s € (art. 2525 c.c.).")
+                % {"low": law.share_value_min},
+            )
+        else:
+            outside(
+                "share_nominal_value",
+                law.share_value_min,
+                law.share_value_max,
+                _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
+                % {"low": law.share_value_min, "high": law.share_value_max},
+            )
         outside(
             "max_proxies_per_member",
             0,
