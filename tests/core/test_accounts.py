@@ -86,3 +86,11 @@ def test_nobody_revokes_another_persons_token(client, people):
     assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.is_active
+
+
+@pytest.mark.parametrize("url", ["/account/password_change/", "/account/password_reset/"])
+def test_account_pages_use_the_sites_layout_not_the_admins(client, people, url):
+    client.force_login(people["member"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'class="site-header"' in page.content
