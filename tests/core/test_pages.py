@@ -121,13 +121,17 @@ def test_home_runs_a_constant_number_of_queries(client, people, django_assert_nu
         assert client.get("/").status_code == 200
 
 
-def test_dashboard_shows_the_statute_in_force(client, people):
+def test_dashboard_sections_follow_the_role(client, people, django_assert_max_num_queries):
+    client.cookies["django_language"] = "en"
     client.force_login(people["member"])
-    page = client.get("/c/alpha/dashboard/")
-    assert page.context["statute"].share_nominal_value == 25
-    assert page.context["recent"] == []  # the log is for the board only
+    page = client.get("/c/alpha/dashboard/").content.decode()
+    assert "Statute in force" in page and "€25.00" in page
+    assert "Latest changes" not in page  # the log is for the board only
     client.force_login(people["admin"])
-    assert client.get("/c/alpha/dashboard/").context["recent"]
+    # session, user, coop, roles; territory (2), role counts, statute, latest changes
+    with django_assert_max_num_queries(9):
+        page = client.get("/c/alpha/dashboard/").content.decode()
+    assert "Latest changes" in page and "cooperative.create" in page
 
 
 def test_territory_search_page_and_partial(client, db):

@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 
 from comunitas.core.permissions import can
+from comunitas.web.dashboard import DASHBOARD
 from comunitas.web.nav import COOP_NAV
 
 register = template.Library()
@@ -38,3 +39,15 @@ def coop_nav(context, coop):
         if can(request.user, coop, item.action)
     ]
     return {"items": items, "coop": coop}
+
+
+@register.inclusion_tag("includes/dashboard_sections.html", takes_context=True)
+def dashboard_sections(context, coop):
+    """The dashboard sections the visitor's role allows, each with its data."""
+    user = context["request"].user
+    sections = [
+        {"template": section.template, "data": section.data(coop)}
+        for section in DASHBOARD
+        if can(user, coop, section.action)
+    ]
+    return {"sections": sections, "coop": coop}
