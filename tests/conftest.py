@@ -64,3 +64,11 @@ def people(db, territory):
     stranger = make_user("stranger1")
     other = make_coop("beta", owner=stranger, seat="066004")
     return {"coop": coop, "other": other, "stranger": stranger, "anonymous": None, **users}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached answers must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()

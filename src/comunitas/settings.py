@@ -100,6 +100,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "comunitas.sqlite3",
+            "CONN_MAX_AGE": CONN_MAX_AGE,
             # WAL lets readers go on while one request writes; the timeout waits for the lock.
             "OPTIONS": {
                 "timeout": 20,
@@ -198,6 +199,8 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- API ----------------------------------------------------------------------------------------
+# Seconds an anonymous answer about a public cooperative is reused (core/cache.py).
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

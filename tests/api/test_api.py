@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from comunitas.core.cache import coop_forget
 from comunitas.core.models import ApiToken, AuditEntry, Cooperative
 from tests.conftest import make_coop
 
@@ -38,7 +39,6 @@ def test_public_reads_need_no_login(client, people):
     assert detail["seat"]["name"] == "Mendatica"
     assert detail["seat"]["inner_area_class"] == "E"
     assert detail["statute"]["share_nominal_value"] == "25.00"  # exact decimal, never a float
-    assert detail["my_role"] is None
 
 
 def test_create_a_cooperative(client, people):
@@ -46,7 +46,8 @@ def test_create_a_cooperative(client, people):
     response = post(client, "/api/v1/coops", NEW_COOP)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["my_role"] == "admin"
+    mine = client.get("/api/v1/me").json()["roles"]
+    assert {"coop": "gamma", "coop_name": "Cooperativa Gamma", "kind": "admin"} in mine
     assert body["statute"]["share_nominal_value"] == "100.00"
     assert {m["istat_code"] for m in body["territory"]} == {"054039", "008034"}
 
@@ -114,9 +115,10 @@ def test_roles_through_the_api(client, people):
 
 def test_not_found_and_errors_share_one_shape(client, people):
     for url in ["/api/v1/coops/nowhere", "/api/v1/municipalities/999999"]:
-        response = client.get(url)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 404
         assert response.json() == {"detail": "Not found.", "errors": []}
+        assert client.get(url).json()["detail"] == "Non trovato."  # Italian by default
     bad_limit = client.get("/api/v1/coops?limit=100000")
     assert bad_limit.status_code == 422 and bad_limit.json()["errors"][0]["field"] == "limit"
 
@@ -184,9 +186,39 @@ def test_coop_list_runs_a_constant_number_of_queries(client, people, django_asse
 
 
 def test_coop_detail_runs_a_constant_number_of_queries(client, people, django_assert_num_queries):
-    # cooperative + seat, territory, facts, seat postcodes, statute in force
-    with django_assert_num_queries(5):
+    client.force_login(people["member"])
+    # session, user, the user's roles, cooperative + seat, territory, facts, seat postcodes,
+    # statute in force
+    with django_assert_num_queries(8):
         assert client.get("/api/v1/coops/alpha").status_code == 200
+
+
+def test_anonymous_readers_share_a_cached_answer_that_changes_follow(
+    client, people, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    first = client.get("/api/v1/coops/alpha").json()
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/coops/alpha").json() == first
+    admin = Client()
+    admin.force_login(people["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        patch(admin, "/api/v1/coops/alpha", {"description": "Rifugio Cà da Cardella"})
+    assert client.get("/api/v1/coops/alpha").json()["description"] == "Rifugio Cà da Cardella"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            admin,
+            "/api/v1/coops/alpha/statutes",
+            {"valid_from": "2020-01-01", "share_nominal_value": "75"},
+        )
+    assert client.get("/api/v1/coops/alpha").json()["statute"]["share_nominal_value"] == "75.00"
+
+
+def test_private_cooperatives_are_never_served_from_the_cache(client, people):
+    assert client.get("/api/v1/coops/alpha").status_code == 200
+    Cooperative.objects.filter(slug="alpha").update(is_public=False)
+    coop_forget("alpha")
+    assert client.get("/api/v1/coops/alpha").status_code == 404
+    assert client.get("/api/v1/coops/alpha").status_code == 404
 
 
 def test_openapi_schema_is_published(client, db):

@@ -56,6 +56,9 @@ def test_admin_reads_the_log_with_filters(client, people, entry):
     rows = list(page.context["page_obj"])
     assert rows == [entry]
     assert b"Nuova" in page.content
+    client.cookies["django_language"] = "en"
+    english = client.get("/c/alpha/audit/", {"action": "cooperative.update"}).content.decode()
+    assert "cooperative changed" in english and "<strong>short description</strong>" in english
     by_actor = client.get("/c/alpha/audit/", {"actor": "nobody-like-this"})
     assert list(by_actor.context["page_obj"]) == []
     today = entry.at.date().isoformat()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Municipality
@@ -39,10 +40,12 @@ def test_inner_areas_class_of_the_case_studies(code, klass, minutes, pole):
 
 
 def test_inner_area_badge_text():
-    assert str(Municipality.objects.get(pk="008034").inner_area_label) == (
-        "Peripheral · 42 min to the pole"
-    )
-    assert str(Municipality.objects.get(pk="063049").inner_area_label) == "Pole"
+    mendatica = Municipality.objects.get(pk="008034")
+    with translation.override("it"):
+        assert mendatica.inner_area_label == "Periferico · 42 min dal polo"
+        assert Municipality.objects.get(pk="063049").inner_area_label == "Polo"
+    with translation.override("en"):
+        assert mendatica.inner_area_label == "Peripheral · 42 min to the pole"
 
 
 def test_unmatched_codes_are_reported_and_kept():
@@ -94,7 +97,7 @@ def test_resolve_accepts_name_with_province():
     [("Castro", "add the province"), ("Atlantide", "Unknown municipality"), ("", "Give")],
 )
 def test_resolve_explains_what_is_missing(text, message):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         municipality_resolve(text, field="seat")
     assert caught.value.errors[0].field == "seat"
     assert message in caught.value.errors[0].message

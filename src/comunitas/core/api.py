@@ -1,11 +1,13 @@
 """API of the core app: cooperatives, statute, roles, audit, territory, the caller's account."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from comunitas.core import selectors, services
+from comunitas.core.cache import public_coop_get, public_coop_set
 from comunitas.core.errors import LoginRequired
 from comunitas.core.models import ApiToken, Cooperative, Municipality, Role
 from comunitas.core.permissions import Action, coop_for
@@ -68,7 +70,15 @@ def coop_create(request, payload: CoopIn):
 
 @router.get("/coops/{slug}", response=CoopOut, tags=["cooperatives"])
 def coop_get(request, slug: str):
-    return selectors.coop_detail(coop=coop_for(request.auth, slug, Action.VIEW))
+    """A cooperative with its seat, territory, sourced facts and the statute in force."""
+    anonymous = not request.auth.is_authenticated
+    body = public_coop_get(slug) if anonymous else None
+    if body is None:
+        coop = coop_for(request.auth, slug, Action.VIEW)
+        body = CoopOut.from_orm(selectors.coop_detail(coop=coop)).model_dump_json()
+        if anonymous and coop.is_public:
+            public_coop_set(slug, body)
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.patch("/coops/{slug}", response=CoopOut, tags=["cooperatives"])

@@ -8,9 +8,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.models import AuditEntry, Cooperative
+
+# What each action code means to a reader of the log; later apps add theirs.
+ACTION_LABELS: dict[str, str] = {
+    "cooperative.create": _("cooperative registered"),
+    "cooperative.update": _("cooperative changed"),
+    "statute.create": _("statute version recorded"),
+    "role.grant": _("role given"),
+    "role.change": _("role changed"),
+    "role.revoke": _("role removed"),
+    "token.create": _("API token created"),
+    "token.revoke": _("API token revoked"),
+}
 
 
 def jsonable(value: Any) -> Any:
@@ -68,3 +83,33 @@ def audit_record(
         object_repr=str(obj)[:200],
         changes=changes,
     )
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def _shown(value: Any, choices: dict) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return choices.get(value, value) if isinstance(value, str) else value
+
+
+def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field label, before, after) of an entry, with the model's labels and choice names."""
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, change in entry.changes.items():
+        label, choices = name.replace("_", " "), {}
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+                label, choices = str(field.verbose_name), dict(field.choices or [])
+            except FieldDoesNotExist:
+                pass
+        before, after = change.get("before"), change.get("after")
+        rows.append((label, _shown(before, choices), _shown(after, choices)))
+    return rows

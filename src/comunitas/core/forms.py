@@ -9,6 +9,7 @@ from django.forms.models import fields_for_model
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from comunitas.core.audit import action_label
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, RoleKind, StatuteParameters
 from comunitas.core.services import COOP_FIELDS, STATUTE_FIELDS
@@ -103,7 +104,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, actions: list[str], object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["action"].choices = everything + [(a, a) for a in actions]
+        self.fields["action"].choices = everything + [(a, action_label(a)) for a in actions]
         self.fields["object_type"].choices = everything + [(t, t) for t in object_types]
 
 

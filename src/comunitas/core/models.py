@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.law import limits_on
@@ -51,7 +52,7 @@ class Municipality(models.Model):
     is_current = models.BooleanField(
         _("in the current ISTAT list"),
         default=True,
-        help_text=_("False for municipalities merged or suppressed since the 2020 map."),
+        help_text=_("Off for municipalities merged or suppressed since the 2020 map."),
     )
     is_provincial_capital = models.BooleanField(default=False)
     population = models.PositiveIntegerField(_("population (2020 census)"), null=True)
@@ -267,22 +268,22 @@ class StatuteParameters(models.Model):
     # A quorum is met when the votes present exceed this share of all votes: 50 is "half plus
     # one", 0 is "whatever the number present".
     ordinary_quorum_first_call = models.DecimalField(
-        _("ordinary assembly, first call: more than this % of votes present"),
+        _("ordinary assembly, first call: votes present must exceed (percent of all votes)"),
         **PERCENT,
         default=Decimal("50"),
     )
     ordinary_quorum_second_call = models.DecimalField(
-        _("ordinary assembly, second call: more than this % of votes present"),
+        _("ordinary assembly, second call: votes present must exceed (percent of all votes)"),
         **PERCENT,
         default=Decimal("0"),
     )
     extraordinary_quorum_first_call = models.DecimalField(
-        _("extraordinary assembly, first call: more than this % of votes present"),
+        _("extraordinary assembly, first call: votes present must exceed (percent of all votes)"),
         **PERCENT,
         default=Decimal("50"),
     )
     extraordinary_quorum_second_call = models.DecimalField(
-        _("extraordinary assembly, second call: more than this % of votes present"),
+        _("extraordinary assembly, second call: votes present must exceed (percent of all votes)"),
         **PERCENT,
         default=Decimal("0"),
     )
@@ -290,7 +291,7 @@ class StatuteParameters(models.Model):
         _("approved by"),
         max_length=200,
         blank=True,
-        help_text=_("The assembly and minute that approved this statute."),
+        help_text=_("The assembly and the minutes that approved this statute."),
     )
     synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -354,7 +355,7 @@ class StatuteParameters(models.Model):
                 law.share_value_min,
                 None,
                 _("A share must be worth at least %(low)s € (art. 2525 c.c.).")
-                % {"low": law.share_value_min},
+                % {"low": localize(law.share_value_min)},
             )
         else:
             outside(
@@ -362,7 +363,7 @@ class StatuteParameters(models.Model):
                 law.share_value_min,
                 law.share_value_max,
                 _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
-                % {"low": law.share_value_min, "high": law.share_value_max},
+                % {"low": localize(law.share_value_min), "high": localize(law.share_value_max)},
             )
         outside(
             "max_proxies_per_member",

@@ -115,17 +115,10 @@ class CoopOut(CoopSummary):
     territory: list[MunicipalityBrief]
     facts: list[FactOut]
     statute: StatuteOut | None
-    my_role: str | None
 
     @staticmethod
     def resolve_statute(obj):
         return obj.statute_in_force
-
-    @staticmethod
-    def resolve_my_role(obj, context) -> str | None:
-        from comunitas.core.permissions import role_in
-
-        return role_in(context["request"].auth, obj)
 
 
 class CoopPatch(InputSchema):

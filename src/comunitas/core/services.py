@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.cache import coop_forget
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import (
     ApiToken,
@@ -93,6 +94,11 @@ def _save_unique(obj: models.Model, field: str, message: str) -> None:
         raise ValidationError(message, field=field) from None
 
 
+def _forget_after_commit(coop: Cooperative) -> None:
+    """Anonymous readers must see the change: drop their cached answer once it is committed."""
+    transaction.on_commit(lambda: coop_forget(coop.slug))
+
+
 # --- cooperatives -------------------------------------------------------------------------------
 @transaction.atomic
 def coop_create(
@@ -155,6 +161,7 @@ def coop_update(
     coop.save()
     served = set(territory) if territory is not None else set(coop.territory.all())
     coop.territory.set({coop.seat, *served})
+    _forget_after_commit(coop)
     audit_record(
         actor=actor,
         action="cooperative.update",
@@ -178,6 +185,7 @@ def statute_create(
         raise ValidationError(taken, field="valid_from")
     validated(statute)
     _save_unique(statute, "valid_from", taken)
+    _forget_after_commit(coop)
     audit_record(
         actor=actor,
         action="statute.create",

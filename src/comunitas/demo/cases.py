@@ -16,7 +16,7 @@ PAPER = (
     "Working Paper 2WEL 3/2021"
 )
 PAPER_URL = "https://www.secondowelfare.it/"
-LATER_REPORTS = "Public reports after the paper, as collected in Comunitas DOMAIN.md §6"
+LATER_REPORTS = "Cifre pubbliche successive al working paper (fonte primaria da indicare)"
 
 
 @dataclass(frozen=True)

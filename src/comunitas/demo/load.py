@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from comunitas.core.cache import coop_forget
 from comunitas.core.models import Cooperative, CooperativeFact, Municipality, RoleKind
 from comunitas.core.services import coop_create, coop_update, role_grant
 from comunitas.demo.cases import CASES, Case
@@ -40,6 +41,7 @@ def _profile(case: Case, seat: Municipality) -> dict:
 
 
 def _facts(coop: Cooperative, case: Case) -> None:
+    transaction.on_commit(lambda: coop_forget(coop.slug))
     for fact in case.facts:
         CooperativeFact.objects.update_or_create(
             coop=coop,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language
 
+from comunitas.core.audit import action_label, change_rows
 from comunitas.core.permissions import can
 from comunitas.web.dashboard import DASHBOARD
 from comunitas.web.nav import COOP_NAV
@@ -51,3 +52,13 @@ def dashboard_sections(context, coop):
         if can(user, coop, section.action)
     ]
     return {"sections": sections, "coop": coop}
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    return action_label(code)
+
+
+@register.filter
+def audit_changes(entry) -> list:
+    return change_rows(entry)

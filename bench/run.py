@@ -1,0 +1,472 @@
+"""Throughput and latency of ``GET /api/v1/coops/{slug}`` against the bare ``GET /health``.
+
+What is measured, and why
+    The cooperative detail is the heaviest public read of the API (the cooperative, its seat
+    with postcodes, the municipalities it serves, its sourced facts, the statute in force, the
+    caller's role) and the one scripts and other sites call most. ``/health`` runs one
+    ``SELECT 1`` through the same middleware, server and database: it is the most this machine
+    serves for a Django request that does almost nothing. Measured in the same run, on the same
+    connections, the two give a ratio that depends on our code much more than on the machine:
+
+        API requests/s ÷ /health requests/s              target ≥ 0.6
+        API p99 latency at 16 concurrent connections     target < 50 ms (2-core machine)
+
+How
+    1. Production settings in a temporary directory: DEBUG=false, a fresh SECRET_KEY,
+       ALLOWED_HOSTS=127.0.0.1,localhost, SECURE_SSL_REDIRECT=false (plain HTTP on loopback),
+       COMUNITAS_VAR_DIR, STATIC_ROOT and MEDIA_ROOT inside it, so the developer's var/ is never
+       touched. PostgreSQL when DATABASE_URL is set (the database is created when missing; the
+       bench migrates it and loads the demo into it), otherwise SQLite in the temporary
+       directory.
+    2. The project's own commands prepare it: ``comunitas manage migrate``, ``comunitas
+       load-territory``, ``comunitas load-demo``, and ``comunitas manage collectstatic`` because
+       production's WhiteNoise manifest storage expects collected files.
+    3. ``gunicorn comunitas.wsgi`` on a free loopback port, polled on /health until it answers.
+    4. 16 closed-loop clients (each sends a request, reads the whole answer, sends the next) on
+       HTTP/1.1 keep-alive sockets, written with stdlib asyncio so a fresh clone needs nothing
+       more. The load generator runs in this process, apart from gunicorn's, and reports the CPU
+       it used, so one can see it was not the bottleneck. Both endpoints are warmed up (lazy
+       imports, database connections), then measured in alternating slices, so that whatever
+       else the machine is doing weighs on both alike and the ratio stays meaningful.
+
+Targets are printed as PASS or MISS and never change the exit status: that is non-zero only when
+the benchmark itself failed (a setup command failed, the server did not start, a request failed
+or answered anything but 200). Run it by hand (``make bench``); it is deliberately not a timed
+test, since timings on a shared machine are too noisy to fail a build on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
+HOST = "127.0.0.1"
+TARGET_RATIO = 0.6
+TARGET_P99_MS = 50.0
+
+# The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
+# request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
+# session talks to the app; "gthread" keeps connections alive. Python runs one thread at a time
+# per process, so 2 processes use the 2 cores; 8 threads each give the 16 connections one
+# request slot apiece, and let a process go on while a thread waits on the database. In two
+# sweeps on this 2-core machine, 2x8 gthread served the most requests/s on both endpoints,
+# ahead of sync (2 and 4 workers) and gthread 2x1, 2x4, 2x16, 3x4 and 4x4; a bare WSGI app
+# reaches ~1.9k req/s under it with this client, well above what Django serves here. Try
+# others with --worker-class, --workers and --threads.
+DEFAULT_WORKER_CLASS = "gthread"
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 8
+
+SETUP_COMMANDS: list[list[str]] = [
+    ["manage", "migrate", "--noinput"],
+    ["load-territory"],
+    ["load-demo"],
+    ["manage", "collectstatic", "--noinput"],
+]
+
+
+# --- the load generator ------------------------------------------------------------------------
+class HttpConnection:
+    """One HTTP/1.1 keep-alive connection; it reopens itself after the server closed it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, request: bytes) -> int:
+        """Send one prepared request, read the whole answer, return its status code."""
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers = {}
+        for line in header_lines:
+            name, _sep, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip().lower()
+        if "content-length" not in headers:
+            raise ValueError(f"answer without Content-Length: {status_line!r}")
+        await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("connection") == "close":
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class EndpointResult:
+    """What the clients saw on one endpoint, summed over its measured slices."""
+
+    path: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # seconds, one per answered request
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)  # requests that got no answer
+    client_cpu_seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def failures(self) -> int:
+        non_200 = sum(n for status, n in self.statuses.items() if status != 200)
+        return non_200 + sum(self.errors.values())
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, p: float) -> float:
+        """Nearest-rank percentile of the latencies, in milliseconds."""
+        if not self.latencies:
+            return math.nan
+        ordered = sorted(self.latencies)
+        return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1] * 1000
+
+    @property
+    def client_cpu_percent(self) -> float:
+        return 100 * self.client_cpu_seconds / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "seconds": round(self.seconds, 3),
+            "requests": self.requests,
+            "requests_per_second": round(self.rps, 1),
+            "p50_ms": round(self.percentile_ms(50), 2),
+            "p90_ms": round(self.percentile_ms(90), 2),
+            "p99_ms": round(self.percentile_ms(99), 2),
+            "max_ms": round(max(self.latencies, default=math.nan) * 1000, 2),
+            "statuses": {str(status): n for status, n in sorted(self.statuses.items())},
+            "errors": dict(self.errors),
+            "client_cpu_percent": round(self.client_cpu_percent, 1),
+        }
+
+
+async def run_slice(
+    connections: list[HttpConnection], result: EndpointResult, seconds: float
+) -> None:
+    """Keep every connection busy with ``GET result.path`` for ``seconds``, adding to result."""
+    request = (
+        f"GET {result.path} HTTP/1.1\r\nHost: {HOST}:{connections[0].port}\r\n"
+        "Accept: application/json\r\nUser-Agent: comunitas-bench\r\n\r\n"
+    ).encode("ascii")
+    started, cpu_started = time.perf_counter(), time.process_time()
+    deadline = started + seconds
+
+    async def client(connection: HttpConnection) -> None:
+        while (sent := time.perf_counter()) < deadline:
+            try:
+                status = await connection.get(request)
+            except (OSError, ValueError, EOFError, asyncio.LimitOverrunError) as exc:
+                result.errors[type(exc).__name__] += 1
+                connection.close()
+                await asyncio.sleep(0.05)  # do not spin on a server that is gone
+                continue
+            result.latencies.append(time.perf_counter() - sent)
+            result.statuses[status] += 1
+
+    # A server that hangs must fail the run, not hang it.
+    clients = asyncio.gather(*(client(c) for c in connections))
+    await asyncio.wait_for(clients, timeout=seconds + 30)
+    result.seconds += time.perf_counter() - started
+    result.client_cpu_seconds += time.process_time() - cpu_started
+
+
+async def measure(
+    port: int, paths: Sequence[str], *, connections: int, warmup: float, seconds: float, rounds: int
+) -> list[EndpointResult]:
+    """Warm up each path, then measure them in ``rounds`` alternating slices, same connections."""
+    pool = [HttpConnection(HOST, port) for _ in range(connections)]
+    results = [EndpointResult(path) for path in paths]
+    try:
+        for result in results:
+            print(f"  warm-up {result.path} for {warmup:g} s", flush=True)
+            warm = EndpointResult(result.path)
+            await run_slice(pool, warm, warmup)
+            # Failures in the warm-up are failures of the server too.
+            result.statuses.update({s: n for s, n in warm.statuses.items() if s != 200})
+            result.errors.update(warm.errors)
+        print(f"  measuring {rounds} x {seconds / rounds:g} s on each endpoint", flush=True)
+        for _ in range(rounds):
+            for result in results:
+                await run_slice(pool, result, seconds / rounds)
+    finally:
+        for connection in pool:
+            connection.close()
+    return results
+
+
+# --- the server --------------------------------------------------------------------------------
+def production_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="comunitas.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        COMUNITAS_VAR_DIR=str(tmp / "var"),
+        STATIC_ROOT=str(tmp / "var" / "static"),
+        MEDIA_ROOT=str(tmp / "var" / "media"),
+    )
+    return env
+
+
+def ensure_database(url: str) -> str:
+    """Create the PostgreSQL database DATABASE_URL names when it is missing; describe it."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    name = str(config["NAME"])
+    if "postgresql" not in config["ENGINE"]:
+        return f"the DATABASE_URL database {name!r}"
+    if name.startswith("test_"):
+        raise ValueError(f"{name!r} is a name the test suite uses; choose another one")
+    params = {
+        "host": config.get("HOST"),
+        "port": config.get("PORT"),
+        "user": config.get("USER"),
+        "password": config.get("PASSWORD"),
+    }
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
+    ) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            print(f"Creating the PostgreSQL database {name!r}", flush=True)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"PostgreSQL database {name!r}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def gunicorn_args(args: argparse.Namespace, port: int, tmp: Path) -> list[str]:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    options = [
+        f"--bind={HOST}:{port}",
+        f"--worker-class={args.worker_class}",
+        f"--workers={args.workers}",
+        f"--threads={args.threads}",
+        "--keep-alive=5",
+        "--log-level=warning",
+        f"--worker-tmp-dir={tmp}",
+    ]
+    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
+        options.append("--no-control-socket")  # recent gunicorns open one under ~/.gunicorn
+    return options
+
+
+def wait_ready(server: subprocess.Popen[bytes], port: int, timeout: float = 60) -> None:
+    """Poll /health until it answers 200; fail when gunicorn exits or time runs out."""
+    url = f"http://{HOST}:{port}/health"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer 200 on {url} within {timeout:g} s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the master stops its workers gracefully), then SIGKILL if it lingers."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def log_tail(log: Path, lines: int = 40) -> str:
+    if not log.exists():
+        return "(no log)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) or "(empty log)"
+
+
+# --- the report --------------------------------------------------------------------------------
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def report(baseline: EndpointResult, api: EndpointResult, connections: int) -> dict[str, object]:
+    ratio = api.rps / baseline.rps if baseline.rps else 0.0
+    p99 = api.percentile_ms(99)
+    print()
+    print(
+        f"{'endpoint':<30}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'non-200':>9}{'client CPU':>12}"
+    )
+    for r in (baseline, api):
+        print(
+            f"{'GET ' + r.path:<30}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
+            f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
+        )
+    print()
+    print(
+        f"ratio API ÷ /health req/s: {ratio:.2f}  (target ≥ {TARGET_RATIO})"
+        f"   {verdict(ratio >= TARGET_RATIO)}"
+    )
+    print(
+        f"API p99 at {connections} connections: {p99:.1f} ms  (target < {TARGET_P99_MS:g} ms)"
+        f"   {verdict(p99 < TARGET_P99_MS)}"
+    )
+    return {
+        "ratio": round(ratio, 3),
+        "ratio_target": TARGET_RATIO,
+        "ratio_verdict": verdict(ratio >= TARGET_RATIO),
+        "p99_ms_target": TARGET_P99_MS,
+        "p99_verdict": verdict(p99 < TARGET_P99_MS),
+        "baseline": baseline.summary(),
+        "api": api.summary(),
+    }
+
+
+def save(results: dict[str, object], backend: str) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{backend}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    return path
+
+
+# --- main --------------------------------------------------------------------------------------
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--slug", default="la-paranza", help="the demo cooperative to fetch")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds on each endpoint")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured, each endpoint")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating slices")
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default=DEFAULT_WORKER_CLASS)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--no-save", action="store_true", help="write nothing to bench/results/")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    backend = "postgresql" if database_url else "sqlite"
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="comunitas-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = production_env(tmp)
+        try:
+            database = ensure_database(database_url) if database_url else f"SQLite in {tmp}"
+        except Exception as exc:  # psycopg's errors, dj-database-url's: all mean "fix the URL"
+            print(f"bench: FAILED: cannot use DATABASE_URL: {exc}")
+            return 1
+        print(f"Comunitas benchmark: production settings, {database}", flush=True)
+        for command in SETUP_COMMANDS:
+            print(f"$ comunitas {' '.join(command)}", flush=True)
+            setup = [sys.executable, "-m", "comunitas", *command]
+            done = subprocess.run(setup, env=env, cwd=tmp, check=False)
+            if done.returncode != 0:
+                print(f"bench: FAILED: `comunitas {' '.join(command)}` exited {done.returncode}")
+                return 1
+
+        port = free_port()
+        options = gunicorn_args(args, port, tmp)
+        log = tmp / "gunicorn.log"
+        print(f"$ gunicorn comunitas.wsgi {' '.join(options)}", flush=True)
+        with log.open("wb") as log_file:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "comunitas.wsgi", *options],
+                env=env,
+                cwd=tmp,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_ready(server, port)
+                print(f"Ready on http://{HOST}:{port}; {args.connections} connections", flush=True)
+                baseline, api = asyncio.run(
+                    measure(
+                        port,
+                        ["/health", f"/api/v1/coops/{args.slug}"],
+                        connections=args.connections,
+                        warmup=args.warmup,
+                        seconds=args.seconds,
+                        rounds=args.rounds,
+                    )
+                )
+            except (RuntimeError, TimeoutError) as exc:
+                print(f"bench: FAILED: {exc}\n--- gunicorn log ---\n{log_tail(log)}")
+                return 1
+            finally:
+                stop(server)
+
+        results = report(baseline, api, args.connections)
+        cpus = os.cpu_count() or 1
+        if load_before > cpus / 2:
+            print(
+                f"note: the load average was {load_before:.1f} on {cpus} CPUs before the run;"
+                " other work on this machine makes the numbers noisy."
+            )
+        failures = baseline.failures + api.failures
+        if failures:
+            print(f"\nbench: FAILED: {failures} requests failed or answered other than 200")
+            for r in (baseline, api):
+                print(f"  {r.path}: statuses {dict(r.statuses)}, no answer {dict(r.errors)}")
+            print(f"--- gunicorn log ---\n{log_tail(log)}")
+
+    results.update(
+        backend=backend,
+        connections=args.connections,
+        warmup_seconds=args.warmup,
+        rounds=args.rounds,
+        gunicorn=options,
+        cpus=cpus,
+        load_average_before=round(load_before, 2),
+        python=sys.version.split()[0],
+        when=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    if not args.no_save:
+        print(f"\nResults: {save(results, backend).relative_to(BENCH_DIR.parent)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
