@@ -9,7 +9,8 @@ import logging
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.db import DataError
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -68,9 +69,15 @@ def _field(loc: list | tuple) -> str | None:
     return ".".join(parts) or None
 
 
+def _message(problem: dict) -> str:
+    if problem.get("type") == "missing" and _field(problem.get("loc", [])) is None:
+        return _("A JSON body is required.")
+    return problem.get("msg", "")
+
+
 @api.exception_handler(RequestValidationError)
 def on_request_invalid(request, exc: RequestValidationError):
-    errors = [{"field": _field(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    errors = [{"field": _field(e.get("loc", [])), "message": _message(e)} for e in exc.errors]
     return error(request, 422, _("The request is not valid."), errors)
 
 
@@ -102,7 +109,15 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        return error(request, 400, _("The body is not valid JSON."))
     return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # Input checks should catch this first; the database is the last line.
+    return error(request, 422, _("The request holds a value the database cannot store."))
 
 
 @api.exception_handler(Exception)
@@ -112,3 +127,27 @@ def on_unexpected(request, exc: Exception):
 
 
 api.add_router("/", core_router)
+
+
+class JsonErrorsMiddleware:
+    """Errors under /api/ that Django or ninja answer before our handlers run (an unknown URL, a
+    method an endpoint does not accept, a bad Host) get the API's error shape too."""
+
+    DETAILS = {404: _("Not found."), 405: _("Method not allowed.")}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and 400 <= response.status_code < 500
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = str(self.DETAILS.get(response.status_code, response.reason_phrase))
+            shaped = JsonResponse({"detail": detail, "errors": []}, status=response.status_code)
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

@@ -225,3 +225,45 @@ def test_openapi_schema_is_published(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/coops/{slug}" in schema["paths"]
     assert "TokenOrSession" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    [
+        ("get", "/api/v1/coops?offset=9223372036854775808", None, 422),
+        ("patch", "/api/v1/coops/alpha", {"website": None}, 422),
+        ("patch", "/api/v1/coops/alpha", {"name": "A\x00B"}, 422),
+        ("post", "/api/v1/me/tokens", {"name": "\x00"}, 422),
+        ("post", "/api/v1/coops/alpha/roles", {"user": "\x00", "kind": "member"}, 422),
+        ("get", "/api/v1/municipalities?region_code=%00", None, 422),
+        ("get", "/api/v1/coops/alpha%00", None, 404),
+        ("get", "/api/v1/municipalities/008034%00", None, 404),
+        ("get", "/api/v1/coops/alpha/audit?date_from=0001-01-01&date_to=9999-12-31", None, 200),
+        ("get", "/api/v1/nowhere", None, 404),
+        ("put", "/api/v1/coops", None, 405),
+    ],
+)
+def test_found_by_fuzzing_bad_requests_get_a_clear_answer(
+    client, people, method, url, body, status
+):
+    """Each of these once answered 500 or HTML (tests/api/test_fuzz.py found them)."""
+    client.force_login(people["admin"])
+    if body is None:
+        response = getattr(client, method)(url)
+    else:
+        response = getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    if status >= 400:
+        assert set(response.json()) == {"detail", "errors"}
+
+
+def test_a_missing_body_is_named(client, people):
+    client.force_login(people["admin"])
+    response = client.post(
+        "/api/v1/me/tokens", "", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": None, "message": "A JSON body is required."}]
+    empty = client.post("/api/v1/me/tokens", "{}", content_type="application/json")
+    assert empty.json()["errors"][0]["field"] == "name"

@@ -1,16 +1,16 @@
 """API of the core app: cooperatives, statute, roles, audit, territory, the caller's account."""
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from comunitas.core import selectors, services
 from comunitas.core.cache import public_coop_get, public_coop_set
 from comunitas.core.errors import LoginRequired
 from comunitas.core.models import ApiToken, Cooperative, Municipality, Role
-from comunitas.core.permissions import Action, coop_for
+from comunitas.core.permissions import Action, check_slug, coop_for
 from comunitas.core.schemas import (
     AuditOut,
     AuditQuery,
@@ -18,6 +18,7 @@ from comunitas.core.schemas import (
     CoopOut,
     CoopPatch,
     CoopSummary,
+    ErrorOut,
     MeOut,
     MunicipalityOut,
     RoleIn,
@@ -25,12 +26,27 @@ from comunitas.core.schemas import (
     RolePatch,
     StatuteIn,
     StatuteOut,
+    Text,
     TokenCreated,
     TokenIn,
     TokenOut,
 )
 
 router = Router()
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 422)}
+# Operations anonymous visitors may call: the token is optional there.
+PUBLIC = {"security": [{"TokenOrSession": []}, {}]}
+
+
+def answers(status: int, schema) -> dict:
+    """The documented answers of an operation: its success and the error shape."""
+    return {status: schema, **ERRORS}
+
+
+class Pagination(LimitOffsetPagination):
+    class Input(LimitOffsetPagination.Input):
+        # Bounded so that no offset overflows a database integer.
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def _logged_in(request):
@@ -46,14 +62,16 @@ def _territory(codes: list[str] | None) -> list[Municipality] | None:
 
 
 # --- cooperatives -------------------------------------------------------------------------------
-@router.get("/coops", response=list[CoopSummary], tags=["cooperatives"])
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/coops", response=answers(200, list[CoopSummary]), tags=["cooperatives"], openapi_extra=PUBLIC
+)
+@paginate(Pagination)
 def coop_list(request) -> QuerySet[Cooperative]:
     """Public cooperatives, and the private ones where the caller has a role."""
     return selectors.coop_list(user=request.auth)
 
 
-@router.post("/coops", response={201: CoopOut}, tags=["cooperatives"])
+@router.post("/coops", response=answers(201, CoopOut), tags=["cooperatives"])
 def coop_create(request, payload: CoopIn):
     """Register a cooperative; the caller becomes its first admin."""
     user = _logged_in(request)
@@ -68,9 +86,12 @@ def coop_create(request, payload: CoopIn):
     return Status(201, selectors.coop_detail(coop=coop))
 
 
-@router.get("/coops/{slug}", response=CoopOut, tags=["cooperatives"])
+@router.get(
+    "/coops/{slug}", response=answers(200, CoopOut), tags=["cooperatives"], openapi_extra=PUBLIC
+)
 def coop_get(request, slug: str):
     """A cooperative with its seat, territory, sourced facts and the statute in force."""
+    check_slug(slug)
     anonymous = not request.auth.is_authenticated
     body = public_coop_get(slug) if anonymous else None
     if body is None:
@@ -81,7 +102,7 @@ def coop_get(request, slug: str):
     return HttpResponse(body, content_type="application/json")
 
 
-@router.patch("/coops/{slug}", response=CoopOut, tags=["cooperatives"])
+@router.patch("/coops/{slug}", response=answers(200, CoopOut), tags=["cooperatives"])
 def coop_patch(request, slug: str, payload: CoopPatch):
     coop = coop_for(request.auth, slug, Action.EDIT_COOPERATIVE)
     fields = payload.dict(exclude_unset=True, exclude={"territory"})
@@ -94,14 +115,14 @@ def coop_patch(request, slug: str, payload: CoopPatch):
 
 
 # --- statute ------------------------------------------------------------------------------------
-@router.get("/coops/{slug}/statutes", response=list[StatuteOut], tags=["statute"])
-@paginate(LimitOffsetPagination)
+@router.get("/coops/{slug}/statutes", response=answers(200, list[StatuteOut]), tags=["statute"])
+@paginate(Pagination)
 def statute_list(request, slug: str):
     """Every version of the statute parameters, newest first."""
     return selectors.statute_history(coop=coop_for(request.auth, slug, Action.VIEW_STATUTE))
 
 
-@router.post("/coops/{slug}/statutes", response={201: StatuteOut}, tags=["statute"])
+@router.post("/coops/{slug}/statutes", response=answers(201, StatuteOut), tags=["statute"])
 def statute_create(request, slug: str, payload: StatuteIn):
     coop = coop_for(request.auth, slug, Action.EDIT_STATUTE)
     return Status(
@@ -110,13 +131,13 @@ def statute_create(request, slug: str, payload: StatuteIn):
 
 
 # --- roles --------------------------------------------------------------------------------------
-@router.get("/coops/{slug}/roles", response=list[RoleOut], tags=["roles"])
-@paginate(LimitOffsetPagination)
+@router.get("/coops/{slug}/roles", response=answers(200, list[RoleOut]), tags=["roles"])
+@paginate(Pagination)
 def role_list(request, slug: str):
     return selectors.role_list(coop=coop_for(request.auth, slug, Action.MANAGE_ROLES))
 
 
-@router.post("/coops/{slug}/roles", response={201: RoleOut}, tags=["roles"])
+@router.post("/coops/{slug}/roles", response=answers(201, RoleOut), tags=["roles"])
 def role_grant(request, slug: str, payload: RoleIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ROLES)
     user = selectors.user_find(payload.user)
@@ -130,7 +151,7 @@ def _role(request, slug: str, role_id: int) -> Role:
     return get_object_or_404(Role.objects.select_related("user"), pk=role_id, coop=coop)
 
 
-@router.patch("/coops/{slug}/roles/{role_id}", response=RoleOut, tags=["roles"])
+@router.patch("/coops/{slug}/roles/{role_id}", response=answers(200, RoleOut), tags=["roles"])
 def role_change(request, slug: str, role_id: int, payload: RolePatch):
     role = _role(request, slug, role_id)
     return services.role_grant(
@@ -138,24 +159,29 @@ def role_change(request, slug: str, role_id: int, payload: RolePatch):
     )
 
 
-@router.delete("/coops/{slug}/roles/{role_id}", response={204: None}, tags=["roles"])
+@router.delete("/coops/{slug}/roles/{role_id}", response=answers(204, None), tags=["roles"])
 def role_revoke(request, slug: str, role_id: int):
     services.role_revoke(actor=request.auth, role=_role(request, slug, role_id))
     return Status(204, None)
 
 
 # --- audit --------------------------------------------------------------------------------------
-@router.get("/coops/{slug}/audit", response=list[AuditOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@router.get("/coops/{slug}/audit", response=answers(200, list[AuditOut]), tags=["audit"])
+@paginate(Pagination)
 def audit_list(request, slug: str, filters: Query[AuditQuery]):
     coop = coop_for(request.auth, slug, Action.VIEW_AUDIT)
     return selectors.audit_list(coop=coop, filters=selectors.AuditFilters(**filters.dict()))
 
 
 # --- territory ----------------------------------------------------------------------------------
-@router.get("/municipalities", response=list[MunicipalityOut], tags=["territory"])
-@paginate(LimitOffsetPagination)
-def municipality_list(request, q: str = "", region_code: str = "", inner_area_class: str = ""):
+@router.get(
+    "/municipalities",
+    response=answers(200, list[MunicipalityOut]),
+    tags=["territory"],
+    openapi_extra=PUBLIC,
+)
+@paginate(Pagination)
+def municipality_list(request, q: Text = "", region_code: Text = "", inner_area_class: Text = ""):
     """Search by name (accents and case ignored), ISTAT code or postcode with ``q``, or list
     by region and inner-areas class."""
     return selectors.municipality_list(
@@ -163,13 +189,20 @@ def municipality_list(request, q: str = "", region_code: str = "", inner_area_cl
     )
 
 
-@router.get("/municipalities/{istat_code}", response=MunicipalityOut, tags=["territory"])
+@router.get(
+    "/municipalities/{istat_code}",
+    response=answers(200, MunicipalityOut),
+    tags=["territory"],
+    openapi_extra=PUBLIC,
+)
 def municipality_get(request, istat_code: str):
+    if not (istat_code.isascii() and istat_code.isdigit()):
+        raise Http404
     return get_object_or_404(Municipality.objects.prefetch_related("postcodes"), pk=istat_code)
 
 
 # --- the caller's account -----------------------------------------------------------------------
-@router.get("/me", response=MeOut, tags=["account"])
+@router.get("/me", response=answers(200, MeOut), tags=["account"])
 def me(request):
     user = _logged_in(request)
     roles = Role.objects.filter(user=user).select_related("coop").order_by("coop__name")
@@ -181,19 +214,19 @@ def me(request):
     }
 
 
-@router.get("/me/tokens", response=list[TokenOut], tags=["account"])
-@paginate(LimitOffsetPagination)
+@router.get("/me/tokens", response=answers(200, list[TokenOut]), tags=["account"])
+@paginate(Pagination)
 def token_list(request):
     return ApiToken.objects.filter(user=_logged_in(request))
 
 
-@router.post("/me/tokens", response={201: TokenCreated}, tags=["account"])
+@router.post("/me/tokens", response=answers(201, TokenCreated), tags=["account"])
 def token_create(request, payload: TokenIn):
     token, clear = services.api_token_create(user=_logged_in(request), name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": clear})
 
 
-@router.delete("/me/tokens/{token_id}", response={204: None}, tags=["account"])
+@router.delete("/me/tokens/{token_id}", response=answers(204, None), tags=["account"])
 def token_revoke(request, token_id: int):
     user = _logged_in(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=user)

@@ -7,6 +7,7 @@ anonymous visitors of a page that needs a role, 403 for people whose role is too
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import wraps
 
@@ -19,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from comunitas.core.errors import LoginRequired
 from comunitas.core.models import Cooperative, Role, RoleKind
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 ALL_ROLES = frozenset(RoleKind.values)
 BOARD = frozenset({RoleKind.ADMIN})
 OPERATORS = frozenset({RoleKind.ADMIN, RoleKind.STAFF})
@@ -87,7 +89,14 @@ def visible_coops(user) -> QuerySet[Cooperative]:
     return Cooperative.objects.filter(Q(is_public=True) | Q(pk__in=mine))
 
 
+def check_slug(slug: str) -> None:
+    """An address that cannot be a cooperative's is answered before any lookup."""
+    if not SLUG.fullmatch(slug):
+        raise Http404
+
+
 def coop_for(user, slug: str, action: Action) -> Cooperative:
+    check_slug(slug)
     coop = get_object_or_404(Cooperative.objects.select_related("seat"), slug=slug)
     authorize(user, coop, action)
     return coop

@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; Django forms refuse them too.
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "Text cannot contain NUL characters.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """The shape of every error answer."""
+
+    detail: str
+    errors: list[ErrorItem]
 
 
 class InputSchema(Schema):
@@ -99,7 +123,7 @@ class StatuteIn(InputSchema):
     ordinary_quorum_second_call: Decimal = Decimal("0")
     extraordinary_quorum_first_call: Decimal = Decimal("50")
     extraordinary_quorum_second_call: Decimal = Decimal("0")
-    decision_reference: str = Field("", max_length=200)
+    decision_reference: Text = Field("", max_length=200)
 
 
 class CoopOut(CoopSummary):
@@ -122,42 +146,43 @@ class CoopOut(CoopSummary):
 
 
 class CoopPatch(InputSchema):
-    """Only the fields sent are changed; the short name (slug) never changes."""
+    """Only the fields sent are changed; the short name (slug) never changes. Sending null
+    is refused except for the date of incorporation (text fields are cleared with "")."""
 
-    name: str | None = Field(None, max_length=200)
-    legal_form: str | None = None
-    founded_year: int | None = None
+    name: Text = Field(None, max_length=200)
+    legal_form: Text = None
+    founded_year: int = None
     founded_on: date | None = None
-    seat: str | None = Field(None, description="ISTAT code of the registered seat")
-    locality: str | None = Field(None, max_length=120)
-    fiscal_code: str | None = Field(None, max_length=32)
-    vat_number: str | None = Field(None, max_length=32)
-    albo_number: str | None = Field(None, max_length=32)
-    regional_register: str | None = Field(None, max_length=200)
-    sector: str | None = None
-    description: str | None = Field(None, max_length=2000)
-    website: str | None = Field(None, max_length=200)
-    is_public: bool | None = None
-    territory: list[str] | None = Field(None, description="ISTAT codes of served municipalities")
+    seat: Text = Field(None, description="ISTAT code of the registered seat")
+    locality: Text = Field(None, max_length=120)
+    fiscal_code: Text = Field(None, max_length=32)
+    vat_number: Text = Field(None, max_length=32)
+    albo_number: Text = Field(None, max_length=32)
+    regional_register: Text = Field(None, max_length=200)
+    sector: Text = None
+    description: Text = Field(None, max_length=2000)
+    website: Text = Field(None, max_length=200)
+    is_public: bool = None
+    territory: list[Text] = Field(None, description="ISTAT codes of served municipalities")
 
 
 class CoopIn(InputSchema):
-    name: str = Field(..., max_length=200)
-    slug: str = Field(..., max_length=60)
-    legal_form: str
+    name: Text = Field(..., max_length=200)
+    slug: Text = Field(..., max_length=60)
+    legal_form: Text
     founded_year: int
     founded_on: date | None = None
-    seat: str = Field(..., description="ISTAT code of the registered seat")
-    locality: str = Field("", max_length=120)
-    fiscal_code: str = Field("", max_length=32)
-    vat_number: str = Field("", max_length=32)
-    albo_number: str = Field("", max_length=32)
-    regional_register: str = Field("", max_length=200)
-    sector: str
-    description: str = Field("", max_length=2000)
-    website: str = Field("", max_length=200)
+    seat: Text = Field(..., description="ISTAT code of the registered seat")
+    locality: Text = Field("", max_length=120)
+    fiscal_code: Text = Field("", max_length=32)
+    vat_number: Text = Field("", max_length=32)
+    albo_number: Text = Field("", max_length=32)
+    regional_register: Text = Field("", max_length=200)
+    sector: Text
+    description: Text = Field("", max_length=2000)
+    website: Text = Field("", max_length=200)
     is_public: bool = True
-    territory: list[str] = Field(default_factory=list)
+    territory: list[Text] = Field(default_factory=list)
     share_nominal_value: Decimal = Decimal("25.00")
 
 
@@ -183,12 +208,12 @@ class RoleOut(Schema):
 
 
 class RoleIn(InputSchema):
-    user: str = Field(..., max_length=254, description="username or e-mail")
-    kind: str
+    user: Text = Field(..., max_length=254, description="username or e-mail")
+    kind: Text
 
 
 class RolePatch(InputSchema):
-    kind: str
+    kind: Text
 
 
 class AuditOut(Schema):
@@ -203,9 +228,9 @@ class AuditOut(Schema):
 
 
 class AuditQuery(Schema):
-    action: str = ""
-    object_type: str = ""
-    actor: str = ""
+    action: Text = ""
+    object_type: Text = ""
+    actor: Text = ""
     date_from: date | None = None
     date_to: date | None = None
 
@@ -224,7 +249,7 @@ class TokenCreated(TokenOut):
 
 
 class TokenIn(InputSchema):
-    name: str = Field(..., max_length=200)
+    name: Text = Field(..., max_length=200)
 
 
 class MyRole(Schema):

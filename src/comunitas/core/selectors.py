@@ -105,12 +105,18 @@ def audit_list(*, coop: Cooperative, filters: AuditFilters | None = None) -> Que
         entries = entries.filter(object_type=filters.object_type)
     if filters.actor:
         entries = entries.filter(actor_name__icontains=filters.actor)
-    zone = timezone.get_current_timezone()
     if filters.date_from:
-        entries = entries.filter(at__gte=datetime.combine(filters.date_from, time.min, zone))
+        entries = entries.filter(at__gte=_local_instant(filters.date_from, time.min))
     if filters.date_to:
-        entries = entries.filter(at__lte=datetime.combine(filters.date_to, time.max, zone))
+        entries = entries.filter(at__lte=_local_instant(filters.date_to, time.max))
     return entries.order_by("-at", "-id")
+
+
+def _local_instant(day: date, moment: time) -> datetime:
+    """A local date and time; days at the ends of the calendar are clamped, since converting
+    them to UTC would overflow (no entry is that old or that new anyway)."""
+    day = min(max(day, date(1, 1, 2)), date(9999, 12, 30))
+    return datetime.combine(day, moment, timezone.get_current_timezone())
 
 
 def audit_choices(*, coop: Cooperative) -> tuple[list[str], list[str]]:

@@ -1,0 +1,173 @@
+"""Fuzz the API from its own OpenAPI description: whatever a client sends, no answer is a 5xx,
+every error has the one documented shape and every documented answer matches the schema.
+
+Schemathesis loads /api/v1/openapi.json from the WSGI application and calls the application in
+process, inside the test's database transaction. Each operation is fuzzed as an anonymous visitor
+and as the admin of "alpha" (with a personal token, so no CSRF). Dictionaries make the generated
+requests reach existing objects (cooperatives, municipalities, roles, tokens) and carry text that
+databases choke on (NUL characters, overlong strings), not only random values. Generation is
+deterministic and bounded, so every run sends the same requests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+
+from comunitas.api import api
+from comunitas.core.models import ApiToken, Role, RoleKind
+from comunitas.core.services import api_token_create
+from comunitas.wsgi import application
+
+# Objects the fixture creates with these primary keys, so the dictionaries below can name them
+# (sequences are not rolled back on PostgreSQL, so the ids of fixture-made objects vary).
+ROLE_IN_ALPHA, ROLE_IN_BETA, SPARE_TOKEN = 900_001, 900_002, 900_003
+
+# Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
+# fields, in the valid or the invalid cases depending on whether the schema accepts it there.
+AWKWARD_TEXT = ["\x00", "alpha\x00", "a\x00b", "x" * 300, " ", "%", "_", "'; --", "ǅ€\u200b"]
+
+
+def _body_fields(openapi: dict) -> list[str]:
+    """The fields of every request body (a value a field's type refuses goes to invalid cases)."""
+    components = openapi["components"]["schemas"]
+    bodies = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        for methods in openapi["paths"].values()
+        for operation in methods.values()
+        if "requestBody" in operation
+    }
+    return sorted({field for body in bodies for field in components[body]["properties"]})
+
+
+BODY_FIELDS = _body_fields(api.get_openapi_schema(path_prefix="/api/v1/"))
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {
+            "mode": "all",  # valid and invalid requests
+            "max-examples": 20,  # per operation, caller and mode (valid/invalid)
+            "deterministic": True,
+            "database": "none",
+            # The caller fixture sends the credentials; generated ones would only test the 401.
+            "with-security-parameters": False,
+            "dictionaries": {"string": {"dictionary": "awkward-text", "probability": 0.15}},
+        },
+        # Each operation's cases depend only on the schema and this file, not on the answers of
+        # the operations fuzzed before it: the same cases whatever tests run and in what order.
+        "phases": {
+            "coverage": {"extra-data-sources": {"responses": False}},
+            "fuzzing": {"extra-data-sources": {"responses": False}},
+        },
+        "dictionaries": {
+            "awkward-text": {"values": AWKWARD_TEXT},
+            "slugs": {"values": ["alpha", "beta", "alpha\x00"]},
+            "istat-codes": {"values": ["008034", "066004", "008034\x00"]},
+            "role-ids": {"values": [ROLE_IN_ALPHA, ROLE_IN_BETA]},
+            "token-ids": {"values": [SPARE_TOKEN]},
+        },
+        "parameters": {
+            "path.slug": {"dictionary": "slugs", "probability": 0.5},
+            "path.istat_code": {"dictionary": "istat-codes", "probability": 0.5},
+            "path.role_id": {"dictionary": "role-ids", "probability": 0.5},
+            "path.token_id": {"dictionary": "token-ids", "probability": 0.5},
+            "body.territory[*]": {"dictionary": "awkward-text", "probability": 0.15},
+            **{
+                f"body.{field}": {"dictionary": "awkward-text", "probability": 0.15}
+                for field in BODY_FIELDS
+            },
+        },
+        "checks": {
+            # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
+            "positive_data_acceptance": {"enabled": False},
+        },
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+
+
+def assert_error_shape(status: int, content_type: str, text: str) -> None:
+    """Every 4xx is JSON ``{"detail": str, "errors": [{"field": str | None, "message": str}]}``."""
+    assert 400 <= status < 500, f"status {status}: {text[:300]}"
+    assert content_type.startswith("application/json"), f"{status} {content_type}: {text[:300]}"
+    body = json.loads(text)
+    assert isinstance(body, dict) and set(body) == {"detail", "errors"}, body
+    assert isinstance(body["detail"], str) and body["detail"], body
+    assert isinstance(body["errors"], list), body
+    for error in body["errors"]:
+        assert isinstance(error, dict) and set(error) == {"field", "message"}, body
+        assert error["field"] is None or isinstance(error["field"], str), body
+        assert isinstance(error["message"], str) and error["message"], body
+
+
+def error_shape(ctx, response, case):
+    """Schemathesis check: 4xx answers keep the API's error shape (5xx: `not_a_server_error`)."""
+    if not 400 <= response.status_code < 500:
+        return None
+    headers = {name.lower(): values for name, values in response.headers.items()}
+    content_type = headers.get("content-type", [""])[0]
+    assert_error_shape(response.status_code, content_type, response.text)
+    return True
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """Django's WSGI handler closes the database connection around each request, which would end
+    the test's transaction; Django's test client disconnects the same signal handler."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=["anonymous", "admin"])
+def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
+    """The headers of one caller; also the objects the dictionaries name."""
+    Role.objects.create(
+        pk=ROLE_IN_ALPHA, coop=people["coop"], user=people["stranger"], kind=RoleKind.RESIDENT
+    )
+    Role.objects.create(
+        pk=ROLE_IN_BETA, coop=people["other"], user=people["member"], kind=RoleKind.MEMBER
+    )
+    spare, _clear = api_token_create(user=people["admin"], name="spare")
+    ApiToken.objects.filter(pk=spare.pk).update(id=SPARE_TOKEN)
+    if request.param == "anonymous":
+        return {}
+    _token, clear = api_token_create(user=people["admin"], name="fuzz")
+    return {"Authorization": f"Bearer {clear}"}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_api_answers_every_request_without_crashing_and_in_shape(case, caller):
+    """Function-scoped fixtures are shared by the examples of one operation on purpose: the
+    objects may change between requests, the checks hold whatever the state."""
+    case.call_and_validate(headers=caller, additional_checks=[error_shape])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/nowhere"),
+        ("get", "/api/v1/coops/alpha/nowhere"),
+        ("get", "/api/v1/coops/alpha/"),
+        ("put", "/api/v1/coops"),
+        ("delete", "/api/v1/coops/alpha"),
+        ("post", "/api/v1/me"),
+        ("options", "/api/v1/municipalities"),
+        ("trace", "/api/v1/me/tokens"),
+    ],
+)
+def test_urls_and_methods_outside_the_schema_answer_in_shape(client, people, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code in (404, 405)
+    content_type = response.headers.get("Content-Type", "")
+    assert_error_shape(response.status_code, content_type, response.content.decode())
