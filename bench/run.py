@@ -2,8 +2,10 @@
 
 What is measured, and why
     The cooperative detail is the heaviest public read of the API (the cooperative, its seat
-    with postcodes, the municipalities it serves, its sourced facts, the statute in force, the
-    caller's role) and the one scripts and other sites call most. ``/health`` runs one
+    with postcodes, the municipalities it serves, its sourced facts, the statute in force) and
+    the one scripts and other sites call most. Readers of a public cooperative share a briefly
+    cached answer (core/cache.py); a logged-in caller (a demo member with a personal token,
+    checked on every request) is measured too, without a target. ``/health`` runs one
     ``SELECT 1`` through the same middleware, server and database: it is the most this machine
     serves for a Django request that does almost nothing. Measured in the same run, on the same
     connections, the two give a ratio that depends on our code much more than on the machine:
@@ -65,15 +67,14 @@ TARGET_P99_MS = 50.0
 # The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
 # request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
 # session talks to the app; "gthread" keeps connections alive. Python runs one thread at a time
-# per process, so 2 processes use the 2 cores; 8 threads each give the 16 connections one
-# request slot apiece, and let a process go on while a thread waits on the database. In two
-# sweeps on this 2-core machine, 2x8 gthread served the most requests/s on both endpoints,
-# ahead of sync (2 and 4 workers) and gthread 2x1, 2x4, 2x16, 3x4 and 4x4; a bare WSGI app
-# reaches ~1.9k req/s under it with this client, well above what Django serves here. Try
-# others with --worker-class, --workers and --threads.
+# per process, so 2 processes use the 2 cores, and a few threads each let a process go on while
+# a thread waits on the database (idle keep-alive connections wait in gthread's poller, not in
+# a thread). Sweeps on this 2-core machine put gthread ahead of sync (2 and 4 workers); among
+# 2x2, 2x4, 2x8, 3x4 and 4x2, 2x4 gave the most requests/s and the lowest p99 once the cache
+# made the API cheap (2x8 led before). Try others with --worker-class, --workers, --threads.
 DEFAULT_WORKER_CLASS = "gthread"
 DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = 4
 
 SETUP_COMMANDS: list[list[str]] = [
     ["manage", "migrate", "--noinput"],
@@ -123,11 +124,16 @@ class EndpointResult:
     """What the clients saw on one endpoint, summed over its measured slices."""
 
     path: str
+    token: str = ""  # a personal API token: measures a logged-in caller
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)  # seconds, one per answered request
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)  # requests that got no answer
     client_cpu_seconds: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return f"GET {self.path}" + (" (logged in)" if self.token else "")
 
     @property
     def requests(self) -> int:
@@ -173,9 +179,10 @@ async def run_slice(
     connections: list[HttpConnection], result: EndpointResult, seconds: float
 ) -> None:
     """Keep every connection busy with ``GET result.path`` for ``seconds``, adding to result."""
+    auth = f"Authorization: Bearer {result.token}\r\n" if result.token else ""
     request = (
         f"GET {result.path} HTTP/1.1\r\nHost: {HOST}:{connections[0].port}\r\n"
-        "Accept: application/json\r\nUser-Agent: comunitas-bench\r\n\r\n"
+        f"Accept: application/json\r\nUser-Agent: comunitas-bench\r\n{auth}\r\n"
     ).encode("ascii")
     started, cpu_started = time.perf_counter(), time.process_time()
     deadline = started + seconds
@@ -200,15 +207,21 @@ async def run_slice(
 
 
 async def measure(
-    port: int, paths: Sequence[str], *, connections: int, warmup: float, seconds: float, rounds: int
+    port: int,
+    results: list[EndpointResult],
+    *,
+    connections: int,
+    warmup: float,
+    seconds: float,
+    rounds: int,
 ) -> list[EndpointResult]:
-    """Warm up each path, then measure them in ``rounds`` alternating slices, same connections."""
+    """Warm up each endpoint, then measure them in ``rounds`` alternating slices, same
+    connections."""
     pool = [HttpConnection(HOST, port) for _ in range(connections)]
-    results = [EndpointResult(path) for path in paths]
     try:
         for result in results:
-            print(f"  warm-up {result.path} for {warmup:g} s", flush=True)
-            warm = EndpointResult(result.path)
+            print(f"  warm-up {result.label} for {warmup:g} s", flush=True)
+            warm = EndpointResult(result.path, result.token)
             await run_slice(pool, warm, warmup)
             # Failures in the warm-up are failures of the server too.
             result.statuses.update({s: n for s, n in warm.statuses.items() if s != 200})
@@ -265,6 +278,28 @@ def ensure_database(url: str) -> str:
             print(f"Creating the PostgreSQL database {name!r}", flush=True)
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return f"PostgreSQL database {name!r}"
+
+
+MEMBER_API_KEY_SCRIPT = """
+from django.contrib.auth import get_user_model
+from comunitas.core.services import api_token_create
+member = get_user_model().objects.get(username="{slug}.socio")
+print(api_token_create(user=member, name="bench")[1])
+"""
+
+
+def member_token(env: dict[str, str], tmp: Path, slug: str) -> str:
+    """A personal token of the demo member of ``slug`` (the demo creates one login per role)."""
+    command = ["manage", "shell", "--no-imports", "-c", MEMBER_API_KEY_SCRIPT.format(slug=slug)]
+    done = subprocess.run(
+        [sys.executable, "-m", "comunitas", *command],
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
 
 
 def free_port() -> int:
@@ -330,17 +365,19 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def report(baseline: EndpointResult, api: EndpointResult, connections: int) -> dict[str, object]:
+def report(
+    baseline: EndpointResult, api: EndpointResult, logged_in: EndpointResult, connections: int
+) -> dict[str, object]:
     ratio = api.rps / baseline.rps if baseline.rps else 0.0
     p99 = api.percentile_ms(99)
     print()
     print(
-        f"{'endpoint':<30}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'endpoint':<43}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'non-200':>9}{'client CPU':>12}"
     )
-    for r in (baseline, api):
+    for r in (baseline, api, logged_in):
         print(
-            f"{'GET ' + r.path:<30}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
+            f"{r.label:<43}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
             f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
         )
     print()
@@ -352,6 +389,11 @@ def report(baseline: EndpointResult, api: EndpointResult, connections: int) -> d
         f"API p99 at {connections} connections: {p99:.1f} ms  (target < {TARGET_P99_MS:g} ms)"
         f"   {verdict(p99 < TARGET_P99_MS)}"
     )
+    logged_in_ratio = logged_in.rps / baseline.rps if baseline.rps else 0.0
+    print(
+        f"logged-in API ÷ /health req/s: {logged_in_ratio:.2f}  (no target: the token is"
+        " checked in the database on every request)"
+    )
     return {
         "ratio": round(ratio, 3),
         "ratio_target": TARGET_RATIO,
@@ -360,6 +402,8 @@ def report(baseline: EndpointResult, api: EndpointResult, connections: int) -> d
         "p99_verdict": verdict(p99 < TARGET_P99_MS),
         "baseline": baseline.summary(),
         "api": api.summary(),
+        "logged_in_ratio": round(logged_in_ratio, 3),
+        "logged_in_api": logged_in.summary(),
     }
 
 
@@ -422,33 +466,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 wait_ready(server, port)
                 print(f"Ready on http://{HOST}:{port}; {args.connections} connections", flush=True)
-                baseline, api = asyncio.run(
+                api_path = f"/api/v1/coops/{args.slug}"
+                endpoints = [
+                    EndpointResult("/health"),
+                    EndpointResult(api_path),
+                    EndpointResult(api_path, token=member_token(env, tmp, args.slug)),
+                ]
+                baseline, api, logged_in = asyncio.run(
                     measure(
                         port,
-                        ["/health", f"/api/v1/coops/{args.slug}"],
+                        endpoints,
                         connections=args.connections,
                         warmup=args.warmup,
                         seconds=args.seconds,
                         rounds=args.rounds,
                     )
                 )
-            except (RuntimeError, TimeoutError) as exc:
+            except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
                 print(f"bench: FAILED: {exc}\n--- gunicorn log ---\n{log_tail(log)}")
                 return 1
             finally:
                 stop(server)
 
-        results = report(baseline, api, args.connections)
+        results = report(baseline, api, logged_in, args.connections)
         cpus = os.cpu_count() or 1
         if load_before > cpus / 2:
             print(
                 f"note: the load average was {load_before:.1f} on {cpus} CPUs before the run;"
                 " other work on this machine makes the numbers noisy."
             )
-        failures = baseline.failures + api.failures
+        failures = baseline.failures + api.failures + logged_in.failures
         if failures:
             print(f"\nbench: FAILED: {failures} requests failed or answered other than 200")
-            for r in (baseline, api):
+            for r in (baseline, api, logged_in):
                 print(f"  {r.path}: statuses {dict(r.statuses)}, no answer {dict(r.errors)}")
             print(f"--- gunicorn log ---\n{log_tail(log)}")
 

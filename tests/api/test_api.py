@@ -213,11 +213,20 @@ def test_anonymous_readers_share_a_cached_answer_that_changes_follow(
     assert client.get("/api/v1/coops/alpha").json()["statute"]["share_nominal_value"] == "75.00"
 
 
+def test_logged_in_readers_get_the_same_answer_as_anonymous_ones(client, people):
+    anonymous = client.get("/api/v1/coops/alpha").json()
+    client.force_login(people["stranger"])
+    assert client.get("/api/v1/coops/alpha").json() == anonymous
+
+
 def test_private_cooperatives_are_never_served_from_the_cache(client, people):
     assert client.get("/api/v1/coops/alpha").status_code == 200
     Cooperative.objects.filter(slug="alpha").update(is_public=False)
     coop_forget("alpha")
     assert client.get("/api/v1/coops/alpha").status_code == 404
+    member = Client()
+    member.force_login(people["member"])
+    assert member.get("/api/v1/coops/alpha").status_code == 200  # not kept for others
     assert client.get("/api/v1/coops/alpha").status_code == 404
 
 

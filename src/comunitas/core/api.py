@@ -92,12 +92,12 @@ def coop_create(request, payload: CoopIn):
 def coop_get(request, slug: str):
     """A cooperative with its seat, territory, sourced facts and the statute in force."""
     check_slug(slug)
-    anonymous = not request.auth.is_authenticated
-    body = public_coop_get(slug) if anonymous else None
+    # A cached answer exists only for a public cooperative, which everyone may read.
+    body = public_coop_get(slug)
     if body is None:
         coop = coop_for(request.auth, slug, Action.VIEW)
         body = CoopOut.from_orm(selectors.coop_detail(coop=coop)).model_dump_json()
-        if anonymous and coop.is_public:
+        if coop.is_public:
             public_coop_set(slug, body)
     return HttpResponse(body, content_type="application/json")
 

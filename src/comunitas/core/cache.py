@@ -1,10 +1,10 @@
-"""A short-lived cache of what anonymous visitors read about a public cooperative.
+"""A short-lived cache of the API's answer about a public cooperative.
 
-Anonymous readers of a public cooperative all get the same answer, so it is kept for a few
+Everyone may read a public cooperative and gets the same answer, so it is kept for a few
 seconds (``PUBLIC_CACHE_SECONDS``) instead of being rebuilt from five queries each time. Every
 service that changes what that answer shows calls ``coop_forget``; with a shared cache (Redis in
 production) readers see the change at once, with per-process memory within the timeout.
-Logged-in people and private cooperatives always bypass it.
+Private cooperatives are never cached.
 """
 
 from __future__ import annotations
