@@ -232,9 +232,10 @@ class CooperativeFact(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     source = models.CharField(_("source"), max_length=300, blank=True)
     source_url = models.URLField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)  # order on the page
 
     class Meta:
-        ordering = ["coop", "key"]
+        ordering = ["coop", "position", "key"]
         constraints = [models.UniqueConstraint(fields=["coop", "key"], name="fact_key_unique")]
 
     def __str__(self) -> str:

@@ -42,7 +42,7 @@ def _profile(case: Case, seat: Municipality) -> dict:
 
 def _facts(coop: Cooperative, case: Case) -> None:
     transaction.on_commit(lambda: coop_forget(coop.slug))
-    for fact in case.facts:
+    for position, fact in enumerate(case.facts):
         CooperativeFact.objects.update_or_create(
             coop=coop,
             key=fact.key,
@@ -55,6 +55,7 @@ def _facts(coop: Cooperative, case: Case) -> None:
                 "status": fact.status,
                 "source": fact.source,
                 "source_url": fact.source_url,
+                "position": position,
             },
         )
 
