@@ -11,6 +11,19 @@ from comunitas.core.services import coop_create, role_grant
 from comunitas.core.territory import territory_load
 
 PASSWORD = "a-long-test-password-1"
+# A statute version within the law, as a form or an API body sends it.
+STATUTE_FORM = {
+    "valid_from": "2025-01-01",
+    "share_nominal_value": "50.00",
+    "max_proxies_per_member": 3,
+    "legal_person_max_votes": 1,
+    "enrolment_days_before_voting": 90,
+    "notice_days": 8,
+    "ordinary_quorum_first_call": 50,
+    "ordinary_quorum_second_call": 0,
+    "extraordinary_quorum_first_call": 50,
+    "extraordinary_quorum_second_call": 0,
+}
 
 
 @pytest.fixture(scope="session")

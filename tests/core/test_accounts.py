@@ -88,9 +88,17 @@ def test_nobody_revokes_another_persons_token(client, people):
     assert token.is_active
 
 
-@pytest.mark.parametrize("url", ["/account/password_change/", "/account/password_reset/"])
-def test_account_pages_use_the_sites_layout_not_the_admins(client, people, url):
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/account/password_change/", "Password change"),
+        ("/account/password_reset/", "Password reset"),
+    ],
+)
+def test_account_pages_use_the_sites_layout_not_the_admins(client, people, url, heading):
+    client.cookies["django_language"] = "en"
     client.force_login(people["member"])
     page = client.get(url)
     assert page.status_code == 200
     assert b'class="site-header"' in page.content
+    assert f"<h1>{heading}</h1>" in page.content.decode()

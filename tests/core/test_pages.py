@@ -3,7 +3,7 @@
 import pytest
 
 from comunitas.core.models import Cooperative, Role
-from tests.conftest import make_coop, make_user
+from tests.conftest import STATUTE_FORM, make_coop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,21 +53,7 @@ def test_bad_input_shows_a_field_message_and_saves_nothing(client, people, chang
 
 def test_statute_form_refuses_twelve_proxies(client, people):
     client.force_login(people["admin"])
-    response = client.post(
-        "/c/alpha/statute/",
-        {
-            "valid_from": "2025-01-01",
-            "share_nominal_value": "50",
-            "max_proxies_per_member": 12,
-            "legal_person_max_votes": 1,
-            "enrolment_days_before_voting": 90,
-            "notice_days": 8,
-            "ordinary_quorum_first_call": 50,
-            "ordinary_quorum_second_call": 0,
-            "extraordinary_quorum_first_call": 50,
-            "extraordinary_quorum_second_call": 0,
-        },
-    )
+    response = client.post("/c/alpha/statute/", {**STATUTE_FORM, "max_proxies_per_member": 12})
     assert response.status_code == 200
     assert "10" in response.context["form"].errors["max_proxies_per_member"][0]
     assert people["coop"].statutes.count() == 1

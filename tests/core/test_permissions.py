@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from comunitas.api import api
 from comunitas.core.permissions import Action
+from tests.conftest import STATUTE_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -15,18 +16,6 @@ WHO = ["anonymous", "stranger", "resident", "member", "staff", "admin"]
 ROLES = ["resident", "member", "staff", "admin"]
 
 GRANT = {"user": "stranger1", "kind": "resident"}
-STATUTE = {"valid_from": "2025-01-01", "share_nominal_value": "50.00"}
-STATUTE_FORM = {
-    **STATUTE,
-    "max_proxies_per_member": 3,
-    "legal_person_max_votes": 1,
-    "enrolment_days_before_voting": 90,
-    "notice_days": 8,
-    "ordinary_quorum_first_call": 50,
-    "ordinary_quorum_second_call": 0,
-    "extraordinary_quorum_first_call": 50,
-    "extraordinary_quorum_second_call": 0,
-}
 SETTINGS_FORM = {
     "name": "Alpha",
     "legal_form": "coop",
@@ -53,7 +42,7 @@ API = [
     ("get", "/api/v1/coops/{slug}", None, Action.VIEW),
     ("patch", "/api/v1/coops/{slug}", {"description": "x"}, Action.EDIT_COOPERATIVE),
     ("get", "/api/v1/coops/{slug}/statutes", None, Action.VIEW_STATUTE),
-    ("post", "/api/v1/coops/{slug}/statutes", STATUTE, Action.EDIT_STATUTE),
+    ("post", "/api/v1/coops/{slug}/statutes", STATUTE_FORM, Action.EDIT_STATUTE),
     ("get", "/api/v1/coops/{slug}/roles", None, Action.MANAGE_ROLES),
     ("post", "/api/v1/coops/{slug}/roles", GRANT, Action.MANAGE_ROLES),
     ("patch", "/api/v1/coops/{slug}/roles/{role}", {"kind": "member"}, Action.MANAGE_ROLES),

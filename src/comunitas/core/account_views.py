@@ -10,24 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core import services
-from comunitas.core.errors import ValidationError
-from comunitas.core.forms import TokenForm, apply_errors
+from comunitas.core.forms import TokenForm, submit
 from comunitas.core.models import ApiToken, Role
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_token = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_token = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            form = TokenForm()
+    created = submit(
+        request,
+        form,
+        lambda: services.api_token_create(user=request.user, name=form.cleaned_data["name"]),
+    )
+    new_token = created[1] if created else None
+    if created:
+        form = TokenForm()
     context = {
         "form": form,
         # Shown once, in this response only: never stored in a message or the session.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.forms.models import fields_for_model
@@ -19,6 +21,19 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's field errors next to the fields (or above the form)."""
     for error in exc.errors:
         form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def submit(request, form: forms.Form, save: Callable[[], Any]) -> Any:
+    """Run ``save()`` (a service call) for a posted, valid form and return what it returns;
+    None when the form was not posted or not valid, or the service refused the input, whose
+    field errors are then shown on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
 
 
 def municipality_input(label) -> forms.CharField:

@@ -19,7 +19,7 @@ from comunitas.core.forms import (
     RoleChangeForm,
     RoleGrantForm,
     StatuteForm,
-    apply_errors,
+    submit,
 )
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.permissions import Action, authorize, can, coop_view
@@ -73,19 +73,19 @@ def _territory(form: CooperativeForm):
 @login_required
 def coop_create(request: HttpRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            coop = services.coop_create(
-                actor=request.user,
-                fields=_coop_fields(form, services.COOP_FIELDS),
-                statute={"share_nominal_value": form.cleaned_data["share_nominal_value"]},
-                territory=_territory(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The cooperative is registered: you are its admin."))
-            return redirect("coop_dashboard", coop.slug)
+    coop = submit(
+        request,
+        form,
+        lambda: services.coop_create(
+            actor=request.user,
+            fields=_coop_fields(form, services.COOP_FIELDS),
+            statute={"share_nominal_value": form.cleaned_data["share_nominal_value"]},
+            territory=_territory(form),
+        ),
+    )
+    if coop:
+        messages.success(request, _("The cooperative is registered: you are its admin."))
+        return redirect("coop_dashboard", coop.slug)
     return render(request, "core/coop_create.html", {"form": form, "creating": True})
 
 
@@ -95,19 +95,19 @@ def coop_edit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     initial = {name: getattr(coop, name) for name in COOP_EDITABLE}
     initial.update(seat=str(coop.seat), territory="\n".join(served))
     form = CooperativeForm(request.POST or None, initial=initial, creating=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coop_update(
-                actor=request.user,
-                coop=coop,
-                fields=_coop_fields(form, COOP_EDITABLE),
-                territory=_territory(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("coop_edit", coop.slug)
+    saved = submit(
+        request,
+        form,
+        lambda: services.coop_update(
+            actor=request.user,
+            coop=coop,
+            fields=_coop_fields(form, COOP_EDITABLE),
+            territory=_territory(form),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("coop_edit", coop.slug)
     return render(request, "core/coop_edit.html", {"form": form, "coop": coop})
 
 
@@ -117,14 +117,16 @@ def coop_statute(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = StatuteForm(request.POST or None) if may_edit else None
     if request.method == "POST":
         authorize(request.user, coop, Action.EDIT_STATUTE)
-        if form.is_valid():
-            try:
-                services.statute_create(actor=request.user, coop=coop, fields=form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The new statute parameters are recorded."))
-                return redirect("coop_statute", coop.slug)
+        statute = submit(
+            request,
+            form,
+            lambda: services.statute_create(
+                actor=request.user, coop=coop, fields=form.cleaned_data
+            ),
+        )
+        if statute:
+            messages.success(request, _("The new statute parameters are recorded."))
+            return redirect("coop_statute", coop.slug)
     context = {
         "coop": coop,
         "versions": selectors.statute_history(coop=coop),
@@ -137,17 +139,19 @@ def coop_statute(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.MANAGE_ROLES)
 def coop_roles(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = RoleGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = selectors.user_find(form.cleaned_data["user"])
-            services.role_grant(
-                actor=request.user, coop=coop, user=user, kind=form.cleaned_data["kind"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Role saved."))
-            return redirect("coop_roles", coop.slug)
+    role = submit(
+        request,
+        form,
+        lambda: services.role_grant(
+            actor=request.user,
+            coop=coop,
+            user=selectors.user_find(form.cleaned_data["user"]),
+            kind=form.cleaned_data["kind"],
+        ),
+    )
+    if role:
+        messages.success(request, _("Role saved."))
+        return redirect("coop_roles", coop.slug)
     context = {
         "coop": coop,
         "roles": selectors.role_list(coop=coop),
