@@ -2,7 +2,8 @@
 
 import pytest
 
-from comunitas.core.models import Cooperative, Role
+from comunitas.core.models import Cooperative, Municipality, Role
+from comunitas.core.services import coop_update
 from tests.conftest import STATUTE_FORM, make_coop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,15 @@ def test_free_text_is_escaped(client, people):
     page = client.get("/c/alpha/")
     assert b"<script>alert(1)</script>" not in page.content
     assert b"&lt;script&gt;" in page.content
+
+
+def test_public_page_runs_a_constant_number_of_queries(client, people, django_assert_num_queries):
+    served = list(Municipality.objects.filter(province_abbr="IM")[:20])
+    coop_update(actor=None, coop=people["coop"], fields={}, territory=served)
+    # cooperative + seat, then prefetches: territory, facts, seat postcodes; statute in force
+    with django_assert_num_queries(5):
+        page = client.get("/c/alpha/")
+    assert page.context["territory"].municipalities == len({*served, people["coop"].seat})
 
 
 def test_public_page_shows_territory_and_sources(client, people):

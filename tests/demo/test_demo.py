@@ -96,6 +96,10 @@ def test_each_role_has_a_demo_login_and_the_admin_sees_every_demo_coop(db, clien
 
 def test_demo_pages_mark_synthetic_data(db, client):
     demo_load(seed=2021, password=PASSWORD)
+    client.cookies["django_language"] = "en"
     page = client.get("/c/la-paranza/").content.decode()
-    assert "synthetic" in page.lower() or "sintetic" in page.lower()
-    assert "160.000" in page
+    assert 'class="ribbon"' in page and "every other figure is synthetic" in page
+    assert "160.000" in page and "Public fact" in page and "Reported, to be verified" in page
+    client.force_login(get_user_model().objects.get(username="la-paranza.socio"))
+    dashboard = client.get("/c/la-paranza/dashboard/").content.decode()
+    assert '<span class="badge synthetic">synthetic</span>' in dashboard  # the statute

@@ -4,7 +4,7 @@ together or not at all."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +30,10 @@ ACTION_LABELS: dict[str, str] = {
 
 def jsonable(value: Any) -> Any:
     """A value as it is stored in the trail: exact decimals and dates as strings."""
-    if isinstance(value, Decimal | date | datetime):
-        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):  # datetime included
+        return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):

@@ -37,6 +37,9 @@ class InnerAreaClass(models.TextChoices):
     F = "F", _("Ultra-peripheral")
 
 
+INNER_AREA_CLASSES = frozenset({"D", "E", "F"})  # intermediate, peripheral, ultra-peripheral
+
+
 class Municipality(models.Model):
     """An Italian municipality (comune), keyed by its ISTAT code."""
 
@@ -78,7 +81,7 @@ class Municipality(models.Model):
 
     @property
     def is_inner_area(self) -> bool:
-        return self.inner_area_class in {"D", "E", "F"}
+        return self.inner_area_class in INNER_AREA_CLASSES
 
     @property
     def inner_area_label(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,14 +62,18 @@ class TerritorySummary:
 
 
 def territory_summary(*, coop: Cooperative) -> TerritorySummary:
-    served = coop.territory.all()
-    totals = served.aggregate(n=Count("pk"), people=Sum("population"))
-    inner = served.filter(inner_area_class__in=["D", "E", "F"]).count()
-    return TerritorySummary(totals["n"], totals["people"] or 0, inner)
+    """Totals of the municipalities served: no query when they were prefetched (coop_detail),
+    one otherwise."""
+    served = list(coop.territory.all())
+    return TerritorySummary(
+        municipalities=len(served),
+        population=sum(m.population or 0 for m in served),
+        inner_area_municipalities=sum(m.is_inner_area for m in served),
+    )
 
 
 def role_counts(*, coop: Cooperative) -> dict[str, int]:
-    counts = dict(coop.roles.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    counts = dict(coop.roles.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in RoleKind.values}
 
 
