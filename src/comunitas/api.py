@@ -21,6 +21,8 @@ from ninja.utils import check_csrf
 from comunitas.core.api import router as core_router
 from comunitas.core.errors import LoginRequired, ValidationError
 from comunitas.core.services import api_token_authenticate
+from comunitas.members.api import router as members_router
+from comunitas.members.import_api import router as members_import_router
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -127,6 +129,8 @@ def on_unexpected(request, exc: Exception):
 
 
 api.add_router("/", core_router)
+api.add_router("/", members_router)
+api.add_router("/", members_import_router)
 
 
 class JsonErrorsMiddleware:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # First, so that our templates (e.g. registration/) win over the admin's.
     "comunitas.web",
     "comunitas.core",
+    "comunitas.members",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -157,6 +158,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Links in e-mails start with this address (the public address of the site).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comunitas <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from comunitas.api import api
 from comunitas.core.permissions import Action
 from tests.conftest import STATUTE_FORM
+from tests.members import matrix as members_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ WEB = [
     ("post", "/c/{slug}/roles/", GRANT, Action.MANAGE_ROLES),
     ("post", "/c/{slug}/roles/{role}/", {"kind": "member"}, Action.MANAGE_ROLES),
     ("get", "/c/{slug}/audit/", None, Action.VIEW_AUDIT),
+    *members_matrix.WEB,
 ]
 API = [
     ("get", "/api/v1/coops/{slug}", None, Action.VIEW),
@@ -48,6 +50,7 @@ API = [
     ("patch", "/api/v1/coops/{slug}/roles/{role}", {"kind": "member"}, Action.MANAGE_ROLES),
     ("delete", "/api/v1/coops/{slug}/roles/{role}", None, Action.MANAGE_ROLES),
     ("get", "/api/v1/coops/{slug}/audit", None, Action.VIEW_AUDIT),
+    *members_matrix.API,
 ]
 ALLOWED = {
     Action.VIEW: set(WHO),
@@ -57,6 +60,11 @@ ALLOWED = {
     Action.EDIT_STATUTE: {"admin"},
     Action.MANAGE_ROLES: {"admin"},
     Action.VIEW_AUDIT: {"admin"},
+    Action.APPLY_MEMBERSHIP: set(WHO),
+    Action.VIEW_OWN_MEMBERSHIP: set(ROLES),
+    Action.VIEW_MEMBERS: {"staff", "admin"},
+    Action.MANAGE_MEMBERS: {"staff", "admin"},
+    Action.DECIDE_MEMBERS: {"admin"},
 }
 
 
@@ -80,7 +88,7 @@ def call(client, people, who, method, path, body, api_call):
     if who != "anonymous":
         client.force_login(people[who])
     role_id = people["coop"].roles.get(user=people["staff"]).pk
-    url = path.format(slug="alpha", role=role_id)
+    url = path.format(slug="alpha", role=role_id, **members_matrix.ids(people))
     if api_call and body is not None:
         return getattr(client, method)(url, json.dumps(body), content_type="application/json")
     return getattr(client, method)(url, body or {})
@@ -139,6 +147,8 @@ def test_every_cooperative_page_is_guarded_and_in_the_matrix():
             normalised = "/" + route.replace("<slug:slug>", "{slug}").replace(
                 "<int:role_id>", "{role}"
             )
+            for name in members_matrix.PATH_IDS:
+                normalised = normalised.replace(f"<int:{name}>", "{" + name + "}")
             assert normalised in tested, f"{route} is missing from the permission matrix"
 
 

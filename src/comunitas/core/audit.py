@@ -82,7 +82,8 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        # Objects that hold personal data name themselves without it (``audit_label``).
+        object_repr=str(getattr(obj, "audit_label", obj))[:200],
         changes=changes,
     )
 

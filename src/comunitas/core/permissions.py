@@ -34,10 +34,16 @@ class Action(StrEnum):
     EDIT_STATUTE = "edit_statute"
     MANAGE_ROLES = "manage_roles"
     VIEW_AUDIT = "view_audit"
+    # members
+    APPLY_MEMBERSHIP = "apply_membership"  # the application form: public on a public coop
+    VIEW_OWN_MEMBERSHIP = "view_own_membership"  # the member portal: one's own data only
+    VIEW_MEMBERS = "view_members"  # the member book, applications, capital, eligibility
+    MANAGE_MEMBERS = "manage_members"  # paper applications, data, subscriptions, payments
+    DECIDE_MEMBERS = "decide_members"  # admissions, transfers, exits, share classes, imports
 
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
-PUBLIC = frozenset({Action.VIEW})
+PUBLIC = frozenset({Action.VIEW, Action.APPLY_MEMBERSHIP})
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW: ALL_ROLES,
     Action.VIEW_DASHBOARD: ALL_ROLES,
@@ -46,6 +52,11 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.EDIT_STATUTE: BOARD,
     Action.MANAGE_ROLES: BOARD,
     Action.VIEW_AUDIT: BOARD,
+    Action.APPLY_MEMBERSHIP: ALL_ROLES,
+    Action.VIEW_OWN_MEMBERSHIP: ALL_ROLES,
+    Action.VIEW_MEMBERS: OPERATORS,
+    Action.MANAGE_MEMBERS: OPERATORS,
+    Action.DECIDE_MEMBERS: BOARD,
 }
 
 

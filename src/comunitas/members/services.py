@@ -1,0 +1,1058 @@
+"""Every write of the member book: applications, admissions, shares, transfers, exits, erasure.
+
+Each service runs in one transaction, locks the member rows it changes (so that concurrent
+requests queue instead of both passing a check), validates, writes the audit trail and, where
+the applicant must know, sends an e-mail after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.formats import localize
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale
+
+from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.law import limits_on
+from comunitas.core.models import Cooperative, Role, RoleKind
+from comunitas.core.notify import notify
+from comunitas.core.selectors import statute_on
+from comunitas.core.services import validated
+from comunitas.core.validators import compact_code
+from comunitas.members.models import (
+    Application,
+    Consent,
+    ExitKind,
+    Member,
+    MemberKind,
+    MemberStatus,
+    MovementKind,
+    Redemption,
+    RegisterCounter,
+    ShareClass,
+    ShareMovement,
+    ShareTransfer,
+    StakeholderCategory,
+)
+
+# The default categories of a multi-stakeholder community cooperative: (code, name, financing).
+DEFAULT_CATEGORIES = [
+    ("fruitore", gettext_lazy("User (fruitore)"), False),
+    ("lavoratore", gettext_lazy("Worker (lavoratore)"), False),
+    ("volontario", gettext_lazy("Volunteer (volontario)"), False),
+    ("sovventore", gettext_lazy("Financing member (sovventore)"), True),
+    ("persona-giuridica", gettext_lazy("Organisation (persona giuridica)"), False),
+]
+PERSON_FIELDS = ["first_name", "last_name", "birth_date", "sex"]
+ORGANISATION_FIELDS = [
+    "organisation_name",
+    "organisation_kind",
+    "vat_number",
+    "representative_name",
+    "representative_role",
+]
+CONTACT_FIELDS = ["residence", "address", "email", "phone"]
+MEMBER_FIELDS = [
+    "kind",
+    "category",
+    *PERSON_FIELDS,
+    *ORGANISATION_FIELDS,
+    "fiscal_code",
+    *CONTACT_FIELDS,
+]
+# The audit trail is append-only, so it must never hold what erasure has to remove: changes to
+# these fields are recorded as "changed", without their values.
+PERSONAL_FIELDS = {
+    *PERSON_FIELDS,
+    "fiscal_code",
+    "representative_name",
+    "residence",
+    "address",
+    "email",
+    "phone",
+}
+AUDITED = ["status", "number", "category", "admitted_on", "exited_on", "exit_kind", *MEMBER_FIELDS]
+REDACTED = "•••"
+ZERO = Decimal("0.00")
+
+
+def _member_snapshot(member: Member) -> dict[str, Any]:
+    values = snapshot(member, AUDITED)
+    return {
+        k: (REDACTED if k in PERSONAL_FIELDS and v not in (None, "") else v)
+        for k, v in values.items()
+    }
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _locked(member: Member) -> Member:
+    """The member's row, locked until the transaction ends (PostgreSQL; SQLite serialises
+    writers already)."""
+    return Member.objects.select_for_update().select_related("coop", "category").get(pk=member.pk)
+
+
+# --- set-up -------------------------------------------------------------------------------------
+def book_setup(*, coop: Cooperative) -> None:
+    """Give a cooperative the default stakeholder categories and an ordinary share class at the
+    statute's nominal value, once. Called when a cooperative is created and before any write."""
+    if not StakeholderCategory.objects.filter(coop=coop).exists():
+        StakeholderCategory.objects.bulk_create(
+            StakeholderCategory(coop=coop, code=code, name=str(name), is_financing=fin, position=i)
+            for i, (code, name, fin) in enumerate(DEFAULT_CATEGORIES)
+        )
+    if not ShareClass.objects.filter(coop=coop).exists():
+        first = statute_on(coop=coop, day=date.max) or None
+        value = first.share_nominal_value if first else Decimal("25.00")
+        since = date(coop.founded_year or 2000, 1, 1)
+        ShareClass.objects.create(
+            coop=coop,
+            code="ordinarie",
+            name=_("Ordinary shares"),
+            nominal_value=value,
+            valid_from=since,
+        )
+        sovv = ShareClass(
+            coop=coop,
+            code="sovventori",
+            name=_("Financing members' shares"),
+            nominal_value=max(value, Decimal("25.00")),
+            valid_from=since,
+            for_financing=True,
+        )
+        ShareClass.objects.bulk_create([sovv])
+    RegisterCounter.objects.get_or_create(coop=coop)
+
+
+@transaction.atomic
+def category_save(
+    *, actor, coop: Cooperative, fields: dict[str, Any], category: StakeholderCategory | None = None
+) -> StakeholderCategory:
+    """Add a stakeholder category or change one."""
+    category = category or StakeholderCategory(coop=coop)
+    before = snapshot(category, ["code", "name", "is_financing"]) if category.pk else {}
+    for name in ("code", "name", "is_financing", "position"):
+        if name in fields:
+            setattr(category, name, fields[name])
+    validated(category)
+    category.save()
+    audit_record(
+        actor=actor,
+        action="category.update" if before else "category.create",
+        obj=category,
+        coop=coop,
+        before=before,
+        after=snapshot(category, ["code", "name", "is_financing"]),
+    )
+    return category
+
+
+@transaction.atomic
+def share_class_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> ShareClass:
+    """Issue a new class of shares, its value checked against the law on its first day."""
+    share_class = ShareClass(coop=coop)
+    for name in (
+        "code",
+        "name",
+        "nominal_value",
+        "valid_from",
+        "valid_until",
+        "min_shares_for_admission",
+        "for_financing",
+    ):
+        if name in fields:
+            setattr(share_class, name, fields[name])
+    validated(share_class)
+    share_class.save()
+    audit_record(
+        actor=actor,
+        action="share_class.create",
+        obj=share_class,
+        coop=coop,
+        after=snapshot(
+            share_class, ["code", "name", "nominal_value", "valid_from", "for_financing"]
+        ),
+    )
+    return share_class
+
+
+# --- identity checks ----------------------------------------------------------------------------
+def _identity_errors(member: Member) -> list[FieldError]:
+    """The codice fiscale must agree with the birth date and sex given (python-stdnum decodes
+    both); a person's code has 16 characters, an organisation's 11 digits."""
+    errors: list[FieldError] = []
+    code = member.fiscal_code
+    if member.kind == MemberKind.PERSON:
+        if not code:
+            return [FieldError("fiscal_code", _("A person's codice fiscale is required."))]
+        if len(code) != 16:
+            return [FieldError("fiscal_code", _("A person's codice fiscale has 16 characters."))]
+        try:
+            born = codicefiscale.get_birth_date(code, minyear=1900)
+            sex = codicefiscale.get_gender(code)
+        except StdnumError:
+            return []  # the field validator reports the code itself
+        if member.birth_date and member.birth_date != born:
+            errors.append(
+                FieldError(
+                    "birth_date",
+                    _("The codice fiscale says %(date)s: check the birth date or the code.")
+                    % {"date": localize(born)},
+                )
+            )
+        if member.sex and member.sex != sex:
+            errors.append(
+                FieldError("sex", _("The codice fiscale is of a person of the other sex."))
+            )
+        if member.birth_date and member.birth_date > _today():
+            errors.append(FieldError("birth_date", _("The birth date is in the future.")))
+    elif code and len(code) != 11:
+        errors.append(
+            FieldError("fiscal_code", _("An organisation's codice fiscale has 11 digits."))
+        )
+    return errors
+
+
+def _check_member(member: Member) -> None:
+    member.fiscal_code = compact_code(member.fiscal_code)
+    member.vat_number = compact_code(member.vat_number)
+    errors = _identity_errors(member)
+    try:
+        validated(member, exclude=["coop", "category", "user"])
+    except ValidationError as exc:
+        errors = exc.errors + [e for e in errors if e.field not in {f.field for f in exc.errors}]
+    if member.category_id and member.category.coop_id != member.coop_id:
+        errors.append(FieldError("category", _("This category belongs to another cooperative.")))
+    if member.kind == MemberKind.ORGANISATION and member.category_id is None:
+        errors.append(FieldError("category", _("Choose a category.")))
+    if errors:
+        raise ValidationError(errors=errors)
+    duplicate = (
+        Member.objects.filter(
+            coop=member.coop, status__in=[MemberStatus.APPLICANT, MemberStatus.ACTIVE]
+        )
+        .exclude(pk=member.pk)
+        .filter(fiscal_code=member.fiscal_code)
+    )
+    if member.fiscal_code and duplicate.exists():
+        raise ValidationError(
+            _("A member or applicant with this codice fiscale is already in the book."),
+            field="fiscal_code",
+        )
+
+
+# --- applications -------------------------------------------------------------------------------
+def _assign(member: Member, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
+    for name, value in fields.items():
+        setattr(
+            member,
+            name,
+            value if value is not None or name in ("residence", "birth_date", "category") else "",
+        )
+
+
+def _default_class(
+    coop: Cooperative, category: StakeholderCategory | None, day: date
+) -> ShareClass:
+    classes = [c for c in ShareClass.objects.filter(coop=coop) if c.is_issued_on(day)]
+    financing = bool(category and category.is_financing)
+    matching = [c for c in classes if c.for_financing == financing] or classes
+    if not matching:
+        raise ValidationError(_("No class of shares is issued on this date."), field="share_class")
+    return matching[0]
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    shares: int | None = None,
+    share_class: ShareClass | None = None,
+    consents: dict[str, bool] | None = None,
+    source: str = Application.Source.ONLINE,
+    motivation: str = "",
+    on_date: date | None = None,
+    user=None,
+) -> Member:
+    """An application for membership: the person or organisation, the shares they ask for and
+    their consents (the privacy consent is required). The applicant gets an acknowledgement."""
+    book_setup(coop=coop)
+    day = on_date or _today()
+    member = Member(coop=coop, applied_on=day, user=user)
+    fields = dict(fields)
+    if fields.get("category") is None:
+        default = (
+            "persona-giuridica" if fields.get("kind") == MemberKind.ORGANISATION else "fruitore"
+        )
+        fields["category"] = StakeholderCategory.objects.filter(coop=coop, code=default).first()
+    _assign(member, fields)
+    _check_member(member)
+    consents = consents or {}
+    if not consents.get(Consent.Kind.PRIVACY):
+        raise ValidationError(
+            _("Membership needs your consent to the processing of your personal data."),
+            field="consent_privacy",
+        )
+    share_class = share_class or _default_class(coop, member.category, day)
+    if share_class.coop_id != coop.pk:
+        raise ValidationError(
+            _("This share class belongs to another cooperative."), field="share_class"
+        )
+    shares = share_class.min_shares_for_admission if shares is None else shares
+    if shares < share_class.min_shares_for_admission:
+        raise ValidationError(
+            _("A new member subscribes at least %(n)s shares of this class.")
+            % {"n": share_class.min_shares_for_admission},
+            field="shares",
+        )
+    _check_cap(member, share_class, shares * share_class.nominal_value, day)
+    if (
+        user is not None
+        and Member.objects.filter(
+            coop=coop, user=user, status__in=[MemberStatus.APPLICANT, MemberStatus.ACTIVE]
+        ).exists()
+    ):
+        raise ValidationError(_("You have already applied or are a member."))
+    member.save()
+    Application.objects.create(
+        member=member,
+        share_class=share_class,
+        shares_requested=shares,
+        source=source,
+        motivation=motivation,
+    )
+    now = timezone.now()
+    Consent.objects.bulk_create(
+        Consent(member=member, kind=kind, given=bool(consents.get(kind)), at=now)
+        for kind in Consent.Kind.values
+    )
+    audit_record(
+        actor=actor, action="member.apply", obj=member, coop=coop, after=_member_snapshot(member)
+    )
+    notify(to=member.email, template="members/email/application_received", context=_mail(member))
+    return member
+
+
+def _mail(member: Member, **extra: Any) -> dict[str, Any]:
+    return {
+        "coop": member.coop.name,
+        "name": member.display_name,
+        "number": member.number,
+        "site": settings.SITE_URL,
+        **extra,
+    }
+
+
+def next_register_number(coop: Cooperative) -> int:
+    """Take the next register number. The UPDATE locks the counter row: a concurrent admission
+    waits for this transaction, then reads the incremented value, so numbers are never shared,
+    and a rolled-back admission gives its number back (gapless)."""
+    RegisterCounter.objects.get_or_create(coop=coop)
+    RegisterCounter.objects.filter(coop=coop).update(last_number=F("last_number") + 1)
+    return RegisterCounter.objects.get(coop=coop).last_number
+
+
+def _login_for(member: Member) -> str:
+    """Give an admitted member a login (a new one from their e-mail when they have none) and
+    the member role; return a link to set the password for a new login."""
+    User = get_user_model()
+    link = ""
+    if member.user is None and member.email:
+        existing = User.objects.filter(email__iexact=member.email)
+        if existing.count() == 1:
+            member.user = existing.get()
+        else:
+            base = member.email.split("@")[0][:100] or "socio"
+            username = base
+            while User.objects.filter(username=username).exists():
+                username = f"{base}-{secrets.token_hex(2)}"
+            member.user = User.objects.create_user(
+                username=username,
+                email=member.email,
+                first_name=member.first_name,
+                last_name=member.last_name,
+            )
+            uid = urlsafe_base64_encode(force_bytes(member.user.pk))
+            token = default_token_generator.make_token(member.user)
+            link = reverse("password_reset_confirm", args=[uid, token])
+        member.save(update_fields=["user"])
+    if member.user is not None:
+        role = Role.objects.filter(user=member.user, coop=member.coop).first()
+        if role is None:
+            Role.objects.create(user=member.user, coop=member.coop, kind=RoleKind.MEMBER)
+        elif role.kind == RoleKind.RESIDENT:
+            role.kind = RoleKind.MEMBER
+            role.save(update_fields=["kind"])
+    return link
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    actor,
+    member: Member,
+    approve: bool,
+    decided_on: date | None = None,
+    decision_reference: str = "",
+    reason: str = "",
+) -> Member:
+    """The board admits (number, subscription, login) or rejects (reason kept) an applicant."""
+    member = _locked(member)
+    application = Application.objects.select_related("share_class").get(member=member)
+    if member.status != MemberStatus.APPLICANT:
+        raise ValidationError(_("This application has been decided already."))
+    day = decided_on or _today()
+    if day < member.applied_on:
+        raise ValidationError(
+            _("The decision cannot come before the application."), field="decided_on"
+        )
+    if day > _today():
+        raise ValidationError(_("The decision date is in the future."), field="decided_on")
+    if not decision_reference.strip():
+        raise ValidationError(
+            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
+            field="decision_reference",
+        )
+    before = _member_snapshot(member)
+    application.decided_on, application.decision_reference = day, decision_reference.strip()
+    application.decided_by = actor if actor is not None and actor.is_authenticated else None
+    link = ""
+    if approve:
+        share_class = application.share_class
+        amount = share_class.nominal_value * application.shares_requested
+        _check_cap(member, share_class, amount, day)
+        member.number = next_register_number(member.coop)
+        member.status, member.admitted_on = MemberStatus.ACTIVE, day
+        member.admission_reference = decision_reference.strip()
+        member.save()
+        ShareMovement.objects.create(
+            coop=member.coop,
+            member=member,
+            share_class=share_class,
+            kind=MovementKind.SUBSCRIPTION,
+            on_date=day,
+            shares=application.shares_requested,
+            subscribed=amount,
+            reference=decision_reference.strip(),
+            recorded_by=application.decided_by,
+        )
+        application.status = Application.Status.APPROVED
+        link = _login_for(member)
+    else:
+        if not reason.strip():
+            raise ValidationError(_("Give the reason for the rejection."), field="reason")
+        member.status = MemberStatus.REJECTED
+        member.save()
+        application.status = Application.Status.REJECTED
+        application.rejection_reason = reason.strip()
+    application.save()
+    audit_record(
+        actor=actor,
+        action="member.admit" if approve else "member.reject",
+        obj=member,
+        coop=member.coop,
+        before=before,
+        after=_member_snapshot(member),
+    )
+    template = "members/email/admitted" if approve else "members/email/rejected"
+    notify(
+        to=member.email,
+        template=template,
+        context=_mail(
+            member,
+            reason=reason.strip(),
+            password_link=link,
+            amount=localize(application.share_class.nominal_value * application.shares_requested),
+        ),
+    )
+    return member
+
+
+# --- member data --------------------------------------------------------------------------------
+@transaction.atomic
+def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
+    """Correct a member's data or contacts (a member may change their own contacts)."""
+    member = _locked(member)
+    if member.is_erased:
+        raise ValidationError(_("This member's personal data were erased."))
+    before = _member_snapshot(member)
+    if "kind" in fields and fields["kind"] != member.kind:
+        raise ValidationError(
+            _("A person cannot become an organisation: record a new member."), field="kind"
+        )
+    _assign(member, fields)
+    _check_member(member)
+    member.save()
+    audit_record(
+        actor=actor,
+        action="member.update",
+        obj=member,
+        coop=member.coop,
+        before=before,
+        after=_member_snapshot(member),
+    )
+    return member
+
+
+@transaction.atomic
+def consent_set(*, actor, member: Member, kind: str, given: bool) -> Consent | None:
+    """Record a consent given or withdrawn; the same answer again records nothing."""
+    if kind not in Consent.Kind.values:
+        raise ValidationError(_("Unknown consent."), field="kind")
+    member = _locked(member)
+    current = Consent.objects.filter(member=member, kind=kind).first()
+    if current is not None and current.given == given:
+        return None
+    if kind == Consent.Kind.PRIVACY and not given and member.status == MemberStatus.ACTIVE:
+        raise ValidationError(
+            _(
+                "The book must keep a member's data: to stop the processing, leave the "
+                "cooperative or ask for erasure."
+            ),
+            field=kind,
+        )
+    consent = Consent.objects.create(member=member, kind=kind, given=given, at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="consent.set",
+        obj=member,
+        coop=member.coop,
+        before={kind: current.given if current else None},
+        after={kind: given},
+    )
+    return consent
+
+
+# --- share capital ------------------------------------------------------------------------------
+def holding(
+    member: Member, share_class: ShareClass, *, on_date: date | None = None
+) -> dict[str, Any]:
+    """Shares, capital subscribed and paid of one member in one class (on a date)."""
+    rows = ShareMovement.objects.filter(member=member, share_class=share_class)
+    if on_date:
+        rows = rows.filter(on_date__lte=on_date)
+    sums = rows.aggregate(shares=Sum("shares"), subscribed=Sum("subscribed"), paid=Sum("paid"))
+    return {
+        "shares": sums["shares"] or 0,
+        "subscribed": sums["subscribed"] or ZERO,
+        "paid": sums["paid"] or ZERO,
+    }
+
+
+def _capped_holding(member: Member) -> Decimal:
+    """Capital of a person that counts towards the art. 2525 cap: shares from ristorni and
+    financing members' shares are outside it (art. 2525 c.3; L. 59/1992 art. 4)."""
+    rows = ShareMovement.objects.filter(member=member, share_class__for_financing=False).exclude(
+        kind=MovementKind.RISTORNO
+    )
+    return rows.aggregate(total=Sum("subscribed"))["total"] or ZERO
+
+
+def _check_cap(member: Member, share_class: ShareClass, extra: Decimal, day: date) -> None:
+    """A natural person may not hold more than the legal maximum (art. 2525 c.2)."""
+    if member.kind != MemberKind.PERSON or share_class.for_financing:
+        return
+    if member.category_id and member.category.is_financing:
+        return
+    cap = limits_on(day).natural_person_max_holding
+    held = _capped_holding(member) if member.pk else ZERO
+    if held + extra > cap:
+        raise ValidationError(
+            _(
+                "A natural person may hold at most %(cap)s € of capital (art. 2525 c.c.); "
+                "this would make %(total)s €."
+            )
+            % {"cap": localize(cap), "total": localize(held + extra)},
+            field="shares",
+        )
+
+
+def _active(member: Member, field: str = "member") -> None:
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(_("This is not a current member."), field=field)
+
+
+def _class_of(member: Member, share_class: ShareClass) -> None:
+    if share_class.coop_id != member.coop_id:
+        raise ValidationError(
+            _("This share class belongs to another cooperative."), field="share_class"
+        )
+
+
+def _check_day(day: date, member: Member) -> None:
+    if day > _today():
+        raise ValidationError(_("The date is in the future."), field="on_date")
+    if member.admitted_on and day < member.admitted_on:
+        raise ValidationError(_("The date comes before the admission."), field="on_date")
+
+
+def _move(
+    actor, member: Member, share_class: ShareClass, kind: str, day: date, **values: Any
+) -> ShareMovement:
+    movement = ShareMovement.objects.create(
+        coop=member.coop,
+        member=member,
+        share_class=share_class,
+        kind=kind,
+        on_date=day,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        **values,
+    )
+    audit_record(
+        actor=actor,
+        action=f"shares.{kind}",
+        obj=movement,
+        coop=member.coop,
+        after={
+            "member": member.audit_label,
+            "share_class": share_class.code,
+            "on_date": day.isoformat(),
+            "shares": movement.shares,
+            "subscribed": str(movement.subscribed),
+            "paid": str(movement.paid),
+        },
+    )
+    return movement
+
+
+@transaction.atomic
+def shares_subscribe(
+    *,
+    actor,
+    member: Member,
+    share_class: ShareClass,
+    shares: int,
+    on_date: date | None = None,
+    reference: str = "",
+) -> ShareMovement:
+    """A current member subscribes more shares (to be paid)."""
+    member = _locked(member)
+    _active(member)
+    _class_of(member, share_class)
+    day = on_date or _today()
+    _check_day(day, member)
+    if shares < 1:
+        raise ValidationError(_("Subscribe at least one share."), field="shares")
+    if not share_class.is_issued_on(day):
+        raise ValidationError(
+            _("This class of shares is not issued on this date."), field="share_class"
+        )
+    amount = share_class.nominal_value * shares
+    _check_cap(member, share_class, amount, day)
+    return _move(
+        actor,
+        member,
+        share_class,
+        MovementKind.SUBSCRIPTION,
+        day,
+        shares=shares,
+        subscribed=amount,
+        reference=reference,
+    )
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    member: Member,
+    share_class: ShareClass,
+    amount: Decimal,
+    on_date: date | None = None,
+    reference: str = "",
+) -> ShareMovement:
+    """A payment towards subscribed shares; never more than what is still to pay."""
+    member = _locked(member)
+    _active(member)
+    _class_of(member, share_class)
+    day = on_date or _today()
+    _check_day(day, member)
+    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("Give a positive amount in euros and cents."), field="amount")
+    held = holding(member, share_class)
+    due = held["subscribed"] - held["paid"]
+    if amount > due:
+        raise ValidationError(
+            _("Only %(due)s € of this member's shares is still to pay.") % {"due": localize(due)},
+            field="amount",
+        )
+    movement = _move(
+        actor, member, share_class, MovementKind.PAYMENT, day, paid=amount, reference=reference
+    )
+    if due == amount:
+        notify(to=member.email, template="members/email/paid_up", context=_mail(member))
+    return movement
+
+
+@transaction.atomic
+def ristorno_shares_issue(
+    *,
+    actor,
+    member: Member,
+    share_class: ShareClass,
+    amount: Decimal,
+    on_date: date,
+    reference: str,
+) -> tuple[ShareMovement | None, Decimal]:
+    """Turn a ristorno (art. 2545-sexies) into whole paid-up shares; return the movement and
+    the remainder under one share, which the economy app pays in cash."""
+    member = _locked(member)
+    _active(member)
+    _class_of(member, share_class)
+    if amount < 0:
+        raise ValidationError(_("A ristorno cannot be negative."), field="amount")
+    shares = int(amount // share_class.nominal_value)
+    remainder = amount - shares * share_class.nominal_value
+    if shares == 0:
+        return None, remainder
+    value = shares * share_class.nominal_value
+    movement = _move(
+        actor,
+        member,
+        share_class,
+        MovementKind.RISTORNO,
+        on_date,
+        shares=shares,
+        subscribed=value,
+        paid=value,
+        reference=reference,
+    )
+    return movement, remainder
+
+
+@transaction.atomic
+def movement_reverse(*, actor, movement: ShareMovement, reason: str) -> ShareMovement:
+    """Undo a wrong payment or subscription by its opposite; the ledger keeps both."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the movement is reversed."), field="reason")
+    member = _locked(movement.member)
+    if movement.kind not in (MovementKind.PAYMENT, MovementKind.SUBSCRIPTION):
+        raise ValidationError(_("Only payments and subscriptions can be reversed."))
+    if ShareMovement.objects.filter(reverses=movement).exists():
+        raise ValidationError(_("This movement was reversed already."))
+    held = holding(member, movement.share_class)
+    after = {k: held[k] - getattr(movement, k) for k in ("shares", "subscribed", "paid")}
+    if after["shares"] < 0 or after["paid"] < 0 or after["paid"] > after["subscribed"]:
+        raise ValidationError(_("Reverse the payments for these shares first."))
+    return _move(
+        actor,
+        member,
+        movement.share_class,
+        MovementKind.REVERSAL,
+        _today(),
+        shares=-movement.shares,
+        subscribed=-movement.subscribed,
+        paid=-movement.paid,
+        reference=reason.strip(),
+        reverses=movement,
+    )
+
+
+# --- transfers ----------------------------------------------------------------------------------
+@transaction.atomic
+def transfer_request(
+    *,
+    actor,
+    seller: Member,
+    buyer: Member,
+    share_class: ShareClass,
+    shares: int,
+    on_date: date | None = None,
+) -> ShareTransfer:
+    """Ask the board to approve the transfer of fully paid shares to another current member."""
+    if seller.coop_id != buyer.coop_id:
+        raise ValidationError(_("The buyer is not a member of this cooperative."), field="buyer")
+    if seller.pk == buyer.pk:
+        raise ValidationError(_("A member cannot transfer shares to itself."), field="buyer")
+    seller = _locked(seller)
+    _active(seller, "seller")
+    _active(buyer, "buyer")
+    _class_of(seller, share_class)
+    if shares is None or shares < 1:
+        raise ValidationError(_("Transfer at least one share."), field="shares")
+    _check_transferable(seller, share_class, shares)
+    transfer = ShareTransfer.objects.create(
+        coop=seller.coop,
+        seller=seller,
+        buyer=buyer,
+        share_class=share_class,
+        shares=shares,
+        requested_on=on_date or _today(),
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.request",
+        obj=transfer,
+        coop=seller.coop,
+        after={
+            "seller": seller.audit_label,
+            "buyer": buyer.audit_label,
+            "shares": shares,
+            "share_class": share_class.code,
+        },
+    )
+    return transfer
+
+
+def _check_transferable(seller: Member, share_class: ShareClass, shares: int) -> None:
+    held = holding(seller, share_class)
+    value = share_class.nominal_value * shares
+    if shares > held["shares"]:
+        raise ValidationError(
+            _("The seller holds only %(n)s shares of this class.") % {"n": held["shares"]},
+            field="shares",
+        )
+    if held["paid"] < value or held["subscribed"] - value < held["paid"] - value:
+        raise ValidationError(_("Only fully paid shares can be transferred."), field="shares")
+
+
+@transaction.atomic
+def transfer_decide(
+    *,
+    actor,
+    transfer: ShareTransfer,
+    approve: bool,
+    decided_on: date | None = None,
+    decision_reference: str = "",
+    reason: str = "",
+) -> ShareTransfer:
+    """The board approves (the shares move) or rejects (reason kept) a transfer."""
+    transfer = ShareTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != ShareTransfer.Status.PENDING:
+        raise ValidationError(_("This transfer has been decided already."))
+    # Lock both members in id order, so two crossing transfers cannot deadlock.
+    first, second = sorted([transfer.seller_id, transfer.buyer_id])
+    locked = {
+        m.pk: m
+        for m in Member.objects.select_for_update()
+        .select_related("coop", "category")
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    seller, buyer = locked[transfer.seller_id], locked[transfer.buyer_id]
+    day = decided_on or _today()
+    if not decision_reference.strip():
+        raise ValidationError(
+            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
+            field="decision_reference",
+        )
+    share_class = transfer.share_class
+    transfer.decided_on, transfer.decision_reference = day, decision_reference.strip()
+    if approve:
+        _active(seller, "seller")
+        _active(buyer, "buyer")
+        _check_transferable(seller, share_class, transfer.shares)
+        value = share_class.nominal_value * transfer.shares
+        _check_cap(buyer, share_class, value, day)
+        common = {
+            "shares": transfer.shares,
+            "subscribed": value,
+            "paid": value,
+            "transfer": transfer,
+            "reference": transfer.decision_reference,
+        }
+        _move(
+            actor,
+            seller,
+            share_class,
+            MovementKind.TRANSFER_OUT,
+            day,
+            **{k: (-v if k in ("shares", "subscribed", "paid") else v) for k, v in common.items()},
+        )
+        _move(actor, buyer, share_class, MovementKind.TRANSFER_IN, day, **common)
+        transfer.status = ShareTransfer.Status.APPROVED
+    else:
+        if not reason.strip():
+            raise ValidationError(_("Give the reason for the rejection."), field="reason")
+        transfer.status, transfer.rejection_reason = ShareTransfer.Status.REJECTED, reason.strip()
+    transfer.save()
+    audit_record(
+        actor=actor,
+        action="transfer.approve" if approve else "transfer.reject",
+        obj=transfer,
+        coop=transfer.coop,
+        after={"status": transfer.status},
+    )
+    return transfer
+
+
+# --- exits --------------------------------------------------------------------------------------
+def redemption_due(exit_day: date) -> date:
+    """When the reimbursement falls due: 180 days after the approval of the financial statement
+    of the year of the exit (art. 2535 c.3), taken as 30 April of the next year (art. 2364)."""
+    return date(exit_day.year + 1, 4, 30) + timedelta(days=180)
+
+
+@transaction.atomic
+def member_exit(
+    *,
+    actor,
+    member: Member,
+    kind: str,
+    on_date: date | None = None,
+    reason: str = "",
+    decision_reference: str = "",
+    redemption_amount: Decimal | None = None,
+    due_on: date | None = None,
+) -> Member:
+    """A member leaves: withdrawal, exclusion (reason and decision required), death, transfer of
+    all shares or dissolution. The shares are cancelled and the paid capital becomes a
+    redemption the cooperative owes; the member stays in the book with its history."""
+    member = _locked(member)
+    if member.status == MemberStatus.EXITED:
+        raise ValidationError(
+            _("This member has left already (on %(day)s).") % {"day": localize(member.exited_on)}
+        )
+    _active(member)
+    if kind not in ExitKind.values:
+        raise ValidationError(_("Unknown way of leaving."), field="kind")
+    day = on_date or _today()
+    _check_day(day, member)
+    if kind == ExitKind.EXCLUSION and not (reason.strip() and decision_reference.strip()):
+        field = "reason" if not reason.strip() else "decision_reference"
+        raise ValidationError(
+            _("An exclusion needs its reason and the board's decision."), field=field
+        )
+    before = _member_snapshot(member)
+    total_paid = ZERO
+    for share_class in ShareClass.objects.filter(movements__member=member).distinct():
+        held = holding(member, share_class)
+        if kind == ExitKind.TRANSFER and held["shares"]:
+            raise ValidationError(
+                _("Transfer all the shares before recording this exit."), field="kind"
+            )
+        if held["shares"] or held["subscribed"] or held["paid"]:
+            _move(
+                actor,
+                member,
+                share_class,
+                MovementKind.REDEMPTION,
+                day,
+                shares=-held["shares"],
+                subscribed=-held["subscribed"],
+                paid=-held["paid"],
+                reference=str(ExitKind(kind).label),
+            )
+        total_paid += held["paid"]
+    amount = total_paid if redemption_amount is None else redemption_amount
+    if amount < 0 or amount > total_paid:
+        raise ValidationError(
+            _("The reimbursement can be from 0 to the paid capital, %(paid)s €.")
+            % {"paid": localize(total_paid)},
+            field="redemption_amount",
+        )
+    if total_paid:
+        Redemption.objects.create(
+            member=member, amount=amount, due_on=due_on or redemption_due(day)
+        )
+    member.status, member.exited_on, member.exit_kind = MemberStatus.EXITED, day, kind
+    member.exit_reason, member.exit_reference = reason.strip(), decision_reference.strip()
+    member.save()
+    if member.user_id:
+        Role.objects.filter(user_id=member.user_id, coop=member.coop, kind=RoleKind.MEMBER).update(
+            kind=RoleKind.RESIDENT
+        )
+    audit_record(
+        actor=actor,
+        action="member.exit",
+        obj=member,
+        coop=member.coop,
+        before=before,
+        after=_member_snapshot(member),
+    )
+    notify(
+        to=member.email,
+        template="members/email/exited",
+        context=_mail(member, kind=ExitKind(kind).label, amount=localize(amount)),
+    )
+    return member
+
+
+@transaction.atomic
+def redemption_pay(
+    *, actor, redemption: Redemption, paid_on: date | None = None, reference: str = ""
+) -> Redemption:
+    redemption = (
+        Redemption.objects.select_for_update().select_related("member__coop").get(pk=redemption.pk)
+    )
+    if redemption.paid_on:
+        raise ValidationError(_("This reimbursement is paid already."))
+    day = paid_on or _today()
+    if day < redemption.member.exited_on or day > _today():
+        raise ValidationError(_("The date must fall between the exit and today."), field="paid_on")
+    redemption.paid_on, redemption.reference = day, reference.strip()
+    redemption.save()
+    audit_record(
+        actor=actor,
+        action="redemption.pay",
+        obj=redemption,
+        coop=redemption.member.coop,
+        after={"paid_on": day.isoformat(), "amount": str(redemption.amount)},
+    )
+    return redemption
+
+
+# --- personal data ------------------------------------------------------------------------------
+@transaction.atomic
+def member_erase(*, actor, member: Member) -> Member:
+    """Erasure (GDPR art. 17): remove what identifies the person and keep what the law makes
+    the cooperative keep (art. 17.3.b): the register number, category, dates, shares and
+    decisions. An applicant or former member is erased at once; a current member must leave
+    first, because the book of current members must name them (art. 2421 c.c.)."""
+    member = _locked(member)
+    if member.is_erased:
+        raise ValidationError(_("This member's personal data were erased already."))
+    if member.status in (MemberStatus.ACTIVE,):
+        raise ValidationError(_("A current member must leave the cooperative before erasure."))
+    if member.status == MemberStatus.APPLICANT:
+        raise ValidationError(_("Withdraw or decide the pending application first."))
+    label = member.audit_label
+    for name in (*PERSON_FIELDS, *ORGANISATION_FIELDS, "fiscal_code", "address", "email", "phone"):
+        field = member._meta.get_field(name)
+        setattr(member, name, None if field.null else "")
+    if member.kind == MemberKind.PERSON:
+        member.last_name = f"[{label}]"
+    else:
+        member.organisation_name = f"[{label}]"
+    member.residence = None
+    member.exit_reason = ""
+    member.erased_at = timezone.now()
+    user = member.user
+    member.user = None
+    member.save()
+    Application.objects.filter(member=member).update(motivation="")
+    if user is not None and not user.is_staff:
+        Role.objects.filter(user=user, coop=member.coop).delete()
+        if not Role.objects.filter(user=user).exists() and not user.memberships.exists():
+            user.username = f"erased-{user.pk}"
+            user.first_name = user.last_name = user.email = ""
+            user.set_unusable_password()
+            user.is_active = False
+            user.save()
+    audit_record(
+        actor=actor, action="member.erase", obj=member, coop=member.coop, after={"erased": True}
+    )
+    return member

@@ -1,0 +1,3 @@
+"""Permission-matrix rows (method, path, body, action) of these pages."""
+
+WEB: list = []
