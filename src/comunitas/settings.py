@@ -7,6 +7,7 @@ the checkout's untracked ``.env``, and ``comunitas demo`` / ``serve`` and the te
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,6 +110,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too: concurrent connections then wait for the write lock as in
+            # production, where an in-memory database would fail with "table is locked". One file
+            # per process, so that parallel runs in one checkout do not share it.
+            "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

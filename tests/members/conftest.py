@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from comunitas.core.models import Municipality
@@ -62,10 +63,19 @@ def person(n: int, **extra) -> dict:
 
 
 def admit(
-    coop, fields: dict, *, actor=None, days_ago: int = 200, shares: int | None = None, user=None
+    coop,
+    fields: dict,
+    *,
+    actor=None,
+    days_ago: int = 200,
+    shares: int | None = None,
+    user=None,
+    user_id: int | None = None,
 ) -> Member:
     """An applicant admitted ``days_ago`` days ago, its shares subscribed (not yet paid)."""
     day = timezone.localdate() - timedelta(days=days_ago)
+    if user_id is not None:
+        user = get_user_model().objects.get(pk=user_id)
     member = services.application_submit(
         actor=actor,
         coop=coop,

@@ -29,6 +29,7 @@ from stdnum.it import codicefiscale
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.formatting import euro
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
@@ -485,7 +486,7 @@ def application_decide(
             member,
             reason=reason.strip(),
             password_link=link,
-            amount=localize(application.share_class.nominal_value * application.shares_requested),
+            amount=euro(application.share_class.nominal_value * application.shares_requested),
         ),
     )
     return member
@@ -582,10 +583,10 @@ def _check_cap(member: Member, share_class: ShareClass, extra: Decimal, day: dat
     if held + extra > cap:
         raise ValidationError(
             _(
-                "A natural person may hold at most %(cap)s € of capital (art. 2525 c.c.); "
-                "this would make %(total)s €."
+                "A natural person may hold at most %(cap)s of capital (art. 2525 c.c.); "
+                "this would make %(total)s."
             )
-            % {"cap": localize(cap), "total": localize(held + extra)},
+            % {"cap": euro(cap), "total": euro(held + extra)},
             field="shares",
         )
 
@@ -696,7 +697,7 @@ def payment_record(
     due = held["subscribed"] - held["paid"]
     if amount > due:
         raise ValidationError(
-            _("Only %(due)s € of this member's shares is still to pay.") % {"due": localize(due)},
+            _("Only %(due)s of this member's shares is still to pay.") % {"due": euro(due)},
             field="amount",
         )
     movement = _move(
@@ -961,7 +962,7 @@ def member_exit(
     if amount < 0 or amount > total_paid:
         raise ValidationError(
             _("The reimbursement can be from 0 to the paid capital, %(paid)s €.")
-            % {"paid": localize(total_paid)},
+            % {"paid": euro(total_paid)},
             field="redemption_amount",
         )
     if total_paid:
@@ -986,7 +987,7 @@ def member_exit(
     notify(
         to=member.email,
         template="members/email/exited",
-        context=_mail(member, kind=ExitKind(kind).label, amount=localize(amount)),
+        context=_mail(member, kind=ExitKind(kind).label, amount=euro(amount)),
     )
     return member
 

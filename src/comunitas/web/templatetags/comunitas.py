@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.urls import reverse
-from django.utils import formats
-from django.utils.translation import get_language
 
+from comunitas.core import formatting
 from comunitas.core.audit import action_label, change_rows
 from comunitas.core.permissions import can
 from comunitas.web.dashboard import DASHBOARD
@@ -19,11 +16,7 @@ register = template.Library()
 
 @register.filter
 def euro(value) -> str:
-    """Money in the page's language: '1.234,56 €' in Italian, '€1,234.56' in English."""
-    if value in (None, ""):
-        return ""
-    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-    return f"€{amount}" if get_language() == "en" else f"{amount}\u00a0€"
+    return formatting.euro(value)
 
 
 @register.inclusion_tag("includes/coop_nav.html", takes_context=True)

@@ -1,0 +1,16 @@
+"""Numbers as people read them, in the active language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import get_language
+
+
+def euro(value) -> str:
+    """Money in the page's language: '1.234,56 €' in Italian, '€1,234.56' in English."""
+    if value in (None, ""):
+        return ""
+    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    return f"€{amount}" if get_language() == "en" else f"{amount}\u00a0€"
