@@ -205,7 +205,7 @@ def test_payments_never_exceed_the_subscription(book, ordinary, django_capture_o
         services.payment_record(
             actor=None, member=member, share_class=ordinary, amount=Decimal("40.00")
         )
-    assert "paid" in mail.outbox[-1].subject
+    assert "paid" in mail.outbox[-1].subject and "good standing" in mail.outbox[-1].body
     held = selectors.holdings(member=member)[0]
     assert (held.subscribed, held.paid, held.to_pay) == (Decimal("100"), Decimal("100"), 0)
 

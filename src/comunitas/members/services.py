@@ -703,8 +703,13 @@ def payment_record(
     movement = _move(
         actor, member, share_class, MovementKind.PAYMENT, day, paid=amount, reference=reference
     )
-    if due == amount:
-        notify(to=member.email, template="members/email/paid_up", context=_mail(member))
+    notify(
+        to=member.email,
+        template="members/email/payment",
+        context=_mail(
+            member, amount=euro(amount), to_pay=euro(due - amount) if due > amount else ""
+        ),
+    )
     return movement
 
 
