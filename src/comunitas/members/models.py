@@ -173,8 +173,12 @@ class Member(models.Model):
                 condition=Q(number__isnull=False),
                 name="member_number_unique",
             ),
+            # One current membership or pending application per login (a former member may
+            # apply again).
             models.UniqueConstraint(
-                fields=["coop", "user"], condition=Q(user__isnull=False), name="member_one_login"
+                fields=["coop", "user"],
+                condition=Q(user__isnull=False, status__in=["applicant", "active"]),
+                name="member_one_login",
             ),
             models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=1), name="member_number_positive"

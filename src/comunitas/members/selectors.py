@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -105,9 +106,12 @@ def member_list(*, coop: Cooperative, filters: MemberFilters | None = None) -> Q
             condition |= Q(number=int(text))
         members = members.filter(condition)
     members = with_territory(with_holdings(members), coop)
-    if filters.territory in ("in", "out"):
-        members = members.filter(in_territory=filters.territory == "in")
-    return members.order_by("number", "id")
+    if filters.territory == "in":
+        members = members.filter(in_territory=True)
+    elif filters.territory == "out":  # a known residence outside (not an unknown one)
+        members = members.filter(in_territory=False, residence__isnull=False)
+    # Applicants (no number yet) last on every database.
+    return members.order_by(F("number").asc(nulls_last=True), "id")
 
 
 def member_get(*, coop: Cooperative, pk: int) -> Member:

@@ -14,6 +14,7 @@ from typing import Any
 from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
+from comunitas.members import selectors as member_selectors
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,54 @@ class DashboardSection:
     template: str
     action: Action
     data: Callable[[Cooperative], dict[str, Any]]
+
+
+# The joins-and-exits chart: at most this many years, the latest.
+CHART_YEARS = 15
+CHART = {"left": 32, "top": 16, "plot": 140, "bottom": 24, "group": 44, "bar": 16}
+
+
+def year_chart(per_year: list[dict[str, int]]) -> dict[str, Any]:
+    """Bars of members joining and leaving per year, as SVG coordinates (no JavaScript, so the
+    PDF and the page show the same chart); the template adds a table as its text alternative."""
+    years = per_year[-CHART_YEARS:]
+    c = CHART
+    highest = max([1, *(y["joined"] for y in years), *(y["left"] for y in years)])
+    scale = c["plot"] / highest
+    base = c["top"] + c["plot"]
+    groups = []
+    for i, row in enumerate(years):
+        x = c["left"] + i * c["group"] + 4
+        bars = []
+        for j, key in enumerate(("joined", "left")):
+            height = round(row[key] * scale, 1)
+            bars.append(
+                {
+                    "key": key,
+                    "value": row[key],
+                    "x": x + j * c["bar"],
+                    "y": round(base - height, 1),
+                    "height": height,
+                }
+            )
+        groups.append({"year": row["year"], "bars": bars, "label_x": x + c["bar"]})
+    return {
+        "width": c["left"] + max(len(years), 1) * c["group"] + 8,
+        "height": base + c["bottom"],
+        "base": base,
+        "top": c["top"],
+        "left": c["left"],
+        "bar": c["bar"],
+        "highest": highest,
+        "groups": groups,
+        "years": years,
+        "truncated": len(per_year) > len(years),
+    }
+
+
+def members_block(coop: Cooperative) -> dict[str, Any]:
+    stats = member_selectors.book_stats(coop=coop)
+    return {"stats": stats, "chart": year_chart(stats.per_year)}
 
 
 DASHBOARD: list[DashboardSection] = [
@@ -37,6 +86,8 @@ DASHBOARD: list[DashboardSection] = [
         Action.VIEW_STATUTE,
         lambda coop: {"statute": selectors.statute_on(coop=coop)},
     ),
+    # The loop's sections (needs … impact) go here, before the members.
+    DashboardSection("members/dashboard/book.html", Action.VIEW_MEMBERS, members_block),
     DashboardSection(
         "core/dashboard/recent.html",
         Action.VIEW_AUDIT,

@@ -26,6 +26,8 @@ COOP_NAV: list[NavItem] = [
     NavItem(_("Overview"), "coop_public", Action.VIEW),
     NavItem(_("Dashboard"), "coop_dashboard", Action.VIEW_DASHBOARD),
     NavItem(_("Statute"), "coop_statute", Action.VIEW_STATUTE),
+    # The loop's entries (needs, decisions, …, impact) go here, before the members.
+    NavItem(_("Members"), "member_list", Action.VIEW_MEMBERS),
     NavItem(_("Roles"), "coop_roles", Action.MANAGE_ROLES),
     NavItem(_("Activity log"), "coop_audit", Action.VIEW_AUDIT),
     NavItem(_("Settings"), "coop_edit", Action.EDIT_COOPERATIVE),
