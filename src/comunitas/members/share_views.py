@@ -1,3 +1,484 @@
-"""(to be written)"""
+"""Pages of share capital: subscriptions, payments, transfers, exits, reimbursements, the
+capital on a date and the book's configuration (stakeholder categories, share classes).
 
-urlpatterns: list = []
+The forms of a member's page post to the action routes here, which redirect back to that page
+with a message: a success, or what was wrong (service errors are named after their field) and
+nothing saved. The pages with their own forms (settings) show errors next to the fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.core.errors import ValidationError
+from comunitas.core.forms import apply_errors, submit
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can, coop_view
+from comunitas.members import selectors, services
+from comunitas.members.models import (
+    Member,
+    MemberStatus,
+    Redemption,
+    ShareMovement,
+    ShareTransfer,
+    StakeholderCategory,
+)
+from comunitas.members.share_forms import (
+    CapitalDateForm,
+    CategoryForm,
+    ExitForm,
+    PaymentForm,
+    RedemptionPayForm,
+    ReverseForm,
+    ShareClassForm,
+    SubscribeForm,
+    TransferDecideForm,
+    TransferForm,
+    form_message,
+)
+
+PAGE_SIZE = 50
+ZERO = Decimal("0.00")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def member_page(coop: Cooperative, member_id: int) -> str:
+    """The member's page, where the forms of the action routes below are shown."""
+    return reverse("member_detail", args=[coop.slug, member_id])
+
+
+def _error_text(form: forms.Form, exc: ValidationError, aliases: dict[str, str]) -> str:
+    """A service's errors as one message, each after the label of the field it concerns."""
+    for error in exc.errors:
+        name = aliases.get(error.field or "", error.field)
+        form.add_error(name if name in form.fields else None, error.message)
+    return form_message(form)
+
+
+def _run(request: HttpRequest, form: forms.Form, save, success: str, **aliases: str) -> bool:
+    """Validate ``form``, call ``save()`` (a service), flash the outcome; True when saved."""
+    if not form.is_valid():
+        messages.error(request, form_message(form))
+        return False
+    try:
+        save()
+    except ValidationError as exc:
+        messages.error(request, _error_text(form, exc, aliases))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _member(coop: Cooperative, member_id: int) -> Member:
+    return get_object_or_404(
+        Member.objects.select_related("coop", "category"), coop=coop, pk=member_id
+    )
+
+
+# --- a member's shares and exit -----------------------------------------------------------------
+@require_POST
+@coop_view(Action.MANAGE_MEMBERS)
+def subscribe(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
+    member = _member(coop, member_id)
+    form = SubscribeForm(request.POST, coop=coop)
+    _run(
+        request,
+        form,
+        lambda: services.shares_subscribe(
+            actor=request.user,
+            member=member,
+            share_class=form.cleaned_data["share_class"],
+            shares=form.cleaned_data["shares"],
+            on_date=form.cleaned_data["on_date"],
+            reference=form.cleaned_data["reference"],
+        ),
+        _("The subscription is recorded."),
+    )
+    return redirect(member_page(coop, member.pk))
+
+
+@require_POST
+@coop_view(Action.MANAGE_MEMBERS)
+def payment(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
+    member = _member(coop, member_id)
+    form = PaymentForm(request.POST, coop=coop)
+    _run(
+        request,
+        form,
+        lambda: services.payment_record(
+            actor=request.user,
+            member=member,
+            share_class=form.cleaned_data["share_class"],
+            amount=form.cleaned_data["amount"],
+            on_date=form.cleaned_data["on_date"],
+            reference=form.cleaned_data["reference"],
+        ),
+        _("The payment is recorded."),
+    )
+    return redirect(member_page(coop, member.pk))
+
+
+@require_POST
+@coop_view(Action.MANAGE_MEMBERS)
+def transfer(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
+    """Ask the board to approve a transfer; the buyer is named by register number."""
+    seller = _member(coop, member_id)
+    form = TransferForm(request.POST, coop=coop)
+
+    def save() -> ShareTransfer:
+        number = form.cleaned_data["buyer_number"]
+        buyer = Member.objects.filter(coop=coop, number=number).first()
+        if buyer is None:
+            raise ValidationError(
+                _("No member of this cooperative has register number %(n)s.") % {"n": number},
+                field="buyer",
+            )
+        if buyer.status != MemberStatus.ACTIVE:
+            raise ValidationError(
+                _("Register number %(n)s is not a current member: shares go only to members.")
+                % {"n": number},
+                field="buyer",
+            )
+        return services.transfer_request(
+            actor=request.user,
+            seller=seller,
+            buyer=buyer,
+            share_class=form.cleaned_data["share_class"],
+            shares=form.cleaned_data["shares"],
+        )
+
+    _run(
+        request,
+        form,
+        save,
+        _("The transfer is recorded and waits for the board's decision."),
+        buyer="buyer_number",
+    )
+    return redirect(member_page(coop, seller.pk))
+
+
+@require_POST
+@coop_view(Action.DECIDE_MEMBERS)
+def exit_record(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
+    member = _member(coop, member_id)
+    form = ExitForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda: services.member_exit(actor=request.user, member=member, **form.cleaned_data),
+        _("The exit is recorded; the member stays in the book."),
+    )
+    return redirect(member_page(coop, member.pk))
+
+
+@require_POST
+@coop_view(Action.DECIDE_MEMBERS)
+def movement_reverse(request: HttpRequest, coop: Cooperative, movement_id: int) -> HttpResponse:
+    """Undo a wrong payment or subscription with its opposite movement (reason required)."""
+    movement = get_object_or_404(
+        ShareMovement.objects.select_related("member", "share_class"), coop=coop, pk=movement_id
+    )
+    form = ReverseForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda: services.movement_reverse(
+            actor=request.user, movement=movement, reason=form.cleaned_data["reason"]
+        ),
+        _("The movement is reversed; the ledger keeps both lines."),
+    )
+    return redirect(member_page(coop, movement.member_id))
+
+
+# --- transfers ----------------------------------------------------------------------------------
+@coop_view(Action.VIEW_MEMBERS)
+def transfers(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Transfers waiting for the board (all) and those decided (newest first, paginated)."""
+    found = selectors.transfer_list(coop=coop)
+    pending = list(found.filter(status=ShareTransfer.Status.PENDING))
+    decided = found.exclude(status=ShareTransfer.Status.PENDING).order_by("-decided_on", "-id")
+    page = Paginator(decided, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "coop": coop,
+        "pending": pending,
+        "page_obj": page,
+        "today": timezone.localdate(),
+        "can_decide": can(request.user, coop, Action.DECIDE_MEMBERS),
+    }
+    return render(request, "members/shares/transfers.html", context)
+
+
+@require_POST
+@coop_view(Action.DECIDE_MEMBERS)
+def transfer_decide(request: HttpRequest, coop: Cooperative, transfer_id: int) -> HttpResponse:
+    found = get_object_or_404(ShareTransfer, coop=coop, pk=transfer_id)
+    form = TransferDecideForm(request.POST)
+    approve = form.data.get("decision") == "approve"
+    _run(
+        request,
+        form,
+        lambda: services.transfer_decide(
+            actor=request.user,
+            transfer=found,
+            approve=approve,
+            decided_on=form.cleaned_data["decided_on"],
+            decision_reference=form.cleaned_data["decision_reference"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The transfer is approved: the shares have moved.")
+        if approve
+        else _("The transfer is rejected."),
+    )
+    return redirect("shares_transfers", coop.slug)
+
+
+# --- reimbursements -----------------------------------------------------------------------------
+def redemption_list(*, coop: Cooperative) -> QuerySet[Redemption]:
+    """Reimbursements owed to former members: unpaid first (by due date), then paid."""
+    return (
+        Redemption.objects.filter(member__coop=coop)
+        .select_related("member")
+        .annotate(unpaid=Case(When(paid_on__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("unpaid", "due_on", "-paid_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class RedemptionTotals:
+    unpaid: Decimal
+    overdue: Decimal
+    overdue_count: int
+
+
+def redemption_totals(*, coop: Cooperative, today: date) -> RedemptionTotals:
+    """What the cooperative still owes and how much of it is late: one aggregate query."""
+    unpaid = Q(paid_on__isnull=True)
+    late = unpaid & Q(due_on__lt=today)
+    sums = Redemption.objects.filter(member__coop=coop).aggregate(
+        unpaid=Sum("amount", filter=unpaid),
+        overdue=Sum("amount", filter=late),
+        overdue_count=Count("id", filter=late),
+    )
+    return RedemptionTotals(sums["unpaid"] or ZERO, sums["overdue"] or ZERO, sums["overdue_count"])
+
+
+@coop_view(Action.VIEW_MEMBERS)
+def redemptions(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    today = timezone.localdate()
+    page = Paginator(redemption_list(coop=coop), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "coop": coop,
+        "page_obj": page,
+        "today": today,
+        "totals": redemption_totals(coop=coop, today=today),
+        "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
+    }
+    return render(request, "members/shares/redemptions.html", context)
+
+
+@require_POST
+@coop_view(Action.MANAGE_MEMBERS)
+def redemption_pay(request: HttpRequest, coop: Cooperative, redemption_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        Redemption.objects.select_related("member"), member__coop=coop, pk=redemption_id
+    )
+    form = RedemptionPayForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda: services.redemption_pay(
+            actor=request.user,
+            redemption=found,
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        ),
+        _("The reimbursement is recorded as paid."),
+    )
+    if request.POST.get("next") == "member":
+        return redirect(member_page(coop, found.member_id))
+    return redirect("shares_redemptions", coop.slug)
+
+
+# --- capital ------------------------------------------------------------------------------------
+CHART_WIDTH = 480
+BAR_HEIGHT = 18
+ROW_HEIGHT = 2 * BAR_HEIGHT + 20
+LABEL_WIDTH = 150
+
+
+def capital_chart(summary: selectors.CapitalSummary) -> dict:
+    """Bar geometry of paid against subscribed capital per class, scaled to the largest."""
+    largest = max((row["subscribed"] for row in summary.by_class), default=ZERO)
+    scale = Decimal(CHART_WIDTH - LABEL_WIDTH - 10) / largest if largest > 0 else Decimal(0)
+    rows = []
+    for i, row in enumerate(summary.by_class):
+        top = 10 + i * ROW_HEIGHT
+        rows.append(
+            {
+                **row,
+                "to_pay": row["subscribed"] - row["paid"],
+                "top": top,
+                "paid_top": top + BAR_HEIGHT + 2,
+                "text_y": top + BAR_HEIGHT - 4,
+                "subscribed_width": int(max(row["subscribed"], ZERO) * scale),
+                "paid_width": int(max(row["paid"], ZERO) * scale),
+            }
+        )
+    return {
+        "rows": rows,
+        "width": CHART_WIDTH,
+        "height": 10 + len(rows) * ROW_HEIGHT + 24,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "legend_y": 10 + len(rows) * ROW_HEIGHT + 10,
+    }
+
+
+@coop_view(Action.VIEW_MEMBERS)
+def capital(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Share capital on any date (?on=YYYY-MM-DD, today by default)."""
+    today = timezone.localdate()
+    form = CapitalDateForm(request.GET or None, initial={"on": today})
+    day = today
+    if form.is_bound:
+        if form.is_valid():
+            day = form.cleaned_data["on"] or today
+        else:
+            messages.error(
+                request,
+                _("That is not a date; the capital is shown as of today, %(day)s.")
+                % {"day": localize(today)},
+            )
+            form = CapitalDateForm(initial={"on": today})
+    summary = selectors.capital_summary(coop=coop, on_date=day)
+    context = {"coop": coop, "form": form, "summary": summary, "chart": capital_chart(summary)}
+    return render(request, "members/shares/capital.html", context)
+
+
+# --- configuration ------------------------------------------------------------------------------
+def _category_forms(
+    coop: Cooperative, bound: CategoryForm | None
+) -> list[tuple[StakeholderCategory, CategoryForm]]:
+    """One rename form per category; the posted one keeps its input and errors."""
+    rows = []
+    for category in selectors.categories(coop=coop).annotate(members_count=Count("members")):
+        if bound is not None and bound.data.get("category") == str(category.pk):
+            form = bound
+        else:
+            form = CategoryForm(
+                initial={
+                    "category": category.pk,
+                    "name": category.name,
+                    "is_financing": category.is_financing,
+                },
+                auto_id=f"id_cat{category.pk}_%s",
+            )
+        rows.append((category, form))
+    return rows
+
+
+@coop_view(Action.DECIDE_MEMBERS)
+def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Stakeholder categories (add, rename, mark financing) and share classes (add)."""
+    services.book_setup(coop=coop)
+    kind = request.POST.get("form") if request.method == "POST" else None
+    new_category = CategoryForm(auto_id="id_newcat_%s", initial={"form": "category"})
+    edited_category: CategoryForm | None = None
+    class_form = ShareClassForm(initial={"valid_from": timezone.localdate()})
+    if kind == "category":
+        posted = CategoryForm(request.POST)
+        if request.POST.get("category"):
+            posted.auto_id = f"id_cat{request.POST.get('category')}_%s"
+            edited_category = posted
+        else:
+            posted.auto_id = "id_newcat_%s"
+            new_category = posted
+        if _save_category(request, coop, posted):
+            return redirect("shares_settings", coop.slug)
+    elif kind == "share_class":
+        class_form = ShareClassForm(request.POST)
+        created = submit(
+            request,
+            class_form,
+            lambda: services.share_class_create(
+                actor=request.user,
+                coop=coop,
+                fields={k: v for k, v in class_form.cleaned_data.items() if k != "form"},
+            ),
+        )
+        if created:
+            messages.success(request, _("The share class is created."))
+            return redirect("shares_settings", coop.slug)
+    elif request.method == "POST":
+        messages.error(request, _("Unknown form."))
+    context = {
+        "coop": coop,
+        "category_rows": _category_forms(coop, edited_category),
+        "new_category": new_category,
+        "share_classes": selectors.share_classes(coop=coop).annotate(
+            holders=Count("movements__member", distinct=True)
+        ),
+        "class_form": class_form,
+    }
+    return render(request, "members/shares/settings.html", context)
+
+
+def _save_category(request: HttpRequest, coop: Cooperative, form: CategoryForm) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    category = None
+    fields = {"name": data["name"], "is_financing": data["is_financing"]}
+    if data["category"]:
+        category = get_object_or_404(StakeholderCategory, coop=coop, pk=data["category"])
+    else:
+        last = StakeholderCategory.objects.filter(coop=coop).order_by("-position").first()
+        fields.update(code=data["code"], position=(last.position + 1) if last else 0)
+    try:
+        services.category_save(actor=request.user, coop=coop, fields=fields, category=category)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, _("The category is saved."))
+    return True
+
+
+urlpatterns = [
+    path("c/<slug:slug>/members/<int:member_id>/subscribe/", subscribe, name="shares_subscribe"),
+    path("c/<slug:slug>/members/<int:member_id>/payment/", payment, name="shares_payment"),
+    path("c/<slug:slug>/members/<int:member_id>/transfer/", transfer, name="shares_transfer"),
+    path("c/<slug:slug>/members/<int:member_id>/exit/", exit_record, name="shares_exit"),
+    path(
+        "c/<slug:slug>/members/movements/<int:movement_id>/reverse/",
+        movement_reverse,
+        name="shares_movement_reverse",
+    ),
+    path("c/<slug:slug>/members/transfers/", transfers, name="shares_transfers"),
+    path(
+        "c/<slug:slug>/members/transfers/<int:transfer_id>/decide/",
+        transfer_decide,
+        name="shares_transfer_decide",
+    ),
+    path("c/<slug:slug>/members/redemptions/", redemptions, name="shares_redemptions"),
+    path(
+        "c/<slug:slug>/members/redemptions/<int:redemption_id>/pay/",
+        redemption_pay,
+        name="shares_redemption_pay",
+    ),
+    path("c/<slug:slug>/members/capital/", capital, name="shares_capital"),
+    path("c/<slug:slug>/members/settings/", book_settings, name="shares_settings"),
+]
