@@ -1,3 +1,252 @@
-"""(to be written)"""
+"""The member portal: one's own membership, contacts, consents, data download, certificate and
+erasure request.
 
-urlpatterns: list = []
+No route takes a member id: every view finds the caller's own membership from their login
+(``selectors.member_of``), so nobody can reach another member's data through the portal.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.validators import RegexValidator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from comunitas.core import selectors as core_selectors
+from comunitas.core.errors import ValidationError
+from comunitas.core.forms import apply_errors, municipality_input, submit
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, coop_view
+from comunitas.members import gdpr, outputs, selectors, services
+from comunitas.members.models import Consent, Member, MemberStatus
+
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ./()-]{4,28}$",
+    gettext_lazy("Give a phone number with digits only, e.g. +39 0183 123456."),
+)
+
+
+class ContactsForm(forms.Form):
+    """The contacts a member may change alone; names and codes are corrected by the staff."""
+
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"), max_length=30, required=False, validators=[PHONE]
+    )
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence"] = municipality_input(
+            gettext_lazy("Municipality of residence (or seat)")
+        )
+        self.fields["residence"].required = False
+
+    def service_fields(self) -> dict:
+        """The cleaned contacts, the municipality resolved (a service error names the field)."""
+        fields = {name: self.cleaned_data[name] for name in ("email", "phone", "address")}
+        text = self.cleaned_data["residence"].strip()
+        fields["residence"] = (
+            core_selectors.municipality_resolve(text, field="residence") if text else None
+        )
+        return fields
+
+
+class ConsentsForm(forms.Form):
+    privacy = forms.BooleanField(label=Consent.Kind.PRIVACY.label, required=False)
+    newsletter = forms.BooleanField(label=Consent.Kind.NEWSLETTER.label, required=False)
+    photos = forms.BooleanField(label=Consent.Kind.PHOTOS.label, required=False)
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I understand that my name, codice fiscale, birth date and contacts will be erased "
+            "and cannot be recovered, and that my login to this cooperative will be closed."
+        )
+    )
+
+
+def _page(
+    request: HttpRequest,
+    coop: Cooperative,
+    member: Member | None,
+    *,
+    contacts: ContactsForm | None = None,
+    consents: ConsentsForm | None = None,
+    erasure: ErasureForm | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {"coop": coop, "member": member, "notice": notice}
+    if member is not None:
+        records = gdpr.own_records(member=member)
+        in_force = records.consents_in_force
+        if contacts is None:
+            contacts = ContactsForm(
+                initial={
+                    "email": member.email,
+                    "phone": member.phone,
+                    "address": member.address,
+                    "residence": str(member.residence) if member.residence else "",
+                }
+            )
+        if consents is None:
+            consents = ConsentsForm(
+                initial={kind: c.given for kind, c in in_force.items()},
+            )
+        context.update(
+            records=records,
+            consents_in_force=[
+                (kind, label, in_force.get(kind)) for kind, label in Consent.Kind.choices
+            ],
+            holdings=selectors.holdings(member=member),
+            in_good_standing=member.status == MemberStatus.ACTIVE
+            and member.capital_paid == member.capital_subscribed,
+            to_pay=member.capital_subscribed - member.capital_paid,
+            contacts_form=contacts,
+            consents_form=consents,
+            erasure_form=erasure or ErasureForm(),
+            erasure_blocker=gdpr.erasure_blocker(member),
+        )
+    return render(request, "members/portal/portal.html", context, status=status)
+
+
+def _mine(request: HttpRequest, coop: Cooperative) -> Member | None:
+    return selectors.member_of(coop=coop, user=request.user)
+
+
+def _no_membership(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    messages.error(request, _("You are not in the member book of this cooperative."))
+    return redirect("member_portal", coop.slug)
+
+
+@require_GET
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def portal(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    return _page(request, coop, _mine(request, coop))
+
+
+@require_POST
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def contacts_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    member = _mine(request, coop)
+    if member is None:
+        return _no_membership(request, coop)
+    form = ContactsForm(request.POST)
+    saved = submit(
+        request,
+        form,
+        lambda: services.member_update(
+            actor=request.user, member=member, fields=form.service_fields()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Your contacts are saved."))
+        return redirect("member_portal", coop.slug)
+    return _page(request, coop, member, contacts=form)
+
+
+@require_POST
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def consents_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    member = _mine(request, coop)
+    if member is None:
+        return _no_membership(request, coop)
+    form = ConsentsForm(request.POST)
+    saved = submit(
+        request,
+        form,
+        lambda: gdpr.consents_update(
+            actor=request.user, member=member, answers=dict(form.cleaned_data)
+        ),
+    )
+    if saved is not None:
+        messages.success(
+            request,
+            _("Your consents are recorded.") if saved else _("Nothing changed in your consents."),
+        )
+        return redirect("member_portal", coop.slug)
+    return _page(request, coop, member, consents=form)
+
+
+@require_GET
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def data_download(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """All the cooperative holds about the caller, as a JSON file (GDPR art. 15 and 20)."""
+    data = gdpr.personal_data(coop=coop, user=request.user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    name = f"{coop.slug}-my-data-{timezone.localdate().isoformat()}.json"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def certificate(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """A certificate of one's own membership, for an admitted member; otherwise the portal
+    says why there is none."""
+    member = _mine(request, coop)
+    if member is None or member.number is None:
+        notice = _("A certificate is issued to members entered in the book: you are not one yet.")
+        return _page(request, coop, member, notice=notice)
+    response = HttpResponse(outputs.certificate_pdf(member), content_type="application/pdf")
+    name = f"{coop.slug}-certificate-{member.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@coop_view(Action.VIEW_OWN_MEMBERSHIP)
+def erasure(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    member = _mine(request, coop)
+    if member is None:
+        return _no_membership(request, coop)
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        return _page(request, coop, member, erasure=form)
+    try:
+        member = gdpr.erasure_request(actor=request.user, member=member)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _page(request, coop, member, erasure=form)
+    if not member.is_erased:
+        messages.success(
+            request,
+            _("Your request is recorded (%(when)s).")
+            % {"when": date_format(timezone.localtime(member.erasure_requested_at))},
+        )
+        return redirect("member_portal", coop.slug)
+    request.user.refresh_from_db()
+    if not request.user.is_active:
+        # The login was closed with the data: end the session too.
+        logout(request)
+        messages.success(request, _("Your personal data are erased and your login is closed."))
+        return redirect("home")
+    messages.success(request, _("Your personal data in this cooperative are erased."))
+    return redirect("member_portal", coop.slug)
+
+
+urlpatterns = [
+    path("c/<slug:slug>/membership/", portal, name="member_portal"),
+    path("c/<slug:slug>/membership/contacts/", contacts_update, name="member_portal_contacts"),
+    path("c/<slug:slug>/membership/consents/", consents_update, name="member_portal_consents"),
+    path("c/<slug:slug>/membership/data.json", data_download, name="member_portal_data"),
+    path(
+        "c/<slug:slug>/membership/certificate.pdf",
+        certificate,
+        name="member_portal_certificate",
+    ),
+    path("c/<slug:slug>/membership/erasure/", erasure, name="member_portal_erasure"),
+]

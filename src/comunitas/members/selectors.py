@@ -160,7 +160,7 @@ def holdings(*, member: Member, on_date: date | None = None) -> list[Holding]:
 
 
 def movement_list(*, member: Member) -> QuerySet[ShareMovement]:
-    return ShareMovement.objects.filter(member=member).select_related("share_class")
+    return ShareMovement.objects.filter(member=member).select_related("share_class", "reversed_by")
 
 
 def share_classes(*, coop: Cooperative) -> QuerySet[ShareClass]:
