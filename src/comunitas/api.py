@@ -131,6 +131,7 @@ def on_unexpected(request, exc: Exception):
 api.add_router("/", core_router)
 api.add_router("/", members_router)
 api.add_router("/", members_import_router)
+api.add_router("/", "comunitas.members.gdpr_api.router")
 
 
 class JsonErrorsMiddleware:

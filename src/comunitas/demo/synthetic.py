@@ -3,7 +3,8 @@
 Each step gets its own random stream, seeded by (seed, cooperative, step), so adding a step in a
 later issue never changes what earlier steps produce, and the same seed always gives the same
 data. Steps must be idempotent: loading twice changes nothing. Later issues register their
-steps (members, resources, projects, money) with ``@synthetic_step``.
+steps (resources, projects, money) with ``@synthetic_step``; the member book is in
+``member_book``.
 """
 
 from __future__ import annotations
@@ -109,3 +110,11 @@ def demo_people(coop: Cooperative, rng: random.Random, password: str) -> None:
             user.set_password(password)
             user.save(update_fields=["password"])
         role_grant(actor=None, coop=coop, user=user, kind=kind)
+
+
+@synthetic_step("members")
+def demo_members(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """A member book of plausible size and mix, the demo logins among its members."""
+    from comunitas.demo.member_book import member_book_generate
+
+    member_book_generate(coop, rng)

@@ -86,7 +86,6 @@ def _page(
     consents: ConsentsForm | None = None,
     erasure: ErasureForm | None = None,
     notice: str = "",
-    status: int = 200,
 ) -> HttpResponse:
     context = {"coop": coop, "member": member, "notice": notice}
     if member is not None:
@@ -102,9 +101,7 @@ def _page(
                 }
             )
         if consents is None:
-            consents = ConsentsForm(
-                initial={kind: c.given for kind, c in in_force.items()},
-            )
+            consents = ConsentsForm(initial={kind: c.given for kind, c in in_force.items()})
         context.update(
             records=records,
             consents_in_force=[
@@ -119,7 +116,7 @@ def _page(
             erasure_form=erasure or ErasureForm(),
             erasure_blocker=gdpr.erasure_blocker(member),
         )
-    return render(request, "members/portal/portal.html", context, status=status)
+    return render(request, "members/portal/portal.html", context)
 
 
 def _mine(request: HttpRequest, coop: Cooperative) -> Member | None:

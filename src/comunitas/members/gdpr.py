@@ -1,0 +1,398 @@
+"""Personal data of a member (GDPR): everything the cooperative holds about a person, as one
+JSON-ready document (art. 15 and 20), and the request for erasure (art. 17).
+
+Erasure cannot remove a current member: the libro soci must name its members (art. 2421
+c.c.), which GDPR art. 17.3.b allows the cooperative to keep. So a current member's request is
+recorded for the board and carried out when the membership ends; an applicant's request
+withdraws the application and erases at once; a former member is erased at once, unless the
+cooperative still owes them the reimbursement of their shares (it must know whom to pay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comunitas.core.audit import ACTION_LABELS, audit_record
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import AuditEntry, Cooperative, Role
+from comunitas.members import selectors, services
+from comunitas.members.models import (
+    Application,
+    Consent,
+    Member,
+    MemberStatus,
+    Redemption,
+    ShareMovement,
+    ShareTransfer,
+)
+
+FORMAT = "comunitas.member-data/1"
+CENT = Decimal("0.01")  # every decimal of the export is an amount in euros
+ACTION_LABELS.update(
+    {
+        "member.erasure_request": gettext_lazy("erasure of personal data requested"),
+        "member.withdraw": gettext_lazy("application withdrawn by the applicant"),
+    }
+)
+
+
+# --- reads --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OwnRecords:
+    """A member's own records besides the member row: what the portal shows and the export
+    holds. Five queries, whatever the length of the ledger."""
+
+    consents: list[Consent]  # newest first
+    application: Application | None
+    movements: list[ShareMovement]
+    transfers: list[ShareTransfer]
+    redemption: Redemption | None
+
+    @property
+    def consents_in_force(self) -> dict[str, Consent]:
+        """The latest answer of each kind of consent."""
+        latest: dict[str, Consent] = {}
+        for consent in self.consents:
+            latest.setdefault(consent.kind, consent)
+        return latest
+
+
+def own_records(*, member: Member) -> OwnRecords:
+    consents = list(Consent.objects.filter(member=member).order_by("-at", "-id"))
+    application = Application.objects.filter(member=member).select_related("share_class").first()
+    movements = list(selectors.movement_list(member=member))
+    transfers = list(
+        ShareTransfer.objects.filter(Q(seller=member) | Q(buyer=member))
+        .select_related("seller", "buyer", "share_class")
+        .order_by("requested_on", "id")
+    )
+    redemption = Redemption.objects.filter(member=member).first()
+    return OwnRecords(consents, application, movements, transfers, redemption)
+
+
+def erasure_requests(*, coop: Cooperative) -> QuerySet[Member]:
+    """Members who asked for erasure and are not erased yet, oldest request first, for the
+    board. ``erasable`` says whether the board may erase now: the person is no longer a
+    member or applicant and is owed no reimbursement."""
+    unpaid = Redemption.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)
+    return (
+        Member.objects.filter(coop=coop, erasure_requested_at__isnull=False, erased_at__isnull=True)
+        .select_related("category")
+        .annotate(
+            owed=Exists(unpaid),
+            erasable=ExpressionWrapper(
+                Q(status__in=[MemberStatus.EXITED, MemberStatus.REJECTED]) & ~Exists(unpaid),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("erasure_requested_at", "id")
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: euros as exact strings with cents (sums over SQLite lose the
+    scale), dates in ISO 8601."""
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENT))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+MEMBER_EXPORT = [
+    "kind",
+    "status",
+    "number",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "organisation_name",
+    "organisation_kind",
+    "vat_number",
+    "representative_name",
+    "representative_role",
+    "fiscal_code",
+    "address",
+    "email",
+    "phone",
+    "applied_on",
+    "admitted_on",
+    "admission_reference",
+    "exited_on",
+    "exit_kind",
+    "exit_reason",
+    "exit_reference",
+    "erasure_requested_at",
+    "erased_at",
+    "created_at",
+    "synthetic",
+]
+
+
+def _login(coop: Cooperative, user) -> dict[str, Any] | None:
+    if user is None or not user.is_authenticated:
+        return None
+    role = Role.objects.filter(coop=coop, user=user).first()
+    return {
+        "username": user.get_username(),
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "roles": [{"kind": role.kind, "since": role.created_at}] if role else [],
+    }
+
+
+def _audit(member: Member, records: OwnRecords, user) -> list[dict[str, Any]]:
+    """Entries of the trail about this member, their share movements, transfers and
+    reimbursement. The people who made them are not named: "you", "the cooperative" or
+    "system"."""
+    about = Q(object_type="members.member", object_id=str(member.pk))
+    for model, ids in (
+        ("members.sharemovement", [m.pk for m in records.movements]),
+        ("members.sharetransfer", [t.pk for t in records.transfers]),
+        ("members.redemption", [records.redemption.pk] if records.redemption else []),
+    ):
+        if ids:
+            about |= Q(object_type=model, object_id__in=[str(i) for i in ids])
+    entries = AuditEntry.objects.filter(about, coop_id=member.coop_id).order_by("at", "id")
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    return [
+        {
+            "at": entry.at,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "object": entry.object_repr,
+            "by": "you"
+            if user_id and entry.actor_id == user_id
+            else ("the cooperative" if entry.actor_id else "system"),
+            "changes": entry.changes,
+        }
+        for entry in entries
+    ]
+
+
+def member_data(*, member: Member) -> dict[str, Any]:
+    """Everything the cooperative holds about a member (or applicant): the member row, category,
+    residence, consents with their history, the application and its decision, the share
+    ledger and holdings, transfers, reimbursement, the audit trail about them and their login.
+    JSON-serialisable: decimals as strings, dates in ISO 8601."""
+    coop = member.coop
+    found = selectors.with_territory(
+        selectors.with_holdings(
+            Member.objects.select_related("category", "residence", "user", "coop")
+        ),
+        coop,
+    ).get(pk=member.pk)
+    records = own_records(member=found)
+    row: dict[str, Any] = {name: getattr(found, name) for name in MEMBER_EXPORT}
+    row["category"] = {"code": found.category.code, "name": found.category.name}
+    row["residence"] = (
+        {
+            "istat_code": found.residence.istat_code,
+            "name": found.residence.name,
+            "province": found.residence.province_abbr,
+            "in_territory": found.in_territory,
+        }
+        if found.residence
+        else None
+    )
+    row["in_good_standing"] = (
+        found.status == MemberStatus.ACTIVE and found.capital_paid == found.capital_subscribed
+    )
+    application = records.application
+    holdings = selectors.holdings(member=found)
+    data = {
+        "format": FORMAT,
+        "generated_at": timezone.now(),
+        "cooperative": {"slug": coop.slug, "name": coop.name},
+        "login": _login(coop, found.user),
+        "member": row,
+        "consents": [
+            {"kind": c.kind, "given": c.given, "at": c.at} for c in reversed(records.consents)
+        ],
+        "application": {
+            "source": application.source,
+            "share_class": application.share_class.code,
+            "shares_requested": application.shares_requested,
+            "motivation": application.motivation,
+            "status": application.status,
+            "submitted_at": application.created_at,
+            "decided_on": application.decided_on,
+            "decision_reference": application.decision_reference,
+            "rejection_reason": application.rejection_reason,
+        }
+        if application
+        else None,
+        "holdings": [
+            {
+                "share_class": h.share_class.code,
+                "nominal_value": h.share_class.nominal_value,
+                "shares": h.shares,
+                "subscribed": h.subscribed,
+                "paid": h.paid,
+            }
+            for h in holdings
+        ],
+        "movements": [
+            {
+                "on_date": m.on_date,
+                "kind": m.kind,
+                "share_class": m.share_class.code,
+                "shares": m.shares,
+                "subscribed": m.subscribed,
+                "paid": m.paid,
+                "reference": m.reference,
+            }
+            for m in records.movements
+        ],
+        # The other party is named by register number only: their data are not yours.
+        "transfers": [
+            {
+                "direction": "out" if t.seller_id == found.pk else "in",
+                "other_member": (t.buyer if t.seller_id == found.pk else t.seller).audit_label,
+                "share_class": t.share_class.code,
+                "shares": t.shares,
+                "requested_on": t.requested_on,
+                "status": t.status,
+                "decided_on": t.decided_on,
+                "decision_reference": t.decision_reference,
+                "rejection_reason": t.rejection_reason,
+            }
+            for t in records.transfers
+        ],
+        "redemption": {
+            "amount": records.redemption.amount,
+            "due_on": records.redemption.due_on,
+            "paid_on": records.redemption.paid_on,
+            "reference": records.redemption.reference,
+        }
+        if records.redemption
+        else None,
+        "audit": _audit(found, records, found.user),
+    }
+    return _plain(data)
+
+
+def personal_data(*, coop: Cooperative, user) -> dict[str, Any]:
+    """What the cooperative holds about the caller: their membership when they have one,
+    otherwise their login and role alone."""
+    member = selectors.member_of(coop=coop, user=user)
+    if member is not None:
+        return member_data(member=member)
+    return _plain(
+        {
+            "format": FORMAT,
+            "generated_at": timezone.now(),
+            "cooperative": {"slug": coop.slug, "name": coop.name},
+            "login": _login(coop, user),
+            "member": None,
+            "consents": [],
+            "application": None,
+            "holdings": [],
+            "movements": [],
+            "transfers": [],
+            "redemption": None,
+            "audit": [],
+        }
+    )
+
+
+# --- writes -------------------------------------------------------------------------------------
+@transaction.atomic
+def consents_update(*, actor, member: Member, answers: dict[str, bool]) -> list[Consent]:
+    """Record the consents a member changed, all or none (a refused one undoes the others)."""
+    recorded = []
+    for kind, given in answers.items():
+        consent = services.consent_set(actor=actor, member=member, kind=kind, given=given)
+        if consent is not None:
+            recorded.append(consent)
+    return recorded
+
+
+@transaction.atomic
+def application_withdraw(*, actor, member: Member) -> Member:
+    """The applicant withdraws a pending application: it is closed as rejected, with the
+    reason saying so, and kept (as the board's rejections are)."""
+    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+    if member.status != MemberStatus.APPLICANT:
+        raise ValidationError(_("Only a pending application can be withdrawn."))
+    application = Application.objects.select_for_update().get(member=member)
+    application.status = Application.Status.REJECTED
+    application.decided_on = timezone.localdate()
+    application.rejection_reason = _("Withdrawn by the applicant")
+    application.save(update_fields=["status", "decided_on", "rejection_reason"])
+    member.status = MemberStatus.REJECTED
+    member.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="member.withdraw",
+        obj=member,
+        coop=member.coop,
+        before={"status": MemberStatus.APPLICANT},
+        after={"status": MemberStatus.REJECTED},
+    )
+    return member
+
+
+def erasure_blocker(member: Member) -> str:
+    """Why a member's data cannot be erased yet ("" when they can)."""
+    if member.status == MemberStatus.ACTIVE:
+        return _(
+            "The register of members must name every current member (art. 2421 c.c.), so the "
+            "law lets the cooperative keep your data while you are a member (GDPR art. 17.3.b). "
+            "They will be erased when your membership ends: you may withdraw (recesso) by "
+            "writing to the board, which decides on it."
+        )
+    if Redemption.objects.filter(member=member, paid_on__isnull=True).exists():
+        return _(
+            "The cooperative still owes you the reimbursement of your shares and must know "
+            "whom to pay: your data will be erased once it is paid."
+        )
+    return ""
+
+
+@transaction.atomic
+def erasure_request(*, actor, member: Member) -> Member:
+    """A member asks for the erasure of their personal data (GDPR art. 17).
+
+    The request is recorded (once) with its time. A pending application is withdrawn first.
+    A person who is no longer a member or applicant is erased at once; a current member's
+    request waits for the end of the membership (see ``erasure_blocker``), and the board sees
+    it in ``erasure_requests``."""
+    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+    if member.is_erased:
+        raise ValidationError(_("Your personal data were erased already."))
+    if member.erasure_requested_at is None:
+        member.erasure_requested_at = timezone.now()
+        member.save(update_fields=["erasure_requested_at"])
+        audit_record(
+            actor=actor,
+            action="member.erasure_request",
+            obj=member,
+            coop=member.coop,
+            after={"erasure_requested_at": member.erasure_requested_at.isoformat()},
+        )
+    if member.status == MemberStatus.APPLICANT:
+        member = application_withdraw(actor=actor, member=member)
+    if not erasure_blocker(member):
+        member = services.member_erase(actor=actor, member=member)
+    return member
