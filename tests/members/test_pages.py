@@ -492,3 +492,13 @@ def test_the_menu_shows_members_to_staff_only(en, book):
     assert 'href="/c/alpha/members/"' in nav
     login(en, book, "member")
     assert 'href="/c/alpha/members/"' not in en.get("/c/alpha/dashboard/").content.decode()
+
+
+def test_the_navigation_invites_visitors_to_join_and_members_to_their_membership(client, book):
+    client.cookies["django_language"] = "en"
+    visitor = client.get("/c/alpha/").content.decode()
+    assert "Become a member" in visitor and "Your membership" not in visitor
+    client.force_login(book["member"])
+    member = client.get("/c/alpha/").content.decode()
+    assert "Your membership" in member and "Become a member" not in member
+    assert 'href="/c/alpha/members/"' not in member  # the book is for staff and the board

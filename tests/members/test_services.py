@@ -79,7 +79,7 @@ def test_an_application_is_acknowledged_and_the_admission_gives_number_shares_lo
     assert member.user.email == PERSON["email"] and not member.user.has_usable_password()
     assert Role.objects.get(user=member.user, coop=coop).kind == RoleKind.MEMBER
     assert "no. 1" in mail.outbox[-1].subject
-    assert "/account/reset/" in mail.outbox[-1].body
+    assert "/account/reset/" in mail.outbox[-1].body and "alpha-1" in mail.outbox[-1].body
     actions = list(AuditEntry.objects.filter(coop=coop).values_list("action", flat=True))
     assert "member.apply" in actions and "member.admit" in actions
 
@@ -334,3 +334,28 @@ def test_erasure_keeps_the_register_entry_and_leaves_no_personal_value_in_the_au
         assert secret not in trail
     login = type(book["admin"]).objects.get(username=f"erased-{login_id}")
     assert not login.is_active and not login.has_usable_password() and login.email == ""
+
+
+def test_a_change_of_personal_data_is_audited_without_its_values(book):
+    member = admit(book["coop"], {**PERSON, "residence": book["mendatica"]})
+    services.member_update(actor=None, member=member, fields={"email": "new@example.org"})
+    entry = AuditEntry.objects.filter(action="member.update").get()
+    assert set(entry.changes) == {"email"}
+    assert "new@example.org" not in str(entry.changes) and PERSON["email"] not in str(entry.changes)
+
+
+def test_people_born_in_this_century_can_apply(book):
+    # Born 5 May 2005: the code's year "05" is 2005, not 1905.
+    code = "RSSLRA05E45H501" + "X"
+    from stdnum.it import codicefiscale
+
+    code = code[:15] + codicefiscale.calc_check_digit(code[:15])
+    fields = {**PERSON, "fiscal_code": code, "birth_date": date(2005, 5, 5), "first_name": "Lara"}
+    member = admit(book["coop"], fields)
+    assert member.birth_date == date(2005, 5, 5)
+
+
+def test_new_logins_do_not_carry_the_members_name(book):
+    member = admit(book["coop"], PERSON)
+    assert member.user.username == "alpha-1"
+    assert "rossi" not in member.user.username.lower()

@@ -20,11 +20,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
-from comunitas.core.audit import ACTION_LABELS, audit_record
+from comunitas.core.audit import audit_record
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.demo.cases import CASES
@@ -47,7 +46,6 @@ from comunitas.members.services import book_setup, redemption_due
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-ACTION_LABELS["member.synthetic_book"] = gettext_lazy("synthetic member book generated (demo)")
 
 
 @dataclass(frozen=True)

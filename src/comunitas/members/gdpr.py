@@ -19,9 +19,8 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from comunitas.core.audit import ACTION_LABELS, audit_record
+from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cooperative, Role
 from comunitas.members import selectors, services
@@ -37,12 +36,6 @@ from comunitas.members.models import (
 
 FORMAT = "comunitas.member-data/1"
 CENT = Decimal("0.01")  # every decimal of the export is an amount in euros
-ACTION_LABELS.update(
-    {
-        "member.erasure_request": gettext_lazy("erasure of personal data requested"),
-        "member.withdraw": gettext_lazy("application withdrawn by the applicant"),
-    }
-)
 
 
 # --- reads --------------------------------------------------------------------------------------

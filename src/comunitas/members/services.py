@@ -90,15 +90,29 @@ PERSONAL_FIELDS = {
 }
 AUDITED = ["status", "number", "category", "admitted_on", "exited_on", "exit_kind", *MEMBER_FIELDS]
 REDACTED = "•••"
+REDACTED_NEW = "••• (new)"
 ZERO = Decimal("0.00")
 
 
 def _member_snapshot(member: Member) -> dict[str, Any]:
-    values = snapshot(member, AUDITED)
-    return {
-        k: (REDACTED if k in PERSONAL_FIELDS and v not in (None, "") else v)
-        for k, v in values.items()
-    }
+    return snapshot(member, AUDITED)
+
+
+def _audit_member(actor, action: str, member: Member, before: dict[str, Any]) -> None:
+    """Audit a change of a member, personal values replaced by markers that still show which
+    of them changed (the trail is append-only, erasure could not remove them later)."""
+    after = _member_snapshot(member)
+    for key in PERSONAL_FIELDS & after.keys():
+        old, new = before.get(key), after[key]
+        if old == new:
+            before.pop(key, None)
+            after.pop(key)
+            continue
+        before[key] = REDACTED if old not in (None, "") else old
+        after[key] = REDACTED_NEW if new not in (None, "") else new
+    audit_record(
+        actor=actor, action=action, obj=member, coop=member.coop, before=before, after=after
+    )
 
 
 def _today() -> date:
@@ -207,7 +221,8 @@ def _identity_errors(member: Member) -> list[FieldError]:
         if len(code) != 16:
             return [FieldError("fiscal_code", _("A person's codice fiscale has 16 characters."))]
         try:
-            born = codicefiscale.get_birth_date(code, minyear=1900)
+            # The code has two digits for the year: take the century that makes an age of 0-99.
+            born = codicefiscale.get_birth_date(code, minyear=_today().year - 99)
             sex = codicefiscale.get_gender(code)
         except StdnumError:
             return []  # the field validator reports the code itself
@@ -350,9 +365,7 @@ def application_submit(
         Consent(member=member, kind=kind, given=bool(consents.get(kind)), at=now)
         for kind in Consent.Kind.values
     )
-    audit_record(
-        actor=actor, action="member.apply", obj=member, coop=coop, after=_member_snapshot(member)
-    )
+    _audit_member(actor, "member.apply", member, {})
     notify(to=member.email, template="members/email/application_received", context=_mail(member))
     return member
 
@@ -377,28 +390,19 @@ def next_register_number(coop: Cooperative) -> int:
 
 
 def _login_for(member: Member) -> str:
-    """Give an admitted member a login (a new one from their e-mail when they have none) and
-    the member role; return a link to set the password for a new login."""
+    """Give an admitted member a login and the member role; return a link to set the password
+    of a new login. A new login is never matched to an existing one by e-mail (anyone can type
+    someone else's address), and its username names no one: the audit trail keeps usernames."""
     User = get_user_model()
     link = ""
     if member.user is None and member.email:
-        existing = User.objects.filter(email__iexact=member.email)
-        if existing.count() == 1:
-            member.user = existing.get()
-        else:
-            base = member.email.split("@")[0][:100] or "socio"
-            username = base
-            while User.objects.filter(username=username).exists():
-                username = f"{base}-{secrets.token_hex(2)}"
-            member.user = User.objects.create_user(
-                username=username,
-                email=member.email,
-                first_name=member.first_name,
-                last_name=member.last_name,
-            )
-            uid = urlsafe_base64_encode(force_bytes(member.user.pk))
-            token = default_token_generator.make_token(member.user)
-            link = reverse("password_reset_confirm", args=[uid, token])
+        username = f"{member.coop.slug}-{member.number}"
+        while User.objects.filter(username=username).exists():
+            username = f"{member.coop.slug}-{member.number}-{secrets.token_hex(2)}"
+        member.user = User.objects.create_user(username=username, email=member.email)
+        uid = urlsafe_base64_encode(force_bytes(member.user.pk))
+        token = default_token_generator.make_token(member.user)
+        link = reverse("password_reset_confirm", args=[uid, token])
         member.save(update_fields=["user"])
     if member.user is not None:
         role = Role.objects.filter(user=member.user, coop=member.coop).first()
@@ -470,14 +474,7 @@ def application_decide(
         application.status = Application.Status.REJECTED
         application.rejection_reason = reason.strip()
     application.save()
-    audit_record(
-        actor=actor,
-        action="member.admit" if approve else "member.reject",
-        obj=member,
-        coop=member.coop,
-        before=before,
-        after=_member_snapshot(member),
-    )
+    _audit_member(actor, "member.admit" if approve else "member.reject", member, before)
     template = "members/email/admitted" if approve else "members/email/rejected"
     notify(
         to=member.email,
@@ -486,6 +483,7 @@ def application_decide(
             member,
             reason=reason.strip(),
             password_link=link,
+            username=member.user.username if member.user else "",
             amount=euro(application.share_class.nominal_value * application.shares_requested),
         ),
     )
@@ -507,14 +505,7 @@ def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
     _assign(member, fields)
     _check_member(member)
     member.save()
-    audit_record(
-        actor=actor,
-        action="member.update",
-        obj=member,
-        coop=member.coop,
-        before=before,
-        after=_member_snapshot(member),
-    )
+    _audit_member(actor, "member.update", member, before)
     return member
 
 
@@ -981,14 +972,7 @@ def member_exit(
         Role.objects.filter(user_id=member.user_id, coop=member.coop, kind=RoleKind.MEMBER).update(
             kind=RoleKind.RESIDENT
         )
-    audit_record(
-        actor=actor,
-        action="member.exit",
-        obj=member,
-        coop=member.coop,
-        before=before,
-        after=_member_snapshot(member),
-    )
+    _audit_member(actor, "member.exit", member, before)
     notify(
         to=member.email,
         template="members/email/exited",

@@ -20,6 +20,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     action: Action
+    visitors_only: bool = False  # shown only to people without a role in the cooperative
 
 
 COOP_NAV: list[NavItem] = [
@@ -28,6 +29,8 @@ COOP_NAV: list[NavItem] = [
     NavItem(_("Statute"), "coop_statute", Action.VIEW_STATUTE),
     # The loop's entries (needs, decisions, …, impact) go here, before the members.
     NavItem(_("Members"), "member_list", Action.VIEW_MEMBERS),
+    NavItem(_("Your membership"), "member_portal", Action.VIEW_OWN_MEMBERSHIP),
+    NavItem(_("Become a member"), "member_join", Action.APPLY_MEMBERSHIP, visitors_only=True),
     NavItem(_("Roles"), "coop_roles", Action.MANAGE_ROLES),
     NavItem(_("Activity log"), "coop_audit", Action.VIEW_AUDIT),
     NavItem(_("Settings"), "coop_edit", Action.EDIT_COOPERATIVE),

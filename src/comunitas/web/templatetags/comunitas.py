@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comunitas.core import formatting
 from comunitas.core.audit import action_label, change_rows
-from comunitas.core.permissions import can
+from comunitas.core.permissions import can, role_in
 from comunitas.web.dashboard import DASHBOARD
 from comunitas.web.nav import COOP_NAV
 
@@ -31,6 +31,7 @@ def coop_nav(context, coop):
         }
         for item in COOP_NAV
         if can(request.user, coop, item.action)
+        and not (item.visitors_only and role_in(request.user, coop))
     ]
     return {"items": items, "coop": coop}
 
