@@ -31,6 +31,13 @@ How
        imports, database connections), then measured in alternating slices, so that whatever
        else the machine is doing weighs on both alike and the ratio stays meaningful.
 
+The member book (bench/members.py)
+    A cooperative of 20,000 members and 60,000 share movements is seeded into the same database
+    before the server starts, and its first page of members, ``GET /api/v1/coops/bench-soci/
+    members?limit=50`` as a staff user with a personal token, is measured in the same slices as
+    ``/health`` (target ≥ 0.5 of its requests/s). After the server stops, ``import_members`` of a
+    20,000-row CSV is timed against a raw ``bulk_create`` of the same members (target ≥ 0.25).
+
 Targets are printed as PASS or MISS and never change the exit status: that is non-zero only when
 the benchmark itself failed (a setup command failed, the server did not start, a request failed
 or answered anything but 200). Run it by hand (``make bench``); it is deliberately not a timed
@@ -63,6 +70,8 @@ RESULTS_DIR = BENCH_DIR / "results"
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 50.0
+TARGET_MEMBERS_RATIO = 0.5
+MEMBERS_SCRIPT = BENCH_DIR / "members.py"
 
 # The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
 # request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
@@ -302,6 +311,24 @@ def member_token(env: dict[str, str], tmp: Path, slug: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def members_script(env: dict[str, str], tmp: Path, *args: str) -> str:
+    """Run bench/members.py with the bench's settings; echo its output, return its last line."""
+    done = subprocess.run(
+        [sys.executable, str(MEMBERS_SCRIPT), *args],
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        print(f"  {line}", flush=True)
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"bench/members.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return lines[-1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -366,18 +393,22 @@ def verdict(ok: bool) -> str:
 
 
 def report(
-    baseline: EndpointResult, api: EndpointResult, logged_in: EndpointResult, connections: int
+    baseline: EndpointResult,
+    api: EndpointResult,
+    logged_in: EndpointResult,
+    members: EndpointResult,
+    connections: int,
 ) -> dict[str, object]:
     ratio = api.rps / baseline.rps if baseline.rps else 0.0
     p99 = api.percentile_ms(99)
     print()
     print(
-        f"{'endpoint':<43}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'endpoint':<60}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'non-200':>9}{'client CPU':>12}"
     )
-    for r in (baseline, api, logged_in):
+    for r in (baseline, api, logged_in, members):
         print(
-            f"{r.label:<43}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
+            f"{r.label:<60}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
             f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
         )
     print()
@@ -394,7 +425,16 @@ def report(
         f"logged-in API ÷ /health req/s: {logged_in_ratio:.2f}  (no target: the token is"
         " checked in the database on every request)"
     )
+    members_ratio = members.rps / baseline.rps if baseline.rps else 0.0
+    print(
+        f"member list API (20,000 members, staff) ÷ /health req/s: {members_ratio:.2f}"
+        f"  (target ≥ {TARGET_MEMBERS_RATIO})   {verdict(members_ratio >= TARGET_MEMBERS_RATIO)}"
+    )
     return {
+        "members_ratio": round(members_ratio, 3),
+        "members_ratio_target": TARGET_MEMBERS_RATIO,
+        "members_ratio_verdict": verdict(members_ratio >= TARGET_MEMBERS_RATIO),
+        "members_api": members.summary(),
         "ratio": round(ratio, 3),
         "ratio_target": TARGET_RATIO,
         "ratio_verdict": verdict(ratio >= TARGET_RATIO),
@@ -425,6 +465,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default=DEFAULT_WORKER_CLASS)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--members", type=int, default=20_000, help="size of the member book")
+    parser.add_argument("--import-rounds", type=int, default=2, help="timed imports (best kept)")
     parser.add_argument("--no-save", action="store_true", help="write nothing to bench/results/")
     return parser.parse_args(argv)
 
@@ -451,6 +493,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"bench: FAILED: `comunitas {' '.join(command)}` exited {done.returncode}")
                 return 1
 
+        print(f"$ python bench/members.py seed --members {args.members}", flush=True)
+        try:
+            staff_token = members_script(env, tmp, "seed", "--members", str(args.members))
+        except RuntimeError as exc:
+            print(f"bench: FAILED: {exc}")
+            return 1
+
         port = free_port()
         options = gunicorn_args(args, port, tmp)
         log = tmp / "gunicorn.log"
@@ -467,12 +516,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 wait_ready(server, port)
                 print(f"Ready on http://{HOST}:{port}; {args.connections} connections", flush=True)
                 api_path = f"/api/v1/coops/{args.slug}"
+                members_path = "/api/v1/coops/bench-soci/members?limit=50"
                 endpoints = [
                     EndpointResult("/health"),
                     EndpointResult(api_path),
                     EndpointResult(api_path, token=member_token(env, tmp, args.slug)),
+                    EndpointResult(members_path, token=staff_token),
                 ]
-                baseline, api, logged_in = asyncio.run(
+                baseline, api, logged_in, members = asyncio.run(
                     measure(
                         port,
                         endpoints,
@@ -488,17 +539,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 stop(server)
 
-        results = report(baseline, api, logged_in, args.connections)
+        results = report(baseline, api, logged_in, members, args.connections)
+        print(f"\n$ python bench/members.py import --rounds {args.import_rounds}", flush=True)
+        try:
+            imported = members_script(
+                env,
+                tmp,
+                "import",
+                "--members",
+                str(args.members),
+                "--rounds",
+                str(args.import_rounds),
+            )
+        except RuntimeError as exc:
+            print(f"bench: FAILED: {exc}")
+            return 1
+        results["members_import"] = json.loads(imported)
         cpus = os.cpu_count() or 1
         if load_before > cpus / 2:
             print(
                 f"note: the load average was {load_before:.1f} on {cpus} CPUs before the run;"
                 " other work on this machine makes the numbers noisy."
             )
-        failures = baseline.failures + api.failures + logged_in.failures
+        failures = baseline.failures + api.failures + logged_in.failures + members.failures
         if failures:
             print(f"\nbench: FAILED: {failures} requests failed or answered other than 200")
-            for r in (baseline, api, logged_in):
+            for r in (baseline, api, logged_in, members):
                 print(f"  {r.path}: statuses {dict(r.statuses)}, no answer {dict(r.errors)}")
             print(f"--- gunicorn log ---\n{log_tail(log)}")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -141,6 +144,138 @@ def check() -> None:
         table.add_row(name, ("[green]ok[/green] " if ok else "[red]problem[/red] ") + detail)
     console.print(table)
     raise typer.Exit(1 if problems else 0)
+
+
+# --- the member book ----------------------------------------------------------------------------
+members_app = typer.Typer(help="The member book (libro soci): import and export.")
+app.add_typer(members_app, name="members", no_args_is_help=True)
+
+
+def _coop(slug: str):
+    from comunitas.core.models import Cooperative
+
+    coop = Cooperative.objects.select_related("seat").filter(slug=slug).first()
+    if coop is None:
+        raise typer.BadParameter(f"no cooperative with the slug {slug!r}", param_hint="--coop")
+    return coop
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise typer.BadParameter(f"{pair!r} is not field=Header", param_hint="--map")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+@members_app.command("import")
+def members_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    coop: Annotated[str, typer.Option("--coop", help="Slug of the cooperative.")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write the good rows, list the bad ones.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, write nothing.")
+    ] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Our field=the file's header, e.g. --map fiscal_code='CF'."),
+    ] = None,
+) -> None:
+    """Import an existing member book from CSV or XLSX; exit 1 when bad rows stopped it."""
+    _django(development=False)
+    from comunitas.core.errors import ValidationError
+    from comunitas.members.imports import import_members
+
+    cooperative, fields = _coop(coop), _mapping(mapping or [])
+    try:
+        report = _run_with_progress(
+            import_members,
+            coop=cooperative,
+            actor=None,
+            file=file,
+            name=file.name,
+            mapping=fields,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+        )
+    except ValidationError as exc:
+        for error in exc.errors:
+            console.print(f"[red]{error.message}[/red]", soft_wrap=True, highlight=False)
+        console.print("Nothing was written.", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if report.errors:
+        table = Table("row", "column", "problem", title=f"{report.bad_rows} rows with errors")
+        for error in report.errors:
+            table.add_row(str(error.line), error.field or "", error.message)
+        console.print(table)
+    new = "new member" if report.created == 1 else "new members"
+    lines = [f"{report.rows} rows: {report.created} {new}, {report.unchanged} already in the book"]
+    if report.skipped:
+        lines.append(f"{report.skipped} bad rows left out")
+    if report.encoding:
+        lines.append(f"read as {report.encoding}")
+    console.print(", ".join(lines) + ".", soft_wrap=True, highlight=False)
+    if dry_run:
+        console.print("Dry run: nothing was written.", soft_wrap=True)
+    elif not report.written:
+        console.print(
+            "[red]Nothing was written[/red]: correct the rows or use --skip-invalid.",
+            soft_wrap=True,
+        )
+    elif report.numbers:
+        first, last = report.numbers
+        console.print(f"Register numbers {first} to {last}.", soft_wrap=True, highlight=False)
+    failed = bool(report.errors) and not (report.written or (dry_run and skip_invalid))
+    raise typer.Exit(1 if failed else 0)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+
+
+@members_app.command("export")
+def members_export(
+    coop: Annotated[str, typer.Option("--coop", help="Slug of the cooperative.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or pdf.")] = (
+        ExportFormat.CSV
+    ),
+    on: Annotated[
+        str, typer.Option("--on", help="The register as it stood on YYYY-MM-DD (today).")
+    ] = "",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+) -> None:
+    """Write the register of members (libro soci) on a date as CSV, XLSX or PDF."""
+    _django(development=False)
+    from comunitas.core.errors import ValidationError
+    from comunitas.members import outputs, selectors
+
+    cooperative = _coop(coop)
+    try:
+        day = outputs.parse_day(on)
+    except ValidationError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--on") from None
+    target = output or Path(outputs.file_name(cooperative, day, fmt.value))
+    entries = selectors.register(coop=cooperative, on_date=day).count()
+    with target.open("wb") as out:
+        if fmt == ExportFormat.CSV:
+            for block in outputs.register_csv(coop=cooperative, on_date=day):
+                out.write(block)
+        elif fmt == ExportFormat.XLSX:
+            outputs.register_xlsx(coop=cooperative, on_date=day, out=out)
+        else:
+            with console.status(f"Laying out {entries} entries (a few ms each)…"):
+                out.write(outputs.register_pdf(coop=cooperative, on_date=day))
+    console.print(
+        f"{entries} entries of the register on {day.isoformat()} written to {target}",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

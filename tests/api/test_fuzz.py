@@ -4,9 +4,11 @@ every error has the one documented shape and every documented answer matches the
 Schemathesis loads /api/v1/openapi.json from the WSGI application and calls the application in
 process, inside the test's database transaction. Each operation is fuzzed as an anonymous visitor
 and as the admin of "alpha" (with a personal token, so no CSRF). Dictionaries make the generated
-requests reach existing objects (cooperatives, municipalities, roles, tokens) and carry text that
-databases choke on (NUL characters, overlong strings), not only random values. Generation is
-deterministic and bounded, so every run sends the same requests.
+requests reach existing objects (cooperatives, municipalities, roles, tokens, and the member book
+of "alpha": members, an application, a transfer, a payment, a redemption, share classes and
+categories, register numbers) and carry text that databases choke on (NUL characters, overlong
+strings), not only random values. Generation is deterministic and bounded, so every run sends
+the same requests.
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from comunitas.api import api
+from comunitas.core.api import router as core_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.services import api_token_create
+from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
 from comunitas.wsgi import application
+from tests.members import matrix as members_matrix
+from tests.members.conftest import admit, person
 
 # Objects the fixture creates with these primary keys, so the dictionaries below can name them
 # (sequences are not rolled back on PostgreSQL, so the ids of fixture-made objects vary).
 ROLE_IN_ALPHA, ROLE_IN_BETA, SPARE_TOKEN = 900_001, 900_002, 900_003
+# The member book of "alpha" (tests/members/matrix.py ``ids``) and a member of "beta", made for
+# the admin caller of every operation but the core app's, which cannot reach them: they cost a
+# quarter of a second of set-up per test.
+CORE_OPERATIONS = tuple(f" /api/v1{path}]" for path in core_router.path_operations)
+MEMBER_IN_ALPHA, APPLICANT_IN_ALPHA, MEMBER_IN_BETA = 900_011, 900_012, 900_013
+TRANSFER_IN_ALPHA, MOVEMENT_IN_ALPHA, REDEMPTION_IN_ALPHA = 900_014, 900_015, 900_016
 
 # Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
 # fields, in the valid or the invalid cases depending on whether the schema accepts it there.
@@ -70,6 +82,15 @@ CONFIG = schemathesis.Config.from_dict(
             "istat-codes": {"values": ["008034", "066004", "008034\x00"]},
             "role-ids": {"values": [ROLE_IN_ALPHA, ROLE_IN_BETA]},
             "token-ids": {"values": [SPARE_TOKEN]},
+            "member-ids": {"values": [MEMBER_IN_ALPHA, APPLICANT_IN_ALPHA, MEMBER_IN_BETA]},
+            "application-ids": {"values": [APPLICANT_IN_ALPHA, MEMBER_IN_ALPHA, MEMBER_IN_BETA]},
+            "transfer-ids": {"values": [TRANSFER_IN_ALPHA]},
+            "movement-ids": {"values": [MOVEMENT_IN_ALPHA]},
+            "redemption-ids": {"values": [REDEMPTION_IN_ALPHA]},
+            "register-numbers": {"values": [1, 2, 3]},
+            "share-classes": {"values": ["ordinarie", "sovventori", "ordinarie\x00"]},
+            "categories": {"values": ["fruitore", "sovventore", "persona-giuridica"]},
+            "fiscal-codes": {"values": ["RSSMRA80A41H501Y", "RSSMRA80A41H501X", "00743110157"]},
         },
         "parameters": {
             "path.slug": {"dictionary": "slugs", "probability": 0.5},
@@ -81,6 +102,17 @@ CONFIG = schemathesis.Config.from_dict(
                 f"body.{field}": {"dictionary": "awkward-text", "probability": 0.15}
                 for field in BODY_FIELDS
             },
+            "path.member_id": {"dictionary": "member-ids", "probability": 0.5},
+            "path.application_id": {"dictionary": "application-ids", "probability": 0.5},
+            "path.transfer_id": {"dictionary": "transfer-ids", "probability": 0.5},
+            "path.movement_id": {"dictionary": "movement-ids", "probability": 0.5},
+            "path.redemption_id": {"dictionary": "redemption-ids", "probability": 0.5},
+            "body.buyer_number": {"dictionary": "register-numbers", "probability": 0.5},
+            "body.share_class": {"dictionary": "share-classes", "probability": 0.5},
+            "body.category": {"dictionary": "categories", "probability": 0.5},
+            "query.category": {"dictionary": "categories", "probability": 0.5},
+            "body.fiscal_code": {"dictionary": "fiscal-codes", "probability": 0.5},
+            "body.residence": {"dictionary": "istat-codes", "probability": 0.5},
         },
         "checks": {
             # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
@@ -89,6 +121,30 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+
+
+def _renumber(model, old: int, new: int) -> None:
+    """Give a row made by services a known primary key, moving every row that points at it (the
+    foreign keys are deferred, and consistent again before the test ends)."""
+    model.objects.filter(pk=old).update(**{model._meta.pk.attname: new})
+    for relation in model._meta.related_objects:
+        rows = relation.related_model._base_manager.filter(**{relation.field.attname: old})
+        rows.update(**{relation.field.attname: new})
+
+
+def member_book(people) -> None:
+    """In "alpha" the objects of the permission matrix, in "beta" one member, at known ids."""
+    made = members_matrix.ids(people)
+    beta = admit(people["other"], person(5), actor=people["stranger"])
+    for model, old, new in [
+        (Member, made["member_id"], MEMBER_IN_ALPHA),
+        (Member, made["application_id"], APPLICANT_IN_ALPHA),
+        (Member, beta.pk, MEMBER_IN_BETA),
+        (ShareTransfer, made["transfer_id"], TRANSFER_IN_ALPHA),
+        (ShareMovement, made["movement_id"], MOVEMENT_IN_ALPHA),
+        (Redemption, made["redemption_id"], REDEMPTION_IN_ALPHA),
+    ]:
+        _renumber(model, old, new)
 
 
 def assert_error_shape(status: int, content_type: str, text: str) -> None:
@@ -138,7 +194,9 @@ def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
     spare, _clear = api_token_create(user=people["admin"], name="spare")
     ApiToken.objects.filter(pk=spare.pk).update(id=SPARE_TOKEN)
     if request.param == "anonymous":
-        return {}
+        return {}  # refused before any member is read, or on public operations that read none
+    if not any(path in request.node.name for path in CORE_OPERATIONS):
+        member_book(people)
     _token, clear = api_token_create(user=people["admin"], name="fuzz")
     return {"Authorization": f"Bearer {clear}"}
 

@@ -19,7 +19,8 @@ from tests.members.conftest import CONSENT, admit, person
 PATH_IDS = ["member_id", "application_id", "transfer_id", "movement_id", "redemption_id"]
 
 WEB = [*matrix_book.WEB, *matrix_shares.WEB, *matrix_portal.WEB, *matrix_outputs.WEB]
-API = [*matrix_api.API]
+API = [*matrix_api.API, *matrix_portal.API, *matrix_outputs.API]
+API_EXCEPTIONS = matrix_api.EXCEPTIONS  # (method, path) -> {caller: status}
 
 
 def ids(people) -> dict[str, int]:

@@ -85,7 +85,7 @@ def _assign(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> No
         setattr(obj, name, value)
 
 
-def _save_unique(obj: models.Model, field: str, message: str) -> None:
+def save_unique(obj: models.Model, field: str, message: str) -> None:
     """Save; a concurrent request that took the same unique value becomes a field error."""
     try:
         with transaction.atomic():
@@ -121,7 +121,7 @@ def coop_create(
     if first.valid_from is None:
         first.valid_from = coop.founded_on or date(coop.founded_year, 1, 1)
     validated(first, exclude=["coop"])
-    _save_unique(coop, "slug", _("Another cooperative already uses this short name."))
+    save_unique(coop, "slug", _("Another cooperative already uses this short name."))
     coop.territory.set({coop.seat, *(territory or [])})
     first.coop = coop
     first.save()
@@ -184,7 +184,7 @@ def statute_create(
     if coop.statutes.filter(valid_from=statute.valid_from).exists():
         raise ValidationError(taken, field="valid_from")
     validated(statute)
-    _save_unique(statute, "valid_from", taken)
+    save_unique(statute, "valid_from", taken)
     _forget_after_commit(coop)
     audit_record(
         actor=actor,

@@ -149,12 +149,11 @@ def member_list(request, slug: str, filters: Query[MemberQuery]) -> QuerySet[Mem
     """Applicants, members and former members with their holdings; search with ``q``."""
     coop = coop_for(request.auth, slug, Action.VIEW_MEMBERS)
     values = {k: v or "" for k, v in filters.dict().items()}
-    found = selectors.member_list(coop=coop, filters=selectors.MemberFilters(**values))
-    # Applicants (no number yet) last on every database: SQLite sorts NULL first, PostgreSQL last.
-    return found.order_by(F("number").asc(nulls_last=True), "id")
+    return selectors.member_list(coop=coop, filters=selectors.MemberFilters(**values))
 
 
-# Declared before /members/{member_id}, whose pattern would otherwise take these paths.
+# Ids are matched as integers ({int:…}), so that /members/applications and the paths of other
+# routers under /members/ never reach /members/{member_id}.
 @router.get(
     f"{BOOK}/members/applications",
     response=answers(200, list[ApplicationOut]),
@@ -214,7 +213,7 @@ def application_submit(request, slug: str, payload: ApplicationIn):
 
 
 @router.post(
-    f"{BOOK}/members/applications/{{application_id}}/decision",
+    f"{BOOK}/members/applications/{{int:application_id}}/decision",
     response=answers(200, ApplicationOut),
     tags=["applications"],
 )
@@ -237,19 +236,20 @@ def application_decide(request, slug: str, application_id: int, payload: Decisio
     return _application(member)
 
 
-@router.get(f"{BOOK}/members/{{member_id}}", response=answers(200, MemberOut), tags=["members"])
+@router.get(f"{BOOK}/members/{{int:member_id}}", response=answers(200, MemberOut), tags=["members"])
 def member_get(request, slug: str, member_id: int):
     """Everything the book holds about a member. Staff and the board read any; anyone else
     only their own membership (another id answers 404)."""
     coop = coop_for(request.auth, slug, Action.VIEW_OWN_MEMBERSHIP)
-    if not can(request.auth, coop, Action.VIEW_MEMBERS):
-        mine = selectors.member_of(coop=coop, user=request.auth)
-        if mine is None or mine.pk != member_id:
-            raise Http404
+    own = Member.objects.filter(coop=coop, user=request.auth, pk=member_id)
+    if not can(request.auth, coop, Action.VIEW_MEMBERS) and not own.exists():
+        raise Http404
     return _detail(coop, member_id)
 
 
-@router.patch(f"{BOOK}/members/{{member_id}}", response=answers(200, MemberOut), tags=["members"])
+@router.patch(
+    f"{BOOK}/members/{{int:member_id}}", response=answers(200, MemberOut), tags=["members"]
+)
 def member_update(request, slug: str, member_id: int, payload: MemberPatch):
     """Correct a member's data; only the fields sent change."""
     coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
@@ -260,7 +260,7 @@ def member_update(request, slug: str, member_id: int, payload: MemberPatch):
 
 
 @router.post(
-    f"{BOOK}/members/{{member_id}}/subscriptions",
+    f"{BOOK}/members/{{int:member_id}}/subscriptions",
     response=answers(201, MovementOut),
     tags=["shares"],
 )
@@ -279,7 +279,9 @@ def shares_subscribe(request, slug: str, member_id: int, payload: SubscriptionIn
 
 
 @router.post(
-    f"{BOOK}/members/{{member_id}}/payments", response=answers(201, MovementOut), tags=["shares"]
+    f"{BOOK}/members/{{int:member_id}}/payments",
+    response=answers(201, MovementOut),
+    tags=["shares"],
 )
 def payment_record(request, slug: str, member_id: int, payload: PaymentIn):
     """A payment towards subscribed shares, never more than what is still to pay."""
@@ -296,7 +298,7 @@ def payment_record(request, slug: str, member_id: int, payload: PaymentIn):
 
 
 @router.post(
-    f"{BOOK}/members/{{member_id}}/transfers",
+    f"{BOOK}/members/{{int:member_id}}/transfers",
     response=answers(201, TransferOut),
     tags=["transfers"],
 )
@@ -326,7 +328,7 @@ def transfer_request(request, slug: str, member_id: int, payload: TransferIn):
 
 
 @router.post(
-    f"{BOOK}/members/{{member_id}}/exit", response=answers(200, MemberOut), tags=["members"]
+    f"{BOOK}/members/{{int:member_id}}/exit", response=answers(200, MemberOut), tags=["members"]
 )
 def member_exit(request, slug: str, member_id: int, payload: ExitIn):
     """A member leaves; the shares become a redemption owed; the member stays in the book."""
@@ -353,7 +355,7 @@ def transfer_list(request, slug: str, filters: Query[TransferQuery]):
 
 
 @router.post(
-    f"{BOOK}/transfers/{{transfer_id}}/decision",
+    f"{BOOK}/transfers/{{int:transfer_id}}/decision",
     response=answers(200, TransferOut),
     tags=["transfers"],
 )
@@ -373,7 +375,7 @@ def transfer_decide(request, slug: str, transfer_id: int, payload: DecisionIn):
 
 
 @router.post(
-    f"{BOOK}/redemptions/{{redemption_id}}/payment",
+    f"{BOOK}/redemptions/{{int:redemption_id}}/payment",
     response=answers(200, RedemptionOut),
     tags=["shares"],
 )
@@ -390,7 +392,7 @@ def redemption_pay(request, slug: str, redemption_id: int, payload: RedemptionPa
 
 
 @router.post(
-    f"{BOOK}/movements/{{movement_id}}/reversal",
+    f"{BOOK}/movements/{{int:movement_id}}/reversal",
     response=answers(201, MovementOut),
     tags=["shares"],
 )

@@ -34,7 +34,7 @@ from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.selectors import statute_on
-from comunitas.core.services import validated
+from comunitas.core.services import save_unique, validated
 from comunitas.core.validators import compact_code
 from comunitas.members.models import (
     Application,
@@ -168,7 +168,7 @@ def category_save(
         if name in fields:
             setattr(category, name, fields[name])
     validated(category)
-    category.save()
+    save_unique(category, "code", _("A category with this code exists already."))
     audit_record(
         actor=actor,
         action="category.update" if before else "category.create",
@@ -196,7 +196,7 @@ def share_class_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> S
         if name in fields:
             setattr(share_class, name, fields[name])
     validated(share_class)
-    share_class.save()
+    save_unique(share_class, "code", _("A share class with this code exists already."))
     audit_record(
         actor=actor,
         action="share_class.create",
