@@ -22,7 +22,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.forms import submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.members import selectors, services
+from comunitas.members import gdpr, selectors, services
 from comunitas.members.forms import (
     ApplicationForm,
     DecisionForm,
@@ -163,6 +163,8 @@ def member_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
         "filtered": filters != selectors.MemberFilters(),
     }
+    if can(request.user, coop, Action.DECIDE_MEMBERS):
+        context["erasure_requests"] = list(gdpr.erasure_requests(coop=coop))
     return render(request, "members/book/list.html", context)
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,14 @@ class ExitKind(models.TextChoices):
     DEATH = "death", _("Death")
     TRANSFER = "transfer", _("Transfer of all shares")
     DISSOLUTION = "dissolution", _("Dissolution of the member organisation")
+
+
+class NumberOrZero(models.Func):
+    """COALESCE(number, 0), the 0 written in the SQL (not a parameter) so that a query ordered
+    by it matches the index on the same expression."""
+
+    template = "COALESCE(%(expressions)s, 0)"
+    output_field = models.IntegerField()
 
 
 class MemberQuerySet(models.QuerySet):
@@ -197,6 +205,8 @@ class Member(models.Model):
             ),
         ]
         indexes = [
+            # The order of the book (selectors.BOOK_ORDER): applicants first, then by number.
+            models.Index(F("coop"), NumberOrZero(F("number")), F("id"), name="member_book_order"),
             models.Index(fields=["coop", "status"], name="member_coop_status"),
             models.Index(fields=["coop", "last_name", "first_name"], name="member_coop_name"),
             models.Index(fields=["coop", "fiscal_code"], name="member_coop_fiscal_code"),
