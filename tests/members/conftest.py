@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comunitas.core.models import Municipality
 from comunitas.members import services
@@ -88,6 +88,15 @@ def admit(
     return services.application_decide(
         actor=actor, member=member, approve=True, decided_on=day, decision_reference="CdA test"
     )
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The member book's tests read messages in English, the language of the source; pages that
+    a test wants in Italian ask for it (cookie or Accept-Language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ WEB: list = [
     (
         "post",
         M + "/{member_id}/payment/",
-        {"share_class": "ordinarie", "amount": "25,00"},
+        {"share_class": "ordinarie", "amount": "25"},
         Action.MANAGE_MEMBERS,
     ),
     (

@@ -137,6 +137,7 @@ def test_a_bad_subscription_is_refused(client, people, book_ids, data, field):
 
 def test_a_payment_typed_the_italian_way(client, people, book_ids):
     member, ordinary = book_ids["member"], book_ids["ordinary"]
+    client.cookies["django_language"] = "it"
     response = post(
         client,
         people["staff"],
@@ -176,7 +177,7 @@ def test_payments_typed_with_grouping_or_in_english(
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("25,01", "Amount (€): Only 25,00"),
+        ("25.01", "Amount (€): Only €25.00"),
         ("-5", "positive amount"),
         ("dieci", "Amount (€)"),
         ("1,234", "Amount (€)"),  # three decimals
@@ -375,7 +376,7 @@ def test_the_board_records_a_withdrawal(client, people, book_ids):
             "kind": "withdrawal",
             "on_date": "",
             "reason": "Trasferita all'estero",
-            "redemption_amount": "30,00",
+            "redemption_amount": "30.00",
             "due_on": "2030-06-30",
         },
     )
@@ -412,7 +413,7 @@ def test_exiting_twice_is_refused(client, people, book_ids):
         ({"kind": "exclusion", "decision_reference": "CdA 5"}, "Reason: An exclusion needs"),
         ({"kind": "exclusion", "reason": "Morosità"}, "Board decision: An exclusion needs"),
         ({"kind": "retirement"}, "Way of leaving"),
-        ({"kind": "withdrawal", "redemption_amount": "51,00"}, "from 0 to the paid capital"),
+        ({"kind": "withdrawal", "redemption_amount": "51.00"}, "from 0 to the paid capital"),
     ],
     ids=["exclusion-without-reason", "exclusion-without-decision", "unknown-kind", "too-much"],
 )
@@ -437,7 +438,7 @@ def test_the_redemptions_page_highlights_what_is_overdue(
         response = client.get(url("/redemptions/"))
     html = response.content.decode()
     assert "Cognome3 Nome3" in html
-    assert html.count("Overdue") == 1 and "25,00\u00a0€" in html
+    assert html.count("Overdue") == 1 and "€25.00" in html
     assert f"/members/redemptions/{book_ids['redemption_id']}/pay/" in html
 
 
@@ -528,7 +529,7 @@ def test_the_member_page_shows_the_forms_each_role_may_use(client, people, book_
     client.force_login(people["staff"])
     html = client.get(member_page).content.decode()
     assert "/subscribe/" in html and "/transfer/" in html
-    assert 'name="amount" value="25,00"' in html  # what is still to pay, the Italian way
+    assert 'name="amount" value="25.00"' in html  # what is still to pay
     assert "/exit/" not in html  # the board's
     client.force_login(people["admin"])
     assert "/exit/" in client.get(member_page).content.decode()
@@ -549,7 +550,7 @@ def test_the_capital_on_a_date(client, people, book_ids, django_assert_num_queri
     # n. 1: 3 shares, 2 paid; n. 2: 1 share; n. 3 left (its shares redeemed)
     assert (summary.shares, summary.subscribed, summary.paid) == (4, 4 * NV, 2 * NV)
     html = response.content.decode()
-    assert "100,00\u00a0€" in html and "50,00\u00a0€" in html
+    assert "€100.00" in html and "€50.00" in html
     assert '<svg role="img"' in html and "<title" in html and "<desc" in html
     earlier = timezone.localdate() - timedelta(days=200)
     before = client.get(url("/capital/"), {"on": (earlier - timedelta(days=1)).isoformat()})
@@ -615,7 +616,7 @@ SHARE_CLASS = {
     "form": "share_class",
     "code": "ordinarie-2026",
     "name": "Azioni ordinarie 2026",
-    "nominal_value": "50,00",
+    "nominal_value": "50.00",
     "valid_from": "2026-01-01",
     "min_shares_for_admission": "2",
 }
@@ -634,7 +635,7 @@ def test_the_board_issues_a_share_class(client, people, book_ids):
     assert "Azioni ordinarie 2026" in client.get(path).content.decode()
 
 
-@pytest.mark.parametrize("value", ["600,00", "10,00"], ids=["over-500", "under-25"])
+@pytest.mark.parametrize("value", ["600.00", "10.00"], ids=["over-500", "under-25"])
 def test_a_share_value_outside_art_2525_is_a_field_error(client, people, book_ids, value):
     response = post(
         client, people["admin"], url("/settings/"), {**SHARE_CLASS, "nominal_value": value}
