@@ -601,6 +601,18 @@ def _check_day(day: date, member: Member) -> None:
         raise ValidationError(_("The date comes before the admission."), field="on_date")
 
 
+def _share_operation(
+    member: Member, share_class: ShareClass, on_date: date | None
+) -> tuple[Member, date]:
+    """Lock a current member for an operation on ``share_class`` and check its date."""
+    member = _locked(member)
+    _active(member)
+    _class_of(member, share_class)
+    day = on_date or _today()
+    _check_day(day, member)
+    return member, day
+
+
 def _move(
     actor, member: Member, share_class: ShareClass, kind: str, day: date, **values: Any
 ) -> ShareMovement:
@@ -641,11 +653,7 @@ def shares_subscribe(
     reference: str = "",
 ) -> ShareMovement:
     """A current member subscribes more shares (to be paid)."""
-    member = _locked(member)
-    _active(member)
-    _class_of(member, share_class)
-    day = on_date or _today()
-    _check_day(day, member)
+    member, day = _share_operation(member, share_class, on_date)
     if shares < 1:
         raise ValidationError(_("Subscribe at least one share."), field="shares")
     if not share_class.is_issued_on(day):
@@ -677,11 +685,7 @@ def payment_record(
     reference: str = "",
 ) -> ShareMovement:
     """A payment towards subscribed shares; never more than what is still to pay."""
-    member = _locked(member)
-    _active(member)
-    _class_of(member, share_class)
-    day = on_date or _today()
-    _check_day(day, member)
+    member, day = _share_operation(member, share_class, on_date)
     if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(_("Give a positive amount in euros and cents."), field="amount")
     held = holding(member, share_class)
