@@ -302,3 +302,25 @@ def test_cli_export_in_every_format(history, tmp_path, monkeypatch):
     assert bad.exit_code == 2
     unknown = runner.invoke(app, ["members", "export", "--coop", "nowhere"])
     assert unknown.exit_code == 2
+
+
+def test_spreadsheets_never_run_a_formula_typed_in_a_name(client, history):
+    """A name like '=HYPERLINK(…)' stays text in the CSV and the XLSX a spreadsheet opens, and
+    comes back unchanged when the CSV is imported again."""
+    formula = '=HYPERLINK("http://evil.example","x")'
+    services.member_update(
+        actor=None, member=history["org"], fields={"organisation_name": formula}
+    )
+    client.force_login(history["admin"])
+    rows = read_csv(client.get("/c/alpha/members/register.csv"))
+    assert [r["organisation_name"] for r in rows if r["number"] == "5"] == ["'" + formula]
+    response = client.get("/c/alpha/members/register.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'" + formula in names and formula not in names
+    data = b"".join(client.get("/c/alpha/members/register.csv").streaming_content)
+    other = history["other"]
+    services.book_setup(coop=other)
+    ShareClass.objects.filter(coop=other).update(valid_from=date(2000, 1, 1))
+    assert import_members(coop=other, actor=None, file=data).ok
+    assert entries(other, timezone.localdate())[5].name == formula

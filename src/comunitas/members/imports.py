@@ -488,7 +488,11 @@ def _text(value: Any) -> str:
         return str(int(value))  # a phone or number typed into Excel as a number
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    # Our exports put an apostrophe before text that a spreadsheet would run as a formula.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def _date(value: Any, name: str) -> date | None:

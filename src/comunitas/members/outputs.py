@@ -152,7 +152,22 @@ def file_name(coop: Cooperative, on_date: date, extension: str) -> str:
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: object) -> object:
+    """Text a spreadsheet must not run as a formula (CSV/formula injection) gets a leading
+    apostrophe, which spreadsheets hide and the import removes."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_values(e: Entry) -> list[object]:
+    return [as_text(value) for value in _csv_raw(e)]
+
+
+def _csv_raw(e: Entry) -> list[object]:
     return [
         e.number,
         e.kind,
@@ -254,20 +269,23 @@ def register_xlsx(*, coop: Cooperative, on_date: date, out: IO[bytes]) -> None:
     for e in register_entries(coop=coop, on_date=on_date):
         sheet.append(
             [
-                e.number,
-                e.name,
-                e.codes,
-                e.category,
-                e.residence,
-                e.province,
-                (yes if e.in_territory else no) if e.residence else "",
-                typed(e.admitted_on, DATE_FORMAT),
-                e.admission_reference,
-                typed(e.exited_on, DATE_FORMAT) if e.exited_on else None,
-                e.exit_label,
-                e.shares,
-                typed(e.subscribed, EURO_FORMAT),
-                typed(e.paid, EURO_FORMAT),
+                as_text(value)
+                for value in (
+                    e.number,
+                    e.name,
+                    e.codes,
+                    e.category,
+                    e.residence,
+                    e.province,
+                    (yes if e.in_territory else no) if e.residence else "",
+                    typed(e.admitted_on, DATE_FORMAT),
+                    e.admission_reference,
+                    typed(e.exited_on, DATE_FORMAT) if e.exited_on else None,
+                    e.exit_label,
+                    e.shares,
+                    typed(e.subscribed, EURO_FORMAT),
+                    typed(e.paid, EURO_FORMAT),
+                )
             ]
         )
     book.properties.title = _("Member register of %(coop)s on %(day)s") % {
