@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -120,6 +120,11 @@ def on_http_error(request, exc: HttpError):
 def on_data_error(request, exc):
     # Input checks should catch this first; the database is the last line.
     return error(request, 422, _("The request holds a value the database cannot store."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error(request, 413, _("The request is too large."))
 
 
 @api.exception_handler(Exception)

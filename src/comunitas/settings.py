@@ -163,6 +163,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Anonymous applications for membership accepted from one address per hour.
+APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5)
 # Links in e-mails start with this address (the public address of the site).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comunitas <noreply@localhost>")

@@ -276,3 +276,12 @@ def test_a_missing_body_is_named(client, people):
     assert response.json()["errors"] == [{"field": None, "message": "A JSON body is required."}]
     empty = client.post("/api/v1/me/tokens", "{}", content_type="application/json")
     assert empty.json()["errors"][0]["field"] == "name"
+
+
+def test_a_body_over_the_upload_limit_is_refused_in_shape(client, people, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(people["admin"])
+    body = json.dumps({"description": "x" * 2000})
+    response = client.patch("/api/v1/coops/alpha", body, content_type="application/json")
+    assert response.status_code == 413
+    assert set(response.json()) == {"detail", "errors"}

@@ -308,9 +308,7 @@ def test_spreadsheets_never_run_a_formula_typed_in_a_name(client, history):
     """A name like '=HYPERLINK(…)' stays text in the CSV and the XLSX a spreadsheet opens, and
     comes back unchanged when the CSV is imported again."""
     formula = '=HYPERLINK("http://evil.example","x")'
-    services.member_update(
-        actor=None, member=history["org"], fields={"organisation_name": formula}
-    )
+    services.member_update(actor=None, member=history["org"], fields={"organisation_name": formula})
     client.force_login(history["admin"])
     rows = read_csv(client.get("/c/alpha/members/register.csv"))
     assert [r["organisation_name"] for r in rows if r["number"] == "5"] == ["'" + formula]

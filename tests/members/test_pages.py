@@ -502,3 +502,25 @@ def test_the_navigation_invites_visitors_to_join_and_members_to_their_membership
     member = client.get("/c/alpha/").content.decode()
     assert "Your membership" in member and "Become a member" not in member
     assert 'href="/c/alpha/members/"' not in member  # the book is for staff and the board
+
+
+def test_anonymous_applications_are_limited_per_address(client, book, settings):
+    settings.APPLICATIONS_PER_HOUR = 2
+    for n in (31, 32):
+        response = client.post("/c/alpha/join/", application_form(n))
+        assert response.status_code == 302
+    refused = client.post("/c/alpha/join/", application_form(33))
+    assert refused.status_code == 200 and "Too many applications" in refused.content.decode()
+    api = client.post(
+        "/api/v1/coops/alpha/members/applications",
+        {"kind": "person", **api_person(34), "consents": {"privacy": True}},
+        content_type="application/json",
+    )
+    assert api.status_code == 429 and set(api.json()) == {"detail", "errors"}
+    assert Member.objects.filter(coop=book["coop"]).count() == 2
+    client.force_login(book["resident"])  # a login is not limited: it applies once anyway
+    assert client.post("/c/alpha/join/", application_form(35)).status_code == 302
+
+
+def api_person(n: int) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in person(n).items()}

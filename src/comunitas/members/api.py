@@ -8,6 +8,7 @@ cooperative sees anything. Parsing here, rules in ``members.services``."""
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, DateField, F, Prefetch, QuerySet, When, prefetch_related_objects
 from django.http import Http404
@@ -15,9 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core import throttle
+from comunitas.core.api import ERRORS, PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, coop_for
@@ -168,7 +171,7 @@ def application_list(request, slug: str, filters: Query[ApplicationQuery]):
 
 @router.post(
     f"{BOOK}/members/applications",
-    response=answers(201, ApplicationOut),
+    response={**answers(201, ApplicationOut), 429: ERRORS[422]},
     tags=["applications"],
     openapi_extra=PUBLIC,
 )
@@ -185,6 +188,10 @@ def application_submit(request, slug: str, payload: ApplicationIn):
             _("Only a paper application entered by staff carries its own date."),
             field="applied_on",
         )
+    anonymous = not request.auth.is_authenticated
+    limit = settings.APPLICATIONS_PER_HOUR
+    if anonymous and throttle.exhausted(request, "apply", limit=limit):
+        raise HttpError(429, _("Too many applications from your connection: try again later."))
     services.book_setup(coop=coop)
     values = payload.dict(include=set(MemberFields.model_fields) | {"kind", "category"})
     if values["category"] is None:
@@ -209,6 +216,8 @@ def application_submit(request, slug: str, payload: ApplicationIn):
         on_date=payload.applied_on,
         user=user if mine else None,
     )
+    if anonymous:
+        throttle.count(request, "apply", per_seconds=3600)
     return Status(201, _application(member))
 
 

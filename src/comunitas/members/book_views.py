@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core import throttle
 from comunitas.core.errors import ValidationError
 from comunitas.core.forms import submit
 from comunitas.core.models import Cooperative
@@ -121,6 +123,10 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         if user.is_authenticated
         else None,
     )
+    anonymous = not user.is_authenticated
+    limit = settings.APPLICATIONS_PER_HOUR
+    if request.method == "POST" and anonymous and throttle.exhausted(request, "apply", limit=limit):
+        form.add_error(None, _("Too many applications from your connection: try again later."))
     member = submit(
         request,
         form,
@@ -132,6 +138,8 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         ),
     )
     if member:
+        if anonymous:
+            throttle.count(request, "apply", per_seconds=3600)
         return redirect("member_join_thanks", coop.slug)
     context = {"coop": coop, "form": form, **price, "total": _total(form, ordinary)}
     return render(request, "members/book/join.html", context)
