@@ -691,7 +691,7 @@ def member_book_write(coop: Cooperative, book: list[Planned], today: date) -> in
     audit_record(
         actor=None,
         action="member.synthetic_book",
-        obj=counter,
+        obj=coop,
         coop=coop,
         after={"members": admitted, "applications": len(rows) - admitted, "synthetic": True},
     )
