@@ -29,7 +29,6 @@ from comunitas.members import selectors, services
 from comunitas.members.models import (
     Application,
     Member,
-    MemberStatus,
     Redemption,
     ShareClass,
     ShareMovement,
@@ -315,16 +314,9 @@ def transfer_request(request, slug: str, member_id: int, payload: TransferIn):
     """Ask the board to approve a transfer of paid-up shares to another current member."""
     coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
     seller = _member(coop, member_id)
-    buyer = (
-        Member.objects.filter(coop=coop, number=payload.buyer_number)
-        .select_related("coop", "category")
-        .first()
+    buyer = selectors.current_member_by_number(
+        coop=coop, number=payload.buyer_number, field="buyer_number"
     )
-    if buyer is None or buyer.status != MemberStatus.ACTIVE:
-        raise ValidationError(
-            _("No current member has register number %(n)s.") % {"n": payload.buyer_number},
-            field="buyer_number",
-        )
     transfer = services.transfer_request(
         actor=request.auth,
         seller=seller,

@@ -24,7 +24,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, LegalForm
 from comunitas.core.selectors import statute_on
 from comunitas.members.models import (
@@ -121,6 +123,25 @@ def member_get(*, coop: Cooperative, pk: int) -> Member:
         with_holdings(Member.objects.select_related("category", "residence", "coop", "user")),
         coop,
     ).get(coop=coop, pk=pk)
+
+
+def current_member_by_number(*, coop: Cooperative, number: int, field: str) -> Member:
+    """The current member with register ``number`` (shares go only to current members), or a
+    field error saying what is wrong with the number."""
+    found = Member.objects.select_related("coop", "category").filter(coop=coop, number=number)
+    member = found.first()
+    if member is None:
+        raise ValidationError(
+            _("No member of this cooperative has register number %(n)s.") % {"n": number},
+            field=field,
+        )
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            _("Register number %(n)s is not a current member: shares go only to members.")
+            % {"n": number},
+            field=field,
+        )
+    return member
 
 
 def member_of(*, coop: Cooperative, user) -> Member | None:

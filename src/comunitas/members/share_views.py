@@ -31,7 +31,6 @@ from comunitas.core.permissions import Action, can, coop_view
 from comunitas.members import selectors, services
 from comunitas.members.models import (
     Member,
-    MemberStatus,
     Redemption,
     ShareMovement,
     ShareTransfer,
@@ -141,18 +140,7 @@ def transfer(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpRes
 
     def save() -> ShareTransfer:
         number = form.cleaned_data["buyer_number"]
-        buyer = Member.objects.filter(coop=coop, number=number).first()
-        if buyer is None:
-            raise ValidationError(
-                _("No member of this cooperative has register number %(n)s.") % {"n": number},
-                field="buyer",
-            )
-        if buyer.status != MemberStatus.ACTIVE:
-            raise ValidationError(
-                _("Register number %(n)s is not a current member: shares go only to members.")
-                % {"n": number},
-                field="buyer",
-            )
+        buyer = selectors.current_member_by_number(coop=coop, number=number, field="buyer")
         return services.transfer_request(
             actor=request.user,
             seller=seller,
