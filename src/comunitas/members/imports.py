@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale
 
-from comunitas.core.audit import ACTION_LABELS, audit_record
+from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality, Postcode
@@ -62,8 +62,6 @@ from comunitas.members.models import (
     ShareMovement,
     StakeholderCategory,
 )
-
-ACTION_LABELS["members.import"] = gettext_lazy("member book imported")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the web and API limit; the CLI reads any size
 PROGRESS_EVERY = 500  # rows between two calls of the progress callback
