@@ -359,3 +359,19 @@ def test_new_logins_do_not_carry_the_members_name(book):
     member = admit(book["coop"], PERSON)
     assert member.user.username == "alpha-1"
     assert "rossi" not in member.user.username.lower()
+
+
+def test_a_transfer_is_decided_between_its_request_and_today(book, ordinary):
+    seller = admit(book["coop"], PERSON, shares=2)
+    buyer = admit(book["coop"], person(6))
+    services.payment_record(actor=None, member=seller, share_class=ordinary, amount=Decimal("50"))
+    transfer = services.transfer_request(
+        actor=None, seller=seller, buyer=buyer, share_class=ordinary, shares=1
+    )
+    for day in (TODAY - timedelta(days=1), TODAY + timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.transfer_decide(
+                actor=None, transfer=transfer, approve=True, decided_on=day, decision_reference="x"
+            )
+        assert fields_of(error) == {"decided_on"}
+    assert selectors.holdings(member=buyer)[0].shares == 1

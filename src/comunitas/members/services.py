@@ -414,6 +414,23 @@ def _login_for(member: Member) -> str:
     return link
 
 
+def _decision_day(decided_on: date | None, requested_on: date, reference: str) -> date:
+    """A board decision: between the request and today, naming the meeting that took it."""
+    day = decided_on or _today()
+    if day < requested_on:
+        raise ValidationError(
+            _("The decision cannot come before the request it decides."), field="decided_on"
+        )
+    if day > _today():
+        raise ValidationError(_("The decision date is in the future."), field="decided_on")
+    if not reference.strip():
+        raise ValidationError(
+            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
+            field="decision_reference",
+        )
+    return day
+
+
 @transaction.atomic
 def application_decide(
     *,
@@ -429,18 +446,7 @@ def application_decide(
     application = Application.objects.select_related("share_class").get(member=member)
     if member.status != MemberStatus.APPLICANT:
         raise ValidationError(_("This application has been decided already."))
-    day = decided_on or _today()
-    if day < member.applied_on:
-        raise ValidationError(
-            _("The decision cannot come before the application."), field="decided_on"
-        )
-    if day > _today():
-        raise ValidationError(_("The decision date is in the future."), field="decided_on")
-    if not decision_reference.strip():
-        raise ValidationError(
-            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
-            field="decision_reference",
-        )
+    day = _decision_day(decided_on, member.applied_on, decision_reference)
     before = _member_snapshot(member)
     application.decided_on, application.decision_reference = day, decision_reference.strip()
     application.decided_by = actor if actor is not None and actor.is_authenticated else None
@@ -854,12 +860,7 @@ def transfer_decide(
         .order_by("pk")
     }
     seller, buyer = locked[transfer.seller_id], locked[transfer.buyer_id]
-    day = decided_on or _today()
-    if not decision_reference.strip():
-        raise ValidationError(
-            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
-            field="decision_reference",
-        )
+    day = _decision_day(decided_on, transfer.requested_on, decision_reference)
     share_class = transfer.share_class
     transfer.decided_on, transfer.decision_reference = day, decision_reference.strip()
     if approve:
