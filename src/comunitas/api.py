@@ -137,6 +137,7 @@ api.add_router("/", core_router)
 api.add_router("/", members_router)
 api.add_router("/", members_import_router)
 api.add_router("/", "comunitas.members.gdpr_api.router")
+api.add_router("/", "comunitas.commons.api.router")
 
 
 class JsonErrorsMiddleware:

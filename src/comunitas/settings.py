@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comunitas.web",
     "comunitas.core",
     "comunitas.members",
+    "comunitas.commons",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

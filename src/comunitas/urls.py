@@ -6,6 +6,7 @@ from comunitas.api import api
 urlpatterns = [
     path("", include("comunitas.core.urls")),
     path("", include("comunitas.members.urls")),
+    path("", include("comunitas.commons.urls")),
     path("account/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -22,11 +22,14 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from comunitas.api import api
+from comunitas.commons.models import CommonResource, Obligation
 from comunitas.core.api import router as core_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.services import api_token_create
 from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
 from comunitas.wsgi import application
+from tests.commons import matrix as commons_matrix
+from tests.commons.conftest import add_obligation, make_resource
 from tests.members import matrix as members_matrix
 from tests.members.conftest import admit, person
 
@@ -39,6 +42,9 @@ ROLE_IN_ALPHA, ROLE_IN_BETA, SPARE_TOKEN = 900_001, 900_002, 900_003
 CORE_OPERATIONS = tuple(f" /api/v1{path}]" for path in core_router.path_operations)
 MEMBER_IN_ALPHA, APPLICANT_IN_ALPHA, MEMBER_IN_BETA = 900_011, 900_012, 900_013
 TRANSFER_IN_ALPHA, MOVEMENT_IN_ALPHA, REDEMPTION_IN_ALPHA = 900_014, 900_015, 900_016
+# The commons of "alpha" (tests/commons/matrix.py ``ids``) and a resource of "beta", made only
+# for the commons operations.
+RESOURCE_IN_ALPHA, OBLIGATION_IN_ALPHA, RESOURCE_IN_BETA = 900_021, 900_022, 900_023
 
 # Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
 # fields, in the valid or the invalid cases depending on whether the schema accepts it there.
@@ -88,6 +94,8 @@ CONFIG = schemathesis.Config.from_dict(
             "movement-ids": {"values": [MOVEMENT_IN_ALPHA]},
             "redemption-ids": {"values": [REDEMPTION_IN_ALPHA]},
             "register-numbers": {"values": [1, 2, 3]},
+            "resource-ids": {"values": [RESOURCE_IN_ALPHA, RESOURCE_IN_BETA]},
+            "obligation-ids": {"values": [OBLIGATION_IN_ALPHA]},
             "share-classes": {"values": ["ordinarie", "sovventori", "ordinarie\x00"]},
             "categories": {"values": ["fruitore", "sovventore", "persona-giuridica"]},
             "fiscal-codes": {"values": ["RSSMRA80A41H501Y", "RSSMRA80A41H501X", "00743110157"]},
@@ -113,6 +121,9 @@ CONFIG = schemathesis.Config.from_dict(
             "query.category": {"dictionary": "categories", "probability": 0.5},
             "body.fiscal_code": {"dictionary": "fiscal-codes", "probability": 0.5},
             "body.residence": {"dictionary": "istat-codes", "probability": 0.5},
+            "path.resource_id": {"dictionary": "resource-ids", "probability": 0.5},
+            "path.obligation_id": {"dictionary": "obligation-ids", "probability": 0.5},
+            "body.municipality": {"dictionary": "istat-codes", "probability": 0.5},
         },
         "checks": {
             # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
@@ -143,6 +154,19 @@ def member_book(people) -> None:
         (ShareTransfer, made["transfer_id"], TRANSFER_IN_ALPHA),
         (ShareMovement, made["movement_id"], MOVEMENT_IN_ALPHA),
         (Redemption, made["redemption_id"], REDEMPTION_IN_ALPHA),
+    ]:
+        _renumber(model, old, new)
+
+
+def commons(people) -> None:
+    """In "alpha" the objects of the permission matrix, in "beta" one resource, at known ids."""
+    made = commons_matrix.ids(people)
+    beta = make_resource(people["other"], is_public=True)
+    add_obligation(beta, due=beta.created_at.date())
+    for model, old, new in [
+        (CommonResource, made["resource_id"], RESOURCE_IN_ALPHA),
+        (Obligation, made["obligation_id"], OBLIGATION_IN_ALPHA),
+        (CommonResource, beta.pk, RESOURCE_IN_BETA),
     ]:
         _renumber(model, old, new)
 
@@ -193,6 +217,8 @@ def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
     )
     spare, _clear = api_token_create(user=people["admin"], name="spare")
     ApiToken.objects.filter(pk=spare.pk).update(id=SPARE_TOKEN)
+    if "/commons" in request.node.name:
+        commons(people)  # public resources: anonymous visitors read them too
     if request.param == "anonymous":
         return {}  # refused before any member is read, or on public operations that read none
     if not any(path in request.node.name for path in CORE_OPERATIONS):

@@ -126,8 +126,9 @@ def test_dashboard_sections_follow_the_role(client, people, django_assert_max_nu
     assert "Latest changes" not in page  # the log is for the board only
     client.force_login(people["admin"])
     # session, user, coop, roles; territory (2), role counts, statute, latest changes; members:
-    # by category, in/out of the territory, joins, exits, applicants, capital
-    with django_assert_max_num_queries(15):
+    # by category, in/out of the territory, joins, exits, applicants, capital; commons:
+    # obligations due, legal bases ending
+    with django_assert_max_num_queries(17):
         page = client.get("/c/alpha/dashboard/").content.decode()
     assert "Latest changes" in page and "cooperative registered" in page
 

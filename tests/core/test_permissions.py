@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from comunitas.api import api
 from comunitas.core.permissions import Action
+from tests.commons import matrix as commons_matrix
 from tests.conftest import STATUTE_FORM
 from tests.members import matrix as members_matrix
 
@@ -41,6 +42,7 @@ WEB = [
     ("post", "/c/{slug}/roles/{role}/", {"kind": "member"}, Action.MANAGE_ROLES),
     ("get", "/c/{slug}/audit/", None, Action.VIEW_AUDIT),
     *members_matrix.WEB,
+    *commons_matrix.WEB,
 ]
 API = [
     ("get", "/api/v1/coops/{slug}", None, Action.VIEW),
@@ -53,6 +55,7 @@ API = [
     ("delete", "/api/v1/coops/{slug}/roles/{role}", None, Action.MANAGE_ROLES),
     ("get", "/api/v1/coops/{slug}/audit", None, Action.VIEW_AUDIT),
     *members_matrix.API,
+    *commons_matrix.API,
 ]
 ALLOWED = {
     Action.VIEW: set(WHO),
@@ -67,6 +70,8 @@ ALLOWED = {
     Action.VIEW_MEMBERS: {"staff", "admin"},
     Action.MANAGE_MEMBERS: {"staff", "admin"},
     Action.DECIDE_MEMBERS: {"admin"},
+    Action.VIEW_COMMONS: set(WHO),
+    Action.MANAGE_COMMONS: {"staff", "admin"},
 }
 
 
@@ -96,6 +101,7 @@ def each_caller(client, people, method: str, path: str, body, *, api_call: bool)
     afterwards, so every caller meets the same state (and the matrix stays fast)."""
     ids = {"role": people["coop"].roles.get(user=people["staff"]).pk}
     ids.update(members_matrix.ids(people))
+    ids.update(commons_matrix.ids(people))
     url = path.format(slug="alpha", **ids)
     for who, public in CASES:
         with transaction.atomic():
@@ -181,7 +187,7 @@ def test_every_cooperative_page_is_guarded_and_in_the_matrix():
             normalised = "/" + route.replace("<slug:slug>", "{slug}").replace(
                 "<int:role_id>", "{role}"
             )
-            for name in members_matrix.PATH_IDS:
+            for name in [*members_matrix.PATH_IDS, *commons_matrix.PATH_IDS]:
                 normalised = normalised.replace(f"<int:{name}>", "{" + name + "}")
             assert normalised in tested, f"{route} is missing from the permission matrix"
 

@@ -20,7 +20,7 @@ def table_state() -> dict:
     """Every row of every table of ours, to compare two loads."""
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"core", "auth", "members"}:
+        if model._meta.app_label in {"core", "auth", "members", "commons"}:
             rows = model.objects.order_by("pk").values()
             state[model._meta.label] = [
                 {k: v for k, v in row.items() if k not in {"last_login"}} for row in rows

@@ -40,10 +40,13 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"  # the member book, applications, capital, eligibility
     MANAGE_MEMBERS = "manage_members"  # paper applications, data, subscriptions, payments
     DECIDE_MEMBERS = "decide_members"  # admissions, transfers, exits, share classes, imports
+    # commons
+    VIEW_COMMONS = "view_commons"  # the registry; visitors of a public coop see public resources
+    MANAGE_COMMONS = "manage_commons"  # resources, legal bases, obligations, history
 
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
-PUBLIC = frozenset({Action.VIEW, Action.APPLY_MEMBERSHIP})
+PUBLIC = frozenset({Action.VIEW, Action.APPLY_MEMBERSHIP, Action.VIEW_COMMONS})
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW: ALL_ROLES,
     Action.VIEW_DASHBOARD: ALL_ROLES,
@@ -57,6 +60,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW_MEMBERS: OPERATORS,
     Action.MANAGE_MEMBERS: OPERATORS,
     Action.DECIDE_MEMBERS: BOARD,
+    Action.VIEW_COMMONS: ALL_ROLES,
+    Action.MANAGE_COMMONS: OPERATORS,
 }
 
 

@@ -118,3 +118,11 @@ def demo_members(coop: Cooperative, rng: random.Random, password: str) -> None:
     from comunitas.demo.member_book import member_book_generate
 
     member_book_generate(coop, rng)
+
+
+@synthetic_step("commons")
+def demo_commons(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """The cooperative's real common resources, with synthetic legal bases and obligations."""
+    from comunitas.demo.commons import commons_generate
+
+    commons_generate(coop, rng)

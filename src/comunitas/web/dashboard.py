@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
+from comunitas.commons import selectors as commons_selectors
 from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
@@ -72,6 +75,29 @@ def members_block(coop: Cooperative) -> dict[str, Any]:
     return {"stats": stats, "chart": year_chart(stats.per_year)}
 
 
+# Deadlines of the commons shown this many days ahead.
+REMINDER_DAYS = 90
+
+
+def commons_block(coop: Cooperative) -> dict[str, Any]:
+    """Obligations overdue or due soon and legal bases about to end (two queries)."""
+    today = timezone.localdate()
+    return {
+        "today": today,
+        "days": REMINDER_DAYS,
+        "obligations": list(
+            commons_selectors.obligations_due(coop=coop, within_days=REMINDER_DAYS, today=today)[
+                :20
+            ]
+        ),
+        "rights": list(
+            commons_selectors.use_rights_expiring(
+                coop=coop, within_days=REMINDER_DAYS, today=today
+            )[:20]
+        ),
+    }
+
+
 DASHBOARD: list[DashboardSection] = [
     DashboardSection(
         "core/dashboard/territory.html",
@@ -87,6 +113,7 @@ DASHBOARD: list[DashboardSection] = [
         lambda coop: {"statute": selectors.statute_on(coop=coop)},
     ),
     # The loop's sections (needs … impact) go here, before the members.
+    DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
     DashboardSection("members/dashboard/book.html", Action.VIEW_MEMBERS, members_block),
     DashboardSection(
         "core/dashboard/recent.html",
