@@ -19,7 +19,7 @@ from comunitas.core.models import Municipality
 from comunitas.core.services import coop_create
 from comunitas.members import selectors, services
 from comunitas.members.models import Member, ShareClass, ShareMovement
-from tests.members.conftest import CONSENT, ORGANISATION, admit, person
+from tests.members.conftest import ORGANISATION, admit, person
 
 TODAY = timezone.localdate()
 MEMBERS = 4  # three persons and one organisation
@@ -123,4 +123,3 @@ class ShareLedgerProperties(TestCase):
         yesterday = selectors.capital_summary(coop=self.coop, on_date=TODAY - timedelta(days=1))
         self.assertEqual(yesterday.shares, 4 * MEMBERS)
         self.assertEqual(yesterday.paid, 100 * MEMBERS)
-        _ = CONSENT

@@ -121,61 +121,63 @@ def resource_detail(request: HttpRequest, coop: Cooperative, resource_id: int) -
     return _detail_page(request, coop, _resource(request, coop, resource_id))
 
 
+def _add_to_resource(request, coop, resource_id, form_name, form_class, save, message):
+    """Post one of the detail page's forms: on success back to the page with ``message``,
+    otherwise the page again with that form's errors."""
+    resource = _resource(request, coop, resource_id)
+    form = form_class(request.POST)
+    if submit(request, form, lambda: save(resource, form.cleaned_data)):
+        messages.success(request, message)
+        return redirect("resource_detail", coop.slug, resource.pk)
+    return _detail_page(request, coop, resource, **{form_name: form})
+
+
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def use_right_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
-    resource = _resource(request, coop, resource_id)
-    form = UseRightForm(request.POST)
-    done = submit(
+    return _add_to_resource(
         request,
-        form,
-        lambda: services.use_right_add(
-            actor=request.user, resource=resource, fields=form.cleaned_data
+        coop,
+        resource_id,
+        "right_form",
+        UseRightForm,
+        lambda resource, data: services.use_right_add(
+            actor=request.user, resource=resource, fields=data
         ),
+        _("The legal basis is recorded."),
     )
-    if done:
-        messages.success(request, _("The legal basis is recorded."))
-        return redirect("resource_detail", coop.slug, resource.pk)
-    return _detail_page(request, coop, resource, right_form=form)
 
 
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def obligation_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
-    resource = _resource(request, coop, resource_id)
-    form = ObligationForm(request.POST)
-    done = submit(
+    return _add_to_resource(
         request,
-        form,
-        lambda: services.obligation_add(
-            actor=request.user, resource=resource, fields=form.cleaned_data
+        coop,
+        resource_id,
+        "obligation_form",
+        ObligationForm,
+        lambda resource, data: services.obligation_add(
+            actor=request.user, resource=resource, fields=data
         ),
+        _("The obligation is recorded."),
     )
-    if done:
-        messages.success(request, _("The obligation is recorded."))
-        return redirect("resource_detail", coop.slug, resource.pk)
-    return _detail_page(request, coop, resource, obligation_form=form)
 
 
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def log_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
-    resource = _resource(request, coop, resource_id)
-    form = LogForm(request.POST)
-    done = submit(
+    return _add_to_resource(
         request,
-        form,
-        lambda: services.log_add(
-            actor=request.user,
-            resource=resource,
-            on_date=form.cleaned_data["on_date"],
-            text=form.cleaned_data["text"],
+        coop,
+        resource_id,
+        "log_form",
+        LogForm,
+        lambda resource, data: services.log_add(
+            actor=request.user, resource=resource, on_date=data["on_date"], text=data["text"]
         ),
+        _("The history is updated."),
     )
-    if done:
-        messages.success(request, _("The history is updated."))
-        return redirect("resource_detail", coop.slug, resource.pk)
-    return _detail_page(request, coop, resource, log_form=form)
 
 
 @require_POST

@@ -176,9 +176,9 @@ def application_list(request, slug: str, filters: Query[ApplicationQuery]):
 )
 def application_submit(request, slug: str, payload: ApplicationIn):
     """Apply for membership (anyone, on a public cooperative). Staff enter paper forms with
-    ``source: "paper"`` and the date on the form. An online application giving the caller's
-    own e-mail is linked to the caller's login, so the portal shows it at once; otherwise the
-    login is linked at admission, by e-mail."""
+    ``source: "paper"`` and the date on the form. An online application is linked to the
+    caller's login, so the portal shows it at once; an anonymous applicant gets a login at
+    admission."""
     coop = coop_for(request.auth, slug, Action.APPLY_MEMBERSHIP)
     if payload.source == "paper":
         authorize(request.auth, coop, Action.MANAGE_MEMBERS)
@@ -196,13 +196,9 @@ def application_submit(request, slug: str, payload: ApplicationIn):
     if values["category"] is None:
         del values["category"]  # the service picks the default for the kind
     fields = _member_fields(coop, values)
-    user = request.auth
-    mine = (
-        payload.source == "online"
-        and user.is_authenticated
-        and bool(user.email)
-        and payload.email.strip().lower() == user.email.lower()
-    )
+    # An online application is the caller's own, as on the web form; staff entering a paper
+    # form apply for someone else.
+    mine = payload.source == "online" and not anonymous
     member = services.application_submit(
         actor=_actor(request),
         coop=coop,
@@ -213,7 +209,7 @@ def application_submit(request, slug: str, payload: ApplicationIn):
         source=payload.source,
         motivation=payload.motivation.strip(),
         on_date=payload.applied_on,
-        user=user if mine else None,
+        user=request.auth if mine else None,
     )
     if anonymous:
         throttle.count(request, "apply", per_seconds=3600)

@@ -95,32 +95,20 @@ class ConsentOut(Schema):
 
 
 class HoldingOut(Schema):
-    share_class: str
-    share_class_name: str
-    nominal_value: Euros
+    share_class: str = Field(..., alias="share_class.code")
+    share_class_name: str = Field(..., alias="share_class.name")
+    nominal_value: Euros = Field(..., alias="share_class.nominal_value")
     shares: int
     subscribed: Euros
     paid: Euros
     to_pay: Euros
-
-    @staticmethod
-    def resolve_share_class(obj) -> str:
-        return obj.share_class.code
-
-    @staticmethod
-    def resolve_share_class_name(obj) -> str:
-        return obj.share_class.name
-
-    @staticmethod
-    def resolve_nominal_value(obj) -> Decimal:
-        return obj.share_class.nominal_value
 
 
 class MovementOut(Schema):
     id: int
     kind: str
     on_date: date
-    share_class: str
+    share_class: str = Field(..., alias="share_class.code")
     shares: int
     subscribed: Euros
     paid: Euros
@@ -128,24 +116,16 @@ class MovementOut(Schema):
     reverses: int | None = Field(..., alias="reverses_id")
     transfer: int | None = Field(..., alias="transfer_id")
 
-    @staticmethod
-    def resolve_share_class(obj) -> str:
-        return obj.share_class.code
-
 
 class ApplicationBrief(Schema):
     status: str
     source: str
-    share_class: str
+    share_class: str = Field(..., alias="share_class.code")
     shares_requested: int
     motivation: str
     decided_on: date | None
     decision_reference: str
     rejection_reason: str
-
-    @staticmethod
-    def resolve_share_class(obj) -> str:
-        return obj.share_class.code
 
 
 class RedemptionOut(Schema):
@@ -240,46 +220,30 @@ class ApplicationOut(Schema):
     """An application; its ``id`` is the applicant's member id (one application per record)."""
 
     id: int = Field(..., alias="member_id")
-    applicant: MemberItemLite
-    share_class: str
+    applicant: MemberItemLite = Field(..., alias="member")
+    share_class: str = Field(..., alias="share_class.code")
     shares_requested: int
     source: str
     motivation: str
     status: str
-    applied_on: date
+    applied_on: date = Field(..., alias="member.applied_on")
     decided_on: date | None
     decision_reference: str
     rejection_reason: str
     created_at: datetime
-
-    @staticmethod
-    def resolve_applicant(obj):
-        return obj.member
-
-    @staticmethod
-    def resolve_share_class(obj) -> str:
-        return obj.share_class.code
-
-    @staticmethod
-    def resolve_applied_on(obj) -> date:
-        return obj.member.applied_on
 
 
 class TransferOut(Schema):
     id: int
     seller: PersonBrief
     buyer: PersonBrief
-    share_class: str
+    share_class: str = Field(..., alias="share_class.code")
     shares: int
     requested_on: date
     status: str
     decided_on: date | None
     decision_reference: str
     rejection_reason: str
-
-    @staticmethod
-    def resolve_share_class(obj) -> str:
-        return obj.share_class.code
 
 
 class VoterOut(Schema):
