@@ -102,10 +102,12 @@ API: list = [
 # the portal answers 404 to a role with no membership of its own (in ids() only member1 has
 # one), and a member's page answers 404 to a caller who may not read the book when the id is
 # not its own membership (the resident, for member1's id), as if the member did not exist.
+# An online application is the caller's own: member1, a member already, cannot apply again.
 NO_MEMBERSHIP = {"resident": 404, "staff": 404, "admin": 404}
 EXCEPTIONS: dict[tuple[str, str], dict[str, int]] = {
     ("get", f"{API_BASE}/members/{{member_id}}"): {"resident": 404},
     ("get", f"{API_BASE}/me/membership"): NO_MEMBERSHIP,
     ("patch", f"{API_BASE}/me/membership"): NO_MEMBERSHIP,
     ("patch", f"{API_BASE}/me/membership/consents"): NO_MEMBERSHIP,
+    ("post", f"{API_BASE}/members/applications"): {"member": 422},
 }
