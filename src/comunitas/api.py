@@ -138,6 +138,10 @@ api.add_router("/", members_router)
 api.add_router("/", members_import_router)
 api.add_router("/", "comunitas.members.gdpr_api.router")
 api.add_router("/", "comunitas.commons.api.router")
+api.add_router("/", "comunitas.commons.booking_api.router")
+api.add_router("/", "comunitas.commons.ticketing_api.router")
+api.add_router("/", "comunitas.commons.file_api.router")
+api.add_router("/", "comunitas.commons.stats_api.router")
 
 
 class JsonErrorsMiddleware:

@@ -42,11 +42,18 @@ class Action(StrEnum):
     DECIDE_MEMBERS = "decide_members"  # admissions, transfers, exits, share classes, imports
     # commons
     VIEW_COMMONS = "view_commons"  # the registry; visitors of a public coop see public resources
-    MANAGE_COMMONS = "manage_commons"  # resources, legal bases, obligations, history
+    MANAGE_COMMONS = "manage_commons"  # resources, legal bases, obligations, history, files, units
+    BOOK = "book"  # book a unit; visitors of a public coop only units open to public booking
+    MANAGE_BOOKINGS = "manage_bookings"  # everyone's bookings: approve, cancel, book for others
+    BUY = "buy"  # buy tickets and items; visitors of a public coop only public services
+    MANAGE_SERVICES = "manage_services"  # catalogue, events, orders, payments, check-in
+    VIEW_SALES = "view_sales"  # sales and the use statistics of the commons
 
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
-PUBLIC = frozenset({Action.VIEW, Action.APPLY_MEMBERSHIP, Action.VIEW_COMMONS})
+PUBLIC = frozenset(
+    {Action.VIEW, Action.APPLY_MEMBERSHIP, Action.VIEW_COMMONS, Action.BOOK, Action.BUY}
+)
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW: ALL_ROLES,
     Action.VIEW_DASHBOARD: ALL_ROLES,
@@ -62,6 +69,11 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DECIDE_MEMBERS: BOARD,
     Action.VIEW_COMMONS: ALL_ROLES,
     Action.MANAGE_COMMONS: OPERATORS,
+    Action.BOOK: ALL_ROLES,
+    Action.MANAGE_BOOKINGS: OPERATORS,
+    Action.BUY: ALL_ROLES,
+    Action.MANAGE_SERVICES: OPERATORS,
+    Action.VIEW_SALES: OPERATORS,
 }
 
 

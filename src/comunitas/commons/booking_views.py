@@ -1,0 +1,3 @@
+"""Placeholder: pages of this part of the commons app are being built."""
+
+urlpatterns: list = []
