@@ -291,12 +291,23 @@ class BookableUnit(models.Model):
         return self.name
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class OpeningHours(models.Model):
     """When a unit can be booked on a weekday (several rows for a day with a lunch break)."""
 
     unit = models.ForeignKey(BookableUnit, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(
-        _("weekday"), choices=[(i, str(i)) for i in range(7)]
+        _("weekday"), choices=WEEKDAYS
     )  # 0 = Monday, as date.weekday()
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -309,6 +320,9 @@ class OpeningHours(models.Model):
             models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="hours_closes_later"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="hours_weekday_valid"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
 class ClosedDay(models.Model):
@@ -323,6 +337,9 @@ class ClosedDay(models.Model):
         verbose_name = _("closed day")
         verbose_name_plural = _("closed days")
         constraints = [models.UniqueConstraint(fields=["unit", "on_date"], name="closed_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.on_date}"
 
 
 class UnitPrice(models.Model):
@@ -340,6 +357,9 @@ class UnitPrice(models.Model):
             models.UniqueConstraint(fields=["unit", "customer_kind"], name="unit_price_once"),
             models.CheckConstraint(condition=Q(hourly__gte=0), name="unit_price_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_customer_kind_display()} {self.hourly}"
 
 
 class BookingStatus(models.TextChoices):
@@ -381,6 +401,9 @@ class BookingSeries(models.Model):
     class Meta:
         verbose_name = _("recurring booking")
         verbose_name_plural = _("recurring bookings")
+
+    def __str__(self) -> str:
+        return f"{self.unit} x{self.weeks}"
 
 
 class Booking(models.Model):
@@ -502,6 +525,9 @@ class ServicePrice(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_customer_kind_display()} {self.price}"
+
 
 class Event(models.Model):
     """A timed occurrence of a service with seats (a screening at 21:00, a tour at 10:30).
@@ -615,6 +641,9 @@ class OrderLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.service}"
+
 
 class Ticket(models.Model):
     """One seat of an event, with the code checked at the door (once)."""
@@ -632,6 +661,9 @@ class Ticket(models.Model):
         ordering = ["event", "id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class SaleKind(models.TextChoices):
@@ -698,3 +730,6 @@ class Sale(models.Model):
                 name="sale_sign_matches_kind",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.on_date} {self.amount}"
