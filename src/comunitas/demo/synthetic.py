@@ -126,3 +126,11 @@ def demo_commons(coop: Cooperative, rng: random.Random, password: str) -> None:
     from comunitas.demo.commons import commons_generate
 
     commons_generate(coop, rng)
+
+
+@synthetic_step("commons_use")
+def demo_commons_use(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """Units and their bookings, services, events, tickets and sales of the commons."""
+    from comunitas.demo.commons_use import commons_use_generate
+
+    commons_use_generate(coop, rng)

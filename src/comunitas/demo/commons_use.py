@@ -1,0 +1,579 @@
+"""How the case-study cooperatives' commons are used (issue 4): bookable units with their hours
+and prices, bookings, the catalogue of services, events with tickets, and the sales they made.
+
+What each cooperative offers follows what it actually does (screenings at the Modernissimo,
+guided tours of the catacombs, nights at the refuge and the adventure park, repairs at
+Ri-maflow, the village shop and bar of Anversa); every price, booking, ticket and sale is
+synthetic and marked so. Dates run from two months before the load to a month after, so the
+calendars, the door check-in and the statistics all have something to show. Rows are written in
+bulk and in one transaction; a cooperative that already has units or services is left alone."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from comunitas.commons.models import (
+    BookableUnit,
+    Booking,
+    BookingStatus,
+    ClosedDay,
+    CommonResource,
+    CustomerKind,
+    Event,
+    OpeningHours,
+    Order,
+    OrderLine,
+    PaymentMethod,
+    PaymentState,
+    Sale,
+    Service,
+    ServicePrice,
+    Ticket,
+    UnitPrice,
+)
+from comunitas.core.audit import audit_record
+from comunitas.core.models import Cooperative
+from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES
+from comunitas.members.models import Member, MemberStatus
+
+DAYS_BEFORE, DAYS_AFTER = 60, 30
+EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
+WEEKDAYS = (0, 1, 2, 3, 4)
+WEEKEND = (5, 6)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+CENT = Decimal("0.01")
+
+
+def _prices(**values: str) -> dict[str, Decimal]:
+    return {kind: Decimal(value) for kind, value in values.items()}
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    resource: str
+    name: str
+    description: str
+    capacity: int | None
+    hours: list[tuple[tuple[int, ...], str, str]]  # (weekdays, opens, closes)
+    prices: dict[str, Decimal]
+    public_booking: bool = False
+    approval_required: bool = False
+    lengths: tuple[int, ...] = (60, 120)  # minutes of a typical booking
+    busy: float = 0.4  # chance that an opening interval of a day has a booking
+    purposes: tuple[str, ...] = ("Riunione",)
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    resource: str | None
+    name: str
+    kind: str
+    description: str
+    prices: dict[str, Decimal]
+    # Events: (weekdays, start "HH:MM", minutes, seats); none for a product or a repair.
+    schedule: list[tuple[tuple[int, ...], str, int, int]] = field(default_factory=list)
+    fill: tuple[float, float] = (0.3, 0.9)  # share of seats sold for a past event
+    per_day: float = 0.0  # orders a day for an item without events
+
+
+CINEMA = "Cinema Modernissimo"
+PLANS: dict[str, tuple[list[UnitPlan], list[ServicePlan]]] = {
+    "post-modernissimo": (
+        [
+            UnitPlan(
+                CINEMA,
+                "Sala 2 (54 posti) per proiezioni private",
+                "La sala piccola, per scuole, associazioni e proiezioni private al mattino.",
+                54,
+                [(WEEKDAYS, "09:00", "14:00")],
+                _prices(member="40", resident="60", association="35", public="90", free="0"),
+                approval_required=True,
+                lengths=(120, 180),
+                busy=0.3,
+                purposes=("Proiezione per una scuola", "Cineforum di un'associazione"),
+            )
+        ],
+        [
+            ServicePlan(
+                CINEMA,
+                "Proiezione in sala grande",
+                "screening",
+                "Film in prima visione e d'essai nella sala grande da 159 posti.",
+                _prices(member="5.00", resident="6.50", public="7.50", free="0"),
+                [(EVERY_DAY, "21:00", 120, 159), (WEEKEND, "18:00", 120, 159)],
+                fill=(0.25, 0.85),
+            ),
+            ServicePlan(
+                CINEMA,
+                "Proiezione in sala 2",
+                "screening",
+                "Film d'essai e rassegne nella sala da 54 posti.",
+                _prices(member="4.50", resident="6.00", public="7.00", free="0"),
+                [((1, 3, 4), "19:00", 110, 54)],
+                fill=(0.3, 1.0),
+            ),
+        ],
+    ),
+    "la-paranza": (
+        [],
+        [
+            ServicePlan(
+                "Catacombe di San Gennaro",
+                "Visita guidata alle Catacombe di San Gennaro",
+                "tour",
+                "Visita di un'ora ai due livelli delle catacombe con le guide del Rione Sanità.",
+                _prices(member="7.00", resident="5.00", association="8.00", public="11.00"),
+                [
+                    (EVERY_DAY, "10:00", 60, 30),
+                    (EVERY_DAY, "12:00", 60, 30),
+                    (EVERY_DAY, "15:00", 60, 30),
+                    ((0, 1, 2, 3, 4, 5), "17:00", 60, 30),
+                ],
+                fill=(0.5, 1.0),
+            ),
+            ServicePlan(
+                "Catacombe di San Gaudioso",
+                "Visita guidata alle Catacombe di San Gaudioso",
+                "tour",
+                "Visita guidata alle catacombe sotto la Basilica della Sanità.",
+                _prices(member="7.00", resident="5.00", association="8.00", public="11.00"),
+                [(EVERY_DAY, "11:00", 60, 25), (WEEKEND, "16:00", 60, 25)],
+                fill=(0.4, 1.0),
+            ),
+        ],
+    ),
+    "brigi": (
+        [
+            UnitPlan(
+                "Rifugio Cà da Cardella",
+                "Sala comune del rifugio",
+                "La sala con il camino, per feste, riunioni e corsi.",
+                40,
+                [(EVERY_DAY, "10:00", "22:00")],
+                _prices(member="10", resident="15", association="10", public="25", free="0"),
+                public_booking=True,
+                lengths=(120, 180, 240),
+                busy=0.35,
+                purposes=("Festa di compleanno", "Corso di cucina", "Riunione della Pro Loco"),
+            )
+        ],
+        [
+            ServicePlan(
+                "Rifugio Cà da Cardella",
+                "Pernottamento al rifugio",
+                "stay",
+                "Un posto letto per una notte, con colazione.",
+                _prices(member="22.00", resident="25.00", association="22.00", public="30.00"),
+                [(EVERY_DAY, "18:00", 15 * 60, 24)],
+                fill=(0.1, 0.7),
+            ),
+            ServicePlan(
+                "Parco Avventura",
+                "Percorso al Parco Avventura",
+                "other",
+                "Tre ore sui percorsi acrobatici, con istruttore.",
+                _prices(member="12.00", resident="14.00", public="18.00", free="0"),
+                [(WEEKEND, "10:00", 180, 60), (WEEKEND, "14:30", 180, 60)],
+                fill=(0.2, 0.8),
+            ),
+        ],
+    ),
+    "ri-maflow": (
+        [
+            UnitPlan(
+                "Fabbrica recuperata Ri-maflow",
+                "Postazione del laboratorio di riparazione",
+                "Un banco attrezzato nel laboratorio, per riparare da sé con l'aiuto di un "
+                "artigiano.",
+                4,
+                [((1, 2, 3, 4, 5), "09:00", "13:00"), ((1, 2, 3, 4), "14:00", "18:00")],
+                _prices(member="3", resident="5", association="4", public="8", free="0"),
+                public_booking=True,
+                lengths=(60, 120),
+                busy=0.5,
+                purposes=("Riparazione di una bicicletta", "Riparazione di un elettrodomestico"),
+            )
+        ],
+        [
+            ServicePlan(
+                "Fabbrica recuperata Ri-maflow",
+                "Riparazione di una bicicletta",
+                "repair",
+                "Revisione e riparazione nel laboratorio della fabbrica.",
+                _prices(member="12.00", resident="15.00", public="20.00"),
+                per_day=1.5,
+            ),
+            ServicePlan(
+                "Fabbrica recuperata Ri-maflow",
+                "Mercato dell'usato: oggetto rigenerato",
+                "product",
+                "Un oggetto recuperato e rimesso a nuovo dai laboratori.",
+                _prices(member="8.00", resident="10.00", public="12.00"),
+                per_day=3.0,
+            ),
+        ],
+    ),
+    "anversiamo": (
+        [
+            UnitPlan(
+                "Bar del paese",
+                "Saletta del bar",
+                "La saletta accanto al bar, per riunioni, compleanni e giochi.",
+                20,
+                [(EVERY_DAY, "15:00", "23:00")],
+                _prices(member="0", resident="5", association="0", public="10", free="0"),
+                lengths=(120, 180),
+                busy=0.3,
+                purposes=("Torneo di carte", "Riunione di condominio", "Compleanno"),
+            )
+        ],
+        [
+            ServicePlan(
+                "Bottega del paese",
+                "Olio extravergine degli oliveti (1 l)",
+                "product",
+                "L'olio degli oliveti recuperati dalla cooperativa.",
+                _prices(member="11.00", resident="12.00", public="14.00"),
+                per_day=2.0,
+            ),
+            ServicePlan(
+                "Bottega del paese",
+                "Spesa consegnata a casa",
+                "other",
+                "La spesa della bottega portata a casa di chi non può uscire.",
+                _prices(member="0", resident="2.00", public="3.00", free="0"),
+                per_day=2.5,
+            ),
+        ],
+    ),
+}
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return timezone.make_aware(datetime.combine(day, time(hours, minutes)))
+
+
+def _days(today: date) -> Iterator[date]:
+    for offset in range(-DAYS_BEFORE, DAYS_AFTER + 1):
+        yield today + timedelta(days=offset)
+
+
+class Writer:
+    """Plans every row in memory, then writes them in bulk."""
+
+    def __init__(self, coop: Cooperative, rng: random.Random, today: date) -> None:
+        self.coop, self.rng, self.today = coop, rng, today
+        self.now = timezone.now()
+        self.codes: set[str] = set()
+        self.members = list(
+            Member.objects.filter(coop=coop, status=MemberStatus.ACTIVE, kind="person")
+            .exclude(first_name="")
+            .values("id", "first_name", "last_name")[:300]
+        )
+        self.resources = {r.name: r for r in CommonResource.objects.filter(coop=coop)}
+
+    def code(self) -> str:
+        while True:
+            code = "".join(self.rng.choices(CODE_ALPHABET, k=10))
+            if code not in self.codes:
+                self.codes.add(code)
+                return code
+
+    def customer(self, kinds: dict[str, Decimal]) -> tuple[str, dict | None, str]:
+        """(kind, member row or None, name) of a plausible customer among the priced kinds."""
+        weights = {"member": 3, "resident": 4, "association": 1, "public": 4, "free": 0.2}
+        choices = [k for k in kinds if k in weights]
+        kind = self.rng.choices(choices, [weights[k] for k in choices])[0]
+        if kind == CustomerKind.MEMBER and self.members:
+            member = self.rng.choice(self.members)
+            return kind, member, f"{member['first_name']} {member['last_name']}"
+        if kind == CustomerKind.MEMBER:
+            kind = CustomerKind.RESIDENT
+        if kind == CustomerKind.ASSOCIATION:
+            return kind, None, self.rng.choice(["Pro Loco", "Associazione culturale", "Scout"])
+        return kind, None, f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def method(self) -> str:
+        return self.rng.choice([PaymentMethod.ON_SITE, PaymentMethod.ON_SITE, "bank_transfer"])
+
+    # -- units and bookings ------------------------------------------------------------------
+
+    def units(self, plans: list[UnitPlan]) -> tuple[int, int]:
+        bookings: list[Booking] = []
+        sales: list[Sale] = []
+        for plan in plans:
+            unit = BookableUnit.objects.create(
+                resource=self.resources[plan.resource],
+                name=plan.name,
+                description=plan.description,
+                capacity=plan.capacity,
+                public_booking=plan.public_booking,
+                approval_required=plan.approval_required,
+                slot_minutes=30,
+                min_minutes=min(plan.lengths),
+                max_minutes=max(max(plan.lengths), 240),
+                lead_hours=12,
+                horizon_days=120,
+                free_cancel_hours=48,
+                synthetic=True,
+            )
+            OpeningHours.objects.bulk_create(
+                OpeningHours(
+                    unit=unit,
+                    weekday=day,
+                    opens=_at(self.today, o).time(),
+                    closes=_at(self.today, c).time(),
+                )
+                for days, o, c in plan.hours
+                for day in days
+            )
+            UnitPrice.objects.bulk_create(
+                UnitPrice(unit=unit, customer_kind=kind, hourly=price)
+                for kind, price in plan.prices.items()
+            )
+            closed = {self.today + timedelta(days=self.rng.randrange(5, DAYS_AFTER))}
+            ClosedDay.objects.bulk_create(
+                ClosedDay(unit=unit, on_date=day, reason="Manutenzione (sintetico)")
+                for day in closed
+            )
+            for day in _days(self.today):
+                if day in closed:
+                    continue
+                for days, opens, closes in plan.hours:
+                    if day.weekday() in days and self.rng.random() < plan.busy:
+                        booking = self.booking(unit, plan, day, opens, closes)
+                        if booking is not None:
+                            bookings.append(booking)
+        Booking.objects.bulk_create(bookings)
+        for booking in bookings:
+            if booking.payment_state == PaymentState.PAID:
+                sales.append(
+                    Sale(
+                        coop=self.coop,
+                        on_date=timezone.localdate(booking.paid_at),
+                        amount=booking.price,
+                        resource_id=booking.unit.resource_id,
+                        booking=booking,
+                        customer_kind=booking.customer_kind,
+                        member_id=booking.member_id,
+                        payment_method=booking.payment_method,
+                        synthetic=True,
+                    )
+                )
+        Sale.objects.bulk_create(sales)
+        return len(bookings), len(sales)
+
+    def booking(self, unit, plan: UnitPlan, day: date, opens: str, closes: str) -> Booking | None:
+        """One booking inside an opening interval (at most one per interval, so none overlap)."""
+        first, last = _at(day, opens), _at(day, closes)
+        minutes = self.rng.choice(plan.lengths)
+        room = int((last - first).total_seconds() // 60) - minutes
+        if room < 0:
+            return None
+        start = first + timedelta(minutes=30 * self.rng.randrange(0, room // 30 + 1))
+        end = start + timedelta(minutes=minutes)
+        kind, member, name = self.customer(plan.prices)
+        price = (plan.prices[kind] * minutes / 60).quantize(CENT)
+        past = end <= self.now
+        status = BookingStatus.CONFIRMED
+        if not past and plan.approval_required and self.rng.random() < 0.3:
+            status = BookingStatus.REQUESTED
+        if self.rng.random() < 0.06:
+            status = BookingStatus.CANCELLED
+        paid = status == BookingStatus.CONFIRMED and price > 0 and (past or self.rng.random() < 0.3)
+        return Booking(
+            coop=self.coop,
+            unit=unit,
+            start=start,
+            end=end,
+            status=status,
+            title=self.rng.choice(plan.purposes),
+            member_id=member["id"] if member else None,
+            booker_name=name,
+            customer_kind=kind,
+            price=price,
+            payment_state=(
+                PaymentState.NOTHING_DUE
+                if price == 0
+                else PaymentState.PAID
+                if paid
+                else PaymentState.TO_PAY
+            ),
+            payment_method=self.method() if paid else "",
+            paid_at=min(start, self.now) if paid else None,
+            cancelled_at=min(start, self.now) - timedelta(days=3)
+            if status == BookingStatus.CANCELLED
+            else None,
+            synthetic=True,
+        )
+
+    # -- services, events, orders ------------------------------------------------------------
+
+    def services(self, plans: list[ServicePlan]) -> tuple[int, int]:
+        orders: list[tuple[Order, list[tuple[OrderLine, Event | None, bool]]]] = []
+        for plan in plans:
+            service = Service.objects.create(
+                coop=self.coop,
+                resource=self.resources.get(plan.resource) if plan.resource else None,
+                name=plan.name,
+                kind=plan.kind,
+                description=plan.description,
+                is_public=True,
+                synthetic=True,
+            )
+            ServicePrice.objects.bulk_create(
+                ServicePrice(service=service, customer_kind=kind, price=price)
+                for kind, price in plan.prices.items()
+            )
+            events = [
+                Event(
+                    service=service,
+                    starts_at=_at(day, start),
+                    ends_at=_at(day, start) + timedelta(minutes=minutes),
+                    seats=seats,
+                    synthetic=True,
+                )
+                for day in _days(self.today)
+                for days, start, minutes, seats in plan.schedule
+                if day.weekday() in days
+            ]
+            Event.objects.bulk_create(events)
+            for event in events:
+                orders.extend(self.event_orders(service, plan, event))
+            for day in _days(self.today):
+                if plan.per_day and day <= self.today:
+                    for _ in range(self._how_many(plan.per_day)):
+                        orders.append(self.order(service, plan, None, self.rng.randint(1, 3), day))
+        return self.write_orders(orders)
+
+    def _how_many(self, mean: float) -> int:
+        """A count around ``mean`` (binomial over ten tries): a day's sales of an item."""
+        return sum(self.rng.random() < mean / 10 for _ in range(10))
+
+    def event_orders(self, service: Service, plan: ServicePlan, event: Event):
+        past = event.starts_at <= self.now
+        low, high = plan.fill
+        share = self.rng.uniform(low, high) * (1 if past else self.rng.uniform(0.1, 0.6))
+        left = int(event.seats * share)
+        while left > 0:
+            quantity = min(left, self.rng.choice([1, 2, 2, 3, 4]))
+            left -= quantity
+            sold_on = timezone.localdate(event.starts_at) - timedelta(days=self.rng.randint(0, 6))
+            yield self.order(service, plan, event, quantity, min(sold_on, self.today))
+
+    def order(self, service, plan: ServicePlan, event: Event | None, quantity: int, day: date):
+        kind, member, name = self.customer(plan.prices)
+        price = plan.prices[kind]
+        amount = price * quantity
+        past = event is None or event.starts_at <= self.now
+        paid = amount > 0 and (past or self.rng.random() < 0.6)
+        method = self.method() if paid else ""
+        order = Order(
+            coop=self.coop,
+            code=self.code(),
+            member_id=member["id"] if member else None,
+            customer_name=name,
+            customer_kind=kind,
+            total=amount,
+            payment_state=(
+                PaymentState.NOTHING_DUE
+                if amount == 0
+                else PaymentState.PAID
+                if paid
+                else PaymentState.TO_PAY
+            ),
+            payment_method=method,
+            payment_provider="manual" if paid else "",
+            paid_at=_at(day, "12:00") if paid else None,
+            synthetic=True,
+        )
+        line = OrderLine(
+            service=service, event=event, quantity=quantity, unit_price=price, amount=amount
+        )
+        checked_in = event is not None and event.starts_at <= self.now
+        return order, [(line, event, checked_in)]
+
+    def write_orders(self, orders) -> tuple[int, int]:
+        Order.objects.bulk_create([order for order, _ in orders])
+        lines = []
+        for order, planned in orders:
+            for line, _event, _checked in planned:
+                line.order = order
+                lines.append(line)
+        OrderLine.objects.bulk_create(lines)
+        tickets, sales, taken = [], [], {}
+        for order, planned in orders:
+            for line, event, checked_in in planned:
+                if event is not None:
+                    taken[event.pk] = taken.get(event.pk, 0) + line.quantity
+                    for _ in range(line.quantity):
+                        tickets.append(
+                            Ticket(
+                                line=line,
+                                event=event,
+                                code=self.code(),
+                                checked_in_at=event.starts_at - timedelta(minutes=10)
+                                if checked_in and self.rng.random() < 0.92
+                                else None,
+                            )
+                        )
+                if order.payment_state == PaymentState.PAID:
+                    sales.append(
+                        Sale(
+                            coop=self.coop,
+                            on_date=timezone.localdate(order.paid_at),
+                            amount=line.amount,
+                            resource_id=line.service.resource_id,
+                            service_id=line.service_id,
+                            order_line=line,
+                            customer_kind=order.customer_kind,
+                            member_id=order.member_id,
+                            quantity=line.quantity,
+                            payment_method=order.payment_method,
+                            synthetic=True,
+                        )
+                    )
+        Ticket.objects.bulk_create(tickets, batch_size=2000)
+        Sale.objects.bulk_create(sales, batch_size=2000)
+        for event_id, seats in taken.items():
+            Event.objects.filter(pk=event_id).update(seats_taken=seats)
+        return len(orders), len(tickets)
+
+
+@transaction.atomic
+def commons_use_generate(coop: Cooperative, rng: random.Random, today: date | None = None) -> dict:
+    """Give the cooperative's resources units, bookings, services and sales (once)."""
+    units, services = PLANS.get(coop.slug, ([], []))
+    already = (
+        BookableUnit.objects.filter(resource__coop=coop).exists()
+        or Service.objects.filter(coop=coop).exists()
+    )
+    if already or not (units or services):
+        return {}
+    writer = Writer(coop, rng, today or timezone.localdate())
+    bookings, booking_sales = writer.units(units)
+    orders, tickets = writer.services(services)
+    written = {
+        "units": len(units),
+        "bookings": bookings,
+        "paid_bookings": booking_sales,
+        "services": len(services),
+        "orders": orders,
+        "tickets": tickets,
+    }
+    audit_record(
+        actor=None,
+        action="commons.synthetic_use",
+        obj=coop,
+        coop=coop,
+        after={**written, "synthetic": True},
+    )
+    return written
