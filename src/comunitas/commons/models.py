@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.models import MONEY, Cooperative, Municipality
@@ -271,6 +272,9 @@ class BookableUnit(models.Model):
     free_cancel_hours = models.PositiveSmallIntegerField(
         _("free cancellation until (hours before)"), default=48
     )
+    # Bumped in the transaction of every change to the unit, its hours, closed days or
+    # bookings (they all lock the unit first): a cached availability names the version it shows.
+    version = models.PositiveIntegerField(default=0, editable=False)
     synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -467,7 +471,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.unit} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
 
 class ServiceKind(models.TextChoices):
@@ -558,7 +562,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.service} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def seats_left(self) -> int:
