@@ -1,3 +1,177 @@
-"""Placeholder: pages of this part of the commons app are being built."""
+"""Pages for the photos and documents of a common resource: the upload form, the buttons that
+show, hide or remove a file, and the one view that hands a file out (after asking who may see
+it: ``commons.files.can_see``). The resource page lists the files with the include
+``commons/_files.html``.
 
-urlpatterns: list = []
+MEDIA_ROOT is served by no URL (settings.py sets no MEDIA_URL route): a file reaches a browser
+only through :func:`file_serve` or the API's download, both with :func:`file_response`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from comunitas.commons import files
+from comunitas.commons.models import CommonResource, ResourceFile
+from comunitas.core.forms import submit
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, coop_view
+
+ACCEPT = ",".join([*files.TYPES, ".odt", ".ods", ".docx", ".xlsx"])
+
+
+class FileUploadForm(forms.Form):
+    # Not required here: the service says what is missing, with the same words as the API.
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=files.TITLE_MAX,
+        help_text=gettext_lazy("What it shows or what it is, e.g. 'Concession deed 2018'."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    is_public = forms.BooleanField(
+        label=gettext_lazy("Show this photo to visitors"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only for photos of a resource shown on the public page; documents stay with "
+            "staff and the board."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Accepted: %(types)s.") % {
+            "types": files.accepted_types()
+        }
+
+
+class FileEditForm(forms.Form):
+    """Rename a file or show/hide a photo; a field left out stays as it is."""
+
+    title = forms.CharField(required=False, max_length=files.TITLE_MAX)
+    is_public = forms.NullBooleanField(required=False)
+
+
+def file_response(item: ResourceFile) -> HttpResponse:
+    """The bytes of ``item`` with its real type, never sniffed, under a safe name; photos and
+    PDFs open in the browser, office files are downloaded. The caller has checked the right."""
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not files.is_inline(item),
+        filename=files.download_name(item),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # A browser may keep it a little, a shared cache never (most files are not public).
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _back(coop: Cooperative, resource_id: int) -> HttpResponse:
+    return redirect(reverse("resource_detail", args=[coop.slug, resource_id]) + "#files")
+
+
+@coop_view(Action.MANAGE_COMMONS)
+def file_upload(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    """Upload a photo or a document of a resource."""
+    resource = get_object_or_404(CommonResource, coop=coop, pk=resource_id)
+    posted = request.method == "POST"
+    form = FileUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    item = submit(
+        request,
+        form,
+        lambda: files.resource_file_add(
+            actor=request.user,
+            resource=resource,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+        ),
+    )
+    if item:
+        messages.success(request, _("The file is stored."))
+        return _back(coop, resource.pk)
+    context = {"coop": coop, "resource": resource, "form": form}
+    return render(request, "commons/files/upload.html", context)
+
+
+@coop_view(Action.VIEW_COMMONS)
+def file_serve(request: HttpRequest, coop: Cooperative, file_id: int) -> HttpResponse:
+    """A photo or document, to those allowed to see it; 404 to anyone else."""
+    try:
+        item = files.file_get(user=request.user, coop=coop, pk=file_id)
+    except ResourceFile.DoesNotExist:
+        raise Http404 from None
+    return file_response(item)
+
+
+def _managed(coop: Cooperative, file_id: int) -> ResourceFile:
+    return get_object_or_404(
+        ResourceFile.objects.select_related("resource"), pk=file_id, resource__coop=coop
+    )
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def file_edit(request: HttpRequest, coop: Cooperative, file_id: int) -> HttpResponse:
+    """Show or hide a photo on the public page, or rename a file."""
+    item = _managed(coop, file_id)
+    form = FileEditForm(request.POST)
+    saved = submit(
+        request,
+        form,
+        lambda: files.resource_file_update(
+            actor=request.user,
+            item=item,
+            title=form.cleaned_data["title"] or None,
+            is_public=form.cleaned_data["is_public"],
+        ),
+    )
+    if saved and saved.is_public:
+        messages.success(request, _("The photo is shown to visitors."))
+    elif saved:
+        messages.success(request, _("Changes saved: visitors do not see this file."))
+    else:
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, " ".join(errors) or _("Nothing was changed."))
+    return _back(coop, item.resource_id)
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def file_delete(request: HttpRequest, coop: Cooperative, file_id: int) -> HttpResponse:
+    item = _managed(coop, file_id)
+    files.resource_file_delete(actor=request.user, item=item)
+    messages.success(request, _("The file is removed."))
+    return _back(coop, item.resource_id)
+
+
+urlpatterns = [
+    path(
+        "c/<slug:slug>/commons/<int:resource_id>/files/new/",
+        file_upload,
+        name="resource_file_upload",
+    ),
+    path("c/<slug:slug>/commons/files/<int:file_id>/", file_serve, name="resource_file"),
+    path("c/<slug:slug>/commons/files/<int:file_id>/edit/", file_edit, name="resource_file_edit"),
+    path(
+        "c/<slug:slug>/commons/files/<int:file_id>/delete/",
+        file_delete,
+        name="resource_file_delete",
+    ),
+]

@@ -1,3 +1,299 @@
-"""Placeholder: pages of this part of the commons app are being built."""
+"""Pages of the commons' sales and use statistics (staff and the board: VIEW_SALES): the sales
+list with its filters, totals and CSV export, and the statistics of a year with SVG charts
+(no JavaScript, so a PDF shows them too) each followed by its table. Also the dashboard's small
+chart of the year (``dashboard_block``, listed in ``web/dashboard.py``)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comunitas.commons import stats_selectors as stats
+from comunitas.commons.models import CommonResource, CustomerKind, SaleKind, Service
+from comunitas.core import formatting
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, coop_view
+from comunitas.members.outputs import as_text
+
+PAGE_SIZE = 50
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _year_field(required: bool) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=gettext_lazy("Year"),
+        required=required,
+        min_value=stats.FIRST_YEAR,
+        max_value=stats.LAST_YEAR,
+    )
+
+
+class SaleFilterForm(forms.Form):
+    year = _year_field(required=False)
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=gettext_lazy("To (included)"), required=False, widget=DATE)
+    resource = forms.TypedChoiceField(
+        label=gettext_lazy("Resource"), required=False, coerce=int, empty_value=None
+    )
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None
+    )
+    customer_kind = forms.ChoiceField(label=gettext_lazy("Customer"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Sales or refunds"), required=False)
+
+    def __init__(self, *args, coop: Cooperative, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        resources = CommonResource.objects.filter(coop=coop).order_by("name", "id")
+        services = Service.objects.filter(coop=coop).order_by("name", "id")
+        self.fields["resource"].choices = everything + list(resources.values_list("pk", "name"))
+        self.fields["service"].choices = everything + list(services.values_list("pk", "name"))
+        self.fields["customer_kind"].choices = everything + list(CustomerKind.choices)
+        self.fields["kind"].choices = everything + list(SaleKind.choices)
+
+    def filters(self) -> stats.SaleFilters:
+        if not self.is_valid():
+            return stats.SaleFilters(year=timezone.localdate().year)
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        return stats.SaleFilters(**data)
+
+
+def _sale_filters(request: HttpRequest, coop: Cooperative) -> tuple[SaleFilterForm, Any]:
+    """The filters of the query string; the current year when none is given."""
+    given = {k: v for k, v in request.GET.items() if k != "page" and v}
+    form = SaleFilterForm(given or {"year": timezone.localdate().year}, coop=coop)
+    return form, form.filters()
+
+
+@coop_view(Action.VIEW_SALES)
+def sales_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Every sale and refund of the commons, filtered, with totals; 50 a page."""
+    form, filters = _sale_filters(request, coop)
+    page = Paginator(stats.sale_list(coop=coop, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "coop": coop,
+        "form": form,
+        "page_obj": page,
+        "totals": stats.sale_totals(coop=coop, filters=filters),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "commons/stats/sales.html", context)
+
+
+CSV_COLUMNS = [
+    "date",
+    "kind",
+    "amount",
+    "quantity",
+    "resource",
+    "service",
+    "unit",
+    "event",
+    "order",
+    "customer_kind",
+    "member_number",
+    "payment_method",
+    "synthetic",
+]
+
+
+def sales_csv_rows(*, coop: Cooperative, filters: stats.SaleFilters) -> Iterator[bytes]:
+    """The filtered sales as CSV (UTF-8 with a BOM, ``;``), in blocks of bytes to stream."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(CSV_COLUMNS)
+    for n, sale in enumerate(stats.sale_list(coop=coop, filters=filters).iterator(2000)):
+        line = sale.order_line
+        writer.writerow(
+            [
+                sale.on_date.isoformat(),
+                sale.kind,
+                f"{sale.amount:.2f}",
+                sale.quantity,
+                as_text(sale.resource.name if sale.resource else ""),
+                as_text(sale.service.name if sale.service else ""),
+                as_text(sale.booking.unit.name if sale.booking else ""),
+                line.event.starts_at.isoformat() if line and line.event else "",
+                line.order.code if line else "",
+                sale.customer_kind,
+                sale.member.number if sale.member and sale.member.number else "",
+                sale.payment_method,
+                "true" if sale.synthetic else "false",
+            ]
+        )
+        if n % 500 == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+@coop_view(Action.VIEW_SALES)
+def sales_csv(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """The sales list, with the same filters, as CSV for a spreadsheet or the accountant."""
+    _form, filters = _sale_filters(request, coop)
+    response = StreamingHttpResponse(
+        sales_csv_rows(coop=coop, filters=filters), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="vendite-{coop.slug}-{timezone.localdate().isoformat()}.csv"'
+    )
+    return response
+
+
+# --- charts -------------------------------------------------------------------------------------
+CHART = {"left": 56, "top": 14, "plot": 140, "bottom": 22, "step": 34, "bar": 22}
+
+
+def month_label(month: int) -> str:
+    return date_format(date(2000, month, 1), "M")
+
+
+def month_chart(values: list, texts: list[str], *, key: str) -> dict[str, Any]:
+    """Twelve bars (January … December) as SVG coordinates, negative values below the base
+    line (a month of refunds); ``texts`` are the values as a person reads them."""
+    c = CHART
+    numbers = [Decimal(v or 0) for v in values]
+    highest, lowest = max([Decimal(0), *numbers]), min([Decimal(0), *numbers])
+    span = (highest - lowest) or Decimal(1)
+    scale = Decimal(c["plot"]) / span
+    base = c["top"] + float(highest * scale)
+    bars = []
+    for i, (value, text) in enumerate(zip(numbers, texts, strict=True)):
+        height = float(abs(value) * scale)
+        x = c["left"] + i * c["step"] + 4
+        bars.append(
+            {
+                "x": x,
+                "y": round(base - height if value >= 0 else base, 1),
+                "height": round(height, 1),
+                "label": month_label(i + 1),
+                "label_x": x + c["bar"] // 2,
+                "text": text,
+                "negative": value < 0,
+            }
+        )
+    return {
+        "id": key,
+        "width": c["left"] + 12 * c["step"] + 8,
+        "height": c["top"] + c["plot"] + c["bottom"],
+        "base": round(base, 1),
+        "top": c["top"],
+        "bottom_y": c["top"] + c["plot"],
+        "left": c["left"],
+        "bar": c["bar"],
+        "bars": bars,
+    }
+
+
+def _percent_text(value: Decimal | None) -> str:
+    return "\u2013" if value is None else f"{number_format(value, 1)} %"  # an en dash
+
+
+def charts_for(data: stats.CommonsStats) -> dict[str, dict[str, Any]]:
+    occupancy = [m.occupancy for m in data.use_by_month]
+    visitors = [row["checked_in"] for row in data.tickets_by_month]
+    sold = [row["sold"] for row in data.tickets_by_month]
+    net = [row["net"] for row in data.revenue_by_month]
+    return {
+        "occupancy": month_chart(occupancy, [_percent_text(v) for v in occupancy], key="occupancy"),
+        "tickets": month_chart(sold, [str(v) for v in sold], key="tickets"),
+        "visitors": month_chart(visitors, [str(v) for v in visitors], key="visitors"),
+        "revenue": month_chart(net, [formatting.euro(v) for v in net], key="revenue"),
+    }
+
+
+class StatsForm(forms.Form):
+    year = _year_field(required=True)
+    resource = forms.TypedChoiceField(
+        label=gettext_lazy("Resource"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, resources: list[CommonResource], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].choices = [("", _("All resources"))] + [
+            (r.pk, r.name) for r in resources
+        ]
+
+
+def _with_share(rows: list[dict], total: Decimal) -> list[dict]:
+    return [{**row, "share": stats.percent(row["net"], total)} for row in rows]
+
+
+@coop_view(Action.VIEW_SALES)
+def commons_stats(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Use statistics of a year: occupancy of bookable units, tickets and visitors, revenue by
+    service, resource and customer kind; for all resources or one."""
+    resources = list(CommonResource.objects.filter(coop=coop).order_by("name", "id"))
+    this_year = timezone.localdate().year
+    form = StatsForm(request.GET or {"year": this_year}, resources=resources)
+    year, resource = this_year, None
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        chosen = form.cleaned_data["resource"]
+        resource = next((r for r in resources if r.pk == chosen), None)
+    data = stats.commons_stats(coop=coop, year=year, resource=resource)
+    net = data.revenue["net"]
+    context = {
+        "coop": coop,
+        "form": form,
+        "data": data,
+        "charts": charts_for(data),
+        "by_service": _with_share(data.revenue_by_service, net),
+        "by_resource": _with_share(data.revenue_by_resource, net),
+        "by_kind": [
+            {**row, "label": CustomerKind(row["customer_kind"]).label}
+            for row in _with_share(data.revenue_by_customer_kind, net)
+        ],
+        "months": [month_label(m) for m in stats.MONTHS],
+        "revenue_months": [
+            {**row, "label": month_label(row["month"])} for row in data.revenue_by_month
+        ],
+    }
+    return render(request, "commons/stats/stats.html", context)
+
+
+def dashboard_block(coop: Cooperative) -> dict[str, Any]:
+    """The dashboard's view of the current year: net revenue, occupancy, tickets and visitors,
+    and the net revenue per month as a small chart (six queries)."""
+    year = timezone.localdate().year
+    units = stats.unit_use(coop=coop, year=year)
+    revenue = stats.revenue_by_month(coop=coop, year=year)
+    tickets = stats.tickets_by_month(coop=coop, year=year)
+    net = [row["net"] for row in revenue]
+    booked = sum((u.booked_hours for u in units), stats.ZERO)
+    open_hours = sum((u.open_hours for u in units), stats.ZERO)
+    return {
+        "year": year,
+        "net": sum(net, stats.ZERO),
+        "occupancy": stats.percent(booked, open_hours),
+        "has_units": bool(units),
+        "sold": sum(row["sold"] for row in tickets),
+        "visitors": sum(row["checked_in"] for row in tickets),
+        "chart": month_chart(net, [formatting.euro(v) for v in net], key="dashboard-revenue"),
+        "revenue": [{**row, "label": month_label(row["month"])} for row in revenue],
+    }
+
+
+urlpatterns = [
+    path("c/<slug:slug>/commons/sales/", sales_list, name="sales_list"),
+    path("c/<slug:slug>/commons/sales/export.csv", sales_csv, name="sales_csv"),
+    path("c/<slug:slug>/commons/stats/", commons_stats, name="commons_stats"),
+]

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from comunitas.commons import selectors as commons_selectors
+from comunitas.commons import stats_views as commons_stats
 from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
@@ -114,6 +115,9 @@ DASHBOARD: list[DashboardSection] = [
     ),
     # The loop's sections (needs … impact) go here, before the members.
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
+    DashboardSection(
+        "commons/dashboard/use.html", Action.VIEW_SALES, commons_stats.dashboard_block
+    ),
     DashboardSection("members/dashboard/book.html", Action.VIEW_MEMBERS, members_block),
     DashboardSection(
         "core/dashboard/recent.html",
