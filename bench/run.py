@@ -38,6 +38,16 @@ The member book (bench/members.py)
     ``/health`` (target ≥ 0.5 of its requests/s). After the server stops, ``import_members`` of a
     20,000-row CSV is timed against a raw ``bulk_create`` of the same members (target ≥ 0.25).
 
+The commons (bench/commons.py)
+    A public cooperative whose bookable unit holds 100,000 bookings and whose catalogue has
+    5,000 events is seeded too. Measured in the same slices as ``/health``: a month of the
+    unit's availability, ``GET …/units/{id}/availability?start=…&days=31``, as a visitor of the
+    public booking page (target ≥ 0.4 of /health's requests/s) and, without a target, as a
+    signed-in resident (token and roles read on each request); the first page of upcoming
+    events. Then a purchase storm: 16 buyers post one-ticket orders for a screening of 1,000
+    seats until it is sold out; it prints orders/s and checks in the database that exactly the
+    seats were sold (zero oversell), one ticket for each order accepted.
+
 Targets are printed as PASS or MISS and never change the exit status: that is non-zero only when
 the benchmark itself failed (a setup command failed, the server did not start, a request failed
 or answered anything but 200). Run it by hand (``make bench``); it is deliberately not a timed
@@ -71,7 +81,9 @@ HOST = "127.0.0.1"
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 50.0
 TARGET_MEMBERS_RATIO = 0.5
+TARGET_AVAILABILITY_RATIO = 0.4
 MEMBERS_SCRIPT = BENCH_DIR / "members.py"
+COMMONS_SCRIPT = BENCH_DIR / "commons.py"
 
 # The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
 # request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
@@ -103,7 +115,7 @@ class HttpConnection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, request: bytes) -> int:
+    async def send(self, request: bytes) -> int:
         """Send one prepared request, read the whole answer, return its status code."""
         if self.reader is None or self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -199,7 +211,7 @@ async def run_slice(
     async def client(connection: HttpConnection) -> None:
         while (sent := time.perf_counter()) < deadline:
             try:
-                status = await connection.get(request)
+                status = await connection.send(request)
             except (OSError, ValueError, EOFError, asyncio.LimitOverrunError) as exc:
                 result.errors[type(exc).__name__] += 1
                 connection.close()
@@ -243,6 +255,67 @@ async def measure(
         for connection in pool:
             connection.close()
     return results
+
+
+@dataclass
+class StormResult:
+    """What the buyers of the purchase storm saw."""
+
+    seconds: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def sold(self) -> int:
+        return self.statuses[201]
+
+    @property
+    def orders_per_second(self) -> float:
+        return self.sold / self.seconds if self.seconds else 0.0
+
+
+async def purchase_storm(port: int, commons: dict, *, buyers: int) -> StormResult:
+    """``buyers`` clients post one-ticket orders for the storm's event until each is told it
+    is sold out (422); the time runs from the first order to the last seat sold."""
+    body = json.dumps(
+        {
+            "lines": [{"service_id": commons["service"], "event_id": commons["event"]}],
+            "payment_method": "on_site",
+        }
+    ).encode()
+    request = (
+        f"POST /api/v1/coops/{commons['slug']}/orders HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"Accept: application/json\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {commons['token']}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("ascii") + body
+    result = StormResult()
+    started = time.perf_counter()
+    last_sale = started
+
+    async def buyer() -> None:
+        nonlocal last_sale
+        connection = HttpConnection(HOST, port)
+        try:
+            for _attempt in range(commons["seats"] * 2):  # a bound, in case nothing refuses
+                try:
+                    status = await connection.send(request)
+                except (OSError, ValueError, EOFError, asyncio.LimitOverrunError) as exc:
+                    result.errors[type(exc).__name__] += 1
+                    connection.close()
+                    await asyncio.sleep(0.05)
+                    continue
+                result.statuses[status] += 1
+                if status == 201:
+                    last_sale = time.perf_counter()
+                elif status == 422:
+                    return  # sold out (or the box office was busy: the others go on)
+        finally:
+            connection.close()
+
+    await asyncio.wait_for(asyncio.gather(*(buyer() for _ in range(buyers))), timeout=600)
+    result.seconds = last_sale - started
+    return result
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -311,10 +384,10 @@ def member_token(env: dict[str, str], tmp: Path, slug: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def members_script(env: dict[str, str], tmp: Path, *args: str) -> str:
-    """Run bench/members.py with the bench's settings; echo its output, return its last line."""
+def bench_script(script: Path, env: dict[str, str], tmp: Path, *args: str) -> str:
+    """Run a bench/ script with the bench's settings; echo its output, return its last line."""
     done = subprocess.run(
-        [sys.executable, str(MEMBERS_SCRIPT), *args],
+        [sys.executable, str(script), *args],
         env=env,
         cwd=tmp,
         capture_output=True,
@@ -325,7 +398,7 @@ def members_script(env: dict[str, str], tmp: Path, *args: str) -> str:
     for line in lines[:-1]:
         print(f"  {line}", flush=True)
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"bench/members.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"bench/{script.name} {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return lines[-1]
 
 
@@ -447,6 +520,63 @@ def report(
     }
 
 
+def report_commons(
+    baseline: EndpointResult,
+    month: EndpointResult,
+    month_logged_in: EndpointResult,
+    events: EndpointResult,
+    storm: StormResult,
+    counted: dict[str, int],
+) -> dict[str, object]:
+    def ratio(r: EndpointResult) -> float:
+        return r.rps / baseline.rps if baseline.rps else 0.0
+
+    print()
+    for r in (month, month_logged_in, events):
+        print(
+            f"{r.label:<60}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
+            f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
+        )
+    availability_ok = ratio(month) >= TARGET_AVAILABILITY_RATIO
+    print(
+        f"a month of availability (100,000 bookings), public booking page ÷ /health req/s:"
+        f" {ratio(month):.2f}  (target ≥ {TARGET_AVAILABILITY_RATIO})   {verdict(availability_ok)}"
+    )
+    print(
+        f"the same, signed in as a resident ÷ /health req/s: {ratio(month_logged_in):.2f}"
+        "  (no target: the token and roles are read on each request)"
+    )
+    print(f"upcoming events (5,000 in the catalogue) ÷ /health req/s: {ratio(events):.2f}")
+    exact = counted["seats_taken"] == counted["live_tickets"] == counted[
+        "seats"
+    ] == storm.sold and not storm.statuses.keys() - {201, 422}
+    print(
+        f"purchase storm: {storm.sold} one-ticket orders in {storm.seconds:.1f} s ="
+        f" {storm.orders_per_second:.1f} orders/s; answers {dict(storm.statuses)};"
+        f" {counted['live_tickets']} tickets for {counted['seats']} seats   "
+        + ("PASS (no oversell)" if exact else "FAIL (sold seats do not match)")
+    )
+    return {
+        "availability_ratio": round(ratio(month), 3),
+        "availability_ratio_target": TARGET_AVAILABILITY_RATIO,
+        "availability_ratio_verdict": verdict(availability_ok),
+        "availability": month.summary(),
+        "availability_logged_in_ratio": round(ratio(month_logged_in), 3),
+        "availability_logged_in": month_logged_in.summary(),
+        "events_ratio": round(ratio(events), 3),
+        "events": events.summary(),
+        "storm": {
+            "orders": storm.sold,
+            "seconds": round(storm.seconds, 3),
+            "orders_per_second": round(storm.orders_per_second, 1),
+            "statuses": {str(k): v for k, v in sorted(storm.statuses.items())},
+            "errors": dict(storm.errors),
+            **counted,
+            "verdict": "PASS" if exact else "FAIL",
+        },
+    }
+
+
 def save(results: dict[str, object], backend: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{backend}.json"
@@ -495,7 +625,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"$ python bench/members.py seed --members {args.members}", flush=True)
         try:
-            staff_token = members_script(env, tmp, "seed", "--members", str(args.members))
+            staff_token = bench_script(
+                MEMBERS_SCRIPT, env, tmp, "seed", "--members", str(args.members)
+            )
+            print("$ python bench/commons.py seed", flush=True)
+            commons = json.loads(bench_script(COMMONS_SCRIPT, env, tmp, "seed"))
         except RuntimeError as exc:
             print(f"bench: FAILED: {exc}")
             return 1
@@ -517,13 +651,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"Ready on http://{HOST}:{port}; {args.connections} connections", flush=True)
                 api_path = f"/api/v1/coops/{args.slug}"
                 members_path = "/api/v1/coops/bench-soci/members?limit=50"
+                commons_api = f"/api/v1/coops/{commons['slug']}"
+                month = f"{commons_api}/units/{commons['unit']}/availability"
+                month += f"?start={commons['month']}&days=31"
+                events_path = f"{commons_api}/events?upcoming=true&limit=50"
                 endpoints = [
                     EndpointResult("/health"),
                     EndpointResult(api_path),
                     EndpointResult(api_path, token=member_token(env, tmp, args.slug)),
                     EndpointResult(members_path, token=staff_token),
+                    EndpointResult(month),
+                    EndpointResult(month, token=commons["token"]),
+                    EndpointResult(events_path),
                 ]
-                baseline, api, logged_in, members = asyncio.run(
+                measured = asyncio.run(
                     measure(
                         port,
                         endpoints,
@@ -533,6 +674,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         rounds=args.rounds,
                     )
                 )
+                baseline, api, logged_in, members, *commons_results = measured
+                print(f"  purchase storm: {args.connections} buyers", flush=True)
+                storm = asyncio.run(purchase_storm(port, commons, buyers=args.connections))
             except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
                 print(f"bench: FAILED: {exc}\n--- gunicorn log ---\n{log_tail(log)}")
                 return 1
@@ -540,9 +684,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stop(server)
 
         results = report(baseline, api, logged_in, members, args.connections)
+        try:
+            counted = json.loads(
+                bench_script(COMMONS_SCRIPT, env, tmp, "check", "--event", str(commons["event"]))
+            )
+        except RuntimeError as exc:
+            print(f"bench: FAILED: {exc}")
+            return 1
+        results["commons"] = report_commons(baseline, *commons_results, storm, counted)
+        oversold = results["commons"]["storm"]["verdict"] != "PASS"
         print(f"\n$ python bench/members.py import --rounds {args.import_rounds}", flush=True)
         try:
-            imported = members_script(
+            imported = bench_script(
+                MEMBERS_SCRIPT,
                 env,
                 tmp,
                 "import",
@@ -561,10 +715,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"note: the load average was {load_before:.1f} on {cpus} CPUs before the run;"
                 " other work on this machine makes the numbers noisy."
             )
-        failures = baseline.failures + api.failures + logged_in.failures + members.failures
+        failures = sum(r.failures for r in measured) + sum(storm.errors.values()) + oversold
         if failures:
             print(f"\nbench: FAILED: {failures} requests failed or answered other than 200")
-            for r in (baseline, api, logged_in, members):
+            for r in measured:
                 print(f"  {r.path}: statuses {dict(r.statuses)}, no answer {dict(r.errors)}")
             print(f"--- gunicorn log ---\n{log_tail(log)}")
 

@@ -166,6 +166,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Anonymous applications for membership accepted from one address per hour.
 APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5)
+# Anonymous booking requests and orders accepted from one address per hour.
+BOOKING_REQUESTS_PER_HOUR = env_int("BOOKING_REQUESTS_PER_HOUR", 10)
+ORDERS_PER_HOUR = env_int("ORDERS_PER_HOUR", 20)
 # Links in e-mails start with this address (the public address of the site).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comunitas <noreply@localhost>")

@@ -22,13 +22,22 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from comunitas.api import api
-from comunitas.commons.models import CommonResource, Obligation
+from comunitas.commons.models import (
+    BookableUnit,
+    Booking,
+    ClosedDay,
+    CommonResource,
+    Obligation,
+    Order,
+    ResourceFile,
+)
 from comunitas.core.api import router as core_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.services import api_token_create
 from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
 from comunitas.wsgi import application
 from tests.commons import matrix as commons_matrix
+from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.commons.conftest import add_obligation, make_resource
 from tests.members import matrix as members_matrix
 from tests.members.conftest import admit, person
@@ -45,6 +54,11 @@ TRANSFER_IN_ALPHA, MOVEMENT_IN_ALPHA, REDEMPTION_IN_ALPHA = 900_014, 900_015, 90
 # The commons of "alpha" (tests/commons/matrix.py ``ids``) and a resource of "beta", made only
 # for the commons operations.
 RESOURCE_IN_ALPHA, OBLIGATION_IN_ALPHA, RESOURCE_IN_BETA = 900_021, 900_022, 900_023
+# The use of the commons of "alpha" (the matrices' ``ids``): a unit with a closed day and a
+# booking awaiting approval, a service with an event and an order, a resource's files.
+UNIT_IN_ALPHA, CLOSED_DAY_IN_ALPHA, BOOKING_IN_ALPHA = 900_031, 900_032, 900_033
+ORDER_IN_ALPHA, FILE_IN_ALPHA = 900_041, 900_051
+USE_OPERATIONS = ("/units", "/bookings", "/services", "/events", "/orders", "/tickets", "/files")
 
 # Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
 # fields, in the valid or the invalid cases depending on whether the schema accepts it there.
@@ -96,6 +110,14 @@ CONFIG = schemathesis.Config.from_dict(
             "register-numbers": {"values": [1, 2, 3]},
             "resource-ids": {"values": [RESOURCE_IN_ALPHA, RESOURCE_IN_BETA]},
             "obligation-ids": {"values": [OBLIGATION_IN_ALPHA]},
+            "unit-ids": {"values": [UNIT_IN_ALPHA]},
+            "closed-day-ids": {"values": [CLOSED_DAY_IN_ALPHA]},
+            "booking-ids": {"values": [BOOKING_IN_ALPHA]},
+            "service-ids": {"values": [matrix_ticketing.SERVICE_ID]},
+            "event-ids": {"values": [matrix_ticketing.EVENT_ID]},
+            "order-ids": {"values": [ORDER_IN_ALPHA]},
+            "file-ids": {"values": [FILE_IN_ALPHA]},
+            "ticket-codes": {"values": [matrix_ticketing.CODE]},
             "share-classes": {"values": ["ordinarie", "sovventori", "ordinarie\x00"]},
             "categories": {"values": ["fruitore", "sovventore", "persona-giuridica"]},
             "fiscal-codes": {"values": ["RSSMRA80A41H501Y", "RSSMRA80A41H501X", "00743110157"]},
@@ -124,6 +146,17 @@ CONFIG = schemathesis.Config.from_dict(
             "path.resource_id": {"dictionary": "resource-ids", "probability": 0.5},
             "path.obligation_id": {"dictionary": "obligation-ids", "probability": 0.5},
             "body.municipality": {"dictionary": "istat-codes", "probability": 0.5},
+            "path.unit_id": {"dictionary": "unit-ids", "probability": 0.5},
+            "path.closed_day_id": {"dictionary": "closed-day-ids", "probability": 0.5},
+            "path.booking_id": {"dictionary": "booking-ids", "probability": 0.5},
+            "path.service_id": {"dictionary": "service-ids", "probability": 0.5},
+            "body.service_id": {"dictionary": "service-ids", "probability": 0.5},
+            "query.service_id": {"dictionary": "service-ids", "probability": 0.5},
+            "path.event_id": {"dictionary": "event-ids", "probability": 0.5},
+            "body.event_id": {"dictionary": "event-ids", "probability": 0.5},
+            "path.order_id": {"dictionary": "order-ids", "probability": 0.5},
+            "path.file_id": {"dictionary": "file-ids", "probability": 0.5},
+            "body.code": {"dictionary": "ticket-codes", "probability": 0.5},
         },
         "checks": {
             # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
@@ -169,6 +202,21 @@ def commons(people) -> None:
         (CommonResource, beta.pk, RESOURCE_IN_BETA),
     ]:
         _renumber(model, old, new)
+
+
+def commons_use(people) -> None:
+    """In "alpha" the objects of the bookings, box office and files matrices, at known ids (the
+    service and event have theirs already)."""
+    made = {**matrix_bookings.ids(people), **matrix_ticketing.ids(people)}
+    made.update(matrix_files.ids(people))
+    for model, key, new in [
+        (BookableUnit, "unit_id", UNIT_IN_ALPHA),
+        (ClosedDay, "closed_day_id", CLOSED_DAY_IN_ALPHA),
+        (Booking, "booking_id", BOOKING_IN_ALPHA),
+        (Order, "order_id", ORDER_IN_ALPHA),
+        (ResourceFile, "file_id", FILE_IN_ALPHA),
+    ]:
+        _renumber(model, made[key], new)
 
 
 def assert_error_shape(status: int, content_type: str, text: str) -> None:
@@ -219,6 +267,8 @@ def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
     ApiToken.objects.filter(pk=spare.pk).update(id=SPARE_TOKEN)
     if "/commons" in request.node.name:
         commons(people)  # public resources: anonymous visitors read them too
+    if any(path in request.node.name for path in USE_OPERATIONS):
+        commons_use(people)  # public units and events: anonymous visitors use them too
     if request.param == "anonymous":
         return {}  # refused before any member is read, or on public operations that read none
     if not any(path in request.node.name for path in CORE_OPERATIONS):

@@ -84,3 +84,17 @@ def test_audit_page_query_count_does_not_grow_with_entries(
     # session, user, coop, roles, filter choices (2), count, page of entries, savepoints
     with django_assert_max_num_queries(10):
         assert client.get("/c/alpha/audit/").status_code == 200
+
+
+def test_an_entry_naming_a_reverse_relation_is_shown_with_its_key(client, people):
+    """An order's audit names its lines (a reverse relation, with no label of its own): the
+    activity log shows the key instead of failing."""
+    from comunitas.core.audit import audit_record, change_rows
+
+    coop = people["coop"]
+    entry = audit_record(
+        actor=people["admin"], action="coop.test", obj=coop, coop=coop, after={"roles": "2"}
+    )
+    assert change_rows(entry) == [("roles", None, "2")]
+    client.force_login(people["admin"])
+    assert client.get("/c/alpha/audit/").status_code == 200

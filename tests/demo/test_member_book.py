@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from stdnum.it import codicefiscale, iva
 
+from comunitas.commons.models import Booking, Order, Sale
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.demo.cases import CASES
@@ -218,6 +219,11 @@ def book_state(coop: Cooperative) -> list[tuple]:
 
 
 def wipe(coop: Cooperative) -> None:
+    # The commons' sales, orders and bookings name members; units and services stay, so the
+    # commons step leaves the cooperative as it is when generating again.
+    Sale.objects.filter(coop=coop).delete()
+    Order.objects.filter(coop=coop).delete()
+    Booking.objects.filter(coop=coop).delete()
     Redemption.objects.filter(member__coop=coop).delete()
     ShareMovement.objects.filter(coop=coop).delete()
     Member.objects.filter(coop=coop).delete()  # applications and consents go with them

@@ -5,41 +5,18 @@ number and the numbers stay gapless; payments lock the member, so two cannot bot
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.members import services
 from comunitas.members.models import Member, ShareClass, ShareMovement
+from tests.concurrency import run_together
 from tests.members.conftest import CONSENT, admit, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(jobs) -> list:
-    """Start every job at once on its own thread (own connection); collect results/errors."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(i, job):
-        try:
-            barrier.wait()
-            results[i] = job()
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture

@@ -110,9 +110,10 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
         if model is not None:
             try:
                 field = model._meta.get_field(name)
-                label, choices = str(field.verbose_name), dict(field.choices or [])
             except FieldDoesNotExist:
-                pass
+                field = None
+            if field is not None and field.concrete:  # a reverse relation has no label
+                label, choices = str(field.verbose_name), dict(field.choices or [])
         before, after = change.get("before"), change.get("after")
         rows.append((label, _shown(before, choices), _shown(after, choices)))
     return rows

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -279,6 +280,14 @@ class Writer:
             .values("id", "first_name", "last_name")[:300]
         )
         self.resources = {r.name: r for r in CommonResource.objects.filter(coop=coop)}
+        # The demo logins book and buy now and then, so their own pages have something to show.
+        logins = get_user_model().objects.filter(username__startswith=f"{coop.slug}.")
+        self.logins = {u.username.split(".", 1)[1]: u for u in logins}
+        self.login_member = (
+            Member.objects.filter(coop=coop, user__username=f"{coop.slug}.socio")
+            .values("id", "first_name", "last_name")
+            .first()
+        )
 
     def code(self) -> str:
         while True:
@@ -287,8 +296,20 @@ class Writer:
                 self.codes.add(code)
                 return code
 
-    def customer(self, kinds: dict[str, Decimal]) -> tuple[str, dict | None, str]:
-        """(kind, member row or None, name) of a plausible customer among the priced kinds."""
+    def customer(self, kinds: dict[str, Decimal]) -> tuple[str, dict | None, str, int | None]:
+        """(kind, member row or None, name, login id or None) of a plausible customer among the
+        priced kinds; one in twenty is a demo login."""
+        if self.rng.random() < 0.05:
+            if "member" in kinds and self.login_member and "socio" in self.logins:
+                member, user = self.login_member, self.logins["socio"]
+                return "member", member, user.get_full_name() or user.username, user.pk
+            if "resident" in kinds and "residente" in self.logins:
+                user = self.logins["residente"]
+                return "resident", None, user.get_full_name() or user.username, user.pk
+        kind, member, name = self._anyone(kinds)
+        return kind, member, name, None
+
+    def _anyone(self, kinds: dict[str, Decimal]) -> tuple[str, dict | None, str]:
         weights = {"member": 3, "resident": 4, "association": 1, "public": 4, "free": 0.2}
         choices = [k for k in kinds if k in weights]
         kind = self.rng.choices(choices, [weights[k] for k in choices])[0]
@@ -380,7 +401,7 @@ class Writer:
             return None
         start = first + timedelta(minutes=30 * self.rng.randrange(0, room // 30 + 1))
         end = start + timedelta(minutes=minutes)
-        kind, member, name = self.customer(plan.prices)
+        kind, member, name, user_id = self.customer(plan.prices)
         price = (plan.prices[kind] * minutes / 60).quantize(CENT)
         past = end <= self.now
         status = BookingStatus.CONFIRMED
@@ -396,6 +417,7 @@ class Writer:
             end=end,
             status=status,
             title=self.rng.choice(plan.purposes),
+            user_id=user_id,
             member_id=member["id"] if member else None,
             booker_name=name,
             customer_kind=kind,
@@ -470,7 +492,7 @@ class Writer:
             yield self.order(service, plan, event, quantity, min(sold_on, self.today))
 
     def order(self, service, plan: ServicePlan, event: Event | None, quantity: int, day: date):
-        kind, member, name = self.customer(plan.prices)
+        kind, member, name, user_id = self.customer(plan.prices)
         price = plan.prices[kind]
         amount = price * quantity
         past = event is None or event.starts_at <= self.now
@@ -479,6 +501,7 @@ class Writer:
         order = Order(
             coop=self.coop,
             code=self.code(),
+            user_id=user_id,
             member_id=member["id"] if member else None,
             customer_name=name,
             customer_kind=kind,

@@ -29,6 +29,9 @@ COOP_NAV: list[NavItem] = [
     NavItem(_("Statute"), "coop_statute", Action.VIEW_STATUTE),
     # The loop's entries (needs, decisions, …, impact) go here, before the members.
     NavItem(_("Common resources"), "commons_list", Action.VIEW_COMMONS),
+    NavItem(_("Bookings"), "booking_home", Action.BOOK),
+    NavItem(_("Events and services"), "ticketing_home", Action.BUY),
+    NavItem(_("Use and sales"), "commons_stats", Action.VIEW_SALES),
     NavItem(_("Members"), "member_list", Action.VIEW_MEMBERS),
     NavItem(_("Your membership"), "member_portal", Action.VIEW_OWN_MEMBERSHIP),
     NavItem(_("Become a member"), "member_join", Action.APPLY_MEMBERSHIP, visitors_only=True),
