@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils.translation import override
 
 from comunitas.commons import services
 from comunitas.commons.models import CommonResource
@@ -70,6 +71,16 @@ def add_obligation(resource, *, due: date, months: int | None = None, kind: str 
         resource=resource,
         fields={"kind": kind, "due_on": due, "recurring_months": months, "description": ""},
     )
+
+
+@pytest.fixture(autouse=True)
+def english(settings, client):
+    """The commons tests read the English messages: in the test thread, in the threads of the
+    concurrency tests (they use the default language) and in the test client's requests."""
+    settings.LANGUAGE_CODE = "en"
+    client.cookies["django_language"] = "en"
+    with override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.utils.translation import override
 
 from comunitas.commons import booking_services as services
 from comunitas.commons.models import BookableUnit, Booking, BookingStatus, Sale
@@ -17,13 +16,6 @@ from tests.commons.matrix_bookings import API_SERIES, at, book, day_ahead, make_
 pytestmark = pytest.mark.django_db
 A = "/api/v1/coops/alpha"
 DAY = day_ahead(7)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with override("en"):
-        yield
 
 
 @pytest.fixture
@@ -64,7 +56,7 @@ def test_staff_set_up_a_unit(client, people, resource):
             ]
         },
     )
-    assert [h["opens"] for h in hours.json()["hours"]] == ["09:00:00", "14:00:00"]
+    assert [h["opens"] for h in hours.json()["hours"]] == ["09:00", "14:00"]
     prices = send(
         client,
         "put",

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.utils.translation import override
 from icalendar import Calendar
 
 from comunitas.commons import booking_selectors as selectors
@@ -33,13 +32,6 @@ from tests.commons.matrix_bookings import (
 
 pytestmark = pytest.mark.django_db
 DAY = day_ahead(7)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with override("en"):
-        yield
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import override
 
 from comunitas.commons import booking_services as services
 from comunitas.commons.customers import Customer
@@ -31,13 +30,6 @@ from tests.commons.matrix_bookings import at, book, day_ahead, make_unit
 from tests.members.conftest import admit, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with override("en"):
-        yield
 
 
 @pytest.fixture

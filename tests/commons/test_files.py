@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from PIL import Image
 
 from comunitas.commons import files
@@ -18,13 +17,6 @@ from comunitas.core.models import AuditEntry
 from tests.commons.conftest import make_resource
 
 MB = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 # --- files as a camera, a scanner or an office suite makes them ---------------------------------

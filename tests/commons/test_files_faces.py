@@ -6,7 +6,6 @@ import base64
 import json
 
 import pytest
-from django.utils import translation
 
 from comunitas.commons.models import ResourceFile
 from tests.commons.conftest import make_resource
@@ -18,13 +17,6 @@ from tests.commons.test_files import (
     upload,
     xlsx_bytes,
 )
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

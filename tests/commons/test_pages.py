@@ -21,11 +21,6 @@ from tests.commons.conftest import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
 def test_staff_register_a_resource_and_keep_it(client, people):
     client.force_login(people["staff"])
     response = client.post("/c/alpha/commons/new/", RESOURCE_FORM)

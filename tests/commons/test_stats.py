@@ -11,7 +11,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 
 from comunitas.commons import stats_selectors as stats
 from comunitas.commons.models import (
@@ -31,13 +30,6 @@ from tests.commons.conftest import make_resource
 ROME = ZoneInfo("Europe/Rome")
 D = Decimal
 codes = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

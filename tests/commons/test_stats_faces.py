@@ -8,20 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from comunitas.commons.models import Sale
 from tests.commons.conftest import make_resource
 from tests.commons.test_stats import at, book, make_year_2025, sale, unit_with_hours
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

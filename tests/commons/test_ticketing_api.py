@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/coops/alpha"
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.LANGUAGE_CODE = "en"
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def coop(people):
     return people["coop"]

@@ -13,7 +13,6 @@ import json
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import translation
 
 from comunitas.commons import ticketing_services as services
 from comunitas.commons.customers import Customer
@@ -29,13 +28,6 @@ BUYERS = 100
 LAST_SEATS = 5
 SOLD_OUT = ("Sold out: no seats left", "Only ")
 BUSY = "The box office is busy: try again in a moment."
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def pool_size() -> int | None:

@@ -20,12 +20,6 @@ from tests.members.conftest import admit, person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.LANGUAGE_CODE = "en"
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def coop(people):
     return people["coop"]

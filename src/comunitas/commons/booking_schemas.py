@@ -8,18 +8,28 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import PlainSerializer, WithJsonSchema
 
 from comunitas.commons.models import BookingStatus, CustomerKind, PaymentMethod, PaymentState
 from comunitas.commons.schemas import Euros, Money
 from comunitas.core.schemas import InputSchema, Text
 
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+# A wall-clock time of Europe/Rome as "HH:MM". JSON Schema's "time" format demands an offset,
+# which opening hours do not have (they follow the local clock through summer time).
+LocalTime = Annotated[
+    time,
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "examples": ["08:30"]}
+    ),
+]
 
 
 class HoursItem(Schema):
     weekday: Annotated[int, Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")]
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
 
 
 class PriceItem(Schema):
