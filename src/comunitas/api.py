@@ -133,13 +133,15 @@ def on_unexpected(request, exc: Exception):
     return error(request, 500, _("Internal error: it has been logged."))
 
 
+# Django tries the API's URL patterns in this order, one by one: the routers whose reads the
+# public calls most (cooperatives, availability, events) come first.
 api.add_router("/", core_router)
+api.add_router("/", "comunitas.commons.booking_api.router")
+api.add_router("/", "comunitas.commons.ticketing_api.router")
 api.add_router("/", members_router)
 api.add_router("/", members_import_router)
 api.add_router("/", "comunitas.members.gdpr_api.router")
 api.add_router("/", "comunitas.commons.api.router")
-api.add_router("/", "comunitas.commons.booking_api.router")
-api.add_router("/", "comunitas.commons.ticketing_api.router")
 api.add_router("/", "comunitas.commons.file_api.router")
 api.add_router("/", "comunitas.commons.stats_api.router")
 

@@ -183,8 +183,9 @@ def test_availability_is_a_constant_number_of_queries(
         day = day_ahead(1 + i % 10)
         hour = 8 + 2 * (i // 10)
         book(unit, people["member"], at(day, hour), at(day, hour + 1))
-    # anonymous visitor of a public coop: coop, unit, hours, closed days, bookings
-    with django_assert_num_queries(5):
+    # anonymous visitor of a public coop: the unit's version for the cache (a miss), then coop,
+    # unit, hours, closed days, bookings
+    with django_assert_num_queries(6):
         body = client.get(f"{A}/units/{unit.pk}/availability?start={day_ahead(1)}&days=31").json()
     assert sum(len(d["busy"]) for d in body["days"]) == n
 
@@ -196,12 +197,18 @@ def test_a_cached_availability_never_hides_a_change(
     or new hours made since are shown at once."""
     url = f"{A}/units/{unit.pk}/availability?start={DAY}&days=1"
     assert client.get(url).json()["days"][0]["busy"] == []
-    with django_assert_num_queries(2):  # coop, unit (with its version); the rest is cached
+    with django_assert_num_queries(1):  # the unit's version and its coop's; the rest is cached
         assert client.get(url).json()["days"][0]["busy"] == []
     book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     assert len(client.get(url).json()["days"][0]["busy"]) == 1
     services.closed_day_add(actor=people["admin"], unit=unit, on_date=DAY, reason="Lavori")
     assert client.get(url).json()["days"][0]["closed"] is True
+    # What the cache holds is never shown to a visitor who may no longer see it.
+    type(people["coop"]).objects.filter(pk=people["coop"].pk).update(is_public=False)
+    assert client.get(url).status_code == 404
+    type(people["coop"]).objects.filter(pk=people["coop"].pk).update(is_public=True)
+    services.unit_update(actor=people["admin"], unit=unit, fields={"public_booking": False})
+    assert client.get(url).status_code == 404
 
 
 def test_booking_lifecycle(client, people, unit):

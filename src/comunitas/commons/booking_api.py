@@ -10,6 +10,7 @@ import json
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -49,7 +50,7 @@ from comunitas.core import throttle
 from comunitas.core.api import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
-from comunitas.core.permissions import Action, can, coop_for, role_in
+from comunitas.core.permissions import Action, can, check_slug, coop_for, role_in
 
 router = Router()
 BASE = "/coops/{slug}"
@@ -211,30 +212,62 @@ def availability(request, slug: str, unit_id: int, start: date | None = None, da
     """Opening intervals, closed days and busy times (Europe/Rome) of ``days`` days (1 to 62)
     from ``start`` (today when left out): who booked only for staff. A constant number of
     queries whatever the number of bookings."""
-    coop = coop_for(request.auth, slug, Action.BOOK)
     start = start or timezone.localdate()
-    if not 1 <= days <= selectors.MAX_DAYS:
-        raise ValidationError(
-            _("Give from 1 to %(n)s days.") % {"n": selectors.MAX_DAYS}, field="days"
-        )
-    if not date(2000, 1, 1) <= start <= date(2199, 1, 1):
-        raise ValidationError(_("Give a date between 2000 and 2199."), field="start")
+    if not request.auth.is_authenticated:
+        body = _cached_for_visitor(slug, unit_id, start, days)
+        if body is not None:
+            return HttpResponse(body, content_type="application/json")
+    coop = coop_for(request.auth, slug, Action.BOOK)
+    _check_range(start, days)
     found = BookableUnit.objects.filter(resource__coop=coop, pk=unit_id)
     if role_in(request.auth, coop) is None:
         found = found.filter(public_booking=True, is_active=True)
-    unit = found.only("id", "version").first()
+    unit = found.order_by().only("id", "version").first()
     if unit is None:
         raise Http404
     staff = _staff(request, coop)
     # Who booked is shown only to staff, never cached; anyone else's answer (busy times and
     # their own bookings) is kept under the unit's version, which every write moves on.
-    key = f"availability:{unit.pk}:{unit.version}:{start}:{days}:{request.auth.pk or 0}"
+    key = _availability_key(unit.pk, unit.version, start, days, request.auth.pk)
     body = None if staff else cache.get(key)
     if body is None:
         body = _availability_json(request, unit, start, days, staff)
         if not staff:
             cache.set(key, body, AVAILABILITY_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
+
+
+def _check_range(start: date, days: int) -> None:
+    if not 1 <= days <= selectors.MAX_DAYS:
+        raise ValidationError(
+            _("Give from 1 to %(n)s days.") % {"n": selectors.MAX_DAYS}, field="days"
+        )
+    if not date(2000, 1, 1) <= start <= date(2199, 1, 1):
+        raise ValidationError(_("Give a date between 2000 and 2199."), field="start")
+
+
+def _availability_key(unit_id: int, version: int, start: date, days: int, user_id) -> str:
+    return f"availability:{unit_id}:{version}:{start}:{days}:{user_id or 0}"
+
+
+def _cached_for_visitor(slug: str, unit_id: int, start: date, days: int) -> bytes | None:
+    """The answer cached for anonymous visitors of the public booking page, found with one
+    query (the unit's version, and whether its cooperative is public); None sends the request
+    the long way, which also gives every refusal its proper answer."""
+    check_slug(slug)
+    found = (
+        BookableUnit.objects.filter(
+            pk=unit_id, resource__coop__slug=slug, public_booking=True, is_active=True
+        )
+        .order_by()
+        .values_list("version", "resource__coop__is_public")[:1]
+    )
+    if not found:
+        return None
+    version, is_public = found[0]
+    if not can(AnonymousUser(), Cooperative(is_public=is_public), Action.BOOK):
+        return None
+    return cache.get(_availability_key(unit_id, version, start, days, None))
 
 
 def _availability_json(request, unit: BookableUnit, start: date, days: int, staff: bool) -> bytes:
