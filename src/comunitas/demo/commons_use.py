@@ -237,10 +237,10 @@ PLANS: dict[str, tuple[list[UnitPlan], list[ServicePlan]]] = {
         ],
         [
             ServicePlan(
-                "Bottega del paese",
+                "Oliveti",
                 "Olio extravergine degli oliveti (1 l)",
                 "product",
-                "L'olio degli oliveti recuperati dalla cooperativa.",
+                "L'olio degli oliveti recuperati dalla cooperativa, venduto in bottega.",
                 _prices(member="11.00", resident="12.00", public="14.00"),
                 per_day=2.0,
             ),
