@@ -6,16 +6,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from comunitas.core.tasks import defer
 
 
+def _plain(name: str, context: dict[str, Any]) -> str:
+    # E-mails are plain text: "D'Amico" must not arrive as "D&#x27;Amico".
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _send(to: str, template: str, context: dict[str, Any], language: str) -> None:
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
+        subject = _plain(f"{template}_subject.txt", context).strip()
+        body = _plain(f"{template}.txt", context)
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
