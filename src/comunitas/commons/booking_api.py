@@ -255,16 +255,10 @@ def _cached_for_visitor(slug: str, unit_id: int, start: date, days: int) -> byte
     query (the unit's version, and whether its cooperative is public); None sends the request
     the long way, which also gives every refusal its proper answer."""
     check_slug(slug)
-    found = (
-        BookableUnit.objects.filter(
-            pk=unit_id, resource__coop__slug=slug, public_booking=True, is_active=True
-        )
-        .order_by()
-        .values_list("version", "resource__coop__is_public")[:1]
-    )
-    if not found:
+    found = selectors.public_unit_version(slug=slug, unit_id=unit_id)
+    if found is None:
         return None
-    version, is_public = found[0]
+    version, is_public = found
     if not can(AnonymousUser(), Cooperative(is_public=is_public), Action.BOOK):
         return None
     return cache.get(_availability_key(unit_id, version, start, days, None))
