@@ -15,44 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from seeding import bench_coop, django_setup
+
 SLUG = "bench-beni"
 BOOKINGS = 100_000
 EVENTS = 5_000
 OPEN_HOUR, CLOSE_HOUR = 8, 22
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comunitas.settings")
-    import django
-
-    django.setup()
-
-
-def _coop(slug: str):
-    from comunitas.core.models import Cooperative, Municipality
-    from comunitas.core.services import coop_create
-
-    coop = Cooperative.objects.filter(slug=slug).first()
-    if coop is None:
-        coop = coop_create(
-            actor=None,
-            fields={
-                "name": "Cooperativa di comunità Bench dei beni comuni",
-                "slug": slug,
-                "legal_form": "coop",
-                "founded_year": 2010,
-                "seat": Municipality.objects.get(pk="008034"),
-                "sector": "culture",
-                "is_public": True,
-            },
-        )
-    return coop
 
 
 def seed(slug: str, bookings: int, events: int, seats: int) -> dict[str, object]:
@@ -76,7 +49,13 @@ def seed(slug: str, bookings: int, events: int, seats: int) -> dict[str, object]
     from comunitas.core.models import Role, RoleKind
     from comunitas.core.services import api_token_create
 
-    coop = _coop(slug)
+    coop = bench_coop(
+        slug,
+        "Cooperativa di comunità Bench dei beni comuni",
+        is_public=True,
+        sector="culture",
+        founded_year=2010,
+    )
     User = get_user_model()
     resident, _created = User.objects.get_or_create(username=f"{slug}.residente")
     Role.objects.get_or_create(user=resident, coop=coop, defaults={"kind": RoleKind.RESIDENT})
@@ -184,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--event", type=int)
     args = parser.parse_args(argv)
-    _django()
+    django_setup()
     if args.command == "seed":
         started = time.perf_counter()
         seeded = seed(args.slug, args.bookings, args.events, args.seats)

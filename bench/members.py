@@ -22,25 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
+from seeding import bench_coop, django_setup
+
 TARGET_IMPORT_RATIO = 0.25
 SLUG = "bench-soci"
 MEMBERS = 20_000
 CONSONANTS = "BCDFGHLMNPQRSTVZ"
 MONTHS = "ABCDEHLMPRST"
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comunitas.settings")
-    import django
-
-    django.setup()
 
 
 def fiscal_code(n: int) -> tuple[str, date]:
@@ -78,24 +72,15 @@ def people(count: int, seed: int) -> list[dict]:
 
 
 def _coop(slug: str):
-    from comunitas.core.models import Cooperative, Municipality
-    from comunitas.core.services import coop_create
     from comunitas.members.services import book_setup
 
-    coop = Cooperative.objects.filter(slug=slug).first()
-    if coop is None:
-        coop = coop_create(
-            actor=None,
-            fields={
-                "name": "Cooperativa di comunità Bench",
-                "slug": slug,
-                "legal_form": "coop",
-                "founded_year": 2004,
-                "seat": Municipality.objects.get(pk="008034"),
-                "sector": "local_services",
-                "is_public": False,
-            },
-        )
+    coop = bench_coop(
+        slug,
+        "Cooperativa di comunità Bench",
+        is_public=False,
+        sector="local_services",
+        founded_year=2004,
+    )
     book_setup(coop=coop)
     return coop
 
@@ -281,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2522)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    _django()
+    django_setup()
     if args.command == "seed":
         started = time.perf_counter()
         token = seed(args.slug, args.members, args.seed)

@@ -49,6 +49,7 @@ from comunitas.commons.models import (
     PaymentState,
     UnitPrice,
 )
+from comunitas.commons.services import assign
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.notify import notify
@@ -202,20 +203,12 @@ def _check_unit(unit: BookableUnit) -> None:
     validated(unit, exclude=["resource"])
 
 
-def _assign(unit: BookableUnit, fields: dict[str, Any], allowed: list[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    for name, value in fields.items():
-        setattr(unit, name, value)
-
-
 @transaction.atomic
 def unit_create(*, actor, resource: CommonResource, fields: dict[str, Any]) -> BookableUnit:
     """A part of a resource people book by the hour (a room, a screen, a pitch)."""
     resource = CommonResource.objects.select_for_update().get(pk=resource.pk)
     unit = BookableUnit(resource=resource)
-    _assign(unit, fields, [*UNIT_FIELDS, "synthetic"])
+    assign(unit, fields, [*UNIT_FIELDS, "synthetic"])
     _check_unit(unit)
     unit.save()
     audit_record(
@@ -233,7 +226,7 @@ def unit_update(*, actor, unit: BookableUnit, fields: dict[str, Any]) -> Bookabl
     """Change a unit's data and rules; the bookings already made keep their terms."""
     unit = _lock_unit(unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
-    _assign(unit, fields, UNIT_FIELDS)
+    assign(unit, fields, UNIT_FIELDS)
     _check_unit(unit)
     unit.save()
     audit_record(

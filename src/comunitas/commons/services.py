@@ -67,7 +67,8 @@ def _check_dates(values: dict[str, date | None]) -> None:
         raise ValidationError(errors=errors)
 
 
-def _assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
+def assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
+    """Set the fields given on ``obj``; a field outside ``allowed`` is refused by name."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
@@ -90,7 +91,7 @@ def _locked(resource: CommonResource) -> CommonResource:
 def resource_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> CommonResource:
     """Register a common resource of the cooperative."""
     resource = CommonResource(coop=coop)
-    _assign(resource, fields, [*RESOURCE_FIELDS, "synthetic"])
+    assign(resource, fields, [*RESOURCE_FIELDS, "synthetic"])
     _check_resource(resource)
     resource.save()
     audit_record(
@@ -108,7 +109,7 @@ def resource_update(*, actor, resource: CommonResource, fields: dict[str, Any]) 
     """Correct a resource's data; only the fields given change."""
     resource = _locked(resource)
     before = snapshot(resource, RESOURCE_FIELDS)
-    _assign(resource, fields, RESOURCE_FIELDS)
+    assign(resource, fields, RESOURCE_FIELDS)
     _check_resource(resource)
     resource.save()
     audit_record(
@@ -127,7 +128,7 @@ def use_right_add(*, actor, resource: CommonResource, fields: dict[str, Any]) ->
     """Record the legal basis (concession, comodato, pact…) on which the resource is used."""
     resource = _locked(resource)
     right = UseRight(resource=resource)
-    _assign(right, fields, [*USE_RIGHT_FIELDS, "synthetic"])
+    assign(right, fields, [*USE_RIGHT_FIELDS, "synthetic"])
     right.granted_by = (right.granted_by or "").strip()
     right.reference = (right.reference or "").strip()
     if right.start_on is None:
@@ -175,7 +176,7 @@ def obligation_add(*, actor, resource: CommonResource, fields: dict[str, Any]) -
     """Something to do for the resource by a date, once or every few months."""
     resource = _locked(resource)
     obligation = Obligation(resource=resource)
-    _assign(obligation, fields, [*OBLIGATION_FIELDS, "synthetic"])
+    assign(obligation, fields, [*OBLIGATION_FIELDS, "synthetic"])
     obligation.description = (obligation.description or "").strip()
     _check_obligation(obligation)
     obligation.save()

@@ -40,6 +40,7 @@ from comunitas.commons.models import (
     Ticket,
 )
 from comunitas.commons.payments import DEFAULT_PROVIDER, PROVIDERS, provider_for
+from comunitas.commons.services import assign
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative
@@ -69,14 +70,6 @@ def normalise_code(text: str) -> str:
 
 
 # --- the catalogue ------------------------------------------------------------------------------
-def _assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    for name, value in fields.items():
-        setattr(obj, name, value)
-
-
 def _check_service(service: Service) -> None:
     service.name = (service.name or "").strip()
     service.description = (service.description or "").strip()
@@ -149,7 +142,7 @@ def service_create(
     """Add a service or product to the catalogue with its price for each kind of customer
     (a kind without a price cannot buy it)."""
     service = Service(coop=coop)
-    _assign(service, fields, [*SERVICE_FIELDS, "synthetic"])
+    assign(service, fields, [*SERVICE_FIELDS, "synthetic"])
     _check_service(service)
     service.save()
     if prices:
@@ -179,7 +172,7 @@ def service_update(
     """Change a service; only the fields given change, and the price list when given."""
     service = _locked_service(service)
     before = {**snapshot(service, SERVICE_FIELDS), **_price_snapshot(service)}
-    _assign(service, fields, SERVICE_FIELDS)
+    assign(service, fields, SERVICE_FIELDS)
     _check_service(service)
     service.save()
     if prices is not None:
@@ -253,7 +246,7 @@ def event_create(
     """Schedule a timed occurrence of a service with its seats (a screening, a tour)."""
     service = _locked_service(service)
     event = Event(service=service)
-    _assign(event, fields, [*EVENT_FIELDS, "synthetic"])
+    assign(event, fields, [*EVENT_FIELDS, "synthetic"])
     _check_event(event, now=now or timezone.now(), moved=True)
     event.save()
     audit_record(
@@ -280,7 +273,7 @@ def event_update(
     if event.is_cancelled:
         raise ValidationError(_("This event is cancelled."))
     before, old_start = snapshot(event, EVENT_FIELDS), event.starts_at
-    _assign(event, fields, EVENT_FIELDS)
+    assign(event, fields, EVENT_FIELDS)
     _check_event(event, now=now or timezone.now(), moved=event.starts_at != old_start)
     event.save(update_fields=list(fields))
     audit_record(
