@@ -28,7 +28,7 @@ from comunitas.commons.models import (
 )
 from comunitas.commons.ticketing_services import CODE_ALPHABET, CheckIn
 from comunitas.core.errors import ValidationError
-from comunitas.core.models import AuditEntry
+from comunitas.core.models import AuditEntry, Cents
 from comunitas.members.services import book_setup
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_ticketing import buy, make_event, make_service
@@ -321,7 +321,7 @@ def test_payment_becomes_sales_and_a_cancellation_refunds(coop, people, screenin
     services.order_pay(actor=people["staff"], order=order, reference="receipt 12")
     order.refresh_from_db()
     assert (order.payment_state, order.payment_reference) == ("paid", "receipt 12")
-    assert Sale.objects.aggregate(s=Sum("amount"))["s"] == order.total == Decimal("18.00")
+    assert Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] == order.total == Decimal("18.00")
     with pytest.raises(ValidationError, match="not waiting for a payment"):
         services.order_pay(actor=people["staff"], order=order)
 
@@ -334,7 +334,7 @@ def test_payment_becomes_sales_and_a_cancellation_refunds(coop, people, screenin
         0,
     )
     assert not Ticket.objects.filter(line__order=order, is_void=False).exists()
-    assert Sale.objects.aggregate(s=Sum("amount"))["s"] == 0
+    assert Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] == 0
     assert Sale.objects.filter(kind="refund").count() == 2
     with pytest.raises(ValidationError, match="already cancelled"):
         services.order_cancel(actor=people["staff"], order=order)
@@ -370,7 +370,7 @@ def test_cancelling_an_event_cancels_its_orders(
     assert event.is_cancelled and event.seats_taken == 0
     states = dict(Order.objects.values_list("pk", "payment_state"))
     assert states == {paid.pk: "refunded", unpaid.pk: "nothing_due"}
-    assert Sale.objects.aggregate(s=Sum("amount"))["s"] == 0
+    assert Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] == 0
     assert sorted(m.to[0] for m in mailoutbox) == ["member1@example.org", "resident1@example.org"]
     assert all("is cancelled" in m.subject for m in mailoutbox)
     code = Ticket.objects.filter(line__order=paid).first().code
@@ -476,6 +476,6 @@ class BoxOfficeProperties(HypothesisTestCase):
                 live = Ticket.objects.filter(event=event, is_void=False).count()
                 self.assertEqual(event.seats_taken, live, op)
                 self.assertLessEqual(event.seats_taken, event.seats, op)
-            sold = Sale.objects.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-            paid = Order.objects.filter(payment_state="paid").aggregate(s=Sum("total"))["s"]
+            sold = Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] or Decimal(0)
+            paid = Order.objects.filter(payment_state="paid").aggregate(s=Cents(Sum("total")))["s"]
             self.assertEqual(sold, paid or Decimal(0), op)

@@ -17,6 +17,7 @@ from comunitas.commons.models import (
     Sale,
     Service,
 )
+from comunitas.core.models import Cents
 from comunitas.demo.load import demo_load
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +51,10 @@ def test_the_demo_uses_its_commons_by_the_rules(db):
     # One sale per paid booking and per paid order line, adding up to what was paid.
     paid_bookings = Booking.objects.filter(payment_state=PaymentState.PAID)
     paid_orders = Order.objects.filter(payment_state=PaymentState.PAID)
-    expected = (paid_bookings.aggregate(t=Sum("price"))["t"] or Decimal(0)) + (
-        paid_orders.aggregate(t=Sum("total"))["t"] or Decimal(0)
+    expected = (paid_bookings.aggregate(t=Cents(Sum("price")))["t"] or Decimal(0)) + (
+        paid_orders.aggregate(t=Cents(Sum("total")))["t"] or Decimal(0)
     )
-    assert Sale.objects.aggregate(t=Sum("amount"))["t"] == expected > 0
+    assert Sale.objects.aggregate(t=Cents(Sum("amount")))["t"] == expected > 0
     assert Sale.objects.filter(booking__isnull=False).count() == paid_bookings.count()
     assert not Sale.objects.filter(synthetic=False).exists()
     assert not Booking.objects.filter(synthetic=False).exists()

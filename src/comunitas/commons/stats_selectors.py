@@ -36,7 +36,7 @@ from comunitas.commons.models import (
     SaleKind,
     Ticket,
 )
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cents, Cooperative
 
 ROME = ZoneInfo("Europe/Rome")
 MONTHS = range(1, 13)
@@ -47,9 +47,11 @@ TENTH = Decimal("0.1")
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
-def _money(expression) -> Coalesce:
-    return Coalesce(
-        expression, Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
+def _money(expression) -> Cents:
+    return Cents(
+        Coalesce(
+            expression, Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
+        )
     )
 
 

@@ -23,6 +23,25 @@ from comunitas.core.validators import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
+CENT = Decimal("0.01")
+
+
+def _to_cents(value, expression, connection) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+class Cents(models.Func):
+    """A money total computed in SQL (``Cents(Sum("paid"))``), read back exact to the cent.
+
+    PostgreSQL adds numerics exactly; SQLite adds decimals as binary floats, so there
+    8.10 + 8.20 + 8.70 comes back as 24.999999999999996. Every sum of euros goes through this."""
+
+    template = "%(expressions)s"
+    arity = 1
+    output_field = models.DecimalField(**MONEY)
+
+    def get_db_converters(self, connection):
+        return [*super().get_db_converters(connection), _to_cents]
 
 
 # --- territory ----------------------------------------------------------------------------------

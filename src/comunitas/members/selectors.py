@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.models import Cooperative, LegalForm
+from comunitas.core.models import Cents, Cooperative, LegalForm
 from comunitas.core.selectors import statute_on
 from comunitas.members.models import (
     Application,
@@ -47,14 +47,15 @@ MIN_MEMBERS = 9  # art. 2522 c.1
 MIN_MEMBERS_SMALL = 3  # art. 2522 c.2: all natural persons and srl rules
 
 
-def _ledger_sum(column: str, on_date: date | None, output) -> Coalesce:
+def _ledger_sum(column: str, on_date: date | None, output) -> Coalesce | Cents:
     """SUM(column) of a member's share movements (up to ``on_date``), as a correlated subquery:
     one query for a whole page of members, whatever the size of the ledger."""
     rows = ShareMovement.objects.filter(member=OuterRef("pk"))
     if on_date is not None:
         rows = rows.filter(on_date__lte=on_date)
     total = rows.order_by().values("member").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(total, output_field=output), Value(0, output_field=output))
+    found = Coalesce(Subquery(total, output_field=output), Value(0, output_field=output))
+    return Cents(found) if isinstance(output, DecimalField) else found
 
 
 def with_holdings(members: QuerySet[Member], on_date: date | None = None) -> QuerySet[Member]:
@@ -172,7 +173,7 @@ def holdings(*, member: Member, on_date: date | None = None) -> list[Holding]:
     if on_date:
         rows = rows.filter(on_date__lte=on_date)
     sums = rows.values("share_class").annotate(
-        shares=Sum("shares"), subscribed=Sum("subscribed"), paid=Sum("paid")
+        shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
     )
     classes = ShareClass.objects.in_bulk([row["share_class"] for row in sums])
     return [
@@ -233,7 +234,9 @@ def capital_summary(*, coop: Cooperative, on_date: date | None = None) -> Capita
     rows = (
         ShareMovement.objects.filter(coop=coop, on_date__lte=day)
         .values("share_class__code", "share_class__name", "share_class__nominal_value")
-        .annotate(shares=Sum("shares"), subscribed=Sum("subscribed"), paid=Sum("paid"))
+        .annotate(
+            shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
+        )
         .order_by("share_class__code")
     )
     summary = CapitalSummary(on_date=day)

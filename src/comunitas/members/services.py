@@ -31,7 +31,7 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.formatting import euro
 from comunitas.core.law import limits_on
-from comunitas.core.models import Cooperative, Role, RoleKind
+from comunitas.core.models import Cents, Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.selectors import statute_on
 from comunitas.core.services import save_unique, validated
@@ -552,7 +552,9 @@ def holding(
     rows = ShareMovement.objects.filter(member=member, share_class=share_class)
     if on_date:
         rows = rows.filter(on_date__lte=on_date)
-    sums = rows.aggregate(shares=Sum("shares"), subscribed=Sum("subscribed"), paid=Sum("paid"))
+    sums = rows.aggregate(
+        shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
+    )
     return {
         "shares": sums["shares"] or 0,
         "subscribed": sums["subscribed"] or ZERO,
@@ -566,7 +568,7 @@ def _capped_holding(member: Member) -> Decimal:
     rows = ShareMovement.objects.filter(member=member, share_class__for_financing=False).exclude(
         kind=MovementKind.RISTORNO
     )
-    return rows.aggregate(total=Sum("subscribed"))["total"] or ZERO
+    return rows.aggregate(total=Cents(Sum("subscribed")))["total"] or ZERO
 
 
 def _check_cap(member: Member, share_class: ShareClass, extra: Decimal, day: date) -> None:

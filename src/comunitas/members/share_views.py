@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.forms import apply_errors, submit
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cents, Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.members import selectors, services
 from comunitas.members.models import (
@@ -257,8 +257,8 @@ def redemption_totals(*, coop: Cooperative, today: date) -> RedemptionTotals:
     unpaid = Q(paid_on__isnull=True)
     late = unpaid & Q(due_on__lt=today)
     sums = Redemption.objects.filter(member__coop=coop).aggregate(
-        unpaid=Sum("amount", filter=unpaid),
-        overdue=Sum("amount", filter=late),
+        unpaid=Cents(Sum("amount", filter=unpaid)),
+        overdue=Cents(Sum("amount", filter=late)),
         overdue_count=Count("id", filter=late),
     )
     return RedemptionTotals(sums["unpaid"] or ZERO, sums["overdue"] or ZERO, sums["overdue_count"])
