@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from comunitas.commons import files
 from comunitas.commons.models import CommonResource, ResourceFile
-from comunitas.core.forms import submit
+from comunitas.core.forms import form_message, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
 
@@ -147,8 +147,7 @@ def file_edit(request: HttpRequest, coop: Cooperative, file_id: int) -> HttpResp
     elif saved:
         messages.success(request, _("Changes saved: visitors do not see this file."))
     else:
-        errors = [e for field in form.errors.values() for e in field]
-        messages.error(request, " ".join(errors) or _("Nothing was changed."))
+        messages.error(request, form_message(form) or _("Nothing was changed."))
     return _back(coop, item.resource_id)
 
 

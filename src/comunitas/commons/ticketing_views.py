@@ -41,7 +41,7 @@ from comunitas.commons.ticketing_forms import (
 )
 from comunitas.core import throttle
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.forms import submit
+from comunitas.core.forms import form_message, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 
@@ -324,11 +324,6 @@ def event_edit(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpRe
     return render(request, "commons/ticketing/event_form.html", context)
 
 
-def _flash_errors(request: HttpRequest, form, fallback: str) -> None:
-    errors = [e for field in form.errors.values() for e in field]
-    messages.error(request, " ".join(errors) or fallback)
-
-
 @require_POST
 @coop_view(Action.MANAGE_SERVICES)
 def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpResponse:
@@ -344,7 +339,7 @@ def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> Http
     if done:
         messages.success(request, _("The event is cancelled; its buyers are told by e-mail."))
     else:
-        _flash_errors(request, form, _("The event was not cancelled."))
+        messages.error(request, form_message(form) or _("The event was not cancelled."))
     return redirect("event_manage", coop.slug, event.pk)
 
 
@@ -387,7 +382,7 @@ def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpRes
     if done:
         messages.success(request, _("The payment is recorded."))
     else:
-        _flash_errors(request, form, _("The payment was not recorded."))
+        messages.error(request, form_message(form) or _("The payment was not recorded."))
     return redirect("order_detail", coop.slug, order.pk)
 
 
@@ -406,7 +401,7 @@ def order_cancel(request: HttpRequest, coop: Cooperative, order_id: int) -> Http
     if done:
         messages.success(request, _("The order is cancelled; its seats are back on sale."))
     else:
-        _flash_errors(request, form, _("The order was not cancelled."))
+        messages.error(request, form_message(form) or _("The order was not cancelled."))
     return redirect("order_detail", coop.slug, order.pk)
 
 

@@ -25,7 +25,7 @@ from comunitas.commons.forms import (
     UseRightForm,
 )
 from comunitas.commons.models import CommonResource, Obligation
-from comunitas.core.forms import submit
+from comunitas.core.forms import form_message, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 
@@ -204,8 +204,7 @@ def obligation_done(request: HttpRequest, coop: Cooperative, obligation_id: int)
         else:
             messages.success(request, _("Done."))
     else:
-        errors = [e for field in form.errors.values() for e in field]
-        messages.error(request, " ".join(errors) or _("The obligation was not marked done."))
+        messages.error(request, form_message(form) or _("The obligation was not marked done."))
     next_page = request.POST.get("next", "")
     if next_page == "dashboard":
         return redirect("coop_dashboard", coop.slug)

@@ -17,6 +17,17 @@ from comunitas.core.models import Cooperative, RoleKind, StatuteParameters
 from comunitas.core.services import COOP_FIELDS, STATUTE_FIELDS
 
 
+def form_message(form: forms.Form) -> str:
+    """All of a form's errors in one line, each after its field's label, for a flash message
+    (for a form posted from a page it redirects back to)."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's field errors next to the fields (or above the form)."""
     for error in exc.errors:

@@ -146,14 +146,3 @@ class ShareClassForm(forms.Form):
         label=_("Shares a new member must subscribe"), min_value=1, initial=1
     )
     for_financing = forms.BooleanField(label=_("For financing members"), required=False)
-
-
-def form_message(form: forms.Form) -> str:
-    """All of a form's errors in one line, each after its field's label, for a flash message
-    (the forms of the member page post here and are redirected back to it)."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        text = " ".join(str(e) for e in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)

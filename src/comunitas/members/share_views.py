@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors, submit
+from comunitas.core.forms import apply_errors, form_message, submit
 from comunitas.core.models import Cents, Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.members import selectors, services
@@ -47,7 +47,6 @@ from comunitas.members.share_forms import (
     SubscribeForm,
     TransferDecideForm,
     TransferForm,
-    form_message,
 )
 
 PAGE_SIZE = 50
