@@ -23,6 +23,7 @@ STATUTE_FORM = {
     "ordinary_quorum_second_call": 0,
     "extraordinary_quorum_first_call": 50,
     "extraordinary_quorum_second_call": 0,
+    "proposal_support_threshold": 10,
 }
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "comunitas.core",
     "comunitas.members",
     "comunitas.commons",
+    "comunitas.projects",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

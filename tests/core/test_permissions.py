@@ -80,6 +80,11 @@ ALLOWED = {
     Action.BUY: set(WHO),
     Action.MANAGE_SERVICES: {"staff", "admin"},
     Action.VIEW_SALES: {"staff", "admin"},
+    Action.VIEW_NEEDS: set(WHO),
+    Action.PARTICIPATE: set(ROLES),
+    Action.MANAGE_NEEDS: {"staff", "admin"},
+    Action.DECIDE_PROPOSALS: {"admin"},
+    Action.MANAGE_PROJECTS: {"staff", "admin"},
 }
 
 

@@ -310,6 +310,11 @@ class StatuteParameters(models.Model):
         **PERCENT,
         default=Decimal("0"),
     )
+    proposal_support_threshold = models.PositiveIntegerField(
+        _("supports after which the board must review a proposal"),
+        default=10,
+        help_text=_("A proposal with this many supports goes to the board's agenda."),
+    )
     decision_reference = models.CharField(
         _("approved by"),
         max_length=200,
@@ -338,6 +343,10 @@ class StatuteParameters(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(share_nominal_value__gt=0), name="statute_share_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposal_support_threshold__gte=1),
+                name="statute_proposal_threshold_positive",
             ),
             *[
                 models.CheckConstraint(
@@ -415,6 +424,12 @@ class StatuteParameters(models.Model):
             90,
             _("Assemblies need between %(n)s and 90 days of notice (art. 2366 c.c.).")
             % {"n": law.min_notice_days},
+        )
+        outside(
+            "proposal_support_threshold",
+            1,
+            100_000,
+            _("Give a number of supports from 1 to 100,000."),
         )
         for kind in ("ordinary", "extraordinary"):
             first = f"{kind}_quorum_first_call"

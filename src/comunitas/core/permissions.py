@@ -48,11 +48,24 @@ class Action(StrEnum):
     BUY = "buy"  # buy tickets and items; visitors of a public coop only public services
     MANAGE_SERVICES = "manage_services"  # catalogue, events, orders, payments, check-in
     VIEW_SALES = "view_sales"  # sales and the use statistics of the commons
+    # needs, proposals and projects
+    VIEW_NEEDS = "view_needs"  # needs, proposals, projects and coverage: public on a public coop
+    PARTICIPATE = "participate"  # submit and support needs, propose, support and comment
+    MANAGE_NEEDS = "manage_needs"  # needs taken on paper, their status, merging duplicates
+    DECIDE_PROPOSALS = "decide_proposals"  # accept (a project), ask for changes, decline
+    MANAGE_PROJECTS = "manage_projects"  # projects, objectives, measures, milestones, updates
 
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
 PUBLIC = frozenset(
-    {Action.VIEW, Action.APPLY_MEMBERSHIP, Action.VIEW_COMMONS, Action.BOOK, Action.BUY}
+    {
+        Action.VIEW,
+        Action.APPLY_MEMBERSHIP,
+        Action.VIEW_COMMONS,
+        Action.BOOK,
+        Action.BUY,
+        Action.VIEW_NEEDS,
+    }
 )
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW: ALL_ROLES,
@@ -74,6 +87,11 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.BUY: ALL_ROLES,
     Action.MANAGE_SERVICES: OPERATORS,
     Action.VIEW_SALES: OPERATORS,
+    Action.VIEW_NEEDS: ALL_ROLES,
+    Action.PARTICIPATE: ALL_ROLES,
+    Action.MANAGE_NEEDS: OPERATORS,
+    Action.DECIDE_PROPOSALS: BOARD,
+    Action.MANAGE_PROJECTS: OPERATORS,
 }
 
 

@@ -108,6 +108,7 @@ class StatuteOut(Schema):
     ordinary_quorum_second_call: Decimal
     extraordinary_quorum_first_call: Decimal
     extraordinary_quorum_second_call: Decimal
+    proposal_support_threshold: int
     decision_reference: str
     synthetic: bool
 
@@ -123,6 +124,7 @@ class StatuteIn(InputSchema):
     ordinary_quorum_second_call: Decimal = Decimal("0")
     extraordinary_quorum_first_call: Decimal = Decimal("50")
     extraordinary_quorum_second_call: Decimal = Decimal("0")
+    proposal_support_threshold: int = Field(10, ge=0)
     decision_reference: Text = Field("", max_length=200)
 
 

@@ -61,6 +61,7 @@ STATUTE_FIELDS = [
     "ordinary_quorum_second_call",
     "extraordinary_quorum_first_call",
     "extraordinary_quorum_second_call",
+    "proposal_support_threshold",
     "decision_reference",
 ]
 CODE_FIELDS = ("fiscal_code", "vat_number", "albo_number")

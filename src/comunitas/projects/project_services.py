@@ -1,0 +1,433 @@
+"""Every write on projects: creation (by hand or from an accepted proposal), objectives and
+their measurements, milestones, budget lines, the team and the public updates.
+
+Linking a need to a project answers it (``services.needs_answered``), which tells the people
+who told and supported it. One transaction each, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from comunitas.commons.models import CommonResource
+from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative
+from comunitas.core.services import validated
+from comunitas.projects.models import (
+    BudgetKind,
+    BudgetLine,
+    Indicator,
+    Measurement,
+    Milestone,
+    Need,
+    NeedStatus,
+    Objective,
+    Project,
+    ProjectStatus,
+    ProjectUpdate,
+    Proposal,
+    TeamMember,
+)
+from comunitas.projects.services import MAX_MONEY, _tidy_text, assign, needs_answered
+
+PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
+OBJECTIVE_FIELDS = [
+    "indicator",
+    "description",
+    "unit",
+    "baseline",
+    "target",
+    "target_date",
+    "method",
+]
+MILESTONE_FIELDS = ["title", "due_on", "done_on"]
+INDICATOR_FIELDS = ["code", "name", "kind", "unit", "method", "source"]
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectStatus.PLANNED: {ProjectStatus.RUNNING, ProjectStatus.SUSPENDED},
+    ProjectStatus.RUNNING: {ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED},
+    ProjectStatus.SUSPENDED: {ProjectStatus.PLANNED, ProjectStatus.RUNNING},
+    ProjectStatus.COMPLETED: {ProjectStatus.RUNNING},
+}
+MEASURE_LIMIT = Decimal("999999999999.99")
+
+
+def _check_dates(obj, names: list[str]) -> None:
+    for name in names:
+        value = getattr(obj, name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValidationError(
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST.year, "last": LATEST.year},
+                field=name,
+            )
+
+
+def _check_project(project: Project) -> None:
+    _tidy_text(project, ["title", "summary"])
+    _check_dates(project, ["start_on", "end_on"])
+    if project.start_on and project.end_on and project.end_on < project.start_on:
+        raise ValidationError(_("The end cannot come before the start."), field="end_on")
+    validated(project, exclude=["coop", "proposal"])
+
+
+def _check_links(
+    coop: Cooperative, needs: list[Need] | None, resources: list[CommonResource] | None
+) -> None:
+    if any(n.coop_id != coop.pk for n in needs or []):
+        raise ValidationError(_("A project can only answer needs of this cooperative."), "needs")
+    if any(n.status == NeedStatus.MERGED for n in needs or []):
+        raise ValidationError(_("A merged need cannot be linked: link the one it became."), "needs")
+    if any(r.coop_id != coop.pk for r in resources or []):
+        raise ValidationError(_("Choose common resources of this cooperative."), "resources")
+
+
+def _link(actor, project: Project, needs, resources) -> None:
+    if needs is not None:
+        project.needs.set(needs)
+        needs_answered(actor=actor, needs=needs, project_title=project.title)
+    if resources is not None:
+        project.resources.set(resources)
+
+
+AUDITED = [*PROJECT_FIELDS, "needs", "resources"]
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    needs: list[Need] | None = None,
+    resources: list[CommonResource] | None = None,
+    proposal: Proposal | None = None,
+    synthetic: bool = False,
+) -> Project:
+    """A project of the cooperative; the needs it answers move to “answered”."""
+    project = Project(coop=coop, proposal=proposal, synthetic=synthetic)
+    assign(project, fields, PROJECT_FIELDS)
+    _check_project(project)
+    _check_links(coop, needs, resources)
+    project.save()
+    _link(actor, project, needs, resources)
+    audit_record(
+        actor=actor,
+        action="project.create",
+        obj=project,
+        coop=coop,
+        after=snapshot(project, AUDITED),
+    )
+    return project
+
+
+def project_from_proposal(
+    *, actor, proposal: Proposal, fields: dict[str, Any] | None = None
+) -> Project:
+    """The project an accepted proposal becomes: its needs and resource, and its estimates as
+    the first budget lines (the board may retitle it through ``fields``)."""
+    values = {"title": proposal.title, "summary": proposal.description, **(fields or {})}
+    project = project_create(
+        actor=actor,
+        coop=proposal.coop,
+        fields=values,
+        needs=list(proposal.needs.exclude(status=NeedStatus.MERGED)),
+        resources=[proposal.resource] if proposal.resource_id else [],
+        proposal=proposal,
+        synthetic=proposal.synthetic,
+    )
+    for kind, amount in (
+        (BudgetKind.COST, proposal.estimated_costs),
+        (BudgetKind.REVENUE, proposal.estimated_revenues),
+    ):
+        if amount:
+            BudgetLine.objects.create(
+                project=project,
+                kind=kind,
+                label=_("Estimate of the proposal"),
+                amount=amount,
+            )
+    return project
+
+
+def _locked(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("coop").get(pk=project.pk)
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor,
+    project: Project,
+    fields: dict[str, Any],
+    needs: list[Need] | None = None,
+    resources: list[CommonResource] | None = None,
+) -> Project:
+    """Change a project; its status follows planned → running → completed, or suspended."""
+    project = _locked(project)
+    before = snapshot(project, AUDITED)
+    status = fields.get("status", project.status)
+    if status != project.status and status not in PROJECT_TRANSITIONS.get(project.status, set()):
+        raise ValidationError(
+            _("A project that is “%(now)s” cannot become “%(next)s”.")
+            % {
+                "now": project.get_status_display(),
+                "next": ProjectStatus(status).label if status in ProjectStatus.values else status,
+            },
+            field="status",
+        )
+    assign(project, fields, PROJECT_FIELDS)
+    _check_project(project)
+    _check_links(project.coop, needs, resources)
+    project.save()
+    _link(actor, project, needs, resources)
+    audit_record(
+        actor=actor,
+        action="project.update",
+        obj=project,
+        coop=project.coop,
+        before=before,
+        after=snapshot(project, AUDITED),
+    )
+    return project
+
+
+# --- objectives and measurements -----------------------------------------------------------------
+def _check_objective(objective: Objective, coop: Cooperative) -> None:
+    indicator: Indicator | None = getattr(objective, "indicator", None)
+    if indicator is None or indicator.coop_id not in (None, coop.pk):
+        raise ValidationError(_("Choose an indicator of the catalogue."), field="indicator")
+    if not objective.method.strip():
+        objective.method = indicator.method  # the catalogue's method unless told otherwise
+    _tidy_text(objective, ["description", "unit"])
+    if objective.target_date is None:
+        raise ValidationError(_("An objective needs a target date."), field="target_date")
+    _check_dates(objective, ["target_date"])
+    for name in ("baseline", "target"):
+        value = getattr(objective, name)
+        if value is None or not -MEASURE_LIMIT <= Decimal(value) <= MEASURE_LIMIT:
+            raise ValidationError(_("Give a number."), field=name)
+    if Decimal(objective.target) == Decimal(objective.baseline):
+        raise ValidationError(_("The target must differ from the baseline."), field="target")
+    validated(objective, exclude=["project", "indicator"])
+
+
+@transaction.atomic
+def objective_add(*, actor, project: Project, fields: dict[str, Any]) -> Objective:
+    """An economic or social objective (its kind is its indicator's)."""
+    objective = Objective(project=project, method="")
+    assign(objective, fields, OBJECTIVE_FIELDS)
+    _check_objective(objective, project.coop)
+    objective.save()
+    audit_record(
+        actor=actor,
+        action="objective.add",
+        obj=objective,
+        coop=project.coop,
+        after=snapshot(objective, OBJECTIVE_FIELDS),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, actor, objective: Objective, fields: dict[str, Any]) -> Objective:
+    objective = (
+        Objective.objects.select_for_update().select_related("project__coop").get(pk=objective.pk)
+    )
+    before = snapshot(objective, OBJECTIVE_FIELDS)
+    assign(objective, fields, OBJECTIVE_FIELDS)
+    _check_objective(objective, objective.project.coop)
+    objective.save()
+    audit_record(
+        actor=actor,
+        action="objective.update",
+        obj=objective,
+        coop=objective.project.coop,
+        before=before,
+        after=snapshot(objective, OBJECTIVE_FIELDS),
+    )
+    return objective
+
+
+@transaction.atomic
+def measurement_add(
+    *, actor, objective: Objective, measured_on: date, value: Decimal, note: str = ""
+) -> Measurement:
+    """A value of the objective's indicator on a date."""
+    measurement = Measurement(
+        objective=objective,
+        measured_on=measured_on,
+        value=value,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    if measured_on is None:
+        raise ValidationError(_("Give the date of the measurement."), field="measured_on")
+    _check_dates(measurement, ["measured_on"])
+    if value is None or not -MEASURE_LIMIT <= Decimal(value) <= MEASURE_LIMIT:
+        raise ValidationError(_("Give a number."), field="value")
+    validated(measurement, exclude=["objective", "recorded_by"])
+    measurement.save()
+    audit_record(
+        actor=actor,
+        action="measurement.add",
+        obj=measurement,
+        coop=objective.project.coop,
+        after=snapshot(measurement, ["objective", "measured_on", "value", "note"]),
+    )
+    return measurement
+
+
+# --- milestones, budget, team, updates -----------------------------------------------------------
+def _check_milestone(milestone: Milestone) -> None:
+    _tidy_text(milestone, ["title"])
+    if milestone.due_on is None:
+        raise ValidationError(_("A milestone needs a date."), field="due_on")
+    _check_dates(milestone, ["due_on", "done_on"])
+    validated(milestone, exclude=["project"])
+
+
+@transaction.atomic
+def milestone_add(*, actor, project: Project, fields: dict[str, Any]) -> Milestone:
+    milestone = Milestone(project=project)
+    assign(milestone, fields, MILESTONE_FIELDS)
+    _check_milestone(milestone)
+    milestone.save()
+    audit_record(
+        actor=actor,
+        action="milestone.add",
+        obj=milestone,
+        coop=project.coop,
+        after=snapshot(milestone, MILESTONE_FIELDS),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, actor, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
+    """Change a milestone, or mark it done (``done_on``) or not done (``done_on=None``)."""
+    milestone = (
+        Milestone.objects.select_for_update().select_related("project__coop").get(pk=milestone.pk)
+    )
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    assign(milestone, fields, MILESTONE_FIELDS)
+    _check_milestone(milestone)
+    milestone.save()
+    audit_record(
+        actor=actor,
+        action="milestone.update",
+        obj=milestone,
+        coop=milestone.project.coop,
+        before=before,
+        after=snapshot(milestone, MILESTONE_FIELDS),
+    )
+    return milestone
+
+
+@transaction.atomic
+def budget_line_add(
+    *, actor, project: Project, kind: str, label: str, amount: Decimal
+) -> BudgetLine:
+    line = BudgetLine(project=project, kind=kind, label=(label or "").strip(), amount=amount)
+    _tidy_text(line, ["label"])
+    if amount is None or not Decimal("0.01") <= Decimal(amount) <= MAX_MONEY:
+        raise ValidationError(_("Give an amount in euros, more than zero."), field="amount")
+    if Decimal(amount) != Decimal(amount).quantize(Decimal("0.01")):
+        raise ValidationError(_("Give the amount in euros and cents."), field="amount")
+    validated(line, exclude=["project"])
+    line.save()
+    audit_record(
+        actor=actor,
+        action="budget_line.add",
+        obj=line,
+        coop=project.coop,
+        after=snapshot(line, ["kind", "label", "amount"]),
+    )
+    return line
+
+
+@transaction.atomic
+def team_add(
+    *, actor, project: Project, name: str, role: str, user=None, is_volunteer: bool = False
+) -> TeamMember:
+    """Someone working on the project; with a login, the name defaults to theirs."""
+    if user is not None and not name:
+        name = user.get_full_name() or user.get_username()
+    person = TeamMember(
+        project=project,
+        user=user,
+        name=(name or "").strip(),
+        role=(role or "").strip(),
+        is_volunteer=is_volunteer,
+    )
+    _tidy_text(person, ["name", "role"])
+    validated(person, exclude=["project", "user"])
+    person.save()
+    audit_record(
+        actor=actor,
+        action="team.add",
+        obj=person,
+        coop=project.coop,
+        after=snapshot(person, ["role", "is_volunteer"]),  # the name is personal: not logged
+    )
+    return person
+
+
+@transaction.atomic
+def team_remove(*, actor, person: TeamMember) -> None:
+    audit_record(
+        actor=actor,
+        action="team.remove",
+        obj=person,
+        coop=person.project.coop,
+        before=snapshot(person, ["role", "is_volunteer"]),
+    )
+    person.delete()
+
+
+@transaction.atomic
+def project_update_add(
+    *, actor, project: Project, text: str, on_date: date | None = None
+) -> ProjectUpdate:
+    """A line of the project's public timeline."""
+    update = ProjectUpdate(project=project, text=text or "", author=actor)
+    if on_date is not None:
+        update.on_date = on_date
+    _tidy_text(update, ["text"])
+    _check_dates(update, ["on_date"])
+    validated(update, exclude=["project", "author"])
+    update.save()
+    audit_record(
+        actor=actor,
+        action="project_update.add",
+        obj=update,
+        coop=project.coop,
+        after=snapshot(update, ["on_date", "text"]),
+    )
+    return update
+
+
+@transaction.atomic
+def indicator_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Indicator:
+    """A cooperative's own indicator, next to the shared catalogue."""
+    indicator = Indicator(coop=coop)
+    assign(indicator, fields, INDICATOR_FIELDS)
+    _tidy_text(indicator, ["code", "name", "unit", "method"])
+    if Indicator.objects.filter(Q(coop=coop) | Q(coop__isnull=True), code=indicator.code).exists():
+        raise ValidationError(_("An indicator with this code exists already."), field="code")
+    validated(indicator, exclude=["coop"])
+    indicator.save()
+    audit_record(
+        actor=actor,
+        action="indicator.create",
+        obj=indicator,
+        coop=coop,
+        after=snapshot(indicator, INDICATOR_FIELDS),
+    )
+    return indicator

@@ -1,0 +1,365 @@
+"""Every read of needs, proposals and projects: lists with filters and counts, a project's
+progress, and the cooperative's coverage of its needs. Each list is a constant number of
+queries whatever its length (the tests assert them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from comunitas.core.models import Cooperative
+from comunitas.projects.models import (
+    ANSWERED_NEED,
+    Indicator,
+    Measurement,
+    Need,
+    NeedCategory,
+    NeedStatus,
+    NeedSupport,
+    Objective,
+    Project,
+    Proposal,
+    ProposalStatus,
+    ProposalSupport,
+)
+
+NEED_SORTS = {
+    "support": ["-support_count", "-created_at", "-id"],
+    "newest": ["-created_at", "-id"],
+    "oldest": ["created_at", "id"],
+}
+
+
+@dataclass(frozen=True)
+class NeedFilters:
+    status: str = ""  # "" means every status but merged
+    category: str = ""
+    urgency: str = ""
+    municipality: str = ""  # ISTAT code
+    q: str = ""
+    sort: str = "support"
+
+
+def _need_filter(coop: Cooperative, filters: NeedFilters, *, skip: str = "") -> QuerySet[Need]:
+    found = Need.objects.filter(coop=coop)
+    if skip != "status":
+        found = (
+            found.filter(status=filters.status)
+            if filters.status
+            else found.exclude(status=NeedStatus.MERGED)
+        )
+    if filters.category and skip != "category":
+        found = found.filter(category=filters.category)
+    if filters.urgency:
+        found = found.filter(urgency=filters.urgency)
+    if filters.municipality:
+        found = found.filter(municipality_id=filters.municipality)
+    if filters.q:
+        found = found.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    return found
+
+
+def need_list(*, coop: Cooperative, filters: NeedFilters | None = None) -> QuerySet[Need]:
+    """Needs with their support counts; a page of it is one query (two with its count)."""
+    filters = filters or NeedFilters()
+    order = NEED_SORTS.get(filters.sort, NEED_SORTS["support"])
+    return _need_filter(coop, filters).select_related("municipality").order_by(*order)
+
+
+def need_counts(*, coop: Cooperative, filters: NeedFilters | None = None) -> dict[str, dict]:
+    """How many needs each status (merged ones too) and each category would show with the other
+    filters kept (two grouped queries), for the filter links of the list."""
+    filters = filters or NeedFilters()
+    by_status = dict(
+        _need_filter(coop, filters, skip="status")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_category = dict(
+        _need_filter(coop, filters, skip="category")
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {"status": by_status, "category": by_category}
+
+
+def need_get(*, coop: Cooperative, pk: int) -> Need:
+    """A need with what its public page shows: the history, the proposals and the projects."""
+    return (
+        Need.objects.select_related("municipality", "merged_into", "submitted_by")
+        .prefetch_related(
+            "changes",
+            Prefetch("proposals", queryset=Proposal.objects.order_by("-created_at")),
+            Prefetch("projects", queryset=Project.objects.order_by("-created_at")),
+        )
+        .get(coop=coop, pk=pk)
+    )
+
+
+def supported_need_ids(*, user, needs) -> set[int]:
+    """Which of ``needs`` the user supports (one query for a page)."""
+    if not user.is_authenticated:
+        return set()
+    ids = [n.pk for n in needs]
+    return set(
+        NeedSupport.objects.filter(user=user, need_id__in=ids).values_list("need_id", flat=True)
+    )
+
+
+def supported_proposal_ids(*, user, proposals) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    ids = [p.pk for p in proposals]
+    return set(
+        ProposalSupport.objects.filter(user=user, proposal_id__in=ids).values_list(
+            "proposal_id", flat=True
+        )
+    )
+
+
+def need_choices(*, coop: Cooperative) -> QuerySet[Need]:
+    """Needs a proposal or a project may answer (not merged, not declined)."""
+    return (
+        Need.objects.filter(coop=coop)
+        .exclude(status__in=[NeedStatus.MERGED, NeedStatus.DECLINED])
+        .only("id", "title", "status", "support_count")
+        .order_by("-support_count", "-id")
+    )
+
+
+# --- proposals ----------------------------------------------------------------------------------
+def proposal_list(*, coop: Cooperative, status: str = "") -> QuerySet[Proposal]:
+    found = Proposal.objects.filter(coop=coop)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related("resource", "project").prefetch_related(
+        Prefetch("needs", queryset=Need.objects.only("id", "title", "coop_id"))
+    )
+
+
+def proposals_for_board(*, coop: Cooperative) -> QuerySet[Proposal]:
+    """Proposals that reached the support threshold and wait for the board, oldest first."""
+    return Proposal.objects.filter(coop=coop, status=ProposalStatus.BOARD_REVIEW).order_by(
+        "review_due_since", "id"
+    )
+
+
+def proposal_get(*, coop: Cooperative, pk: int) -> Proposal:
+    return (
+        Proposal.objects.select_related("resource", "proposed_by", "decided_by", "project")
+        .prefetch_related("needs", Prefetch("comments__author"))
+        .get(coop=coop, pk=pk)
+    )
+
+
+# --- projects and progress -----------------------------------------------------------------------
+def _ratio(done: Decimal, whole: Decimal) -> Decimal:
+    return min(Decimal(1), max(Decimal(0), done / whole)) if whole else Decimal(0)
+
+
+@dataclass
+class ObjectiveProgress:
+    objective: Objective
+    latest: Measurement | None
+    share: Decimal  # 0..1 of the way from the baseline to the target
+
+    @property
+    def percent(self) -> int:
+        return int((self.share * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+@dataclass
+class Progress:
+    """How far a project is: the share of milestones done and, for each objective, the share of
+    the way from its baseline to its target its latest measurement covers. The percentage is
+    the mean of the two parts a project has (a project with neither has none)."""
+
+    milestones_done: int = 0
+    milestones_total: int = 0
+    objectives: list[ObjectiveProgress] = field(default_factory=list)
+
+    @property
+    def milestone_share(self) -> Decimal | None:
+        if not self.milestones_total:
+            return None
+        return Decimal(self.milestones_done) / Decimal(self.milestones_total)
+
+    @property
+    def objective_share(self) -> Decimal | None:
+        if not self.objectives:
+            return None
+        return sum((o.share for o in self.objectives), Decimal(0)) / len(self.objectives)
+
+    @property
+    def percent(self) -> int | None:
+        parts = [p for p in (self.milestone_share, self.objective_share) if p is not None]
+        if not parts:
+            return None
+        mean = sum(parts, Decimal(0)) / len(parts) * 100
+        return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def progress_of(project: Project) -> Progress:
+    """The progress of a project whose milestones and objectives (with their measurements) are
+    prefetched, as ``project_list`` and ``project_get`` do: no query here."""
+    milestones = list(project.milestones.all())
+    progress = Progress(
+        milestones_done=sum(1 for m in milestones if m.done_on),
+        milestones_total=len(milestones),
+    )
+    for objective in project.objectives.all():
+        measured = list(objective.measurements.all())
+        latest = measured[-1] if measured else None
+        share = (
+            _ratio(latest.value - objective.baseline, objective.target - objective.baseline)
+            if latest
+            else Decimal(0)
+        )
+        progress.objectives.append(ObjectiveProgress(objective, latest, share))
+    return progress
+
+
+def _with_progress(found: QuerySet[Project]) -> QuerySet[Project]:
+    return found.prefetch_related(
+        "milestones",
+        Prefetch(
+            "objectives",
+            queryset=Objective.objects.select_related("indicator").prefetch_related(
+                Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on", "id"))
+            ),
+        ),
+    )
+
+
+def project_list(*, coop: Cooperative, status: str = "") -> QuerySet[Project]:
+    """Projects with what their progress needs (four queries for a page, whatever its size)."""
+    found = Project.objects.filter(coop=coop)
+    if status:
+        found = found.filter(status=status)
+    return _with_progress(found).order_by("-created_at", "-id")
+
+
+def project_get(*, coop: Cooperative, pk: int) -> Project:
+    return (
+        _with_progress(Project.objects.filter(coop=coop))
+        .select_related("proposal")
+        .prefetch_related(
+            Prefetch("needs", queryset=Need.objects.select_related("municipality")),
+            "resources",
+            "budget_lines",
+            "team",
+            "updates",
+        )
+        .get(pk=pk)
+    )
+
+
+def project_counts(*, coop: Cooperative) -> dict[str, int]:
+    return dict(
+        Project.objects.filter(coop=coop).values_list("status").annotate(n=Count("id")).order_by()
+    )
+
+
+def indicator_list(*, coop: Cooperative) -> QuerySet[Indicator]:
+    """The shared catalogue and the cooperative's own indicators."""
+    return Indicator.objects.filter(Q(coop__isnull=True) | Q(coop=coop)).order_by(
+        "kind", "coop_id", "name"
+    )
+
+
+# --- coverage ------------------------------------------------------------------------------------
+@dataclass
+class CategoryCoverage:
+    category: str
+    label: str
+    needs: int = 0
+    answered: int = 0
+    declined: int = 0
+    supports: int = 0
+    supports_answered: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.needs - self.answered - self.declined
+
+    @property
+    def percent(self) -> int | None:
+        return _percent(self.answered, self.needs - self.declined)
+
+
+def _percent(part: int, whole: int) -> int | None:
+    if not whole:
+        return None
+    return int((Decimal(part) * 100 / whole).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+@dataclass
+class Coverage:
+    """Needs → projects: of the needs still in play (all but merged and declined ones), how many
+    a project answers, and the same weighted by their supports."""
+
+    by_category: list[CategoryCoverage]
+    answered: list[Need]  # the most supported answered needs, with their projects
+    still_open: list[Need]  # the most supported needs still waiting
+
+    @property
+    def total(self) -> CategoryCoverage:
+        whole = CategoryCoverage("", "")
+        for row in self.by_category:
+            for name in ("needs", "answered", "declined", "supports", "supports_answered"):
+                setattr(whole, name, getattr(whole, name) + getattr(row, name))
+        return whole
+
+    @property
+    def percent(self) -> int | None:
+        return self.total.percent
+
+    @property
+    def supports_percent(self) -> int | None:
+        return _percent(self.total.supports_answered, self.total.supports)
+
+
+def coverage(*, coop: Cooperative, shown: int = 25) -> Coverage:
+    """Three queries: the counts by category and status, the most supported answered needs
+    with their projects (one more for the prefetch), the most supported open needs."""
+    rows = (
+        Need.objects.filter(coop=coop)
+        .exclude(status=NeedStatus.MERGED)
+        .values_list("category", "status")
+        .annotate(n=Count("id"), s=Coalesce(Sum("support_count"), 0))
+        .order_by()
+    )
+    by_category = {c: CategoryCoverage(c, str(label)) for c, label in NeedCategory.choices}
+    for category, status, n, supports in rows:
+        row = by_category[category]
+        row.needs += n
+        if status == NeedStatus.DECLINED:
+            row.declined += n
+            continue
+        row.supports += supports
+        if status in ANSWERED_NEED:
+            row.answered += n
+            row.supports_answered += supports
+    base = Need.objects.filter(coop=coop).select_related("municipality")
+    answered = list(
+        base.filter(status__in=ANSWERED_NEED)
+        .prefetch_related(
+            Prefetch("projects", queryset=Project.objects.only("id", "title", "status"))
+        )
+        .order_by("-support_count", "-id")[:shown]
+    )
+    still_open = list(
+        base.filter(status__in=[NeedStatus.NEW, NeedStatus.UNDER_REVIEW]).order_by(
+            "-support_count", "-id"
+        )[:shown]
+    )
+    return Coverage(
+        by_category=[r for r in by_category.values() if r.needs],
+        answered=answered,
+        still_open=still_open,
+    )

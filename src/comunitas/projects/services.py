@@ -1,0 +1,603 @@
+"""Every write on needs and proposals: submission, support, the public status workflow, merging
+duplicates, comments and the board's decision.
+
+One transaction each; the rules are checked here (the database constraints are the last line,
+so SQLite and PostgreSQL answer alike); every change is audited; the people a change concerns
+are told by e-mail once it commits. Support counts move in the same transaction as the support
+rows, with an UPDATE … SET n = n ± 1 so that concurrent supports never lose one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comunitas.commons.models import CommonResource
+from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.models import Cooperative, Role, RoleKind
+from comunitas.core.notify import notify
+from comunitas.core.selectors import statute_on
+from comunitas.core.services import validated
+from comunitas.core.tasks import defer
+from comunitas.projects.models import (
+    NEED_TRANSITIONS,
+    AgeGroup,
+    Channel,
+    Need,
+    NeedStatus,
+    NeedStatusChange,
+    NeedSupport,
+    Proposal,
+    ProposalComment,
+    ProposalStatus,
+    ProposalSupport,
+)
+
+NEED_FIELDS = [
+    "title",
+    "description",
+    "category",
+    "municipality",
+    "locality",
+    "age_groups",
+    "people_affected",
+    "urgency",
+]
+PROPOSAL_FIELDS = [
+    "title",
+    "description",
+    "resource",
+    "estimated_costs",
+    "estimated_revenues",
+    "volunteers_needed",
+]
+MAX_PEOPLE = 10_000_000
+MAX_MONEY = Decimal("999999999999.99")
+MAX_VOLUNTEERS = 100_000
+DEFAULT_SUPPORT_THRESHOLD = 10
+
+
+def assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
+    """Set the fields given on ``obj``; a field outside ``allowed`` is refused by name."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
+    for name, value in fields.items():
+        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+
+
+def _tidy_text(obj, names: Iterable[str]) -> None:
+    """Text is stored as typed (shown escaped), but never blank where it is required."""
+    errors = [
+        FieldError(name, _("This field cannot be blank."))
+        for name in names
+        if not (getattr(obj, name) or "").strip()
+    ]
+    if errors:
+        raise ValidationError(errors=errors)
+
+
+# --- needs --------------------------------------------------------------------------------------
+def _check_need(need: Need) -> None:
+    _tidy_text(need, ["title", "description"])
+    groups = need.age_groups or []
+    if not isinstance(groups, list) or any(g not in AgeGroup.values for g in groups):
+        raise ValidationError(
+            _("Choose age groups among: %(groups)s.") % {"groups": ", ".join(AgeGroup.values)},
+            field="age_groups",
+        )
+    need.age_groups = [g for g in AgeGroup.values if g in groups]  # one order, no repeats
+    if need.people_affected is not None and not 0 < need.people_affected <= MAX_PEOPLE:
+        raise ValidationError(
+            _("Give a number of people from 1 to %(n)s.") % {"n": f"{MAX_PEOPLE:,}"},
+            field="people_affected",
+        )
+    if (
+        need.municipality_id
+        and not need.coop.territory.filter(pk=need.municipality_id).exists()
+        and need.coop.seat_id != need.municipality_id
+    ):
+        raise ValidationError(
+            _("This municipality is outside the territory the cooperative serves."),
+            field="municipality",
+        )
+    validated(need, exclude=["coop", "merged_into", "submitted_by"])
+
+
+def _status_changed(need: Need, status: str, reason: str, actor) -> None:
+    need.status, need.status_reason, need.status_changed_at = status, reason, timezone.now()
+    NeedStatusChange.objects.create(
+        need=need,
+        status=status,
+        reason=reason,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        at=need.status_changed_at,
+    )
+
+
+@transaction.atomic
+def need_submit(
+    *,
+    actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    channel: str = Channel.WEB,
+    contact_email: str = "",
+    synthetic: bool = False,
+) -> Need:
+    """Record a need. Told online, it is the actor's; taken down by staff from paper, the phone
+    or a meeting (``channel``), it belongs to nobody and ``contact_email`` is whom to tell."""
+    if channel not in Channel.values:
+        raise ValidationError(_("Choose how the need was received."), field="channel")
+    need = Need(coop=coop, channel=channel, synthetic=synthetic)
+    if channel == Channel.WEB:
+        need.submitted_by = actor
+    else:
+        need.contact_email = (contact_email or "").strip()
+    assign(need, fields, NEED_FIELDS)
+    _check_need(need)
+    need.save()
+    NeedStatusChange.objects.create(need=need, status=NeedStatus.NEW, at=need.created_at)
+    audit_record(
+        actor=actor,
+        action="need.submit",
+        obj=need,
+        coop=coop,
+        after=snapshot(need, [*NEED_FIELDS, "channel"]),
+    )
+    return need
+
+
+def _locked_need(need: Need) -> Need:
+    return Need.objects.select_for_update().select_related("coop").get(pk=need.pk)
+
+
+@transaction.atomic
+def need_update(*, actor, need: Need, fields: dict[str, Any]) -> Need:
+    """Correct a need's text, category, place or reach (staff)."""
+    need = _locked_need(need)
+    before = snapshot(need, NEED_FIELDS)
+    assign(need, fields, NEED_FIELDS)
+    _check_need(need)
+    need.save()
+    audit_record(
+        actor=actor,
+        action="need.update",
+        obj=need,
+        coop=need.coop,
+        before=before,
+        after=snapshot(need, NEED_FIELDS),
+    )
+    return need
+
+
+def _supportable(need: Need) -> None:
+    if need.status == NeedStatus.MERGED:
+        raise ValidationError(_("This need was merged into another one: support that one instead."))
+    if need.status in (NeedStatus.DECLINED, NeedStatus.MET):
+        raise ValidationError(_("This need is closed: it can no longer be supported."))
+
+
+@transaction.atomic
+def need_support(*, actor, need: Need) -> NeedSupport:
+    """Add the actor's support; one per person (the database holds it under concurrency)."""
+    _supportable(need)
+    if need.submitted_by_id == actor.pk:
+        raise ValidationError(_("You told this need yourself: it counts already."))
+    try:
+        with transaction.atomic():
+            support = NeedSupport.objects.create(need=need, user=actor)
+    except IntegrityError:
+        raise ValidationError(_("You already support this need.")) from None
+    Need.objects.filter(pk=need.pk).update(support_count=F("support_count") + 1)
+    return support
+
+
+@transaction.atomic
+def need_unsupport(*, actor, need: Need) -> None:
+    """Take one's support back while the need is still open to support."""
+    _supportable(need)
+    removed, _detail = NeedSupport.objects.filter(need=need, user=actor).delete()
+    if not removed:
+        raise ValidationError(_("You do not support this need."))
+    Need.objects.filter(pk=need.pk).update(support_count=F("support_count") - 1)
+
+
+def need_followers(need: Need) -> list[str]:
+    """E-mail addresses of who told the need and who supports it (no address: not told)."""
+    users = (
+        get_user_model().objects.filter(need_supports__need=need).values_list("email", flat=True)
+    )
+    found = {need.contact_email, *users}
+    if need.submitted_by_id:
+        found.add(need.submitted_by.email)
+    return sorted(address for address in found if address)
+
+
+def _send_status(pk: int, context: dict[str, Any]) -> None:
+    for address in need_followers(Need.objects.select_related("submitted_by").get(pk=pk)):
+        notify(to=address, template="projects/email/need_status", context=context)
+
+
+def _tell_followers(need: Need) -> None:
+    """After commit, one e-mail to each follower (a long list is read once, in the task)."""
+    context = {
+        "coop": need.coop.name,
+        "title": need.title,
+        "status": need.get_status_display(),
+        "reason": need.status_reason,
+        "merged_into": need.merged_into.title if need.merged_into_id else "",
+        "slug": need.coop.slug,
+        "pk": need.pk,
+    }
+    defer(_send_status, need.pk, context)
+
+
+@transaction.atomic
+def need_set_status(*, actor, need: Need, status: str, reason: str = "") -> Need:
+    """Move a need along its public workflow; declining needs a public reason."""
+    need = _locked_need(need)
+    reason = (reason or "").strip()
+    if status not in NeedStatus.values or status == NeedStatus.MERGED:
+        raise ValidationError(_("Choose a status of the workflow."), field="status")
+    if status not in NEED_TRANSITIONS[need.status]:
+        raise ValidationError(
+            _("A need that is “%(now)s” cannot become “%(next)s”.")
+            % {"now": need.get_status_display(), "next": NeedStatus(status).label},
+            field="status",
+        )
+    if status == NeedStatus.DECLINED and not reason:
+        raise ValidationError(_("Say publicly why the need is declined."), field="reason")
+    if status == NeedStatus.ANSWERED and not need.projects.exists():
+        raise ValidationError(
+            _("A need is answered by a project: link it to a project first."), field="status"
+        )
+    if len(reason) > NeedStatusChange._meta.get_field("reason").max_length:
+        raise ValidationError(_("The reason is too long."), field="reason")
+    before = snapshot(need, ["status", "status_reason"])
+    _status_changed(need, status, reason, actor)
+    need.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(
+        actor=actor,
+        action="need.status",
+        obj=need,
+        coop=need.coop,
+        before=before,
+        after=snapshot(need, ["status", "status_reason"]),
+    )
+    _tell_followers(need)
+    return need
+
+
+def needs_answered(*, actor, needs: Iterable[Need], project_title: str) -> None:
+    """Needs a project now answers move to “answered” (called by the project services)."""
+    for need in needs:
+        if need.status in (NeedStatus.NEW, NeedStatus.UNDER_REVIEW):
+            _status_changed(
+                need,
+                NeedStatus.ANSWERED,
+                _("Answered by the project “%(title)s”.") % {"title": project_title},
+                actor,
+            )
+            need.save(update_fields=["status", "status_reason", "status_changed_at"])
+            audit_record(
+                actor=actor,
+                action="need.status",
+                obj=need,
+                coop=need.coop,
+                after={"status": need.status},
+            )
+            _tell_followers(need)
+
+
+@transaction.atomic
+def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
+    """Merge a duplicate into the need it repeats: its supports (and its author, as a
+    supporter) move over without counting anyone twice; its proposals and projects follow."""
+    if duplicate.pk == into.pk:
+        raise ValidationError(_("A need cannot be merged into itself."), field="into")
+    if duplicate.coop_id != into.coop_id:
+        raise ValidationError(_("Choose a need of the same cooperative."), field="into")
+    first, second = sorted([duplicate.pk, into.pk])  # one lock order: no deadlock
+    locked = {
+        n.pk: n
+        for n in Need.objects.select_for_update()
+        .select_related("coop")
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    if NeedStatus.MERGED in (duplicate.status, into.status):
+        raise ValidationError(_("One of the two needs is merged already."), field="into")
+    already = set(NeedSupport.objects.filter(need=into).values_list("user_id", flat=True))
+    if into.submitted_by_id:
+        already.add(into.submitted_by_id)
+    moving = NeedSupport.objects.filter(need=duplicate).exclude(user_id__in=already)
+    moved_users = set(moving.values_list("user_id", flat=True))
+    moving.update(need=into)
+    if duplicate.submitted_by_id and duplicate.submitted_by_id not in already | moved_users:
+        NeedSupport.objects.create(need=into, user_id=duplicate.submitted_by_id)
+    NeedSupport.objects.filter(need=duplicate).delete()  # those who supported both
+    into.support_count = NeedSupport.objects.filter(need=into).count()
+    into.save(update_fields=["support_count"])
+    for proposal in duplicate.proposals.all():
+        proposal.needs.add(into)
+    for project in duplicate.projects.all():
+        project.needs.add(into)
+    before = snapshot(duplicate, ["status", "merged_into", "support_count"])
+    duplicate.merged_into = into
+    duplicate.support_count = 0
+    _status_changed(
+        duplicate,
+        NeedStatus.MERGED,
+        _("Merged into “%(title)s”.") % {"title": into.title},
+        actor,
+    )
+    duplicate.save()
+    audit_record(
+        actor=actor,
+        action="need.merge",
+        obj=duplicate,
+        coop=duplicate.coop,
+        before=before,
+        after=snapshot(duplicate, ["status", "merged_into", "support_count"]),
+    )
+    _tell_followers(duplicate)
+    return into
+
+
+# --- proposals ----------------------------------------------------------------------------------
+def _needs_of(coop: Cooperative, needs: list[Need]) -> list[Need]:
+    if not needs:
+        raise ValidationError(_("Choose at least one need the proposal answers."), field="needs")
+    for need in needs:
+        if need.coop_id != coop.pk:
+            raise ValidationError(
+                _("A proposal can only answer needs of this cooperative."), field="needs"
+            )
+        if need.status in (NeedStatus.MERGED, NeedStatus.DECLINED):
+            raise ValidationError(
+                _("“%(title)s” is merged or declined: choose an open need.")
+                % {"title": need.title},
+                field="needs",
+            )
+    return needs
+
+
+def _check_proposal(proposal: Proposal) -> None:
+    _tidy_text(proposal, ["title", "description"])
+    resource: CommonResource | None = proposal.resource
+    if resource is not None and resource.coop_id != proposal.coop_id:
+        raise ValidationError(_("Choose a common resource of this cooperative."), field="resource")
+    for name in ("estimated_costs", "estimated_revenues"):
+        value = getattr(proposal, name)
+        if value is None or not Decimal(0) <= Decimal(value) <= MAX_MONEY:
+            raise ValidationError(_("Give an amount in euros, zero or more."), field=name)
+    if not 0 <= (proposal.volunteers_needed or 0) <= MAX_VOLUNTEERS:
+        raise ValidationError(
+            _("Give a number of volunteers from 0 to %(n)s.") % {"n": f"{MAX_VOLUNTEERS:,}"},
+            field="volunteers_needed",
+        )
+    validated(proposal, exclude=["coop", "proposed_by", "decided_by"])
+
+
+@transaction.atomic
+def proposal_submit(
+    *, actor, coop: Cooperative, fields: dict[str, Any], needs: list[Need], synthetic=False
+) -> Proposal:
+    """A member's or resident's proposal answering one or more needs of the cooperative."""
+    proposal = Proposal(coop=coop, proposed_by=actor, synthetic=synthetic)
+    assign(proposal, fields, PROPOSAL_FIELDS)
+    _check_proposal(proposal)
+    needs = _needs_of(coop, needs)
+    proposal.save()
+    proposal.needs.set(needs)
+    audit_record(
+        actor=actor,
+        action="proposal.submit",
+        obj=proposal,
+        coop=coop,
+        after=snapshot(proposal, [*PROPOSAL_FIELDS, "needs"]),
+    )
+    return proposal
+
+
+def _locked_proposal(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("coop").get(pk=proposal.pk)
+
+
+def _live(proposal: Proposal) -> None:
+    if not proposal.is_live:
+        raise ValidationError(
+            _("This proposal is “%(status)s”: it can no longer change.")
+            % {"status": proposal.get_status_display()}
+        )
+
+
+def support_threshold(coop: Cooperative) -> int:
+    statute = statute_on(coop=coop)
+    return statute.proposal_support_threshold if statute else DEFAULT_SUPPORT_THRESHOLD
+
+
+@transaction.atomic
+def proposal_update(
+    *, actor, proposal: Proposal, fields: dict[str, Any], needs: list[Need] | None = None
+) -> Proposal:
+    """The proposer (or staff) changes a live proposal; after the board asked for changes it
+    goes back to the board if it has the supports, otherwise back to collecting them."""
+    proposal = _locked_proposal(proposal)
+    _live(proposal)
+    before = snapshot(proposal, [*PROPOSAL_FIELDS, "needs", "status"])
+    assign(proposal, fields, PROPOSAL_FIELDS)
+    _check_proposal(proposal)
+    if needs is not None:
+        proposal.needs.set(_needs_of(proposal.coop, needs))
+    if proposal.status == ProposalStatus.CHANGES:
+        proposal.status = (
+            ProposalStatus.BOARD_REVIEW
+            if proposal.support_count >= support_threshold(proposal.coop)
+            else ProposalStatus.OPEN
+        )
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="proposal.update",
+        obj=proposal,
+        coop=proposal.coop,
+        before=before,
+        after=snapshot(proposal, [*PROPOSAL_FIELDS, "needs", "status"]),
+    )
+    return proposal
+
+
+def _board_addresses(coop: Cooperative) -> list[str]:
+    emails = Role.objects.filter(coop=coop, kind=RoleKind.ADMIN).values_list(
+        "user__email", flat=True
+    )
+    return sorted({e for e in emails if e})
+
+
+@transaction.atomic
+def proposal_support(*, actor, proposal: Proposal) -> ProposalSupport:
+    """Support a live proposal once; the support that reaches the statute's threshold puts it
+    on the board's agenda and tells the board."""
+    proposal = _locked_proposal(proposal)
+    _live(proposal)
+    if proposal.proposed_by_id == actor.pk:
+        raise ValidationError(_("You made this proposal: it counts already."))
+    try:
+        with transaction.atomic():
+            support = ProposalSupport.objects.create(proposal=proposal, user=actor)
+    except IntegrityError:
+        raise ValidationError(_("You already support this proposal.")) from None
+    proposal.support_count += 1
+    update = ["support_count"]
+    if proposal.status == ProposalStatus.OPEN and proposal.support_count >= support_threshold(
+        proposal.coop
+    ):
+        proposal.status, proposal.review_due_since = ProposalStatus.BOARD_REVIEW, timezone.now()
+        update += ["status", "review_due_since"]
+        for address in _board_addresses(proposal.coop):
+            notify(
+                to=address,
+                template="projects/email/proposal_review",
+                context={
+                    "coop": proposal.coop.name,
+                    "title": proposal.title,
+                    "supports": proposal.support_count,
+                    "slug": proposal.coop.slug,
+                    "pk": proposal.pk,
+                },
+            )
+    proposal.save(update_fields=update)
+    return support
+
+
+@transaction.atomic
+def proposal_unsupport(*, actor, proposal: Proposal) -> None:
+    """Take one's support back; a proposal already on the board's agenda stays there."""
+    proposal = _locked_proposal(proposal)
+    _live(proposal)
+    removed, _detail = ProposalSupport.objects.filter(proposal=proposal, user=actor).delete()
+    if not removed:
+        raise ValidationError(_("You do not support this proposal."))
+    proposal.support_count -= 1
+    proposal.save(update_fields=["support_count"])
+
+
+@transaction.atomic
+def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment:
+    _live(proposal)
+    comment = ProposalComment(proposal=proposal, author=actor, text=text or "")
+    _tidy_text(comment, ["text"])
+    validated(comment, exclude=["proposal", "author"])
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+    proposal = _locked_proposal(proposal)
+    _live(proposal)
+    proposal.status = ProposalStatus.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="proposal.withdraw",
+        obj=proposal,
+        coop=proposal.coop,
+        after={"status": proposal.status},
+    )
+    return proposal
+
+
+class Decision:
+    ACCEPT = "accept"
+    CHANGES = "changes"
+    DECLINE = "decline"
+    ALL = (ACCEPT, CHANGES, DECLINE)
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    actor,
+    proposal: Proposal,
+    decision: str,
+    reason: str = "",
+    project_fields: dict[str, Any] | None = None,
+):
+    """The board accepts a live proposal (which becomes a project, returned), asks for changes
+    or declines it; asking for changes and declining need a reason the proposer reads."""
+    from comunitas.projects.project_services import project_from_proposal
+
+    proposal = _locked_proposal(proposal)
+    _live(proposal)
+    reason = (reason or "").strip()
+    if decision not in Decision.ALL:
+        raise ValidationError(_("Accept, ask for changes or decline."), field="decision")
+    if decision != Decision.ACCEPT and not reason:
+        raise ValidationError(_("Tell the proposer why."), field="reason")
+    if len(reason) > Proposal._meta.get_field("board_reason").max_length:
+        raise ValidationError(_("The reason is too long."), field="reason")
+    before = snapshot(proposal, ["status", "board_reason"])
+    proposal.status = {
+        Decision.ACCEPT: ProposalStatus.ACCEPTED,
+        Decision.CHANGES: ProposalStatus.CHANGES,
+        Decision.DECLINE: ProposalStatus.DECLINED,
+    }[decision]
+    proposal.board_reason, proposal.decided_by, proposal.decided_at = reason, actor, timezone.now()
+    proposal.save()
+    project = None
+    if decision == Decision.ACCEPT:
+        project = project_from_proposal(actor=actor, proposal=proposal, fields=project_fields)
+    audit_record(
+        actor=actor,
+        action="proposal.decide",
+        obj=proposal,
+        coop=proposal.coop,
+        before=before,
+        after=snapshot(proposal, ["status", "board_reason"]),
+    )
+    if proposal.proposed_by_id and proposal.proposed_by.email:
+        notify(
+            to=proposal.proposed_by.email,
+            template="projects/email/proposal_decided",
+            context={
+                "coop": proposal.coop.name,
+                "title": proposal.title,
+                "status": proposal.get_status_display(),
+                "reason": reason,
+                "slug": proposal.coop.slug,
+                "pk": proposal.pk,
+                "project_pk": project.pk if project else None,
+            },
+        )
+    return project
