@@ -144,6 +144,8 @@ api.add_router("/", "comunitas.members.gdpr_api.router")
 api.add_router("/", "comunitas.commons.api.router")
 api.add_router("/", "comunitas.commons.file_api.router")
 api.add_router("/", "comunitas.commons.stats_api.router")
+api.add_router("/", "comunitas.projects.api.router")
+api.add_router("/", "comunitas.projects.project_api.router")
 
 
 class JsonErrorsMiddleware:

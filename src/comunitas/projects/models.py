@@ -249,7 +249,9 @@ class Proposal(models.Model):
         related_name="proposals_made",
     )
     support_count = models.PositiveIntegerField(_("supports"), default=0)
-    review_due_since = models.DateTimeField(_("reached the support threshold at"), null=True)
+    review_due_since = models.DateTimeField(
+        _("reached the support threshold at"), null=True, blank=True
+    )
     synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -234,8 +235,7 @@ def _tell_followers(need: Need) -> None:
         "status": need.get_status_display(),
         "reason": need.status_reason,
         "merged_into": need.merged_into.title if need.merged_into_id else "",
-        "slug": need.coop.slug,
-        "pk": need.pk,
+        "link": f"{settings.SITE_URL}/c/{need.coop.slug}/needs/{need.pk}/",
     }
     defer(_send_status, need.pk, context)
 
@@ -421,6 +421,10 @@ def _live(proposal: Proposal) -> None:
         )
 
 
+def _proposal_link(proposal: Proposal) -> str:
+    return f"{settings.SITE_URL}/c/{proposal.coop.slug}/proposals/{proposal.pk}/"
+
+
 def support_threshold(coop: Cooperative) -> int:
     statute = statute_on(coop=coop)
     return statute.proposal_support_threshold if statute else DEFAULT_SUPPORT_THRESHOLD
@@ -492,8 +496,7 @@ def proposal_support(*, actor, proposal: Proposal) -> ProposalSupport:
                     "coop": proposal.coop.name,
                     "title": proposal.title,
                     "supports": proposal.support_count,
-                    "slug": proposal.coop.slug,
-                    "pk": proposal.pk,
+                    "link": _proposal_link(proposal),
                 },
             )
     proposal.save(update_fields=update)
@@ -595,9 +598,12 @@ def proposal_decide(
                 "title": proposal.title,
                 "status": proposal.get_status_display(),
                 "reason": reason,
-                "slug": proposal.coop.slug,
-                "pk": proposal.pk,
-                "project_pk": project.pk if project else None,
+                "link": _proposal_link(proposal),
+                "project_link": (
+                    f"{settings.SITE_URL}/c/{proposal.coop.slug}/projects/{project.pk}/"
+                    if project
+                    else ""
+                ),
             },
         )
     return project

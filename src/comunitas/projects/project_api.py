@@ -1,0 +1,5 @@
+"""Stub: being written."""
+
+from ninja import Router
+
+router = Router()
