@@ -34,6 +34,7 @@ from comunitas.projects.models import (
     Proposal,
     TeamMember,
 )
+from comunitas.projects.public_cache import needs_changed
 from comunitas.projects.services import MAX_MONEY, _tidy_text, assign, needs_answered
 
 PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
@@ -89,6 +90,7 @@ def _check_links(
 
 
 def _link(actor, project: Project, needs, resources) -> None:
+    needs_changed(project.coop_id)  # the coverage page names the projects answering needs
     if needs is not None:
         project.needs.set(needs)
         needs_answered(actor=actor, needs=needs, project_title=project.title)

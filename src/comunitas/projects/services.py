@@ -40,6 +40,7 @@ from comunitas.projects.models import (
     ProposalStatus,
     ProposalSupport,
 )
+from comunitas.projects.public_cache import needs_changed
 
 NEED_FIELDS = [
     "title",
@@ -153,6 +154,7 @@ def need_submit(
         coop=coop,
         after=snapshot(need, [*NEED_FIELDS, "channel"]),
     )
+    needs_changed(coop.pk)
     return need
 
 
@@ -176,6 +178,7 @@ def need_update(*, actor, need: Need, fields: dict[str, Any]) -> Need:
         before=before,
         after=snapshot(need, NEED_FIELDS),
     )
+    needs_changed(need.coop_id)
     return need
 
 
@@ -198,6 +201,7 @@ def need_support(*, actor, need: Need) -> NeedSupport:
     except IntegrityError:
         raise ValidationError(_("You already support this need.")) from None
     Need.objects.filter(pk=need.pk).update(support_count=F("support_count") + 1)
+    needs_changed(need.coop_id)
     return support
 
 
@@ -209,6 +213,7 @@ def need_unsupport(*, actor, need: Need) -> None:
     if not removed:
         raise ValidationError(_("You do not support this need."))
     Need.objects.filter(pk=need.pk).update(support_count=F("support_count") - 1)
+    needs_changed(need.coop_id)
 
 
 def need_followers(need: Need) -> list[str]:
@@ -272,6 +277,7 @@ def need_set_status(*, actor, need: Need, status: str, reason: str = "") -> Need
         before=before,
         after=snapshot(need, ["status", "status_reason"]),
     )
+    needs_changed(need.coop_id)
     _tell_followers(need)
     return need
 
@@ -294,6 +300,7 @@ def needs_answered(*, actor, needs: Iterable[Need], project_title: str) -> None:
                 coop=need.coop,
                 after={"status": need.status},
             )
+            needs_changed(need.coop_id)
             _tell_followers(need)
 
 
@@ -349,6 +356,7 @@ def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
         before=before,
         after=snapshot(duplicate, ["status", "merged_into", "support_count"]),
     )
+    needs_changed(duplicate.coop_id)
     _tell_followers(duplicate)
     return into
 
