@@ -6,9 +6,10 @@ process, inside the test's database transaction. Each operation is fuzzed as an 
 and as the admin of "alpha" (with a personal token, so no CSRF). Dictionaries make the generated
 requests reach existing objects (cooperatives, municipalities, roles, tokens, and the member book
 of "alpha": members, an application, a transfer, a payment, a redemption, share classes and
-categories, register numbers) and carry text that databases choke on (NUL characters, overlong
-strings), not only random values. Generation is deterministic and bounded, so every run sends
-the same requests.
+categories, register numbers; its commons and their use; its needs, proposals, projects with
+their parts and indicators, and those of "beta", which must answer 404) and carry text that
+databases choke on (NUL characters, overlong strings), not only random values. Generation is
+deterministic and bounded, so every run sends the same requests.
 """
 
 from __future__ import annotations
@@ -35,12 +36,15 @@ from comunitas.core.api import router as core_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.services import api_token_create
 from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
+from comunitas.projects.models import Milestone, Need, Objective, Project, Proposal, TeamMember
 from comunitas.wsgi import application
 from tests.commons import matrix as commons_matrix
 from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.commons.conftest import add_obligation, make_resource
 from tests.members import matrix as members_matrix
 from tests.members.conftest import admit, person
+from tests.projects import matrix_api as projects_matrix
+from tests.projects.conftest import make_need, make_project, make_proposal
 
 # Objects the fixture creates with these primary keys, so the dictionaries below can name them
 # (sequences are not rolled back on PostgreSQL, so the ids of fixture-made objects vary).
@@ -59,6 +63,14 @@ RESOURCE_IN_ALPHA, OBLIGATION_IN_ALPHA, RESOURCE_IN_BETA = 900_021, 900_022, 900
 UNIT_IN_ALPHA, CLOSED_DAY_IN_ALPHA, BOOKING_IN_ALPHA = 900_031, 900_032, 900_033
 ORDER_IN_ALPHA, FILE_IN_ALPHA = 900_041, 900_051
 USE_OPERATIONS = ("/units", "/bookings", "/services", "/events", "/orders", "/tickets", "/files")
+# Needs, proposals and projects of "alpha" (tests/projects/matrix_api.py ``ids``: the second need
+# and the indicator have their ids there) and of "beta", made only for the projects operations,
+# which read nothing of the member book.
+NEED_IN_ALPHA, NEED_IN_BETA = 900_061, 900_062
+PROPOSAL_IN_ALPHA, PROPOSAL_IN_BETA = 900_063, 900_064
+PROJECT_IN_ALPHA, PROJECT_IN_BETA = 900_065, 900_066
+OBJECTIVE_IN_ALPHA, MILESTONE_IN_ALPHA, TEAM_IN_ALPHA = 900_067, 900_068, 900_069
+PROJECT_OPERATIONS = ("/needs", "/proposals", "/projects", "/coverage", "/indicators")
 
 # Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
 # fields, in the valid or the invalid cases depending on whether the schema accepts it there.
@@ -118,6 +130,13 @@ CONFIG = schemathesis.Config.from_dict(
             "order-ids": {"values": [ORDER_IN_ALPHA]},
             "file-ids": {"values": [FILE_IN_ALPHA]},
             "ticket-codes": {"values": [matrix_ticketing.CODE]},
+            "need-ids": {"values": [NEED_IN_ALPHA, projects_matrix.INTO_ID, NEED_IN_BETA]},
+            "proposal-ids": {"values": [PROPOSAL_IN_ALPHA, PROPOSAL_IN_BETA]},
+            "project-ids": {"values": [PROJECT_IN_ALPHA, PROJECT_IN_BETA]},
+            "objective-ids": {"values": [OBJECTIVE_IN_ALPHA]},
+            "milestone-ids": {"values": [MILESTONE_IN_ALPHA]},
+            "team-ids": {"values": [TEAM_IN_ALPHA]},
+            "indicator-ids": {"values": [projects_matrix.INDICATOR_ID]},
             "share-classes": {"values": ["ordinarie", "sovventori", "ordinarie\x00"]},
             "categories": {"values": ["fruitore", "sovventore", "persona-giuridica"]},
             "fiscal-codes": {"values": ["RSSMRA80A41H501Y", "RSSMRA80A41H501X", "00743110157"]},
@@ -157,6 +176,15 @@ CONFIG = schemathesis.Config.from_dict(
             "path.order_id": {"dictionary": "order-ids", "probability": 0.5},
             "path.file_id": {"dictionary": "file-ids", "probability": 0.5},
             "body.code": {"dictionary": "ticket-codes", "probability": 0.5},
+            "path.need_id": {"dictionary": "need-ids", "probability": 0.5},
+            "body.into": {"dictionary": "need-ids", "probability": 0.5},
+            "body.needs[*]": {"dictionary": "need-ids", "probability": 0.5},
+            "path.proposal_id": {"dictionary": "proposal-ids", "probability": 0.5},
+            "path.project_id": {"dictionary": "project-ids", "probability": 0.5},
+            "path.objective_id": {"dictionary": "objective-ids", "probability": 0.5},
+            "path.milestone_id": {"dictionary": "milestone-ids", "probability": 0.5},
+            "path.team_id": {"dictionary": "team-ids", "probability": 0.5},
+            "body.indicator_id": {"dictionary": "indicator-ids", "probability": 0.5},
         },
         "checks": {
             # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
@@ -172,8 +200,16 @@ def _renumber(model, old: int, new: int) -> None:
     foreign keys are deferred, and consistent again before the test ends)."""
     model.objects.filter(pk=old).update(**{model._meta.pk.attname: new})
     for relation in model._meta.related_objects:
-        rows = relation.related_model._base_manager.filter(**{relation.field.attname: old})
-        rows.update(**{relation.field.attname: new})
+        if relation.many_to_many:  # a many-to-many from another model: its link rows
+            through = relation.through._base_manager
+            column = relation.field.m2m_reverse_name()
+        else:
+            through = relation.related_model._base_manager
+            column = relation.field.attname
+        through.filter(**{column: old}).update(**{column: new})
+    for field in model._meta.many_to_many:  # the model's own many-to-many: its link rows
+        column = field.m2m_column_name()
+        field.remote_field.through._base_manager.filter(**{column: old}).update(**{column: new})
 
 
 def member_book(people) -> None:
@@ -217,6 +253,28 @@ def commons_use(people) -> None:
         (ResourceFile, "file_id", FILE_IN_ALPHA),
     ]:
         _renumber(model, made[key], new)
+
+
+def projects(people) -> None:
+    """In "alpha" the objects of the projects API's matrix, in "beta" a need, a proposal and a
+    project, at known ids."""
+    made = projects_matrix.ids(people)
+    beta, stranger = people["other"], people["stranger"]
+    need = make_need(beta, stranger)
+    proposal = make_proposal(beta, stranger, [need])
+    project = make_project(beta, stranger)
+    for model, old, new in [
+        (Need, made["need_id"], NEED_IN_ALPHA),
+        (Proposal, made["proposal_id"], PROPOSAL_IN_ALPHA),
+        (Project, made["project_id"], PROJECT_IN_ALPHA),
+        (Objective, made["objective_id"], OBJECTIVE_IN_ALPHA),
+        (Milestone, made["milestone_id"], MILESTONE_IN_ALPHA),
+        (TeamMember, made["team_id"], TEAM_IN_ALPHA),
+        (Need, need.pk, NEED_IN_BETA),
+        (Proposal, proposal.pk, PROPOSAL_IN_BETA),
+        (Project, project.pk, PROJECT_IN_BETA),
+    ]:
+        _renumber(model, old, new)
 
 
 def assert_error_shape(status: int, content_type: str, text: str) -> None:
@@ -269,9 +327,12 @@ def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
         commons(people)  # public resources: anonymous visitors read them too
     if any(path in request.node.name for path in USE_OPERATIONS):
         commons_use(people)  # public units and events: anonymous visitors use them too
+    projects_operation = any(path in request.node.name for path in PROJECT_OPERATIONS)
+    if projects_operation:
+        projects(people)  # public needs, proposals and projects: visitors read them too
     if request.param == "anonymous":
         return {}  # refused before any member is read, or on public operations that read none
-    if not any(path in request.node.name for path in CORE_OPERATIONS):
+    if not projects_operation and not any(path in request.node.name for path in CORE_OPERATIONS):
         member_book(people)
     _token, clear = api_token_create(user=people["admin"], name="fuzz")
     return {"Authorization": f"Bearer {clear}"}

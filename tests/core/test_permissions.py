@@ -14,10 +14,21 @@ from tests.commons import matrix as commons_matrix
 from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.conftest import STATUTE_FORM
 from tests.members import matrix as members_matrix
+from tests.projects import matrix_api as projects_matrix_api
+from tests.projects import matrix_needs, matrix_projects
 
 # Each app's rows: WEB, API, PATH_IDS, ids(people) and, where an answer depends on the object
 # and not only on the role, WEB_EXCEPTIONS / API_EXCEPTIONS {(method, path): {caller: status}}.
-MATRICES = [members_matrix, commons_matrix, matrix_bookings, matrix_ticketing, matrix_files]
+MATRICES = [
+    members_matrix,
+    commons_matrix,
+    matrix_bookings,
+    matrix_ticketing,
+    matrix_files,
+    matrix_needs,
+    matrix_projects,
+    projects_matrix_api,
+]
 
 pytestmark = pytest.mark.django_db
 

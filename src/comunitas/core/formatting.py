@@ -13,4 +13,7 @@ def euro(value) -> str:
     if value in (None, ""):
         return ""
     amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-    return f"€{amount}" if get_language() == "en" else f"{amount}\u00a0€"
+    if get_language() != "en":
+        return f"{amount}\u00a0€"
+    # The sign goes before the currency in English: "-€2,500.00", not "€-2,500.00".
+    return f"-€{amount[1:]}" if amount.startswith("-") else f"€{amount}"

@@ -1,5 +1,610 @@
-"""Stub: being written."""
+"""API of needs and proposals: the list of needs with filters and counts, supports, the public
+status workflow, merging duplicates, coverage, proposals with their supports, comments, the
+board's decision and the proposer's withdrawal.
 
-from ninja import Router
+Same rules as the pages: anyone reads a public cooperative's needs and proposals; any role
+tells, supports, proposes and comments; staff and the board keep the needs; the board decides.
+Objects are always fetched within the cooperative (another's id answers 404, in a body 422).
+Nobody but the caller learns who told or supports a need: the answers carry ``mine`` and
+``supported_by_me`` for the caller, never a submitter, a supporter or an e-mail, except the
+``intake`` of a need (channel, contact e-mail), which staff and the board get and nobody else.
+Parsing here, rules in ``projects.services``."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from comunitas.commons.models import CommonResource
+from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative, Municipality
+from comunitas.core.permissions import Action, authorize, can, coop_for, role_in
+from comunitas.core.selectors import municipality_resolve
+from comunitas.projects import selectors, services
+from comunitas.projects.models import (
+    Channel,
+    Need,
+    NeedCategory,
+    NeedStatus,
+    Project,
+    Proposal,
+    ProposalComment,
+)
+from comunitas.projects.schemas import (
+    CommentIn,
+    CommentOut,
+    CoverageOut,
+    DecisionIn,
+    DecisionOut,
+    NeedCountsOut,
+    NeedIn,
+    NeedMergeIn,
+    NeedOut,
+    NeedPage,
+    NeedPatch,
+    NeedQuery,
+    NeedStatusIn,
+    NeedSupportOut,
+    ProposalIn,
+    ProposalItem,
+    ProposalOut,
+    ProposalPatch,
+    ProposalQuery,
+    ProposalSupportOut,
+)
 
 router = Router()
+BASE = "/coops/{slug}"
+NEEDS = f"{BASE}/needs"
+NEED = f"{NEEDS}/{{int:need_id}}"
+PROPOSALS = f"{BASE}/proposals"
+PROPOSAL = f"{PROPOSALS}/{{int:proposal_id}}"
+NEED_TAGS = ["needs"]
+PROPOSAL_TAGS = ["proposals"]
+# The columns a line of the list shows: the description (up to 5,000 characters) is left for
+# the need's own page, so that a page of the list stays small whatever was written.
+NEED_ITEM_COLUMNS = (
+    "id",
+    "title",
+    "category",
+    "urgency",
+    "status",
+    "locality",
+    "age_groups",
+    "people_affected",
+    "support_count",
+    "created_at",
+    "synthetic",
+    "submitted_by_id",
+    "municipality_id",
+    "municipality__name",
+    "municipality__province_abbr",
+    "municipality__region_name",
+)
+
+
+class Shaped:
+    """A queryset as ``paginate`` wants it: sliced once into a page that ``shape`` turns into
+    answers (reading, in one query for the whole page, what the caller supports), and counted."""
+
+    def __init__(self, queryset: QuerySet, shape: Callable[[list], list]) -> None:
+        self.queryset, self.shape = queryset, shape
+
+    def __getitem__(self, page: slice) -> list:
+        return self.shape(list(self.queryset[page]))
+
+    def all(self) -> QuerySet:
+        return self.queryset
+
+
+def short_name(user) -> str:
+    """How a participant is named to other people with a role: first name and initial."""
+    if user is None:
+        return _("a former participant")
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not first:
+        return _("a participant")
+    return f"{first} {last[0]}." if last else first
+
+
+def _operator(user, coop: Cooperative) -> bool:
+    return can(user, coop, Action.MANAGE_NEEDS)
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Enum members as their values, as the services and the database expect."""
+
+    def plain(value):
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.value if hasattr(value, "value") else value
+
+    return {name: plain(value) for name, value in values.items()}
+
+
+def _municipality(text: str | None) -> Municipality | None:
+    text = (text or "").strip()
+    return municipality_resolve(text) if text else None
+
+
+def _need(coop: Cooperative, need_id: int) -> Need:
+    return get_object_or_404(Need, coop=coop, pk=need_id)
+
+
+def needs_of(coop: Cooperative, ids: list[int], message: str, field: str = "needs") -> list[Need]:
+    """The needs of ``coop`` with these ids, in the order given; an id of another cooperative
+    or of no need gets the same message (nobody learns what other cooperatives hold)."""
+    wanted = list(dict.fromkeys(ids))
+    found = {n.pk: n for n in Need.objects.filter(coop=coop, pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise ValidationError(message, field=field)
+    return [found[pk] for pk in wanted]
+
+
+# --- needs --------------------------------------------------------------------------------------
+def _filters(query: NeedQuery) -> selectors.NeedFilters:
+    municipality = (query.municipality or "").strip()
+    if municipality and not (len(municipality) == 6 and municipality.isdigit()):
+        municipality = municipality_resolve(municipality).pk
+    return selectors.NeedFilters(
+        status=query.status.value if query.status else "",
+        category=query.category or "",
+        urgency=query.urgency.value if query.urgency else "",
+        municipality=municipality,
+        q=query.q.strip(),
+        sort=query.sort.value,
+    )
+
+
+@router.get(NEEDS, response=answers(200, NeedPage), tags=NEED_TAGS, openapi_extra=PUBLIC)
+def need_list(
+    request, slug: str, filters: Query[NeedQuery], page: Query[Pagination.Input]
+) -> HttpResponse:
+    """Needs of the territory, most supported first, filtered by status (every status but
+    merged when left out), category, urgency, municipality and words (``q``).
+
+    Three queries for a visitor (the cooperative, the page, the count), whatever the number
+    of needs; a signed-in caller adds their roles and which needs of the page they support."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    found = selectors.need_list(coop=coop, filters=_filters(filters))
+    # Rows of .values(): no model to build, each answer is nearly its row.
+    rows = list(found.values(*NEED_ITEM_COLUMNS)[page.offset : page.offset + page.limit])
+    count = found.count()  # counted on the needs alone: no join
+    user = request.auth
+    supported = selectors.supported_need_ids(user=user, needs=(Need(pk=r["id"]) for r in rows))
+    me = user.pk if user.is_authenticated else None
+    for row in rows:
+        place = row.pop("municipality_id")
+        name = row.pop("municipality__name")
+        province = row.pop("municipality__province_abbr")
+        region = row.pop("municipality__region_name")
+        row["municipality"] = place and {
+            "istat_code": place,
+            "name": name,
+            "province_abbr": province,
+            "region_name": region,
+        }
+        submitter = row.pop("submitted_by_id")  # never in the answer: only whether it is mine
+        row["mine"] = me is not None and submitter == me
+        row["supported_by_me"] = row["id"] in supported
+    # Written directly in the documented shape (NeedPage, as the tests check): this is the
+    # list visitors read most, and validating a page of plain values again would cost more
+    # than the rest of the request.
+    body = json.dumps({"items": rows, "count": count}, cls=DjangoJSONEncoder)
+    return HttpResponse(body, content_type="application/json")
+
+
+@router.get(
+    f"{NEEDS}/counts", response=answers(200, NeedCountsOut), tags=NEED_TAGS, openapi_extra=PUBLIC
+)
+def need_counts(request, slug: str, filters: Query[NeedQuery]):
+    """How many needs each status (merged ones too) and each category would show with the
+    other filters kept: the numbers next to the list's filter links (two queries)."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    counts = selectors.need_counts(coop=coop, filters=_filters(filters))
+    return {
+        "status": {s: counts["status"].get(s, 0) for s in NeedStatus.values},
+        "category": {c: counts["category"].get(c, 0) for c in NeedCategory.values},
+    }
+
+
+def need_out(request, coop: Cooperative, need_id: int) -> dict[str, Any]:
+    """A need's public page; its intake only for staff and the board."""
+    try:
+        need = selectors.need_get(coop=coop, pk=need_id)
+    except Need.DoesNotExist:
+        raise Http404 from None
+    user = request.auth
+    merged = need.merged_into
+    return {
+        "id": need.pk,
+        "title": need.title,
+        "description": need.description,
+        "category": need.category,
+        "urgency": need.urgency,
+        "status": need.status,
+        "status_reason": need.status_reason,
+        "status_changed_at": need.status_changed_at,
+        "municipality": need.municipality,
+        "locality": need.locality,
+        "age_groups": need.age_groups,
+        "people_affected": need.people_affected,
+        "support_count": need.support_count,
+        "created_at": need.created_at,
+        "synthetic": need.synthetic,
+        "mine": user.is_authenticated and need.submitted_by_id == user.pk,
+        "supported_by_me": need.pk in selectors.supported_need_ids(user=user, needs=[need]),
+        "merged_into": merged,
+        "history": list(need.changes.all()),
+        "proposals": list(need.proposals.all()),
+        "projects": list(need.projects.all()),
+        "intake": (
+            {"channel": need.channel, "contact_email": need.contact_email}
+            if _operator(user, coop)
+            else None
+        ),
+    }
+
+
+@router.post(NEEDS, response=answers(201, NeedOut), tags=NEED_TAGS)
+def need_create(request, slug: str, payload: NeedIn):
+    """Tell a need (any role). Staff and the board take one down from paper, the phone or a
+    meeting with its ``channel`` and the ``contact_email`` of whom to tell."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    if payload.channel != Channel.WEB or payload.contact_email:
+        authorize(request.auth, coop, Action.MANAGE_NEEDS)
+    if payload.contact_email and payload.channel == Channel.WEB:
+        raise ValidationError(
+            _("Only a need taken down on paper, by phone or at a meeting has a contact e-mail."),
+            field="contact_email",
+        )
+    fields = _plain(payload.dict(exclude={"channel", "contact_email"}))
+    fields["municipality"] = _municipality(fields["municipality"])
+    need = services.need_submit(
+        actor=request.auth,
+        coop=coop,
+        fields=fields,
+        channel=payload.channel.value,
+        contact_email=payload.contact_email,
+    )
+    return Status(201, need_out(request, coop, need.pk))
+
+
+@router.get(NEED, response=answers(200, NeedOut), tags=NEED_TAGS, openapi_extra=PUBLIC)
+def need_get(request, slug: str, need_id: int):
+    """A need with its public history, the proposals and projects answering it."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    return need_out(request, coop, need_id)
+
+
+@router.patch(NEED, response=answers(200, NeedOut), tags=NEED_TAGS)
+def need_update(request, slug: str, need_id: int, payload: NeedPatch):
+    """Correct a need's text, category, place or reach (staff and the board)."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_NEEDS)
+    fields = _plain(payload.dict(exclude_unset=True))
+    if "municipality" in fields:
+        fields["municipality"] = _municipality(fields["municipality"])
+    services.need_update(actor=request.auth, need=_need(coop, need_id), fields=fields)
+    return need_out(request, coop, need_id)
+
+
+def _support_count(need_id: int) -> int:
+    return Need.objects.filter(pk=need_id).values_list("support_count", flat=True).get()
+
+
+@router.post(f"{NEED}/support", response=answers(201, NeedSupportOut), tags=NEED_TAGS)
+def need_support(request, slug: str, need_id: int):
+    """Support a need, once (one's own counts already)."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    services.need_support(actor=request.auth, need=_need(coop, need_id))
+    return Status(
+        201,
+        {"need_id": need_id, "support_count": _support_count(need_id), "supported_by_me": True},
+    )
+
+
+@router.delete(f"{NEED}/support", response=answers(204, None), tags=NEED_TAGS)
+def need_unsupport(request, slug: str, need_id: int):
+    """Take one's support back while the need is open to support."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    services.need_unsupport(actor=request.auth, need=_need(coop, need_id))
+    return Status(204, None)
+
+
+@router.post(f"{NEED}/status", response=answers(200, NeedOut), tags=NEED_TAGS)
+def need_status(request, slug: str, need_id: int, payload: NeedStatusIn):
+    """Move a need along its public workflow (declining needs a public reason); whoever told
+    or supports it is told by e-mail."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_NEEDS)
+    services.need_set_status(
+        actor=request.auth,
+        need=_need(coop, need_id),
+        status=payload.status.value,
+        reason=payload.reason,
+    )
+    return need_out(request, coop, need_id)
+
+
+@router.post(f"{NEED}/merge", response=answers(200, NeedOut), tags=NEED_TAGS)
+def need_merge(request, slug: str, need_id: int, payload: NeedMergeIn):
+    """Merge this need into the one it repeats (``into``), which gets its supports, proposals
+    and projects; answers with that need."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_NEEDS)
+    duplicate = _need(coop, need_id)
+    (into,) = needs_of(
+        coop, [payload.into], _("Choose a need of the same cooperative."), field="into"
+    )
+    into = services.need_merge(actor=request.auth, duplicate=duplicate, into=into)
+    return need_out(request, coop, into.pk)
+
+
+# --- coverage -----------------------------------------------------------------------------------
+@router.get(
+    f"{BASE}/coverage", response=answers(200, CoverageOut), tags=NEED_TAGS, openapi_extra=PUBLIC
+)
+def coverage(request, slug: str):
+    """Needs → projects: how many of the needs still in play a project answers, by category
+    and weighted by supports; the most supported answered needs with their projects and the
+    most supported needs still open (four queries)."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    found = selectors.coverage(coop=coop)
+    total = found.total
+    return {
+        "percent": found.percent,
+        "supports_percent": found.supports_percent,
+        "total": {
+            "category": None,
+            "label": _("All categories"),
+            **{
+                name: getattr(total, name)
+                for name in (
+                    "needs",
+                    "answered",
+                    "declined",
+                    "open",
+                    "supports",
+                    "supports_answered",
+                    "percent",
+                )
+            },
+        },
+        "by_category": found.by_category,
+        "answered": found.answered,
+        "still_open": found.still_open,
+    }
+
+
+# --- proposals ----------------------------------------------------------------------------------
+def _proposal(coop: Cooperative, proposal_id: int) -> Proposal:
+    return get_object_or_404(Proposal, coop=coop, pk=proposal_id)
+
+
+def _project_id(proposal: Proposal) -> int | None:
+    try:
+        return proposal.project.pk
+    except Project.DoesNotExist:
+        return None
+
+
+def visible(resource: CommonResource | None, *, named: bool) -> CommonResource | None:
+    """A common resource the caller may know of: visitors, as in the registry, only the ones
+    the cooperative shows publicly."""
+    return resource if resource is not None and (named or resource.is_public) else None
+
+
+def _proposal_item(proposal: Proposal, *, user, named: bool, supported: set[int]) -> dict:
+    """A proposal as a list shows it; the proposer named (first name and initial) only to
+    people with a role, and so is a common resource the registry does not show publicly."""
+    return {
+        "id": proposal.pk,
+        "title": proposal.title,
+        "status": proposal.status,
+        "needs": list(proposal.needs.all()),
+        "resource": visible(proposal.resource, named=named),
+        "estimated_costs": proposal.estimated_costs,
+        "estimated_revenues": proposal.estimated_revenues,
+        "volunteers_needed": proposal.volunteers_needed,
+        "support_count": proposal.support_count,
+        "review_due_since": proposal.review_due_since,
+        "board_reason": proposal.board_reason,
+        "decided_at": proposal.decided_at,
+        "project_id": _project_id(proposal),
+        "created_at": proposal.created_at,
+        "synthetic": proposal.synthetic,
+        "proposed_by": short_name(proposal.proposed_by) if named else None,
+        "mine": user.is_authenticated and proposal.proposed_by_id == user.pk,
+        "supported_by_me": proposal.pk in supported,
+    }
+
+
+def _comment(comment: ProposalComment, *, user, named: bool) -> dict:
+    return {
+        "id": comment.pk,
+        "text": comment.text,
+        "created_at": comment.created_at,
+        "author": short_name(comment.author) if named else None,
+        "mine": user.is_authenticated and comment.author_id == user.pk,
+    }
+
+
+def proposal_out(request, coop: Cooperative, proposal_id: int) -> dict[str, Any]:
+    """A proposal's page: its needs, the board's answer, the comments."""
+    try:
+        proposal = selectors.proposal_get(coop=coop, pk=proposal_id)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    user = request.auth
+    named = role_in(user, coop) is not None
+    supported = selectors.supported_proposal_ids(user=user, proposals=[proposal])
+    return {
+        **_proposal_item(proposal, user=user, named=named, supported=supported),
+        "description": proposal.description,
+        "support_threshold": services.support_threshold(coop),
+        "comments": [_comment(c, user=user, named=named) for c in proposal.comments.all()],
+    }
+
+
+def _proposal_fields(coop: Cooperative, values: dict[str, Any]) -> tuple[dict, list | None]:
+    """The service's fields and needs from a body (ids resolved within the cooperative)."""
+    fields = _plain(values)
+    needs = fields.pop("needs", None)
+    if needs is not None:
+        needs = needs_of(coop, needs, _("A proposal can only answer needs of this cooperative."))
+    if "resource_id" in fields:
+        fields["resource"] = _resource_of(coop, fields.pop("resource_id"))
+    return fields, needs
+
+
+def _resource_of(coop: Cooperative, resource_id: int | None) -> CommonResource | None:
+    if resource_id is None:
+        return None
+    resource = CommonResource.objects.filter(coop=coop, pk=resource_id).first()
+    if resource is None:
+        raise ValidationError(_("Choose a common resource of this cooperative."), "resource_id")
+    return resource
+
+
+@router.get(
+    PROPOSALS, response=answers(200, list[ProposalItem]), tags=PROPOSAL_TAGS, openapi_extra=PUBLIC
+)
+@paginate(Pagination)
+def proposal_list(request, slug: str, filters: Query[ProposalQuery]) -> Shaped:
+    """Proposals, newest first, by ``status``. Four queries for a visitor (the cooperative,
+    the page with resources, projects and proposers, its needs, the count)."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    user = request.auth
+    named = role_in(user, coop) is not None
+    status = filters.status.value if filters.status else ""
+    found = selectors.proposal_list(coop=coop, status=status)
+    if named:
+        found = found.select_related("proposed_by")
+
+    def shape(proposals: list[Proposal]) -> list[dict]:
+        supported = selectors.supported_proposal_ids(user=user, proposals=proposals)
+        return [_proposal_item(p, user=user, named=named, supported=supported) for p in proposals]
+
+    return Shaped(found, shape)
+
+
+@router.post(PROPOSALS, response=answers(201, ProposalOut), tags=PROPOSAL_TAGS)
+def proposal_create(request, slug: str, payload: ProposalIn):
+    """Propose an answer to one or more needs of the cooperative (any role)."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    fields, needs = _proposal_fields(coop, payload.dict())
+    proposal = services.proposal_submit(actor=request.auth, coop=coop, fields=fields, needs=needs)
+    return Status(201, proposal_out(request, coop, proposal.pk))
+
+
+@router.get(PROPOSAL, response=answers(200, ProposalOut), tags=PROPOSAL_TAGS, openapi_extra=PUBLIC)
+def proposal_get(request, slug: str, proposal_id: int):
+    """A proposal with its needs, the board's answer and the comments."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    return proposal_out(request, coop, proposal_id)
+
+
+@router.patch(PROPOSAL, response=answers(200, ProposalOut), tags=PROPOSAL_TAGS)
+def proposal_update(request, slug: str, proposal_id: int, payload: ProposalPatch):
+    """Change a live proposal: its proposer, staff or the board. After the board asked for
+    changes it goes back to the board (or to collecting supports)."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    proposal = _proposal(coop, proposal_id)
+    if proposal.proposed_by_id != request.auth.pk and not _operator(request.auth, coop):
+        raise PermissionDenied(_("Only who made the proposal, staff or the board change it."))
+    fields, needs = _proposal_fields(coop, payload.dict(exclude_unset=True))
+    services.proposal_update(actor=request.auth, proposal=proposal, fields=fields, needs=needs)
+    return proposal_out(request, coop, proposal_id)
+
+
+@router.post(f"{PROPOSAL}/support", response=answers(201, ProposalSupportOut), tags=PROPOSAL_TAGS)
+def proposal_support(request, slug: str, proposal_id: int):
+    """Support a live proposal, once; the support reaching the statute's threshold puts it on
+    the board's agenda."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    services.proposal_support(actor=request.auth, proposal=_proposal(coop, proposal_id))
+    count, status = Proposal.objects.values_list("support_count", "status").get(pk=proposal_id)
+    return Status(
+        201,
+        {
+            "proposal_id": proposal_id,
+            "support_count": count,
+            "status": status,
+            "supported_by_me": True,
+        },
+    )
+
+
+@router.delete(f"{PROPOSAL}/support", response=answers(204, None), tags=PROPOSAL_TAGS)
+def proposal_unsupport(request, slug: str, proposal_id: int):
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    services.proposal_unsupport(actor=request.auth, proposal=_proposal(coop, proposal_id))
+    return Status(204, None)
+
+
+@router.get(
+    f"{PROPOSAL}/comments",
+    response=answers(200, list[CommentOut]),
+    tags=PROPOSAL_TAGS,
+    openapi_extra=PUBLIC,
+)
+@paginate(Pagination)
+def comment_list(request, slug: str, proposal_id: int) -> Shaped:
+    """Comments, oldest first; authors are named to people with a role only."""
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    proposal = _proposal(coop, proposal_id)
+    named = role_in(request.auth, coop) is not None
+    found = proposal.comments.order_by("created_at", "id")
+    if named:
+        found = found.select_related("author")
+
+    def shape(comments: list[ProposalComment]) -> list[dict]:
+        return [_comment(c, user=request.auth, named=named) for c in comments]
+
+    return Shaped(found, shape)
+
+
+@router.post(f"{PROPOSAL}/comments", response=answers(201, CommentOut), tags=PROPOSAL_TAGS)
+def comment_add(request, slug: str, proposal_id: int, payload: CommentIn):
+    """Comment on a live proposal (any role)."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    comment = services.proposal_comment(
+        actor=request.auth, proposal=_proposal(coop, proposal_id), text=payload.text
+    )
+    return Status(201, _comment(comment, user=request.auth, named=True))
+
+
+@router.post(f"{PROPOSAL}/decision", response=answers(200, DecisionOut), tags=PROPOSAL_TAGS)
+def proposal_decide(request, slug: str, proposal_id: int, payload: DecisionIn):
+    """The board accepts a live proposal (it becomes a project, whose id is answered), asks for
+    changes or declines it; the last two need a reason the proposer reads."""
+    coop = coop_for(request.auth, slug, Action.DECIDE_PROPOSALS)
+    project = services.proposal_decide(
+        actor=request.auth,
+        proposal=_proposal(coop, proposal_id),
+        decision=payload.decision.value,
+        reason=payload.reason,
+        project_fields={"title": payload.title} if payload.title else None,
+    )
+    return {
+        "proposal": proposal_out(request, coop, proposal_id),
+        "project_id": project.pk if project else None,
+    }
+
+
+@router.post(f"{PROPOSAL}/withdraw", response=answers(200, ProposalOut), tags=PROPOSAL_TAGS)
+def proposal_withdraw(request, slug: str, proposal_id: int):
+    """Its proposer withdraws a live proposal."""
+    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
+    proposal = _proposal(coop, proposal_id)
+    if proposal.proposed_by_id != request.auth.pk:
+        raise PermissionDenied(_("Only who made the proposal withdraws it."))
+    services.proposal_withdraw(actor=request.auth, proposal=proposal)
+    return proposal_out(request, coop, proposal_id)

@@ -7,7 +7,7 @@ impact measurement (SROI, LM3, SCI-2) extends this list with its own rows."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 ECONOMIC, SOCIAL = "economic", "social"
 
@@ -16,25 +16,27 @@ SHARED: list[tuple[str, str, str, str, str, str]] = [
     (
         "services-created",
         ECONOMIC,
-        N_("New services for the community"),
-        N_("services"),
-        N_("Services open to the public that the project started and that ran in the period."),
+        gettext_noop("New services for the community"),
+        gettext_noop("services"),
+        gettext_noop(
+            "Services open to the public that the project started and that ran in the period."
+        ),
         "",
     ),
     (
         "products-created",
         ECONOMIC,
-        N_("New products"),
-        N_("products"),
-        N_("Products the cooperative sells for the first time thanks to the project."),
+        gettext_noop("New products"),
+        gettext_noop("products"),
+        gettext_noop("Products the cooperative sells for the first time thanks to the project."),
         "",
     ),
     (
         "jobs-fte",
         ECONOMIC,
-        N_("Jobs (full-time equivalent)"),
-        N_("FTE"),
-        N_(
+        gettext_noop("Jobs (full-time equivalent)"),
+        gettext_noop("FTE"),
+        gettext_noop(
             "Sum of the full-time equivalents of the positions the project pays on the last day "
             "of the period (a 20-hour week in a 40-hour contract is 0.5)."
         ),
@@ -43,33 +45,35 @@ SHARED: list[tuple[str, str, str, str, str, str]] = [
     (
         "jobs-young-fte",
         ECONOMIC,
-        N_("Jobs for people under 30 (full-time equivalent)"),
-        N_("FTE"),
-        N_("As for jobs, counting only positions held by people under 30."),
+        gettext_noop("Jobs for people under 30 (full-time equivalent)"),
+        gettext_noop("FTE"),
+        gettext_noop("As for jobs, counting only positions held by people under 30."),
         "",
     ),
     (
         "revenue",
         ECONOMIC,
-        N_("Revenue"),
+        gettext_noop("Revenue"),
         "€",
-        N_("Income from the project's services and sales in the period, from the cash book."),
+        gettext_noop(
+            "Income from the project's services and sales in the period, from the cash book."
+        ),
         "",
     ),
     (
         "users",
         ECONOMIC,
-        N_("Users of the services"),
-        N_("people a year"),
-        N_("Tickets, bookings and registrations of the project's services in the year."),
+        gettext_noop("Users of the services"),
+        gettext_noop("people a year"),
+        gettext_noop("Tickets, bookings and registrations of the project's services in the year."),
         "",
     ),
     (
         "participants",
         SOCIAL,
-        N_("Participants"),
-        N_("people"),
-        N_(
+        gettext_noop("Participants"),
+        gettext_noop("people"),
+        gettext_noop(
             "Different people who took part in the project's activities, from the attendance "
             "registers."
         ),
@@ -78,33 +82,35 @@ SHARED: list[tuple[str, str, str, str, str, str]] = [
     (
         "volunteers",
         SOCIAL,
-        N_("Volunteers"),
-        N_("people"),
-        N_("Different people who gave time to the project in the period."),
+        gettext_noop("Volunteers"),
+        gettext_noop("people"),
+        gettext_noop("Different people who gave time to the project in the period."),
         "",
     ),
     (
         "volunteer-hours",
         SOCIAL,
-        N_("Volunteer hours"),
-        N_("hours"),
-        N_("Hours of volunteering recorded for the project in the period."),
+        gettext_noop("Volunteer hours"),
+        gettext_noop("hours"),
+        gettext_noop("Hours of volunteering recorded for the project in the period."),
         "",
     ),
     (
         "new-relations",
         SOCIAL,
-        N_("Participants who made new relations"),
+        gettext_noop("Participants who made new relations"),
         "%",
-        N_("Share of surveyed participants who met at least one person they can now count on."),
+        gettext_noop(
+            "Share of surveyed participants who met at least one person they can now count on."
+        ),
         "ISTAT BES, Relazioni sociali",
     ),
     (
         "sense-of-community",
         SOCIAL,
-        N_("Sense of community (SCI-2 total)"),
-        N_("points (0-72)"),
-        N_(
+        gettext_noop("Sense of community (SCI-2 total)"),
+        gettext_noop("points (0-72)"),
+        gettext_noop(
             "Average total score of the Sense of Community Index 2 in a survey of residents, "
             "before the project and again at the target date."
         ),
@@ -113,9 +119,9 @@ SHARED: list[tuple[str, str, str, str, str, str]] = [
     (
         "generalised-trust",
         SOCIAL,
-        N_("Residents who say most people can be trusted"),
+        gettext_noop("Residents who say most people can be trusted"),
         "%",
-        N_("Share of surveyed residents answering that most people can be trusted."),
+        gettext_noop("Share of surveyed residents answering that most people can be trusted."),
         "ISTAT BES, Relazioni sociali: fiducia generalizzata",
     ),
 ]

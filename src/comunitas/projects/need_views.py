@@ -1,3 +1,303 @@
-"""Stub: being written."""
+"""Web pages of the territory's needs (bisogni): the list with its filters and counts, telling a
+need, a need's public page with its history and what answers it, supports, the operators' status
+and merge forms, and the cooperative's coverage page ("needs → projects").
 
-urlpatterns: list = []
+Thin views over ``projects.services`` and ``projects.selectors``; every page declares its
+action and is in the permission matrix (tests/projects/matrix_needs.py). Nobody but the
+operators ever sees who told or supports a need: the others read "you told this need" or "you
+support it" about themselves only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.core.errors import ValidationError
+from comunitas.core.forms import form_message, submit
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can, coop_view
+from comunitas.projects import selectors, services
+from comunitas.projects.forms import (
+    NeedFilterForm,
+    NeedForm,
+    NeedMergeForm,
+    NeedStatusForm,
+    need_initial,
+)
+from comunitas.projects.models import NEED_TRANSITIONS, AgeGroup, Need, NeedStatus
+
+PAGE_SIZE = 50
+# Needs that can still be supported (``services.need_support`` refuses the others).
+SUPPORTABLE = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED]
+# Needs a proposal may answer (``selectors.need_choices``): all but merged and declined.
+PROPOSABLE = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED, NeedStatus.MET]
+
+
+def _need(coop: Cooperative, need_id: int) -> Need:
+    """A need of this cooperative; another cooperative's number is not found."""
+    return get_object_or_404(Need.objects.select_related("coop"), coop=coop, pk=need_id)
+
+
+def back_to(request: HttpRequest, coop: Cooperative, fallback: str, *args) -> HttpResponse:
+    """Back to the page a small form was posted from (``next``, one of this cooperative's
+    pages only), otherwise to ``fallback``."""
+    target = request.POST.get("next", "")
+    if target.startswith(f"/c/{coop.slug}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback, coop.slug, *args)
+
+
+# --- the list -----------------------------------------------------------------------------------
+@coop_view(Action.VIEW_NEEDS)
+def need_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Needs with their supports, filtered, counted and paginated: a constant number of queries
+    (the two counts, the page's count and rows, and which of them the user supports)."""
+    form = NeedFilterForm(request.GET or None)
+    filters = form.filters()
+    counts = selectors.need_counts(coop=coop, filters=filters)
+    form.show_counts(counts)
+    page = Paginator(selectors.need_list(coop=coop, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    status_links = [
+        (
+            "",
+            _("All but merged"),
+            sum(n for s, n in counts["status"].items() if s != NeedStatus.MERGED),
+        )
+    ] + [(value, label, counts["status"].get(value, 0)) for value, label in NeedStatus.choices]
+    context = {
+        "coop": coop,
+        "form": form,
+        "filters": filters,
+        "page_obj": page,
+        "status_links": status_links,
+        "supported": selectors.supported_need_ids(user=request.user, needs=page.object_list),
+        "can_participate": can(request.user, coop, Action.PARTICIPATE),
+        "supportable": SUPPORTABLE,
+        "filtered": any([filters.status, filters.category, filters.urgency, filters.q]),
+    }
+    return render(request, "projects/needs/list.html", context)
+
+
+# --- telling and correcting a need --------------------------------------------------------------
+@coop_view(Action.PARTICIPATE)
+def need_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Tell a need; operators also take down needs received on paper, by phone or at a meeting."""
+    staff = can(request.user, coop, Action.MANAGE_NEEDS)
+    form = NeedForm(request.POST or None, staff=staff)
+    need = submit(
+        request,
+        form,
+        lambda: services.need_submit(
+            actor=request.user,
+            coop=coop,
+            fields=form.need_fields(),
+            channel=form.channel() if staff else "web",
+            contact_email=form.contact_email() if staff else "",
+        ),
+    )
+    if need:
+        messages.success(request, _("Thank you: the need is recorded and everyone can support it."))
+        return redirect("need_detail", coop.slug, need.pk)
+    return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": None})
+
+
+@coop_view(Action.MANAGE_NEEDS)
+def need_edit(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    need = _need(coop, need_id)
+    form = NeedForm(request.POST or None, initial=need_initial(need), staff=True, creating=False)
+    saved = submit(
+        request,
+        form,
+        lambda: services.need_update(actor=request.user, need=need, fields=form.need_fields()),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("need_detail", coop.slug, need.pk)
+    return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": need})
+
+
+# --- a need's page ------------------------------------------------------------------------------
+def _detail_context(request: HttpRequest, coop: Cooperative, need: Need) -> dict[str, Any]:
+    user = request.user
+    can_manage = can(user, coop, Action.MANAGE_NEEDS)
+    changes = list(need.changes.all())
+    if can_manage:  # operators also read who changed it (one more query, for them only)
+        changes = list(need.changes.select_related("changed_by"))
+    context: dict[str, Any] = {
+        "coop": coop,
+        "need": need,
+        "changes": changes,
+        "age_groups": [AgeGroup(g).label for g in need.age_groups or [] if g in AgeGroup.values],
+        "proposals": list(need.proposals.all()),
+        "projects": list(need.projects.all()),
+        "supported": selectors.supported_need_ids(user=user, needs=[need]),
+        "supportable": SUPPORTABLE,
+        "can_participate": can(user, coop, Action.PARTICIPATE),
+        "can_propose": need.status in PROPOSABLE,
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        if NEED_TRANSITIONS.get(need.status):
+            context["status_form"] = NeedStatusForm(need=need)
+        if need.status != NeedStatus.MERGED:
+            context["merge_form"] = NeedMergeForm(need=need, coop=coop)
+    return context
+
+
+@coop_view(Action.VIEW_NEEDS)
+def need_detail(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    """A need's public page: what, where, who, how urgent, its history and what answers it."""
+    try:
+        need = selectors.need_get(coop=coop, pk=need_id)
+    except Need.DoesNotExist:
+        raise Http404 from None
+    return render(request, "projects/needs/detail.html", _detail_context(request, coop, need))
+
+
+# --- supports -----------------------------------------------------------------------------------
+def _support(request: HttpRequest, coop: Cooperative, need_id: int, service, done: str):
+    need = _need(coop, need_id)
+    try:
+        service(actor=request.user, need=need)
+    except ValidationError as exc:
+        messages.error(request, " ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, done)
+    return back_to(request, coop, "need_detail", need.pk)
+
+
+@require_POST
+@coop_view(Action.PARTICIPATE)
+def need_support(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    return _support(
+        request,
+        coop,
+        need_id,
+        services.need_support,
+        _("Thank you: your support is counted. You will be told when its status changes."),
+    )
+
+
+@require_POST
+@coop_view(Action.PARTICIPATE)
+def need_unsupport(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    return _support(
+        request, coop, need_id, services.need_unsupport, _("Your support is withdrawn.")
+    )
+
+
+# --- the operators' forms -----------------------------------------------------------------------
+@require_POST
+@coop_view(Action.MANAGE_NEEDS)
+def need_status(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    """Move the need along its public workflow; who told or supports it is told by e-mail."""
+    need = _need(coop, need_id)
+    form = NeedStatusForm(request.POST, need=need)
+    done = submit(
+        request,
+        form,
+        lambda: services.need_set_status(
+            actor=request.user,
+            need=need,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if done:
+        messages.success(
+            request, _("The status is changed; who told or supports the need is told by e-mail.")
+        )
+    else:
+        messages.error(request, form_message(form) or _("The status was not changed."))
+    return redirect("need_detail", coop.slug, need.pk)
+
+
+@require_POST
+@coop_view(Action.MANAGE_NEEDS)
+def need_merge(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
+    """Merge a duplicate into the need it repeats: its supports, proposals and projects follow."""
+    need = _need(coop, need_id)
+    form = NeedMergeForm(request.POST, need=need, coop=coop)
+    into = submit(
+        request,
+        form,
+        lambda: services.need_merge(
+            actor=request.user, duplicate=need, into=form.cleaned_data["into"]
+        ),
+    )
+    if into:
+        messages.success(request, _("The needs are merged: the supports of both count here."))
+        return redirect("need_detail", coop.slug, into.pk)
+    messages.error(request, form_message(form) or _("The needs were not merged."))
+    return redirect("need_detail", coop.slug, need.pk)
+
+
+# --- coverage -----------------------------------------------------------------------------------
+CHART = {"label": 200, "bar": 320, "row": 30, "top": 10, "value": 56}
+
+
+def coverage_chart(rows: list[selectors.CategoryCoverage]) -> dict[str, Any]:
+    """Horizontal bars of coverage by category as SVG coordinates (no JavaScript: the page and
+    a PDF show the same chart); the table on the page is its text alternative."""
+    c = CHART
+    bars = []
+    for i, row in enumerate(rows):
+        y = c["top"] + i * c["row"]
+        width = round(c["bar"] * (row.percent or 0) / 100, 1)
+        bars.append(
+            {
+                "label": row.label,
+                "percent": row.percent,
+                "y": y,
+                "text_y": y + c["row"] // 2 + 4,
+                "width": width,
+                "value_x": c["label"] + width + 6,
+            }
+        )
+    return {
+        "width": c["label"] + c["bar"] + c["value"],
+        "height": 2 * c["top"] + max(len(rows), 1) * c["row"],
+        "left": c["label"],
+        "bar_height": c["row"] - 10,
+        "bars": bars,
+    }
+
+
+@coop_view(Action.VIEW_NEEDS)
+def need_coverage(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Needs → projects: which supported needs a project answers, and which are still open
+    (the coverage selector's queries, whatever the number of needs)."""
+    data = selectors.coverage(coop=coop)
+    context = {
+        "coop": coop,
+        "coverage": data,
+        "total": data.total,
+        "chart": coverage_chart(data.by_category),
+    }
+    return render(request, "projects/coverage.html", context)
+
+
+N = "c/<slug:slug>/needs"
+urlpatterns = [
+    path(f"{N}/", need_list, name="need_list"),
+    path(f"{N}/new/", need_create, name="need_create"),
+    path(f"{N}/<int:need_id>/", need_detail, name="need_detail"),
+    path(f"{N}/<int:need_id>/edit/", need_edit, name="need_edit"),
+    path(f"{N}/<int:need_id>/support/", need_support, name="need_support"),
+    path(f"{N}/<int:need_id>/unsupport/", need_unsupport, name="need_unsupport"),
+    path(f"{N}/<int:need_id>/status/", need_status, name="need_status"),
+    path(f"{N}/<int:need_id>/merge/", need_merge, name="need_merge"),
+    path("c/<slug:slug>/coverage/", need_coverage, name="need_coverage"),
+]

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.models import Cooperative
-from comunitas.core.services import validated
+from comunitas.core.models import Cooperative, Role
+from comunitas.core.services import save_unique
 from comunitas.projects.models import (
     BudgetKind,
     BudgetLine,
@@ -35,7 +37,7 @@ from comunitas.projects.models import (
     TeamMember,
 )
 from comunitas.projects.public_cache import needs_changed
-from comunitas.projects.services import MAX_MONEY, _tidy_text, assign, needs_answered
+from comunitas.projects.services import MAX_MONEY, _tidy_text, assign, needs_answered, validated
 
 PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
 OBJECTIVE_FIELDS = [
@@ -205,8 +207,11 @@ def _check_objective(objective: Objective, coop: Cooperative) -> None:
     indicator: Indicator | None = getattr(objective, "indicator", None)
     if indicator is None or indicator.coop_id not in (None, coop.pk):
         raise ValidationError(_("Choose an indicator of the catalogue."), field="indicator")
-    if not objective.method.strip():
-        objective.method = indicator.method  # the catalogue's method unless told otherwise
+    if not (objective.method or "").strip():
+        # The catalogue's method unless told otherwise, in the language of who set it.
+        objective.method = (
+            gettext(indicator.method) if indicator.coop_id is None else indicator.method
+        )
     _tidy_text(objective, ["description", "unit"])
     if objective.target_date is None:
         raise ValidationError(_("An objective needs a target date."), field="target_date")
@@ -272,6 +277,7 @@ def measurement_add(
     if measured_on is None:
         raise ValidationError(_("Give the date of the measurement."), field="measured_on")
     _check_dates(measurement, ["measured_on"])
+    _not_future(measurement, "measured_on", _("A value cannot be measured on a future day."))
     if value is None or not -MEASURE_LIMIT <= Decimal(value) <= MEASURE_LIMIT:
         raise ValidationError(_("Give a number."), field="value")
     validated(measurement, exclude=["objective", "recorded_by"])
@@ -287,11 +293,18 @@ def measurement_add(
 
 
 # --- milestones, budget, team, updates -----------------------------------------------------------
+def _not_future(obj, name: str, message: str) -> None:
+    value = getattr(obj, name)
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(message, field=name)
+
+
 def _check_milestone(milestone: Milestone) -> None:
     _tidy_text(milestone, ["title"])
     if milestone.due_on is None:
         raise ValidationError(_("A milestone needs a date."), field="due_on")
     _check_dates(milestone, ["due_on", "done_on"])
+    _not_future(milestone, "done_on", _("A milestone cannot be done on a future day."))
     validated(milestone, exclude=["project"])
 
 
@@ -359,6 +372,11 @@ def team_add(
     *, actor, project: Project, name: str, role: str, user=None, is_volunteer: bool = False
 ) -> TeamMember:
     """Someone working on the project; with a login, the name defaults to theirs."""
+    if user is not None and not Role.objects.filter(coop=project.coop, user=user).exists():
+        raise ValidationError(
+            _("Only people with a role in the cooperative can be linked by their login."),
+            field="user",
+        )
     if user is not None and not name:
         name = user.get_full_name() or user.get_username()
     person = TeamMember(
@@ -424,7 +442,8 @@ def indicator_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Ind
     if Indicator.objects.filter(Q(coop=coop) | Q(coop__isnull=True), code=indicator.code).exists():
         raise ValidationError(_("An indicator with this code exists already."), field="code")
     validated(indicator, exclude=["coop"])
-    indicator.save()
+    # Two people adding the same code at once: the constraint decides, with the same message.
+    save_unique(indicator, "code", _("An indicator with this code exists already."))
     audit_record(
         actor=actor,
         action="indicator.create",

@@ -18,6 +18,7 @@ from comunitas.projects.models import (
     Need,
     NeedCategory,
     NeedStatus,
+    NeedStatusChange,
     NeedSupport,
     Objective,
     Project,
@@ -88,12 +89,19 @@ def need_counts(*, coop: Cooperative, filters: NeedFilters | None = None) -> dic
     return {"status": by_status, "category": by_category}
 
 
+def need_status_counts(*, coop: Cooperative) -> dict[str, int]:
+    """How many needs are in each status (one grouped query), for the dashboard."""
+    return dict(
+        Need.objects.filter(coop=coop).values_list("status").annotate(n=Count("id")).order_by()
+    )
+
+
 def need_get(*, coop: Cooperative, pk: int) -> Need:
     """A need with what its public page shows: the history, the proposals and the projects."""
     return (
         Need.objects.select_related("municipality", "merged_into", "submitted_by")
         .prefetch_related(
-            "changes",
+            Prefetch("changes", queryset=NeedStatusChange.objects.select_related("changed_by")),
             Prefetch("proposals", queryset=Proposal.objects.order_by("-created_at")),
             Prefetch("projects", queryset=Project.objects.order_by("-created_at")),
         )
@@ -127,7 +135,7 @@ def need_choices(*, coop: Cooperative) -> QuerySet[Need]:
     return (
         Need.objects.filter(coop=coop)
         .exclude(status__in=[NeedStatus.MERGED, NeedStatus.DECLINED])
-        .only("id", "title", "status", "support_count")
+        .only("id", "coop_id", "title", "status", "support_count")
         .order_by("-support_count", "-id")
     )
 

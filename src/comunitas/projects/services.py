@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,8 +25,9 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
+from comunitas.core.permissions import Action, can
 from comunitas.core.selectors import statute_on
-from comunitas.core.services import validated
+from comunitas.core.services import validated as model_validated
 from comunitas.core.tasks import defer
 from comunitas.projects.models import (
     NEED_TRANSITIONS,
@@ -84,6 +86,20 @@ def _tidy_text(obj, names: Iterable[str]) -> None:
     ]
     if errors:
         raise ValidationError(errors=errors)
+
+
+def validated(obj, *, exclude: list[str]) -> None:
+    """The model's rules, plus the length of long texts (Django checks it only in forms)."""
+    for model_field in obj._meta.fields:
+        limit = getattr(model_field, "max_length", None)
+        value = getattr(obj, model_field.attname, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValidationError(
+                _("Keep it within %(n)s characters (it has %(len)s).")
+                % {"n": f"{limit:,}", "len": f"{len(value):,}"},
+                field=model_field.name,
+            )
+    model_validated(obj, exclude=exclude)
 
 
 # --- needs --------------------------------------------------------------------------------------
@@ -166,6 +182,8 @@ def _locked_need(need: Need) -> Need:
 def need_update(*, actor, need: Need, fields: dict[str, Any]) -> Need:
     """Correct a need's text, category, place or reach (staff)."""
     need = _locked_need(need)
+    if need.status == NeedStatus.MERGED:
+        raise ValidationError(_("A merged need no longer changes: edit the one it became."))
     before = snapshot(need, NEED_FIELDS)
     assign(need, fields, NEED_FIELDS)
     _check_need(need)
@@ -191,7 +209,10 @@ def _supportable(need: Need) -> None:
 
 @transaction.atomic
 def need_support(*, actor, need: Need) -> NeedSupport:
-    """Add the actor's support; one per person (the database holds it under concurrency)."""
+    """Add the actor's support; one per person (the database holds it under concurrency).
+    The need is locked and read again: a merge or a decline may have committed since the
+    page was loaded, and a support must not land on a merged need."""
+    need = _locked_need(need)
     _supportable(need)
     if need.submitted_by_id == actor.pk:
         raise ValidationError(_("You told this need yourself: it counts already."))
@@ -208,6 +229,7 @@ def need_support(*, actor, need: Need) -> NeedSupport:
 @transaction.atomic
 def need_unsupport(*, actor, need: Need) -> None:
     """Take one's support back while the need is still open to support."""
+    need = _locked_need(need)
     _supportable(need)
     removed, _detail = NeedSupport.objects.filter(need=need, user=actor).delete()
     if not removed:
@@ -227,13 +249,16 @@ def need_followers(need: Need) -> list[str]:
     return sorted(address for address in found if address)
 
 
-def _send_status(pk: int, context: dict[str, Any]) -> None:
-    for address in need_followers(Need.objects.select_related("submitted_by").get(pk=pk)):
+def _send_status(pk: int, context: dict[str, Any], addresses: list[str] | None) -> None:
+    if addresses is None:
+        addresses = need_followers(Need.objects.select_related("submitted_by").get(pk=pk))
+    for address in addresses:
         notify(to=address, template="projects/email/need_status", context=context)
 
 
-def _tell_followers(need: Need) -> None:
-    """After commit, one e-mail to each follower (a long list is read once, in the task)."""
+def _tell_followers(need: Need, addresses: list[str] | None = None) -> None:
+    """After commit, one e-mail to each follower: ``addresses`` when they were read before
+    the change moved them (a merge), otherwise read once in the task (a long list)."""
     context = {
         "coop": need.coop.name,
         "title": need.title,
@@ -242,7 +267,7 @@ def _tell_followers(need: Need) -> None:
         "merged_into": need.merged_into.title if need.merged_into_id else "",
         "link": f"{settings.SITE_URL}/c/{need.coop.slug}/needs/{need.pk}/",
     }
-    defer(_send_status, need.pk, context)
+    defer(_send_status, need.pk, context, addresses)
 
 
 @transaction.atomic
@@ -323,6 +348,7 @@ def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if NeedStatus.MERGED in (duplicate.status, into.status):
         raise ValidationError(_("One of the two needs is merged already."), field="into")
+    followers = need_followers(duplicate)  # before their supports move
     already = set(NeedSupport.objects.filter(need=into).values_list("user_id", flat=True))
     if into.submitted_by_id:
         already.add(into.submitted_by_id)
@@ -336,8 +362,11 @@ def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
     into.save(update_fields=["support_count"])
     for proposal in duplicate.proposals.all():
         proposal.needs.add(into)
-    for project in duplicate.projects.all():
+    projects = list(duplicate.projects.all())
+    for project in projects:
         project.needs.add(into)
+    if projects:
+        needs_answered(actor=actor, needs=[into], project_title=projects[0].title)
     before = snapshot(duplicate, ["status", "merged_into", "support_count"])
     duplicate.merged_into = into
     duplicate.support_count = 0
@@ -357,7 +386,7 @@ def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
         after=snapshot(duplicate, ["status", "merged_into", "support_count"]),
     )
     needs_changed(duplicate.coop_id)
-    _tell_followers(duplicate)
+    _tell_followers(duplicate, followers)
     return into
 
 
@@ -445,6 +474,8 @@ def proposal_update(
     """The proposer (or staff) changes a live proposal; after the board asked for changes it
     goes back to the board if it has the supports, otherwise back to collecting them."""
     proposal = _locked_proposal(proposal)
+    if proposal.proposed_by_id != actor.pk and not can(actor, proposal.coop, Action.MANAGE_NEEDS):
+        raise PermissionDenied(_("Only the proposer or the staff can change a proposal."))
     _live(proposal)
     before = snapshot(proposal, [*PROPOSAL_FIELDS, "needs", "status"])
     assign(proposal, fields, PROPOSAL_FIELDS)
@@ -452,11 +483,10 @@ def proposal_update(
     if needs is not None:
         proposal.needs.set(_needs_of(proposal.coop, needs))
     if proposal.status == ProposalStatus.CHANGES:
-        proposal.status = (
-            ProposalStatus.BOARD_REVIEW
-            if proposal.support_count >= support_threshold(proposal.coop)
-            else ProposalStatus.OPEN
-        )
+        if proposal.support_count >= support_threshold(proposal.coop):
+            _to_board(proposal)
+        else:
+            proposal.status = ProposalStatus.OPEN
     proposal.save()
     audit_record(
         actor=actor,
@@ -474,6 +504,22 @@ def _board_addresses(coop: Cooperative) -> list[str]:
         "user__email", flat=True
     )
     return sorted({e for e in emails if e})
+
+
+def _to_board(proposal: Proposal) -> None:
+    """Put the proposal on the board's agenda and tell the board (saved by the caller)."""
+    proposal.status, proposal.review_due_since = ProposalStatus.BOARD_REVIEW, timezone.now()
+    for address in _board_addresses(proposal.coop):
+        notify(
+            to=address,
+            template="projects/email/proposal_review",
+            context={
+                "coop": proposal.coop.name,
+                "title": proposal.title,
+                "supports": proposal.support_count,
+                "link": _proposal_link(proposal),
+            },
+        )
 
 
 @transaction.atomic
@@ -494,19 +540,8 @@ def proposal_support(*, actor, proposal: Proposal) -> ProposalSupport:
     if proposal.status == ProposalStatus.OPEN and proposal.support_count >= support_threshold(
         proposal.coop
     ):
-        proposal.status, proposal.review_due_since = ProposalStatus.BOARD_REVIEW, timezone.now()
+        _to_board(proposal)
         update += ["status", "review_due_since"]
-        for address in _board_addresses(proposal.coop):
-            notify(
-                to=address,
-                template="projects/email/proposal_review",
-                context={
-                    "coop": proposal.coop.name,
-                    "title": proposal.title,
-                    "supports": proposal.support_count,
-                    "link": _proposal_link(proposal),
-                },
-            )
     proposal.save(update_fields=update)
     return support
 
@@ -525,6 +560,7 @@ def proposal_unsupport(*, actor, proposal: Proposal) -> None:
 
 @transaction.atomic
 def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment:
+    proposal = _locked_proposal(proposal)  # decided since the page was loaded: refused
     _live(proposal)
     comment = ProposalComment(proposal=proposal, author=actor, text=text or "")
     _tidy_text(comment, ["text"])
@@ -535,7 +571,10 @@ def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment
 
 @transaction.atomic
 def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+    """Only the proposer withdraws a proposal (the board declines one, with a reason)."""
     proposal = _locked_proposal(proposal)
+    if proposal.proposed_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who made the proposal can withdraw it."))
     _live(proposal)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.save(update_fields=["status"])

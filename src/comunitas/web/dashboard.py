@@ -19,6 +19,8 @@ from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.members import selectors as member_selectors
+from comunitas.projects import selectors as project_selectors
+from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,39 @@ def commons_block(coop: Cooperative) -> dict[str, Any]:
     }
 
 
+# Proposals awaiting the board and open needs shown on the dashboard, at most.
+DASHBOARD_ROWS = 8
+
+
+def needs_board_block(coop: Cooperative) -> dict[str, Any]:
+    """For the board and staff: the proposals awaiting the board's decision, the needs by
+    status and the share of them a project answers (three queries)."""
+    by_status = project_selectors.need_status_counts(coop=coop)
+    in_play = project_selectors.CategoryCoverage(
+        "",
+        "",
+        needs=sum(n for s, n in by_status.items() if s != NeedStatus.MERGED),
+        answered=sum(by_status.get(s, 0) for s in ANSWERED_NEED),
+        declined=by_status.get(NeedStatus.DECLINED, 0),
+    )
+    awaiting = list(project_selectors.proposals_for_board(coop=coop)[: DASHBOARD_ROWS + 1])
+    return {
+        "awaiting": awaiting[:DASHBOARD_ROWS],
+        "more_awaiting": len(awaiting) > DASHBOARD_ROWS,
+        "statuses": [
+            (value, label, by_status.get(value, 0)) for value, label in NeedStatus.choices
+        ],
+        "coverage": in_play.percent,
+        "open": sum(by_status.get(s, 0) for s in OPEN_NEED),
+    }
+
+
+def needs_block(coop: Cooperative) -> dict[str, Any]:
+    """For everyone with a role: the most supported needs still waiting for an answer."""
+    found = project_selectors.need_list(coop=coop).filter(status__in=OPEN_NEED)
+    return {"needs": list(found[:DASHBOARD_ROWS])}
+
+
 DASHBOARD: list[DashboardSection] = [
     DashboardSection(
         "core/dashboard/territory.html",
@@ -114,6 +149,8 @@ DASHBOARD: list[DashboardSection] = [
         lambda coop: {"statute": selectors.statute_on(coop=coop)},
     ),
     # The loop's sections (needs … impact) go here, before the members.
+    DashboardSection("projects/dashboard/needs_board.html", Action.MANAGE_NEEDS, needs_board_block),
+    DashboardSection("projects/dashboard/needs.html", Action.VIEW_DASHBOARD, needs_block),
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
     DashboardSection(
         "commons/dashboard/use.html", Action.VIEW_SALES, commons_stats.dashboard_block

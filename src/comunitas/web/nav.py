@@ -28,6 +28,9 @@ COOP_NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "coop_dashboard", Action.VIEW_DASHBOARD),
     NavItem(_("Statute"), "coop_statute", Action.VIEW_STATUTE),
     # The loop's entries (needs, decisions, …, impact) go here, before the members.
+    NavItem(_("Needs"), "need_list", Action.VIEW_NEEDS),
+    NavItem(_("Proposals"), "proposal_list", Action.VIEW_NEEDS),
+    NavItem(_("Projects"), "project_list", Action.VIEW_NEEDS),
     NavItem(_("Common resources"), "commons_list", Action.VIEW_COMMONS),
     NavItem(_("Bookings"), "booking_home", Action.BOOK),
     NavItem(_("Events and services"), "ticketing_home", Action.BUY),
