@@ -29,7 +29,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.permissions import Action, authorize, can, coop_for, role_in
 from comunitas.core.selectors import municipality_resolve
-from comunitas.projects import selectors, services
+from comunitas.projects import public_cache, selectors, services
 from comunitas.projects.models import (
     Channel,
     Need,
@@ -39,6 +39,7 @@ from comunitas.projects.models import (
     Proposal,
     ProposalComment,
 )
+from comunitas.projects.naming import short_name
 from comunitas.projects.schemas import (
     CommentIn,
     CommentOut,
@@ -106,16 +107,6 @@ class Shaped:
         return self.queryset
 
 
-def short_name(user) -> str:
-    """How a participant is named to other people with a role: first name and initial."""
-    if user is None:
-        return _("a former participant")
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not first:
-        return _("a participant")
-    return f"{first} {last[0]}." if last else first
-
-
 def _operator(user, coop: Cooperative) -> bool:
     return can(user, coop, Action.MANAGE_NEEDS)
 
@@ -173,8 +164,15 @@ def need_list(
     merged when left out), category, urgency, municipality and words (``q``).
 
     Three queries for a visitor (the cooperative, the page, the count), whatever the number
-    of needs; a signed-in caller adds their roles and which needs of the page they support."""
+    of needs, and one while the answer is cached; a signed-in caller adds their roles and
+    which needs of the page they support."""
     coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    # Every anonymous visitor gets the same answer for the same query: kept in the cache
+    # under the cooperative's needs version (public_cache), so most visits cost one query.
+    visitor, query = not request.auth.is_authenticated, request.META.get("QUERY_STRING", "")
+    cached = public_cache.public_get(coop.pk, "list", query) if visitor else None
+    if cached is not None:
+        return HttpResponse(cached, content_type="application/json")
     found = selectors.need_list(coop=coop, filters=_filters(filters))
     # Rows of .values(): no model to build, each answer is nearly its row.
     rows = list(found.values(*NEED_ITEM_COLUMNS)[page.offset : page.offset + page.limit])
@@ -199,7 +197,9 @@ def need_list(
     # Written directly in the documented shape (NeedPage, as the tests check): this is the
     # list visitors read most, and validating a page of plain values again would cost more
     # than the rest of the request.
-    body = json.dumps({"items": rows, "count": count}, cls=DjangoJSONEncoder)
+    body = json.dumps({"items": rows, "count": count}, cls=DjangoJSONEncoder).encode()
+    if visitor:
+        public_cache.public_set(coop.pk, "list", query, body)
     return HttpResponse(body, content_type="application/json")
 
 

@@ -33,6 +33,7 @@ from comunitas.projects.forms import (
     ProposalForm,
 )
 from comunitas.projects.models import Proposal, ProposalStatus
+from comunitas.projects.naming import short_name
 from comunitas.projects.need_views import back_to
 
 PAGE_SIZE = 50
@@ -41,14 +42,9 @@ PAGE_SIZE = 50
 def person_name(user, viewer) -> str:
     """How a participant is named to others with a role: first name and the initial of the
     last name, never the username or the e-mail."""
-    if user is None:
-        return _("a former participant")
-    if viewer.is_authenticated and user.pk == viewer.pk:
+    if user is not None and viewer.is_authenticated and user.pk == viewer.pk:
         return _("you")
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not first:
-        return _("a participant")
-    return f"{first} {last[0]}." if last else first
+    return short_name(user)
 
 
 def _proposal(coop: Cooperative, proposal_id: int) -> Proposal:
