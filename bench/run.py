@@ -48,6 +48,21 @@ The commons (bench/commons.py)
     seats until it is sold out; it prints orders/s and checks in the database that exactly the
     seats were sold (zero oversell), one ticket for each order accepted.
 
+The needs and projects (bench/projects.py)
+    A public cooperative with 10,000 needs (every status of the workflow, the ten categories),
+    200,000 supports from 2,000 residents (one per person and need, a long tail: half the
+    needs have a dozen or fewer, 160 have over a hundred; each need's support count equals its
+    rows) and 2,000 projects answering the answered and met needs is seeded with
+    ``bulk_create`` (then, on PostgreSQL, vacuumed and analyzed as autovacuum would). Measured
+    in the same slices as ``/health``, as an anonymous visitor: the first page of the needs
+    list, most supported first, ``GET …/needs?limit=50``, and the same filtered by category and
+    status, ``?category=shops&status=new&limit=50`` (target for both ≥ 0.4 of /health's
+    requests/s), and the coverage of needs by projects, ``GET …/coverage`` (no target). The
+    queries each makes are a constant number, asserted by the tests; here it is the time.
+
+``--scenario api|members|commons|projects`` (repeatable) measures only those, against /health,
+which saves minutes when working on one of them; all are measured by default.
+
 Targets are printed as PASS or MISS and never change the exit status: that is non-zero only when
 the benchmark itself failed (a setup command failed, the server did not start, a request failed
 or answered anything but 200). Run it by hand (``make bench``); it is deliberately not a timed
@@ -82,8 +97,12 @@ TARGET_RATIO = 0.6
 TARGET_P99_MS = 50.0
 TARGET_MEMBERS_RATIO = 0.5
 TARGET_AVAILABILITY_RATIO = 0.4
+TARGET_NEEDS_RATIO = 0.4
 MEMBERS_SCRIPT = BENCH_DIR / "members.py"
 COMMONS_SCRIPT = BENCH_DIR / "commons.py"
+PROJECTS_SCRIPT = BENCH_DIR / "projects.py"
+# What can be measured; --scenario picks some (/health, the baseline, is always measured).
+SCENARIOS = ("api", "members", "commons", "projects")
 
 # The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
 # request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
@@ -465,59 +484,71 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def print_rows(results: Sequence[EndpointResult]) -> None:
+    for r in results:
+        print(
+            f"{r.label:<60}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
+            f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
+        )
+
+
 def report(
     baseline: EndpointResult,
-    api: EndpointResult,
-    logged_in: EndpointResult,
-    members: EndpointResult,
+    api: EndpointResult | None,
+    logged_in: EndpointResult | None,
+    members: EndpointResult | None,
     connections: int,
 ) -> dict[str, object]:
-    ratio = api.rps / baseline.rps if baseline.rps else 0.0
-    p99 = api.percentile_ms(99)
+    """The table header, /health, and the cooperative API and member list when measured."""
     print()
     print(
         f"{'endpoint':<60}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'non-200':>9}{'client CPU':>12}"
     )
-    for r in (baseline, api, logged_in, members):
+    print_rows([r for r in (baseline, api, logged_in, members) if r is not None])
+    results: dict[str, object] = {"baseline": baseline.summary()}
+    if api is not None or members is not None:
+        print()
+    if api is not None and logged_in is not None:
+        ratio = api.rps / baseline.rps if baseline.rps else 0.0
+        p99 = api.percentile_ms(99)
         print(
-            f"{r.label:<60}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
-            f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
+            f"ratio API ÷ /health req/s: {ratio:.2f}  (target ≥ {TARGET_RATIO})"
+            f"   {verdict(ratio >= TARGET_RATIO)}"
         )
-    print()
-    print(
-        f"ratio API ÷ /health req/s: {ratio:.2f}  (target ≥ {TARGET_RATIO})"
-        f"   {verdict(ratio >= TARGET_RATIO)}"
-    )
-    print(
-        f"API p99 at {connections} connections: {p99:.1f} ms  (target < {TARGET_P99_MS:g} ms)"
-        f"   {verdict(p99 < TARGET_P99_MS)}"
-    )
-    logged_in_ratio = logged_in.rps / baseline.rps if baseline.rps else 0.0
-    print(
-        f"logged-in API ÷ /health req/s: {logged_in_ratio:.2f}  (no target: the token is"
-        " checked in the database on every request)"
-    )
-    members_ratio = members.rps / baseline.rps if baseline.rps else 0.0
-    print(
-        f"member list API (20,000 members, staff) ÷ /health req/s: {members_ratio:.2f}"
-        f"  (target ≥ {TARGET_MEMBERS_RATIO})   {verdict(members_ratio >= TARGET_MEMBERS_RATIO)}"
-    )
-    return {
-        "members_ratio": round(members_ratio, 3),
-        "members_ratio_target": TARGET_MEMBERS_RATIO,
-        "members_ratio_verdict": verdict(members_ratio >= TARGET_MEMBERS_RATIO),
-        "members_api": members.summary(),
-        "ratio": round(ratio, 3),
-        "ratio_target": TARGET_RATIO,
-        "ratio_verdict": verdict(ratio >= TARGET_RATIO),
-        "p99_ms_target": TARGET_P99_MS,
-        "p99_verdict": verdict(p99 < TARGET_P99_MS),
-        "baseline": baseline.summary(),
-        "api": api.summary(),
-        "logged_in_ratio": round(logged_in_ratio, 3),
-        "logged_in_api": logged_in.summary(),
-    }
+        print(
+            f"API p99 at {connections} connections: {p99:.1f} ms  (target < {TARGET_P99_MS:g} ms)"
+            f"   {verdict(p99 < TARGET_P99_MS)}"
+        )
+        logged_in_ratio = logged_in.rps / baseline.rps if baseline.rps else 0.0
+        print(
+            f"logged-in API ÷ /health req/s: {logged_in_ratio:.2f}  (no target: the token is"
+            " checked in the database on every request)"
+        )
+        results.update(
+            ratio=round(ratio, 3),
+            ratio_target=TARGET_RATIO,
+            ratio_verdict=verdict(ratio >= TARGET_RATIO),
+            p99_ms_target=TARGET_P99_MS,
+            p99_verdict=verdict(p99 < TARGET_P99_MS),
+            api=api.summary(),
+            logged_in_ratio=round(logged_in_ratio, 3),
+            logged_in_api=logged_in.summary(),
+        )
+    if members is not None:
+        members_ratio = members.rps / baseline.rps if baseline.rps else 0.0
+        print(
+            f"member list API (20,000 members, staff) ÷ /health req/s: {members_ratio:.2f}"
+            f"  (target ≥ {TARGET_MEMBERS_RATIO})"
+            f"   {verdict(members_ratio >= TARGET_MEMBERS_RATIO)}"
+        )
+        results.update(
+            members_ratio=round(members_ratio, 3),
+            members_ratio_target=TARGET_MEMBERS_RATIO,
+            members_ratio_verdict=verdict(members_ratio >= TARGET_MEMBERS_RATIO),
+            members_api=members.summary(),
+        )
+    return results
 
 
 def report_commons(
@@ -532,11 +563,7 @@ def report_commons(
         return r.rps / baseline.rps if baseline.rps else 0.0
 
     print()
-    for r in (month, month_logged_in, events):
-        print(
-            f"{r.label:<60}{r.requests:>9}{r.rps:>9.1f}{r.percentile_ms(50):>9.1f}"
-            f"{r.percentile_ms(99):>9.1f}{r.failures:>9}{r.client_cpu_percent:>11.0f}%"
-        )
+    print_rows([month, month_logged_in, events])
     availability_ok = ratio(month) >= TARGET_AVAILABILITY_RATIO
     print(
         f"a month of availability (100,000 bookings), public booking page ÷ /health req/s:"
@@ -577,6 +604,46 @@ def report_commons(
     }
 
 
+def report_projects(
+    baseline: EndpointResult,
+    needs: EndpointResult,
+    filtered: EndpointResult,
+    coverage: EndpointResult,
+    seeded: dict[str, object],
+) -> dict[str, object]:
+    def ratio(r: EndpointResult) -> float:
+        return r.rps / baseline.rps if baseline.rps else 0.0
+
+    print()
+    print_rows([needs, filtered, coverage])
+    figures = (
+        f"{seeded['needs']:,} needs, {seeded['supports']:,} supports,"
+        f" {seeded['projects']:,} projects"
+    )
+    list_ok, filtered_ok = (ratio(r) >= TARGET_NEEDS_RATIO for r in (needs, filtered))
+    print(
+        f"needs list, first page by support ({figures}), visitor ÷ /health req/s:"
+        f" {ratio(needs):.2f}  (target ≥ {TARGET_NEEDS_RATIO})   {verdict(list_ok)}"
+    )
+    print(
+        f"the same filtered by category and status ÷ /health req/s: {ratio(filtered):.2f}"
+        f"  (target ≥ {TARGET_NEEDS_RATIO})   {verdict(filtered_ok)}"
+    )
+    print(f"coverage (needs → projects) ÷ /health req/s: {ratio(coverage):.2f}  (no target)")
+    return {
+        "seeded": {k: seeded[k] for k in ("needs", "supports", "projects", "reused")},
+        "needs_ratio": round(ratio(needs), 3),
+        "needs_ratio_target": TARGET_NEEDS_RATIO,
+        "needs_ratio_verdict": verdict(list_ok),
+        "needs": needs.summary(),
+        "needs_filtered_ratio": round(ratio(filtered), 3),
+        "needs_filtered_ratio_verdict": verdict(filtered_ok),
+        "needs_filtered": filtered.summary(),
+        "coverage_ratio": round(ratio(coverage), 3),
+        "coverage": coverage.summary(),
+    }
+
+
 def save(results: dict[str, object], backend: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{backend}.json"
@@ -597,12 +664,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--members", type=int, default=20_000, help="size of the member book")
     parser.add_argument("--import-rounds", type=int, default=2, help="timed imports (best kept)")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=SCENARIOS,
+        help="measure only this scenario (repeatable; all by default, /health always)",
+    )
     parser.add_argument("--no-save", action="store_true", help="write nothing to bench/results/")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    scenarios = set(args.scenario or SCENARIOS)
     database_url = os.environ.get("DATABASE_URL", "").strip()
     backend = "postgresql" if database_url else "sqlite"
     load_before = os.getloadavg()[0]
@@ -615,6 +689,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"bench: FAILED: cannot use DATABASE_URL: {exc}")
             return 1
         print(f"Comunitas benchmark: production settings, {database}", flush=True)
+        print(f"Scenarios: {', '.join(s for s in SCENARIOS if s in scenarios)}", flush=True)
         for command in SETUP_COMMANDS:
             print(f"$ comunitas {' '.join(command)}", flush=True)
             setup = [sys.executable, "-m", "comunitas", *command]
@@ -623,13 +698,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"bench: FAILED: `comunitas {' '.join(command)}` exited {done.returncode}")
                 return 1
 
-        print(f"$ python bench/members.py seed --members {args.members}", flush=True)
+        staff_token = commons = projects = None
         try:
-            staff_token = bench_script(
-                MEMBERS_SCRIPT, env, tmp, "seed", "--members", str(args.members)
-            )
-            print("$ python bench/commons.py seed", flush=True)
-            commons = json.loads(bench_script(COMMONS_SCRIPT, env, tmp, "seed"))
+            if "members" in scenarios:
+                print(f"$ python bench/members.py seed --members {args.members}", flush=True)
+                staff_token = bench_script(
+                    MEMBERS_SCRIPT, env, tmp, "seed", "--members", str(args.members)
+                )
+            if "commons" in scenarios:
+                print("$ python bench/commons.py seed", flush=True)
+                commons = json.loads(bench_script(COMMONS_SCRIPT, env, tmp, "seed"))
+            if "projects" in scenarios:
+                print("$ python bench/projects.py seed", flush=True)
+                projects = json.loads(bench_script(PROJECTS_SCRIPT, env, tmp, "seed"))
         except RuntimeError as exc:
             print(f"bench: FAILED: {exc}")
             return 1
@@ -638,6 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = gunicorn_args(args, port, tmp)
         log = tmp / "gunicorn.log"
         print(f"$ gunicorn comunitas.wsgi {' '.join(options)}", flush=True)
+        storm = None
         with log.open("wb") as log_file:
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "comunitas.wsgi", *options],
@@ -649,73 +731,107 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 wait_ready(server, port)
                 print(f"Ready on http://{HOST}:{port}; {args.connections} connections", flush=True)
-                api_path = f"/api/v1/coops/{args.slug}"
-                members_path = "/api/v1/coops/bench-soci/members?limit=50"
-                commons_api = f"/api/v1/coops/{commons['slug']}"
-                month = f"{commons_api}/units/{commons['unit']}/availability"
-                month += f"?start={commons['month']}&days=31"
-                events_path = f"{commons_api}/events?upcoming=true&limit=50"
-                endpoints = [
-                    EndpointResult("/health"),
-                    EndpointResult(api_path),
-                    EndpointResult(api_path, token=member_token(env, tmp, args.slug)),
-                    EndpointResult(members_path, token=staff_token),
-                    EndpointResult(month),
-                    EndpointResult(month, token=commons["token"]),
-                    EndpointResult(events_path),
-                ]
+                endpoints = {"health": EndpointResult("/health")}
+                if "api" in scenarios:
+                    api_path = f"/api/v1/coops/{args.slug}"
+                    endpoints["api"] = EndpointResult(api_path)
+                    token = member_token(env, tmp, args.slug)
+                    endpoints["logged_in"] = EndpointResult(api_path, token=token)
+                if staff_token is not None:
+                    members_path = "/api/v1/coops/bench-soci/members?limit=50"
+                    endpoints["members"] = EndpointResult(members_path, token=staff_token)
+                if commons is not None:
+                    commons_api = f"/api/v1/coops/{commons['slug']}"
+                    month = f"{commons_api}/units/{commons['unit']}/availability"
+                    month += f"?start={commons['month']}&days=31"
+                    endpoints["month"] = EndpointResult(month)
+                    endpoints["month_logged_in"] = EndpointResult(month, token=commons["token"])
+                    endpoints["events"] = EndpointResult(
+                        f"{commons_api}/events?upcoming=true&limit=50"
+                    )
+                if projects is not None:
+                    for name, path in projects["paths"].items():
+                        endpoints[name] = EndpointResult(path)
                 measured = asyncio.run(
                     measure(
                         port,
-                        endpoints,
+                        list(endpoints.values()),
                         connections=args.connections,
                         warmup=args.warmup,
                         seconds=args.seconds,
                         rounds=args.rounds,
                     )
                 )
-                baseline, api, logged_in, members, *commons_results = measured
-                print(f"  purchase storm: {args.connections} buyers", flush=True)
-                storm = asyncio.run(purchase_storm(port, commons, buyers=args.connections))
+                if commons is not None:
+                    print(f"  purchase storm: {args.connections} buyers", flush=True)
+                    storm = asyncio.run(purchase_storm(port, commons, buyers=args.connections))
             except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
                 print(f"bench: FAILED: {exc}\n--- gunicorn log ---\n{log_tail(log)}")
                 return 1
             finally:
                 stop(server)
 
-        results = report(baseline, api, logged_in, members, args.connections)
-        try:
-            counted = json.loads(
-                bench_script(COMMONS_SCRIPT, env, tmp, "check", "--event", str(commons["event"]))
+        baseline = endpoints["health"]
+        results = report(
+            baseline,
+            endpoints.get("api"),
+            endpoints.get("logged_in"),
+            endpoints.get("members"),
+            args.connections,
+        )
+        oversold = False
+        if commons is not None and storm is not None:
+            try:
+                counted = json.loads(
+                    bench_script(
+                        COMMONS_SCRIPT, env, tmp, "check", "--event", str(commons["event"])
+                    )
+                )
+            except RuntimeError as exc:
+                print(f"bench: FAILED: {exc}")
+                return 1
+            results["commons"] = report_commons(
+                baseline,
+                endpoints["month"],
+                endpoints["month_logged_in"],
+                endpoints["events"],
+                storm,
+                counted,
             )
-        except RuntimeError as exc:
-            print(f"bench: FAILED: {exc}")
-            return 1
-        results["commons"] = report_commons(baseline, *commons_results, storm, counted)
-        oversold = results["commons"]["storm"]["verdict"] != "PASS"
-        print(f"\n$ python bench/members.py import --rounds {args.import_rounds}", flush=True)
-        try:
-            imported = bench_script(
-                MEMBERS_SCRIPT,
-                env,
-                tmp,
-                "import",
-                "--members",
-                str(args.members),
-                "--rounds",
-                str(args.import_rounds),
+            oversold = results["commons"]["storm"]["verdict"] != "PASS"
+        if projects is not None:
+            results["projects"] = report_projects(
+                baseline,
+                endpoints["needs"],
+                endpoints["needs_filtered"],
+                endpoints["coverage"],
+                projects,
             )
-        except RuntimeError as exc:
-            print(f"bench: FAILED: {exc}")
-            return 1
-        results["members_import"] = json.loads(imported)
+        if "members" in scenarios:
+            print(f"\n$ python bench/members.py import --rounds {args.import_rounds}", flush=True)
+            try:
+                imported = bench_script(
+                    MEMBERS_SCRIPT,
+                    env,
+                    tmp,
+                    "import",
+                    "--members",
+                    str(args.members),
+                    "--rounds",
+                    str(args.import_rounds),
+                )
+            except RuntimeError as exc:
+                print(f"bench: FAILED: {exc}")
+                return 1
+            results["members_import"] = json.loads(imported)
         cpus = os.cpu_count() or 1
         if load_before > cpus / 2:
             print(
                 f"note: the load average was {load_before:.1f} on {cpus} CPUs before the run;"
                 " other work on this machine makes the numbers noisy."
             )
-        failures = sum(r.failures for r in measured) + sum(storm.errors.values()) + oversold
+        errors = sum(storm.errors.values()) if storm is not None else 0
+        failures = sum(r.failures for r in measured) + errors + oversold
         if failures:
             print(f"\nbench: FAILED: {failures} requests failed or answered other than 200")
             for r in measured:
@@ -724,6 +840,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results.update(
         backend=backend,
+        scenarios=[s for s in SCENARIOS if s in scenarios],
         connections=args.connections,
         warmup_seconds=args.warmup,
         rounds=args.rounds,

@@ -28,7 +28,7 @@ def test_sales_page_lists_filters_and_totals(client, people, year_2025):
     page = client.get("/c/alpha/commons/sales/?year=2025").content.decode()
     assert "6 lines" in page
     assert "Booking of Room A" in page and "Screening" in page and "Refund" in page
-    assert "112.50" in page and "127.50" in page and "-15.00" in page
+    assert "112.50" in page and "127.50" in page and "-€15.00" in page
     only_tours = client.get(
         f"/c/alpha/commons/sales/?year=2025&resource={year_2025['catacombs'].pk}"
     ).content.decode()

@@ -10,6 +10,7 @@ from comunitas.core.models import Cooperative, CooperativeFact, Role
 from comunitas.core.selectors import statute_on
 from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_admin_ensure, demo_load
+from comunitas.demo.projects import RESIDENTS
 from comunitas.demo.synthetic import generate
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def regenerate(seed: int) -> None:
 def test_the_same_seed_gives_the_same_synthetic_data(db):
     demo_load(seed=7, password=PASSWORD)
     first = demo_people()
-    assert len(first) == 4 * len(CASES)
+    assert len(first) == (4 + RESIDENTS) * len(CASES)  # the roles, and residents who support
     regenerate(7)
     assert demo_people() == first
     regenerate(8)

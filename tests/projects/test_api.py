@@ -356,9 +356,12 @@ def test_the_list_is_a_constant_number_of_queries(
         if i % 2:  # the member supports the needs others told, staff the member's own
             supporter = people["member"] if i % 4 != 1 else people["staff"]
             services.need_support(actor=supporter, need=need)
-    # A visitor: the cooperative, the page (with the municipality), the count.
-    with django_assert_num_queries(3):
+    # A visitor: the public cooperative's id (for the cache), the cooperative, the page (with
+    # the municipality), the count; then one query while the answer stays cached.
+    with django_assert_num_queries(4):
         response = client.get(NEEDS)
+    with django_assert_num_queries(1):
+        assert client.get(NEEDS).content == response.content
     assert len(response.json()["items"]) == n
     client.force_login(people["member"])
     # Session, user, cooperative, roles, the page, the count, the page's supports.

@@ -610,3 +610,24 @@ def test_indicator_names_are_escaped(client, people):
     page = client.get("/c/alpha/indicators/").content.decode()
     assert "<b>grassetto</b>" not in page and "&lt;b&gt;grassetto&lt;/b&gt;" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def test_the_source_of_a_measurement_shows_next_to_its_value(client, people):
+    """Public figures carry their source on screen (DOMAIN.md §6), in the measurement's note."""
+    from datetime import date as day
+    from decimal import Decimal as D
+
+    from comunitas.projects import project_services
+    from tests.projects.conftest import add_objective, make_project
+
+    project = make_project(people["coop"], people["staff"])
+    objective = add_objective(project, people["staff"], code="users", unit="visitors")
+    project_services.measurement_add(
+        actor=people["staff"],
+        objective=objective,
+        measured_on=day(2022, 12, 31),
+        value=D("200000"),
+        note="Public figure: La Paranza, annual report 2022",
+    )
+    page = client.get(f"/c/alpha/projects/{project.pk}/").content.decode()
+    assert "Public figure: La Paranza, annual report 2022" in page

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +14,23 @@ from django.template.loader import get_template
 from django.utils import translation
 
 from comunitas.core.tasks import defer
+
+_quiet: ContextVar[bool] = ContextVar("comunitas_quiet_notifications", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Queue no e-mail inside the block: synthetic or bulk data has nobody to tell."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def is_quiet() -> bool:
+    """Whether e-mails are off here (for work that reads its recipients later, in a task)."""
+    return _quiet.get()
 
 
 def _plain(name: str, context: dict[str, Any]) -> str:
@@ -28,5 +48,5 @@ def _send(to: str, template: str, context: dict[str, Any], language: str) -> Non
 def notify(*, to: str, template: str, context: dict[str, Any]) -> None:
     """Send ``template``_subject.txt / ``template``.txt to ``to`` once the transaction commits,
     in the language of the request that caused it. Nobody to write to: nothing to do."""
-    if to:
+    if to and not is_quiet():
         defer(_send, to, template, context, translation.get_language() or settings.LANGUAGE_CODE)

@@ -15,6 +15,7 @@ from comunitas.core.cache import coop_forget
 from comunitas.core.models import Cooperative, CooperativeFact, Municipality, RoleKind
 from comunitas.core.services import coop_create, coop_update, role_grant
 from comunitas.demo.cases import CASES, Case
+from comunitas.demo.projects import demo_projects  # noqa: F401 - the step after commons_use
 from comunitas.demo.synthetic import generate, synthetic_statute
 
 

@@ -163,16 +163,17 @@ def need_list(
     """Needs of the territory, most supported first, filtered by status (every status but
     merged when left out), category, urgency, municipality and words (``q``).
 
-    Three queries for a visitor (the cooperative, the page, the count), whatever the number
-    of needs, and one while the answer is cached; a signed-in caller adds their roles and
-    which needs of the page they support."""
-    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
+    Four queries for a visitor (the public cooperative's id, the cooperative, the page, the
+    count), whatever the number of needs, and one while the answer is cached; a signed-in
+    caller adds their roles and which needs of the page they support."""
     # Every anonymous visitor gets the same answer for the same query: kept in the cache
     # under the cooperative's needs version (public_cache), so most visits cost one query.
     visitor, query = not request.auth.is_authenticated, request.META.get("QUERY_STRING", "")
-    cached = public_cache.public_get(coop.pk, "list", query) if visitor else None
-    if cached is not None:
-        return HttpResponse(cached, content_type="application/json")
+    if visitor and (public_id := public_cache.public_coop_id(slug)) is not None:
+        cached = public_cache.public_get(public_id, "list", query)
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
+    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
     found = selectors.need_list(coop=coop, filters=_filters(filters))
     # Rows of .values(): no model to build, each answer is nearly its row.
     rows = list(found.values(*NEED_ITEM_COLUMNS)[page.offset : page.offset + page.limit])

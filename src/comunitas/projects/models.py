@@ -140,7 +140,10 @@ class Need(models.Model):
         verbose_name_plural = _("needs")
         indexes = [
             models.Index(fields=["coop", "status", "-support_count"], name="need_coop_status"),
-            models.Index(fields=["coop", "category", "status"], name="need_coop_cat"),
+            # Covers the coverage page's count by category and status.
+            models.Index(
+                fields=["coop", "category", "status", "support_count"], name="need_coop_cat"
+            ),
             models.Index(
                 fields=["coop", "-support_count", "-created_at"], name="need_coop_support"
             ),

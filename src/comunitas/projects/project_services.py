@@ -80,6 +80,15 @@ def _check_project(project: Project) -> None:
     validated(project, exclude=["coop", "proposal"])
 
 
+def _fresh(needs: list[Need] | None) -> list[Need] | None:
+    """The needs as they are now, locked: one merged or answered since the form was loaded must
+    be seen so (in one order, so that two writers never wait on each other)."""
+    if needs is None:
+        return None
+    ids = sorted({need.pk for need in needs})
+    return list(Need.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
 def _check_links(
     coop: Cooperative, needs: list[Need] | None, resources: list[CommonResource] | None
 ) -> None:
@@ -118,6 +127,7 @@ def project_create(
     project = Project(coop=coop, proposal=proposal, synthetic=synthetic)
     assign(project, fields, PROJECT_FIELDS)
     _check_project(project)
+    needs = _fresh(needs)
     _check_links(coop, needs, resources)
     project.save()
     _link(actor, project, needs, resources)
@@ -188,6 +198,7 @@ def project_update(
         )
     assign(project, fields, PROJECT_FIELDS)
     _check_project(project)
+    needs = _fresh(needs)
     _check_links(project.coop, needs, resources)
     project.save()
     _link(actor, project, needs, resources)

@@ -13,8 +13,11 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import get_language
+
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import SLUG
 
 
 def _version_key(coop_id: int) -> str:
@@ -31,6 +34,20 @@ def needs_changed(coop_id: int) -> None:
             cache.set(_version_key(coop_id), 1, None)
 
     transaction.on_commit(bump)
+
+
+def public_coop_id(slug: str) -> int | None:
+    """The id of the public cooperative at ``slug``, None for any other: one small query in
+    SQL, since building the cooperative with the ORM costs more than a cached answer."""
+    if not SLUG.fullmatch(slug):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Cooperative._meta.db_table} WHERE slug = %s AND is_public = %s",  # noqa: S608 (table name only)
+            [slug, True],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _key(coop_id: int, what: str, query: str) -> str:

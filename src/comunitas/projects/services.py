@@ -24,7 +24,7 @@ from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative, Role, RoleKind
-from comunitas.core.notify import notify
+from comunitas.core.notify import is_quiet, notify
 from comunitas.core.permissions import Action, can
 from comunitas.core.selectors import statute_on
 from comunitas.core.services import validated as model_validated
@@ -259,6 +259,8 @@ def _send_status(pk: int, context: dict[str, Any], addresses: list[str] | None) 
 def _tell_followers(need: Need, addresses: list[str] | None = None) -> None:
     """After commit, one e-mail to each follower: ``addresses`` when they were read before
     the change moved them (a merge), otherwise read once in the task (a long list)."""
+    if is_quiet():
+        return
     context = {
         "coop": need.coop.name,
         "title": need.title,
