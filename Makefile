@@ -22,10 +22,10 @@ demo: $(STAMP) .env
 
 test: $(STAMP) .env
 	$(BIN)/python -m django makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto  # one worker per CPU: the suite is CPU-bound
 
 bench: $(STAMP) .env
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -80,6 +80,9 @@ NEED_TRANSITIONS: dict[str, set[str]] = {
 # Needs still waiting for an answer, and needs counted when measuring coverage.
 OPEN_NEED = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW]
 ANSWERED_NEED = [NeedStatus.ANSWERED, NeedStatus.MET]
+# Needs people may still support, and needs a proposal or a project may answer.
+SUPPORTABLE_NEED = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED]
+ANSWERABLE_NEED = [*SUPPORTABLE_NEED, NeedStatus.MET]
 
 
 class Need(models.Model):

@@ -32,13 +32,16 @@ from comunitas.projects.forms import (
     NeedStatusForm,
     need_initial,
 )
-from comunitas.projects.models import NEED_TRANSITIONS, AgeGroup, Need, NeedStatus
+from comunitas.projects.models import (
+    ANSWERABLE_NEED,
+    NEED_TRANSITIONS,
+    SUPPORTABLE_NEED,
+    AgeGroup,
+    Need,
+    NeedStatus,
+)
 
 PAGE_SIZE = 50
-# Needs that can still be supported (``services.need_support`` refuses the others).
-SUPPORTABLE = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED]
-# Needs a proposal may answer (``selectors.need_choices``): all but merged and declined.
-PROPOSABLE = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED, NeedStatus.MET]
 
 
 def _need(coop: Cooperative, need_id: int) -> Need:
@@ -84,7 +87,7 @@ def need_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "status_links": status_links,
         "supported": selectors.supported_need_ids(user=request.user, needs=page.object_list),
         "can_participate": can(request.user, coop, Action.PARTICIPATE),
-        "supportable": SUPPORTABLE,
+        "supportable": SUPPORTABLE_NEED,
         "filtered": any([filters.status, filters.category, filters.urgency, filters.q]),
     }
     return render(request, "projects/needs/list.html", context)
@@ -143,9 +146,9 @@ def _detail_context(request: HttpRequest, coop: Cooperative, need: Need) -> dict
         "proposals": list(need.proposals.all()),
         "projects": list(need.projects.all()),
         "supported": selectors.supported_need_ids(user=user, needs=[need]),
-        "supportable": SUPPORTABLE,
+        "supportable": SUPPORTABLE_NEED,
         "can_participate": can(user, coop, Action.PARTICIPATE),
-        "can_propose": need.status in PROPOSABLE,
+        "can_propose": need.status in ANSWERABLE_NEED,
         "can_manage": can_manage,
     }
     if can_manage:

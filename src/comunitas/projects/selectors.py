@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from comunitas.core.models import Cooperative
 from comunitas.projects.models import (
+    ANSWERABLE_NEED,
     ANSWERED_NEED,
     Indicator,
     Measurement,
@@ -133,8 +134,7 @@ def supported_proposal_ids(*, user, proposals) -> set[int]:
 def need_choices(*, coop: Cooperative) -> QuerySet[Need]:
     """Needs a proposal or a project may answer (not merged, not declined)."""
     return (
-        Need.objects.filter(coop=coop)
-        .exclude(status__in=[NeedStatus.MERGED, NeedStatus.DECLINED])
+        Need.objects.filter(coop=coop, status__in=ANSWERABLE_NEED)
         .only("id", "coop_id", "title", "status", "support_count")
         .order_by("-support_count", "-id")
     )

@@ -31,6 +31,7 @@ from comunitas.core.services import validated as model_validated
 from comunitas.core.tasks import defer
 from comunitas.projects.models import (
     NEED_TRANSITIONS,
+    SUPPORTABLE_NEED,
     AgeGroup,
     Channel,
     Need,
@@ -203,7 +204,7 @@ def need_update(*, actor, need: Need, fields: dict[str, Any]) -> Need:
 def _supportable(need: Need) -> None:
     if need.status == NeedStatus.MERGED:
         raise ValidationError(_("This need was merged into another one: support that one instead."))
-    if need.status in (NeedStatus.DECLINED, NeedStatus.MET):
+    if need.status not in SUPPORTABLE_NEED:
         raise ValidationError(_("This need is closed: it can no longer be supported."))
 
 
