@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.models import MONEY, Cooperative, Municipality
@@ -213,7 +214,7 @@ class ProposalStatus(models.TextChoices):
     BOARD_REVIEW = "board_review", _("Awaiting the board")
     CHANGES = "changes", _("Changes requested")
     ACCEPTED = "accepted", _("Accepted: a project")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("a proposal", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
