@@ -1,6 +1,7 @@
 """From a need to a project in a real browser: a resident tells a need, a member supports it and
 proposes an answer, the board accepts the proposal (it becomes a project), staff publish a
-progress update, and a visitor reads it on the project's public page. axe-core checks each page."""
+progress update, and a visitor reads it on the project's public page and on the coverage page;
+axe-core checks each page."""
 
 from __future__ import annotations
 
@@ -87,3 +88,12 @@ def test_a_need_becomes_a_project_with_public_progress(live_server, people, page
     page.get_by_role("link", name="Il paese non ha più un negozio").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Answered by a project")
     expect(page.get_by_role("link", name="Bottega di comunità").first).to_be_visible()
+
+    # The cooperative's "needs → projects" page counts it as answered.
+    page.goto(f"{base}/c/alpha/coverage/")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Needs → projects")
+    expect(page.get_by_role("link", name="Bottega di comunità").first).to_be_visible()
+    assert_accessible(page, "coverage page")
+    page.goto(f"{base}/c/alpha/proposals/")
+    expect(page.get_by_role("link", name="Bottega di comunità")).to_be_visible()
+    assert_accessible(page, "proposals list")
