@@ -5,6 +5,7 @@ constant number of queries."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -355,3 +356,36 @@ def test_a_private_resource_is_not_named_to_visitors(client, people, need):
     assert "Magazzino" not in text and "a resource of the cooperative" in text
     client.force_login(people["resident"])
     assert "Magazzino" in page(client, f"/c/alpha/proposals/{proposal.pk}/")
+
+
+def test_the_needs_list_of_the_form_shows_the_most_supported_and_the_chosen(
+    client, people, monkeypatch
+):
+    """A cooperative with thousands of needs does not send them all in every form: the list
+    holds the most supported ones and the chosen one, and any open need is still accepted."""
+    from comunitas.projects import forms as project_forms
+
+    monkeypatch.setattr(project_forms, "SHOWN_NEEDS", 2)
+    coop = people["coop"]
+    needs = [make_need(coop, people["resident"], title=f"Bisogno {i}") for i in range(4)]
+    for need in needs[:2]:
+        services.need_support(actor=people["member"], need=need)
+    client.force_login(people["member"])
+    page = client.get(f"/c/alpha/proposals/new/?need={needs[3].pk}").content.decode()
+    shown = re.findall(r'<option value="(\d+)"', page)
+    assert sorted(map(int, shown)) == sorted([needs[0].pk, needs[1].pk, needs[3].pk])
+    response = client.post(
+        "/c/alpha/proposals/new/",
+        {
+            "title": "Per il bisogno meno sostenuto",
+            "description": "Una risposta.",
+            "needs": [needs[2].pk],  # not listed, still an open need of the cooperative
+            "estimated_costs": "0",
+            "estimated_revenues": "0",
+            "volunteers_needed": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Proposal.objects.get(title="Per il bisogno meno sostenuto").needs.all()) == [
+        needs[2]
+    ]

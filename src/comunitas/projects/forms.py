@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms.models import fields_for_model
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
@@ -48,6 +49,7 @@ PROPOSAL_FORM_FIELDS = [
     "volunteers_needed",
 ]
 SEARCH_MAX = 100
+SHOWN_NEEDS = 200  # a list of thousands of needs helps nobody choose
 
 
 def _bounded(field: forms.Field, low, high) -> None:
@@ -204,6 +206,46 @@ class NeedMergeForm(forms.Form):
         )
 
 
+class _ShownNeeds(ModelChoiceIterator):
+    """The options of a ``NeedsField``: the most supported needs and the ones chosen."""
+
+    def __iter__(self):
+        # Read when the options are rendered, once the form has said which needs it holds.
+        top = self.field.queryset.values("pk")[:SHOWN_NEEDS]
+        self.queryset = self.field.queryset.filter(Q(pk__in=top) | Q(pk__in=self.field.keep))
+        return super().__iter__()
+
+
+class NeedsField(forms.ModelMultipleChoiceField):
+    """The needs a proposal or a project answers. Any open need of the cooperative is
+    accepted, and those already linked (a need declined since stays, so that saving does not
+    unlink it unseen); the list shows the ``SHOWN_NEEDS`` most supported and those chosen."""
+
+    iterator = _ShownNeeds
+
+    def __init__(self, *, coop: Cooperative, current: list[int], **kwargs) -> None:
+        choices = selectors.need_choices(coop=coop)
+        if current:
+            choices = choices | Need.objects.filter(coop=coop, pk__in=current).only(
+                "id", "coop_id", "title", "status", "support_count"
+            )
+        self.keep: list[int] = list(current)
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        super().__init__(queryset=choices, **kwargs)
+
+    def show(self, form: forms.Form, name: str) -> None:
+        """List the needs the form was sent or started with, wherever they rank."""
+        if form.is_bound:
+            key = form.add_prefix(name)
+            values = (
+                form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
+            )
+        else:
+            values = form.initial.get(name) or []
+        ids = {str(getattr(v, "pk", v)) for v in values}
+        self.keep = sorted({*self.keep, *(int(i) for i in ids if i.isdigit() and len(i) < 12)})
+
+
 class ProposalForm(forms.Form):
     """Propose an answer to one or more of the cooperative's needs, or change it."""
 
@@ -211,23 +253,17 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Proposal, fields=PROPOSAL_FORM_FIELDS))
         self.fields["description"].widget.attrs["rows"] = 6
-        choices = selectors.need_choices(coop=coop)
-        current = list(proposal.needs.values_list("pk", flat=True)) if proposal else []
-        if current:
-            # A need declined since stays listed, so that saving does not unlink it unseen.
-            choices = choices | Need.objects.filter(coop=coop, pk__in=current).only(
-                "id", "title", "status", "support_count"
-            )
-        self.fields["needs"] = forms.ModelMultipleChoiceField(
+        self.fields["needs"] = NeedsField(
+            coop=coop,
+            current=list(proposal.needs.values_list("pk", flat=True)) if proposal else [],
             label=_("Needs it answers"),
-            queryset=choices,
-            widget=forms.SelectMultiple(attrs={"size": 8}),
             help_text=_("Hold Ctrl (⌘ on a Mac) to choose more than one."),
             error_messages={
                 "invalid_choice": _("Choose needs of this cooperative that are still open."),
                 "invalid_pk_value": _("Choose needs of this cooperative that are still open."),
             },
         )
+        self.fields["needs"].show(self, "needs")
         self.fields["resource"] = forms.ModelChoiceField(
             label=_("Common resource it would use"),
             queryset=CommonResource.objects.filter(coop=coop).only("id", "name").order_by("name"),

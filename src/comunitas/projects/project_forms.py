@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from comunitas.commons.models import CommonResource
 from comunitas.core.models import Cooperative, Role
 from comunitas.projects import selectors
+from comunitas.projects.forms import NeedsField
 from comunitas.projects.models import (
     TITLE_MAX,
     BudgetLine,
     Indicator,
     Milestone,
-    Need,
     Objective,
     Project,
     ProjectUpdate,
@@ -50,19 +50,14 @@ class ProjectForm(forms.Form):
         self.fields["summary"].widget.attrs["rows"] = 5
         for name in ("start_on", "end_on"):
             self.fields[name].widget = DATE
-        choices = selectors.need_choices(coop=coop)
-        current = list(project.needs.values_list("pk", flat=True)) if project else []
-        if current:
-            # A need linked earlier and declined since stays selectable, so that saving the
-            # project does not unlink it behind the operator's back.
-            choices = choices | Need.objects.filter(coop=coop, pk__in=current)
-        self.fields["needs"] = forms.ModelMultipleChoiceField(
+        self.fields["needs"] = NeedsField(
+            coop=coop,
+            current=list(project.needs.values_list("pk", flat=True)) if project else [],
             label=_("Needs it answers"),
-            queryset=choices,
             required=False,
             help_text=_("Linking a need marks it answered and tells the people who follow it."),
-            widget=forms.SelectMultiple(attrs={"size": 8}),
         )
+        self.fields["needs"].show(self, "needs")
         self.fields["resources"] = forms.ModelMultipleChoiceField(
             label=_("Common resources it uses"),
             queryset=CommonResource.objects.filter(coop=coop).order_by("name", "id"),
