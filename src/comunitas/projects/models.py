@@ -82,7 +82,7 @@ NEED_TRANSITIONS: dict[str, set[str]] = {
 OPEN_NEED = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW]
 ANSWERED_NEED = [NeedStatus.ANSWERED, NeedStatus.MET]
 # Needs people may still support, and needs a proposal or a project may answer.
-SUPPORTABLE_NEED = [NeedStatus.NEW, NeedStatus.UNDER_REVIEW, NeedStatus.ANSWERED]
+SUPPORTABLE_NEED = [*OPEN_NEED, NeedStatus.ANSWERED]
 ANSWERABLE_NEED = [*SUPPORTABLE_NEED, NeedStatus.MET]
 
 
@@ -165,10 +165,6 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_NEED
 
 
 class NeedSupport(models.Model):

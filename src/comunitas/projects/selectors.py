@@ -14,6 +14,7 @@ from comunitas.core.models import Cooperative
 from comunitas.projects.models import (
     ANSWERABLE_NEED,
     ANSWERED_NEED,
+    OPEN_NEED,
     Indicator,
     Measurement,
     Need,
@@ -361,11 +362,7 @@ def coverage(*, coop: Cooperative, shown: int = 25) -> Coverage:
         )
         .order_by("-support_count", "-id")[:shown]
     )
-    still_open = list(
-        base.filter(status__in=[NeedStatus.NEW, NeedStatus.UNDER_REVIEW]).order_by(
-            "-support_count", "-id"
-        )[:shown]
-    )
+    still_open = list(base.filter(status__in=OPEN_NEED).order_by("-support_count", "-id")[:shown])
     return Coverage(
         by_category=[r for r in by_category.values() if r.needs],
         answered=answered,

@@ -31,6 +31,7 @@ from comunitas.core.services import validated as model_validated
 from comunitas.core.tasks import defer
 from comunitas.projects.models import (
     NEED_TRANSITIONS,
+    OPEN_NEED,
     SUPPORTABLE_NEED,
     AgeGroup,
     Channel,
@@ -313,7 +314,7 @@ def need_set_status(*, actor, need: Need, status: str, reason: str = "") -> Need
 def needs_answered(*, actor, needs: Iterable[Need], project_title: str) -> None:
     """Needs a project now answers move to “answered” (called by the project services)."""
     for need in needs:
-        if need.status in (NeedStatus.NEW, NeedStatus.UNDER_REVIEW):
+        if need.status in OPEN_NEED:
             _status_changed(
                 need,
                 NeedStatus.ANSWERED,
