@@ -669,8 +669,8 @@ def test_pages_of_a_need_a_proposal_and_coverage_are_constant_queries(
     # The cooperative, the proposal, the page of comments, the count.
     with django_assert_num_queries(4):
         assert client.get(f"{PROPOSALS}/{proposal.pk}/comments").json()["count"] == n
-    # The cooperative; counts by category and status; answered needs, their projects; open
-    # needs.
-    with django_assert_num_queries(5):
+    # The public cooperative's id (for the visitors' cache), the cooperative; counts by
+    # category and status; answered needs, their projects; open needs.
+    with django_assert_num_queries(6):
         body = client.get(f"{BASE}/coverage").json()
     assert body["total"]["needs"] == n and body["percent"] == 50

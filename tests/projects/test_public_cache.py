@@ -52,3 +52,32 @@ def test_people_with_a_role_are_never_served_the_visitors_answer(client, people)
     item = client.get(URL).json()["items"][0]
     assert item["supported_by_me"] is True
     assert item["support_count"] == 1
+
+
+def test_visitors_share_the_coverage_answer_until_needs_or_projects_change(
+    client, people, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from comunitas.projects import project_services
+    from tests.projects.conftest import make_project
+
+    coop = people["coop"]
+    with django_capture_on_commit_callbacks(execute=True):
+        need = make_need(coop, people["resident"])
+    first = client.get("/api/v1/coops/alpha/coverage")
+    assert first.json()["percent"] == 0
+    with django_assert_num_queries(1):  # the cooperative; the answer comes from the cache
+        assert client.get("/api/v1/coops/alpha/coverage").content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        project = make_project(coop, people["staff"], needs=[need], title="La bottega")
+    answered = client.get("/api/v1/coops/alpha/coverage").json()
+    assert answered["percent"] == 100
+    assert answered["answered"][0]["projects"][0]["title"] == "La bottega"
+    with django_capture_on_commit_callbacks(execute=True):
+        project_services.project_update(
+            actor=people["staff"], project=project, fields={"title": "La bottega di comunità"}
+        )
+    renamed = client.get("/api/v1/coops/alpha/coverage").json()
+    assert renamed["answered"][0]["projects"][0]["title"] == "La bottega di comunità"
+    # Staff read it fresh, with the same shape.
+    client.force_login(people["staff"])
+    assert client.get("/api/v1/coops/alpha/coverage").json() == renamed

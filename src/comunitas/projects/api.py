@@ -355,11 +355,16 @@ def need_merge(request, slug: str, need_id: int, payload: NeedMergeIn):
 def coverage(request, slug: str):
     """Needs → projects: how many of the needs still in play a project answers, by category
     and weighted by supports; the most supported answered needs with their projects and the
-    most supported needs still open (four queries)."""
+    most supported needs still open (four queries; one while a visitor's answer is cached)."""
+    visitor = not request.auth.is_authenticated
+    if visitor and (public_id := public_cache.public_coop_id(slug)) is not None:
+        cached = public_cache.public_get(public_id, "coverage", "")
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
     coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
     found = selectors.coverage(coop=coop)
     total = found.total
-    return {
+    answer = {
         "percent": found.percent,
         "supports_percent": found.supports_percent,
         "total": {
@@ -382,6 +387,12 @@ def coverage(request, slug: str):
         "answered": found.answered,
         "still_open": found.still_open,
     }
+    if not visitor:
+        return answer
+    # Visitors share one answer under the needs version, which project changes move on too.
+    body = CoverageOut.model_validate(answer).model_dump_json().encode()
+    public_cache.public_set(coop.pk, "coverage", "", body)
+    return HttpResponse(body, content_type="application/json")
 
 
 # --- proposals ----------------------------------------------------------------------------------
