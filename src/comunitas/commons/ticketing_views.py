@@ -41,7 +41,7 @@ from comunitas.commons.ticketing_forms import (
 )
 from comunitas.core import throttle
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.forms import form_message, submit
+from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 
@@ -329,17 +329,15 @@ def event_edit(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpRe
 def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpResponse:
     event = _staff_event(coop, event_id)
     form = CancelForm(request.POST)
-    done = submit(
+    submit_and_flash(
         request,
         form,
         lambda: services.event_cancel(
             actor=request.user, event=event, reason=form.cleaned_data["reason"]
         ),
+        done=_("The event is cancelled; its buyers are told by e-mail."),
+        failed=_("The event was not cancelled."),
     )
-    if done:
-        messages.success(request, _("The event is cancelled; its buyers are told by e-mail."))
-    else:
-        messages.error(request, form_message(form) or _("The event was not cancelled."))
     return redirect("event_manage", coop.slug, event.pk)
 
 
@@ -372,17 +370,15 @@ def _staff_order(coop: Cooperative, order_id: int) -> Order:
 def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpResponse:
     order = _staff_order(coop, order_id)
     form = PayForm(request.POST)
-    done = submit(
+    submit_and_flash(
         request,
         form,
         lambda: services.order_pay(
             actor=request.user, order=order, reference=form.cleaned_data["reference"]
         ),
+        done=_("The payment is recorded."),
+        failed=_("The payment was not recorded."),
     )
-    if done:
-        messages.success(request, _("The payment is recorded."))
-    else:
-        messages.error(request, form_message(form) or _("The payment was not recorded."))
     return redirect("order_detail", coop.slug, order.pk)
 
 
@@ -391,17 +387,15 @@ def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpRes
 def order_cancel(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpResponse:
     order = _staff_order(coop, order_id)
     form = CancelForm(request.POST)
-    done = submit(
+    submit_and_flash(
         request,
         form,
         lambda: services.order_cancel(
             actor=request.user, order=order, reason=form.cleaned_data["reason"]
         ),
+        done=_("The order is cancelled; its seats are back on sale."),
+        failed=_("The order was not cancelled."),
     )
-    if done:
-        messages.success(request, _("The order is cancelled; its seats are back on sale."))
-    else:
-        messages.error(request, form_message(form) or _("The order was not cancelled."))
     return redirect("order_detail", coop.slug, order.pk)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.forms.models import fields_for_model
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,28 @@ def submit(request, form: forms.Form, save: Callable[[], Any]) -> Any:
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
+
+
+def submit_and_flash(request, form: forms.Form, save: Callable[[], Any], *, done, failed) -> Any:
+    """``submit`` for a form posted from another page: flash ``done``, or the form's errors
+    (``failed`` when it has none), and return what ``save`` returned."""
+    result = submit(request, form, save)
+    if result:
+        messages.success(request, done)
+    else:
+        messages.error(request, form_message(form) or failed)
+    return result
+
+
+def act_and_flash(request, act: Callable[[], Any], *, done) -> bool:
+    """Run a one-button action (a service call without a form) and flash its outcome."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(e.message for e in exc.errors))
+        return False
+    messages.success(request, done)
+    return True
 
 
 def municipality_input(label) -> forms.CharField:

@@ -20,8 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.errors import ValidationError
-from comunitas.core.forms import form_message, submit
+from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.projects import selectors, services
@@ -172,12 +171,7 @@ def need_detail(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRe
 # --- supports -----------------------------------------------------------------------------------
 def _support(request: HttpRequest, coop: Cooperative, need_id: int, service, done: str):
     need = _need(coop, need_id)
-    try:
-        service(actor=request.user, need=need)
-    except ValidationError as exc:
-        messages.error(request, " ".join(e.message for e in exc.errors))
-    else:
-        messages.success(request, done)
+    act_and_flash(request, lambda: service(actor=request.user, need=need), done=done)
     return back_to(request, coop, "need_detail", need.pk)
 
 
@@ -208,7 +202,7 @@ def need_status(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRe
     """Move the need along its public workflow; who told or supports it is told by e-mail."""
     need = _need(coop, need_id)
     form = NeedStatusForm(request.POST, need=need)
-    done = submit(
+    submit_and_flash(
         request,
         form,
         lambda: services.need_set_status(
@@ -217,13 +211,9 @@ def need_status(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRe
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
         ),
+        done=_("The status is changed; who told or supports the need is told by e-mail."),
+        failed=_("The status was not changed."),
     )
-    if done:
-        messages.success(
-            request, _("The status is changed; who told or supports the need is told by e-mail.")
-        )
-    else:
-        messages.error(request, form_message(form) or _("The status was not changed."))
     return redirect("need_detail", coop.slug, need.pk)
 
 

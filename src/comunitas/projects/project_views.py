@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import form_message, submit
+from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.projects import project_services, selectors
@@ -380,7 +380,7 @@ def milestone_done(
         Milestone, pk=milestone_id, project_id=project_id, project__coop=coop
     )
     form = DoneForm(request.POST, prefix="done")
-    saved = submit(
+    submit_and_flash(
         request,
         form,
         lambda: project_services.milestone_update(
@@ -388,11 +388,9 @@ def milestone_done(
             milestone=milestone,
             fields={"done_on": form.cleaned_data["done_on"] or timezone.localdate()},
         ),
+        done=_("The milestone is marked done."),
+        failed=_("The milestone was not marked done."),
     )
-    if saved:
-        messages.success(request, _("The milestone is marked done."))
-    else:
-        messages.error(request, form_message(form) or _("The milestone was not marked done."))
     return redirect("project_detail", coop.slug, project_id)
 
 

@@ -20,8 +20,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.errors import ValidationError
-from comunitas.core.forms import form_message, submit
+from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.projects import selectors, services
@@ -185,12 +184,7 @@ def proposal_detail(request: HttpRequest, coop: Cooperative, proposal_id: int) -
 # --- supports, comments, withdrawal -------------------------------------------------------------
 def _act(request: HttpRequest, coop: Cooperative, proposal_id: int, service, done: str):
     proposal = _proposal(coop, proposal_id)
-    try:
-        service(actor=request.user, proposal=proposal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(e.message for e in exc.errors))
-    else:
-        messages.success(request, done)
+    act_and_flash(request, lambda: service(actor=request.user, proposal=proposal), done=done)
     return back_to(request, coop, "proposal_detail", proposal.pk)
 
 
@@ -217,12 +211,9 @@ def proposal_unsupport(request: HttpRequest, coop: Cooperative, proposal_id: int
 @require_POST
 @coop_view(Action.PARTICIPATE)
 def proposal_withdraw(request: HttpRequest, coop: Cooperative, proposal_id: int) -> HttpResponse:
-    """Only the proposer withdraws a proposal (the board declines it, with a reason)."""
-    proposal = _proposal(coop, proposal_id)
-    if not _is_proposer(request, proposal):
-        raise PermissionDenied
+    """Only the proposer withdraws a proposal (the service refuses anyone else: 403)."""
     return _act(
-        request, coop, proposal.pk, services.proposal_withdraw, _("The proposal is withdrawn.")
+        request, coop, proposal_id, services.proposal_withdraw, _("The proposal is withdrawn.")
     )
 
 
@@ -231,17 +222,15 @@ def proposal_withdraw(request: HttpRequest, coop: Cooperative, proposal_id: int)
 def proposal_comment(request: HttpRequest, coop: Cooperative, proposal_id: int) -> HttpResponse:
     proposal = _proposal(coop, proposal_id)
     form = CommentForm(request.POST)
-    done = submit(
+    submit_and_flash(
         request,
         form,
         lambda: services.proposal_comment(
             actor=request.user, proposal=proposal, text=form.cleaned_data["text"]
         ),
+        done=_("Your comment is published."),
+        failed=_("The comment was not published."),
     )
-    if done:
-        messages.success(request, _("Your comment is published."))
-    else:
-        messages.error(request, form_message(form) or _("The comment was not published."))
     return redirect("proposal_detail", coop.slug, proposal.pk)
 
 
