@@ -146,6 +146,9 @@ api.add_router("/", "comunitas.commons.file_api.router")
 api.add_router("/", "comunitas.commons.stats_api.router")
 api.add_router("/", "comunitas.projects.api.router")
 api.add_router("/", "comunitas.projects.project_api.router")
+api.add_router("/", "comunitas.decisions.assembly_api.router")
+api.add_router("/", "comunitas.decisions.consultation_api.router")
+api.add_router("/", "comunitas.decisions.budget_api.router")
 
 
 class JsonErrorsMiddleware:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "comunitas.members",
     "comunitas.commons",
     "comunitas.projects",
+    "comunitas.decisions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ from comunitas.core.permissions import Action
 from tests.commons import matrix as commons_matrix
 from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.conftest import STATUTE_FORM
+from tests.decisions import matrix_assemblies, matrix_budgets, matrix_consultations
 from tests.members import matrix as members_matrix
 from tests.projects import matrix_api as projects_matrix_api
 from tests.projects import matrix_needs, matrix_projects
@@ -28,6 +29,9 @@ MATRICES = [
     matrix_needs,
     matrix_projects,
     projects_matrix_api,
+    matrix_assemblies,
+    matrix_consultations,
+    matrix_budgets,
 ]
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +100,14 @@ ALLOWED = {
     Action.MANAGE_NEEDS: {"staff", "admin"},
     Action.DECIDE_PROPOSALS: {"admin"},
     Action.MANAGE_PROJECTS: {"staff", "admin"},
+    Action.VIEW_ASSEMBLIES: {"member", "staff", "admin"},
+    Action.MANAGE_ASSEMBLIES: {"staff", "admin"},
+    Action.CONVENE_ASSEMBLIES: {"admin"},
+    Action.VOTE: set(ROLES),
+    Action.VIEW_CONSULTATIONS: set(WHO),
+    Action.MANAGE_CONSULTATIONS: {"staff", "admin"},
+    Action.VIEW_BUDGETS: set(WHO),
+    Action.MANAGE_BUDGETS: {"staff", "admin"},
 }
 
 

@@ -24,6 +24,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 ALL_ROLES = frozenset(RoleKind.values)
 BOARD = frozenset({RoleKind.ADMIN})
 OPERATORS = frozenset({RoleKind.ADMIN, RoleKind.STAFF})
+MEMBERS = frozenset({RoleKind.ADMIN, RoleKind.STAFF, RoleKind.MEMBER})  # not residents
 
 
 class Action(StrEnum):
@@ -54,6 +55,15 @@ class Action(StrEnum):
     MANAGE_NEEDS = "manage_needs"  # needs taken on paper, their status, merging duplicates
     DECIDE_PROPOSALS = "decide_proposals"  # accept (a project), ask for changes, decline
     MANAGE_PROJECTS = "manage_projects"  # projects, objectives, measures, milestones, updates
+    # decisions
+    VIEW_ASSEMBLIES = "view_assemblies"  # assemblies, their results and the minute book
+    MANAGE_ASSEMBLIES = "manage_assemblies"  # drafts, agenda, attendance, proxies, motions, minutes
+    CONVENE_ASSEMBLIES = "convene_assemblies"  # the board convenes, cancels, signs the minutes
+    VOTE = "vote"  # ballots, consultations, budgets: the roll or the audience decides who may
+    VIEW_CONSULTATIONS = "view_consultations"  # consultations and their results: public
+    MANAGE_CONSULTATIONS = "manage_consultations"  # set up, open, close, state the outcome
+    VIEW_BUDGETS = "view_budgets"  # participatory budgets, their projects and results: public
+    MANAGE_BUDGETS = "manage_budgets"  # phases, feasibility and cost review, results
 
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
@@ -65,6 +75,8 @@ PUBLIC = frozenset(
         Action.BOOK,
         Action.BUY,
         Action.VIEW_NEEDS,
+        Action.VIEW_CONSULTATIONS,
+        Action.VIEW_BUDGETS,
     }
 )
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -92,6 +104,14 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_NEEDS: OPERATORS,
     Action.DECIDE_PROPOSALS: BOARD,
     Action.MANAGE_PROJECTS: OPERATORS,
+    Action.VIEW_ASSEMBLIES: MEMBERS,
+    Action.MANAGE_ASSEMBLIES: OPERATORS,
+    Action.CONVENE_ASSEMBLIES: BOARD,
+    Action.VOTE: ALL_ROLES,
+    Action.VIEW_CONSULTATIONS: ALL_ROLES,
+    Action.MANAGE_CONSULTATIONS: OPERATORS,
+    Action.VIEW_BUDGETS: ALL_ROLES,
+    Action.MANAGE_BUDGETS: OPERATORS,
 }
 
 

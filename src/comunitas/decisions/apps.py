@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DecisionsConfig(AppConfig):
+    name = "comunitas.decisions"
+    label = "decisions"
+    verbose_name = _("Decisions")
+
+    def ready(self) -> None:
+        from comunitas.core.audit import ACTION_LABELS
+        from comunitas.decisions import assembly_services, budget_services, consultation_services
+
+        # What each part's audit codes mean to a reader of the activity log.
+        for part in (assembly_services, consultation_services, budget_services):
+            ACTION_LABELS.update(part.AUDIT_LABELS)

@@ -1,0 +1,5 @@
+"""API of the assembly part."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Every write of the assembly part."""
+
+AUDIT_LABELS: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""Pages of the assembly part."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""API of the budget part."""
+
+from ninja import Router
+
+router = Router()

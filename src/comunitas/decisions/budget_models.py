@@ -1,0 +1,1 @@
+"""budget models: filled in by its own work."""

@@ -1,0 +1,3 @@
+"""Every write of the budget part."""
+
+AUDIT_LABELS: dict[str, str] = {}

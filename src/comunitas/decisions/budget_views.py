@@ -1,0 +1,3 @@
+"""Pages of the budget part."""
+
+urlpatterns: list = []

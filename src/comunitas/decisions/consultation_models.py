@@ -1,0 +1,1 @@
+"""consultation models: filled in by its own work."""

@@ -1,0 +1,3 @@
+"""Pages of the consultation part."""
+
+urlpatterns: list = []
