@@ -1,13 +1,16 @@
 """Property tests of the share ledger: whatever sequence of operations people attempt, accepted or
 refused, no holding goes negative, nobody pays more than they subscribed, a natural person never
 exceeds the legal maximum, refused operations write nothing, and the capital on any date is the
-sum of the members' holdings."""
+sum of the members' holdings. And the member list a script reads, kept in the cache, is after
+every one of them the list the database gives."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -15,8 +18,8 @@ from hypothesis.extra.django import TestCase
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.law import limits_on
-from comunitas.core.models import Municipality
-from comunitas.core.services import coop_create
+from comunitas.core.models import Municipality, RoleKind
+from comunitas.core.services import api_token_create, coop_create, role_grant
 from comunitas.members import selectors, services
 from comunitas.members.models import Member, ShareClass, ShareMovement
 from tests.members.conftest import ORGANISATION, admit, person
@@ -50,6 +53,9 @@ class ShareLedgerProperties(TestCase):
             statute={"share_nominal_value": Decimal("50.00")},
         )
         services.book_setup(coop=self.coop)
+        staff = get_user_model().objects.create_user(username="prop-staff")
+        role_grant(actor=None, coop=self.coop, user=staff, kind=RoleKind.STAFF)
+        self.token = api_token_create(user=staff, name="script")[1]
         self.share_class = ShareClass.objects.get(coop=self.coop, code="ordinarie")
         self.members = [admit(self.coop, person(n), shares=4) for n in range(MEMBERS - 1)]
         self.members.append(admit(self.coop, ORGANISATION, shares=4))
@@ -93,9 +99,18 @@ class ShareLedgerProperties(TestCase):
                 reference="ristorno",
             )
 
+    def member_list(self) -> bytes:
+        """The second page of two (offset 1: the first member's shares on both pages)."""
+        url = "/api/v1/coops/prop/members?limit=2&offset=1"
+        response = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {self.token}")
+        self.assertEqual(response.status_code, 200)
+        return response.content
+
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(operation, max_size=12))
     def test_the_ledger_stays_consistent(self, operations) -> None:
+        cache.clear()  # hypothesis runs every example in the same test
+        self.member_list()
         for op in operations:
             before = ShareMovement.objects.count()
             try:
@@ -104,6 +119,10 @@ class ShareLedgerProperties(TestCase):
             except ValidationError:
                 event(f"{op[0]} refused")
                 self.assertEqual(ShareMovement.objects.count(), before, op)
+                continue
+            cached = self.member_list()
+            cache.clear()
+            self.assertEqual(cached, self.member_list(), op)  # and cached again for the next
         cap = limits_on(TODAY).natural_person_max_holding
         total = Decimal(0)
         for member in Member.objects.filter(coop=self.coop):

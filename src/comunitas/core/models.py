@@ -500,6 +500,25 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
+# --- versions of cached data --------------------------------------------------------------------
+class DataVersion(models.Model):
+    """The version of a cooperative's data of one ``scope`` (``"coop"``, ``"members"``…): a
+    random stamp that ``core.versions.version_bump`` replaces in the transaction of every write,
+    part of the cache key of every answer built from that data (see core/versions.py)."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=30)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "scope"], name="data_version_one_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coop_id}:{self.scope}:{self.version}"
+
+
 # --- audit --------------------------------------------------------------------------------------
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -131,10 +131,13 @@ def role_in(user, coop: Cooperative) -> str | None:
 
 
 def can(user, coop: Cooperative, action: Action) -> bool:
-    role = role_in(user, coop)
-    if role in ALLOWED[action]:
-        return True
-    return action in PUBLIC and coop.is_public
+    return role_allows(role_in(user, coop), is_public=coop.is_public, action=action)
+
+
+def role_allows(role: str | None, *, is_public: bool, action: Action) -> bool:
+    """The rule itself, for a role already read (core.versions.coop_access reads it together
+    with the cached data's version)."""
+    return role in ALLOWED[action] or (action in PUBLIC and is_public)
 
 
 def authorize(user, coop: Cooperative, action: Action) -> str | None:

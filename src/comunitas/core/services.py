@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,7 +30,9 @@ from comunitas.core.models import (
     RoleKind,
     StatuteParameters,
 )
+from comunitas.core.selectors import TokenFound, token_owner
 from comunitas.core.validators import compact_code
+from comunitas.core.versions import COOP, Access, token_access, version_bump
 
 COOP_FIELDS = [
     "name",
@@ -163,13 +166,20 @@ def coop_update(
     served = set(territory) if territory is not None else set(coop.territory.all())
     coop.territory.set({coop.seat, *served})
     _forget_after_commit(coop)
+    after = snapshot(coop, COOP_AUDITED)
+    if after != before:
+        # The territory decides who lives in it (the member book's "in territory"): answers
+        # cached from the cooperative's data must be built again. Bumped last, after the
+        # cooperative's lock, unlike the book's writers: no writer that holds COOP's version
+        # ever waits for a cooperative's row, so no two can wait for each other.
+        version_bump(coop.pk, COOP)
     audit_record(
         actor=actor,
         action="cooperative.update",
         obj=coop,
         coop=coop,
         before=before,
-        after=snapshot(coop, COOP_AUDITED),
+        after=after,
     )
     return coop
 
@@ -255,6 +265,7 @@ def _keep_an_admin(coop: Cooperative, role: Role) -> None:
 # --- accounts and API tokens --------------------------------------------------------------------
 TOKEN_PREFIX = "cmt_"  # noqa: S105 - a public marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+TOKEN_PREFIX_SHAPE = re.compile(r"[0-9a-f]{12}")  # secrets.token_hex(6), as api_token_create
 
 
 def _digest(token: str) -> str:
@@ -287,21 +298,41 @@ def api_token_revoke(*, user, token: ApiToken) -> None:
         audit_record(actor=user, action="token.revoke", obj=token, before={"name": token.name})
 
 
-def api_token_authenticate(clear: str):
-    """The active user owning ``clear``, or None."""
+def _token_prefix(clear: str) -> str | None:
+    """The stored prefix a token sent starts with; None for what cannot be a token (whatever
+    reaches a query is then twelve hexadecimal digits)."""
     if not clear.startswith(TOKEN_PREFIX) or clear.count("_") < 2:
         return None
     prefix = clear[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not hmac.compare_digest(token.digest, _digest(clear)):
-        return None
-    if not token.user.is_active:
-        return None
+    return prefix if TOKEN_PREFIX_SHAPE.fullmatch(prefix) else None
+
+
+def api_token_accepted(clear: str, found: TokenFound | None) -> bool:
+    """Whether ``found`` (the stored token with the prefix of ``clear``) is ``clear`` and its
+    user may still log in; the token's last use is written down at most every few minutes."""
+    if found is None or not hmac.compare_digest(found.digest, _digest(clear)):
+        return False
+    if not found.user_active:
+        return False
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
+    return True
+
+
+def api_token_authenticate(clear: str):
+    """The active user owning ``clear``, or None."""
+    prefix = _token_prefix(clear)
+    found = token_owner(prefix=prefix) if prefix else None
+    return found.user if api_token_accepted(clear, found) else None
+
+
+def api_token_access(clear: str, *, slug: str, scope: str) -> Access | None:
+    """What ``core.versions.token_access`` finds for the caller of token ``clear`` (its role in
+    the cooperative at ``slug``, the version of ``scope``), None when the token is not valid or
+    there is no such cooperative: one query for the token and the access together."""
+    prefix = _token_prefix(clear)
+    found = token_access(prefix=prefix, slug=slug, scope=scope) if prefix else None
+    if found is None or not api_token_accepted(clear, found[0]):
+        return None
+    return found[1]

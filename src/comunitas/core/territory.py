@@ -168,6 +168,7 @@ def read_sources() -> tuple[dict[str, dict], LoadReport]:
 def territory_load(*, progress: Progress | None = None) -> LoadReport:
     """Create or update every municipality and its postcodes; running it twice changes nothing."""
     from comunitas.core.models import Municipality, Postcode
+    from comunitas.core.versions import versions_bump_everywhere
 
     rows, report = read_sources()
     defaults = {f: Municipality._meta.get_field(f).get_default() for f in MUNICIPALITY_FIELDS}
@@ -203,4 +204,7 @@ def territory_load(*, progress: Progress | None = None) -> LoadReport:
     report.postcodes = len(wanted)
     if progress:
         progress("postcodes", len(wanted), len(wanted))
+    if report.created or report.updated:
+        # Every cooperative's cached answers may name a municipality that changed.
+        versions_bump_everywhere()
     return report

@@ -42,7 +42,7 @@ from comunitas.members.models import (
     ShareMovement,
     StakeholderCategory,
 )
-from comunitas.members.services import book_setup, redemption_due
+from comunitas.members.services import book_changed, book_setup, redemption_due
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -606,6 +606,7 @@ def _rows(coop: Cooperative, book: list[Planned], categories: dict) -> list[Memb
 @transaction.atomic
 def member_book_write(coop: Cooperative, book: list[Planned], today: date) -> int:
     """Write a planned book in bulk (a few queries per table); return the members admitted."""
+    book_changed(coop.pk)  # written without the services: cached lists must still move on
     categories = {c.code: c for c in StakeholderCategory.objects.filter(coop=coop)}
     classes = {c.code: c for c in ShareClass.objects.filter(coop=coop)}
     rows = Member.objects.bulk_create(_rows(coop, book, categories))

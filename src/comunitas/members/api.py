@@ -5,27 +5,31 @@ Same rules as the web pages: staff and the board see the book, a member sees onl
 membership (another member's id answers 404, as if it did not exist), nobody from another
 cooperative sees anything. Parsing here, rules in ``members.services``."""
 
+import json
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, DateField, F, Prefetch, QuerySet, When, prefetch_related_objects
-from django.http import Http404
+from django.db.models import Case, DateField, F, Prefetch, When, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 
 from comunitas.core import throttle
 from comunitas.core.api import ERRORS, PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
-from comunitas.core.permissions import Action, authorize, can, coop_for
+from comunitas.core.permissions import Action, authorize, can, check_slug, coop_for, role_allows
 from comunitas.core.selectors import municipality_resolve
-from comunitas.members import selectors, services
+from comunitas.core.versions import coop_access
+from comunitas.members import book_cache, selectors, services
 from comunitas.members.models import (
     Application,
     Member,
@@ -49,8 +53,8 @@ from comunitas.members.schemas import (
     EligibilityOut,
     ExitIn,
     MemberFields,
-    MemberItem,
     MemberOut,
+    MemberPage,
     MemberPatch,
     MemberQuery,
     MovementOut,
@@ -70,6 +74,9 @@ from comunitas.members.schemas import (
 )
 
 router = Router()
+# The member list alone, mounted right after core's routes (comunitas/api.py): Django tries the
+# API's patterns one by one, and scripts read the list more than anything else of the book.
+list_router = Router()
 BOOK = "/coops/{slug}"
 
 
@@ -145,13 +152,37 @@ def _day(on: date | None) -> date:
 
 
 # --- the book -----------------------------------------------------------------------------------
-@router.get(f"{BOOK}/members", response=answers(200, list[MemberItem]), tags=["members"])
-@paginate(Pagination)
-def member_list(request, slug: str, filters: Query[MemberQuery]) -> QuerySet[Member]:
-    """Applicants, members and former members with their holdings; search with ``q``."""
-    coop = coop_for(request.auth, slug, Action.VIEW_MEMBERS)
-    values = {k: v or "" for k, v in filters.dict().items()}
-    return selectors.member_list(coop=coop, filters=selectors.MemberFilters(**values))
+@list_router.get(f"{BOOK}/members", response=answers(200, MemberPage), tags=["members"])
+def member_list(
+    request, slug: str, filters: Query[MemberQuery], page: Query[Pagination.Input]
+) -> HttpResponse:
+    """Applicants, members and former members with their holdings; search with ``q``.
+
+    Kept in the cache for staff and the board under the book's version (members.book_cache):
+    then one query besides the caller's login (the cooperative, the caller's role in it and
+    the version), or one in all for a script's token (comunitas/api.py); three when it is not
+    cached (that one, the count and the page, whatever the size of the book)."""
+    check_slug(slug)
+    user = request.auth
+    access = coop_access(slug=slug, user_id=user.pk, scope=book_cache.BOOK)
+    if access is None or not role_allows(
+        access.role, is_public=access.is_public, action=Action.VIEW_MEMBERS
+    ):
+        coop_for(user, slug, Action.VIEW_MEMBERS)  # the refusal this caller is owed
+        raise PermissionDenied  # only if the role came between the two reads
+    query = request.META.get("QUERY_STRING", "")
+    body = book_cache.book_get(access, "list", query)
+    if body is None:
+        # The access query has authorised the caller; the selector needs only the id.
+        coop = Cooperative(pk=access.coop_id, is_public=access.is_public)
+        values = {k: v or "" for k, v in filters.dict().items()}
+        found = selectors.member_list(coop=coop, filters=selectors.MemberFilters(**values))
+        limit = min(page.limit, settings.NINJA_PAGINATION_MAX_LIMIT)
+        items = list(found[page.offset : page.offset + limit])
+        answer = MemberPage.model_validate({"items": items, "count": found.count()})
+        body = json.dumps(answer.model_dump(), cls=NinjaJSONEncoder).encode()
+        book_cache.book_set(access, "list", query, body)
+    return HttpResponse(body, content_type="application/json")
 
 
 # Ids are matched as integers ({int:…}), so that /members/applications and the paths of other

@@ -24,7 +24,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.forms import submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.members import gdpr, selectors, services
+from comunitas.members import book_cache, gdpr, selectors, services
 from comunitas.members.forms import (
     ApplicationForm,
     DecisionForm,
@@ -167,7 +167,7 @@ def member_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "coop": coop,
         "form": form,
         "page_obj": page,
-        "stats": selectors.book_stats(coop=coop),
+        "stats": book_cache.book_stats(coop=coop),
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
         "filtered": filters != selectors.MemberFilters(),
     }

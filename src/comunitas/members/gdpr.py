@@ -325,6 +325,7 @@ def consents_update(*, actor, member: Member, answers: dict[str, bool]) -> list[
 def application_withdraw(*, actor, member: Member) -> Member:
     """The applicant withdraws a pending application: it is closed as rejected, with the
     reason saying so, and kept (as the board's rejections are)."""
+    services.book_changed(member.coop_id)
     member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
     if member.status != MemberStatus.APPLICANT:
         raise ValidationError(_("Only a pending application can be withdrawn."))
@@ -371,6 +372,7 @@ def erasure_request(*, actor, member: Member) -> Member:
     A person who is no longer a member or applicant is erased at once; a current member's
     request waits for the end of the membership (see ``erasure_blocker``), and the board sees
     it in ``erasure_requests``."""
+    services.book_changed(member.coop_id)
     member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
     if member.is_erased:
         raise ValidationError(_("Your personal data were erased already."))

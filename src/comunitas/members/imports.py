@@ -1010,6 +1010,7 @@ def import_members(
         _check_all(coop, table, columns, report, progress)
         return report
     with transaction.atomic():
+        services.book_changed(coop.pk)
         # Admissions take numbers from this row: lock it so none is given while we write.
         RegisterCounter.objects.get_or_create(coop=coop)
         RegisterCounter.objects.select_for_update().filter(coop=coop).first()

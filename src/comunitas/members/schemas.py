@@ -88,6 +88,13 @@ class MemberItem(Schema):
     paid: Euros = Field(..., alias="capital_paid")
 
 
+class MemberPage(Schema):
+    """A page of the member list and how many lines the whole list has."""
+
+    items: list[MemberItem]
+    count: int
+
+
 class ConsentOut(Schema):
     kind: str
     given: bool

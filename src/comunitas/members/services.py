@@ -36,6 +36,8 @@ from comunitas.core.notify import notify
 from comunitas.core.selectors import statute_on
 from comunitas.core.services import save_unique, validated
 from comunitas.core.validators import compact_code
+from comunitas.core.versions import version_bump
+from comunitas.members.book_cache import BOOK
 from comunitas.members.models import (
     Application,
     Consent,
@@ -119,9 +121,17 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def book_changed(coop_id: int) -> None:
+    """Move the member book's version on (members.book_cache): the first thing every write of
+    the book does, so that the book's lock is taken before any row's (core/versions.py)."""
+    version_bump(coop_id, BOOK)
+
+
 def _locked(member: Member) -> Member:
     """The member's row, locked until the transaction ends (PostgreSQL; SQLite serialises
-    writers already)."""
+    writers already). Whoever locks a member is about to change the book: its version moves on
+    first."""
+    book_changed(member.coop_id)
     return Member.objects.select_for_update().select_related("coop", "category").get(pk=member.pk)
 
 
@@ -162,6 +172,7 @@ def category_save(
     *, actor, coop: Cooperative, fields: dict[str, Any], category: StakeholderCategory | None = None
 ) -> StakeholderCategory:
     """Add a stakeholder category or change one."""
+    book_changed(coop.pk)  # the list names each member's category
     category = category or StakeholderCategory(coop=coop)
     before = snapshot(category, ["code", "name", "is_financing"]) if category.pk else {}
     for name in ("code", "name", "is_financing", "position"):
@@ -315,6 +326,7 @@ def application_submit(
 ) -> Member:
     """An application for membership: the person or organisation, the shares they ask for and
     their consents (the privacy consent is required). The applicant gets an acknowledgement."""
+    book_changed(coop.pk)
     book_setup(coop=coop)
     day = on_date or _today()
     member = Member(coop=coop, applied_on=day, user=user)
@@ -849,6 +861,7 @@ def transfer_decide(
     reason: str = "",
 ) -> ShareTransfer:
     """The board approves (the shares move) or rejects (reason kept) a transfer."""
+    book_changed(transfer.coop_id)
     transfer = ShareTransfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.status != ShareTransfer.Status.PENDING:
         raise ValidationError(_("This transfer has been decided already."))
