@@ -6,12 +6,16 @@ Errors always look like ``{"detail": "...", "errors": [{"field": "...", "message
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -20,7 +24,12 @@ from ninja.utils import check_csrf
 
 from comunitas.core.api import router as core_router
 from comunitas.core.errors import LoginRequired, ValidationError
-from comunitas.core.services import api_token_authenticate
+from comunitas.core.permissions import SLUG, Action, role_allows
+from comunitas.core.services import api_token_access, api_token_authenticate
+from comunitas.core.versions import Access
+from comunitas.decisions import assembly_cache
+from comunitas.members import book_cache
+from comunitas.members.api import list_router as members_list_router
 from comunitas.members.api import router as members_router
 from comunitas.members.import_api import router as members_import_router
 
@@ -134,8 +143,10 @@ def on_unexpected(request, exc: Exception):
 
 
 # Django tries the API's URL patterns in this order, one by one: the routers whose reads the
-# public calls most (cooperatives, availability, events) come first.
+# public calls most (cooperatives, availability, events) come first, and the member list that
+# staff's scripts read (one pattern: the rest of the book comes later).
 api.add_router("/", core_router)
+api.add_router("/", members_list_router)
 api.add_router("/", "comunitas.commons.booking_api.router")
 api.add_router("/", "comunitas.commons.ticketing_api.router")
 api.add_router("/", members_router)
@@ -173,3 +184,59 @@ class JsonErrorsMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+# --- reads answered from the cache before ninja ---------------------------------------------------
+# A script reading the member book with its token is answered by a plain Django view placed
+# before the API's patterns (comunitas/urls.py) when the answer is cached: one query checks the
+# token, reads the caller's role and the data's version (core.versions.token_access), then the
+# cache. Ninja's own work on a request (its authentication, parsing and validating the query,
+# building the answer) cost as much again as the rest; the parameters need no parsing here,
+# because the answer is keyed by the exact query string and stored only by the endpoint itself,
+# after it validated that very string. Everything else, every refusal included, is the
+# endpoint's (the same view, called next), so the rules stay in one place.
+@dataclass(frozen=True)
+class CachedRead:
+    route: str  # the endpoint's route in the API, as ninja writes it
+    scope: str  # the core.versions scope its answers are keyed by
+    action: Action  # what the caller's role must allow
+    cached: Callable[[Access, HttpRequest], bytes | None]  # the answer in the cache, or None
+
+
+CACHED_READS = [
+    CachedRead(
+        "coops/<slug>/members", book_cache.BOOK, Action.VIEW_MEMBERS, book_cache.list_cached
+    ),
+    CachedRead(
+        "coops/<slug>/assemblies/<int:assembly_id>/motions/<int:motion_id>/result",
+        assembly_cache.RESULTS,
+        Action.VIEW_ASSEMBLIES,
+        assembly_cache.result_cached,
+    ),
+]
+
+
+def cached_read_urls(api_urls: tuple) -> list[URLPattern]:
+    """The patterns of ``CACHED_READS``, each falling back on its endpoint's ninja view."""
+    endpoints = {str(p.pattern): p.callback for p in api_urls[0] if isinstance(p, URLPattern)}
+    return [
+        path(f"api/v1/{read.route}", _cached_read(read, endpoints[read.route]))
+        for read in CACHED_READS
+    ]
+
+
+def _cached_read(read: CachedRead, endpoint: Callable) -> Callable:
+    @csrf_exempt  # as ninja's views are: nothing but GET is answered here
+    def view(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+        scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if request.method == "GET" and scheme.lower() == "bearer" and SLUG.fullmatch(slug):
+            access = api_token_access(token.strip(), slug=slug, scope=read.scope)
+            if access is not None and role_allows(
+                access.role, is_public=access.is_public, action=read.action
+            ):
+                body = read.cached(access, request)
+                if body is not None:
+                    return HttpResponse(body, content_type="application/json")
+        return endpoint(request, slug=slug, **kwargs)
+
+    return view

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
@@ -38,15 +38,36 @@ def _plain(name: str, context: dict[str, Any]) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def _send(to: str, template: str, context: dict[str, Any], language: str) -> None:
+# A file sent with an e-mail: (name, content, MIME type).
+Attachment = tuple[str, bytes, str]
+
+
+def _send(
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: list[Attachment] | None = None,
+) -> None:
     with translation.override(language):
         subject = _plain(f"{template}_subject.txt", context).strip()
         body = _plain(f"{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
+    message.send()
 
 
-def notify(*, to: str, template: str, context: dict[str, Any]) -> None:
+def notify(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[Attachment] | None = None,
+) -> None:
     """Send ``template``_subject.txt / ``template``.txt to ``to`` once the transaction commits,
-    in the language of the request that caused it. Nobody to write to: nothing to do."""
+    in the language of the request that caused it, with ``attachments`` if any. Nobody to write
+    to: nothing to do."""
     if to and not is_quiet():
-        defer(_send, to, template, context, translation.get_language() or settings.LANGUAGE_CODE)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        defer(_send, to, template, context, language, attachments)

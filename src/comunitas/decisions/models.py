@@ -1,7 +1,7 @@
 """Statutory assemblies (assemblee dei soci): convocation, the voters' roll on the assembly's
 day, attendance, proxies, motions with their ballots, and the minutes kept in the minute book.
 
-Votes are exact: the roll gives each voter a whole number of *units*, ``votes × D`` where ``D``
+Votes are exact: the roll gives each voter a whole number of *units*, ``votes * D`` where ``D``
 (``Assembly.vote_denominator``) is the least common denominator of the votes that the cap on
 financing members made fractional, so every tally is an integer sum in SQL.
 
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comunitas.core.models import Cooperative
 from comunitas.members.models import Member
@@ -60,9 +61,7 @@ class Assembly(models.Model):
     second_call_at = models.DateTimeField(_("second call"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
-    notes = models.TextField(
-        _("other information for the notice"), max_length=TEXT_MAX, blank=True
-    )
+    notes = models.TextField(_("other information for the notice"), max_length=TEXT_MAX, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=AssemblyStatus.choices, default=AssemblyStatus.DRAFT
     )
@@ -172,6 +171,9 @@ class Notice(models.Model):
             models.UniqueConstraint(fields=["assembly", "member"], name="notice_one_per_member")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member.audit_label} · {self.get_channel_display()}"
+
 
 class RollEntry(models.Model):
     """A voter of the assembly and their weight, from the member book on the assembly's day:
@@ -187,6 +189,9 @@ class RollEntry(models.Model):
             models.UniqueConstraint(fields=["assembly", "member"], name="roll_one_per_member"),
             models.CheckConstraint(condition=Q(units__gte=1), name="roll_units_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member.audit_label}: {self.units}"
 
 
 class AttendanceMode(models.TextChoices):
@@ -209,12 +214,17 @@ class Attendance(models.Model):
     class Meta:
         ordering = ["assembly", "arrived_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["assembly", "member"], name="attendance_one_per_member"),
+            models.UniqueConstraint(
+                fields=["assembly", "member"], name="attendance_one_per_member"
+            ),
             models.CheckConstraint(
                 condition=Q(left_at__isnull=True) | Q(left_at__gte=F("arrived_at")),
                 name="attendance_leaves_after_arriving",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member.audit_label} · {self.arrived_at:%H:%M}"
 
     @property
     def is_present(self) -> bool:
@@ -230,7 +240,10 @@ class Proxy(models.Model):
         Member, on_delete=models.PROTECT, related_name="proxies_given", verbose_name=_("member")
     )
     holder = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="proxies_held", verbose_name=_("proxy")
+        Member,
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+        verbose_name=_("holder of the proxy"),
     )
     reference = models.CharField(
         _("written proxy"),
@@ -257,6 +270,9 @@ class Proxy(models.Model):
                 name="proxy_one_active_per_grantor",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor.audit_label} → {self.holder.audit_label}"
 
     @property
     def is_active(self) -> bool:
@@ -344,8 +360,8 @@ class Motion(models.Model):
     for_units = models.PositiveBigIntegerField(default=0)
     against_units = models.PositiveBigIntegerField(default=0)
     abstain_units = models.PositiveBigIntegerField(default=0)  # in elections: blank ballots
-    quorum_met = models.BooleanField(null=True)
-    passed = models.BooleanField(null=True)
+    quorum_met = models.BooleanField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["assembly", "position", "id"]
@@ -390,7 +406,7 @@ class Candidate(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     units = models.PositiveBigIntegerField(default=0)
-    elected = models.BooleanField(null=True)
+    elected = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["motion", "position", "id"]
@@ -426,6 +442,10 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["motion", "voter"], name="vote_once_per_motion"),
         ]
 
+    def __str__(self) -> str:
+        # Who voted on what motion, never how: the audit trail names votes by this.
+        return f"{self.voter.audit_label} · {self.motion_id}"
+
 
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -438,6 +458,9 @@ class MinuteBook(models.Model):
 
     coop = models.OneToOneField(Cooperative, on_delete=models.CASCADE, related_name="minute_book")
     last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.coop} · {self.last_number}"
 
 
 class Minutes(models.Model):
@@ -466,7 +489,7 @@ class Minutes(models.Model):
     class Meta:
         ordering = ["coop", "-number"]
         verbose_name = _("minutes")
-        verbose_name_plural = _("minutes")
+        verbose_name_plural = pgettext_lazy("plural", "minutes")
         constraints = [
             models.UniqueConstraint(
                 fields=["coop", "number"],
@@ -474,6 +497,9 @@ class Minutes(models.Model):
                 name="minutes_number_unique",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"verbale n. {self.number}" if self.number else f"verbale #{self.pk}"
 
     @property
     def is_signed(self) -> bool:
