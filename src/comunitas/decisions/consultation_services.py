@@ -1,3 +1,716 @@
-"""Every write of the consultation part."""
+"""Every write of consultations: setting one up with its options, opening it, answering it
+(and changing a named answer), closing it and stating its outcome.
 
-AUDIT_LABELS: dict[str, str] = {}
+One transaction each, audited. Answers lock the consultation's row and read it again, so that
+an answer never lands after a closing that committed first, and the unique participation per
+person holds under concurrency (a second answer at the same instant waits for the lock and
+then finds the first). An anonymous answer's trail says that the person took part, never what
+they answered, and no row joins the two (``consultation_models``).
+
+Who may answer is the consultation's audience, checked here (the permission ``VOTE`` only says
+that any role may try): someone outside it is refused with ``PermissionDenied`` (403 in the API
+and on the pages), since the problem is who they are, not what they sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative, Role
+from comunitas.decisions.consultation_models import (
+    AUDIENCE_ROLES,
+    SCORE_MAX,
+    SCORE_MIN,
+    Availability,
+    Consultation,
+    ConsultationAudience,
+    ConsultationBallot,
+    ConsultationKind,
+    ConsultationMark,
+    ConsultationOption,
+    ConsultationParticipation,
+    ConsultationPosition,
+    ConsultationStatus,
+)
+from comunitas.projects.models import Need, Project, Proposal
+from comunitas.projects.services import assign, validated
+
+AUDIT_LABELS = {
+    "consultation.create": gettext_lazy("consultation drafted"),
+    "consultation.update": gettext_lazy("consultation changed"),
+    "consultation.option_add": gettext_lazy("option of a consultation added"),
+    "consultation.option_update": gettext_lazy("option of a consultation changed"),
+    "consultation.option_remove": gettext_lazy("option of a consultation removed"),
+    "consultation.open": gettext_lazy("consultation opened"),
+    "consultation.close": gettext_lazy("consultation closed"),
+    "consultation.answer": gettext_lazy("consultation answered"),
+    "consultation.answer_change": gettext_lazy("answer to a consultation changed"),
+    "consultation.outcome": gettext_lazy("outcome of a consultation stated"),
+}
+
+CONSULTATION_FIELDS = [
+    "title",
+    "description",
+    "kind",
+    "audience",
+    "anonymous",
+    "results_hidden",
+    "closes_at",
+    "min_choices",
+    "max_choices",
+    "dots",
+    "need",
+    "proposal",
+    "project",
+]
+# What may still change once people are answering: the words and a later closing time.
+OPEN_FIELDS = ["title", "description", "closes_at"]
+OPTION_FIELDS = ["label", "description", "starts_at", "ends_at"]
+AUDITED = [f for f in CONSULTATION_FIELDS]
+MAX_OPTIONS = 100
+MAX_DOTS = 1000
+# Kinds whose options are plain labels (a kind change among them keeps the options).
+PLAIN_KINDS = {
+    ConsultationKind.SINGLE,
+    ConsultationKind.MULTIPLE,
+    ConsultationKind.SCORE,
+    ConsultationKind.RANKED,
+    ConsultationKind.DOTS,
+}
+# The input field of an answer, by kind: the errors name it.
+VALUE_FIELD = {
+    ConsultationKind.SCORE: "scores",
+    ConsultationKind.RANKED: "ranks",
+    ConsultationKind.DOTS: "dots",
+    ConsultationKind.MEETING: "availability",
+}
+EARLIEST, LATEST = date(2000, 1, 1), date(2200, 12, 31)
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _locked(consultation: Consultation) -> Consultation:
+    """The consultation, re-read under its row lock: its writes take turns."""
+    return Consultation.objects.select_for_update().select_related("coop").get(pk=consultation.pk)
+
+
+def audience_size(consultation: Consultation) -> int:
+    """How many people of the cooperative have a role the audience includes."""
+    return Role.objects.filter(
+        coop_id=consultation.coop_id, kind__in=AUDIENCE_ROLES[consultation.audience]
+    ).count()
+
+
+# --- setting up ---------------------------------------------------------------------------------
+def _check_time(value: Any, field: str) -> None:
+    if value is None:
+        raise ValidationError(_("Give a date and a time."), field=field)
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise ValidationError(_("Give a date and a time."), field=field)
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST.year, "last": LATEST.year},
+            field=field,
+        )
+
+
+def _check_attachment(consultation: Consultation) -> None:
+    """What a consultation is about belongs to its cooperative, and is one thing at most."""
+    coop_id = consultation.coop_id
+    attached = []
+    for field, model, message in (
+        ("need", Need, _("Choose a need of this cooperative.")),
+        ("proposal", Proposal, _("Choose a proposal of this cooperative.")),
+        ("project", Project, _("Choose a project of this cooperative.")),
+    ):
+        value = getattr(consultation, field)
+        if value is None:
+            continue
+        if not isinstance(value, model) or value.coop_id != coop_id:
+            raise ValidationError(message, field=field)
+        attached.append(field)
+    if len(attached) > 1:
+        raise ValidationError(
+            _("Attach it to one thing only: a need, a proposal or a project."), field=attached[1]
+        )
+
+
+def _check_consultation(consultation: Consultation) -> None:
+    consultation.title = (consultation.title or "").strip()
+    if not consultation.title:
+        raise ValidationError(_("This field cannot be blank."), field="title")
+    if consultation.kind not in ConsultationKind.values:
+        raise ValidationError(_("Choose a kind of consultation."), field="kind")
+    if consultation.audience not in ConsultationAudience.values:
+        raise ValidationError(_("Choose who may answer."), field="audience")
+    _check_time(consultation.closes_at, "closes_at")
+    if not 1 <= (consultation.min_choices or 0) <= MAX_OPTIONS:
+        raise ValidationError(
+            _("Give a number from 1 to %(n)s.") % {"n": MAX_OPTIONS}, field="min_choices"
+        )
+    if consultation.max_choices is not None and not (
+        consultation.min_choices <= consultation.max_choices <= MAX_OPTIONS
+    ):
+        raise ValidationError(
+            _("Give a number from the minimum (%(min)s) to %(n)s, or leave it empty.")
+            % {"min": consultation.min_choices, "n": MAX_OPTIONS},
+            field="max_choices",
+        )
+    if not 1 <= (consultation.dots or 0) <= MAX_DOTS:
+        raise ValidationError(_("Give a number from 1 to %(n)s.") % {"n": MAX_DOTS}, field="dots")
+    _check_attachment(consultation)
+    validated(
+        consultation,
+        exclude=["coop", "need", "proposal", "project", "created_by", "opened_by", "closed_by"],
+    )
+
+
+def _positions(consultation: Consultation) -> None:
+    """The four answers of a proposal, in Loomio's order."""
+    ConsultationOption.objects.bulk_create(
+        ConsultationOption(consultation=consultation, position=i, code=code)
+        for i, code in enumerate(ConsultationPosition.values)
+    )
+
+
+def _option_snapshot(option: ConsultationOption) -> dict[str, Any]:
+    return {"consultation": option.consultation_id, **snapshot(option, OPTION_FIELDS)}
+
+
+def _check_option(consultation: Consultation, option: ConsultationOption) -> None:
+    option.label = (option.label or "").strip()
+    option.description = (option.description or "").strip()
+    if consultation.kind == ConsultationKind.PROPOSAL:
+        raise ValidationError(_("A proposal's answers are fixed: agree, abstain, disagree, block."))
+    if consultation.kind == ConsultationKind.MEETING:
+        _check_time(option.starts_at, "starts_at")
+        _check_time(option.ends_at, "ends_at")
+        if option.ends_at <= option.starts_at:
+            raise ValidationError(_("A time slot must end after it starts."), field="ends_at")
+    else:
+        for name in ("starts_at", "ends_at"):
+            if getattr(option, name) is not None:
+                raise ValidationError(_("Only a meeting-time poll has time slots."), field=name)
+        if not option.label:
+            raise ValidationError(_("This field cannot be blank."), field="label")
+        same = consultation.options.filter(label__iexact=option.label).exclude(pk=option.pk)
+        if same.exists():
+            raise ValidationError(_("Another option has this name."), field="label")
+    validated(option, exclude=["consultation"])
+
+
+def _require_draft(consultation: Consultation) -> None:
+    if consultation.status != ConsultationStatus.DRAFT:
+        raise ValidationError(_("Options change only while the consultation is being prepared."))
+
+
+def _add_option(consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
+    if consultation.options.count() >= MAX_OPTIONS:
+        raise ValidationError(_("A consultation has at most %(n)s options.") % {"n": MAX_OPTIONS})
+    last = consultation.options.order_by("-position").values_list("position", flat=True).first()
+    option = ConsultationOption(consultation=consultation, position=0 if last is None else last + 1)
+    assign(option, fields, OPTION_FIELDS)
+    _check_option(consultation, option)
+    option.save()
+    return option
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    options: Sequence[dict[str, Any]] = (),
+    synthetic: bool = False,
+) -> Consultation:
+    """A draft consultation; a proposal gets its four answers, other kinds the ``options``
+    given (more can be added while it is a draft)."""
+    consultation = Consultation(
+        coop=coop,
+        synthetic=synthetic,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    assign(consultation, fields, CONSULTATION_FIELDS)
+    _check_consultation(consultation)
+    consultation.save()
+    if consultation.kind == ConsultationKind.PROPOSAL:
+        if options:
+            raise ValidationError(
+                _("A proposal's answers are fixed: agree, abstain, disagree, block."),
+                field="options",
+            )
+        _positions(consultation)
+    for values in options:
+        _add_option(consultation, values)
+    audit_record(
+        actor=actor,
+        action="consultation.create",
+        obj=consultation,
+        coop=coop,
+        after={
+            **snapshot(consultation, AUDITED),
+            "options": [str(o) for o in consultation.options.all()],
+        },
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(
+    *, actor, consultation: Consultation, fields: dict[str, Any], at: datetime | None = None
+) -> Consultation:
+    """Change a draft; once open, only its words and a later closing time change (who may
+    answer, how, and whether results show must stay what the first people to answer saw)."""
+    consultation = _locked(consultation)
+    now = _now(at)
+    status = consultation.status_at(now)
+    if status == ConsultationStatus.CLOSED:
+        raise ValidationError(_("A closed consultation no longer changes."))
+    if status == ConsultationStatus.OPEN:
+        refused = sorted(set(fields) - set(OPEN_FIELDS))
+        if refused:
+            raise ValidationError(
+                _("This changes only while the consultation is being prepared."), field=refused[0]
+            )
+    before = snapshot(consultation, AUDITED)
+    old_kind = consultation.kind
+    assign(consultation, fields, CONSULTATION_FIELDS)
+    _check_consultation(consultation)
+    if status == ConsultationStatus.OPEN and consultation.closes_at <= now:
+        raise ValidationError(
+            _("The closing time must be in the future: to close it now, use “Close”."),
+            field="closes_at",
+        )
+    consultation.save()
+    if consultation.kind != old_kind and not (
+        old_kind in PLAIN_KINDS and consultation.kind in PLAIN_KINDS
+    ):
+        consultation.options.all().delete()  # a draft: nobody has answered
+        if consultation.kind == ConsultationKind.PROPOSAL:
+            _positions(consultation)
+    audit_record(
+        actor=actor,
+        action="consultation.update",
+        obj=consultation,
+        coop=consultation.coop,
+        before=before,
+        after=snapshot(consultation, AUDITED),
+    )
+    return consultation
+
+
+@transaction.atomic
+def option_add(*, actor, consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
+    """An option (a time slot for a meeting-time poll) of a draft consultation."""
+    consultation = _locked(consultation)
+    _require_draft(consultation)
+    option = _add_option(consultation, fields)
+    audit_record(
+        actor=actor,
+        action="consultation.option_add",
+        obj=option,
+        coop=consultation.coop,
+        after=_option_snapshot(option),
+    )
+    return option
+
+
+def _locked_option(option: ConsultationOption) -> tuple[Consultation, ConsultationOption]:
+    consultation = _locked(option.consultation)
+    return consultation, ConsultationOption.objects.get(pk=option.pk)
+
+
+@transaction.atomic
+def option_update(
+    *, actor, option: ConsultationOption, fields: dict[str, Any]
+) -> ConsultationOption:
+    consultation, option = _locked_option(option)
+    _require_draft(consultation)
+    before = _option_snapshot(option)
+    assign(option, fields, OPTION_FIELDS)
+    _check_option(consultation, option)
+    option.save()
+    audit_record(
+        actor=actor,
+        action="consultation.option_update",
+        obj=option,
+        coop=consultation.coop,
+        before=before,
+        after=_option_snapshot(option),
+    )
+    return option
+
+
+@transaction.atomic
+def option_remove(*, actor, option: ConsultationOption) -> None:
+    consultation, option = _locked_option(option)
+    _require_draft(consultation)
+    if option.code:
+        raise ValidationError(_("A proposal's answers are fixed: agree, abstain, disagree, block."))
+    audit_record(
+        actor=actor,
+        action="consultation.option_remove",
+        obj=option,
+        coop=consultation.coop,
+        before=_option_snapshot(option),
+    )
+    option.delete()
+
+
+# --- opening and closing ------------------------------------------------------------------------
+@transaction.atomic
+def consultation_open(
+    *, actor, consultation: Consultation, at: datetime | None = None
+) -> Consultation:
+    """Open a draft to answers, until its closing time."""
+    consultation = _locked(consultation)
+    now = _now(at)
+    if consultation.status != ConsultationStatus.DRAFT:
+        raise ValidationError(_("This consultation is already open or closed."))
+    count = consultation.options.count()
+    if consultation.kind == ConsultationKind.MEETING and count < 1:
+        raise ValidationError(_("Add at least one time slot first."), field="options")
+    if consultation.kind != ConsultationKind.MEETING and count < 2:
+        raise ValidationError(_("Add at least two options first."), field="options")
+    if consultation.kind == ConsultationKind.MULTIPLE:
+        if consultation.min_choices > count:
+            raise ValidationError(
+                _("It asks for at least %(min)s choices but has %(n)s options.")
+                % {"min": consultation.min_choices, "n": count},
+                field="min_choices",
+            )
+        if consultation.max_choices is not None and consultation.max_choices > count:
+            raise ValidationError(
+                _("It allows up to %(max)s choices but has %(n)s options.")
+                % {"max": consultation.max_choices, "n": count},
+                field="max_choices",
+            )
+    if consultation.closes_at <= now:
+        raise ValidationError(
+            _("The closing time has passed: set a later one first."), field="closes_at"
+        )
+    consultation.status = ConsultationStatus.OPEN
+    consultation.opened_at, consultation.opened_by = now, _user(actor)
+    consultation.save(update_fields=["status", "opened_at", "opened_by"])
+    audit_record(
+        actor=actor,
+        action="consultation.open",
+        obj=consultation,
+        coop=consultation.coop,
+        after={"status": consultation.status, "closes_at": consultation.closes_at.isoformat()},
+    )
+    return consultation
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _settle(actor, consultation: Consultation, now: datetime, *, by_hand: bool) -> None:
+    """Record the closing: now (closing early) or at its closing time (already past), with the
+    size of the audience it had."""
+    consultation.status = ConsultationStatus.CLOSED
+    consultation.closed_at = min(now, consultation.closes_at)
+    consultation.closed_by = _user(actor) if by_hand else None
+    consultation.audience_size = audience_size(consultation)
+    consultation.save(update_fields=["status", "closed_at", "closed_by", "audience_size"])
+    audit_record(
+        actor=actor,
+        action="consultation.close",
+        obj=consultation,
+        coop=consultation.coop,
+        after={
+            "status": consultation.status,
+            "closed_at": consultation.closed_at.isoformat(),
+            "audience_size": consultation.audience_size,
+        },
+    )
+
+
+@transaction.atomic
+def consultation_close(
+    *, actor, consultation: Consultation, at: datetime | None = None
+) -> Consultation:
+    """Close an open consultation: early, or, past its closing time, to record it."""
+    consultation = _locked(consultation)
+    if consultation.status == ConsultationStatus.DRAFT:
+        raise ValidationError(_("A consultation being prepared cannot be closed: open it first."))
+    if consultation.status == ConsultationStatus.CLOSED:
+        raise ValidationError(_("This consultation is already closed."))
+    _settle(actor, consultation, _now(at), by_hand=True)
+    return consultation
+
+
+# --- answering ----------------------------------------------------------------------------------
+def _refuse_other_input(kind: str, given: dict[str, bool]) -> None:
+    wanted = {
+        ConsultationKind.PROPOSAL: {"position", "reason"},
+        ConsultationKind.SINGLE: {"choices"},
+        ConsultationKind.MULTIPLE: {"choices"},
+    }.get(kind, {VALUE_FIELD.get(kind, "")})
+    for name, present in given.items():
+        if present and name not in wanted:
+            raise ValidationError(_("This consultation does not ask for this."), field=name)
+
+
+def _marks(
+    consultation: Consultation,
+    options: list[ConsultationOption],
+    *,
+    position: str,
+    choices: Sequence[int] | None,
+    values: Sequence[tuple[int, int]] | None,
+) -> list[tuple[int, int]]:
+    """The answer as (option id, value) pairs, every rule of the kind checked."""
+    kind = consultation.kind
+    by_id = {o.pk: o for o in options}
+    if kind == ConsultationKind.PROPOSAL:
+        chosen = [o for o in options if o.code == position]
+        if not position or not chosen:
+            raise ValidationError(_("Choose agree, abstain, disagree or block."), field="position")
+        return [(chosen[0].pk, 1)]
+    if kind in (ConsultationKind.SINGLE, ConsultationKind.MULTIPLE):
+        picked = list(choices or [])
+        if any(pk not in by_id for pk in picked):
+            raise ValidationError(
+                _("This option is not one of this consultation's."), field="choices"
+            )
+        if len(set(picked)) != len(picked):
+            raise ValidationError(_("Choose each option once."), field="choices")
+        if kind == ConsultationKind.SINGLE:
+            if len(picked) != 1:
+                raise ValidationError(_("Choose one option."), field="choices")
+        else:
+            low = consultation.min_choices
+            high = consultation.max_choices or len(options)
+            if len(picked) < low:
+                raise ValidationError(
+                    _("Choose at least %(n)s options.") % {"n": low}, field="choices"
+                )
+            if len(picked) > high:
+                raise ValidationError(
+                    _("Choose at most %(n)s options.") % {"n": high}, field="choices"
+                )
+        return [(pk, 1) for pk in picked]
+    field = VALUE_FIELD[kind]
+    pairs = list(values or [])
+    if any(pk not in by_id for pk, _v in pairs):
+        raise ValidationError(_("This option is not one of this consultation's."), field=field)
+    if len({pk for pk, _v in pairs}) != len(pairs):
+        raise ValidationError(_("Each option appears once."), field=field)
+    given = dict(pairs)
+    if kind == ConsultationKind.SCORE:
+        if set(given) != set(by_id):
+            raise ValidationError(_("Give every option a score from 0 to 5."), field=field)
+        if any(not SCORE_MIN <= v <= SCORE_MAX for v in given.values()):
+            raise ValidationError(_("A score goes from 0 to 5."), field=field)
+        return pairs
+    if kind == ConsultationKind.RANKED:
+        ranks = sorted(given.values())
+        if not ranks:
+            raise ValidationError(_("Rank at least one option (1 = your first choice)."), field)
+        if any(not 1 <= r <= len(options) for r in ranks):
+            raise ValidationError(
+                _("A rank goes from 1 to %(n)s.") % {"n": len(options)}, field=field
+            )
+        if len(set(ranks)) != len(ranks):
+            raise ValidationError(_("Give each rank to one option only."), field=field)
+        if ranks != list(range(1, len(ranks) + 1)):
+            raise ValidationError(
+                _("Ranks follow each other from 1, without gaps (1, 2, 3…)."), field=field
+            )
+        return pairs
+    if kind == ConsultationKind.DOTS:
+        if any(v < 0 for v in given.values()):
+            raise ValidationError(_("Dots are whole numbers from 0."), field=field)
+        total = sum(given.values())
+        if total > consultation.dots:
+            raise ValidationError(
+                _("You placed %(used)s dots: you have %(n)s.")
+                % {"used": total, "n": consultation.dots},
+                field=field,
+            )
+        if total == 0:
+            raise ValidationError(_("Place at least one dot."), field=field)
+        return [(pk, v) for pk, v in pairs if v > 0]
+    # A meeting-time poll: an answer for every slot.
+    if set(given) != set(by_id):
+        raise ValidationError(_("Answer yes, if need be or no for every time slot."), field=field)
+    if any(v not in Availability.values for v in given.values()):
+        raise ValidationError(_("Answer yes, if need be or no."), field=field)
+    return pairs
+
+
+def _audited_answer(consultation: Consultation, marks, reason: str) -> dict[str, Any]:
+    after: dict[str, Any] = {"consultation": consultation.pk}
+    if not consultation.anonymous:  # an anonymous answer's trail says who took part, not what
+        after["answer"] = sorted([pk, value] for pk, value in marks)
+        if reason:
+            after["reason"] = reason
+    return after
+
+
+def may_answer(consultation: Consultation, role: str | None) -> bool:
+    return role is not None and role in AUDIENCE_ROLES[consultation.audience]
+
+
+def audience_refusal(consultation: Consultation) -> str:
+    if consultation.audience == ConsultationAudience.MEMBERS:
+        return _("This consultation is for the members of the cooperative only.")
+    if consultation.audience == ConsultationAudience.RESIDENTS:
+        return _("This consultation is for the residents only.")
+    return _("Only the members and residents of the cooperative answer this consultation.")
+
+
+@transaction.atomic
+def consultation_answer(
+    *,
+    actor,
+    consultation: Consultation,
+    position: str = "",
+    reason: str = "",
+    choices: Sequence[int] | None = None,
+    scores: Sequence[tuple[int, int]] | None = None,
+    ranks: Sequence[tuple[int, int]] | None = None,
+    dots: Sequence[tuple[int, int]] | None = None,
+    availability: Sequence[tuple[int, int]] | None = None,
+    at: datetime | None = None,
+) -> ConsultationBallot:
+    """The actor's answer: ``position`` (and a ``reason``) for a proposal, ``choices`` (option
+    ids) for single and multiple choice, (option id, value) pairs for a score (``scores``), a
+    ranking (``ranks``: 1 = first choice), a dot vote (``dots``) or a meeting-time poll
+    (``availability``: ``Availability`` values). A named answer may be given again until the
+    consultation closes and replaces the previous one; an anonymous answer is final."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Log in to answer."))
+    consultation = _locked(consultation)
+    status = consultation.status_at(_now(at))
+    if status == ConsultationStatus.DRAFT:
+        raise ValidationError(_("This consultation is not open yet."))
+    if status == ConsultationStatus.CLOSED:
+        raise ValidationError(_("This consultation is closed: answers are no longer taken."))
+    role = (
+        Role.objects.filter(coop_id=consultation.coop_id, user=actor)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if not may_answer(consultation, role):
+        raise PermissionDenied(audience_refusal(consultation))
+    reason = (reason or "").strip()
+    given = {"scores": scores, "ranks": ranks, "dots": dots, "availability": availability}
+    _refuse_other_input(
+        consultation.kind,
+        {
+            "position": bool(position),
+            "reason": bool(reason),
+            "choices": bool(choices),
+            **{name: bool(value) for name, value in given.items()},
+        },
+    )
+    values = given.get(VALUE_FIELD.get(consultation.kind, ""))
+    if len(reason) > 1000:
+        raise ValidationError(
+            _("Keep it within %(n)s characters (it has %(len)s).")
+            % {"n": "1,000", "len": f"{len(reason):,}"},
+            field="reason",
+        )
+    options = list(consultation.options.all())
+    marks = _marks(consultation, options, position=position, choices=choices, values=values)
+    now = _now(at)
+    existing = ConsultationParticipation.objects.filter(
+        consultation=consultation, user=actor
+    ).first()
+    if existing is not None and consultation.anonymous:
+        raise ValidationError(
+            _("You have already answered: in an anonymous consultation the answer is final.")
+        )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                participation = ConsultationParticipation.objects.create(
+                    consultation=consultation, user=actor, role=role, created_at=now
+                )
+        except IntegrityError:  # the lock makes this unreachable; the constraint is the last line
+            raise ValidationError(_("You have already answered this consultation.")) from None
+        action = "consultation.answer"
+    else:
+        participation = existing
+        participation.changed_at = now
+        participation.save(update_fields=["changed_at"])
+        ConsultationBallot.objects.filter(participation=participation).delete()
+        action = "consultation.answer_change"
+    ballot = ConsultationBallot.objects.create(
+        consultation=consultation,
+        participation=None if consultation.anonymous else participation,
+        reason=reason,
+    )
+    ConsultationMark.objects.bulk_create(
+        ConsultationMark(ballot=ballot, option_id=pk, value=value) for pk, value in marks
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=participation,
+        coop=consultation.coop,
+        after=_audited_answer(consultation, marks, reason),
+    )
+    return ballot
+
+
+# --- the outcome --------------------------------------------------------------------------------
+@transaction.atomic
+def consultation_outcome(
+    *,
+    actor,
+    consultation: Consultation,
+    text: str,
+    on_date: date | None = None,
+    at: datetime | None = None,
+) -> Consultation:
+    """What the board makes of a closed consultation (it binds nobody: it says what will be
+    done with it). Stated again, it replaces the previous statement; the trail keeps both."""
+    consultation = _locked(consultation)
+    now = _now(at)
+    if consultation.status_at(now) != ConsultationStatus.CLOSED:
+        raise ValidationError(_("The outcome is stated once the consultation has closed."))
+    if consultation.status != ConsultationStatus.CLOSED:
+        _settle(None, consultation, now, by_hand=False)  # past its time: record the closing
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("This field cannot be blank."), field="outcome")
+    today = timezone.localdate(now)
+    day = on_date or today
+    closed_on = timezone.localdate(consultation.closed_at)
+    if not closed_on <= day <= today:
+        raise ValidationError(
+            _("Give a day from the closing (%(day)s) to today.") % {"day": closed_on.isoformat()},
+            field="outcome_on",
+        )
+    before = snapshot(consultation, ["outcome", "outcome_on", "outcome_by"])
+    consultation.outcome, consultation.outcome_on = text, day
+    consultation.outcome_by = _user(actor)
+    validated(consultation, exclude=["coop", "need", "proposal", "project", "created_by"])
+    consultation.save(update_fields=["outcome", "outcome_on", "outcome_by"])
+    audit_record(
+        actor=actor,
+        action="consultation.outcome",
+        obj=consultation,
+        coop=consultation.coop,
+        before=before,
+        after=snapshot(consultation, ["outcome", "outcome_on", "outcome_by"]),
+    )
+    return consultation

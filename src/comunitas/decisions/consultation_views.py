@@ -1,3 +1,541 @@
-"""Pages of the consultation part."""
+"""Pages of consultations: the list (open, closed, and drafts for staff), setting one up with its
+options, its page with the answer form of its kind, opening and closing it, the results with
+their charts and tables (ranked choice round by round), and the board's outcome.
 
-urlpatterns: list = []
+Thin views over ``consultation_services`` and ``consultation_selectors``; every page declares
+its action and is in the permission matrix (tests/decisions/matrix_consultations.py). A change
+refused because of the consultation's state (closed, not a draft any more) sends back to its
+page with a message; an answer or a form the services refuse is shown again with the errors
+next to the fields. Someone outside the consultation's audience who posts an answer gets 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.core.forms import act_and_flash, submit, submit_and_flash
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can, coop_view
+from comunitas.decisions import consultation_selectors as selectors
+from comunitas.decisions import consultation_services as services
+from comunitas.decisions.consultation_counting import (
+    FEWEST,
+    NO_VOTES,
+    TIE_EARLIER_ROUND,
+    TIE_ORDER,
+)
+from comunitas.decisions.consultation_forms import (
+    AnswerForm,
+    ConsultationFilterForm,
+    ConsultationForm,
+    OptionForm,
+    OutcomeForm,
+)
+from comunitas.decisions.consultation_models import (
+    Consultation,
+    ConsultationKind,
+    ConsultationOption,
+    ConsultationStatus,
+)
+from comunitas.projects.naming import short_name
+
+PAGE_SIZE = 30
+
+
+def _consultation(request: HttpRequest, coop: Cooperative, consultation_id: int) -> Consultation:
+    """A consultation of this cooperative the visitor may see (a draft: staff and the board;
+    for anyone else it does not exist)."""
+    try:
+        consultation = selectors.consultation_get(coop=coop, pk=consultation_id)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    if not selectors.visible_to(consultation, request.user):
+        raise Http404
+    return consultation
+
+
+def _back(coop: Cooperative, consultation: Consultation) -> HttpResponse:
+    return redirect("consultation_detail", coop.slug, consultation.pk)
+
+
+def about(consultation: Consultation) -> tuple[str, str, str] | None:
+    """What the consultation is about: (kind of thing, title, address), or None."""
+    slug = consultation.coop.slug
+    if consultation.need_id:
+        need = consultation.need
+        return _("need"), need.title, reverse("need_detail", args=[slug, need.pk])
+    if consultation.proposal_id:
+        proposal = consultation.proposal
+        return _("proposal"), proposal.title, reverse("proposal_detail", args=[slug, proposal.pk])
+    if consultation.project_id:
+        project = consultation.project
+        return _("project"), project.title, reverse("project_detail", args=[slug, project.pk])
+    return None
+
+
+# --- the list -----------------------------------------------------------------------------------
+@coop_view(Action.VIEW_CONSULTATIONS)
+def consultation_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """Open consultations first, then the closed; drafts for staff and the board. The page and
+    its count are two queries whatever the number of consultations."""
+    manager = can(request.user, coop, Action.MANAGE_CONSULTATIONS)
+    form = ConsultationFilterForm(request.GET or None, drafts=manager)
+    status, kind = form.values()
+    found = selectors.consultation_list(coop=coop, user=request.user, status=status, kind=kind)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "coop": coop,
+        "form": form,
+        "status": status,
+        "kind": kind,
+        "statuses": form.fields["status"].choices,
+        "page_obj": page,
+        "can_manage": manager,
+    }
+    return render(request, "decisions/consultations/list.html", context)
+
+
+# --- setting up ---------------------------------------------------------------------------------
+def _attach_initial(request: HttpRequest) -> dict[str, int]:
+    """``?need=``, ``?proposal=`` or ``?project=`` from the page of what it is about."""
+    for name in ("need", "proposal", "project"):
+        value = request.GET.get(name, "")
+        if value.isdigit() and len(value) < 12:
+            return {name: int(value)}
+    return {}
+
+
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def consultation_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    form = ConsultationForm(
+        request.POST or None, coop=coop, creating=True, initial=_attach_initial(request)
+    )
+    consultation = submit(
+        request,
+        form,
+        lambda: services.consultation_create(
+            actor=request.user,
+            coop=coop,
+            fields=form.consultation_fields(),
+            options=form.options(),
+        ),
+    )
+    if consultation:
+        if consultation.kind == ConsultationKind.MEETING:
+            messages.success(request, _("The draft is saved: now add its time slots."))
+            return redirect("consultation_edit", coop.slug, consultation.pk)
+        messages.success(
+            request, _("The draft is saved. Check it, then open it to answers when ready.")
+        )
+        return _back(coop, consultation)
+    return render(
+        request,
+        "decisions/consultations/form.html",
+        {"coop": coop, "form": form, "consultation": None},
+    )
+
+
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def consultation_edit(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    """A draft changes entirely, with its options; an open consultation only its question,
+    background and closing time; a closed one not at all."""
+    consultation = _consultation(request, coop, consultation_id)
+    status = consultation.current_status
+    if status == ConsultationStatus.CLOSED:
+        messages.error(request, _("A closed consultation no longer changes."))
+        return _back(coop, consultation)
+    is_open = status == ConsultationStatus.OPEN
+    form = ConsultationForm(
+        request.POST or None,
+        coop=coop,
+        open_only=is_open,
+        initial=ConsultationForm.initial_of(consultation),
+    )
+    saved = submit(
+        request,
+        form,
+        lambda: services.consultation_update(
+            actor=request.user, consultation=consultation, fields=form.consultation_fields()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        if saved.kind == ConsultationKind.MEETING and not is_open:
+            return redirect("consultation_edit", coop.slug, saved.pk)
+        return _back(coop, saved)
+    context = {
+        "coop": coop,
+        "form": form,
+        "consultation": consultation,
+        "is_open": is_open,
+        "options": list(consultation.options.all()),
+        "option_form": (
+            OptionForm(prefix="option", slots=consultation.kind == ConsultationKind.MEETING)
+            if not is_open and consultation.kind != ConsultationKind.PROPOSAL
+            else None
+        ),
+    }
+    return render(request, "decisions/consultations/form.html", context)
+
+
+@require_POST
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def option_add(request: HttpRequest, coop: Cooperative, consultation_id: int) -> HttpResponse:
+    consultation = _consultation(request, coop, consultation_id)
+    form = OptionForm(
+        request.POST, prefix="option", slots=consultation.kind == ConsultationKind.MEETING
+    )
+    added = submit_and_flash(
+        request,
+        form,
+        lambda: services.option_add(
+            actor=request.user, consultation=consultation, fields=form.option_fields()
+        ),
+        done=_("Option added."),
+        failed=_("The option was not added."),
+    )
+    if added or consultation.status == ConsultationStatus.DRAFT:
+        return redirect("consultation_edit", coop.slug, consultation.pk)
+    return _back(coop, consultation)
+
+
+@require_POST
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def option_remove(
+    request: HttpRequest, coop: Cooperative, consultation_id: int, option_id: int
+) -> HttpResponse:
+    consultation = _consultation(request, coop, consultation_id)
+    option = get_object_or_404(
+        ConsultationOption.objects.select_related("consultation__coop"),
+        consultation=consultation,
+        pk=option_id,
+    )
+    done = act_and_flash(
+        request,
+        lambda: services.option_remove(actor=request.user, option=option),
+        done=_("Option removed."),
+    )
+    if done or consultation.status == ConsultationStatus.DRAFT:
+        return redirect("consultation_edit", coop.slug, consultation.pk)
+    return _back(coop, consultation)
+
+
+@require_POST
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def consultation_open(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    consultation = _consultation(request, coop, consultation_id)
+    act_and_flash(
+        request,
+        lambda: services.consultation_open(actor=request.user, consultation=consultation),
+        done=_("The consultation is open: its audience can answer until it closes."),
+    )
+    return _back(coop, consultation)
+
+
+@require_POST
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def consultation_close(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    consultation = _consultation(request, coop, consultation_id)
+    act_and_flash(
+        request,
+        lambda: services.consultation_close(actor=request.user, consultation=consultation),
+        done=_("The consultation is closed: its results are final."),
+    )
+    return _back(coop, consultation)
+
+
+# --- a consultation's page and answers ----------------------------------------------------------
+def _detail(
+    request: HttpRequest, coop: Cooperative, consultation: Consultation, form=None
+) -> HttpResponse:
+    user = request.user
+    answer = selectors.my_answer(consultation=consultation, user=user)
+    refusal = selectors.answer_refusal(consultation, user, answered=answer.answered)
+    options = list(consultation.options.all())
+    if form is None and not refusal:
+        initial = (
+            AnswerForm.initial_of(consultation, answer.values, answer.position, answer.reason)
+            if answer.answered
+            else None
+        )
+        form = AnswerForm(consultation=consultation, options=options, initial=initial)
+    status = consultation.current_status
+    manager = can(user, coop, Action.MANAGE_CONSULTATIONS)
+    context = {
+        "coop": coop,
+        "consultation": consultation,
+        "status": status,
+        "options": options,
+        "about": about(consultation),
+        "answer": answer,
+        "answer_form": form,
+        "refusal": refusal,
+        "participants": selectors.participation_count(consultation=consultation),
+        "audience_size": (
+            consultation.audience_size
+            if consultation.audience_size is not None
+            else services.audience_size(consultation)
+        ),
+        "results_refusal": selectors.results_refusal(consultation, user),
+        "can_manage": manager,
+        "outcome_by": short_name(consultation.outcome_by) if consultation.outcome else "",
+        "slots": consultation.kind == ConsultationKind.MEETING,
+    }
+    return render(request, "decisions/consultations/detail.html", context)
+
+
+@coop_view(Action.VIEW_CONSULTATIONS)
+def consultation_detail(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    return _detail(request, coop, _consultation(request, coop, consultation_id))
+
+
+@require_POST
+@coop_view(Action.VOTE)
+def consultation_vote(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    """Answer, or change a named answer. Not open: back with a message; outside the audience:
+    403 (from the service); an answer the kind does not accept: the form again, with errors."""
+    consultation = _consultation(request, coop, consultation_id)
+    closed = selectors.state_refusal(consultation)
+    if closed:
+        messages.error(request, closed)
+        return _back(coop, consultation)
+    form = AnswerForm(
+        request.POST, consultation=consultation, options=list(consultation.options.all())
+    )
+    answered_before = selectors.my_answer(consultation=consultation, user=request.user).answered
+    ballot = submit(
+        request,
+        form,
+        lambda: services.consultation_answer(
+            actor=request.user, consultation=consultation, **form.answer()
+        ),
+    )
+    if ballot:
+        messages.success(
+            request,
+            _("Your answer is changed.")
+            if answered_before
+            else _("Thank you: your answer is counted."),
+        )
+        return _back(coop, consultation)
+    return _detail(request, coop, consultation, form=form)
+
+
+# --- results and outcome ------------------------------------------------------------------------
+CHART = {"label": 220, "bar": 320, "row": 30, "top": 10, "value": 120}
+
+
+def bar_chart(bars: list[dict[str, Any]], scale: int | float) -> dict[str, Any]:
+    """Horizontal bars as SVG coordinates (no JavaScript: the page and a PDF show the same
+    chart). Each bar: ``label``, ``text`` (its value in words) and ``parts`` [(value, class)];
+    ``scale`` is the value of a full bar. The table after each chart is its text alternative."""
+    c = CHART
+    shaped = []
+    for i, bar in enumerate(bars):
+        y = c["top"] + i * c["row"]
+        x = c["label"]
+        parts = []
+        for value, css in bar["parts"]:
+            width = round(c["bar"] * float(value) / float(scale), 1) if scale else 0
+            if width:
+                parts.append({"x": x, "width": width, "css": css})
+            x += width
+        shaped.append(
+            {
+                **bar,
+                "y": y,
+                "bar_y": y + 5,
+                "text_y": y + c["row"] // 2 + 4,
+                "parts": parts,
+                "value_x": x + 6,
+            }
+        )
+    return {
+        "width": c["label"] + c["bar"] + c["value"],
+        "height": 2 * c["top"] + max(len(bars), 1) * c["row"],
+        "left": c["label"],
+        "bar_height": c["row"] - 10,
+        "bars": shaped,
+    }
+
+
+def _share(value) -> str:
+    return "" if value is None else f" ({number_format(value)} %)"
+
+
+def results_chart(found: selectors.Results) -> dict[str, Any]:
+    """The chart of a kind's results: counts (with their shares), mean scores, dots, or the
+    yes and if-need-be answers of each time slot."""
+    kind = found.consultation.kind
+    bars = []
+    for row in found.options:
+        if kind == ConsultationKind.SCORE:
+            text = selectors.DASH if row.mean is None else f"{number_format(row.mean)} / 5"
+            bars.append({"label": row.label, "text": text, "parts": [(row.mean or 0, "main")]})
+        elif kind == ConsultationKind.DOTS:
+            text = f"{row.total}{_share(row.percent)}"
+            bars.append({"label": row.label, "text": text, "parts": [(row.total, "main")]})
+        elif kind == ConsultationKind.MEETING:
+            text = _("%(yes)s yes, %(maybe)s if need be") % {"yes": row.yes, "maybe": row.maybe}
+            bars.append(
+                {
+                    "label": row.label,
+                    "text": text,
+                    "parts": [(row.yes, "main"), (row.maybe, "soft")],
+                }
+            )
+        else:
+            text = f"{row.count}{_share(row.percent)}"
+            bars.append({"label": row.label, "text": text, "parts": [(row.count, "main")]})
+    if kind == ConsultationKind.SCORE:
+        scale = 5
+    elif kind == ConsultationKind.DOTS:
+        scale = max([row.total for row in found.options] + [1])
+    elif kind == ConsultationKind.MEETING:
+        scale = max(found.participants, 1)
+    elif kind == ConsultationKind.RANKED:
+        scale = max(found.rounds[0].continuing if found.rounds else 0, 1)
+    else:
+        scale = max(found.participants, 1)
+    return bar_chart(bars, scale)
+
+
+def round_chart(round_: selectors.RoundView) -> dict[str, Any]:
+    return bar_chart(
+        [
+            {
+                "label": selectors.slot_label(option),
+                "text": f"{n}{_share(share)}",
+                "parts": [(n, "main")],
+            }
+            for option, n, share in round_.counts
+        ],
+        max(round_.continuing, 1),
+    )
+
+
+def _reason_text(round_: selectors.RoundView) -> str:
+    names = ", ".join(selectors.slot_label(o) for o in round_.eliminated)
+    tied = ", ".join(selectors.slot_label(o) for o in round_.tied)
+    if round_.reason == NO_VOTES:
+        return _("%(names)s: no ballot counted for them, eliminated together.") % {"names": names}
+    if round_.reason == FEWEST:
+        return _("%(name)s had the fewest ballots and is eliminated.") % {"name": names}
+    if round_.reason == TIE_EARLIER_ROUND:
+        return _(
+            "%(tied)s were tied with the fewest ballots; %(name)s had fewer in an earlier round "
+            "and is eliminated."
+        ) % {"tied": tied, "name": names}
+    if round_.reason == TIE_ORDER:
+        return _(
+            "%(tied)s were tied with the fewest ballots in every round so far; %(name)s, listed "
+            "last, is eliminated."
+        ) % {"tied": tied, "name": names}
+    return ""
+
+
+@coop_view(Action.VIEW_CONSULTATIONS)
+def consultation_results(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    """The results (403 while they are not to be seen: hidden until the close, or, for
+    visitors, not yet closed). A constant number of queries whatever the number of answers."""
+    consultation = _consultation(request, coop, consultation_id)
+    refusal = selectors.results_refusal(consultation, request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    found = selectors.results(consultation=consultation, viewer=request.user)
+    rounds = [
+        {"round": r, "chart": round_chart(r), "explanation": _reason_text(r)} for r in found.rounds
+    ]
+    context = {
+        "coop": coop,
+        "consultation": consultation,
+        "results": found,
+        "chart": results_chart(found),
+        "rounds": rounds,
+        "last_round": found.rounds[-1] if found.rounds else None,
+        "ranked_options": [
+            {
+                "option": o,
+                "cells": [
+                    dict((opt.pk, n) for opt, n, _s in r.counts).get(o.pk) for r in found.rounds
+                ],
+            }
+            for o in (row.option for row in found.options)
+        ],
+        "can_manage": can(request.user, coop, Action.MANAGE_CONSULTATIONS),
+        "outcome_by": short_name(consultation.outcome_by) if consultation.outcome else "",
+    }
+    return render(request, "decisions/consultations/results.html", context)
+
+
+@coop_view(Action.MANAGE_CONSULTATIONS)
+def consultation_outcome(
+    request: HttpRequest, coop: Cooperative, consultation_id: int
+) -> HttpResponse:
+    """The board's outcome of a closed consultation (stated again, it replaces the last)."""
+    consultation = _consultation(request, coop, consultation_id)
+    if consultation.current_status != ConsultationStatus.CLOSED:
+        messages.error(request, _("The outcome is stated once the consultation has closed."))
+        return _back(coop, consultation)
+    initial = {"outcome": consultation.outcome, "outcome_on": consultation.outcome_on}
+    form = OutcomeForm(request.POST or None, initial=initial)
+    saved = submit(
+        request,
+        form,
+        lambda: services.consultation_outcome(
+            actor=request.user,
+            consultation=consultation,
+            text=form.cleaned_data["outcome"],
+            on_date=form.cleaned_data["outcome_on"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("The outcome is published with the results."))
+        return redirect("consultation_results", coop.slug, consultation.pk)
+    return render(
+        request,
+        "decisions/consultations/outcome.html",
+        {"coop": coop, "consultation": consultation, "form": form},
+    )
+
+
+C = "c/<slug:slug>/consultations"
+ONE = f"{C}/<int:consultation_id>"
+urlpatterns = [
+    path(f"{C}/", consultation_list, name="consultation_list"),
+    path(f"{C}/new/", consultation_create, name="consultation_create"),
+    path(f"{ONE}/", consultation_detail, name="consultation_detail"),
+    path(f"{ONE}/vote/", consultation_vote, name="consultation_vote"),
+    path(f"{ONE}/edit/", consultation_edit, name="consultation_edit"),
+    path(f"{ONE}/options/", option_add, name="consultation_option_add"),
+    path(
+        f"{ONE}/options/<int:option_id>/remove/",
+        option_remove,
+        name="consultation_option_remove",
+    ),
+    path(f"{ONE}/open/", consultation_open, name="consultation_open"),
+    path(f"{ONE}/close/", consultation_close, name="consultation_close"),
+    path(f"{ONE}/results/", consultation_results, name="consultation_results"),
+    path(f"{ONE}/outcome/", consultation_outcome, name="consultation_outcome"),
+]
