@@ -390,3 +390,9 @@ def test_lists_are_constant_queries(client, people, resource, n, django_assert_n
     with django_assert_num_queries(7):
         items = client.get(f"{A}/units").json()["items"]
     assert len(items) == n and all(len(u["prices"]) == 4 for u in items)
+
+
+def test_a_unit_id_beyond_any_database_integer_is_not_found(client, people):
+    """Found by the fuzzing: a visitor's id too large for SQLite's integers was a 500."""
+    response = client.get(f"/api/v1/coops/alpha/units/{2**90}/availability")
+    assert response.status_code == 404 and set(response.json()) == {"detail", "errors"}

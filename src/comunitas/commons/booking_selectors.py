@@ -150,6 +150,8 @@ def public_unit_version(*, slug: str, unit_id: int) -> tuple[int, bool] | None:
     """(the unit's version, whether its cooperative is public) for a unit open to public
     booking, None for any other. One query, in SQL: it runs on every visit of the public
     booking page, and the ORM takes longer to build it than the database to answer."""
+    if not 0 < unit_id < 2**63:  # no unit has it, and the database could not even compare it
+        return None
     unit, resource = BookableUnit._meta.db_table, CommonResource._meta.db_table
     coop = Cooperative._meta.db_table
     with connection.cursor() as cursor:
