@@ -285,3 +285,23 @@ def test_a_body_over_the_upload_limit_is_refused_in_shape(client, people, settin
     response = client.patch("/api/v1/coops/alpha", body, content_type="application/json")
     assert response.status_code == 413
     assert set(response.json()) == {"detail", "errors"}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_api_shapes_share_a_name():
+    """The OpenAPI description names a shape by its class name: a second class of the same name
+    silently replaces the first in the description (and the fuzzing reads the wrong one)."""
+    from pydantic import BaseModel
+
+    import comunitas.urls  # noqa: F401 - every router and its schemas imported
+
+    modules: dict[str, set[str]] = {}
+    for cls in _subclasses(BaseModel):
+        if cls.__module__.startswith("comunitas."):
+            modules.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}

@@ -28,14 +28,13 @@ from comunitas.commons.booking_schemas import (
     AvailabilityOut,
     BookingIn,
     BookingOut,
+    BookingPayIn,
     BookingQuery,
     CancelIn,
     ClosedDayIn,
     ClosedDayOut,
     HoursIn,
-    PayIn,
     PreviewOut,
-    PricesIn,
     RejectIn,
     SeriesIn,
     SeriesOut,
@@ -43,6 +42,7 @@ from comunitas.commons.booking_schemas import (
     UnitItem,
     UnitOut,
     UnitPatch,
+    UnitPricesIn,
 )
 from comunitas.commons.customers import Customer, customer_for
 from comunitas.commons.models import BookableUnit, Booking, ClosedDay, CommonResource
@@ -160,7 +160,7 @@ def unit_hours(request, slug: str, unit_id: int, payload: HoursIn):
 
 
 @router.put(f"{UNITS}/{{int:unit_id}}/prices", response=answers(200, UnitOut), tags=["bookings"])
-def unit_prices(request, slug: str, unit_id: int, payload: PricesIn):
+def unit_prices(request, slug: str, unit_id: int, payload: UnitPricesIn):
     """Replace the hourly price list; a kind left out cannot book, the free kind costs 0."""
     coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
     prices = {}
@@ -452,7 +452,7 @@ def booking_cancel(request, slug: str, booking_id: int, payload: CancelIn):
 @router.post(
     f"{BOOKINGS}/{{int:booking_id}}/pay", response=answers(200, BookingOut), tags=["bookings"]
 )
-def booking_pay(request, slug: str, booking_id: int, payload: PayIn):
+def booking_pay(request, slug: str, booking_id: int, payload: BookingPayIn):
     """Staff record a payment on site or by bank transfer (the sale is written with it)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BOOKINGS)
     return services.booking_pay(

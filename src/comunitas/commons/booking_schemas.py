@@ -37,7 +37,7 @@ class PriceItem(Schema):
     hourly: Euros
 
 
-class PriceIn(InputSchema):
+class UnitPriceIn(InputSchema):
     customer_kind: CustomerKind
     hourly: Money
 
@@ -129,10 +129,10 @@ class HoursIn(InputSchema):
     intervals: list[HoursItem] = Field(..., max_length=100)
 
 
-class PricesIn(InputSchema):
+class UnitPricesIn(InputSchema):
     """The whole price list: a kind left out cannot book."""
 
-    prices: list[PriceIn] = Field(..., max_length=10)
+    prices: list[UnitPriceIn] = Field(..., max_length=10)
 
 
 class ClosedDayIn(InputSchema):
@@ -263,7 +263,7 @@ class CancelIn(InputSchema):
     reason: Text = Field("", max_length=300)
 
 
-class PayIn(InputSchema):
+class BookingPayIn(InputSchema):
     method: PaymentMethod = Field(..., description="on_site or bank_transfer")
 
 

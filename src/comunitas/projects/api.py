@@ -44,7 +44,6 @@ from comunitas.projects.schemas import (
     CommentIn,
     CommentOut,
     CoverageOut,
-    DecisionIn,
     DecisionOut,
     NeedCountsOut,
     NeedIn,
@@ -55,6 +54,7 @@ from comunitas.projects.schemas import (
     NeedQuery,
     NeedStatusIn,
     NeedSupportOut,
+    ProposalDecisionIn,
     ProposalIn,
     ProposalItem,
     ProposalOut,
@@ -594,7 +594,7 @@ def comment_add(request, slug: str, proposal_id: int, payload: CommentIn):
 
 
 @router.post(f"{PROPOSAL}/decision", response=answers(200, DecisionOut), tags=PROPOSAL_TAGS)
-def proposal_decide(request, slug: str, proposal_id: int, payload: DecisionIn):
+def proposal_decide(request, slug: str, proposal_id: int, payload: ProposalDecisionIn):
     """The board accepts a live proposal (it becomes a project, whose id is answered), asks for
     changes or declines it; the last two need a reason the proposer reads."""
     coop = coop_for(request.auth, slug, Action.DECIDE_PROPOSALS)

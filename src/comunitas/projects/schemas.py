@@ -314,7 +314,7 @@ class CommentIn(InputSchema):
     text: Text = Field(..., max_length=COMMENT_MAX)
 
 
-class DecisionIn(InputSchema):
+class ProposalDecisionIn(InputSchema):
     decision: Decision
     reason: Text = Field(
         "", max_length=REASON_MAX, description="Required to ask for changes or to decline"
