@@ -35,12 +35,17 @@ from comunitas.commons.models import (
 from comunitas.core.api import router as core_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.services import api_token_create
+from comunitas.decisions.budget_models import BudgetProject, ParticipatoryBudget
+from comunitas.decisions.consultation_models import Consultation, ConsultationOption
+from comunitas.decisions.models import AgendaItem, Assembly, Attendance, Motion, Proxy
 from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
 from comunitas.projects.models import Milestone, Need, Objective, Project, Proposal, TeamMember
 from comunitas.wsgi import application
 from tests.commons import matrix as commons_matrix
 from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.commons.conftest import add_obligation, make_resource
+from tests.decisions import matrix_assemblies_api, matrix_budgets, matrix_consultations
+from tests.decisions.conftest import first_call
 from tests.members import matrix as members_matrix
 from tests.members.conftest import admit, person
 from tests.projects import matrix_api as projects_matrix
@@ -71,6 +76,28 @@ PROPOSAL_IN_ALPHA, PROPOSAL_IN_BETA = 900_063, 900_064
 PROJECT_IN_ALPHA, PROJECT_IN_BETA = 900_065, 900_066
 OBJECTIVE_IN_ALPHA, MILESTONE_IN_ALPHA, TEAM_IN_ALPHA = 900_067, 900_068, 900_069
 PROJECT_OPERATIONS = ("/needs", "/proposals", "/projects", "/coverage", "/indicators")
+# --- consultations: those of the matrix in "alpha" (closed, draft, open, members-only) and an
+# open one of "beta", made only for the consultations operations, which read no member book.
+CONSULTATION_IN_ALPHA, DRAFT_CONSULTATION_IN_ALPHA = 900_071, 900_072
+OPEN_CONSULTATION_IN_ALPHA, MEMBERS_CONSULTATION_IN_ALPHA = 900_073, 900_074
+CONSULTATION_IN_BETA, OPTION_IN_ALPHA, DRAFT_OPTION_IN_ALPHA = 900_075, 900_076, 900_077
+CONSULTATION_OPERATIONS = ("/consultations",)
+# --- assemblies: those of the assemblies API's matrix in "alpha" (a draft with its agenda item, a
+# convened one, one in session with an attendance, a proxy and its motions: open, draft, closed
+# and secret) and a draft of "beta", made only for the assemblies operations, with their own
+# member book (register numbers 1 to 9).
+SESSION_IN_ALPHA, DRAFT_ASSEMBLY_IN_ALPHA, CONVENED_IN_ALPHA = 900_081, 900_082, 900_083
+ASSEMBLY_IN_BETA, ITEM_IN_ALPHA = 900_084, 900_085
+ATTENDANCE_IN_ALPHA, PROXY_IN_ALPHA = 900_086, 900_087
+OPEN_MOTION_IN_ALPHA, DRAFT_MOTION_IN_ALPHA = 900_088, 900_089
+CLOSED_MOTION_IN_ALPHA, SECRET_MOTION_IN_ALPHA = 900_090, 900_091
+ASSEMBLY_OPERATIONS = ("/assemblies", "/minutes")
+# --- participatory budgets: those of the matrix in "alpha" (in its vote with a project on the
+# ballot, collecting with a proposed project, counted with a funded project) and one of "beta",
+# made only for the budgets operations, which read no member book.
+BUDGET_IN_ALPHA, COLLECTING_BUDGET_IN_ALPHA, COUNTED_BUDGET_IN_ALPHA = 900_101, 900_102, 900_103
+BUDGET_IN_BETA, COLLECTING_PROJECT_IN_ALPHA, COUNTED_PROJECT_IN_ALPHA = 900_104, 900_105, 900_106
+BUDGET_OPERATIONS = ("/budgets",)
 
 # Text a database or a lookup may not survive; schemathesis puts it in query parameters and body
 # fields, in the valid or the invalid cases depending on whether the schema accepts it there.
@@ -137,6 +164,61 @@ CONFIG = schemathesis.Config.from_dict(
             "milestone-ids": {"values": [MILESTONE_IN_ALPHA]},
             "team-ids": {"values": [TEAM_IN_ALPHA]},
             "indicator-ids": {"values": [projects_matrix.INDICATOR_ID]},
+            # --- consultations
+            "consultation-ids": {
+                "values": [
+                    CONSULTATION_IN_ALPHA,
+                    DRAFT_CONSULTATION_IN_ALPHA,
+                    OPEN_CONSULTATION_IN_ALPHA,
+                    MEMBERS_CONSULTATION_IN_ALPHA,
+                    CONSULTATION_IN_BETA,
+                ]
+            },
+            "option-ids": {
+                "values": [
+                    OPTION_IN_ALPHA,
+                    DRAFT_OPTION_IN_ALPHA,
+                    matrix_consultations.OPEN_CHOICE,
+                    matrix_consultations.MEMBERS_CHOICE,
+                ]
+            },
+            # --- assemblies
+            "assembly-ids": {
+                "values": [
+                    SESSION_IN_ALPHA,
+                    DRAFT_ASSEMBLY_IN_ALPHA,
+                    CONVENED_IN_ALPHA,
+                    ASSEMBLY_IN_BETA,
+                ]
+            },
+            "motion-ids": {
+                "values": [
+                    OPEN_MOTION_IN_ALPHA,
+                    DRAFT_MOTION_IN_ALPHA,
+                    CLOSED_MOTION_IN_ALPHA,
+                    SECRET_MOTION_IN_ALPHA,
+                ]
+            },
+            "agenda-item-ids": {"values": [ITEM_IN_ALPHA]},
+            "attendance-ids": {"values": [ATTENDANCE_IN_ALPHA]},
+            "proxy-ids": {"values": [PROXY_IN_ALPHA]},
+            "voter-numbers": {"values": [1, 3, 4, 5, 9]},
+            # --- participatory budgets
+            "budget-ids": {
+                "values": [
+                    BUDGET_IN_ALPHA,
+                    COLLECTING_BUDGET_IN_ALPHA,
+                    COUNTED_BUDGET_IN_ALPHA,
+                    BUDGET_IN_BETA,
+                ]
+            },
+            "budget-project-ids": {
+                "values": [
+                    matrix_budgets.ON_BALLOT_ID,
+                    COLLECTING_PROJECT_IN_ALPHA,
+                    COUNTED_PROJECT_IN_ALPHA,
+                ]
+            },
             "share-classes": {"values": ["ordinarie", "sovventori", "ordinarie\x00"]},
             "categories": {"values": ["fruitore", "sovventore", "persona-giuridica"]},
             "fiscal-codes": {"values": ["RSSMRA80A41H501Y", "RSSMRA80A41H501X", "00743110157"]},
@@ -185,6 +267,28 @@ CONFIG = schemathesis.Config.from_dict(
             "path.milestone_id": {"dictionary": "milestone-ids", "probability": 0.5},
             "path.team_id": {"dictionary": "team-ids", "probability": 0.5},
             "body.indicator_id": {"dictionary": "indicator-ids", "probability": 0.5},
+            # --- consultations
+            "path.consultation_id": {"dictionary": "consultation-ids", "probability": 0.5},
+            "path.option_id": {"dictionary": "option-ids", "probability": 0.5},
+            "body.choices[*]": {"dictionary": "option-ids", "probability": 0.5},
+            # --- assemblies
+            "path.assembly_id": {"dictionary": "assembly-ids", "probability": 0.5},
+            "path.motion_id": {"dictionary": "motion-ids", "probability": 0.5},
+            "path.item_id": {"dictionary": "agenda-item-ids", "probability": 0.5},
+            "path.attendance_id": {"dictionary": "attendance-ids", "probability": 0.5},
+            "path.proxy_id": {"dictionary": "proxy-ids", "probability": 0.5},
+            "body.agenda_item_id": {"dictionary": "agenda-item-ids", "probability": 0.5},
+            **{
+                f"body.{field}": {"dictionary": "voter-numbers", "probability": 0.5}
+                for field in ("number", "voter", "grantor", "holder")
+            },
+            # --- participatory budgets
+            "path.budget_id": {"dictionary": "budget-ids", "probability": 0.5},
+            "path.budget_project_id": {"dictionary": "budget-project-ids", "probability": 0.5},
+            "body.projects[*]": {"dictionary": "budget-project-ids", "probability": 0.5},
+            "body.project_id": {"dictionary": "project-ids", "probability": 0.5},
+            "body.need_id": {"dictionary": "need-ids", "probability": 0.5},
+            "body.proposal_id": {"dictionary": "proposal-ids", "probability": 0.5},
         },
         "checks": {
             # Valid-by-schema data may still break a business rule (VAT number, quorum…): 422.
@@ -277,6 +381,66 @@ def projects(people) -> None:
         _renumber(model, old, new)
 
 
+# --- consultations: the objects the dictionaries above name --------------------------------------
+def consultations(people) -> None:
+    """In "alpha" the consultations of the permission matrix, in "beta" an open one, at known
+    ids (the open consultations' first options have theirs already)."""
+    made = matrix_consultations.ids(people)
+    beta = matrix_consultations.open_consultation(people["other"], people["stranger"])
+    for model, old, new in [
+        (Consultation, made["consultation_id"], CONSULTATION_IN_ALPHA),
+        (Consultation, made["draft_consultation_id"], DRAFT_CONSULTATION_IN_ALPHA),
+        (Consultation, made["open_consultation_id"], OPEN_CONSULTATION_IN_ALPHA),
+        (Consultation, made["members_consultation_id"], MEMBERS_CONSULTATION_IN_ALPHA),
+        (Consultation, beta.pk, CONSULTATION_IN_BETA),
+        (ConsultationOption, made["option_id"], OPTION_IN_ALPHA),
+        (ConsultationOption, made["draft_option_id"], DRAFT_OPTION_IN_ALPHA),
+    ]:
+        _renumber(model, old, new)
+
+
+# --- assemblies: the objects the dictionaries above name ----------------------------------------
+def assemblies(people) -> None:
+    """In "alpha" the assemblies of the assemblies API's matrix (and their member book), in
+    "beta" a draft, at known ids."""
+    made = matrix_assemblies_api.make(people)
+    session = made["session"]
+    beta = Assembly.objects.create(
+        coop=people["other"], title="Beta", first_call_at=first_call(), place="Sala"
+    )
+    for model, old, new in [
+        (Attendance, session.attendance.order_by("id").first().pk, ATTENDANCE_IN_ALPHA),
+        (Proxy, session.proxies.get().pk, PROXY_IN_ALPHA),
+        (AgendaItem, made["item"].pk, ITEM_IN_ALPHA),
+        (Motion, made["open_motion"].pk, OPEN_MOTION_IN_ALPHA),
+        (Motion, made["draft_motion"].pk, DRAFT_MOTION_IN_ALPHA),
+        (Motion, made["closed_motion"].pk, CLOSED_MOTION_IN_ALPHA),
+        (Motion, made["secret_motion"].pk, SECRET_MOTION_IN_ALPHA),
+        (Assembly, session.pk, SESSION_IN_ALPHA),
+        (Assembly, made["draft"].pk, DRAFT_ASSEMBLY_IN_ALPHA),
+        (Assembly, made["convened"].pk, CONVENED_IN_ALPHA),
+        (Assembly, beta.pk, ASSEMBLY_IN_BETA),
+    ]:
+        _renumber(model, old, new)
+
+
+# --- participatory budgets: the objects the dictionaries above name ------------------------------
+def budgets(people) -> None:
+    """In "alpha" the budgets of the permission matrix, in "beta" one collecting projects, at
+    known ids (the project on the ballot has its own already)."""
+    made = matrix_budgets.ids(people)
+    beta = matrix_budgets.make_budget(people["other"], people["stranger"])
+    for model, old, new in [
+        (BudgetProject, made["collecting_project_id"], COLLECTING_PROJECT_IN_ALPHA),
+        (BudgetProject, made["counted_project_id"], COUNTED_PROJECT_IN_ALPHA),
+        (ParticipatoryBudget, made["budget_id"], BUDGET_IN_ALPHA),
+        (ParticipatoryBudget, made["collecting_budget_id"], COLLECTING_BUDGET_IN_ALPHA),
+        (ParticipatoryBudget, made["counted_budget_id"], COUNTED_BUDGET_IN_ALPHA),
+        (ParticipatoryBudget, beta.pk, BUDGET_IN_BETA),
+    ]:
+        _renumber(model, old, new)
+
+
 def assert_error_shape(status: int, content_type: str, text: str) -> None:
     """Every 4xx is JSON ``{"detail": str, "errors": [{"field": str | None, "message": str}]}``."""
     assert 400 <= status < 500, f"status {status}: {text[:300]}"
@@ -330,10 +494,24 @@ def caller(request, people, wsgi_in_test_transaction) -> dict[str, str]:
     projects_operation = any(path in request.node.name for path in PROJECT_OPERATIONS)
     if projects_operation:
         projects(people)  # public needs, proposals and projects: visitors read them too
+    # --- consultations
+    consultation_operation = any(path in request.node.name for path in CONSULTATION_OPERATIONS)
+    if consultation_operation:
+        consultations(people)  # public consultations: visitors read them too
+    # --- participatory budgets
+    budget_operation = any(path in request.node.name for path in BUDGET_OPERATIONS)
+    if budget_operation:
+        budgets(people)  # public budgets: visitors read them too
     if request.param == "anonymous":
         return {}  # refused before any member is read, or on public operations that read none
-    if not projects_operation and not any(path in request.node.name for path in CORE_OPERATIONS):
+    # --- assemblies: their own member book, for the admin caller only (visitors are refused)
+    assembly_operation = any(path in request.node.name for path in ASSEMBLY_OPERATIONS)
+    reads_no_book = projects_operation or consultation_operation or assembly_operation
+    reads_no_book = reads_no_book or budget_operation
+    if not reads_no_book and not any(path in request.node.name for path in CORE_OPERATIONS):
         member_book(people)
+    if assembly_operation:
+        assemblies(people)
     _token, clear = api_token_create(user=people["admin"], name="fuzz")
     return {"Authorization": f"Bearer {clear}"}
 

@@ -128,8 +128,9 @@ def test_dashboard_sections_follow_the_role(client, people, django_assert_max_nu
     # session, user, coop, roles; territory (2), role counts, statute, latest changes; members:
     # by category, in/out of the territory, joins, exits, applicants, capital; commons:
     # obligations due, legal bases ending; use of the commons: units, their opening hours and
-    # closed days, booked time, revenue per month, tickets per month
-    with django_assert_max_num_queries(23):
+    # closed days, booked time, revenue per month, tickets per month; decisions: consultations
+    # open, assemblies convened, the latest one held
+    with django_assert_max_num_queries(26):
         page = client.get("/c/alpha/dashboard/").content.decode()
     assert "Latest changes" in page and "cooperative registered" in page
 

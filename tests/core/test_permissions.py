@@ -13,7 +13,12 @@ from comunitas.core.permissions import Action
 from tests.commons import matrix as commons_matrix
 from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
 from tests.conftest import STATUTE_FORM
-from tests.decisions import matrix_assemblies, matrix_budgets, matrix_consultations
+from tests.decisions import (
+    matrix_assemblies,
+    matrix_assemblies_api,
+    matrix_budgets,
+    matrix_consultations,
+)
 from tests.members import matrix as members_matrix
 from tests.projects import matrix_api as projects_matrix_api
 from tests.projects import matrix_needs, matrix_projects
@@ -30,6 +35,7 @@ MATRICES = [
     matrix_projects,
     projects_matrix_api,
     matrix_assemblies,
+    matrix_assemblies_api,
     matrix_consultations,
     matrix_budgets,
 ]
@@ -136,7 +142,12 @@ def each_caller(client, people, method: str, path: str, body, *, api_call: bool)
     The objects the paths name are made once; each request runs in a savepoint rolled back
     afterwards, so every caller meets the same state (and the matrix stays fast)."""
     ids = {"role": people["coop"].roles.get(user=people["staff"]).pk}
-    for matrix in MATRICES:
+    # The objects of the matrices whose ids the path names or, when it names none, of the row's
+    # own matrix (its bodies may name them): not every matrix's objects for every row, which
+    # would cost each row the setup of all the others.
+    named = [m for m in MATRICES if any(f"{{{name}}}" in path for name in m.PATH_IDS)]
+    owner = [m for m in MATRICES if any(r[:2] == (method, path) for r in (*m.WEB, *m.API))]
+    for matrix in named or owner:
         ids.update(matrix.ids(people))
     url = path.format(slug="alpha", **ids)
     for who, public in CASES:

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 
 from comunitas.core.models import Cooperative, CooperativeFact, Role
 from comunitas.core.selectors import statute_on
+from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.demo.budgets import VOTERS as BUDGET_VOTERS
 from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_admin_ensure, demo_load
 from comunitas.demo.projects import RESIDENTS
@@ -70,6 +72,8 @@ def demo_people() -> list[tuple[str, str, str]]:
 
 
 def regenerate(seed: int) -> None:
+    # Ballots keep their voters (nothing electoral is deleted with a login): the budgets first.
+    ParticipatoryBudget.objects.all().delete()
     get_user_model().objects.all().delete()  # their roles go with them
     for coop in Cooperative.objects.all():
         generate(coop, seed=seed, password=PASSWORD)
@@ -78,7 +82,8 @@ def regenerate(seed: int) -> None:
 def test_the_same_seed_gives_the_same_synthetic_data(db):
     demo_load(seed=7, password=PASSWORD)
     first = demo_people()
-    assert len(first) == (4 + RESIDENTS) * len(CASES)  # the roles, and residents who support
+    # The roles, the residents who support needs, and those who vote in the one budget.
+    assert len(first) == (4 + RESIDENTS) * len(CASES) + BUDGET_VOTERS
     regenerate(7)
     assert demo_people() == first
     regenerate(8)

@@ -14,6 +14,7 @@ from stdnum.it import codicefiscale, iva
 from comunitas.commons.models import Booking, Order, Sale
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
+from comunitas.decisions.models import Assembly, Minutes
 from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_load
 from comunitas.demo.member_book import fiscal_code
@@ -221,6 +222,9 @@ def book_state(coop: Cooperative) -> list[tuple]:
 def wipe(coop: Cooperative) -> None:
     # The commons' sales, orders and bookings name members; units and services stay, so the
     # commons step leaves the cooperative as it is when generating again.
+    # The assemblies name members too (their roll, attendance, votes and minutes).
+    Minutes.objects.filter(coop=coop).delete()
+    Assembly.objects.filter(coop=coop).delete()
     Sale.objects.filter(coop=coop).delete()
     Order.objects.filter(coop=coop).delete()
     Booking.objects.filter(coop=coop).delete()

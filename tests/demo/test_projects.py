@@ -122,7 +122,13 @@ def projects_state(coop: Cooperative) -> list:
 
 
 def wipe(coop: Cooperative) -> None:
-    """The step's rows of ``coop`` (its residents stay, as the other demo logins do)."""
+    """The step's rows of ``coop`` (its residents stay, as the other demo logins do), and the
+    decisions' rows that name them (consultations about them, budgets that fund them)."""
+    from comunitas.decisions.budget_models import ParticipatoryBudget
+    from comunitas.decisions.consultation_models import Consultation
+
+    Consultation.objects.filter(coop=coop).delete()
+    ParticipatoryBudget.objects.filter(coop=coop).delete()
     for model, path in (
         (Measurement, "objective__project__coop"),
         (Objective, "project__coop"),

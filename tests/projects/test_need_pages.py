@@ -451,3 +451,20 @@ def test_dashboard_shows_open_needs_to_members_and_the_board_queue_to_operators(
     text = page(client, "/c/alpha/dashboard/")
     assert "Proposals awaiting the board" in text and "Ambulatorio mobile" in text
     assert "Declined</a>: 1" in text and "0 %" in text  # one need in play, none answered
+
+
+def test_a_need_page_lists_the_consultations_about_it(client, people):
+    from tests.decisions.matrix_consultations import make_consultation, open_consultation
+
+    need = make_need(people["coop"], people["member"])
+    open_consultation(
+        people["coop"], people["staff"], title="Quale orario per il pulmino?", need=need
+    )
+    make_consultation(people["coop"], people["staff"], title="Bozza riservata", need=need)
+    client.force_login(people["resident"])
+    page = client.get(f"/c/alpha/needs/{need.pk}/").content.decode()
+    assert "Quale orario per il pulmino?" in page
+    assert "Bozza riservata" not in page  # a draft is the operators' own
+    client.force_login(people["staff"])
+    page = client.get(f"/c/alpha/needs/{need.pk}/").content.decode()
+    assert f"/c/alpha/consultations/new/?need={need.pk}" in page

@@ -410,8 +410,9 @@ def test_detail_page_is_a_constant_number_of_queries(client, people, n, django_a
     client.force_login(people["staff"])
     # session, user, coop, roles; the project with its proposal; milestones; objectives with
     # indicators; measurements; needs with municipalities; resources; budget lines; team;
-    # updates; the indicators for the units' suggestions and for the objective form's select
-    with django_assert_num_queries(15):
+    # updates; the indicators for the units' suggestions and for the objective form's select;
+    # the consultations about the project
+    with django_assert_num_queries(16):
         page = client.get(f"/c/alpha/projects/{project.pk}/").content.decode()
     assert page.count("Record a measurement") == n and page.count("Notizia") == n
 

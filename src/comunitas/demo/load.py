@@ -14,7 +14,10 @@ from django.db import transaction
 from comunitas.core.cache import coop_forget
 from comunitas.core.models import Cooperative, CooperativeFact, Municipality, RoleKind
 from comunitas.core.services import coop_create, coop_update, role_grant
+from comunitas.demo.assemblies import demo_assemblies  # noqa: F401 - registers its step
+from comunitas.demo.budgets import demo_budget  # noqa: F401 - registers its step
 from comunitas.demo.cases import CASES, Case
+from comunitas.demo.consultations import demo_consultations  # noqa: F401 - registers its step
 from comunitas.demo.projects import demo_projects  # noqa: F401 - the step after commons_use
 from comunitas.demo.synthetic import generate, synthetic_statute
 

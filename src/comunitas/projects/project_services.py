@@ -37,7 +37,7 @@ from comunitas.projects.models import (
     TeamMember,
 )
 from comunitas.projects.public_cache import needs_changed
-from comunitas.projects.services import MAX_MONEY, _tidy_text, assign, needs_answered, validated
+from comunitas.projects.services import MAX_MONEY, assign, needs_answered, require_text, validated
 
 PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
 OBJECTIVE_FIELDS = [
@@ -73,7 +73,7 @@ def _check_dates(obj, names: list[str]) -> None:
 
 
 def _check_project(project: Project) -> None:
-    _tidy_text(project, ["title", "summary"])
+    require_text(project, ["title", "summary"])
     _check_dates(project, ["start_on", "end_on"])
     if project.start_on and project.end_on and project.end_on < project.start_on:
         raise ValidationError(_("The end cannot come before the start."), field="end_on")
@@ -223,7 +223,7 @@ def _check_objective(objective: Objective, coop: Cooperative) -> None:
         objective.method = (
             gettext(indicator.method) if indicator.coop_id is None else indicator.method
         )
-    _tidy_text(objective, ["description", "unit"])
+    require_text(objective, ["description", "unit"])
     if objective.target_date is None:
         raise ValidationError(_("An objective needs a target date."), field="target_date")
     _check_dates(objective, ["target_date"])
@@ -311,7 +311,7 @@ def _not_future(obj, name: str, message: str) -> None:
 
 
 def _check_milestone(milestone: Milestone) -> None:
-    _tidy_text(milestone, ["title"])
+    require_text(milestone, ["title"])
     if milestone.due_on is None:
         raise ValidationError(_("A milestone needs a date."), field="due_on")
     _check_dates(milestone, ["due_on", "done_on"])
@@ -361,7 +361,7 @@ def budget_line_add(
     *, actor, project: Project, kind: str, label: str, amount: Decimal
 ) -> BudgetLine:
     line = BudgetLine(project=project, kind=kind, label=(label or "").strip(), amount=amount)
-    _tidy_text(line, ["label"])
+    require_text(line, ["label"])
     if amount is None or not Decimal("0.01") <= Decimal(amount) <= MAX_MONEY:
         raise ValidationError(_("Give an amount in euros, more than zero."), field="amount")
     if Decimal(amount) != Decimal(amount).quantize(Decimal("0.01")):
@@ -397,7 +397,7 @@ def team_add(
         role=(role or "").strip(),
         is_volunteer=is_volunteer,
     )
-    _tidy_text(person, ["name", "role"])
+    require_text(person, ["name", "role"])
     validated(person, exclude=["project", "user"])
     person.save()
     audit_record(
@@ -430,7 +430,7 @@ def project_update_add(
     update = ProjectUpdate(project=project, text=text or "", author=actor)
     if on_date is not None:
         update.on_date = on_date
-    _tidy_text(update, ["text"])
+    require_text(update, ["text"])
     _check_dates(update, ["on_date"])
     validated(update, exclude=["project", "author"])
     update.save()
@@ -449,7 +449,7 @@ def indicator_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Ind
     """A cooperative's own indicator, next to the shared catalogue."""
     indicator = Indicator(coop=coop)
     assign(indicator, fields, INDICATOR_FIELDS)
-    _tidy_text(indicator, ["code", "name", "unit", "method"])
+    require_text(indicator, ["code", "name", "unit", "method"])
     if Indicator.objects.filter(Q(coop=coop) | Q(coop__isnull=True), code=indicator.code).exists():
         raise ValidationError(_("An indicator with this code exists already."), field="code")
     validated(indicator, exclude=["coop"])

@@ -79,8 +79,9 @@ def assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
         setattr(obj, name, value.strip() if isinstance(value, str) else value)
 
 
-def _tidy_text(obj, names: Iterable[str]) -> None:
-    """Text is stored as typed (shown escaped), but never blank where it is required."""
+def require_text(obj, names: Iterable[str]) -> None:
+    """Text is stored as typed (shown escaped), but never blank where it is required: one
+    field error for each blank field of ``names``."""
     errors = [
         FieldError(name, _("This field cannot be blank."))
         for name in names
@@ -106,7 +107,7 @@ def validated(obj, *, exclude: list[str]) -> None:
 
 # --- needs --------------------------------------------------------------------------------------
 def _check_need(need: Need) -> None:
-    _tidy_text(need, ["title", "description"])
+    require_text(need, ["title", "description"])
     groups = need.age_groups or []
     if not isinstance(groups, list) or any(g not in AgeGroup.values for g in groups):
         raise ValidationError(
@@ -413,7 +414,7 @@ def _needs_of(coop: Cooperative, needs: list[Need]) -> list[Need]:
 
 
 def _check_proposal(proposal: Proposal) -> None:
-    _tidy_text(proposal, ["title", "description"])
+    require_text(proposal, ["title", "description"])
     resource: CommonResource | None = proposal.resource
     if resource is not None and resource.coop_id != proposal.coop_id:
         raise ValidationError(_("Choose a common resource of this cooperative."), field="resource")
@@ -567,7 +568,7 @@ def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment
     proposal = _locked_proposal(proposal)  # decided since the page was loaded: refused
     _live(proposal)
     comment = ProposalComment(proposal=proposal, author=actor, text=text or "")
-    _tidy_text(comment, ["text"])
+    require_text(comment, ["text"])
     validated(comment, exclude=["proposal", "author"])
     comment.save()
     return comment

@@ -18,6 +18,7 @@ from comunitas.commons import stats_views as commons_stats
 from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
+from comunitas.decisions import assembly_selectors, consultation_selectors
 from comunitas.members import selectors as member_selectors
 from comunitas.projects import selectors as project_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
@@ -151,6 +152,16 @@ DASHBOARD: list[DashboardSection] = [
     # The loop's sections (needs … impact) go here, before the members.
     DashboardSection("projects/dashboard/needs_board.html", Action.MANAGE_NEEDS, needs_board_block),
     DashboardSection("projects/dashboard/needs.html", Action.VIEW_DASHBOARD, needs_block),
+    DashboardSection(
+        "decisions/dashboard/consultations.html",
+        Action.VIEW_DASHBOARD,
+        lambda coop: consultation_selectors.dashboard_consultations(coop=coop),
+    ),
+    DashboardSection(
+        "decisions/dashboard/assemblies.html",
+        Action.VIEW_ASSEMBLIES,
+        lambda coop: assembly_selectors.dashboard_assemblies(coop=coop),
+    ),
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
     DashboardSection(
         "commons/dashboard/use.html", Action.VIEW_SALES, commons_stats.dashboard_block

@@ -30,6 +30,9 @@ COOP_NAV: list[NavItem] = [
     # The loop's entries (needs, decisions, …, impact) go here, before the members.
     NavItem(_("Needs"), "need_list", Action.VIEW_NEEDS),
     NavItem(_("Proposals"), "proposal_list", Action.VIEW_NEEDS),
+    NavItem(_("Assemblies"), "assembly_list", Action.VIEW_ASSEMBLIES),
+    NavItem(_("Consultations"), "consultation_list", Action.VIEW_CONSULTATIONS),
+    NavItem(_("Participatory budgets"), "budget_list", Action.VIEW_BUDGETS),
     NavItem(_("Projects"), "project_list", Action.VIEW_NEEDS),
     NavItem(_("Common resources"), "commons_list", Action.VIEW_COMMONS),
     NavItem(_("Bookings"), "booking_home", Action.BOOK),

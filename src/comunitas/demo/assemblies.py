@@ -1,0 +1,266 @@
+"""The case studies' assemblies (synthetic): each cooperative's annual assembly approving its
+accounts, held in April at second call as most are, with attendance, proxies, open votes
+recorded by show of hands and minutes signed into the minute book; Brigì also elects its board,
+and the Modernissimo has an extraordinary assembly convened for the coming weeks.
+
+Everything goes through ``assembly_services`` with the moment it happened, so the demo obeys the
+same rules as real use (90 days in the book, the statute's proxies, the quorum), and is marked
+synthetic. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from comunitas.core.models import Cooperative
+from comunitas.core.notify import quiet
+from comunitas.decisions import assembly_selectors as selectors
+from comunitas.decisions import assembly_services as services
+from comunitas.decisions.models import Assembly, Motion
+from comunitas.demo.synthetic import synthetic_step
+from comunitas.members.models import Member
+
+# The places the annual assemblies meet (the cooperatives' own premises).
+PLACES = {
+    "anversiamo": "Bottega di comunità, Anversa degli Abruzzi",
+    "brigi": "Sala della Pro Loco, Mendatica",
+    "la-paranza": "Basilica di San Gennaro extra moenia, Napoli",
+    "post-modernissimo": "Cinema Modernissimo, sala grande, Perugia",
+    "ri-maflow": "Capannone Ri-maflow, Trezzano sul Naviglio",
+}
+BOARD_CANDIDATES = ["Giulia Ferrari", "Marco Lanteri", "Elena Ardissone", "Paolo Bianchi"]
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _last_tuesday_of_april(year: int) -> date:
+    day = date(year, 4, 30)
+    return day - timedelta(days=(day.weekday() - 1) % 7)
+
+
+def _user(coop: Cooperative, suffix: str):
+    return get_user_model().objects.filter(username=f"{coop.slug}.{suffix}").first()
+
+
+def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assembly | None:
+    """The last annual assembly before ``today``, held and minuted; once per cooperative."""
+    if Assembly.objects.filter(coop=coop, synthetic=True, kind="ordinary").exists():
+        return None
+    year = today.year if _last_tuesday_of_april(today.year) < today else today.year - 1
+    first_day = _last_tuesday_of_april(year)
+    staff, board = _user(coop, "staff"), _user(coop, "presidente")
+    assembly = services.assembly_create(
+        actor=staff,
+        coop=coop,
+        synthetic=True,
+        fields={
+            "kind": "ordinary",
+            "title": f"Assemblea ordinaria dei soci {year}",
+            "first_call_at": _at(first_day, 8),
+            "second_call_at": _at(first_day + timedelta(days=1), 18),
+            "place": PLACES.get(coop.slug, coop.seat.name),
+            "notes": "Dati sintetici: assemblea generata per la dimostrazione.",
+        },
+    )
+    items = [
+        ("Approvazione del bilancio d'esercizio " + str(year - 1), ""),
+        ("Relazione sulle attività e sui progetti di comunità", ""),
+    ]
+    elects = coop.slug == "brigi"
+    if elects:
+        items.append(("Rinnovo del consiglio di amministrazione", "Tre consiglieri per tre anni."))
+    agenda = [
+        services.agenda_item_add(
+            actor=staff, assembly=assembly, fields={"title": title, "description": text}
+        )
+        for title, text in items
+    ]
+    services.assembly_convene(
+        actor=board, assembly=assembly, at=_at(first_day, 9) - timedelta(days=18)
+    )
+    held = first_day + timedelta(days=1)  # the first call, at 8 in the morning, found nobody
+    assembly = services.assembly_open(
+        actor=staff, assembly=assembly, call="second", at=_at(held, 17, 40)
+    )
+    voters = [e.member for e in selectors.roll(assembly=assembly)]
+    rng.shuffle(voters)
+    share = rng.uniform(0.35, 0.6)
+    attending = voters[: max(1, round(len(voters) * share))]
+    others = voters[len(attending) :]
+    arrival = _at(held, 17, 45)
+    for i, member in enumerate(attending):
+        mode = "online" if assembly.online_url and rng.random() < 0.15 else "in_person"
+        services.attendance_register(
+            actor=staff,
+            assembly=assembly,
+            member=member,
+            mode=mode,
+            at=arrival + timedelta(seconds=20 * i),
+        )
+    limit = services._max_proxies(assembly)
+    holders = [m for m in attending if m.kind == "person"][:5]
+    for grantor in others[: round(len(others) * 0.1)]:
+        holder = rng.choice(holders) if holders else None
+        if holder is None or assembly.proxies.filter(holder=holder).count() >= limit:
+            continue
+        services.proxy_register(
+            actor=staff,
+            assembly=assembly,
+            grantor=grantor,
+            holder=holder,
+            reference="delega scritta, agli atti",
+            at=arrival - timedelta(hours=2),
+        )
+    start = _at(held, 18, 30)
+    accounts = services.motion_create(
+        actor=staff,
+        assembly=assembly,
+        fields={
+            "title": f"Approvazione del bilancio d'esercizio {year - 1}",
+            "text": "L'assemblea approva il bilancio, la nota integrativa e la relazione.",
+            "agenda_item": agenda[0],
+        },
+    )
+    _vote(assembly, accounts, staff, rng, start, weights=(0.9, 0.03, 0.07))
+    if elects:
+        election = services.motion_create(
+            actor=staff,
+            assembly=assembly,
+            fields={
+                "title": "Elezione del consiglio",
+                "kind": "election",
+                "seats": 3,
+                "agenda_item": agenda[2],
+            },
+            candidates=BOARD_CANDIDATES,
+        )
+        _elect(assembly, election, staff, rng, start + timedelta(minutes=40))
+    closed = services.assembly_close(actor=staff, assembly=assembly, at=_at(held, 20, 15))
+    minutes = closed.minutes
+    services.minutes_update(
+        actor=staff,
+        minutes=minutes,
+        fields={
+            "chair_name": board.get_full_name() if board else "",
+            "chair_role": "Presidente del consiglio di amministrazione",
+            "secretary_name": staff.get_full_name() if staff else "",
+            "secretary_role": "Segretaria verbalizzante",
+            "narrative": (
+                "La presidente illustra il bilancio e le attività dell'anno; seguono domande dei "
+                "soci sui progetti di comunità. (Verbale sintetico generato per la dimostrazione.)"
+            ),
+        },
+    )
+    services.minutes_sign(actor=board, minutes=minutes, at=_at(held + timedelta(days=3), 10))
+    return closed
+
+
+def _voters(assembly: Assembly) -> list[Member]:
+    """Everyone who may vote in the room: the members present and those they represent."""
+    present = [a.member for a in assembly.attendance.select_related("member") if a.left_at is None]
+    ids = {m.pk for m in present}
+    represented = [
+        p.grantor
+        for p in assembly.proxies.filter(revoked_at__isnull=True).select_related(
+            "grantor", "holder"
+        )
+        if p.holder_id in ids
+    ]
+    on_roll = set(assembly.roll.values_list("member_id", flat=True))
+    return [m for m in present + represented if m.pk in on_roll]
+
+
+def _vote(assembly, motion: Motion, staff, rng, at: datetime, weights) -> None:
+    """A show of hands, recorded by staff for each voter (proxies voted by their holder)."""
+    motion = services.motion_open(actor=staff, motion=motion, at=at)
+    for i, member in enumerate(_voters(assembly)):
+        choice = rng.choices(["for", "against", "abstain"], weights=weights)[0]
+        services.ballot_cast(
+            actor=staff,
+            motion=motion,
+            voter=member,
+            choice=choice,
+            recorded_by_staff=True,
+            at=at + timedelta(seconds=5 * i),
+        )
+    services.motion_close(actor=staff, motion=motion, at=at + timedelta(minutes=10))
+
+
+def _elect(assembly, motion: Motion, staff, rng, at: datetime) -> None:
+    motion = services.motion_open(actor=staff, motion=motion, at=at)
+    candidates = list(motion.candidates.order_by("position"))
+    popularity = [0.9, 0.75, 0.6, 0.4]
+    for i, member in enumerate(_voters(assembly)):
+        chosen = [c.pk for c, p in zip(candidates, popularity, strict=True) if rng.random() < p]
+        services.ballot_cast(
+            actor=staff,
+            motion=motion,
+            voter=member,
+            candidates=chosen[: motion.seats],
+            recorded_by_staff=True,
+            at=at + timedelta(seconds=5 * i),
+        )
+    services.motion_close(actor=staff, motion=motion, at=at + timedelta(minutes=15))
+
+
+def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
+    """The Modernissimo's extraordinary assembly, convened for the coming weeks."""
+    if (
+        coop.slug != "post-modernissimo"
+        or Assembly.objects.filter(coop=coop, synthetic=True, kind="extraordinary").exists()
+    ):
+        return None
+    staff, board = _user(coop, "staff"), _user(coop, "presidente")
+    first_day = today + timedelta(days=24)
+    assembly = services.assembly_create(
+        actor=staff,
+        coop=coop,
+        synthetic=True,
+        fields={
+            "kind": "extraordinary",
+            "title": "Assemblea straordinaria: modifica dello statuto",
+            "first_call_at": _at(first_day, 9),
+            "second_call_at": _at(first_day + timedelta(days=1), 18),
+            "place": PLACES["post-modernissimo"],
+            "online_url": "https://meet.example.org/modernissimo-assemblea",
+            "notes": "Dati sintetici: assemblea generata per la dimostrazione.",
+        },
+    )
+    services.agenda_item_add(
+        actor=staff,
+        assembly=assembly,
+        fields={
+            "title": "Nuovo articolo sullo scopo: la seconda sala per le scuole",
+            "description": "Testo della modifica in allegato alla convocazione.",
+        },
+    )
+    services.motion_create(
+        actor=staff,
+        assembly=assembly,
+        fields={
+            "title": "Modifica dell'articolo 3 dello statuto",
+            "majority": "qualified",
+            "majority_base": "present",
+            "qualified_numerator": 2,
+            "qualified_denominator": 3,
+        },
+    )
+    return services.assembly_convene(
+        actor=board, assembly=assembly, at=_at(today, 9) - timedelta(days=1)
+    )
+
+
+@synthetic_step("assemblies")
+@transaction.atomic
+def demo_assemblies(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """The annual assembly of the case study and, for one, an assembly convened."""
+    today = timezone.localdate()
+    with quiet():  # synthetic members have nobody to tell
+        annual_assembly(coop, rng, today)
+        upcoming_assembly(coop, today)
