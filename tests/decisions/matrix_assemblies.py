@@ -59,6 +59,13 @@ WEB = [
     ("get", f"{ONE}/edit/", None, Action.MANAGE_ASSEMBLIES),
     ("post", f"{ONE}/edit/", ASSEMBLY_FORM, Action.MANAGE_ASSEMBLIES),
     ("post", f"{ONE}/agenda/", {"agenda-title": "Varie"}, Action.MANAGE_ASSEMBLIES),
+    ("get", f"{ONE}/agenda/{{item_id}}/edit/", None, Action.MANAGE_ASSEMBLIES),
+    (
+        "post",
+        f"{ONE}/agenda/{{item_id}}/edit/",
+        {"agenda-title": "Bilancio"},
+        Action.MANAGE_ASSEMBLIES,
+    ),
     ("post", f"{ONE}/agenda/{{item_id}}/remove/", {}, Action.MANAGE_ASSEMBLIES),
     ("post", f"{ONE}/convene/", {}, Action.CONVENE_ASSEMBLIES),
     ("post", f"{ONE}/cancel/", {"reason": "Sala inagibile"}, Action.CONVENE_ASSEMBLIES),
@@ -98,6 +105,7 @@ WEB = [
 ]
 WEB_EXCEPTIONS = {
     ("post", f"{ONE}/edit/"): NOT_EDITABLE,
+    ("post", f"{ONE}/agenda/{{item_id}}/edit/"): NOT_EDITABLE,  # the agenda is fixed too
     ("get", f"{ONE}/minutes.pdf"): {"member": 404},  # a draft: the operators' own
 }
 API: list = []

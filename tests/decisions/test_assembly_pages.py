@@ -301,3 +301,25 @@ def test_the_dashboard_lists_the_consultations_open(client, people):
     client.force_login(people["resident"])
     page = client.get("/c/alpha/dashboard/").content.decode()
     assert "Orari della bottega" in page and "Bozza riservata" not in page
+
+
+def test_staff_change_an_item_of_a_draft_agenda(client, assembly_book):
+    assembly = services.assembly_create(
+        actor=assembly_book["staff"],
+        coop=assembly_book["coop"],
+        fields={"title": "Bozza", "first_call_at": first_call(24 * 30), "place": "Sala"},
+    )
+    item = services.agenda_item_add(
+        actor=assembly_book["staff"], assembly=assembly, fields={"title": "Bilancio"}
+    )
+    client.force_login(assembly_book["staff"])
+    assert f"agenda/{item.pk}/edit/" in client.get(url(assembly)).content.decode()
+    response = client.post(
+        url(assembly, f"agenda/{item.pk}/edit/"),
+        {"agenda-title": "Bilancio consuntivo 2025", "agenda-description": "Con la nota."},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.description) == ("Bilancio consuntivo 2025", "Con la nota.")
+    blank = client.post(url(assembly, f"agenda/{item.pk}/edit/"), {"agenda-title": " "})
+    assert blank.status_code == 200 and "This field is required" in blank.content.decode()

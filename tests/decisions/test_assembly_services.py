@@ -512,3 +512,21 @@ def test_staff_record_a_represented_member_through_the_holder_present(quorate):
     assert record(4).by_proxy == members[3]
     with pytest.raises(ValidationError, match="neither present nor represented"):
         record(6)
+
+
+def test_an_eleventh_proxy_is_refused_even_where_the_statute_allows_ten(convened):
+    coop, staff = convened["coop"], convened["staff"]
+    statute = coop.statutes.get()
+    statute.max_proxies_per_member = 10  # the law's most (art. 2539 c.c.)
+    statute.save()
+    extra = [admit(coop, person(60 + n), days_ago=200) for n in range(11)]
+    assembly = services.assembly_open(
+        actor=staff, assembly=convened["assembly"], call="first", at=first_call(-1)
+    )
+    holder = convened["members"][3]
+    for grantor in extra[:10]:
+        services.proxy_register(actor=staff, assembly=assembly, grantor=grantor, holder=holder)
+    with pytest.raises(ValidationError) as exc:
+        services.proxy_register(actor=staff, assembly=assembly, grantor=extra[10], holder=holder)
+    assert "10 proxies" in errors_of(exc)["holder"][0]
+    assert Proxy.objects.filter(holder=holder, revoked_at__isnull=True).count() == 10

@@ -151,6 +151,29 @@ def agenda_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> Htt
     return _to_assembly(request, coop, assembly)
 
 
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def agenda_edit(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, item_id: int
+) -> HttpResponse:
+    """Change one item of a draft agenda."""
+    assembly = _assembly(request, coop, assembly_id)
+    item = get_object_or_404(assembly.agenda, pk=item_id)
+    initial = {name: getattr(item, name) for name in services.AGENDA_FIELDS}
+    form = AgendaItemForm(request.POST or None, coop=coop, initial=initial)
+    saved = submit(
+        request,
+        form,
+        lambda: services.agenda_item_update(
+            actor=request.user, item=item, fields=form.cleaned_data
+        ),
+    )
+    if saved:
+        messages.success(request, _("The agenda item is changed."))
+        return redirect("assembly_detail", coop.slug, assembly.pk)
+    context = {"coop": coop, "assembly": assembly, "item": item, "form": form}
+    return render(request, "decisions/assemblies/agenda_form.html", context)
+
+
 @require_POST
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def agenda_remove(
@@ -615,6 +638,7 @@ urlpatterns = [
     path(f"{ONE}/", assembly_detail, name="assembly_detail"),
     path(f"{ONE}/edit/", assembly_edit, name="assembly_edit"),
     path(f"{ONE}/agenda/", agenda_add, name="agenda_add"),
+    path(f"{ONE}/agenda/<int:item_id>/edit/", agenda_edit, name="agenda_edit"),
     path(f"{ONE}/agenda/<int:item_id>/remove/", agenda_remove, name="agenda_remove"),
     path(f"{ONE}/convene/", assembly_convene, name="assembly_convene"),
     path(f"{ONE}/cancel/", assembly_cancel, name="assembly_cancel"),
