@@ -133,22 +133,14 @@ def _check_assembly(assembly: Assembly) -> None:
     if not (assembly.place.strip() or assembly.online_url):
         errors.append(FieldError("place", _("Say where the assembly meets, or give its link.")))
     first, second = assembly.first_call_at, assembly.second_call_at
-    if first and second:
-        # Art. 2369 c.c. (via art. 2519): the second call cannot be on the day of the first.
-        if timezone.localtime(second).date() <= timezone.localtime(first).date():
-            errors.append(
-                FieldError(
-                    "second_call_at",
-                    _("The second call must be on a later day than the first (art. 2369 c.c.)."),
-                )
+    # Art. 2369 c.c. (via art. 2519): the second call cannot be on the day of the first.
+    if first and second and timezone.localtime(second).date() <= timezone.localtime(first).date():
+        errors.append(
+            FieldError(
+                "second_call_at",
+                _("The second call must be on a later day than the first (art. 2369 c.c.)."),
             )
-        elif second - first > timedelta(days=30):
-            errors.append(
-                FieldError(
-                    "second_call_at",
-                    _("The second call must be within 30 days of the first (art. 2369 c.c.)."),
-                )
-            )
+        )
     if errors:
         raise ValidationError(errors=errors)
 

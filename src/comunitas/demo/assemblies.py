@@ -32,6 +32,7 @@ PLACES = {
     "post-modernissimo": "Cinema Modernissimo, sala grande, Perugia",
     "ri-maflow": "Capannone Ri-maflow, Trezzano sul Naviglio",
 }
+MOST_ATTENDING = 60
 BOARD_CANDIDATES = ["Giulia Ferrari", "Marco Lanteri", "Elena Ardissone", "Paolo Bianchi"]
 
 
@@ -90,8 +91,9 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     )
     voters = [e.member for e in selectors.roll(assembly=assembly)]
     rng.shuffle(voters)
+    # Small cooperatives fill the room; large ones bring a few dozen of their hundreds.
     share = rng.uniform(0.35, 0.6)
-    attending = voters[: max(1, round(len(voters) * share))]
+    attending = voters[: max(1, min(round(len(voters) * share), MOST_ATTENDING))]
     others = voters[len(attending) :]
     arrival = _at(held, 17, 45)
     for i, member in enumerate(attending):
