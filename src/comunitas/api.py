@@ -160,6 +160,10 @@ api.add_router("/", "comunitas.projects.project_api.router")
 api.add_router("/", "comunitas.decisions.assembly_api.router")
 api.add_router("/", "comunitas.decisions.consultation_api.router")
 api.add_router("/", "comunitas.decisions.budget_api.router")
+api.add_router("/", "comunitas.economy.cashbook_api.router")
+api.add_router("/", "comunitas.economy.work_api.router")
+api.add_router("/", "comunitas.economy.closing_api.router")
+api.add_router("/", "comunitas.economy.fund_api.router")
 
 
 class JsonErrorsMiddleware:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comunitas.commons",
     "comunitas.projects",
     "comunitas.decisions",
+    "comunitas.economy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

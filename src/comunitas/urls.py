@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("comunitas.commons.urls")),
     path("", include("comunitas.projects.urls")),
     path("", include("comunitas.decisions.urls")),
+    path("", include("comunitas.economy.urls")),
     path("account/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from tests.decisions import (
     matrix_budgets,
     matrix_consultations,
 )
+from tests.economy import matrix_cashbook, matrix_closing, matrix_fund, matrix_work
 from tests.members import matrix as members_matrix
 from tests.projects import matrix_api as projects_matrix_api
 from tests.projects import matrix_needs, matrix_projects
@@ -38,6 +39,10 @@ MATRICES = [
     matrix_assemblies_api,
     matrix_consultations,
     matrix_budgets,
+    matrix_cashbook,
+    matrix_work,
+    matrix_closing,
+    matrix_fund,
 ]
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +119,12 @@ ALLOWED = {
     Action.MANAGE_CONSULTATIONS: {"staff", "admin"},
     Action.VIEW_BUDGETS: set(WHO),
     Action.MANAGE_BUDGETS: {"staff", "admin"},
+    Action.VIEW_MONEY_FLOW: set(WHO),
+    Action.VIEW_ECONOMY: {"member", "staff", "admin"},
+    Action.VIEW_ACCOUNTS: {"staff", "admin"},
+    Action.MANAGE_ACCOUNTS: {"staff", "admin"},
+    Action.CLOSE_ACCOUNTS: {"admin"},
+    Action.DECLARE_HOURS: set(ROLES),
 }
 
 

@@ -65,6 +65,15 @@ class Action(StrEnum):
     VIEW_BUDGETS = "view_budgets"  # participatory budgets, their projects and results: public
     MANAGE_BUDGETS = "manage_budgets"  # phases, feasibility and cost review, results
 
+    # The money flow and the reinvestment fund are the cooperative's account to its community:
+    # public, like its needs and projects. The rest of the economy is for members and operators.
+    VIEW_MONEY_FLOW = "view_money_flow"  # approved closings, money-flow diagram, the fund
+    VIEW_ECONOMY = "view_economy"  # aggregates: dashboard, one's own ristorno and hours
+    VIEW_ACCOUNTS = "view_accounts"  # the cash book's rows, counterparties, jobs, everyone's hours
+    MANAGE_ACCOUNTS = "manage_accounts"  # movements, imports, jobs, confirming hours, budgets
+    CLOSE_ACCOUNTS = "close_accounts"  # the board: closings, allocation, ristorni, earmarks
+    DECLARE_HOURS = "declare_hours"  # a volunteer declares their own hours
+
 
 # Roles allowed each action. PUBLIC actions are open to everyone on a public cooperative.
 PUBLIC = frozenset(
@@ -77,6 +86,7 @@ PUBLIC = frozenset(
         Action.VIEW_NEEDS,
         Action.VIEW_CONSULTATIONS,
         Action.VIEW_BUDGETS,
+        Action.VIEW_MONEY_FLOW,
     }
 )
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -112,6 +122,12 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_CONSULTATIONS: OPERATORS,
     Action.VIEW_BUDGETS: ALL_ROLES,
     Action.MANAGE_BUDGETS: OPERATORS,
+    Action.VIEW_MONEY_FLOW: ALL_ROLES,
+    Action.VIEW_ECONOMY: MEMBERS,
+    Action.VIEW_ACCOUNTS: OPERATORS,
+    Action.MANAGE_ACCOUNTS: OPERATORS,
+    Action.CLOSE_ACCOUNTS: BOARD,
+    Action.DECLARE_HOURS: ALL_ROLES,
 }
 
 

@@ -1,0 +1,45 @@
+"""The rules every part of the economy shares: which years are frozen and what a year's cash
+result is. Kept apart so that the cash book, the jobs and the closing read one definition."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative
+from comunitas.economy.models import Closing, ClosingStatus, Movement
+
+
+def year_frozen(*, coop: Cooperative, year: int) -> bool:
+    """A year is frozen once its closing is proposed to the assembly: the result the members
+    vote on must not move under them. Approval locks it for good; a proposal sent back to
+    draft reopens it."""
+    return Closing.objects.filter(coop=coop, year=year).exclude(status=ClosingStatus.DRAFT).exists()
+
+
+def ensure_open(*, coop: Cooperative, on_date: date, field: str = "on_date") -> None:
+    if year_frozen(coop=coop, year=on_date.year):
+        raise ValidationError(
+            _("The year %(year)s is closed: its accounts can no longer change.")
+            % {"year": on_date.year},
+            field=field,
+        )
+
+
+def year_result(*, coop: Cooperative, year: int) -> Decimal:
+    """Income minus expenses of the cash book for the calendar year, in exact cents.
+
+    Reversals carry the opposite sign of what they reverse, so they simply add in."""
+    totals = dict(
+        Movement.objects.filter(
+            coop=coop, on_date__gte=date(year, 1, 1), on_date__lt=date(year + 1, 1, 1)
+        )
+        .values_list("direction")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return (totals.get("income") or Decimal("0.00")) - (totals.get("expense") or Decimal("0.00"))
