@@ -36,9 +36,72 @@ ZERO = Decimal("0")
 
 
 @pytest.fixture
-def demo(db) -> dict[str, Cooperative]:
-    demo_load(seed=2021, password=PASSWORD)
+def demo(demo_loaded, db) -> dict[str, Cooperative]:
     return {coop.slug: coop for coop in Cooperative.objects.select_related("seat")}
+
+
+def book_state(coop: Cooperative) -> list[tuple]:
+    """The book of a cooperative without row ids and creation times."""
+    members = list(
+        Member.objects.filter(coop=coop)
+        .order_by("number", "fiscal_code", "organisation_name")
+        .values_list(
+            "number",
+            "status",
+            "category__code",
+            "first_name",
+            "last_name",
+            "fiscal_code",
+            "organisation_name",
+            "residence_id",
+            "email",
+            "applied_on",
+            "admitted_on",
+            "exited_on",
+            "exit_kind",
+            "user__username",
+        )
+    )
+    movements = list(
+        ShareMovement.objects.filter(coop=coop)
+        .order_by("member__number", "member__fiscal_code", "on_date", "kind", "paid")
+        .values_list("member__fiscal_code", "kind", "on_date", "shares", "subscribed", "paid")
+    )
+    consents = list(
+        Consent.objects.filter(member__coop=coop)
+        .order_by("member__fiscal_code", "member__organisation_name", "kind", "at")
+        .values_list("member__fiscal_code", "kind", "given", "at")
+    )
+    return [*members, *movements, *consents]
+
+
+def wipe(coop: Cooperative) -> None:
+    # The commons' sales, orders and bookings name members; units and services stay, so the
+    # commons step leaves the cooperative as it is when generating again.
+    # The assemblies name members too (their roll, attendance, votes and minutes).
+    Minutes.objects.filter(coop=coop).delete()
+    Assembly.objects.filter(coop=coop).delete()
+    Sale.objects.filter(coop=coop).delete()
+    Order.objects.filter(coop=coop).delete()
+    Booking.objects.filter(coop=coop).delete()
+    Redemption.objects.filter(member__coop=coop).delete()
+    ShareMovement.objects.filter(coop=coop).delete()
+    Member.objects.filter(coop=coop).delete()  # applications and consents go with them
+    RegisterCounter.objects.filter(coop=coop).update(last_number=0)
+
+
+def test_the_same_seed_gives_the_same_book(db):
+    demo_load(seed=7, password=PASSWORD)
+    coops = list(Cooperative.objects.filter(slug__in=["brigi", "anversiamo"]).order_by("slug"))
+    first = [book_state(coop) for coop in coops]
+    for coop in coops:
+        wipe(coop)
+        generate(coop, seed=7, password=PASSWORD)
+    assert [book_state(coop) for coop in coops] == first
+    for coop in coops:
+        wipe(coop)
+        generate(coop, seed=8, password=PASSWORD)
+    assert [book_state(coop) for coop in coops] != first
 
 
 def test_sizes_follow_the_public_facts_and_the_mix_is_plausible(demo):
@@ -184,72 +247,7 @@ def test_the_demo_logins_are_members_and_the_portal_shows_them(demo, client):
     assert client.get("/c/brigi/membership/").context["member"] is None
 
 
-def book_state(coop: Cooperative) -> list[tuple]:
-    """The book of a cooperative without row ids and creation times."""
-    members = list(
-        Member.objects.filter(coop=coop)
-        .order_by("number", "fiscal_code", "organisation_name")
-        .values_list(
-            "number",
-            "status",
-            "category__code",
-            "first_name",
-            "last_name",
-            "fiscal_code",
-            "organisation_name",
-            "residence_id",
-            "email",
-            "applied_on",
-            "admitted_on",
-            "exited_on",
-            "exit_kind",
-            "user__username",
-        )
-    )
-    movements = list(
-        ShareMovement.objects.filter(coop=coop)
-        .order_by("member__number", "member__fiscal_code", "on_date", "kind", "paid")
-        .values_list("member__fiscal_code", "kind", "on_date", "shares", "subscribed", "paid")
-    )
-    consents = list(
-        Consent.objects.filter(member__coop=coop)
-        .order_by("member__fiscal_code", "member__organisation_name", "kind", "at")
-        .values_list("member__fiscal_code", "kind", "given", "at")
-    )
-    return [*members, *movements, *consents]
-
-
-def wipe(coop: Cooperative) -> None:
-    # The commons' sales, orders and bookings name members; units and services stay, so the
-    # commons step leaves the cooperative as it is when generating again.
-    # The assemblies name members too (their roll, attendance, votes and minutes).
-    Minutes.objects.filter(coop=coop).delete()
-    Assembly.objects.filter(coop=coop).delete()
-    Sale.objects.filter(coop=coop).delete()
-    Order.objects.filter(coop=coop).delete()
-    Booking.objects.filter(coop=coop).delete()
-    Redemption.objects.filter(member__coop=coop).delete()
-    ShareMovement.objects.filter(coop=coop).delete()
-    Member.objects.filter(coop=coop).delete()  # applications and consents go with them
-    RegisterCounter.objects.filter(coop=coop).update(last_number=0)
-
-
-def test_the_same_seed_gives_the_same_book(db):
-    demo_load(seed=7, password=PASSWORD)
-    coops = list(Cooperative.objects.filter(slug__in=["brigi", "anversiamo"]).order_by("slug"))
-    first = [book_state(coop) for coop in coops]
-    for coop in coops:
-        wipe(coop)
-        generate(coop, seed=7, password=PASSWORD)
-    assert [book_state(coop) for coop in coops] == first
-    for coop in coops:
-        wipe(coop)
-        generate(coop, seed=8, password=PASSWORD)
-    assert [book_state(coop) for coop in coops] != first
-
-
-def test_loading_again_keeps_the_book_and_links_recreated_logins(db):
-    demo_load(seed=2021, password=PASSWORD)
+def test_loading_again_keeps_the_book_and_links_recreated_logins(demo_loaded, db):
     brigi = Cooperative.objects.get(slug="brigi")
     before = book_state(brigi)
     get_user_model().objects.filter(username="brigi.socio").delete()
