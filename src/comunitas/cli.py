@@ -278,6 +278,89 @@ def members_export(
     )
 
 
+# --- the economy ----------------------------------------------------------------------------------
+economy_app = typer.Typer(help="The economy: the cash book (prima nota), its imports and sales.")
+app.add_typer(economy_app, name="economy", no_args_is_help=True)
+
+
+class CashImportKind(StrEnum):
+    BANK = "bank"
+    ACCOUNTANT = "accountant"
+
+
+@economy_app.command("import")
+def economy_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    coop: Annotated[str, typer.Option("--coop", help="Slug of the cooperative.")],
+    kind: Annotated[
+        CashImportKind, typer.Option("--kind", help="bank or accountant.")
+    ] = CashImportKind.BANK,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Our field=the file's header, e.g. --map amount=Importo."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="For a CSV not in UTF-8: windows-1252 or latin-1.")
+    ] = "",
+) -> None:
+    """Import a bank statement or an accountant's export (CSV or XLSX) into the cash book;
+    exit 1 when bad rows stopped it (nothing is written then)."""
+    _django(development=False)
+    from comunitas.core.errors import ValidationError
+    from comunitas.economy.cashbook_import import import_movements
+
+    cooperative, fields = _coop(coop), _mapping(mapping or [])
+    try:
+        report = _run_with_progress(
+            import_movements,
+            coop=cooperative,
+            actor=None,
+            file=file,
+            name=file.name,
+            kind=kind.value,
+            mapping=fields,
+            encoding=encoding,
+        )
+    except ValidationError as exc:
+        for error in exc.errors:
+            console.print(f"[red]{error.message}[/red]", soft_wrap=True, highlight=False)
+        console.print("Nothing was written.", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if report.errors:
+        table = Table("row", "column", "problem", title=f"{report.bad_rows} rows with errors")
+        for error in report.errors[:500]:
+            table.add_row(str(error.line), error.field or "", error.message)
+        console.print(table)
+        console.print("[red]Nothing was written[/red]: correct the rows.", soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(
+        f"{report.rows} rows: {report.imported} movements imported,"
+        f" {report.duplicates} already in the cash book (read as {report.encoding or 'xlsx'}).",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+@economy_app.command("post-sales")
+def economy_post_sales(
+    coop: Annotated[str, typer.Option("--coop", help="Slug of the cooperative.")],
+) -> None:
+    """Post to the cash book the sales of the commons not yet in it (idempotent)."""
+    _django(development=False)
+    from comunitas.economy.cashbook_services import sales_pending_frozen, sales_post_pending
+
+    cooperative = _coop(coop)
+    posted = sales_post_pending(coop=cooperative)
+    console.print(f"{posted} sales posted to the cash book.", soft_wrap=True, highlight=False)
+    frozen = sales_pending_frozen(coop=cooperative)
+    if frozen:
+        console.print(
+            f"[yellow]{frozen} sales skipped[/yellow]: their year is closed.",
+            soft_wrap=True,
+            highlight=False,
+        )
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. ``comunitas manage createsuperuser``."""

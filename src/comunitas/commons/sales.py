@@ -6,11 +6,22 @@ The economy issue posts these rows to the cash book."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils import timezone
 
 from comunitas.commons.models import Booking, Order, Sale, SaleKind
+
+# Told of each new Sale, inside its transaction. A higher app (the economy posts sales to its cash
+# book) adds itself here when it loads, so that the commons never import it: higher layers call
+# down (ARCHITECTURE.md).
+_sale_listeners: list[Callable[[Sale], object]] = []
+
+
+def sale_listener_add(listener: Callable[[Sale], object]) -> None:
+    if listener not in _sale_listeners:
+        _sale_listeners.append(listener)
 
 
 def _record(**fields) -> Sale | None:
@@ -19,7 +30,10 @@ def _record(**fields) -> Sale | None:
     source = {k: fields[k] for k in ("booking", "order_line", "kind") if k in fields}
     if Sale.objects.filter(**source).exists():
         return None
-    return Sale.objects.create(**fields)
+    sale = Sale.objects.create(**fields)
+    for listener in _sale_listeners:
+        listener(sale)
+    return sale
 
 
 def booking_sold(booking: Booking, *, refund: bool = False) -> Sale | None:
