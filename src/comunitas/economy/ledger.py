@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,16 @@ from comunitas.economy.models import Closing, ClosingStatus, Movement
 def year_frozen(*, coop: Cooperative, year: int) -> bool:
     """A year is frozen once its closing is proposed to the assembly: the result the members
     vote on must not move under them. Approval locks it for good; a proposal sent back to
-    draft reopens it."""
-    return Closing.objects.filter(coop=coop, year=year).exclude(status=ClosingStatus.DRAFT).exists()
+    draft reopens it.
+
+    Inside a transaction the closing's row is locked, so that a movement written while the
+    closing is being proposed either commits first (and the proposal counts it) or waits and
+    is refused."""
+    closings = Closing.objects.filter(coop=coop, year=year)
+    if transaction.get_connection().in_atomic_block:
+        closings = closings.select_for_update()
+    statuses = closings.values_list("status", flat=True)
+    return any(status != ClosingStatus.DRAFT for status in statuses)
 
 
 def ensure_open(*, coop: Cooperative, on_date: date, field: str = "on_date") -> None:

@@ -1,0 +1,134 @@
+"""API shapes of the annual closing (input parsed here, rules checked by the services: numbers
+are only bounded to what the database holds, so a rule's message comes from the service as a
+422 naming the field). Every shape's name starts with ``Closing``: OpenAPI components are named
+after the classes, and a name another app uses too would replace its shape."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from comunitas.commons.schemas import Money
+from comunitas.core.schemas import InputSchema, Text
+from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
+
+Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2, allow_inf_nan=False)]
+Year = Annotated[int, Field(ge=1900, le=2199)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class ClosingCreateIn(InputSchema):
+    year: Year
+    result_source: ResultSource
+    result: Money | None = Field(None, description="Only for a result from the statement")
+    postal_bond_rate: Percent | None = Field(
+        None, description="Null: the mean of the buoni postali rates in force in the year"
+    )
+    notes: Text = Field("", max_length=TEXT_MAX)
+
+
+class ClosingPatch(InputSchema):
+    result_source: ResultSource | None = None
+    result: Money | None = None
+    postal_bond_rate: Percent | None = None
+    notes: Text | None = Field(None, max_length=TEXT_MAX)
+
+
+class ClosingAllocationIn(InputSchema):
+    legal_reserve_percent: Percent = Decimal(30)
+    ristorni: Money = Decimal("0.00")
+    dividends: Money = Decimal("0.00")
+    reinvestment_percent: Percent = Field(..., description="Share of the rest for the fund")
+
+
+class ClosingApproveIn(InputSchema):
+    motion_id: Id
+
+
+class ClosingRistorniIn(InputSchema):
+    basis: RistornoBasis
+    shares_percent: Percent = Decimal(0)
+
+
+class ClosingPayIn(InputSchema):
+    on_date: date
+    share_class_id: Id | None = None
+
+
+class ClosingLineOut(Schema):
+    kind: str
+    label: str
+    amount: Decimal
+
+
+class ClosingPlanOut(Schema):
+    basis: str
+    shares_percent: Decimal
+    members: int
+    exchange: Decimal
+    amount: Decimal
+    cash: Decimal
+    in_shares: Decimal
+
+
+class ClosingItem(Schema):
+    id: int
+    year: int
+    status: str
+    result_source: str
+    result: Decimal
+    approved_on: date | None
+    lines: list[ClosingLineOut]
+    synthetic: bool
+
+
+class ClosingOut(ClosingItem):
+    postal_bond_rate: Decimal
+    paid_in_capital: Decimal
+    dividend_cap: Decimal
+    legal_minima: list[ClosingLineOut]
+    allocation_matches: bool
+    motion_id: int | None
+    notes: str
+    ristorni: ClosingPlanOut | None = Field(None, description="For staff and the board")
+
+
+class ClosingPreviewOut(Schema):
+    lines: list[ClosingLineOut]
+
+
+class ClosingMotionOut(Schema):
+    id: int
+    title: str
+    assembly_id: int
+    assembly_title: str
+    held_on: date
+
+
+class ClosingRistornoOut(Schema):
+    id: int
+    year: int
+    closing_id: int
+    closing_status: str
+    member_id: int
+    member_number: int | None
+    member_name: str
+    basis: str
+    exchange: Decimal
+    amount: Decimal
+    cash: Decimal
+    in_shares: Decimal
+    shares_issued: int
+    cash_paid_on: date | None
+
+
+class ClosingStatementOut(ClosingRistornoOut):
+    total_exchange: Decimal
+    total_amount: Decimal
+
+
+class ClosingPaidOut(Schema):
+    paid: int
