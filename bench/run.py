@@ -77,8 +77,15 @@ The participatory budget (bench/budgets.py)
     of every project) is timed against pabutools' Method of Equal Shares alone on the same
     instance and profile (target: ours ÷ pabutools ≤ 1.5, "the same order of time").
 
-``--scenario api|members|commons|projects|assemblies|budgets`` (repeatable) measures only those,
-against /health, which saves minutes when working on one of them; all are measured by default.
+The economy (bench/economy.py, bench/economy_import.py)
+    After the server stops, the yearly dashboard of a cooperative with 500,000 movements over
+    five years is timed against the same raw SQL GROUP BY on the same connection (target: ours
+    at most twice raw), and the import of a 100,000-row bank CSV against a raw
+    ``bulk_create`` of the same movements (target ≥ 0.25).
+
+``--scenario api|members|commons|projects|assemblies|budgets|economy`` (repeatable) measures
+only those, against /health, which saves minutes when working on one of them; all are measured
+by default.
 
 Targets are printed as PASS or MISS and never change the exit status: that is non-zero only when
 the benchmark itself failed (a setup command failed, the server did not start, a request failed
@@ -121,8 +128,10 @@ COMMONS_SCRIPT = BENCH_DIR / "commons.py"
 PROJECTS_SCRIPT = BENCH_DIR / "projects.py"
 ASSEMBLIES_SCRIPT = BENCH_DIR / "assemblies.py"
 BUDGETS_SCRIPT = BENCH_DIR / "budgets.py"
+ECONOMY_SCRIPT = BENCH_DIR / "economy.py"
+ECONOMY_IMPORT_SCRIPT = BENCH_DIR / "economy_import.py"
 # What can be measured; --scenario picks some (/health, the baseline, is always measured).
-SCENARIOS = ("api", "members", "commons", "projects", "assemblies", "budgets")
+SCENARIOS = ("api", "members", "commons", "projects", "assemblies", "budgets", "economy")
 
 # The gunicorn worker. "sync" workers answer every request with "Connection: close", so each
 # request pays a TCP handshake and an accept(), which is not how a proxy or a script with a
@@ -869,6 +878,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n$ python bench/budgets.py", flush=True)
             try:
                 results["budgets"] = json.loads(bench_script(BUDGETS_SCRIPT, env, tmp))
+            except RuntimeError as exc:
+                print(f"bench: FAILED: {exc}")
+                return 1
+        if "economy" in scenarios:
+            try:
+                print("\n$ python bench/economy.py", flush=True)
+                results["economy"] = json.loads(bench_script(ECONOMY_SCRIPT, env, tmp))
+                rounds = str(args.import_rounds)
+                print(f"\n$ python bench/economy_import.py --rounds {rounds}", flush=True)
+                imported = bench_script(ECONOMY_IMPORT_SCRIPT, env, tmp, "--rounds", rounds)
+                results["economy_import"] = json.loads(imported)
             except RuntimeError as exc:
                 print(f"bench: FAILED: {exc}")
                 return 1

@@ -124,13 +124,15 @@ def test_dashboard_sections_follow_the_role(client, people, django_assert_max_nu
     page = client.get("/c/alpha/dashboard/").content.decode()
     assert "Statute in force" in page and "€25.00" in page
     assert "Latest changes" not in page  # the log is for the board only
+    assert "No annual closing is approved yet" in page  # where the money goes: for everyone
     client.force_login(people["admin"])
     # session, user, coop, roles; territory (2), role counts, statute, latest changes; members:
     # by category, in/out of the territory, joins, exits, applicants, capital; commons:
     # obligations due, legal bases ending; use of the commons: units, their opening hours and
     # closed days, booked time, revenue per month, tickets per month; decisions: consultations
-    # open, assemblies convened, the latest one held
-    with django_assert_max_num_queries(26):
+    # open, assemblies convened, the latest one held; economy: the last approved closing, the
+    # fund's inflows and its earmarks
+    with django_assert_max_num_queries(29):
         page = client.get("/c/alpha/dashboard/").content.decode()
     assert "Latest changes" in page and "cooperative registered" in page
 

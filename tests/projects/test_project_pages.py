@@ -411,8 +411,8 @@ def test_detail_page_is_a_constant_number_of_queries(client, people, n, django_a
     # session, user, coop, roles; the project with its proposal; milestones; objectives with
     # indicators; measurements; needs with municipalities; resources; budget lines; team;
     # updates; the indicators for the units' suggestions and for the objective form's select;
-    # the consultations about the project
-    with django_assert_num_queries(16):
+    # the consultations about the project; what the reinvestment fund gave it
+    with django_assert_num_queries(17):
         page = client.get(f"/c/alpha/projects/{project.pk}/").content.decode()
     assert page.count("Record a measurement") == n and page.count("Notizia") == n
 

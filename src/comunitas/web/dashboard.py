@@ -19,6 +19,7 @@ from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_selectors, consultation_selectors
+from comunitas.economy import fund_selectors
 from comunitas.members import selectors as member_selectors
 from comunitas.projects import selectors as project_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
@@ -165,6 +166,11 @@ DASHBOARD: list[DashboardSection] = [
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
     DashboardSection(
         "commons/dashboard/use.html", Action.VIEW_SALES, commons_stats.dashboard_block
+    ),
+    DashboardSection(
+        "economy/dashboard/economy.html",
+        Action.VIEW_MONEY_FLOW,
+        lambda coop: fund_selectors.dashboard_economy(coop=coop),
     ),
     DashboardSection("members/dashboard/book.html", Action.VIEW_MEMBERS, members_block),
     DashboardSection(
