@@ -8,14 +8,14 @@ class EconomyConfig(AppConfig):
     verbose_name = _("Economy")
 
     def ready(self) -> None:
-        import importlib
-
         from comunitas.core.audit import ACTION_LABELS
+        from comunitas.economy import (
+            cashbook_services,
+            closing_services,
+            fund_services,
+            work_services,
+        )
 
         # What each part's audit codes mean to a reader of the activity log.
-        for name in ("cashbook_services", "work_services", "closing_services", "fund_services"):
-            try:
-                part = importlib.import_module(f"comunitas.economy.{name}")
-            except ModuleNotFoundError:
-                continue
-            ACTION_LABELS.update(getattr(part, "AUDIT_LABELS", {}))
+        for part in (cashbook_services, work_services, closing_services, fund_services):
+            ACTION_LABELS.update(part.AUDIT_LABELS)
