@@ -20,13 +20,11 @@ import argparse
 import json
 import random
 import sys
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from seeding import bench_coop, django_setup
+from seeding import bench_coop, django_setup, import_versus_bulk_create
 
-TARGET_IMPORT_RATIO = 0.25
 SLUG = "bench-cassa"
 ROWS = 100_000
 PARTIES = ("Segheria Rossi", "Enel Energia", "Comune di Mendatica", "Bar Centrale", "Banca")
@@ -67,8 +65,6 @@ def statement_csv(rows: list[dict]) -> bytes:
 
 def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object]:
     """Best time of import_movements and of a raw bulk_create of the same movements."""
-    from django.db import transaction
-
     from comunitas.economy.cashbook_import import import_movements
     from comunitas.economy.chart import chart_ensure
     from comunitas.economy.models import Movement
@@ -80,69 +76,33 @@ def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object
     rows = statement(count, seed_value)
     data = statement_csv(rows)
 
-    class Rollback(Exception):
-        pass
-
-    def raw() -> float:
+    def raw() -> None:
         # What a script that trusts its data would do: build the movements, bulk_create them.
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                movements = [
-                    Movement(
-                        coop_id=coop.pk,
-                        on_date=r["on_date"],
-                        direction="income" if r["amount"] > 0 else "expense",
-                        amount=abs(r["amount"]),
-                        category_id=chart["other-income" if r["amount"] > 0 else "other"].pk,
-                        description=r["description"],
-                        reference=r["reference"],
-                        source="import",
-                    )
-                    for r in rows
-                ]
-                Movement.objects.bulk_create(movements, batch_size=2000)
-                elapsed = time.perf_counter() - started
-                raise Rollback
-        except Rollback:
-            return elapsed
-
-    def imported() -> float:
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                report = import_movements(coop=coop, actor=None, file=data, name="estratto.csv")
-                elapsed = time.perf_counter() - started
-                if not report.written or report.imported != count:
-                    raise RuntimeError(f"the import failed: {report.errors[:5]}")
-                raise Rollback
-        except Rollback:
-            return elapsed
-
-    raw_times, import_times = [], []
-    for round_number in range(1, rounds + 1):
-        raw_times.append(raw())
-        import_times.append(imported())
-        print(
-            f"  round {round_number}: raw bulk_create {raw_times[-1]:.2f} s,"
-            f" import_movements {import_times[-1]:.2f} s",
-            flush=True,
+        Movement.objects.bulk_create(
+            [
+                Movement(
+                    coop_id=coop.pk,
+                    on_date=r["on_date"],
+                    direction="income" if r["amount"] > 0 else "expense",
+                    amount=abs(r["amount"]),
+                    category_id=chart["other-income" if r["amount"] > 0 else "other"].pk,
+                    description=r["description"],
+                    reference=r["reference"],
+                    source="import",
+                )
+                for r in rows
+            ],
+            batch_size=2000,
         )
-    best_raw, best_import = min(raw_times), min(import_times)
-    ratio = best_raw / best_import
-    verdict = "PASS" if ratio >= TARGET_IMPORT_RATIO else "MISS"
-    print(
-        f"cash-book import of {count} rows ÷ raw bulk_create: {ratio:.2f}"
-        f"  (target ≥ {TARGET_IMPORT_RATIO})   {verdict}"
+
+    def imported() -> None:
+        report = import_movements(coop=coop, actor=None, file=data, name="estratto.csv")
+        if not report.written or report.imported != count:
+            raise RuntimeError(f"the import failed: {report.errors[:5]}")
+
+    return import_versus_bulk_create(
+        raw=raw, imported=imported, rounds=rounds, count=count, label="import_movements"
     )
-    return {
-        "rows": count,
-        "raw_seconds": round(best_raw, 3),
-        "import_seconds": round(best_import, 3),
-        "ratio": round(ratio, 3),
-        "ratio_target": TARGET_IMPORT_RATIO,
-        "ratio_verdict": verdict,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

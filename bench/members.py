@@ -29,9 +29,8 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from seeding import bench_coop, django_setup
+from seeding import bench_coop, django_setup, import_versus_bulk_create
 
-TARGET_IMPORT_RATIO = 0.25
 SLUG = "bench-soci"
 MEMBERS = 20_000
 CONSONANTS = "BCDFGHLMNPQRSTVZ"
@@ -181,8 +180,6 @@ def book_csv(rows: list[dict]) -> bytes:
 
 def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object]:
     """Best time of import_members and of a raw bulk_create of the same members."""
-    from django.db import transaction
-
     from comunitas.members.imports import import_members
     from comunitas.members.models import Member, MemberStatus, StakeholderCategory
 
@@ -191,74 +188,38 @@ def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object
     data = book_csv(rows)
     categories = {c.code: c for c in StakeholderCategory.objects.filter(coop=coop)}
 
-    class Rollback(Exception):
-        pass
-
-    def raw() -> float:
+    def raw() -> None:
         # What a script that trusts its data would do: build the members, bulk_create them.
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                members = [
-                    Member(
-                        coop_id=coop.pk,
-                        kind="person",
-                        category_id=categories[row["category"]].pk,
-                        status=MemberStatus.ACTIVE,
-                        number=row["number"],
-                        first_name=row["first_name"],
-                        last_name=row["last_name"],
-                        birth_date=row["birth_date"],
-                        sex="M",
-                        fiscal_code=row["fiscal_code"],
-                        residence_id="008034",
-                        applied_on=row["admitted_on"],
-                        admitted_on=row["admitted_on"],
-                    )
-                    for row in rows
-                ]
-                Member.objects.bulk_create(members, batch_size=1000)
-                elapsed = time.perf_counter() - started
-                raise Rollback
-        except Rollback:
-            return elapsed
-
-    def imported() -> float:
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                report = import_members(coop=coop, actor=None, file=data, name="libro-soci.csv")
-                elapsed = time.perf_counter() - started
-                if not report.written or report.created != count:
-                    raise RuntimeError(f"the import failed: {report.errors[:5]}")
-                raise Rollback
-        except Rollback:
-            return elapsed
-
-    raw_times, import_times = [], []
-    for round_number in range(1, rounds + 1):
-        raw_times.append(raw())
-        import_times.append(imported())
-        print(
-            f"  round {round_number}: raw bulk_create {raw_times[-1]:.2f} s,"
-            f" import_members {import_times[-1]:.2f} s",
-            flush=True,
+        Member.objects.bulk_create(
+            [
+                Member(
+                    coop_id=coop.pk,
+                    kind="person",
+                    category_id=categories[row["category"]].pk,
+                    status=MemberStatus.ACTIVE,
+                    number=row["number"],
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    birth_date=row["birth_date"],
+                    sex="M",
+                    fiscal_code=row["fiscal_code"],
+                    residence_id="008034",
+                    applied_on=row["admitted_on"],
+                    admitted_on=row["admitted_on"],
+                )
+                for row in rows
+            ],
+            batch_size=1000,
         )
-    best_raw, best_import = min(raw_times), min(import_times)
-    ratio = best_raw / best_import
-    verdict = "PASS" if ratio >= TARGET_IMPORT_RATIO else "MISS"
-    print(
-        f"import of {count} rows ÷ raw bulk_create: {ratio:.2f}"
-        f"  (target ≥ {TARGET_IMPORT_RATIO})   {verdict}"
+
+    def imported() -> None:
+        report = import_members(coop=coop, actor=None, file=data, name="libro-soci.csv")
+        if not report.written or report.created != count:
+            raise RuntimeError(f"the import failed: {report.errors[:5]}")
+
+    return import_versus_bulk_create(
+        raw=raw, imported=imported, rounds=rounds, count=count, label="import_members"
     )
-    return {
-        "rows": count,
-        "raw_seconds": round(best_raw, 3),
-        "import_seconds": round(best_import, 3),
-        "ratio": round(ratio, 3),
-        "ratio_target": TARGET_IMPORT_RATIO,
-        "ratio_verdict": verdict,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
