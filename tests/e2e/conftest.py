@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread for as long as
 # it is started, which makes Django refuse ORM calls from that thread (SynchronousOnlyOperation).
@@ -30,6 +31,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions do: on a loaded 2-core CI machine a page that saves and
+# redirects can take longer than Playwright's default 5 s for ``expect``.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
