@@ -14,6 +14,7 @@ from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_admin_ensure, demo_load
 from comunitas.demo.projects import RESIDENTS
 from comunitas.demo.synthetic import generate
+from tests.demo.economy_checks import assert_the_economy
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
@@ -23,7 +24,7 @@ def table_state() -> dict:
     """Every row of every table of ours, to compare two loads."""
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"core", "auth", "members", "commons"}:
+        if model._meta.app_label in {"core", "auth", "members", "commons", "economy"}:
             rows = model.objects.order_by("pk").values()
             state[model._meta.label] = [
                 {k: v for k, v in row.items() if k not in {"last_login"}} for row in rows
@@ -47,6 +48,7 @@ def test_the_five_case_studies(db):
     visitors = CooperativeFact.objects.get(coop=coops["la-paranza"], key="visitors_2019")
     assert (visitors.number, visitors.status) == (Decimal(160000), "fact")
     assert "2WEL 3/2021" in visitors.source
+    assert_the_economy(coops)  # five synthetic years, their closings and the fund
 
 
 def test_every_fact_has_a_source_and_a_status(db):

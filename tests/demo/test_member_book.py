@@ -29,6 +29,7 @@ from comunitas.members.models import (
     RegisterCounter,
     ShareMovement,
 )
+from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
@@ -76,6 +77,7 @@ def book_state(coop: Cooperative) -> list[tuple]:
 
 
 def wipe(coop: Cooperative) -> None:
+    economy_wipe(coop)  # its movements, jobs, hours and ristorni name members
     # The commons' sales, orders and bookings name members; units and services stay, so the
     # commons step leaves the cooperative as it is when generating again.
     # The assemblies name members too (their roll, attendance, votes and minutes).

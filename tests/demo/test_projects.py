@@ -37,6 +37,7 @@ from comunitas.projects.models import (
 )
 from comunitas.projects.selectors import coverage, progress_of, project_list
 from comunitas.projects.services import support_threshold
+from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
@@ -127,6 +128,7 @@ def wipe(coop: Cooperative) -> None:
     from comunitas.decisions.budget_models import ParticipatoryBudget
     from comunitas.decisions.consultation_models import Consultation
 
+    economy_wipe(coop)  # its movements, jobs, hours and earmark name projects
     Consultation.objects.filter(coop=coop).delete()
     ParticipatoryBudget.objects.filter(coop=coop).delete()
     for model, path in (

@@ -18,6 +18,7 @@ from comunitas.demo.assemblies import demo_assemblies  # noqa: F401 - registers 
 from comunitas.demo.budgets import demo_budget  # noqa: F401 - registers its step
 from comunitas.demo.cases import CASES, Case
 from comunitas.demo.consultations import demo_consultations  # noqa: F401 - registers its step
+from comunitas.demo.economy import economy_generate
 from comunitas.demo.projects import demo_projects  # noqa: F401 - the step after commons_use
 from comunitas.demo.synthetic import generate, synthetic_statute
 
@@ -89,6 +90,10 @@ def demo_load(*, seed: int, password: str, progress=None) -> DemoReport:
         generate(coop, seed=seed, password=password)
         if progress:
             progress("cooperatives", done, len(CASES))
+        # The economy closes its years with the annual assembly the decisions' steps held.
+        economy_generate(coop, random.Random(f"{seed}:{coop.slug}:economy"))
+        if progress:
+            progress("economy", done, len(CASES))
     return report
 
 

@@ -51,6 +51,7 @@ AUDIT_LABELS: dict[str, Any] = {
     "movement.create": gettext_lazy("cash book movement entered"),
     "movement.reverse": gettext_lazy("cash book movement reversed"),
     "movement.sale": gettext_lazy("sale posted to the cash book"),
+    "economy.synthetic": gettext_lazy("synthetic economy of the demo written"),
     "counterparty.create": gettext_lazy("counterparty added"),
     "counterparty.update": gettext_lazy("counterparty changed"),
     "category.create": gettext_lazy("cash book category added"),
@@ -346,15 +347,17 @@ def _unposted(coop: Cooperative):
     return Sale.objects.filter(coop=coop, movement__isnull=True).exclude(amount=0)
 
 
+def _unposted_frozen_years(coop: Cooperative) -> set[int]:
+    # order_by(): Sale's default ordering would otherwise keep the DISTINCT from collapsing.
+    years = _unposted(coop).values_list("on_date__year", flat=True).order_by().distinct()
+    return {year for year in years if ledger.year_frozen(coop=coop, year=year)}
+
+
 def sales_post_pending(*, coop: Cooperative, batch: int = 1000) -> int:
     """Post every sale not yet in the cash book (recorded before the economy existed, or by the
     demo) in bulk; the sales of frozen years are left out. Returns how many were posted."""
     chart = chart_ensure(coop=coop)
-    frozen = {
-        year
-        for year in _unposted(coop).values_list("on_date__year", flat=True).distinct()
-        if ledger.year_frozen(coop=coop, year=year)
-    }
+    frozen = _unposted_frozen_years(coop)
     posted = 0
     with transaction.atomic():
         pending = (
@@ -378,11 +381,7 @@ def sales_post_pending(*, coop: Cooperative, batch: int = 1000) -> int:
 
 def sales_pending_frozen(*, coop: Cooperative) -> int:
     """Sales that cannot be posted because their year is frozen (to be told to the staff)."""
-    years = {
-        y
-        for y in _unposted(coop).values_list("on_date__year", flat=True).distinct()
-        if ledger.year_frozen(coop=coop, year=y)
-    }
+    years = _unposted_frozen_years(coop)
     return _unposted(coop).filter(on_date__year__in=years).count() if years else 0
 
 

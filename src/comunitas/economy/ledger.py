@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cents, Cooperative
 from comunitas.economy.models import Closing, ClosingStatus, Movement
 
 
@@ -48,7 +48,7 @@ def year_result(*, coop: Cooperative, year: int) -> Decimal:
             coop=coop, on_date__gte=date(year, 1, 1), on_date__lt=date(year + 1, 1, 1)
         )
         .values_list("direction")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Cents(Sum("amount")))
         .order_by()
     )
     return (totals.get("income") or Decimal("0.00")) - (totals.get("expense") or Decimal("0.00"))
