@@ -22,7 +22,9 @@ demo: $(STAMP) .env
 
 test: $(STAMP) .env
 	$(BIN)/python -m django makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n auto  # one worker per CPU: the suite is CPU-bound
+	# One worker per CPU (the suite is CPU-bound); loadgroup keeps the tests that share a loaded
+	# demo (tests/demo/conftest.py) on one worker.
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(STAMP) .env
 	$(BIN)/python bench/run.py $(ARGS)

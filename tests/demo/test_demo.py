@@ -32,39 +32,6 @@ def table_state() -> dict:
     return state
 
 
-def test_the_five_case_studies(db):
-    demo_load(seed=2021, password=PASSWORD)
-    coops = {c.slug: c for c in Cooperative.objects.select_related("seat")}
-    assert set(coops) == {"anversiamo", "brigi", "la-paranza", "post-modernissimo", "ri-maflow"}
-    assert coops["anversiamo"].seat.name == "Anversa degli Abruzzi"
-    assert coops["anversiamo"].seat.inner_area_class == "D"
-    assert coops["brigi"].seat.name == "Mendatica" and coops["brigi"].founded_year == 2015
-    assert coops["la-paranza"].locality == "Rione Sanità"
-    assert coops["ri-maflow"].seat.name == "Trezzano sul Naviglio"
-    assert all(c.is_demo and c.is_public for c in coops.values())
-    # the public share value of Post-modernissimo; the other statute values are synthetic
-    statute = statute_on(coop=coops["post-modernissimo"])
-    assert statute.share_nominal_value == Decimal("100.00") and statute.synthetic
-    visitors = CooperativeFact.objects.get(coop=coops["la-paranza"], key="visitors_2019")
-    assert (visitors.number, visitors.status) == (Decimal(160000), "fact")
-    assert "2WEL 3/2021" in visitors.source
-    assert_the_economy(coops)  # five synthetic years, their closings and the fund
-
-
-def test_every_fact_has_a_source_and_a_status(db):
-    demo_load(seed=2021, password=PASSWORD)
-    for fact in CooperativeFact.objects.all():
-        assert fact.source and fact.status in {"fact", "check", "synthetic"}
-    assert CooperativeFact.objects.filter(status="check").exists()  # what DOMAIN.md flags
-
-
-def test_loading_twice_changes_nothing(db):
-    demo_load(seed=2021, password=PASSWORD)
-    first = table_state()
-    demo_load(seed=2021, password=PASSWORD)
-    assert table_state() == first
-
-
 def demo_people() -> list[tuple[str, str, str]]:
     return list(
         get_user_model()
@@ -92,8 +59,37 @@ def test_the_same_seed_gives_the_same_synthetic_data(db):
     assert demo_people() != first
 
 
-def test_each_role_has_a_demo_login_and_the_admin_sees_every_demo_coop(db, client):
+def test_the_five_case_studies(demo_loaded, db):
+    coops = {c.slug: c for c in Cooperative.objects.select_related("seat")}
+    assert set(coops) == {"anversiamo", "brigi", "la-paranza", "post-modernissimo", "ri-maflow"}
+    assert coops["anversiamo"].seat.name == "Anversa degli Abruzzi"
+    assert coops["anversiamo"].seat.inner_area_class == "D"
+    assert coops["brigi"].seat.name == "Mendatica" and coops["brigi"].founded_year == 2015
+    assert coops["la-paranza"].locality == "Rione Sanità"
+    assert coops["ri-maflow"].seat.name == "Trezzano sul Naviglio"
+    assert all(c.is_demo and c.is_public for c in coops.values())
+    # the public share value of Post-modernissimo; the other statute values are synthetic
+    statute = statute_on(coop=coops["post-modernissimo"])
+    assert statute.share_nominal_value == Decimal("100.00") and statute.synthetic
+    visitors = CooperativeFact.objects.get(coop=coops["la-paranza"], key="visitors_2019")
+    assert (visitors.number, visitors.status) == (Decimal(160000), "fact")
+    assert "2WEL 3/2021" in visitors.source
+    assert_the_economy(coops)  # five synthetic years, their closings and the fund
+
+
+def test_every_fact_has_a_source_and_a_status(demo_loaded, db):
+    for fact in CooperativeFact.objects.all():
+        assert fact.source and fact.status in {"fact", "check", "synthetic"}
+    assert CooperativeFact.objects.filter(status="check").exists()  # what DOMAIN.md flags
+
+
+def test_loading_twice_changes_nothing(demo_loaded, db):
+    first = table_state()
     demo_load(seed=2021, password=PASSWORD)
+    assert table_state() == first
+
+
+def test_each_role_has_a_demo_login_and_the_admin_sees_every_demo_coop(demo_loaded, db, client):
     admin = demo_admin_ensure(username="admin", password=PASSWORD)
     assert Role.objects.filter(user=admin, kind="admin").count() == len(CASES)
     response = client.post("/account/login/", {"username": "brigi.socio", "password": PASSWORD})
@@ -102,8 +98,7 @@ def test_each_role_has_a_demo_login_and_the_admin_sees_every_demo_coop(db, clien
     assert client.get("/c/brigi/roles/").status_code == 403
 
 
-def test_demo_pages_mark_synthetic_data(db, client):
-    demo_load(seed=2021, password=PASSWORD)
+def test_demo_pages_mark_synthetic_data(demo_loaded, db, client):
     client.cookies["django_language"] = "en"
     page = client.get("/c/la-paranza/").content.decode()
     assert 'class="ribbon"' in page and "every other figure is synthetic" in page
@@ -111,3 +106,6 @@ def test_demo_pages_mark_synthetic_data(db, client):
     client.force_login(get_user_model().objects.get(username="la-paranza.socio"))
     dashboard = client.get("/c/la-paranza/dashboard/").content.decode()
     assert '<span class="badge synthetic">synthetic</span>' in dashboard  # the statute
+    client.logout()  # where the money went is public, and the demo's figures say they are made up
+    flow = client.get("/c/la-paranza/economy/flow/").content.decode()
+    assert 'class="ribbon"' in flow and "<svg" in flow

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from comunitas.economy import cashbook_services
 from comunitas.economy.models import AllocationKind, Closing
+from comunitas.economy.postal_rates import postal_bond_rates_load
 from tests.decisions.conftest import book_for
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
@@ -21,6 +22,7 @@ from tests.economy.matrix_closing import carried_motion, last_year
 def test_close_a_year_approve_the_allocation_and_see_the_money_flow(
     live_server, people, page: Page
 ):
+    postal_bond_rates_load()  # live-server tests start with empty tables
     book = book_for(people)
     coop, staff = book["coop"], book["staff"]
     year = last_year()

@@ -63,6 +63,7 @@ from comunitas.economy.models import (
     VolunteerRate,
     VolunteerStatus,
 )
+from comunitas.economy.postal_rates import postal_bond_rates_load
 from comunitas.members.models import Member, MemberKind, MemberStatus
 from comunitas.projects.models import Project
 
@@ -1344,6 +1345,7 @@ def economy_generate(coop: Cooperative, rng: random.Random, today: date | None =
     was written."""
     today = today or timezone.localdate()
     plan = PLANS.get(coop.slug)
+    postal_bond_rates_load()  # the closings' dividend cap needs them
     with quiet():  # synthetic members have nobody to tell
         posted = sales_post_pending(coop=coop)  # the commons' sales, before any year closes
         if plan is None or Counterparty.objects.filter(coop=coop, synthetic=True).exists():
