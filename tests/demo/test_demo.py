@@ -18,13 +18,14 @@ from tests.demo.economy_checks import assert_the_economy
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
+OUR_APPS = {"core", "auth", "members", "commons", "projects", "decisions", "economy"}
 
 
 def table_state() -> dict:
     """Every row of every table of ours, to compare two loads."""
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"core", "auth", "members", "commons", "economy"}:
+        if model._meta.app_label in OUR_APPS:
             rows = model.objects.order_by("pk").values()
             state[model._meta.label] = [
                 {k: v for k, v in row.items() if k not in {"last_login"}} for row in rows
