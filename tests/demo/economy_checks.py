@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Count, Q, Sum
+from django.apps import apps
+from django.db.models import CharField, Count, Q, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative
@@ -44,7 +46,30 @@ def _yearly(queryset) -> dict[int, Decimal]:
     return {year: total for year, total in rows}
 
 
+def assert_every_text_fits_its_column() -> None:
+    """SQLite stores a text longer than its column; PostgreSQL refuses it. The demo writes with
+    bulk_create, past the forms' checks, so the lengths are checked here on either database."""
+    too_long = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {
+            "core",
+            "members",
+            "commons",
+            "projects",
+            "decisions",
+            "economy",
+        }:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, CharField) and field.max_length and not field.choices:
+                rows = model.objects.annotate(n=Length(field.name)).filter(n__gt=field.max_length)
+                if rows.exists():
+                    too_long.append(f"{model._meta.label}.{field.name} > {field.max_length}")
+    assert not too_long, too_long
+
+
 def assert_the_economy(coops: dict[str, Cooperative]) -> None:
+    assert_every_text_fits_its_column()
     years = demo_years(timezone.localdate())
     losses = []
     for coop in coops.values():

@@ -73,9 +73,8 @@ LEGAL_RESERVE_PERCENT = Decimal(30)  # the legal minimum (art. 2545-quater c.c.)
 OTHER_COSTS_FLOOR = 0.12  # of revenue: rent, energy and insurance are never less
 SYNTHETIC_NOTE = "Dati sintetici generati per la dimostrazione."
 VOLUNTEER_RATE_SOURCE = (
-    "Costo orario di un lavoratore di livello B1 del CCNL Cooperative sociali (tabelle del "
-    "Ministero del Lavoro), come valore di sostituzione di un'ora di volontariato; "
-    "valore sintetico della demo"
+    "Costo orario del livello B1 del CCNL Cooperative sociali (tabelle del Ministero del "
+    "Lavoro) come valore di sostituzione; valore sintetico"
 )
 PAYDAY = 27  # wages are paid on the 27th of the month
 
@@ -1141,7 +1140,7 @@ class Economy:
                     coop=self.coop,
                     valid_from=date(self.years[-2], 1, 1),
                     hourly_value=Decimal("17.60"),
-                    source=VOLUNTEER_RATE_SOURCE + " (tabelle aggiornate al rinnovo del contratto)",
+                    source=VOLUNTEER_RATE_SOURCE + " (tabelle del rinnovo del contratto)",
                 ),
             ]
         )
