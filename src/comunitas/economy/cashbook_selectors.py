@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from comunitas.core.models import Cooperative
+from comunitas.economy import ledger
 from comunitas.economy.chart import chart_ensure
 from comunitas.economy.models import Category, Counterparty, Direction, Movement
 
@@ -117,28 +118,20 @@ def reversal_of(movement: Movement) -> Movement | None:
 
 def with_locality(found: QuerySet[Counterparty], coop: Cooperative) -> QuerySet[Counterparty]:
     """``is_local``: the counterparty's municipality is one the cooperative serves."""
-    served = Cooperative.territory.through.objects.filter(
-        cooperative_id=coop.pk, municipality_id=OuterRef("municipality_id")
-    )
-    return found.annotate(is_local=Exists(served))
+    return found.annotate(is_local=ledger.served_by(coop, "municipality_id"))
 
 
 def with_counterparty_locality(found: QuerySet[Movement], coop: Cooperative) -> QuerySet[Movement]:
     """``counterparty_is_local`` on movements (the money-flow diagram and LM3 sum what was
     paid to local suppliers): False without a counterparty or its municipality."""
-    served = Cooperative.territory.through.objects.filter(
-        cooperative_id=coop.pk, municipality_id=OuterRef("counterparty__municipality_id")
+    return found.annotate(
+        counterparty_is_local=ledger.served_by(coop, "counterparty__municipality_id")
     )
-    return found.annotate(counterparty_is_local=Exists(served))
 
 
 def counterparty_is_local(counterparty: Counterparty) -> bool:
     """Whether money paid to (or received from) this counterparty stays in the territory."""
-    if counterparty.municipality_id is None:
-        return False
-    return Cooperative.territory.through.objects.filter(
-        cooperative_id=counterparty.coop_id, municipality_id=counterparty.municipality_id
-    ).exists()
+    return ledger.serves(coop_id=counterparty.coop_id, municipality_id=counterparty.municipality_id)
 
 
 def counterparties(*, coop: Cooperative, q: str = "") -> QuerySet[Counterparty]:

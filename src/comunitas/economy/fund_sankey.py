@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Sum, When
+from django.db.models import BooleanField, Case, Q, Sum, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comunitas.core.formatting import euro
 from comunitas.core.models import Cooperative
+from comunitas.economy import ledger
 from comunitas.economy.models import (
     AllocationKind,
     Closing,
@@ -157,18 +158,6 @@ class MoneyFlow:
         }
 
 
-def in_territory(coop: Cooperative, municipality_ref: str):
-    """Whether the municipality at ``municipality_ref`` is one the cooperative serves (its
-    territory always includes its seat): the test members.selectors.with_territory uses."""
-    from comunitas.core.models import Cooperative as Coop
-
-    return Exists(
-        Coop.territory.through.objects.filter(
-            cooperative_id=coop.pk, municipality_id=OuterRef(municipality_ref)
-        )
-    )
-
-
 def year_range(year: int) -> Q:
     return Q(on_date__gte=date(year, 1, 1), on_date__lt=date(year + 1, 1, 1))
 
@@ -179,7 +168,7 @@ def _grouped_movements(coop: Cooperative, year: int):
     return (
         Movement.objects.filter(year_range(year), coop=coop)
         .annotate(
-            local=in_territory(coop, "counterparty__municipality_id"),
+            local=ledger.served_by(coop, "counterparty__municipality_id"),
             placed=Case(
                 When(counterparty__municipality__isnull=False, then=True),
                 default=False,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
@@ -52,3 +52,23 @@ def year_result(*, coop: Cooperative, year: int) -> Decimal:
         .order_by()
     )
     return (totals.get("income") or Decimal("0.00")) - (totals.get("expense") or Decimal("0.00"))
+
+
+def served_by(coop: Cooperative, municipality_ref: str) -> Exists:
+    """Whether the municipality at ``municipality_ref`` is one the cooperative serves (its
+    territory, as ``members.selectors.with_territory`` reads it): what makes a worker or a
+    supplier local."""
+    return Exists(
+        Cooperative.territory.through.objects.filter(
+            cooperative_id=coop.pk, municipality_id=OuterRef(municipality_ref)
+        )
+    )
+
+
+def serves(*, coop_id: int, municipality_id: str | None) -> bool:
+    """``served_by`` for one municipality."""
+    return municipality_id is not None and (
+        Cooperative.territory.through.objects.filter(
+            cooperative_id=coop_id, municipality_id=municipality_id
+        ).exists()
+    )

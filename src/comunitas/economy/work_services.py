@@ -30,6 +30,7 @@ from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Municipality
+from comunitas.economy import ledger
 from comunitas.economy.chart import chart_ensure
 from comunitas.economy.ledger import ensure_open
 from comunitas.economy.models import (
@@ -198,14 +199,6 @@ def _check_person(obj, coop: Cooperative, *, user_ok: bool = False) -> None:
 
 
 # --- jobs ---------------------------------------------------------------------------------------
-def in_territory(*, coop: Cooperative, municipality: Municipality) -> bool:
-    """Whether a municipality is one the cooperative serves: the rule the member book uses
-    (``members.selectors.with_territory``), for one municipality."""
-    return Cooperative.territory.through.objects.filter(
-        cooperative_id=coop.pk, municipality_id=municipality.pk
-    ).exists()
-
-
 def _check_job(job: Job, coop: Cooperative) -> None:
     require_text(job, ["title"])
     _check_person(job, coop)
@@ -230,7 +223,7 @@ def _check_job(job: Job, coop: Cooperative) -> None:
     if job.municipality is not None:
         if not isinstance(job.municipality, Municipality):
             raise ValidationError(_("Give a municipality."), field="municipality")
-        job.lives_in_territory = in_territory(coop=coop, municipality=job.municipality)
+        job.lives_in_territory = ledger.serves(coop_id=coop.pk, municipality_id=job.municipality_id)
     elif job.lives_in_territory not in (True, False):
         raise ValidationError(
             _("Say whether the worker lives in the territory, or give the municipality."),
