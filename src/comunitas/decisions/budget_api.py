@@ -306,7 +306,7 @@ def ballot_get(request, slug: str, budget_id: int):
 
 
 @router.post(f"{BUDGET}/ballot", response=answers(201, BudgetBallotOut), tags=TAGS)
-def ballot_cast(request, slug: str, budget_id: int, payload: BudgetBallotIn):
+def budget_ballot_cast(request, slug: str, budget_id: int, payload: BudgetBallotIn):
     """Cast the caller's ballot: once, while the vote is open, in the budget's audience; a
     knapsack ballot's projects must fit in the budget, an approval ballot stay within its
     maximum. Anything wrong: 422 on ``projects`` (or on the whole request) and nothing saved."""

@@ -122,7 +122,7 @@ def movement_get(request, slug: str, cash_movement_id: int):
 
 
 @router.post(f"{MOVEMENT}/reverse", response=answers(201, CashMovementOut), tags=TAGS)
-def movement_reverse(request, slug: str, cash_movement_id: int, payload: CashReverseIn):
+def cash_movement_reverse(request, slug: str, cash_movement_id: int, payload: CashReverseIn):
     """Write the opposite movement (once; not of a reversal; in an open year)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     reversal = services.movement_reverse(
@@ -167,14 +167,14 @@ def counterparty_update(
 
 # --- categories -----------------------------------------------------------------------------------
 @router.get(CATEGORIES, response=answers(200, list[CashCategoryOut]), tags=TAGS)
-def category_list(request, slug: str):
+def cash_category_list(request, slug: str):
     """The cooperative's chart of accounts (the default one the first time)."""
     coop = coop_for(request.auth, slug, Action.VIEW_ACCOUNTS)
     return list(selectors.categories(coop=coop))
 
 
 @router.post(CATEGORIES, response=answers(201, CashCategoryOut), tags=TAGS)
-def category_create(request, slug: str, payload: CashCategoryIn):
+def cash_category_create(request, slug: str, payload: CashCategoryIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     return Status(
         201, services.category_create(actor=request.auth, coop=coop, fields=_fields(payload.dict()))
