@@ -72,7 +72,7 @@ def people(count: int, seed: int) -> list[dict]:
 
 
 def _coop(slug: str):
-    from comunitas.members.services import book_setup
+    from comunitas.members.book.services import book_setup
 
     coop = bench_coop(
         slug,
@@ -92,6 +92,7 @@ def seed(slug: str, count: int, seed_value: int) -> str:
 
     from comunitas.core.models import Role, RoleKind
     from comunitas.core.services import api_token_create
+    from comunitas.members.book.services import book_changed
     from comunitas.members.models import (
         Member,
         MemberStatus,
@@ -101,7 +102,6 @@ def seed(slug: str, count: int, seed_value: int) -> str:
         ShareMovement,
         StakeholderCategory,
     )
-    from comunitas.members.services import book_changed
 
     coop = _coop(slug)
     User = get_user_model()
@@ -180,7 +180,7 @@ def book_csv(rows: list[dict]) -> bytes:
 
 def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object]:
     """Best time of import_members and of a raw bulk_create of the same members."""
-    from comunitas.members.imports import import_members
+    from comunitas.members.imports.services import import_members
     from comunitas.members.models import Member, MemberStatus, StakeholderCategory
 
     coop = _coop(f"{SLUG}-import")

@@ -28,10 +28,8 @@ from comunitas.core.permissions import SLUG, Action, role_allows
 from comunitas.core.services import api_token_access, api_token_authenticate
 from comunitas.core.versions import Access
 from comunitas.decisions import assembly_cache
-from comunitas.members import book_cache
-from comunitas.members.api import list_router as members_list_router
-from comunitas.members.api import router as members_router
-from comunitas.members.import_api import router as members_import_router
+from comunitas.members.book import cache as book_cache
+from comunitas.members.book.api import list_router as members_list_router
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -157,9 +155,11 @@ api.add_router("/", core_router)
 api.add_router("/", members_list_router)
 api.add_router("/", "comunitas.commons.booking_api.router")
 api.add_router("/", "comunitas.commons.ticketing_api.router")
-api.add_router("/", members_router)
-api.add_router("/", members_import_router)
-api.add_router("/", "comunitas.members.gdpr_api.router")
+api.add_router("/", "comunitas.members.book.api.router")
+api.add_router("/", "comunitas.members.shares.api.router")
+api.add_router("/", "comunitas.members.imports.api.router")
+api.add_router("/", "comunitas.members.outputs.api.router")
+api.add_router("/", "comunitas.members.portal.api.router")
 api.add_router("/", "comunitas.commons.api.router")
 api.add_router("/", "comunitas.commons.file_api.router")
 api.add_router("/", "comunitas.commons.stats_api.router")

@@ -188,7 +188,7 @@ def members_import(
     """Import an existing member book from CSV or XLSX; exit 1 when bad rows stopped it."""
     _django(development=False)
     from comunitas.core.errors import ValidationError
-    from comunitas.members.imports import import_members
+    from comunitas.members.imports.services import import_members
 
     cooperative, fields = _coop(coop), _mapping(mapping or [])
     try:
@@ -253,7 +253,8 @@ def members_export(
     """Write the register of members (libro soci) on a date as CSV, XLSX or PDF."""
     _django(development=False)
     from comunitas.core.errors import ValidationError
-    from comunitas.members import outputs, selectors
+    from comunitas.members.book import selectors as book_selectors
+    from comunitas.members.outputs import documents as outputs
 
     cooperative = _coop(coop)
     try:
@@ -261,7 +262,7 @@ def members_export(
     except ValidationError as exc:
         raise typer.BadParameter(str(exc), param_hint="--on") from None
     target = output or Path(outputs.file_name(cooperative, day, fmt.value))
-    entries = selectors.register(coop=cooperative, on_date=day).count()
+    entries = book_selectors.register(coop=cooperative, on_date=day).count()
     with target.open("wb") as out:
         if fmt == ExportFormat.CSV:
             for block in outputs.register_csv(coop=cooperative, on_date=day):

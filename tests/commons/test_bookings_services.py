@@ -24,7 +24,7 @@ from comunitas.commons.models import (
 )
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.members import services as members_services
+from comunitas.members.book import services as book_services
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_bookings import at, book, day_ahead, make_unit
 from tests.members.conftest import admit, person
@@ -130,7 +130,7 @@ def test_a_kind_without_a_price_cannot_book(people, unit):
 def test_a_member_books_at_the_member_price_confirmed(
     people, unit, mailoutbox, django_capture_on_commit_callbacks
 ):
-    members_services.book_setup(coop=people["coop"])
+    book_services.book_setup(coop=people["coop"])
     member = admit(people["coop"], person(1), actor=people["admin"], user=people["member"])
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(unit, people["member"], at(DAY, 10), at(DAY, 11, 30), title="Choir")

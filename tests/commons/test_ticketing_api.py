@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comunitas.commons.models import Event, Order, Sale, Ticket
 from comunitas.commons.ticketing_services import event_label
-from comunitas.members.services import book_setup
+from comunitas.members.book.services import book_setup
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_ticketing import buy, make_event, make_service
 from tests.members.conftest import admit, person

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comunitas.commons import ticketing_services as services
 from comunitas.commons.models import Event, Order, Sale, Service, Ticket
-from comunitas.members.services import book_setup
+from comunitas.members.book.services import book_setup
 from tests.commons.matrix_ticketing import buy, make_event, make_service
 from tests.members.conftest import admit, person
 

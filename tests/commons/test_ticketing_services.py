@@ -18,18 +18,11 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from comunitas.commons import ticketing_services as services
 from comunitas.commons.customers import Customer
-from comunitas.commons.models import (
-    Event,
-    Order,
-    PaymentState,
-    Sale,
-    ServicePrice,
-    Ticket,
-)
+from comunitas.commons.models import Event, Order, PaymentState, Sale, ServicePrice, Ticket
 from comunitas.commons.ticketing_services import CODE_ALPHABET, CheckIn
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cents
-from comunitas.members.services import book_setup
+from comunitas.members.book.services import book_setup
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_ticketing import buy, make_event, make_service
 from tests.conftest import make_coop

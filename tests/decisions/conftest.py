@@ -26,7 +26,7 @@ def book_for(people) -> dict:
     """The ``people`` cooperative's member book for an assembly held today: member1 and admin1
     are members no. 1 and 2 with their logins, members no. 3-8 may vote too, no. 9 was admitted
     89 days ago and may not yet; staff1 is not a member."""
-    from comunitas.members.services import book_setup
+    from comunitas.members.book.services import book_setup
     from tests.members.conftest import admit, person
 
     coop = people["coop"]

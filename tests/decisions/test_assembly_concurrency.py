@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from comunitas.core.errors import ValidationError
 from comunitas.decisions import assembly_services as services
 from comunitas.decisions.models import Motion, Proxy, Vote
+from comunitas.members.book.services import book_setup
 from comunitas.members.models import Member
-from comunitas.members.services import book_setup
 from tests.concurrency import run_together
 from tests.conftest import make_user
 from tests.decisions.conftest import convene, open_session

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from comunitas.decisions import assembly_services as services
 from comunitas.decisions.models import Motion, RollEntry, Vote
-from comunitas.members.services import book_setup
+from comunitas.members.book.services import book_setup
 from tests.conftest import make_coop
 from tests.decisions.conftest import ASSEMBLY_FIELDS, category, first_call
 from tests.members.conftest import ORGANISATION, admit, person

@@ -19,7 +19,7 @@ from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_load
 from comunitas.demo.member_book import fiscal_code
 from comunitas.demo.synthetic import generate
-from comunitas.members import selectors
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import (
     Application,
     Consent,
@@ -29,6 +29,7 @@ from comunitas.members.models import (
     RegisterCounter,
     ShareMovement,
 )
+from comunitas.members.shares import selectors as shares_selectors
 from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_sizes_follow_the_public_facts_and_the_mix_is_plausible(demo):
         exits = Counter(members.filter(status="exited").values_list("exit_kind", flat=True))
         assert set(exits) <= {"withdrawal", "death", "exclusion"}
         # mostly inside the territory, some outside
-        stats = selectors.book_stats(coop=coop)
+        stats = book_selectors.book_stats(coop=coop)
         assert stats.in_territory > stats.out_territory > 0, slug
     # the municipality is a member in the villages; Brigì was born from the Pro Loco
     for slug in ("anversiamo", "brigi"):
@@ -155,7 +156,9 @@ def test_every_invariant_of_the_book_holds(demo):
     cadastral = set(Municipality.objects.values_list("cadastral_code", flat=True))
     for slug, coop in demo.items():
         book = list(
-            selectors.with_holdings(Member.objects.filter(coop=coop).select_related("category"))
+            shares_selectors.with_holdings(
+                Member.objects.filter(coop=coop).select_related("category")
+            )
         )
         numbers = sorted(m.number for m in book if m.number)
         # gapless 1..N in order of admission, the counter at N
@@ -193,7 +196,7 @@ def test_every_invariant_of_the_book_holds(demo):
                 assert iva.is_valid(member.vat_number or member.fiscal_code), member.pk
                 assert member.representative_name
         # capital = the sum of the holdings, on the whole ledger
-        summary = selectors.capital_summary(coop=coop)
+        summary = shares_selectors.capital_summary(coop=coop)
         assert summary.subscribed == sum(m.capital_subscribed for m in book)
         assert summary.paid == sum(m.capital_paid for m in book)
         assert summary.shares == sum(m.shares_held for m in book)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
 from comunitas.core.models import Municipality
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import Member
 
 # Valid codici fiscali (python-stdnum check digits) with the birth date and sex they encode.
@@ -76,7 +76,7 @@ def admit(
     day = timezone.localdate() - timedelta(days=days_ago)
     if user_id is not None:
         user = get_user_model().objects.get(pk=user_id)
-    member = services.application_submit(
+    member = book_services.application_submit(
         actor=actor,
         coop=coop,
         fields=fields,
@@ -85,7 +85,7 @@ def admit(
         shares=shares,
         user=user,
     )
-    return services.application_decide(
+    return book_services.application_decide(
         actor=actor, member=member, approve=True, decided_on=day, decision_reference="CdA test"
     )
 
@@ -102,6 +102,6 @@ def english(settings):
 @pytest.fixture
 def book(people):
     """The ``people`` cooperative with its member book set up and a resident of Mendatica."""
-    services.book_setup(coop=people["coop"])
+    book_services.book_setup(coop=people["coop"])
     people["mendatica"] = Municipality.objects.get(pk="008034")
     return people

@@ -4,15 +4,10 @@ Each face lists its own rows in its own module; ``ids`` creates the objects the 
 
 from __future__ import annotations
 
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import ShareClass
-from tests.members import (
-    matrix_api,
-    matrix_book,
-    matrix_outputs,
-    matrix_portal,
-    matrix_shares,
-)
+from comunitas.members.shares import services as shares_services
+from tests.members import matrix_api, matrix_book, matrix_outputs, matrix_portal, matrix_shares
 from tests.members.conftest import CONSENT, admit, person
 
 # Placeholders the paths may hold besides {slug} and {role}; web routes name them <int:…>.
@@ -27,22 +22,22 @@ def ids(people) -> dict[str, int]:
     """In "alpha": member1's own membership (paid in part), a second member, a pending
     application, a pending transfer between the two and an exited member owed a redemption."""
     coop, admin = people["coop"], people["admin"]
-    services.book_setup(coop=coop)
+    book_services.book_setup(coop=coop)
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     own = admit(coop, person(1), actor=admin, user=people["member"], shares=3)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=own, share_class=ordinary, amount=ordinary.nominal_value * 2
     )
     buyer = admit(coop, person(2), actor=admin)
     left = admit(coop, person(3), actor=admin)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=left, share_class=ordinary, amount=ordinary.nominal_value
     )
-    services.member_exit(actor=admin, member=left, kind="withdrawal")
-    applicant = services.application_submit(
+    shares_services.member_exit(actor=admin, member=left, kind="withdrawal")
+    applicant = book_services.application_submit(
         actor=None, coop=coop, fields=person(4), consents=CONSENT
     )
-    transfer = services.transfer_request(
+    transfer = shares_services.transfer_request(
         actor=admin, seller=own, buyer=buyer, share_class=ordinary, shares=1
     )
     return {

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.models import AuditEntry, Cooperative, Municipality
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Application,
     Consent,
@@ -22,6 +22,7 @@ from comunitas.members.models import (
     ShareTransfer,
     StakeholderCategory,
 )
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, ORGANISATION, PERSON, admit, person
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_the_list_filters_and_shows_holdings_and_territory(client, book):
     org = admit(coop, ORGANISATION, actor=admin)
     elsewhere = Municipality.objects.get(pk="066004")
     outsider = admit(coop, {**person(11), "residence": elsewhere}, actor=admin)
-    services.application_submit(actor=None, coop=coop, fields=person(12), consents=CONSENT)
+    book_services.application_submit(actor=None, coop=coop, fields=person(12), consents=CONSENT)
     as_user(client, book["staff"])
 
     page = client.get(f"{BASE}/members").json()
@@ -111,7 +112,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, book, django_assert_
 def test_staff_read_a_member_with_everything_the_book_holds(client, book):
     coop, admin = book["coop"], book["admin"]
     member = admit(coop, PERSON, actor=admin, shares=2)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=member, share_class=ordinary(coop), amount=Decimal("25")
     )
     body = as_user(client, book["staff"]).get(f"{BASE}/members/{member.pk}").json()
@@ -274,8 +275,10 @@ def test_an_organisation_applies_with_its_representative(client, book):
 
 def test_the_board_admits_or_rejects_an_application(client, book):
     coop = book["coop"]
-    first = services.application_submit(actor=None, coop=coop, fields=PERSON, consents=CONSENT)
-    second = services.application_submit(actor=None, coop=coop, fields=person(2), consents=CONSENT)
+    first = book_services.application_submit(actor=None, coop=coop, fields=PERSON, consents=CONSENT)
+    second = book_services.application_submit(
+        actor=None, coop=coop, fields=person(2), consents=CONSENT
+    )
     decide = f"{BASE}/members/applications/{{}}/decision"
     as_user(client, book["staff"])
     assert send(client, "post", decide.format(first.pk), {"approve": True}).status_code == 403
@@ -361,7 +364,7 @@ def test_subscriptions_and_payments(client, book, mailoutbox, django_capture_on_
 def test_a_wrong_movement_is_reversed_once(client, book):
     coop = book["coop"]
     member = admit(coop, PERSON, actor=book["admin"], shares=2)
-    payment = services.payment_record(
+    payment = shares_services.payment_record(
         actor=None, member=member, share_class=ordinary(coop), amount=Decimal("50")
     )
     url = f"{BASE}/movements/{payment.pk}/reversal"
@@ -379,13 +382,13 @@ def test_a_wrong_movement_is_reversed_once(client, book):
 def test_transfers_need_a_current_member_and_the_boards_approval(client, book):
     coop, admin = book["coop"], book["admin"]
     seller = admit(coop, PERSON, actor=admin, shares=3)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=seller, share_class=ordinary(coop), amount=Decimal("75")
     )
     buyer = admit(coop, person(2), actor=admin)
     gone = admit(coop, person(3), actor=admin)
-    services.member_exit(actor=admin, member=gone, kind="withdrawal")
-    services.application_submit(actor=None, coop=coop, fields=person(4), consents=CONSENT)
+    shares_services.member_exit(actor=admin, member=gone, kind="withdrawal")
+    book_services.application_submit(actor=None, coop=coop, fields=person(4), consents=CONSENT)
     url = f"{BASE}/members/{seller.pk}/transfers"
     as_user(client, book["staff"])
     for number in (gone.number, 4, 999):  # a former member, no one yet, no one
@@ -418,7 +421,7 @@ def test_transfers_need_a_current_member_and_the_boards_approval(client, book):
 def test_a_member_leaves_once_and_is_reimbursed(client, book):
     coop = book["coop"]
     member = admit(coop, PERSON, actor=book["admin"], shares=2)
-    services.payment_record(
+    shares_services.payment_record(
         actor=None, member=member, share_class=ordinary(coop), amount=Decimal("50")
     )
     url = f"{BASE}/members/{member.pk}/exit"
@@ -474,11 +477,13 @@ def test_eligibility_caps_financing_members_at_one_third(client, book):
 def test_capital_and_register_on_a_date(client, book):
     coop, admin = book["coop"], book["admin"]
     first = admit(coop, PERSON, actor=admin, shares=4, days_ago=100)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=first, share_class=ordinary(coop), amount=Decimal("30.00")
     )
     left = admit(coop, person(2), actor=admin, days_ago=50)
-    services.member_exit(actor=admin, member=left, kind="death", on_date=TODAY() - timedelta(5))
+    shares_services.member_exit(
+        actor=admin, member=left, kind="death", on_date=TODAY() - timedelta(5)
+    )
     as_user(client, book["staff"])
     now = client.get(f"{BASE}/capital").json()
     assert (now["shares"], now["subscribed"], now["paid"], now["to_pay"]) == (

@@ -22,14 +22,11 @@ from comunitas.core.services import (
     role_revoke,
 )
 from comunitas.core.territory import territory_load
-from comunitas.members import gdpr, services
-from comunitas.members.imports import import_members
-from comunitas.members.models import (
-    Consent,
-    ShareClass,
-    ShareMovement,
-    StakeholderCategory,
-)
+from comunitas.members.book import services as book_services
+from comunitas.members.imports.services import import_members
+from comunitas.members.models import Consent, ShareClass, ShareMovement, StakeholderCategory
+from comunitas.members.portal import services as portal_services
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, admit, person
 
 pytestmark = pytest.mark.django_db
@@ -58,16 +55,22 @@ def world(book):
     coop, admin = book["coop"], book["admin"]
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     inside = admit(coop, person(1, residence=book["mendatica"]), actor=admin, shares=4)
-    services.payment_record(actor=admin, member=inside, share_class=ordinary, amount=Decimal(50))
+    shares_services.payment_record(
+        actor=admin, member=inside, share_class=ordinary, amount=Decimal(50)
+    )
     outside = Municipality.objects.get(pk="066004")
     away = admit(coop, person(2, residence=outside), actor=admin, shares=2)
-    services.payment_record(actor=admin, member=away, share_class=ordinary, amount=Decimal(50))
-    applicant = services.application_submit(
+    shares_services.payment_record(
+        actor=admin, member=away, share_class=ordinary, amount=Decimal(50)
+    )
+    applicant = book_services.application_submit(
         actor=None, coop=coop, fields=person(3), consents=CONSENT
     )
     left = admit(coop, person(4), actor=admin)
-    services.payment_record(actor=admin, member=left, share_class=ordinary, amount=Decimal(25))
-    services.member_exit(actor=admin, member=left, kind="withdrawal")
+    shares_services.payment_record(
+        actor=admin, member=left, share_class=ordinary, amount=Decimal(25)
+    )
+    shares_services.member_exit(actor=admin, member=left, kind="withdrawal")
     return {
         **book,
         "ordinary": ordinary,
@@ -108,7 +111,7 @@ def test_a_cached_page_costs_one_query_with_a_token(client, world, django_assert
     with django_assert_num_queries(1):  # the token with its user, role and versions
         again = client.get(URL + "?limit=2", **bearer(token))
     assert again.content == first.content and again["Content-Type"] == "application/json"
-    services.member_update(actor=None, member=world["away"], fields={"phone": "0183 1"})
+    book_services.member_update(actor=None, member=world["away"], fields={"phone": "0183 1"})
     with django_assert_num_queries(5):  # the book moved on: built again, whatever its size
         client.get(URL + "?limit=2", **bearer(token))
     for n in range(10, 30):
@@ -217,7 +220,7 @@ def test_a_role_or_a_token_taken_away_is_refused_at_once(client, world):
 
 def test_another_cooperatives_staff_get_their_own_book(client, world):
     beta = world["other"]
-    services.book_setup(coop=beta)
+    book_services.book_setup(coop=beta)
     admit(beta, person(50), actor=world["stranger"])
     token = api_token_create(user=world["stranger"], name="beta")[1]
     alpha = client.get(URL, **bearer(world["token"])).json()
@@ -228,59 +231,59 @@ def test_another_cooperatives_staff_get_their_own_book(client, world):
 
 # --- coherence after every write ----------------------------------------------------------------
 def _apply(w):
-    services.application_submit(actor=None, coop=w["coop"], fields=person(9), consents=CONSENT)
+    book_services.application_submit(actor=None, coop=w["coop"], fields=person(9), consents=CONSENT)
 
 
 def _admit(w):
-    services.application_decide(
+    book_services.application_decide(
         actor=w["admin"], member=w["applicant"], approve=True, decision_reference="CdA 2"
     )
 
 
 def _reject(w):
-    services.application_decide(
+    book_services.application_decide(
         actor=w["admin"], member=w["applicant"], approve=False, reason="no", decision_reference="x"
     )
 
 
 def _withdraw(w):
-    gdpr.application_withdraw(actor=None, member=w["applicant"])
+    portal_services.application_withdraw(actor=None, member=w["applicant"])
 
 
 def _erasure_request(w):
-    gdpr.erasure_request(actor=None, member=w["applicant"])  # withdrawn, then erased
+    portal_services.erasure_request(actor=None, member=w["applicant"])  # withdrawn, then erased
 
 
 def _rename(w):
-    services.member_update(actor=w["admin"], member=w["away"], fields={"last_name": "Nuovo"})
+    book_services.member_update(actor=w["admin"], member=w["away"], fields={"last_name": "Nuovo"})
 
 
 def _move_in(w):
     fields = {"residence": w["mendatica"]}
-    services.member_update(actor=w["admin"], member=w["away"], fields=fields)
+    book_services.member_update(actor=w["admin"], member=w["away"], fields=fields)
 
 
 def _category(w):
     category = StakeholderCategory.objects.get(coop=w["coop"], code="fruitore")
-    services.category_save(
+    book_services.category_save(
         actor=w["admin"], coop=w["coop"], fields={"name": "Utente"}, category=category
     )
 
 
 def _subscribe(w):
-    services.shares_subscribe(
+    shares_services.shares_subscribe(
         actor=w["admin"], member=w["inside"], share_class=w["ordinary"], shares=2
     )
 
 
 def _pay(w):
-    services.payment_record(
+    shares_services.payment_record(
         actor=w["admin"], member=w["inside"], share_class=w["ordinary"], amount=Decimal(25)
     )
 
 
 def _ristorno(w):
-    services.ristorno_shares_issue(
+    shares_services.ristorno_shares_issue(
         actor=w["admin"],
         member=w["inside"],
         share_class=w["ordinary"],
@@ -292,24 +295,24 @@ def _ristorno(w):
 
 def _reverse(w):
     payment = ShareMovement.objects.get(member=w["inside"], kind="payment")
-    services.movement_reverse(actor=w["admin"], movement=payment, reason="error")
+    shares_services.movement_reverse(actor=w["admin"], movement=payment, reason="error")
 
 
 def _transfer(w):
-    transfer = services.transfer_request(
+    transfer = shares_services.transfer_request(
         actor=w["admin"], seller=w["away"], buyer=w["inside"], share_class=w["ordinary"], shares=2
     )
-    services.transfer_decide(
+    shares_services.transfer_decide(
         actor=w["admin"], transfer=transfer, approve=True, decision_reference="CdA 3"
     )
 
 
 def _exit(w):
-    services.member_exit(actor=w["admin"], member=w["inside"], kind="withdrawal")
+    shares_services.member_exit(actor=w["admin"], member=w["inside"], kind="withdrawal")
 
 
 def _erase(w):
-    services.member_erase(actor=w["admin"], member=w["left"])
+    book_services.member_erase(actor=w["admin"], member=w["left"])
 
 
 def _import(w):
@@ -333,20 +336,22 @@ def _municipalities(w):
 
 
 def _consent(w):
-    services.consent_set(actor=None, member=w["inside"], kind=Consent.Kind.NEWSLETTER, given=True)
+    book_services.consent_set(
+        actor=None, member=w["inside"], kind=Consent.Kind.NEWSLETTER, given=True
+    )
 
 
 def _redemption(w):
-    services.redemption_pay(actor=w["admin"], redemption=w["left"].redemption)
+    shares_services.redemption_pay(actor=w["admin"], redemption=w["left"].redemption)
 
 
 def _share_class(w):
     fields = {"code": "b", "name": "B", "nominal_value": Decimal(30), "valid_from": "2020-01-01"}
-    services.share_class_create(actor=w["admin"], coop=w["coop"], fields=fields)
+    shares_services.share_class_create(actor=w["admin"], coop=w["coop"], fields=fields)
 
 
 def _transfer_asked(w):
-    services.transfer_request(
+    shares_services.transfer_request(
         actor=w["admin"], seller=w["away"], buyer=w["inside"], share_class=w["ordinary"], shares=1
     )
 
@@ -393,7 +398,7 @@ def test_a_write_that_is_refused_leaves_the_cached_list_as_it_was(client, world)
     client.force_login(world["staff"])
     before = pages(client, world["token"])
     with pytest.raises(ValidationError, match="still to pay"):
-        services.payment_record(
+        shares_services.payment_record(
             actor=None, member=world["inside"], share_class=world["ordinary"], amount=Decimal(999)
         )
     assert pages(client, world["token"]) == before == fresh_pages(client, world["token"])

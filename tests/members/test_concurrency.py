@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import Member, ShareClass, ShareMovement
+from comunitas.members.shares import services as shares_services
 from tests.concurrency import run_together
 from tests.members.conftest import CONSENT, admit, person
 
@@ -22,14 +23,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def coop(people):
-    services.book_setup(coop=people["coop"])
+    book_services.book_setup(coop=people["coop"])
     return people["coop"]
 
 
 def test_concurrent_admissions_get_distinct_gapless_numbers(coop, people):
     applied = timezone.localdate() - timedelta(days=3)
     applicants = [
-        services.application_submit(
+        book_services.application_submit(
             actor=None, coop=coop, fields=person(100 + i), consents=CONSENT, on_date=applied
         )
         for i in range(8)
@@ -37,7 +38,7 @@ def test_concurrent_admissions_get_distinct_gapless_numbers(coop, people):
 
     def decide(member):
         return lambda: (
-            services.application_decide(
+            book_services.application_decide(
                 actor=people["admin"], member=member, approve=True, decision_reference="CdA"
             ).number
         )
@@ -57,7 +58,7 @@ def test_concurrent_payments_never_exceed_what_was_subscribed(coop, people):
     amount = ordinary.nominal_value * 2
 
     def pay():
-        return services.payment_record(
+        return shares_services.payment_record(
             actor=people["admin"], member=member, share_class=ordinary, amount=amount
         )
 
@@ -80,11 +81,13 @@ def test_writers_of_the_book_queue_on_its_version_and_readers_never_keep_an_old_
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     members = [admit(coop, person(i), shares=4) for i in range(1, 5)]
     for member in members[:2]:  # fully paid: their shares can be transferred
-        services.payment_record(
+        shares_services.payment_record(
             actor=None, member=member, share_class=ordinary, amount=ordinary.nominal_value * 4
         )
     transfers = [
-        services.transfer_request(actor=None, seller=a, buyer=b, share_class=ordinary, shares=1)
+        shares_services.transfer_request(
+            actor=None, seller=a, buyer=b, share_class=ordinary, shares=1
+        )
         for a, b in ((members[0], members[1]), (members[1], members[0]))
     ]
     token = api_token_create(user=people["staff"], name="script")[1]
@@ -97,17 +100,17 @@ def test_writers_of_the_book_queue_on_its_version_and_readers_never_keep_an_old_
         return get().status_code
 
     def pay(member):
-        return lambda: services.payment_record(
+        return lambda: shares_services.payment_record(
             actor=None, member=member, share_class=ordinary, amount=ordinary.nominal_value
         )
 
     def decide(transfer):
-        return lambda: services.transfer_decide(
+        return lambda: shares_services.transfer_decide(
             actor=people["admin"], transfer=transfer, approve=True, decision_reference="CdA"
         )
 
     def correct():
-        return services.member_update(actor=None, member=members[0], fields={"phone": "1"})
+        return book_services.member_update(actor=None, member=members[0], fields={"phone": "1"})
 
     jobs = [pay(members[2]), pay(members[3]), correct, *map(decide, transfers)]
     results = run_together([*jobs, read, read, read, read])

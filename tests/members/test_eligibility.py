@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.services import statute_create
-from comunitas.members import selectors, services
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import StakeholderCategory
+from comunitas.members.shares import services as shares_services
 from tests.conftest import STATUTE_FORM
 from tests.members.conftest import ORGANISATION, admit, person
 
@@ -27,16 +28,18 @@ def test_members_vote_after_the_enrolment_days_and_until_they_leave(book):
     old = admit(coop, person(1), days_ago=100)
     recent = admit(coop, person(2), days_ago=30)
     gone = admit(coop, person(3), days_ago=300)
-    services.member_exit(actor=None, member=gone, kind="withdrawal", on_date=TODAY - timedelta(10))
-    today = selectors.eligible_voters(coop=coop)
+    shares_services.member_exit(
+        actor=None, member=gone, kind="withdrawal", on_date=TODAY - timedelta(10)
+    )
+    today = book_selectors.eligible_voters(coop=coop)
     assert votes(today) == {old.number: 1}
     assert [m.number for m in today.not_yet] == [recent.number]
     assert today.enrolled_before == TODAY - timedelta(days=90)
     # Twenty days ago the member who left still voted and the old one was not yet enrolled 90 days.
-    past = selectors.eligible_voters(coop=coop, on_date=TODAY - timedelta(days=20))
+    past = book_selectors.eligible_voters(coop=coop, on_date=TODAY - timedelta(days=20))
     assert votes(past) == {gone.number: 1}
     # Sixty days on, the recent member has 90 days too.
-    later = selectors.eligible_voters(coop=coop, on_date=TODAY + timedelta(days=60))
+    later = book_selectors.eligible_voters(coop=coop, on_date=TODAY + timedelta(days=60))
     assert votes(later) == {old.number: 1, recent.number: 1}
 
 
@@ -55,7 +58,7 @@ def test_the_statute_sets_the_enrolment_days_and_the_votes_of_organisations(book
     person_ = admit(coop, person(1), days_ago=200)
     org = admit(coop, ORGANISATION, days_ago=200)
     admit(coop, person(2), days_ago=150)
-    result = selectors.eligible_voters(coop=coop)
+    result = book_selectors.eligible_voters(coop=coop)
     assert votes(result) == {person_.number: 1, org.number: 3}
     assert result.total_votes == 4 and result.total_display == "4"
 
@@ -65,7 +68,7 @@ def test_financing_members_are_scaled_to_one_third_of_all_votes_exactly(book):
     financing = StakeholderCategory.objects.get(coop=coop, code="sovventore")
     ordinary = [admit(coop, person(n)) for n in range(1, 3)]
     backers = [admit(coop, person(n, category=financing)) for n in range(10, 13)]
-    result = selectors.eligible_voters(coop=coop)
+    result = book_selectors.eligible_voters(coop=coop)
     # 2 ordinary votes; 3 financing votes would be 60%: each is scaled to 1/3, together 1 of 3.
     assert result.financing_scaled
     assert [votes(result)[m.number] for m in backers] == [Fraction(1, 3)] * 3
@@ -81,5 +84,5 @@ def test_financing_members_within_one_third_keep_their_votes(book):
     for n in range(1, 5):
         admit(coop, person(n))
     admit(coop, person(20, category=financing))
-    result = selectors.eligible_voters(coop=coop)
+    result = book_selectors.eligible_voters(coop=coop)
     assert not result.financing_scaled and result.total_votes == 5

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from tests.members.conftest import CONSENT, person
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ def test_a_name_with_an_apostrophe_reaches_the_email_as_written(
     book, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_submit(
+        book_services.application_submit(
             actor=None,
             coop=book["coop"],
             fields=person(41, last_name="D'Amico", first_name="Anna & Rosa"),

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from comunitas.members import selectors, services
 from comunitas.members.models import ShareClass
+from comunitas.members.shares import selectors as shares_selectors
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import admit, person
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +19,15 @@ def test_shares_paid_in_instalments_are_paid_in_full(book):
     assert ordinary.nominal_value == Decimal("25.00")
     member = admit(coop, person(61), shares=1)
     for amount in ("8.10", "8.20", "8.70"):
-        services.payment_record(
+        shares_services.payment_record(
             actor=None, member=member, share_class=ordinary, amount=Decimal(amount)
         )
-    held = services.holding(member, ordinary)
+    held = shares_services.holding(member, ordinary)
     assert held["paid"] == held["subscribed"] == Decimal("25.00")
     assert str(held["paid"]) == "25.00"
-    [row] = selectors.holdings(member=member)
+    [row] = shares_selectors.holdings(member=member)
     assert row.paid == Decimal("25.00") and str(row.paid) == "25.00"
-    listed = selectors.with_holdings(type(member).objects.filter(pk=member.pk)).get()
+    listed = shares_selectors.with_holdings(type(member).objects.filter(pk=member.pk)).get()
     assert str(listed.capital_paid) == "25.00"
-    summary = selectors.capital_summary(coop=coop)
+    summary = shares_selectors.capital_summary(coop=coop)
     assert summary.paid == summary.subscribed == Decimal("25.00")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Role
-from comunitas.members import gdpr, services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Application,
     Consent,
@@ -20,6 +20,9 @@ from comunitas.members.models import (
     ShareClass,
     ShareMovement,
 )
+from comunitas.members.portal import selectors as portal_selectors
+from comunitas.members.portal import services as portal_services
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, PERSON, admit, person
 
 pytestmark = pytest.mark.django_db
@@ -43,22 +46,22 @@ def maria(book, ordinary) -> Member:
         user=book["member"],
         shares=2,
     )
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=member, share_class=ordinary, amount=ordinary.nominal_value * 2
     )
-    services.consent_set(actor=book["member"], member=member, kind="newsletter", given=True)
+    book_services.consent_set(actor=book["member"], member=member, kind="newsletter", given=True)
     other = admit(coop, person(2), actor=admin)
-    transfer = services.transfer_request(
+    transfer = shares_services.transfer_request(
         actor=admin, seller=member, buyer=other, share_class=ordinary, shares=1
     )
-    services.transfer_decide(
+    shares_services.transfer_decide(
         actor=admin, transfer=transfer, approve=True, decision_reference="CdA 1/2025"
     )
     return member
 
 
 def test_the_export_holds_everything_about_the_member_as_json(book, maria, ordinary):
-    data = gdpr.member_data(member=maria)
+    data = portal_selectors.member_data(member=maria)
     text = json.dumps(data)  # serialisable as it is
     assert data["cooperative"] == {"slug": "alpha", "name": "Alpha"}
     row = data["member"]
@@ -114,7 +117,7 @@ def test_the_export_holds_everything_about_the_member_as_json(book, maria, ordin
 
 
 def test_the_export_of_a_login_without_membership_holds_the_login_and_role(book):
-    data = gdpr.personal_data(coop=book["coop"], user=book["staff"])
+    data = portal_selectors.personal_data(coop=book["coop"], user=book["staff"])
     json.dumps(data)
     assert data["member"] is None and data["movements"] == []
     assert data["login"]["username"] == "staff1"
@@ -122,16 +125,16 @@ def test_the_export_of_a_login_without_membership_holds_the_login_and_role(book)
 
 
 def test_a_current_member_s_request_waits_for_the_end_of_the_membership(book, maria):
-    member = gdpr.erasure_request(actor=book["member"], member=maria)
+    member = portal_services.erasure_request(actor=book["member"], member=maria)
     assert not member.is_erased and member.status == MemberStatus.ACTIVE
     assert member.erasure_requested_at is not None
-    assert "art. 2421" in gdpr.erasure_blocker(member)
+    assert "art. 2421" in portal_selectors.erasure_blocker(member)
     entry = AuditEntry.objects.get(action="member.erasure_request")
     assert entry.object_id == str(maria.pk) and entry.actor == book["member"]
-    pending = list(gdpr.erasure_requests(coop=book["coop"]))
+    pending = list(portal_selectors.erasure_requests(coop=book["coop"]))
     assert [(m.pk, m.erasable) for m in pending] == [(maria.pk, False)]
     # asking again keeps the first request and writes nothing more
-    again = gdpr.erasure_request(actor=book["member"], member=maria)
+    again = portal_services.erasure_request(actor=book["member"], member=maria)
     assert again.erasure_requested_at == member.erasure_requested_at
     assert AuditEntry.objects.filter(action="member.erasure_request").count() == 1
 
@@ -153,15 +156,17 @@ def test_erasure_removes_the_person_and_keeps_the_register_and_a_clean_trail(boo
     """End to end: contacts changed, exit, reimbursement paid, then the request erases at once.
     Nothing personal is left on the member row, the login or anywhere in the audit trail."""
     coop, admin = book["coop"], book["admin"]
-    services.member_update(
+    book_services.member_update(
         actor=book["member"],
         member=maria,
         fields={"email": "nuovo@example.org", "phone": "+39 333 1234567"},
     )
-    services.member_exit(actor=admin, member=maria, kind="withdrawal", reason="Trasloco a Roma")
-    services.redemption_pay(actor=admin, redemption=maria.redemption)
+    shares_services.member_exit(
+        actor=admin, member=maria, kind="withdrawal", reason="Trasloco a Roma"
+    )
+    shares_services.redemption_pay(actor=admin, redemption=maria.redemption)
     movements = list(ShareMovement.objects.filter(member=maria).values_list("kind", "paid"))
-    member = gdpr.erasure_request(actor=book["member"], member=maria)
+    member = portal_services.erasure_request(actor=book["member"], member=maria)
 
     member.refresh_from_db()
     assert member.is_erased and member.user is None
@@ -193,33 +198,33 @@ def test_erasure_removes_the_person_and_keeps_the_register_and_a_clean_trail(boo
     )
     assert {"member.apply", "member.admit", "member.exit", "member.erasure_request"} <= actions
     # and what the person could download is now only the register entry
-    data = gdpr.member_data(member=member)
+    data = portal_selectors.member_data(member=member)
     assert data["member"]["fiscal_code"] == "" and data["login"] is None
     assert Member.objects.filter(coop=coop, erased_at__isnull=False).count() == 1
 
 
 def test_a_former_member_owed_a_reimbursement_is_erased_once_it_is_paid(book, maria):
-    services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
-    member = gdpr.erasure_request(actor=book["member"], member=maria)
-    assert not member.is_erased and "reimbursement" in gdpr.erasure_blocker(member)
-    [pending] = gdpr.erasure_requests(coop=book["coop"])
+    shares_services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
+    member = portal_services.erasure_request(actor=book["member"], member=maria)
+    assert not member.is_erased and "reimbursement" in portal_selectors.erasure_blocker(member)
+    [pending] = portal_selectors.erasure_requests(coop=book["coop"])
     assert (pending.owed, pending.erasable) == (True, False)
-    services.redemption_pay(actor=book["admin"], redemption=member.redemption)
-    [pending] = gdpr.erasure_requests(coop=book["coop"])
+    shares_services.redemption_pay(actor=book["admin"], redemption=member.redemption)
+    [pending] = portal_selectors.erasure_requests(coop=book["coop"])
     assert (pending.owed, pending.erasable) == (False, True)
-    services.member_erase(actor=book["admin"], member=pending)
-    assert list(gdpr.erasure_requests(coop=book["coop"])) == []
+    book_services.member_erase(actor=book["admin"], member=pending)
+    assert list(portal_selectors.erasure_requests(coop=book["coop"])) == []
 
 
 def test_a_pending_applicant_withdraws_and_is_erased_at_once(book):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=book["resident"],
         coop=book["coop"],
         fields=person(7),
         consents=CONSENT,
         user=book["resident"],
     )
-    member = gdpr.erasure_request(actor=book["resident"], member=applicant)
+    member = portal_services.erasure_request(actor=book["resident"], member=applicant)
     assert member.is_erased and member.status == MemberStatus.REJECTED and member.number is None
     application = Application.objects.get(member=member)
     assert application.status == Application.Status.REJECTED
@@ -230,21 +235,21 @@ def test_a_pending_applicant_withdraws_and_is_erased_at_once(book):
 
 
 def test_a_rejected_applicant_is_erased_at_once_and_only_once(book):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=None, coop=book["coop"], fields=person(8), consents=CONSENT, user=book["resident"]
     )
-    services.application_decide(
+    book_services.application_decide(
         actor=book["admin"], member=applicant, approve=False, decision_reference="CdA", reason="No"
     )
-    member = gdpr.erasure_request(actor=book["resident"], member=applicant)
+    member = portal_services.erasure_request(actor=book["resident"], member=applicant)
     assert member.is_erased
     with pytest.raises(ValidationError):
-        gdpr.erasure_request(actor=book["resident"], member=member)
+        portal_services.erasure_request(actor=book["resident"], member=member)
 
 
 def test_withdrawing_works_only_on_a_pending_application(book, maria):
     with pytest.raises(ValidationError):
-        gdpr.application_withdraw(actor=book["member"], member=maria)
+        portal_services.application_withdraw(actor=book["member"], member=maria)
 
 
 def test_consents_change_all_together_or_not_at_all(book, maria):
@@ -252,22 +257,22 @@ def test_consents_change_all_together_or_not_at_all(book, maria):
     withdrawn in the same request is not recorded either."""
     before = Consent.objects.filter(member=maria).count()
     with pytest.raises(ValidationError) as error:
-        gdpr.consents_update(
+        portal_services.consents_update(
             actor=book["member"], member=maria, answers={"newsletter": False, "privacy": False}
         )
     assert error.value.errors[0].field == "privacy"
     assert Consent.objects.filter(member=maria).count() == before
-    recorded = gdpr.consents_update(
+    recorded = portal_services.consents_update(
         actor=book["member"], member=maria, answers={"newsletter": False, "photos": False}
     )
     assert [c.kind for c in recorded] == ["newsletter"]  # photos was not given: no change
 
 
 def test_the_export_dates_are_iso_and_amounts_exact(book, maria):
-    services.member_exit(
+    shares_services.member_exit(
         actor=book["admin"], member=maria, kind="withdrawal", on_date=TODAY - timedelta(days=1)
     )
-    data = gdpr.member_data(member=maria)
+    data = portal_selectors.member_data(member=maria)
     assert data["member"]["exited_on"] == (TODAY - timedelta(days=1)).isoformat()
     assert data["redemption"]["amount"] == str(maria.redemption.amount)
     assert data["redemption"]["paid_on"] is None

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from comunitas.cli import app
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.members import imports, services
-from comunitas.members.imports import import_members
+from comunitas.members.book import services as book_services
+from comunitas.members.imports import reading
+from comunitas.members.imports.services import import_members
 from comunitas.members.models import (
     Application,
     Member,
@@ -27,7 +28,7 @@ from comunitas.members.models import (
     ShareClass,
     ShareMovement,
 )
-from comunitas.members.selectors import holdings
+from comunitas.members.shares.selectors import holdings
 from tests.members.conftest import ORGANISATION, admit, fiscal_code, person
 
 pytestmark = pytest.mark.django_db
@@ -330,7 +331,7 @@ def test_a_dry_run_writes_nothing_and_progress_is_reported(book):
 
 
 def test_rows_from_the_api_and_the_pending_applicants(book):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=None, coop=book["coop"], fields=person(3), consents={"privacy": True}
     )
     rows = [
@@ -467,7 +468,7 @@ def test_web_upload_refuses_big_or_strange_files(client, book, media, monkeypatc
         url, {"file": upload("soci.csv", csv_file(line(1, 1))), "map_email": "PEC"}
     )
     assert mapped.status_code == 200 and "PEC" in mapped.content.decode()
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 10)
     big = client.post(url, {"file": upload("soci.csv", csv_file(line(1, 1)))})
     assert big.status_code == 200 and "MB" in big.content.decode()
     assert Member.objects.count() == 0 and not list(media.rglob("*.*"))

@@ -20,8 +20,10 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.law import limits_on
 from comunitas.core.models import Municipality, RoleKind
 from comunitas.core.services import api_token_create, coop_create, role_grant
-from comunitas.members import selectors, services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import Member, ShareClass, ShareMovement
+from comunitas.members.shares import selectors as shares_selectors
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import ORGANISATION, admit, person
 
 TODAY = timezone.localdate()
@@ -52,7 +54,7 @@ class ShareLedgerProperties(TestCase):
             },
             statute={"share_nominal_value": Decimal("50.00")},
         )
-        services.book_setup(coop=self.coop)
+        book_services.book_setup(coop=self.coop)
         staff = get_user_model().objects.create_user(username="prop-staff")
         role_grant(actor=None, coop=self.coop, user=staff, kind=RoleKind.STAFF)
         self.token = api_token_create(user=staff, name="script")[1]
@@ -60,7 +62,7 @@ class ShareLedgerProperties(TestCase):
         self.members = [admit(self.coop, person(n), shares=4) for n in range(MEMBERS - 1)]
         self.members.append(admit(self.coop, ORGANISATION, shares=4))
         for member in self.members:  # half paid: two shares can be transferred at once
-            services.payment_record(
+            shares_services.payment_record(
                 actor=None,
                 member=member,
                 share_class=self.share_class,
@@ -73,24 +75,28 @@ class ShareLedgerProperties(TestCase):
         amount = Decimal(cents) / 100
         cls = self.share_class
         if kind == "subscribe":
-            services.shares_subscribe(actor=None, member=member, share_class=cls, shares=shares)
+            shares_services.shares_subscribe(
+                actor=None, member=member, share_class=cls, shares=shares
+            )
         elif kind == "pay":
-            services.payment_record(actor=None, member=member, share_class=cls, amount=amount)
+            shares_services.payment_record(
+                actor=None, member=member, share_class=cls, amount=amount
+            )
         elif kind == "transfer":
-            transfer = services.transfer_request(
+            transfer = shares_services.transfer_request(
                 actor=None, seller=member, buyer=other, share_class=cls, shares=shares
             )
-            services.transfer_decide(
+            shares_services.transfer_decide(
                 actor=None, transfer=transfer, approve=True, decision_reference="CdA"
             )
         elif kind == "exit":
-            services.member_exit(actor=None, member=member, kind="withdrawal")
+            shares_services.member_exit(actor=None, member=member, kind="withdrawal")
         elif kind == "reverse":
             last = ShareMovement.objects.filter(member=member, kind="payment").last()
             if last is not None:
-                services.movement_reverse(actor=None, movement=last, reason="error")
+                shares_services.movement_reverse(actor=None, movement=last, reason="error")
         elif kind == "ristorno":
-            services.ristorno_shares_issue(
+            shares_services.ristorno_shares_issue(
                 actor=None,
                 member=member,
                 share_class=cls,
@@ -126,19 +132,21 @@ class ShareLedgerProperties(TestCase):
         cap = limits_on(TODAY).natural_person_max_holding
         total = Decimal(0)
         for member in Member.objects.filter(coop=self.coop):
-            held = services.holding(member, self.share_class)
+            held = shares_services.holding(member, self.share_class)
             self.assertGreaterEqual(held["shares"], 0)
             self.assertGreaterEqual(held["paid"], 0)
             self.assertLessEqual(held["paid"], held["subscribed"])
             self.assertEqual(held["subscribed"], held["shares"] * self.share_class.nominal_value)
             if member.is_person:
-                self.assertLessEqual(services._capped_holding(member), cap)
+                self.assertLessEqual(book_services.capped_holding(member), cap)
             if member.status == "exited":
                 self.assertEqual(held["shares"], 0)
             total += held["subscribed"]
-        summary = selectors.capital_summary(coop=self.coop)
+        summary = shares_selectors.capital_summary(coop=self.coop)
         self.assertEqual(summary.subscribed, total)
         # Yesterday nothing had happened yet but the admissions (200 days ago).
-        yesterday = selectors.capital_summary(coop=self.coop, on_date=TODAY - timedelta(days=1))
+        yesterday = shares_selectors.capital_summary(
+            coop=self.coop, on_date=TODAY - timedelta(days=1)
+        )
         self.assertEqual(yesterday.shares, 4 * MEMBERS)
         self.assertEqual(yesterday.paid, 100 * MEMBERS)

@@ -18,9 +18,11 @@ from typer.testing import CliRunner
 from comunitas.cli import app
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Municipality
-from comunitas.members import outputs, services
-from comunitas.members.imports import import_members
+from comunitas.members.book import services as book_services
+from comunitas.members.imports.services import import_members
 from comunitas.members.models import ShareClass
+from comunitas.members.outputs import documents as outputs
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, ORGANISATION, admit, person
 
 pytestmark = pytest.mark.django_db
@@ -48,16 +50,16 @@ def history(book):
     coop, admin = book["coop"], book["admin"]
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     first = admit(coop, {**person(1), "residence": book["mendatica"]}, days_ago=400, shares=3)
-    services.payment_record(
+    shares_services.payment_record(
         actor=admin, member=first, share_class=ordinary, amount=Decimal("25.00"), on_date=ago(300)
     )
-    services.shares_subscribe(
+    shares_services.shares_subscribe(
         actor=admin, member=first, share_class=ordinary, shares=2, on_date=ago(120)
     )
     second = admit(coop, person(2), days_ago=380)
-    services.member_exit(actor=admin, member=second, kind="withdrawal", on_date=ago(160))
+    shares_services.member_exit(actor=admin, member=second, kind="withdrawal", on_date=ago(160))
     third = admit(coop, person(3), days_ago=200)
-    services.member_exit(actor=admin, member=third, kind="death", on_date=ago(50))
+    shares_services.member_exit(actor=admin, member=third, kind="death", on_date=ago(50))
     admit(coop, person(4), days_ago=100)
     rome = Municipality.objects.get(pk="058091")
     org = admit(coop, {**ORGANISATION, "residence": rome}, days_ago=390)
@@ -143,7 +145,7 @@ def test_the_csv_has_the_values_of_the_date_and_reads_back_into_another_book(cli
     # Today's book, exported and imported into another cooperative, is the same book.
     today = b"".join(client.get("/c/alpha/members/register.csv").streaming_content)
     other = history["other"]
-    services.book_setup(coop=other)
+    book_services.book_setup(coop=other)
     ShareClass.objects.filter(coop=other).update(valid_from=date(2000, 1, 1))
     report = import_members(coop=other, actor=None, file=today)
     assert report.ok, report.errors
@@ -238,14 +240,14 @@ def test_the_certificate_of_a_member(client, history, monkeypatch):
 
 
 def test_no_certificate_for_applicants_or_other_books(client, history):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=None, coop=history["coop"], fields=person(9), consents=CONSENT
     )
     client.force_login(history["admin"])
     assert client.get(f"/c/alpha/members/{applicant.pk}/certificate.pdf").status_code == 404
     with pytest.raises(ValidationError):
         outputs.certificate_pdf(applicant)
-    services.book_setup(coop=history["other"])
+    book_services.book_setup(coop=history["other"])
     stranger = admit(history["other"], person(8))
     assert client.get(f"/c/alpha/members/{stranger.pk}/certificate.pdf").status_code == 404
 
@@ -306,7 +308,9 @@ def test_spreadsheets_never_run_a_formula_typed_in_a_name(client, history):
     """A name like '=HYPERLINK(…)' stays text in the CSV and the XLSX a spreadsheet opens, and
     comes back unchanged when the CSV is imported again."""
     formula = '=HYPERLINK("http://evil.example","x")'
-    services.member_update(actor=None, member=history["org"], fields={"organisation_name": formula})
+    book_services.member_update(
+        actor=None, member=history["org"], fields={"organisation_name": formula}
+    )
     client.force_login(history["admin"])
     rows = read_csv(client.get("/c/alpha/members/register.csv"))
     assert [r["organisation_name"] for r in rows if r["number"] == "5"] == ["'" + formula]
@@ -316,7 +320,7 @@ def test_spreadsheets_never_run_a_formula_typed_in_a_name(client, history):
     assert "'" + formula in names and formula not in names
     data = b"".join(client.get("/c/alpha/members/register.csv").streaming_content)
     other = history["other"]
-    services.book_setup(coop=other)
+    book_services.book_setup(coop=other)
     ShareClass.objects.filter(coop=other).update(valid_from=date(2000, 1, 1))
     assert import_members(coop=other, actor=None, file=data).ok
     assert entries(other, timezone.localdate())[5].name == formula

@@ -10,14 +10,9 @@ from django.core import mail
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative, Municipality
-from comunitas.members import services
-from comunitas.members.models import (
-    Application,
-    Consent,
-    Member,
-    MemberStatus,
-    StakeholderCategory,
-)
+from comunitas.members.book import services as book_services
+from comunitas.members.models import Application, Consent, Member, MemberStatus, StakeholderCategory
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, ORGANISATION, admit, person
 from tests.members.matrix_book import application_form
 
@@ -169,7 +164,7 @@ def test_the_book_lists_members_with_figures_and_filters(en, book):
     coop = book["coop"]
     inside = admit(coop, person(1, residence=book["mendatica"], last_name="Dentro"))
     admit(coop, person(2, residence=Municipality.objects.get(pk=ROMA), last_name="Fuori"))
-    services.application_submit(
+    book_services.application_submit(
         actor=None,
         coop=coop,
         fields=person(3, last_name="Attesa", residence=book["mendatica"]),
@@ -276,7 +271,7 @@ def test_staff_correct_a_members_data(en, book):
 
 # --- the board's decisions ----------------------------------------------------------------------
 def _apply(coop, n: int, **extra) -> Member:
-    return services.application_submit(
+    return book_services.application_submit(
         actor=None, coop=coop, fields=person(n, **extra), consents=CONSENT
     )
 
@@ -401,7 +396,7 @@ def test_eligibility_notes_the_financing_members_cap(en, book):
 # --- erasure ------------------------------------------------------------------------------------
 def test_the_board_erases_a_former_member(en, book):
     member = admit(book["coop"], person(1))
-    services.member_exit(actor=book["admin"], member=member, kind="withdrawal")
+    shares_services.member_exit(actor=book["admin"], member=member, kind="withdrawal")
     login(en, book, "admin")
     url = f"/c/alpha/members/{member.pk}/"
     assert "Erase personal data" in en.get(url).content.decode()

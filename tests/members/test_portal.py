@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from comunitas.core.models import AuditEntry
-from comunitas.members import services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import Consent, Member, ShareClass
+from comunitas.members.shares import services as shares_services
 from tests.members.conftest import CONSENT, ORGANISATION, PERSON, admit, person
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def maria(book, ordinary) -> Member:
         user=book["member"],
         shares=3,
     )
-    services.payment_record(
+    shares_services.payment_record(
         actor=book["admin"], member=member, share_class=ordinary, amount=ordinary.nominal_value * 2
     )
     return member
@@ -69,7 +70,7 @@ def test_a_member_sees_their_data_shares_payments_and_consents(client, book, mar
     assert kinds == ["subscription", "payment"]
     assert "CdA test" in text  # the admission decision
     assert "Processing of personal data for membership" in text and "given" in text
-    services.payment_record(
+    shares_services.payment_record(
         actor=book["admin"], member=maria, share_class=ordinary, amount=ordinary.nominal_value
     )
     assert "in good standing" in page_text(client.get("/c/alpha/membership/"))
@@ -97,10 +98,10 @@ def test_the_portal_shows_only_the_callers_membership(client, book, maria, other
 
 
 def test_a_transfer_names_the_other_member_by_number_only(client, book, maria, other, ordinary):
-    services.payment_record(
+    shares_services.payment_record(
         actor=book["admin"], member=maria, share_class=ordinary, amount=ordinary.nominal_value
     )
-    services.transfer_request(
+    shares_services.transfer_request(
         actor=book["admin"], seller=maria, buyer=other, share_class=ordinary, shares=1
     )
     client.force_login(book["member"])
@@ -111,7 +112,7 @@ def test_a_transfer_names_the_other_member_by_number_only(client, book, maria, o
 
 
 def test_a_former_member_sees_the_reimbursement_and_why_erasure_waits(client, book, maria):
-    services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
+    shares_services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
     client.force_login(book["member"])
     client.cookies["django_language"] = "en"
     text = page_text(client.get("/c/alpha/membership/"))
@@ -125,10 +126,10 @@ def test_a_former_member_sees_the_reimbursement_and_why_erasure_waits(client, bo
 
 
 def test_a_rejected_applicant_sees_the_decision(client, book):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=None, coop=book["coop"], fields=person(9), consents=CONSENT, user=book["resident"]
     )
-    services.application_decide(
+    book_services.application_decide(
         actor=book["admin"],
         member=applicant,
         approve=False,
@@ -287,8 +288,8 @@ def test_a_current_member_s_erasure_request_is_recorded_and_explained(client, bo
 
 
 def test_a_former_member_is_erased_and_logged_out(client, book, maria):
-    services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
-    services.redemption_pay(actor=book["admin"], redemption=maria.redemption)
+    shares_services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
+    shares_services.redemption_pay(actor=book["admin"], redemption=maria.redemption)
     client.force_login(book["member"])
     response = client.post("/c/alpha/membership/erasure/", {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -300,7 +301,7 @@ def test_a_former_member_is_erased_and_logged_out(client, book, maria):
 
 
 def test_an_applicant_withdraws_through_erasure(client, book):
-    applicant = services.application_submit(
+    applicant = book_services.application_submit(
         actor=None, coop=book["coop"], fields=person(5), consents=CONSENT, user=book["resident"]
     )
     client.force_login(book["resident"])
@@ -322,7 +323,7 @@ def test_the_certificate_of_an_admitted_member_is_a_pdf(client, book, maria):
 
 
 def test_an_applicant_gets_no_certificate_but_the_reason(client, book):
-    services.application_submit(
+    book_services.application_submit(
         actor=None, coop=book["coop"], fields=person(6), consents=CONSENT, user=book["resident"]
     )
     client.force_login(book["resident"])
@@ -343,8 +344,10 @@ def test_the_portal_page_runs_a_constant_number_of_queries(
     with django_assert_num_queries(12) as queries:
         assert client.get("/c/alpha/membership/").status_code == 200
     for _n in range(5):
-        services.shares_subscribe(actor=book["admin"], member=maria, share_class=ordinary, shares=1)
-    services.consent_set(actor=book["member"], member=maria, kind="photos", given=True)
+        shares_services.shares_subscribe(
+            actor=book["admin"], member=maria, share_class=ordinary, shares=1
+        )
+    book_services.consent_set(actor=book["member"], member=maria, kind="photos", given=True)
     with django_assert_num_queries(len(queries)):
         response = client.get("/c/alpha/membership/")
     assert len(response.context["records"].movements) == 7
@@ -367,8 +370,8 @@ def test_the_api_erasure_answers_with_what_happened(client, book, maria, other):
     body = answer.json()
     assert body["status"] == "requested" and "art. 2421" in body["detail"]
     assert body["erasure_requested_at"] and body["erased_at"] is None
-    services.member_exit(actor=book["admin"], member=maria, kind="death")
-    services.redemption_pay(actor=book["admin"], redemption=maria.redemption)
+    shares_services.member_exit(actor=book["admin"], member=maria, kind="death")
+    shares_services.redemption_pay(actor=book["admin"], redemption=maria.redemption)
     body = client.post("/api/v1/coops/alpha/me/membership/erasure").json()
     assert body["status"] == "erased" and body["erased_at"]
     assert Member.objects.get(pk=maria.pk).is_erased

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from comunitas.core.models import LegalForm
-from comunitas.members import selectors, services
+from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Member,
     MemberStatus,
@@ -25,6 +25,8 @@ from comunitas.members.models import (
     ShareTransfer,
     StakeholderCategory,
 )
+from comunitas.members.shares import selectors as shares_selectors
+from comunitas.members.shares import services as shares_services
 from tests.members import matrix, matrix_shares
 from tests.members.conftest import admit, person
 
@@ -72,7 +74,7 @@ def assert_success(response, page: str) -> None:
 
 
 def holding(member: Member, share_class: ShareClass) -> dict:
-    return services.holding(member, share_class)
+    return shares_services.holding(member, share_class)
 
 
 def ledger_size() -> int:
@@ -162,7 +164,7 @@ def test_payments_typed_with_grouping_or_in_english(
     client, people, book_ids, language, typed, paid
 ):
     member, ordinary = book_ids["member"], book_ids["ordinary"]
-    services.shares_subscribe(actor=None, member=member, share_class=ordinary, shares=40)
+    shares_services.shares_subscribe(actor=None, member=member, share_class=ordinary, shares=40)
     client.cookies["django_language"] = language
     response = post(
         client,
@@ -213,7 +215,7 @@ def test_a_future_payment_date_is_refused(client, people, book_ids):
 
 
 def test_a_member_of_another_cooperative_is_not_found(client, people, book_ids):
-    services.book_setup(coop=people["other"])
+    book_services.book_setup(coop=people["other"])
     outsider = admit(people["other"], person(40), actor=people["stranger"])
     response = post(
         client,
@@ -334,14 +336,14 @@ def test_a_decision_without_its_reference_is_refused(client, people, book_ids):
 
 def test_the_transfers_page(client, people, book_ids, django_assert_num_queries):
     # A decided transfer for the second list.
-    other = services.transfer_request(
+    other = shares_services.transfer_request(
         actor=people["admin"],
         seller=book_ids["member"],
         buyer=book_ids["buyer"],
         share_class=book_ids["ordinary"],
         shares=1,
     )
-    services.transfer_decide(
+    shares_services.transfer_decide(
         actor=people["admin"],
         transfer=other,
         approve=False,
@@ -513,7 +515,7 @@ def test_the_reverse_button(people, book_ids):
     assert "reverse/" not in render_to_string(
         "members/shares/_reverse_button.html", {**context, "movement": redemption}, request=request
     )
-    services.movement_reverse(actor=people["admin"], movement=payment, reason="x")
+    shares_services.movement_reverse(actor=people["admin"], movement=payment, reason="x")
     reversed_payment = movements.get(pk=payment.pk)
     html = render_to_string(
         "members/shares/_reverse_button.html",
@@ -704,7 +706,7 @@ def test_staff_cannot_decide(client, people, book_ids):
         (url("/settings/"), {"form": "category", "code": "x", "name": "X"}),
     ]:
         assert post(client, people["staff"], path, body).status_code == 403, path
-    assert selectors.capital_summary(coop=people["coop"]).paid == 2 * NV
+    assert shares_selectors.capital_summary(coop=people["coop"]).paid == 2 * NV
 
 
 def test_a_duplicate_share_class_code_is_refused(client, people, book_ids):
@@ -718,7 +720,7 @@ def test_a_duplicate_share_class_code_is_refused(client, people, book_ids):
 
 
 def test_another_cooperatives_category_cannot_be_renamed(client, people, book_ids):
-    services.book_setup(coop=people["other"])
+    book_services.book_setup(coop=people["other"])
     theirs = StakeholderCategory.objects.filter(coop=people["other"]).first()
     response = post(
         client,

@@ -27,7 +27,7 @@ from comunitas.commons.models import CommonResource, CustomerKind, SaleKind, Ser
 from comunitas.core import formatting
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
-from comunitas.members.outputs import as_text
+from comunitas.members.outputs.documents import as_text
 
 PAGE_SIZE = 50
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -11,17 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.commons.customers import Customer
-from comunitas.commons.models import (
-    Event,
-    Order,
-    OrderLine,
-    Service,
-    ServicePrice,
-    Ticket,
-)
+from comunitas.commons.models import Event, Order, OrderLine, Service, ServicePrice, Ticket
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
-from comunitas.members.selectors import current_member_by_number
+from comunitas.members.book.selectors import current_member_by_number
 
 
 def _prices() -> Prefetch:

@@ -75,8 +75,8 @@ from comunitas.decisions.models import (
     RollEntry,
     Vote,
 )
+from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member
-from comunitas.members.selectors import eligible_voters
 from comunitas.projects.api import Shaped
 from comunitas.projects.models import Project, Proposal
 

@@ -57,8 +57,8 @@ from comunitas.decisions.models import (
     RollEntry,
     Vote,
 )
+from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member, MemberStatus
-from comunitas.members.selectors import eligible_voters
 from comunitas.projects.services import assign, require_text, validated
 
 AUDIT_LABELS = {

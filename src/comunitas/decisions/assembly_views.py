@@ -38,14 +38,7 @@ from comunitas.decisions.assembly_forms import (
     RecordVoteForm,
     member_by_number,
 )
-from comunitas.decisions.models import (
-    Assembly,
-    AssemblyStatus,
-    Attendance,
-    Minutes,
-    Motion,
-    Proxy,
-)
+from comunitas.decisions.models import Assembly, AssemblyStatus, Attendance, Minutes, Motion, Proxy
 from comunitas.members.models import Member
 from comunitas.projects.need_views import back_to
 
@@ -315,7 +308,7 @@ def assembly_voters(request: HttpRequest, coop: Cooperative, assembly_id: int) -
         )
         context.update(page_obj=page, fixed=True, denominator=assembly.vote_denominator)
     else:
-        from comunitas.members.selectors import eligible_voters
+        from comunitas.members.book.selectors import eligible_voters
 
         eligibility = eligible_voters(coop=coop, on_date=selectors.held_on(assembly))
         page = Paginator(eligibility.voters, ROLL_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -27,6 +27,7 @@ from comunitas.core.audit import audit_record
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.demo.cases import CASES
+from comunitas.members.book.services import book_changed, book_setup
 from comunitas.members.models import (
     Application,
     Consent,
@@ -42,7 +43,7 @@ from comunitas.members.models import (
     ShareMovement,
     StakeholderCategory,
 )
-from comunitas.members.services import book_changed, book_setup, redemption_due
+from comunitas.members.shares.services import redemption_due
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -52,7 +52,8 @@ from comunitas.economy.models import (
     Movement,
     MovementSource,
 )
-from comunitas.members.imports import Table, _compact, read_table
+from comunitas.members.imports.reading import Table, read_table
+from comunitas.members.imports.reading import compact_header as _compact
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the web and API limit; the CLI reads any size
 PROGRESS_EVERY = 1000

@@ -38,8 +38,8 @@ from comunitas.economy.models import (
     RistornoPlan,
 )
 from comunitas.members.models import Member, MemberStatus, ShareClass
-from comunitas.members.selectors import capital_summary
-from comunitas.members.services import ristorno_shares_issue
+from comunitas.members.shares.selectors import capital_summary
+from comunitas.members.shares.services import ristorno_shares_issue
 
 AUDIT_LABELS: dict[str, Any] = {
     "closing.prepare": gettext_lazy("annual closing prepared"),

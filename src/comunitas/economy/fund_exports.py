@@ -20,7 +20,7 @@ from comunitas.core.models import Cooperative
 from comunitas.economy.economy_dashboard import Dashboard
 from comunitas.economy.fund_sankey import year_range
 from comunitas.economy.models import Movement
-from comunitas.members.outputs import DATE_FORMAT, EURO_FORMAT, as_text
+from comunitas.members.outputs.documents import DATE_FORMAT, EURO_FORMAT, as_text
 
 FORMATS = ("csv", "xlsx")
 AGGREGATE_COLUMNS = ["year", "section", "label", "amount"]

@@ -43,8 +43,8 @@ from comunitas.economy.models import (
     VolunteerRate,
     VolunteerStatus,
 )
+from comunitas.members.book.services import REDACTED, REDACTED_NEW
 from comunitas.members.models import Member, MemberStatus
-from comunitas.members.services import REDACTED, REDACTED_NEW
 from comunitas.projects.models import Project
 from comunitas.projects.services import assign, require_text, validated
 

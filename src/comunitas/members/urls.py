@@ -1,10 +1,15 @@
-"""Pages of the member book. Each face keeps its own routes next to its views."""
+"""Pages of the member book, capability by capability."""
 
-from comunitas.members import book_views, output_views, portal_views, share_views
+from comunitas.members.book import urls as book_urls
+from comunitas.members.imports import urls as imports_urls
+from comunitas.members.outputs import urls as outputs_urls
+from comunitas.members.portal import urls as portal_urls
+from comunitas.members.shares import urls as shares_urls
 
 urlpatterns = [
-    *book_views.urlpatterns,
-    *share_views.urlpatterns,
-    *portal_views.urlpatterns,
-    *output_views.urlpatterns,
+    *book_urls.urlpatterns,
+    *shares_urls.urlpatterns,
+    *portal_urls.urlpatterns,
+    *outputs_urls.urlpatterns,
+    *imports_urls.urlpatterns,
 ]

@@ -20,7 +20,7 @@ from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_selectors, consultation_selectors
 from comunitas.economy import fund_selectors
-from comunitas.members import selectors as member_selectors
+from comunitas.members.book import selectors as book_selectors
 from comunitas.projects import selectors as project_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
 
@@ -76,7 +76,7 @@ def year_chart(per_year: list[dict[str, int]]) -> dict[str, Any]:
 
 
 def members_block(coop: Cooperative) -> dict[str, Any]:
-    stats = member_selectors.book_stats(coop=coop)
+    stats = book_selectors.book_stats(coop=coop)
     return {"stats": stats, "chart": year_chart(stats.per_year)}
 
 

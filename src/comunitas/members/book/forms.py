@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core import selectors as core_selectors
 from comunitas.core.forms import municipality_input
+from comunitas.members.book.services import ORGANISATION_FIELDS, PERSON_FIELDS
 from comunitas.members.models import (
     Consent,
     MemberKind,
@@ -22,7 +23,6 @@ from comunitas.members.models import (
     Sex,
     StakeholderCategory,
 )
-from comunitas.members.services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Dates a page accepts: older or later days are typing mistakes (and far ones overflow).

@@ -1,14 +1,10 @@
-"""Every write of the member book: applications, admissions, shares, transfers, exits, erasure.
-
-Each service runs in one transaction, locks the member rows it changes (so that concurrent
-requests queue instead of both passing a check), validates, writes the audit trail and, where
-the applicant must know, sends an e-mail after commit.
-"""
+"""Every write of the member book: applications, admissions, members' data, consents, erasure,
+the stakeholder categories. One transaction each; every change is audited."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -37,20 +33,17 @@ from comunitas.core.selectors import statute_on
 from comunitas.core.services import save_unique, validated
 from comunitas.core.validators import compact_code
 from comunitas.core.versions import version_bump
-from comunitas.members.book_cache import BOOK
+from comunitas.members.book.cache import BOOK
 from comunitas.members.models import (
     Application,
     Consent,
-    ExitKind,
     Member,
     MemberKind,
     MemberStatus,
     MovementKind,
-    Redemption,
     RegisterCounter,
     ShareClass,
     ShareMovement,
-    ShareTransfer,
     StakeholderCategory,
 )
 
@@ -96,14 +89,14 @@ REDACTED_NEW = "••• (new)"
 ZERO = Decimal("0.00")
 
 
-def _member_snapshot(member: Member) -> dict[str, Any]:
+def member_snapshot(member: Member) -> dict[str, Any]:
     return snapshot(member, AUDITED)
 
 
-def _audit_member(actor, action: str, member: Member, before: dict[str, Any]) -> None:
+def member_audit(actor, action: str, member: Member, before: dict[str, Any]) -> None:
     """Audit a change of a member, personal values replaced by markers that still show which
     of them changed (the trail is append-only, erasure could not remove them later)."""
-    after = _member_snapshot(member)
+    after = member_snapshot(member)
     for key in PERSONAL_FIELDS & after.keys():
         old, new = before.get(key), after[key]
         if old == new:
@@ -117,7 +110,7 @@ def _audit_member(actor, action: str, member: Member, before: dict[str, Any]) ->
     )
 
 
-def _today() -> date:
+def today() -> date:
     return timezone.localdate()
 
 
@@ -127,7 +120,7 @@ def book_changed(coop_id: int) -> None:
     version_bump(coop_id, BOOK)
 
 
-def _locked(member: Member) -> Member:
+def member_locked(member: Member) -> Member:
     """The member's row, locked until the transaction ends (PostgreSQL; SQLite serialises
     writers already). Whoever locks a member is about to change the book: its version moves on
     first."""
@@ -191,35 +184,6 @@ def category_save(
     return category
 
 
-@transaction.atomic
-def share_class_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> ShareClass:
-    """Issue a new class of shares, its value checked against the law on its first day."""
-    share_class = ShareClass(coop=coop)
-    for name in (
-        "code",
-        "name",
-        "nominal_value",
-        "valid_from",
-        "valid_until",
-        "min_shares_for_admission",
-        "for_financing",
-    ):
-        if name in fields:
-            setattr(share_class, name, fields[name])
-    validated(share_class)
-    save_unique(share_class, "code", _("A share class with this code exists already."))
-    audit_record(
-        actor=actor,
-        action="share_class.create",
-        obj=share_class,
-        coop=coop,
-        after=snapshot(
-            share_class, ["code", "name", "nominal_value", "valid_from", "for_financing"]
-        ),
-    )
-    return share_class
-
-
 # --- identity checks ----------------------------------------------------------------------------
 def _identity_errors(member: Member) -> list[FieldError]:
     """The codice fiscale must agree with the birth date and sex given (python-stdnum decodes
@@ -233,7 +197,7 @@ def _identity_errors(member: Member) -> list[FieldError]:
             return [FieldError("fiscal_code", _("A person's codice fiscale has 16 characters."))]
         try:
             # The code has two digits for the year: take the century that makes an age of 0-99.
-            born = codicefiscale.get_birth_date(code, minyear=_today().year - 99)
+            born = codicefiscale.get_birth_date(code, minyear=today().year - 99)
             sex = codicefiscale.get_gender(code)
         except StdnumError:
             return []  # the field validator reports the code itself
@@ -249,7 +213,7 @@ def _identity_errors(member: Member) -> list[FieldError]:
             errors.append(
                 FieldError("sex", _("The codice fiscale is of a person of the other sex."))
             )
-        if member.birth_date and member.birth_date > _today():
+        if member.birth_date and member.birth_date > today():
             errors.append(FieldError("birth_date", _("The birth date is in the future.")))
     elif code and len(code) != 11:
         errors.append(
@@ -328,7 +292,7 @@ def application_submit(
     their consents (the privacy consent is required). The applicant gets an acknowledgement."""
     book_changed(coop.pk)
     book_setup(coop=coop)
-    day = on_date or _today()
+    day = on_date or today()
     member = Member(coop=coop, applied_on=day, user=user)
     fields = dict(fields)
     if fields.get("category") is None:
@@ -356,7 +320,7 @@ def application_submit(
             % {"n": share_class.min_shares_for_admission},
             field="shares",
         )
-    _check_cap(member, share_class, shares * share_class.nominal_value, day)
+    holding_cap_check(member, share_class, shares * share_class.nominal_value, day)
     if (
         user is not None
         and Member.objects.filter(
@@ -377,12 +341,14 @@ def application_submit(
         Consent(member=member, kind=kind, given=bool(consents.get(kind)), at=now)
         for kind in Consent.Kind.values
     )
-    _audit_member(actor, "member.apply", member, {})
-    notify(to=member.email, template="members/email/application_received", context=_mail(member))
+    member_audit(actor, "member.apply", member, {})
+    notify(
+        to=member.email, template="members/email/application_received", context=member_mail(member)
+    )
     return member
 
 
-def _mail(member: Member, **extra: Any) -> dict[str, Any]:
+def member_mail(member: Member, **extra: Any) -> dict[str, Any]:
     return {
         "coop": member.coop.name,
         "name": member.display_name,
@@ -426,14 +392,14 @@ def _login_for(member: Member) -> str:
     return link
 
 
-def _decision_day(decided_on: date | None, requested_on: date, reference: str) -> date:
+def decision_day(decided_on: date | None, requested_on: date, reference: str) -> date:
     """A board decision: between the request and today, naming the meeting that took it."""
-    day = decided_on or _today()
+    day = decided_on or today()
     if day < requested_on:
         raise ValidationError(
             _("The decision cannot come before the request it decides."), field="decided_on"
         )
-    if day > _today():
+    if day > today():
         raise ValidationError(_("The decision date is in the future."), field="decided_on")
     if not reference.strip():
         raise ValidationError(
@@ -454,19 +420,19 @@ def application_decide(
     reason: str = "",
 ) -> Member:
     """The board admits (number, subscription, login) or rejects (reason kept) an applicant."""
-    member = _locked(member)
+    member = member_locked(member)
     application = Application.objects.select_related("share_class").get(member=member)
     if member.status != MemberStatus.APPLICANT:
         raise ValidationError(_("This application has been decided already."))
-    day = _decision_day(decided_on, member.applied_on, decision_reference)
-    before = _member_snapshot(member)
+    day = decision_day(decided_on, member.applied_on, decision_reference)
+    before = member_snapshot(member)
     application.decided_on, application.decision_reference = day, decision_reference.strip()
     application.decided_by = actor if actor is not None and actor.is_authenticated else None
     link = ""
     if approve:
         share_class = application.share_class
         amount = share_class.nominal_value * application.shares_requested
-        _check_cap(member, share_class, amount, day)
+        holding_cap_check(member, share_class, amount, day)
         member.number = next_register_number(member.coop)
         member.status, member.admitted_on = MemberStatus.ACTIVE, day
         member.admission_reference = decision_reference.strip()
@@ -492,12 +458,12 @@ def application_decide(
         application.status = Application.Status.REJECTED
         application.rejection_reason = reason.strip()
     application.save()
-    _audit_member(actor, "member.admit" if approve else "member.reject", member, before)
+    member_audit(actor, "member.admit" if approve else "member.reject", member, before)
     template = "members/email/admitted" if approve else "members/email/rejected"
     notify(
         to=member.email,
         template=template,
-        context=_mail(
+        context=member_mail(
             member,
             reason=reason.strip(),
             password_link=link,
@@ -512,10 +478,10 @@ def application_decide(
 @transaction.atomic
 def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
     """Correct a member's data or contacts (a member may change their own contacts)."""
-    member = _locked(member)
+    member = member_locked(member)
     if member.is_erased:
         raise ValidationError(_("This member's personal data were erased."))
-    before = _member_snapshot(member)
+    before = member_snapshot(member)
     if "kind" in fields and fields["kind"] != member.kind:
         raise ValidationError(
             _("A person cannot become an organisation: record a new member."), field="kind"
@@ -523,7 +489,7 @@ def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
     _assign(member, fields)
     _check_member(member)
     member.save()
-    _audit_member(actor, "member.update", member, before)
+    member_audit(actor, "member.update", member, before)
     return member
 
 
@@ -532,7 +498,7 @@ def consent_set(*, actor, member: Member, kind: str, given: bool) -> Consent | N
     """Record a consent given or withdrawn; the same answer again records nothing."""
     if kind not in Consent.Kind.values:
         raise ValidationError(_("Unknown consent."), field="kind")
-    member = _locked(member)
+    member = member_locked(member)
     current = Consent.objects.filter(member=member, kind=kind).first()
     if current is not None and current.given == given:
         return None
@@ -556,25 +522,7 @@ def consent_set(*, actor, member: Member, kind: str, given: bool) -> Consent | N
     return consent
 
 
-# --- share capital ------------------------------------------------------------------------------
-def holding(
-    member: Member, share_class: ShareClass, *, on_date: date | None = None
-) -> dict[str, Any]:
-    """Shares, capital subscribed and paid of one member in one class (on a date)."""
-    rows = ShareMovement.objects.filter(member=member, share_class=share_class)
-    if on_date:
-        rows = rows.filter(on_date__lte=on_date)
-    sums = rows.aggregate(
-        shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
-    )
-    return {
-        "shares": sums["shares"] or 0,
-        "subscribed": sums["subscribed"] or ZERO,
-        "paid": sums["paid"] or ZERO,
-    }
-
-
-def _capped_holding(member: Member) -> Decimal:
+def capped_holding(member: Member) -> Decimal:
     """Capital of a person that counts towards the art. 2525 cap: shares from ristorni and
     financing members' shares are outside it (art. 2525 c.3; L. 59/1992 art. 4)."""
     rows = ShareMovement.objects.filter(member=member, share_class__for_financing=False).exclude(
@@ -583,14 +531,14 @@ def _capped_holding(member: Member) -> Decimal:
     return rows.aggregate(total=Cents(Sum("subscribed")))["total"] or ZERO
 
 
-def _check_cap(member: Member, share_class: ShareClass, extra: Decimal, day: date) -> None:
+def holding_cap_check(member: Member, share_class: ShareClass, extra: Decimal, day: date) -> None:
     """A natural person may not hold more than the legal maximum (art. 2525 c.2)."""
     if member.kind != MemberKind.PERSON or share_class.for_financing:
         return
     if member.category_id and member.category.is_financing:
         return
     cap = limits_on(day).natural_person_max_holding
-    held = _capped_holding(member) if member.pk else ZERO
+    held = capped_holding(member) if member.pk else ZERO
     if held + extra > cap:
         raise ValidationError(
             _(
@@ -602,429 +550,6 @@ def _check_cap(member: Member, share_class: ShareClass, extra: Decimal, day: dat
         )
 
 
-def _active(member: Member, field: str = "member") -> None:
-    if member.status != MemberStatus.ACTIVE:
-        raise ValidationError(_("This is not a current member."), field=field)
-
-
-def _class_of(member: Member, share_class: ShareClass) -> None:
-    if share_class.coop_id != member.coop_id:
-        raise ValidationError(
-            _("This share class belongs to another cooperative."), field="share_class"
-        )
-
-
-def _check_day(day: date, member: Member) -> None:
-    if day > _today():
-        raise ValidationError(_("The date is in the future."), field="on_date")
-    if member.admitted_on and day < member.admitted_on:
-        raise ValidationError(_("The date comes before the admission."), field="on_date")
-
-
-def _share_operation(
-    member: Member, share_class: ShareClass, on_date: date | None
-) -> tuple[Member, date]:
-    """Lock a current member for an operation on ``share_class`` and check its date."""
-    member = _locked(member)
-    _active(member)
-    _class_of(member, share_class)
-    day = on_date or _today()
-    _check_day(day, member)
-    return member, day
-
-
-def _move(
-    actor, member: Member, share_class: ShareClass, kind: str, day: date, **values: Any
-) -> ShareMovement:
-    movement = ShareMovement.objects.create(
-        coop=member.coop,
-        member=member,
-        share_class=share_class,
-        kind=kind,
-        on_date=day,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-        **values,
-    )
-    audit_record(
-        actor=actor,
-        action=f"shares.{kind}",
-        obj=movement,
-        coop=member.coop,
-        after={
-            "member": member.audit_label,
-            "share_class": share_class.code,
-            "on_date": day.isoformat(),
-            "shares": movement.shares,
-            "subscribed": str(movement.subscribed),
-            "paid": str(movement.paid),
-        },
-    )
-    return movement
-
-
-@transaction.atomic
-def shares_subscribe(
-    *,
-    actor,
-    member: Member,
-    share_class: ShareClass,
-    shares: int,
-    on_date: date | None = None,
-    reference: str = "",
-) -> ShareMovement:
-    """A current member subscribes more shares (to be paid)."""
-    member, day = _share_operation(member, share_class, on_date)
-    if shares < 1:
-        raise ValidationError(_("Subscribe at least one share."), field="shares")
-    if not share_class.is_issued_on(day):
-        raise ValidationError(
-            _("This class of shares is not issued on this date."), field="share_class"
-        )
-    amount = share_class.nominal_value * shares
-    _check_cap(member, share_class, amount, day)
-    return _move(
-        actor,
-        member,
-        share_class,
-        MovementKind.SUBSCRIPTION,
-        day,
-        shares=shares,
-        subscribed=amount,
-        reference=reference,
-    )
-
-
-@transaction.atomic
-def payment_record(
-    *,
-    actor,
-    member: Member,
-    share_class: ShareClass,
-    amount: Decimal,
-    on_date: date | None = None,
-    reference: str = "",
-) -> ShareMovement:
-    """A payment towards subscribed shares; never more than what is still to pay."""
-    member, day = _share_operation(member, share_class, on_date)
-    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give a positive amount in euros and cents."), field="amount")
-    held = holding(member, share_class)
-    due = held["subscribed"] - held["paid"]
-    if amount > due:
-        raise ValidationError(
-            _("Only %(due)s of this member's shares is still to pay.") % {"due": euro(due)},
-            field="amount",
-        )
-    movement = _move(
-        actor, member, share_class, MovementKind.PAYMENT, day, paid=amount, reference=reference
-    )
-    notify(
-        to=member.email,
-        template="members/email/payment",
-        context=_mail(
-            member, amount=euro(amount), to_pay=euro(due - amount) if due > amount else ""
-        ),
-    )
-    return movement
-
-
-@transaction.atomic
-def ristorno_shares_issue(
-    *,
-    actor,
-    member: Member,
-    share_class: ShareClass,
-    amount: Decimal,
-    on_date: date,
-    reference: str,
-) -> tuple[ShareMovement | None, Decimal]:
-    """Turn a ristorno (art. 2545-sexies) into whole paid-up shares; return the movement and
-    the remainder under one share, which the economy app pays in cash."""
-    member = _locked(member)
-    _active(member)
-    _class_of(member, share_class)
-    if amount < 0:
-        raise ValidationError(_("A ristorno cannot be negative."), field="amount")
-    shares = int(amount // share_class.nominal_value)
-    remainder = amount - shares * share_class.nominal_value
-    if shares == 0:
-        return None, remainder
-    value = shares * share_class.nominal_value
-    movement = _move(
-        actor,
-        member,
-        share_class,
-        MovementKind.RISTORNO,
-        on_date,
-        shares=shares,
-        subscribed=value,
-        paid=value,
-        reference=reference,
-    )
-    return movement, remainder
-
-
-@transaction.atomic
-def movement_reverse(*, actor, movement: ShareMovement, reason: str) -> ShareMovement:
-    """Undo a wrong payment or subscription by its opposite; the ledger keeps both."""
-    if not reason.strip():
-        raise ValidationError(_("Say why the movement is reversed."), field="reason")
-    member = _locked(movement.member)
-    if movement.kind not in (MovementKind.PAYMENT, MovementKind.SUBSCRIPTION):
-        raise ValidationError(_("Only payments and subscriptions can be reversed."))
-    if ShareMovement.objects.filter(reverses=movement).exists():
-        raise ValidationError(_("This movement was reversed already."))
-    held = holding(member, movement.share_class)
-    after = {k: held[k] - getattr(movement, k) for k in ("shares", "subscribed", "paid")}
-    if after["shares"] < 0 or after["paid"] < 0 or after["paid"] > after["subscribed"]:
-        raise ValidationError(_("Reverse the payments for these shares first."))
-    return _move(
-        actor,
-        member,
-        movement.share_class,
-        MovementKind.REVERSAL,
-        _today(),
-        shares=-movement.shares,
-        subscribed=-movement.subscribed,
-        paid=-movement.paid,
-        reference=reason.strip(),
-        reverses=movement,
-    )
-
-
-# --- transfers ----------------------------------------------------------------------------------
-@transaction.atomic
-def transfer_request(
-    *,
-    actor,
-    seller: Member,
-    buyer: Member,
-    share_class: ShareClass,
-    shares: int,
-    on_date: date | None = None,
-) -> ShareTransfer:
-    """Ask the board to approve the transfer of fully paid shares to another current member."""
-    if seller.coop_id != buyer.coop_id:
-        raise ValidationError(_("The buyer is not a member of this cooperative."), field="buyer")
-    if seller.pk == buyer.pk:
-        raise ValidationError(_("A member cannot transfer shares to itself."), field="buyer")
-    seller = _locked(seller)
-    _active(seller, "seller")
-    _active(buyer, "buyer")
-    _class_of(seller, share_class)
-    if shares is None or shares < 1:
-        raise ValidationError(_("Transfer at least one share."), field="shares")
-    _check_transferable(seller, share_class, shares)
-    transfer = ShareTransfer.objects.create(
-        coop=seller.coop,
-        seller=seller,
-        buyer=buyer,
-        share_class=share_class,
-        shares=shares,
-        requested_on=on_date or _today(),
-    )
-    audit_record(
-        actor=actor,
-        action="transfer.request",
-        obj=transfer,
-        coop=seller.coop,
-        after={
-            "seller": seller.audit_label,
-            "buyer": buyer.audit_label,
-            "shares": shares,
-            "share_class": share_class.code,
-        },
-    )
-    return transfer
-
-
-def _check_transferable(seller: Member, share_class: ShareClass, shares: int) -> None:
-    held = holding(seller, share_class)
-    value = share_class.nominal_value * shares
-    if shares > held["shares"]:
-        raise ValidationError(
-            _("The seller holds only %(n)s shares of this class.") % {"n": held["shares"]},
-            field="shares",
-        )
-    if held["paid"] < value or held["subscribed"] - value < held["paid"] - value:
-        raise ValidationError(_("Only fully paid shares can be transferred."), field="shares")
-
-
-@transaction.atomic
-def transfer_decide(
-    *,
-    actor,
-    transfer: ShareTransfer,
-    approve: bool,
-    decided_on: date | None = None,
-    decision_reference: str = "",
-    reason: str = "",
-) -> ShareTransfer:
-    """The board approves (the shares move) or rejects (reason kept) a transfer."""
-    book_changed(transfer.coop_id)
-    transfer = ShareTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if transfer.status != ShareTransfer.Status.PENDING:
-        raise ValidationError(_("This transfer has been decided already."))
-    # Lock both members in id order, so two crossing transfers cannot deadlock.
-    first, second = sorted([transfer.seller_id, transfer.buyer_id])
-    locked = {
-        m.pk: m
-        for m in Member.objects.select_for_update()
-        .select_related("coop", "category")
-        .filter(pk__in=[first, second])
-        .order_by("pk")
-    }
-    seller, buyer = locked[transfer.seller_id], locked[transfer.buyer_id]
-    day = _decision_day(decided_on, transfer.requested_on, decision_reference)
-    share_class = transfer.share_class
-    transfer.decided_on, transfer.decision_reference = day, decision_reference.strip()
-    if approve:
-        _active(seller, "seller")
-        _active(buyer, "buyer")
-        _check_transferable(seller, share_class, transfer.shares)
-        value = share_class.nominal_value * transfer.shares
-        _check_cap(buyer, share_class, value, day)
-        common = {
-            "shares": transfer.shares,
-            "subscribed": value,
-            "paid": value,
-            "transfer": transfer,
-            "reference": transfer.decision_reference,
-        }
-        _move(
-            actor,
-            seller,
-            share_class,
-            MovementKind.TRANSFER_OUT,
-            day,
-            **{k: (-v if k in ("shares", "subscribed", "paid") else v) for k, v in common.items()},
-        )
-        _move(actor, buyer, share_class, MovementKind.TRANSFER_IN, day, **common)
-        transfer.status = ShareTransfer.Status.APPROVED
-    else:
-        if not reason.strip():
-            raise ValidationError(_("Give the reason for the rejection."), field="reason")
-        transfer.status, transfer.rejection_reason = ShareTransfer.Status.REJECTED, reason.strip()
-    transfer.save()
-    audit_record(
-        actor=actor,
-        action="transfer.approve" if approve else "transfer.reject",
-        obj=transfer,
-        coop=transfer.coop,
-        after={"status": transfer.status},
-    )
-    return transfer
-
-
-# --- exits --------------------------------------------------------------------------------------
-def redemption_due(exit_day: date) -> date:
-    """When the reimbursement falls due: 180 days after the approval of the financial statement
-    of the year of the exit (art. 2535 c.3), taken as 30 April of the next year (art. 2364)."""
-    return date(exit_day.year + 1, 4, 30) + timedelta(days=180)
-
-
-@transaction.atomic
-def member_exit(
-    *,
-    actor,
-    member: Member,
-    kind: str,
-    on_date: date | None = None,
-    reason: str = "",
-    decision_reference: str = "",
-    redemption_amount: Decimal | None = None,
-    due_on: date | None = None,
-) -> Member:
-    """A member leaves: withdrawal, exclusion (reason and decision required), death, transfer of
-    all shares or dissolution. The shares are cancelled and the paid capital becomes a
-    redemption the cooperative owes; the member stays in the book with its history."""
-    member = _locked(member)
-    if member.status == MemberStatus.EXITED:
-        raise ValidationError(
-            _("This member has left already (on %(day)s).") % {"day": localize(member.exited_on)}
-        )
-    _active(member)
-    if kind not in ExitKind.values:
-        raise ValidationError(_("Unknown way of leaving."), field="kind")
-    day = on_date or _today()
-    _check_day(day, member)
-    if kind == ExitKind.EXCLUSION and not (reason.strip() and decision_reference.strip()):
-        field = "reason" if not reason.strip() else "decision_reference"
-        raise ValidationError(
-            _("An exclusion needs its reason and the board's decision."), field=field
-        )
-    before = _member_snapshot(member)
-    total_paid = ZERO
-    for share_class in ShareClass.objects.filter(movements__member=member).distinct():
-        held = holding(member, share_class)
-        if kind == ExitKind.TRANSFER and held["shares"]:
-            raise ValidationError(
-                _("Transfer all the shares before recording this exit."), field="kind"
-            )
-        if held["shares"] or held["subscribed"] or held["paid"]:
-            _move(
-                actor,
-                member,
-                share_class,
-                MovementKind.REDEMPTION,
-                day,
-                shares=-held["shares"],
-                subscribed=-held["subscribed"],
-                paid=-held["paid"],
-                reference=str(ExitKind(kind).label),
-            )
-        total_paid += held["paid"]
-    amount = total_paid if redemption_amount is None else redemption_amount
-    if amount < 0 or amount > total_paid:
-        raise ValidationError(
-            _("The reimbursement can be from 0 to the paid capital, %(paid)s €.")
-            % {"paid": euro(total_paid)},
-            field="redemption_amount",
-        )
-    if total_paid:
-        Redemption.objects.create(
-            member=member, amount=amount, due_on=due_on or redemption_due(day)
-        )
-    member.status, member.exited_on, member.exit_kind = MemberStatus.EXITED, day, kind
-    member.exit_reason, member.exit_reference = reason.strip(), decision_reference.strip()
-    member.save()
-    if member.user_id:
-        Role.objects.filter(user_id=member.user_id, coop=member.coop, kind=RoleKind.MEMBER).update(
-            kind=RoleKind.RESIDENT
-        )
-    _audit_member(actor, "member.exit", member, before)
-    notify(
-        to=member.email,
-        template="members/email/exited",
-        context=_mail(member, kind=ExitKind(kind).label, amount=euro(amount)),
-    )
-    return member
-
-
-@transaction.atomic
-def redemption_pay(
-    *, actor, redemption: Redemption, paid_on: date | None = None, reference: str = ""
-) -> Redemption:
-    redemption = (
-        Redemption.objects.select_for_update().select_related("member__coop").get(pk=redemption.pk)
-    )
-    if redemption.paid_on:
-        raise ValidationError(_("This reimbursement is paid already."))
-    day = paid_on or _today()
-    if day < redemption.member.exited_on or day > _today():
-        raise ValidationError(_("The date must fall between the exit and today."), field="paid_on")
-    redemption.paid_on, redemption.reference = day, reference.strip()
-    redemption.save()
-    audit_record(
-        actor=actor,
-        action="redemption.pay",
-        obj=redemption,
-        coop=redemption.member.coop,
-        after={"paid_on": day.isoformat(), "amount": str(redemption.amount)},
-    )
-    return redemption
-
-
 # --- personal data ------------------------------------------------------------------------------
 @transaction.atomic
 def member_erase(*, actor, member: Member) -> Member:
@@ -1032,7 +557,7 @@ def member_erase(*, actor, member: Member) -> Member:
     the cooperative keep (art. 17.3.b): the register number, category, dates, shares and
     decisions. An applicant or former member is erased at once; a current member must leave
     first, because the book of current members must name them (art. 2421 c.c.)."""
-    member = _locked(member)
+    member = member_locked(member)
     if member.is_erased:
         raise ValidationError(_("This member's personal data were erased already."))
     if member.status in (MemberStatus.ACTIVE,):

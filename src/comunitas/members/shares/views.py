@@ -3,8 +3,7 @@ capital on a date and the book's configuration (stakeholder categories, share cl
 
 The forms of a member's page post to the action routes here, which redirect back to that page
 with a message: a success, or what was wrong (service errors are named after their field) and
-nothing saved. The pages with their own forms (settings) show errors next to the fields.
-"""
+nothing saved. The pages with their own forms (settings) show errors next to the fields."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -28,7 +27,8 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.forms import apply_errors, form_message, submit
 from comunitas.core.models import Cents, Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.members import selectors, services
+from comunitas.members.book import selectors as book_selectors
+from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Member,
     Redemption,
@@ -36,7 +36,8 @@ from comunitas.members.models import (
     ShareTransfer,
     StakeholderCategory,
 )
-from comunitas.members.share_forms import (
+from comunitas.members.shares import selectors, services
+from comunitas.members.shares.forms import (
     CapitalDateForm,
     CategoryForm,
     ExitForm,
@@ -139,7 +140,7 @@ def transfer(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpRes
 
     def save() -> ShareTransfer:
         number = form.cleaned_data["buyer_number"]
-        buyer = selectors.current_member_by_number(coop=coop, number=number, field="buyer")
+        buyer = book_selectors.current_member_by_number(coop=coop, number=number, field="buyer")
         return services.transfer_request(
             actor=request.user,
             seller=seller,
@@ -362,7 +363,7 @@ def _category_forms(
 ) -> list[tuple[StakeholderCategory, CategoryForm]]:
     """One rename form per category; the posted one keeps its input and errors."""
     rows = []
-    for category in selectors.categories(coop=coop).annotate(members_count=Count("members")):
+    for category in book_selectors.categories(coop=coop).annotate(members_count=Count("members")):
         if bound is not None and bound.data.get("category") == str(category.pk):
             form = bound
         else:
@@ -381,7 +382,7 @@ def _category_forms(
 @coop_view(Action.DECIDE_MEMBERS)
 def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Stakeholder categories (add, rename, mark financing) and share classes (add)."""
-    services.book_setup(coop=coop)
+    book_services.book_setup(coop=coop)
     kind = request.POST.get("form") if request.method == "POST" else None
     new_category = CategoryForm(auto_id="id_newcat_%s", initial={"form": "category"})
     edited_category: CategoryForm | None = None
@@ -436,36 +437,9 @@ def _save_category(request: HttpRequest, coop: Cooperative, form: CategoryForm) 
         last = StakeholderCategory.objects.filter(coop=coop).order_by("-position").first()
         fields.update(code=data["code"], position=(last.position + 1) if last else 0)
     try:
-        services.category_save(actor=request.user, coop=coop, fields=fields, category=category)
+        book_services.category_save(actor=request.user, coop=coop, fields=fields, category=category)
     except ValidationError as exc:
         apply_errors(form, exc)
         return False
     messages.success(request, _("The category is saved."))
     return True
-
-
-urlpatterns = [
-    path("c/<slug:slug>/members/<int:member_id>/subscribe/", subscribe, name="shares_subscribe"),
-    path("c/<slug:slug>/members/<int:member_id>/payment/", payment, name="shares_payment"),
-    path("c/<slug:slug>/members/<int:member_id>/transfer/", transfer, name="shares_transfer"),
-    path("c/<slug:slug>/members/<int:member_id>/exit/", exit_record, name="shares_exit"),
-    path(
-        "c/<slug:slug>/members/movements/<int:movement_id>/reverse/",
-        movement_reverse,
-        name="shares_movement_reverse",
-    ),
-    path("c/<slug:slug>/members/transfers/", transfers, name="shares_transfers"),
-    path(
-        "c/<slug:slug>/members/transfers/<int:transfer_id>/decide/",
-        transfer_decide,
-        name="shares_transfer_decide",
-    ),
-    path("c/<slug:slug>/members/redemptions/", redemptions, name="shares_redemptions"),
-    path(
-        "c/<slug:slug>/members/redemptions/<int:redemption_id>/pay/",
-        redemption_pay,
-        name="shares_redemption_pay",
-    ),
-    path("c/<slug:slug>/members/capital/", capital, name="shares_capital"),
-    path("c/<slug:slug>/members/settings/", book_settings, name="shares_settings"),
-]

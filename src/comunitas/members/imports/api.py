@@ -1,28 +1,12 @@
-"""API of the member book's import and export.
-
-``POST /coops/{slug}/members/import`` takes either a file (``multipart/form-data``, field
-``file``: CSV or XLSX, at most 10 MB; options such as a column mapping in the JSON form field
-``payload``) or a JSON body ``{"rows": [{header: value}], "mapping": {field: header}}``, so a
-script can send what it read elsewhere. ``dry_run`` and ``skip_invalid`` are query parameters
-for both. When a row is bad and nothing was written the answer is a 422 in the API's error shape
-with one error per bad value, ``{"field": "row 12: fiscal_code", "message": …}``; otherwise the
-report of the import.
-
-``GET /coops/{slug}/register/export?format=csv|xlsx&on=YYYY-MM-DD`` downloads the register
-(libro soci) as it stood on that date, as the web page does.
-"""
+"""API of the member book's import: rows as JSON or a CSV/XLSX file, checked before anything is
+written."""
 
 from __future__ import annotations
 
-import io
-from datetime import date
-from typing import Literal
-
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import Body, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Body, File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
@@ -30,7 +14,7 @@ from comunitas.core.api import answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.permissions import Action, coop_for
 from comunitas.core.schemas import InputSchema
-from comunitas.members import imports, outputs
+from comunitas.members.imports import reading, services
 
 router = Router(tags=["members"])
 
@@ -114,9 +98,9 @@ def members_import(
     payload = payload or MemberImportIn()
     if file is None and payload.rows is None:
         raise ValidationError(_("Send a CSV or XLSX file, or rows."), field="file")
-    if file is not None and file.size > imports.MAX_FILE_BYTES:
+    if file is not None and file.size > reading.MAX_FILE_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."), field="file")
-    report = imports.import_members(
+    report = services.import_members(
         coop=coop,
         actor=request.auth,
         file=file.read() if file is not None else None,
@@ -133,44 +117,7 @@ def members_import(
             report.bad_rows,
         ) % {"n": report.bad_rows}
         errors = [
-            {"field": e.field, "message": e.message} for e in imports.errors_as_fields(report)
+            {"field": e.field, "message": e.message} for e in services.errors_as_fields(report)
         ]
         return Status(422, {"detail": detail, "errors": errors})
     return report.as_dict()
-
-
-@router.get(
-    "/coops/{slug}/register/export",
-    response=answers(200, None),
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The register as CSV or XLSX",
-                "content": {
-                    "text/csv": BINARY,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": BINARY,
-                },
-            }
-        }
-    },
-)
-def register_export(
-    request,
-    slug: str,
-    fmt: Literal["csv", "xlsx"] = Query("csv", alias="format"),
-    on: date | None = None,
-):
-    """The register of members (libro soci) as it stood on ``on`` (today by default)."""
-    coop = coop_for(request.auth, slug, Action.VIEW_MEMBERS)
-    day = on or outputs.parse_day(None)
-    name = outputs.file_name(coop, day, fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            outputs.register_csv(coop=coop, on_date=day), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    buffer = io.BytesIO()
-    outputs.register_xlsx(coop=coop, on_date=day, out=buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=name)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +23,8 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.forms import submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.members import book_cache, gdpr, selectors, services
-from comunitas.members.forms import (
+from comunitas.members.book import cache, selectors, services
+from comunitas.members.book.forms import (
     ApplicationForm,
     DecisionForm,
     EligibilityForm,
@@ -41,6 +40,8 @@ from comunitas.members.models import (
     ShareClass,
     StakeholderCategory,
 )
+from comunitas.members.portal import selectors as portal_selectors
+from comunitas.members.shares import selectors as shares_selectors
 
 PAGE_SIZE = 50
 
@@ -59,7 +60,7 @@ def _categories(coop: Cooperative) -> list[StakeholderCategory]:
 def _price(coop: Cooperative) -> dict[str, ShareClass | None]:
     """The classes a new member subscribes today: ordinary and financing (sovventori)."""
     today = timezone.localdate()
-    issued = [c for c in selectors.share_classes(coop=coop) if c.is_issued_on(today)]
+    issued = [c for c in shares_selectors.share_classes(coop=coop) if c.is_issued_on(today)]
     ordinary = next((c for c in issued if not c.for_financing), None)
     financing = next((c for c in issued if c.for_financing), None)
     return {"ordinary": ordinary, "financing": financing}
@@ -167,12 +168,12 @@ def member_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "coop": coop,
         "form": form,
         "page_obj": page,
-        "stats": book_cache.book_stats(coop=coop),
+        "stats": cache.book_stats(coop=coop),
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
         "filtered": filters != selectors.MemberFilters(),
     }
     if can(request.user, coop, Action.DECIDE_MEMBERS):
-        context["erasure_requests"] = list(gdpr.erasure_requests(coop=coop))
+        context["erasure_requests"] = list(portal_selectors.erasure_requests(coop=coop))
     return render(request, "members/book/list.html", context)
 
 
@@ -218,8 +219,8 @@ def member_detail(request: HttpRequest, coop: Cooperative, member_id: int) -> Ht
         "member": member,
         "application": application,
         "consents": consents,
-        "holdings": selectors.holdings(member=member),
-        "movements": selectors.movement_list(member=member),
+        "holdings": shares_selectors.holdings(member=member),
+        "movements": shares_selectors.movement_list(member=member),
         "redemption": getattr(member, "redemption", None),
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
         "can_decide": can(request.user, coop, Action.DECIDE_MEMBERS),
@@ -390,21 +391,3 @@ def member_erase(request: HttpRequest, coop: Cooperative, member_id: int) -> Htt
     else:
         messages.success(request, _("The personal data are erased; the register entries are kept."))
     return redirect("member_detail", coop.slug, member.pk)
-
-
-urlpatterns = [
-    path("c/<slug:slug>/join/", member_join, name="member_join"),
-    path("c/<slug:slug>/join/thanks/", member_join_thanks, name="member_join_thanks"),
-    path("c/<slug:slug>/members/", member_list, name="member_list"),
-    path("c/<slug:slug>/members/new/", member_create, name="member_create"),
-    path("c/<slug:slug>/members/applications/", application_list, name="application_list"),
-    path(
-        "c/<slug:slug>/members/applications/<int:application_id>/decide/",
-        application_decide,
-        name="application_decide",
-    ),
-    path("c/<slug:slug>/members/eligibility/", member_eligibility, name="member_eligibility"),
-    path("c/<slug:slug>/members/<int:member_id>/", member_detail, name="member_detail"),
-    path("c/<slug:slug>/members/<int:member_id>/edit/", member_edit, name="member_edit"),
-    path("c/<slug:slug>/members/<int:member_id>/erase/", member_erase, name="member_erase"),
-]

@@ -1,12 +1,5 @@
 """Personal data of a member (GDPR): everything the cooperative holds about a person, as one
-JSON-ready document (art. 15 and 20), and the request for erasure (art. 17).
-
-Erasure cannot remove a current member: the libro soci must name its members (art. 2421
-c.c.), which GDPR art. 17.3.b allows the cooperative to keep. So a current member's request is
-recorded for the board and carried out when the membership ends; an applicant's request
-withdraws the application and erases at once; a former member is erased at once, unless the
-cooperative still owes them the reimbursement of their shares (it must know whom to pay).
-"""
+export, and the requests for erasure waiting for the board."""
 
 from __future__ import annotations
 
@@ -15,15 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comunitas.core.audit import audit_record
-from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cooperative, Role
-from comunitas.members import selectors, services
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import (
     Application,
     Consent,
@@ -33,6 +23,7 @@ from comunitas.members.models import (
     ShareMovement,
     ShareTransfer,
 )
+from comunitas.members.shares import selectors as shares_selectors
 
 FORMAT = "comunitas.member-data/1"
 CENT = Decimal("0.01")  # every decimal of the export is an amount in euros
@@ -62,7 +53,7 @@ class OwnRecords:
 def own_records(*, member: Member) -> OwnRecords:
     consents = list(Consent.objects.filter(member=member).order_by("-at", "-id"))
     application = Application.objects.filter(member=member).select_related("share_class").first()
-    movements = list(selectors.movement_list(member=member))
+    movements = list(shares_selectors.movement_list(member=member))
     transfers = list(
         ShareTransfer.objects.filter(Q(seller=member) | Q(buyer=member))
         .select_related("seller", "buyer", "share_class")
@@ -153,7 +144,7 @@ def _login(coop: Cooperative, user) -> dict[str, Any] | None:
     }
 
 
-def _audit(member: Member, records: OwnRecords, user) -> list[dict[str, Any]]:
+def personal_data_audit(member: Member, records: OwnRecords, user) -> list[dict[str, Any]]:
     """Entries of the trail about this member, their share movements, transfers and
     reimbursement. The people who made them are not named: "you", "the cooperative" or
     "system"."""
@@ -189,8 +180,8 @@ def member_data(*, member: Member) -> dict[str, Any]:
     ledger and holdings, transfers, reimbursement, the audit trail about them and their login.
     JSON-serialisable: decimals as strings, dates in ISO 8601."""
     coop = member.coop
-    found = selectors.with_territory(
-        selectors.with_holdings(
+    found = book_selectors.with_territory(
+        shares_selectors.with_holdings(
             Member.objects.select_related("category", "residence", "user", "coop")
         ),
         coop,
@@ -212,7 +203,7 @@ def member_data(*, member: Member) -> dict[str, Any]:
         found.status == MemberStatus.ACTIVE and found.capital_paid == found.capital_subscribed
     )
     application = records.application
-    holdings = selectors.holdings(member=found)
+    holdings = shares_selectors.holdings(member=found)
     data = {
         "format": FORMAT,
         "generated_at": timezone.now(),
@@ -280,7 +271,7 @@ def member_data(*, member: Member) -> dict[str, Any]:
         }
         if records.redemption
         else None,
-        "audit": _audit(found, records, found.user),
+        "audit": personal_data_audit(found, records, found.user),
     }
     return _plain(data)
 
@@ -288,7 +279,7 @@ def member_data(*, member: Member) -> dict[str, Any]:
 def personal_data(*, coop: Cooperative, user) -> dict[str, Any]:
     """What the cooperative holds about the caller: their membership when they have one,
     otherwise their login and role alone."""
-    member = selectors.member_of(coop=coop, user=user)
+    member = book_selectors.member_of(coop=coop, user=user)
     if member is not None:
         return member_data(member=member)
     return _plain(
@@ -309,44 +300,6 @@ def personal_data(*, coop: Cooperative, user) -> dict[str, Any]:
     )
 
 
-# --- writes -------------------------------------------------------------------------------------
-@transaction.atomic
-def consents_update(*, actor, member: Member, answers: dict[str, bool]) -> list[Consent]:
-    """Record the consents a member changed, all or none (a refused one undoes the others)."""
-    recorded = []
-    for kind, given in answers.items():
-        consent = services.consent_set(actor=actor, member=member, kind=kind, given=given)
-        if consent is not None:
-            recorded.append(consent)
-    return recorded
-
-
-@transaction.atomic
-def application_withdraw(*, actor, member: Member) -> Member:
-    """The applicant withdraws a pending application: it is closed as rejected, with the
-    reason saying so, and kept (as the board's rejections are)."""
-    services.book_changed(member.coop_id)
-    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
-    if member.status != MemberStatus.APPLICANT:
-        raise ValidationError(_("Only a pending application can be withdrawn."))
-    application = Application.objects.select_for_update().get(member=member)
-    application.status = Application.Status.REJECTED
-    application.decided_on = timezone.localdate()
-    application.rejection_reason = _("Withdrawn by the applicant")
-    application.save(update_fields=["status", "decided_on", "rejection_reason"])
-    member.status = MemberStatus.REJECTED
-    member.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="member.withdraw",
-        obj=member,
-        coop=member.coop,
-        before={"status": MemberStatus.APPLICANT},
-        after={"status": MemberStatus.REJECTED},
-    )
-    return member
-
-
 def erasure_blocker(member: Member) -> str:
     """Why a member's data cannot be erased yet ("" when they can)."""
     if member.status == MemberStatus.ACTIVE:
@@ -362,32 +315,3 @@ def erasure_blocker(member: Member) -> str:
             "whom to pay: your data will be erased once it is paid."
         )
     return ""
-
-
-@transaction.atomic
-def erasure_request(*, actor, member: Member) -> Member:
-    """A member asks for the erasure of their personal data (GDPR art. 17).
-
-    The request is recorded (once) with its time. A pending application is withdrawn first.
-    A person who is no longer a member or applicant is erased at once; a current member's
-    request waits for the end of the membership (see ``erasure_blocker``), and the board sees
-    it in ``erasure_requests``."""
-    services.book_changed(member.coop_id)
-    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
-    if member.is_erased:
-        raise ValidationError(_("Your personal data were erased already."))
-    if member.erasure_requested_at is None:
-        member.erasure_requested_at = timezone.now()
-        member.save(update_fields=["erasure_requested_at"])
-        audit_record(
-            actor=actor,
-            action="member.erasure_request",
-            obj=member,
-            coop=member.coop,
-            after={"erasure_requested_at": member.erasure_requested_at.isoformat()},
-        )
-    if member.status == MemberStatus.APPLICANT:
-        member = application_withdraw(actor=actor, member=member)
-    if not erasure_blocker(member):
-        member = services.member_erase(actor=actor, member=member)
-    return member

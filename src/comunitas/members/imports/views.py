@@ -1,9 +1,8 @@
-"""Pages of the member book's outputs: the register on a date (page, CSV, XLSX, PDF), a
-member's certificate, and the import of an existing book (upload, dry run, confirm)."""
+"""The import page of the member book: upload a CSV or XLSX, check every row, confirm, read the
+report."""
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from datetime import timedelta
@@ -13,119 +12,20 @@ from django import forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.forms import apply_errors
 from comunitas.core.models import Cooperative
-from comunitas.core.permissions import Action, can, coop_view
-from comunitas.members import imports, outputs, selectors
-from comunitas.members.models import Member
+from comunitas.core.permissions import Action, coop_view
+from comunitas.members.imports import reading, services
 
-PAGE_SIZE = 100
 IMPORT_DIR = "member-imports"
 EXTENSIONS = (".csv", ".xlsx")
-
-
-# --- the register -------------------------------------------------------------------------------
-class RegisterDateForm(forms.Form):
-    on = forms.DateField(
-        label=gettext_lazy("Register on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
-@require_GET
-@coop_view(Action.VIEW_MEMBERS)
-def register_page(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    """The book on a date, a page at a time. Queries, whatever the size of the book: the
-    session and the user, the cooperative, the roles, the count, the page (holdings and
-    territory as subqueries), the members on the date and the capital."""
-    form = RegisterDateForm(request.GET or None)
-    day = timezone.localdate()
-    if not form.is_bound:
-        form = RegisterDateForm(initial={"on": day})
-    elif form.is_valid():
-        day = form.cleaned_data["on"] or day
-    else:
-        day = None  # the form shows what is wrong with the date
-    context: dict = {"coop": coop, "form": form, "day": day}
-    if day is not None:
-        page = Paginator(selectors.register(coop=coop, on_date=day), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        context.update(
-            page_obj=page,
-            entries=[outputs.entry(member, day) for member in page],
-            pdf_allowed=page.paginator.count <= outputs.PDF_WEB_MAX_ROWS,
-            pdf_limit=outputs.PDF_WEB_MAX_ROWS,
-            may_import=can(request.user, coop, Action.DECIDE_MEMBERS),
-            **outputs.register_summary(coop=coop, on_date=day),
-        )
-    return render(request, "members/outputs/register.html", context)
-
-
-@require_GET
-@coop_view(Action.VIEW_MEMBERS)
-def register_download(request: HttpRequest, coop: Cooperative, fmt: str) -> HttpResponse:
-    """The book on ``?on=`` (today by default) as CSV, XLSX or PDF."""
-    try:
-        day = outputs.parse_day(request.GET.get("on"))
-    except ValidationError as exc:
-        messages.error(request, str(exc))
-        return redirect("members_register", coop.slug)
-    name = outputs.file_name(coop, day, fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            outputs.register_csv(coop=coop, on_date=day), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        outputs.register_xlsx(coop=coop, on_date=day, out=buffer)
-        buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=name)
-    entries = selectors.register(coop=coop, on_date=day).count()
-    if entries > outputs.PDF_WEB_MAX_ROWS:
-        messages.warning(
-            request,
-            _(
-                "The book has %(n)s entries on this date: the PDF is made for up to %(max)s. "
-                "Download the XLSX, or run: comunitas members export --coop %(slug)s "
-                "--format pdf --on %(day)s"
-            )
-            % {"n": entries, "max": outputs.PDF_WEB_MAX_ROWS, "slug": coop.slug, "day": day},
-        )
-        return redirect(reverse("members_register", args=[coop.slug]) + f"?on={day}")
-    pdf = outputs.register_pdf(coop=coop, on_date=day, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@coop_view(Action.VIEW_MEMBERS)
-def certificate(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = get_object_or_404(
-        Member.objects.select_related("coop__seat", "category"),
-        coop=coop,
-        pk=member_id,
-        number__isnull=False,
-    )
-    response = HttpResponse(outputs.certificate_pdf(member), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="certificato-socio-{member.number}-{coop.slug}.pdf"'
-    )
-    return response
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -146,7 +46,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, column in imports.COLUMNS.items():
+        for name, column in reading.COLUMNS.items():
             self.fields[f"map_{name}"] = forms.CharField(
                 label=column.label, required=False, max_length=120
             )
@@ -158,10 +58,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > imports.MAX_FILE_BYTES:
+        if upload.size > reading.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB.")
-                % {"mb": imports.MAX_FILE_BYTES // (1024 * 1024) or 1}
+                % {"mb": reading.MAX_FILE_BYTES // (1024 * 1024) or 1}
             )
         return upload
 
@@ -201,13 +101,13 @@ def _forget(request: HttpRequest, coop: Cooperative) -> None:
             continue
 
 
-def _pending(request: HttpRequest, coop: Cooperative) -> tuple[dict, imports.ImportReport] | None:
+def _pending(request: HttpRequest, coop: Cooperative) -> tuple[dict, services.ImportReport] | None:
     pending = request.session.get(_session_key(coop))
     if not pending:
         return None
     try:
         with default_storage.open(_stored(coop, pending["token"], ".json")) as stored:
-            report = imports.ImportReport.from_dict(json.loads(stored.read()))
+            report = services.ImportReport.from_dict(json.loads(stored.read()))
     except (FileNotFoundError, ValueError, TypeError, KeyError):
         request.session.pop(_session_key(coop), None)
         return None
@@ -223,7 +123,7 @@ def _confirm(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     try:
         with default_storage.open(_stored(coop, pending["token"], pending["ext"])) as stored:
             data = stored.read()
-        report = imports.import_members(
+        report = services.import_members(
             coop=coop,
             actor=request.user,
             file=data,
@@ -249,7 +149,7 @@ def _confirm(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     return redirect("members_register", coop.slug)
 
 
-def summary(report: imports.ImportReport) -> str:
+def summary(report: services.ImportReport) -> str:
     """The outcome of an import in one sentence."""
     parts = [
         ngettext("%(n)s new member", "%(n)s new members", report.created) % {"n": report.created},
@@ -264,7 +164,7 @@ def summary(report: imports.ImportReport) -> str:
     return ", ".join(parts) + "."
 
 
-def _save_report(coop: Cooperative, token: str, report: imports.ImportReport) -> None:
+def _save_report(coop: Cooperative, token: str, report: services.ImportReport) -> None:
     name = _stored(coop, token, ".json")
     default_storage.delete(name)
     default_storage.save(name, ContentFile(json.dumps(report.as_dict()).encode()))
@@ -275,7 +175,7 @@ def _check_upload(request: HttpRequest, coop: Cooperative, form: ImportForm) -> 
     upload = form.cleaned_data["file"]
     data = upload.read()
     try:
-        report = imports.import_members(
+        report = services.import_members(
             coop=coop,
             actor=request.user,
             file=data,
@@ -318,7 +218,7 @@ def import_page(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _check_upload(request, coop, form):
         return redirect("members_import", coop.slug)
     found = _pending(request, coop) if request.method == "GET" else None
-    context = {"coop": coop, "form": form, "columns": imports.COLUMNS}
+    context = {"coop": coop, "form": form, "columns": reading.COLUMNS}
     if found is not None:
         pending, report = found
         context.update(
@@ -328,32 +228,3 @@ def import_page(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             summary=summary(report),
         )
     return render(request, "members/outputs/import.html", context)
-
-
-urlpatterns = [
-    path("c/<slug:slug>/members/register/", register_page, name="members_register"),
-    path(
-        "c/<slug:slug>/members/register.csv",
-        register_download,
-        {"fmt": "csv"},
-        name="members_register_csv",
-    ),
-    path(
-        "c/<slug:slug>/members/register.xlsx",
-        register_download,
-        {"fmt": "xlsx"},
-        name="members_register_xlsx",
-    ),
-    path(
-        "c/<slug:slug>/members/register.pdf",
-        register_download,
-        {"fmt": "pdf"},
-        name="members_register_pdf",
-    ),
-    path(
-        "c/<slug:slug>/members/<int:member_id>/certificate.pdf",
-        certificate,
-        name="members_certificate",
-    ),
-    path("c/<slug:slug>/members/import/", import_page, name="members_import"),
-]

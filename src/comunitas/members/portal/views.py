@@ -2,8 +2,7 @@
 erasure request.
 
 No route takes a member id: every view finds the caller's own membership from their login
-(``selectors.member_of``), so nobody can reach another member's data through the portal.
-"""
+(``selectors.member_of``), so nobody can reach another member's data through the portal."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from django.contrib.auth import logout
 from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,8 +25,12 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.forms import apply_errors, municipality_input, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
-from comunitas.members import gdpr, outputs, selectors, services
+from comunitas.members.book import selectors as book_selectors
+from comunitas.members.book import services as book_services
 from comunitas.members.models import Consent, Member, MemberStatus
+from comunitas.members.outputs import documents as outputs
+from comunitas.members.portal import selectors, services
+from comunitas.members.shares import selectors as shares_selectors
 
 PHONE = RegexValidator(
     r"^\+?[0-9][0-9 ./()-]{4,28}$",
@@ -89,7 +91,7 @@ def _page(
 ) -> HttpResponse:
     context = {"coop": coop, "member": member, "notice": notice}
     if member is not None:
-        records = gdpr.own_records(member=member)
+        records = selectors.own_records(member=member)
         in_force = records.consents_in_force
         if contacts is None:
             contacts = ContactsForm(
@@ -107,20 +109,20 @@ def _page(
             consents_in_force=[
                 (kind, label, in_force.get(kind)) for kind, label in Consent.Kind.choices
             ],
-            holdings=selectors.holdings(member=member),
+            holdings=shares_selectors.holdings(member=member),
             in_good_standing=member.status == MemberStatus.ACTIVE
             and member.capital_paid == member.capital_subscribed,
             to_pay=member.capital_subscribed - member.capital_paid,
             contacts_form=contacts,
             consents_form=consents,
             erasure_form=erasure or ErasureForm(),
-            erasure_blocker=gdpr.erasure_blocker(member),
+            erasure_blocker=selectors.erasure_blocker(member),
         )
     return render(request, "members/portal/portal.html", context)
 
 
 def _mine(request: HttpRequest, coop: Cooperative) -> Member | None:
-    return selectors.member_of(coop=coop, user=request.user)
+    return book_selectors.member_of(coop=coop, user=request.user)
 
 
 def _no_membership(request: HttpRequest, coop: Cooperative) -> HttpResponse:
@@ -144,7 +146,7 @@ def contacts_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     saved = submit(
         request,
         form,
-        lambda: services.member_update(
+        lambda: book_services.member_update(
             actor=request.user, member=member, fields=form.service_fields()
         ),
     )
@@ -164,7 +166,7 @@ def consents_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     saved = submit(
         request,
         form,
-        lambda: gdpr.consents_update(
+        lambda: services.consents_update(
             actor=request.user, member=member, answers=dict(form.cleaned_data)
         ),
     )
@@ -181,7 +183,7 @@ def consents_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.VIEW_OWN_MEMBERSHIP)
 def data_download(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """All the cooperative holds about the caller, as a JSON file (GDPR art. 15 and 20)."""
-    data = gdpr.personal_data(coop=coop, user=request.user)
+    data = selectors.personal_data(coop=coop, user=request.user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     name = f"{coop.slug}-my-data-{timezone.localdate().isoformat()}.json"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -214,7 +216,7 @@ def erasure(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     if not form.is_valid():
         return _page(request, coop, member, erasure=form)
     try:
-        member = gdpr.erasure_request(actor=request.user, member=member)
+        member = services.erasure_request(actor=request.user, member=member)
     except ValidationError as exc:
         apply_errors(form, exc)
         return _page(request, coop, member, erasure=form)
@@ -233,17 +235,3 @@ def erasure(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         return redirect("home")
     messages.success(request, _("Your personal data in this cooperative are erased."))
     return redirect("member_portal", coop.slug)
-
-
-urlpatterns = [
-    path("c/<slug:slug>/membership/", portal, name="member_portal"),
-    path("c/<slug:slug>/membership/contacts/", contacts_update, name="member_portal_contacts"),
-    path("c/<slug:slug>/membership/consents/", consents_update, name="member_portal_consents"),
-    path("c/<slug:slug>/membership/data.json", data_download, name="member_portal_data"),
-    path(
-        "c/<slug:slug>/membership/certificate.pdf",
-        certificate,
-        name="member_portal_certificate",
-    ),
-    path("c/<slug:slug>/membership/erasure/", erasure, name="member_portal_erasure"),
-]

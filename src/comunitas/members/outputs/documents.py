@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
-from comunitas.members import selectors
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import ExitKind, Member, MemberKind
+from comunitas.members.shares import selectors as shares_selectors
 
 PDF_WEB_MAX_ROWS = 1000
 CHUNK = 2000  # rows fetched at a time from the database
@@ -130,7 +131,7 @@ def entry(member: Member, day: date) -> Entry:
 
 def register_entries(*, coop: Cooperative, on_date: date) -> Iterator[Entry]:
     """Every line of the book on a date, read in chunks."""
-    for member in selectors.register(coop=coop, on_date=on_date).iterator(chunk_size=CHUNK):
+    for member in book_selectors.register(coop=coop, on_date=on_date).iterator(chunk_size=CHUNK):
         yield entry(member, on_date)
 
 
@@ -299,7 +300,10 @@ def register_xlsx(*, coop: Cooperative, on_date: date, out: IO[bytes]) -> None:
 def register_summary(*, coop: Cooperative, on_date: date) -> dict[str, object]:
     """What the page and the PDF say above the table: members on the date and the capital."""
     current = Member.objects.members_on(on_date).filter(coop=coop).count()
-    return {"current": current, "capital": selectors.capital_summary(coop=coop, on_date=on_date)}
+    return {
+        "current": current,
+        "capital": shares_selectors.capital_summary(coop=coop, on_date=on_date),
+    }
 
 
 def _weasyprint(html: str, base_url: str | None) -> bytes:
@@ -328,7 +332,7 @@ def certificate_pdf(member: Member, *, on_date: date | None = None) -> bytes:
     if member.number is None or member.admitted_on is None:
         raise ValidationError(_("Only a member in the book has a certificate."))
     day = on_date or timezone.localdate()
-    held = selectors.holdings(member=member, on_date=day)
+    held = shares_selectors.holdings(member=member, on_date=day)
     coop = member.coop
     context = {
         "coop": coop,

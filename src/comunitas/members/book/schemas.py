@@ -1,8 +1,4 @@
-"""API shapes of the member book (input parsed here, rules checked by ``members.services``).
-
-Money goes out as decimal strings ("25.00") and comes in as a decimal string or a JSON number
-with at most two decimals; dates are ISO dates bounded to years a member book can hold, so
-that no date arithmetic overflows."""
+"""API shapes of the member book (input parsed here, rules checked by the services)."""
 
 from __future__ import annotations
 
@@ -16,14 +12,7 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
-from comunitas.members.models import (
-    Consent,
-    ExitKind,
-    MemberKind,
-    MemberStatus,
-    OrganisationKind,
-    Sex,
-)
+from comunitas.members.models import Consent, MemberKind, MemberStatus, OrganisationKind, Sex
 
 # The oldest cooperatives are from the 19th century; no date of the book lies outside this.
 FIRST_DAY, LAST_DAY = date(1800, 1, 1), date(2999, 12, 31)
@@ -58,16 +47,6 @@ class CategoryOut(Schema):
 class CategoryBrief(Schema):
     code: str
     name: str
-
-
-class ShareClassOut(Schema):
-    code: str
-    name: str
-    nominal_value: Euros
-    valid_from: date
-    valid_until: date | None
-    min_shares_for_admission: int
-    for_financing: bool
 
 
 class MemberItem(Schema):
@@ -240,19 +219,6 @@ class ApplicationOut(Schema):
     created_at: datetime
 
 
-class TransferOut(Schema):
-    id: int
-    seller: PersonBrief
-    buyer: PersonBrief
-    share_class: str = Field(..., alias="share_class.code")
-    shares: int
-    requested_on: date
-    status: str
-    decided_on: date | None
-    decision_reference: str
-    rejection_reason: str
-
-
 class VoterOut(Schema):
     member_id: int
     number: int
@@ -280,24 +246,6 @@ class EligibilityOut(Schema):
         ..., description="The financing members' votes were scaled down to one third"
     )
     not_yet: list[NotYetOut]
-
-
-class CapitalClassOut(Schema):
-    code: str
-    name: str
-    nominal_value: Euros
-    shares: int
-    subscribed: Euros
-    paid: Euros
-
-
-class CapitalOut(Schema):
-    on_date: date
-    shares: int
-    subscribed: Euros
-    paid: Euros
-    to_pay: Euros
-    by_class: list[CapitalClassOut]
 
 
 class RegisterLine(Schema):
@@ -328,10 +276,6 @@ class MemberQuery(Schema):
 
 
 class ApplicationQuery(Schema):
-    status: Literal["pending", "approved", "rejected"] | None = None
-
-
-class TransferQuery(Schema):
     status: Literal["pending", "approved", "rejected"] | None = None
 
 
@@ -425,59 +369,8 @@ class ConsentsPatch(InputSchema):
     photos: bool = None
 
 
-class SubscriptionIn(InputSchema):
-    share_class: Code
-    shares: Count
-    on_date: Day | None = None
-    reference: Text = Field("", max_length=200)
-
-
-class PaymentIn(InputSchema):
-    share_class: Code
-    amount: Money = Field(..., gt=0, description="Euros: '50.00' or 50")
-    on_date: Day | None = None
-    reference: Text = Field("", max_length=200)
-
-
-class TransferIn(InputSchema):
-    buyer_number: int = Field(..., ge=1, le=2**31 - 1, description="The buyer's register number")
-    share_class: Code
-    shares: Count
-    on_date: Day | None = None
-
-
-class ExitIn(InputSchema):
-    kind: ExitKind
-    on_date: Day | None = None
-    reason: Text = Field("", max_length=2000, description="Required for an exclusion")
-    decision_reference: Text = Field("", max_length=200, description="Required for an exclusion")
-    redemption_amount: Money | None = Field(
-        None, ge=0, description="What the member gets back; the paid capital when left out"
-    )
-    due_on: Day | None = None
-
-
-class RedemptionPaymentIn(InputSchema):
-    paid_on: Day | None = None
-    reference: Text = Field("", max_length=200)
-
-
-class ReversalIn(InputSchema):
-    reason: Text = Field(..., max_length=200, description="Why the movement was wrong")
-
-
 class CategoryIn(InputSchema):
     code: Code
     name: Text = Field(..., max_length=80)
     is_financing: bool = False
     position: int = Field(0, ge=0, le=32767)
-
-
-class ShareClassIn(InputSchema):
-    code: Code
-    name: Text = Field(..., max_length=80)
-    nominal_value: Money
-    valid_from: Day
-    valid_until: Day | None = None
-    min_shares_for_admission: int = Field(1, ge=0, le=1_000_000)
-    for_financing: bool = False

@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from comunitas.core.models import Cooperative
 from comunitas.core.versions import Access, coop_access
-from comunitas.members import selectors
+from comunitas.members.book import selectors
 
 BOOK = "members"  # the scope of core.versions that every write of the member book moves on
 # Versioned keys never go stale; the timeout only bounds how long a page of names stays in a
