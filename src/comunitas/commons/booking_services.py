@@ -49,15 +49,14 @@ from comunitas.commons.models import (
     PaymentState,
     UnitPrice,
 )
-from comunitas.commons.services import assign
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.edits import assign, validated
+from comunitas.core.kernel.money import CENT
 from comunitas.core.notify import notify
 from comunitas.core.permissions import Action, can, role_in
-from comunitas.core.services import validated
 
 ROME = ZoneInfo("Europe/Rome")
-CENT = Decimal("0.01")
 DASH = "\u2013"  # the en dash between two times
 MAX_WEEKS = 52
 EARLIEST = datetime(2000, 1, 1, tzinfo=ROME)

@@ -16,9 +16,9 @@ from comunitas.commons.models import (
     ResourceKind,
     UseRightKind,
 )
+from comunitas.core.kernel.money import CENT
 from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
 
-CENT = Decimal("0.01")
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
 Euros = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]
 Capacity = Annotated[int, Field(ge=-(2**31), le=10_000_000)]  # the service refuses negatives

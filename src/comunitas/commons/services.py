@@ -24,8 +24,8 @@ from comunitas.commons.models import (
 )
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.edits import assign, validated
 from comunitas.core.models import Cooperative
-from comunitas.core.services import validated
 
 RESOURCE_FIELDS = [
     "name",
@@ -65,15 +65,6 @@ def _check_dates(values: dict[str, date | None]) -> None:
     ]
     if errors:
         raise ValidationError(errors=errors)
-
-
-def assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
-    """Set the fields given on ``obj``; a field outside ``allowed`` is refused by name."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    for name, value in fields.items():
-        setattr(obj, name, value)
 
 
 def _check_resource(resource: CommonResource) -> None:

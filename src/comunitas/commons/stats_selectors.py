@@ -36,13 +36,12 @@ from comunitas.commons.models import (
     SaleKind,
     Ticket,
 )
+from comunitas.core.kernel.money import CENT, ZERO
 from comunitas.core.models import Cents, Cooperative
 
 ROME = ZoneInfo("Europe/Rome")
 MONTHS = range(1, 13)
-ZERO = Decimal("0.00")
 HOUR = Decimal(3600)
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 

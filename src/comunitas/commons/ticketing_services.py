@@ -40,12 +40,11 @@ from comunitas.commons.models import (
     Ticket,
 )
 from comunitas.commons.payments import DEFAULT_PROVIDER, PROVIDERS, provider_for
-from comunitas.commons.services import assign
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.edits import assign, validated
 from comunitas.core.models import Cooperative
 from comunitas.core.notify import notify
-from comunitas.core.services import validated
 
 SERVICE_FIELDS = ["name", "kind", "description", "resource", "is_active", "is_public"]
 EVENT_FIELDS = ["starts_at", "ends_at", "seats"]

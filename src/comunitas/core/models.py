@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
+from comunitas.core.kernel.money import CENT
 from comunitas.core.law import limits_on
 from comunitas.core.validators import (
     validate_albo_number,
@@ -23,7 +24,6 @@ from comunitas.core.validators import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
-CENT = Decimal("0.01")
 
 
 def _to_cents(value, expression, connection) -> Decimal | None:

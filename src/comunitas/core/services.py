@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.cache import coop_forget
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import validated
 from comunitas.core.models import (
     ApiToken,
     Cooperative,
@@ -69,14 +69,6 @@ STATUTE_FIELDS = [
 ]
 CODE_FIELDS = ("fiscal_code", "vat_number", "albo_number")
 DEFAULT_SHARE_VALUE = Decimal("25.00")  # the legal minimum (art. 2525 c.c.)
-
-
-def validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
-    """Run the model's validation and raise the project's error with field messages."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        raise ValidationError.from_django(exc) from None
 
 
 def _assign(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> None:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, jsonable, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.edits import assign, require_text, validated
 from comunitas.core.law import limits_on
 from comunitas.core.notify import is_quiet, notify
 from comunitas.core.selectors import statute_on
@@ -59,7 +60,6 @@ from comunitas.decisions.models import (
 )
 from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member, MemberStatus
-from comunitas.projects.services import assign, require_text, validated
 
 AUDIT_LABELS = {
     "assembly.create": gettext_lazy("assembly drafted"),

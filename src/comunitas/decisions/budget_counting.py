@@ -47,10 +47,11 @@ from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instan
 from pabutools.rules import method_of_equal_shares
 from pabutools.tiebreaking import TieBreakingRule
 
+from comunitas.core.kernel.money import CENT
+
 GREEDY = "greedy"
 EQUAL_SHARES = "equal_shares"
 ADD1_STEP = 100  # cents: the add1 completion raises each voter's share by 1 € at a time
-CENT = Decimal("0.01")
 AVERAGE = Decimal("0.01")
 TALLY_VERSION = 1
 

@@ -14,6 +14,7 @@ from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions import budget_selectors as selectors
 from comunitas.decisions.budget_models import (
@@ -25,7 +26,6 @@ from comunitas.decisions.budget_models import (
 )
 from comunitas.decisions.budget_services import (
     MAX_CHOICES,
-    MAX_MONEY,
     PROJECT_FIELDS,
     RULE_FIELDS,
     TEXT_FIELDS,

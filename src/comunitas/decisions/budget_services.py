@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import role_in
 from comunitas.decisions.budget_models import (
@@ -49,7 +51,6 @@ from comunitas.decisions.budget_models import (
     ParticipatoryBudget,
 )
 from comunitas.projects.models import Need, NeedStatus, Project, Proposal
-from comunitas.projects.services import assign, require_text, validated
 
 AUDIT_LABELS: dict[str, Any] = {
     "budget.create": gettext_lazy("participatory budget set up"),
@@ -76,7 +77,6 @@ RULE_FIELDS = [
 ]
 BUDGET_FIELDS = TEXT_FIELDS + RULE_FIELDS
 PROJECT_FIELDS = ["title", "description", "estimated_cost"]
-MAX_MONEY = Decimal("999999999999.99")
 MAX_CHOICES = 1000
 MAX_BALLOT = 1000  # more project ids than any ballot can hold: refused before any query
 

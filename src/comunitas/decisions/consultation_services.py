@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import assign, validated
 from comunitas.core.models import Cooperative, Role
 from comunitas.decisions.consultation_models import (
     AUDIENCE_ROLES,
@@ -43,7 +44,6 @@ from comunitas.decisions.consultation_models import (
     ConsultationStatus,
 )
 from comunitas.projects.models import Need, Project, Proposal
-from comunitas.projects.services import assign, validated
 
 AUDIT_LABELS = {
     "consultation.create": gettext_lazy("consultation drafted"),

@@ -40,6 +40,7 @@ from comunitas.commons.models import (
     UnitPrice,
 )
 from comunitas.core.audit import audit_record
+from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative
 from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES
 from comunitas.members.models import Member, MemberStatus
@@ -49,7 +50,6 @@ EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
-CENT = Decimal("0.01")
 
 
 def _prices(**values: str) -> dict[str, Decimal]:

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from comunitas.commons.models import CommonResource, Sale, Service
 from comunitas.core.audit import audit_record
+from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.notify import quiet
 from comunitas.decisions.assembly_selectors import held_on
@@ -68,7 +69,6 @@ from comunitas.members.models import Member, MemberKind, MemberStatus
 from comunitas.projects.models import Project
 
 YEARS = 5
-CENT = Decimal("0.01")
 LEGAL_RESERVE_PERCENT = Decimal(30)  # the legal minimum (art. 2545-quater c.c.)
 OTHER_COSTS_FLOOR = 0.12  # of revenue: rent, energy and insurance are never less
 SYNTHETIC_NOTE = "Dati sintetici generati per la dimostrazione."

@@ -24,6 +24,7 @@ from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
 from comunitas.core.audit import audit_record
+from comunitas.core.kernel.money import CENT, ZERO
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.demo.cases import CASES
@@ -44,9 +45,6 @@ from comunitas.members.models import (
     StakeholderCategory,
 )
 from comunitas.members.shares.services import redemption_due
-
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.economy import ledger
 from comunitas.economy.chart import chart_ensure
@@ -84,8 +85,6 @@ LIMITS = {"description": 200, "reference": 80, "counterparty": 200, "category": 
 FALLBACK = {Direction.INCOME: "other-income", Direction.EXPENSE: "other"}
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 LOCAL_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 Progress = Callable[[str, int, int], None]
 
@@ -250,7 +249,7 @@ def parse_amount(value: Any, name: str = "amount") -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation:
         raise Bad(name, _("Not an amount: %(value)s.") % {"value": str(value)[:40]}) from None
-    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+    if not amount.is_finite() or abs(amount) > MAX_MONEY:
         raise Bad(name, _("Not an amount: %(value)s.") % {"value": str(value)[:40]})
     if amount != amount.quantize(CENT):
         raise Bad(name, _("The amount has more than two decimals: %(value)s.") % {"value": value})

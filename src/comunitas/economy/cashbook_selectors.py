@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.economy import ledger
 from comunitas.economy.chart import chart_ensure
 from comunitas.economy.models import Category, Counterparty, Direction, Movement
 
-ZERO = Decimal("0.00")
 TEXT_MAX = 100
 
 

@@ -27,6 +27,8 @@ from comunitas.commons import sales as commons_sales
 from comunitas.commons.models import CommonResource, Sale, SaleKind, Service, ServiceKind
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import require_text, validated
+from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.selectors import municipality_resolve
 from comunitas.core.validators import compact_code
@@ -45,7 +47,6 @@ from comunitas.economy.models import (
 )
 from comunitas.members.models import Member
 from comunitas.projects.models import Project
-from comunitas.projects.services import require_text, validated
 
 AUDIT_LABELS: dict[str, Any] = {
     "movement.create": gettext_lazy("cash book movement entered"),
@@ -86,9 +87,6 @@ LINKS: dict[str, type] = {
 AUDITED = ["on_date", "direction", "amount", "vat", "category", "source", *LINKS, "reverses"]
 COUNTERPARTY_FIELDS = ["name", "kind", "tax_code", "municipality", "member"]
 CATEGORY_FIELDS = ["code", "name", "direction", "flow"]
-MAX_MONEY = Decimal("999999999999.99")
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 
 def _user(actor):

@@ -14,15 +14,12 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, Invali
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import CENT, HUNDRED, MAX_MONEY, ZERO
 from comunitas.economy.models import AllocationKind, PostalBondRate
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-HUNDRED = Decimal(100)
 LEGAL_RESERVE_MIN = Decimal(30)  # art. 2545-quater c.c.
 MUTUAL_FUNDS_PERCENT = Decimal(3)  # L. 59/1992 art. 11 c.4
 DIVIDEND_SPREAD = Decimal("2.5")  # art. 2514 c.c.: buoni postali rate + 2.5 points
-MAX_MONEY = Decimal("999999999999.99")
 
 
 def cents(value, *, field: str) -> Decimal:

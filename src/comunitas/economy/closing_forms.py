@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions.assembly_selectors import held_on
 from comunitas.economy import closing_selectors as selectors
-from comunitas.economy.closing_allocation import MAX_MONEY
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 from comunitas.members.models import ShareClass
 

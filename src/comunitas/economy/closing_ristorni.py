@@ -14,10 +14,9 @@ from fractions import Fraction
 from django.db.models import Sum
 
 from comunitas.commons.models import Sale
+from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative
 from comunitas.economy.models import Job, RistornoBasis
-
-CENT = Decimal("0.01")
 
 
 def _year(year: int) -> tuple[date, date]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.forms import act_and_flash, submit, submit_and_flash
+from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.economy import closing_documents as documents
@@ -38,7 +39,6 @@ from comunitas.economy.closing_forms import (
 from comunitas.economy.models import AllocationKind, Closing, ClosingStatus, Ristorno
 
 PAGE_SIZE = 30
-CENT = Decimal("0.01")
 CHART_WIDTH = 600
 # One colour per allocation line, in the legal order (each with text on white at WCAG AA).
 COLOURS = ["#1f5c45", "#3a7d5c", "#7a4f01", "#a4161a", "#33507a", "#5c3d7a"]

@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource, Service
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.economy.models import Category, Direction, Movement
-
-ZERO = Decimal("0.00")
 
 
 @dataclass

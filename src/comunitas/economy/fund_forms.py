@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions.budget_models import ParticipatoryBudget
-from comunitas.economy.fund_services import MAX_MONEY
 from comunitas.economy.models import NAME_MAX, EarmarkSource
 from comunitas.projects.models import Need, Project
 

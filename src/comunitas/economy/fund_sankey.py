@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.economy import ledger
 from comunitas.economy.models import (
@@ -45,8 +46,6 @@ from comunitas.economy.models import (
     Flow,
     Movement,
 )
-
-ZERO = Decimal("0.00")
 
 # The design tokens of web/static/comunitas/css/site.css, as SVG attributes need them (WeasyPrint
 # does not resolve CSS custom properties inside an SVG).

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import MONEY, Cooperative
 from comunitas.economy.models import (
     AllocationKind,
@@ -28,8 +29,6 @@ from comunitas.economy.models import (
     Earmark,
     Movement,
 )
-
-ZERO = Decimal("0.00")
 
 
 def _money_sum(expression, **extra):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions.budget_models import ParticipatoryBudget
 from comunitas.economy import fund_selectors as selectors
@@ -40,7 +41,6 @@ EARMARK_FIELDS = [
     "need",
     "purpose",
 ]
-MAX_MONEY = Decimal("999999999999.99")
 
 
 def _amount(value) -> Decimal:

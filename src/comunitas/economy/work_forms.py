@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.forms import municipality_input
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.selectors import municipality_resolve
 from comunitas.decisions.budget_forms import ShownChoiceField
@@ -23,7 +24,6 @@ from comunitas.economy.work_services import (
     DECLARE_FIELDS,
     FIRST_YEAR,
     LAST_YEAR,
-    MAX_MONEY,
     RATE_FIELDS,
     REASON_MAX,
     RECORDED_MEMBERS,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import CENT, ZERO
 from comunitas.core.models import AuditEntry, Cooperative
 from comunitas.economy.chart import chart_ensure
 from comunitas.economy.models import (
@@ -41,8 +42,6 @@ from comunitas.economy.models import (
 )
 from comunitas.projects.models import Project
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 SUM = DecimalField(max_digits=16, decimal_places=2)  # wider than a row: sums of many rows
 
 

@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.economy import ledger
 from comunitas.economy.chart import chart_ensure
@@ -46,7 +48,6 @@ from comunitas.economy.models import (
 from comunitas.members.book.services import REDACTED, REDACTED_NEW
 from comunitas.members.models import Member, MemberStatus
 from comunitas.projects.models import Project
-from comunitas.projects.services import assign, require_text, validated
 
 AUDIT_LABELS: dict[str, Any] = {
     "job.create": gettext_lazy("job recorded"),
@@ -92,9 +93,7 @@ ENTRY_FIELDS = ["member", "person_name", "activity", "on_date", "hours", "projec
 DECLARE_FIELDS = ["activity", "on_date", "hours", "project", "resource"]
 RATE_FIELDS = ["valid_from", "hourly_value", "source"]
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-MAX_MONEY = Decimal("999999999999.99")
 DAY_HOURS = Decimal("24")
-CENT = Decimal("0.01")
 REASON_MAX = 500
 # Members whose jobs or hours may be recorded: admitted, now or in the past.
 RECORDED_MEMBERS = (MemberStatus.ACTIVE, MemberStatus.EXITED)

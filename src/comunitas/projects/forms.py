@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.forms import municipality_input
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.selectors import municipality_resolve
 from comunitas.projects import selectors
@@ -31,7 +32,7 @@ from comunitas.projects.models import (
     Urgency,
 )
 from comunitas.projects.selectors import NEED_SORTS, NeedFilters
-from comunitas.projects.services import MAX_MONEY, MAX_PEOPLE, MAX_VOLUNTEERS
+from comunitas.projects.services import MAX_PEOPLE, MAX_VOLUNTEERS
 
 NEED_FORM_FIELDS = [
     "category",

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.services import save_unique
 from comunitas.projects.models import (
@@ -37,7 +39,7 @@ from comunitas.projects.models import (
     TeamMember,
 )
 from comunitas.projects.public_cache import needs_changed
-from comunitas.projects.services import MAX_MONEY, assign, needs_answered, require_text, validated
+from comunitas.projects.services import needs_answered
 
 PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
 OBJECTIVE_FIELDS = [

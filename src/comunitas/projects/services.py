@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
-from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import is_quiet, notify
 from comunitas.core.permissions import Action, can
 from comunitas.core.selectors import statute_on
-from comunitas.core.services import validated as model_validated
 from comunitas.core.tasks import defer
 from comunitas.projects.models import (
     NEED_TRANSITIONS,
@@ -65,44 +66,8 @@ PROPOSAL_FIELDS = [
     "volunteers_needed",
 ]
 MAX_PEOPLE = 10_000_000
-MAX_MONEY = Decimal("999999999999.99")
 MAX_VOLUNTEERS = 100_000
 DEFAULT_SUPPORT_THRESHOLD = 10
-
-
-def assign(obj, fields: dict[str, Any], allowed: list[str]) -> None:
-    """Set the fields given on ``obj``; a field outside ``allowed`` is refused by name."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    for name, value in fields.items():
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
-
-
-def require_text(obj, names: Iterable[str]) -> None:
-    """Text is stored as typed (shown escaped), but never blank where it is required: one
-    field error for each blank field of ``names``."""
-    errors = [
-        FieldError(name, _("This field cannot be blank."))
-        for name in names
-        if not (getattr(obj, name) or "").strip()
-    ]
-    if errors:
-        raise ValidationError(errors=errors)
-
-
-def validated(obj, *, exclude: list[str]) -> None:
-    """The model's rules, plus the length of long texts (Django checks it only in forms)."""
-    for model_field in obj._meta.fields:
-        limit = getattr(model_field, "max_length", None)
-        value = getattr(obj, model_field.attname, None)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise ValidationError(
-                _("Keep it within %(n)s characters (it has %(len)s).")
-                % {"n": f"{limit:,}", "len": f"{len(value):,}"},
-                field=model_field.name,
-            )
-    model_validated(obj, exclude=exclude)
 
 
 # --- needs --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from comunitas.core.kernel.money import CENT
 from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
 from comunitas.members.models import Consent, MemberKind, MemberStatus, OrganisationKind, Sex
 
@@ -31,7 +32,6 @@ Day = Annotated[date, BeforeValidator(_iso_date), Field(ge=FIRST_DAY, le=LAST_DA
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=1_000_000)]
 Code = Annotated[Text, Field(max_length=40)]
-CENT = Decimal("0.01")
 # Sums over the ledger come back from SQLite as "75": always show the cents.
 Euros = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]
 

@@ -26,11 +26,13 @@ from stdnum.it import codicefiscale
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.formatting import euro
+from comunitas.core.kernel.edits import validated
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cents, Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.selectors import statute_on
-from comunitas.core.services import save_unique, validated
+from comunitas.core.services import save_unique
 from comunitas.core.validators import compact_code
 from comunitas.core.versions import version_bump
 from comunitas.members.book.cache import BOOK
@@ -86,7 +88,6 @@ PERSONAL_FIELDS = {
 AUDITED = ["status", "number", "category", "admitted_on", "exited_on", "exit_kind", *MEMBER_FIELDS]
 REDACTED = "•••"
 REDACTED_NEW = "••• (new)"
-ZERO = Decimal("0.00")
 
 
 def member_snapshot(member: Member) -> dict[str, Any]:

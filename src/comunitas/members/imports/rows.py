@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale
 
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality, Postcode
 from comunitas.core.selectors import NAME_WITH_PROVINCE
@@ -62,8 +63,6 @@ EXIT_WORDS = _words(
 )
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 LOCAL_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(10) ** 12  # the money fields hold 14 digits, 2 of them cents
 
 
 def _word(value: str, words: Mapping[str, set[str]]) -> str | None:
@@ -168,7 +167,7 @@ def _money(value: Any, name: str) -> Decimal | None:
             ) from None
     if not amount.is_finite():
         raise Bad(name, _("Give an amount in euros."))
-    if abs(amount) >= MAX_AMOUNT:
+    if abs(amount) > MAX_MONEY:
         raise Bad(name, _("The amount is too large."))
     rounded = amount.quantize(CENT)
     if abs(amount - rounded) > Decimal("0.000001"):
@@ -511,7 +510,7 @@ def check_row(
     if errors or share_class is None or shares is None:
         return None, errors
     subscribed = share_class.nominal_value * shares
-    if subscribed >= MAX_AMOUNT:
+    if subscribed > MAX_MONEY:
         return None, [("shares", _("The number is too large."))]
     if subscribed_given is not None and subscribed_given != subscribed:
         errors.append(

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comunitas.core.kernel.money import CENT
 from comunitas.core.models import AuditEntry, Cooperative, Role
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import (
@@ -26,7 +27,6 @@ from comunitas.members.models import (
 from comunitas.members.shares import selectors as shares_selectors
 
 FORMAT = "comunitas.member-data/1"
-CENT = Decimal("0.01")  # every decimal of the export is an amount in euros
 
 
 # --- reads --------------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from django.db.models import DecimalField, IntegerField, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cents, Cooperative
 from comunitas.members.models import Member, ShareClass, ShareMovement, ShareTransfer
-
-ZERO = Decimal("0.00")
 
 
 def _ledger_sum(column: str, on_date: date | None, output) -> Coalesce | Cents:

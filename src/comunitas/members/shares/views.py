@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.forms import apply_errors, form_message, submit
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cents, Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.members.book import selectors as book_selectors
@@ -51,7 +52,6 @@ from comunitas.members.shares.forms import (
 )
 
 PAGE_SIZE = 50
-ZERO = Decimal("0.00")
 
 
 # --- helpers ------------------------------------------------------------------------------------
