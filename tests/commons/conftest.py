@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.utils.translation import override
 
-from comunitas.commons import services
 from comunitas.commons.models import CommonResource
+from comunitas.commons.resources import services
 from comunitas.core.models import Municipality
 
 RESOURCE_FORM = {

@@ -14,9 +14,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from comunitas.commons import booking_services as services
-from comunitas.commons.booking_services import ROME
-from comunitas.commons.customers import customer_for
+from comunitas.commons.bookings import services as bookings_services
+from comunitas.commons.bookings import units as bookings_units
+from comunitas.commons.bookings.customers import customer_for
+from comunitas.commons.bookings.rules import ROME
 from comunitas.core.permissions import Action
 from tests.commons.conftest import make_resource
 
@@ -37,8 +38,8 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def make_unit(resource, actor=None, *, hours=OPEN_ALL_WEEK, prices=PRICES, **fields):
     """A unit open 08:00-22:00 every day, 30-minute slots, 1 to 8 hours, no lead time."""
     values = {"name": "Sala", "lead_hours": 0, "public_booking": True, **fields}
-    unit = services.unit_create(actor=actor, resource=resource, fields=values)
-    services.unit_hours_set(
+    unit = bookings_units.unit_create(actor=actor, resource=resource, fields=values)
+    bookings_units.unit_hours_set(
         actor=actor,
         unit=unit,
         intervals=[
@@ -46,14 +47,14 @@ def make_unit(resource, actor=None, *, hours=OPEN_ALL_WEEK, prices=PRICES, **fie
             for day, o, c in hours
         ],
     )
-    services.unit_prices_set(actor=actor, unit=unit, prices=dict(prices))
+    bookings_units.unit_prices_set(actor=actor, unit=unit, prices=dict(prices))
     unit.refresh_from_db()
     return unit
 
 
 def book(unit, user, start, end, **extra):
     """A booking by ``user`` at their own price kind."""
-    return services.booking_create(
+    return bookings_services.booking_create(
         actor=user,
         unit=unit,
         start=start,
@@ -194,7 +195,9 @@ def ids(people) -> dict[str, int]:
     coop, admin = people["coop"], people["admin"]
     resource = make_resource(coop, admin, is_public=True, name="Casa del popolo")
     unit = make_unit(resource, admin, name="Sala", max_minutes=240)
-    closed = services.closed_day_add(actor=admin, unit=unit, on_date=day_ahead(30), reason="Fiera")
+    closed = bookings_units.closed_day_add(
+        actor=admin, unit=unit, on_date=day_ahead(30), reason="Fiera"
+    )
     approved = make_unit(resource, admin, name="Teatro", approval_required=True)
     request = book(approved, people["member"], at(day_ahead(10), 18), at(day_ahead(10), 20))
     return {"unit_id": unit.pk, "closed_day_id": closed.pk, "booking_id": request.pk}

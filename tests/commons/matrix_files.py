@@ -14,7 +14,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from comunitas.commons import files
+from comunitas.commons.files import services as files_services
 from comunitas.core.permissions import Action
 from tests.commons.conftest import make_resource
 
@@ -105,7 +105,7 @@ API_EXCEPTIONS = {
 
 
 def _add(resource, admin, name, content, title, is_public=False):
-    return files.resource_file_add(
+    return files_services.resource_file_add(
         actor=admin,
         resource=resource,
         upload=SimpleUploadedFile(name, content),

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from comunitas.commons import ticketing_services as services
-from comunitas.commons.customers import customer_for
+from comunitas.commons.bookings.customers import customer_for
 from comunitas.commons.models import Event, Service, Ticket
+from comunitas.commons.ticketing import catalogue as ticketing_catalogue
+from comunitas.commons.ticketing import services as ticketing_services
 from comunitas.core.permissions import Action
 
 PATH_IDS = ["service_id", "event_id", "order_id"]
@@ -147,10 +148,10 @@ def ids(people) -> dict[str, int]:
     service = Service.objects.create(
         pk=SERVICE_ID, coop=coop, name="Screening", kind="screening", is_public=True
     )
-    services.service_prices_set(actor=people["admin"], service=service, prices=PRICES)
+    ticketing_catalogue.service_prices_set(actor=people["admin"], service=service, prices=PRICES)
     event = Event.objects.create(pk=EVENT_ID, service=service, starts_at=LATER, seats=50)
     resident = people["resident"]
-    order = services.order_place(
+    order = ticketing_services.order_place(
         actor=resident,
         coop=coop,
         customer=customer_for(resident, coop),
@@ -164,7 +165,7 @@ def ids(people) -> dict[str, int]:
 
 # --- helpers shared by the box office's tests ---------------------------------------------------
 def make_service(coop, *, name="Screening", kind="screening", prices=None, **fields):
-    return services.service_create(
+    return ticketing_catalogue.service_create(
         actor=None,
         coop=coop,
         fields={"name": name, "kind": kind, "is_public": True, **fields},
@@ -176,7 +177,7 @@ def make_event(service, *, seats=50, days=3, **fields):
     starts = (timezone.localtime() + timedelta(days=days)).replace(
         hour=21, minute=0, second=0, microsecond=0
     )
-    return services.event_create(
+    return ticketing_catalogue.event_create(
         actor=None, service=service, fields={"starts_at": starts, "seats": seats, **fields}
     )
 
@@ -185,7 +186,7 @@ def buy(coop, user, lines, *, method="on_site", **extra):
     customer = customer_for(user, coop)
     if not user.is_authenticated:
         customer = type(customer)(customer.kind, None, "Vera Visitor", "vera@example.org")
-    return services.order_place(
+    return ticketing_services.order_place(
         actor=user,
         coop=coop,
         customer=customer,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from comunitas.commons import booking_services as services
+from comunitas.commons.bookings import units as bookings_units
 from comunitas.commons.models import BookableUnit, Booking, BookingStatus, Sale
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_bookings import API_SERIES, at, book, day_ahead, make_unit
@@ -201,13 +201,13 @@ def test_a_cached_availability_never_hides_a_change(
         assert client.get(url).json()["days"][0]["busy"] == []
     book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     assert len(client.get(url).json()["days"][0]["busy"]) == 1
-    services.closed_day_add(actor=people["admin"], unit=unit, on_date=DAY, reason="Lavori")
+    bookings_units.closed_day_add(actor=people["admin"], unit=unit, on_date=DAY, reason="Lavori")
     assert client.get(url).json()["days"][0]["closed"] is True
     # What the cache holds is never shown to a visitor who may no longer see it.
     type(people["coop"]).objects.filter(pk=people["coop"].pk).update(is_public=False)
     assert client.get(url).status_code == 404
     type(people["coop"]).objects.filter(pk=people["coop"].pk).update(is_public=True)
-    services.unit_update(actor=people["admin"], unit=unit, fields={"public_booking": False})
+    bookings_units.unit_update(actor=people["admin"], unit=unit, fields={"public_booking": False})
     assert client.get(url).status_code == 404
 
 
@@ -317,9 +317,9 @@ def test_visitor_requests_need_a_name_and_email(client, people, unit):
 
 
 def test_staff_book_on_behalf_at_the_association_price(client, people, unit):
-    from comunitas.commons import booking_services as services
+    from comunitas.commons.bookings import units as bookings_units
 
-    services.unit_prices_set(actor=None, unit=unit, prices={"association": "5.00"})
+    bookings_units.unit_prices_set(actor=None, unit=unit, prices={"association": "5.00"})
     client.force_login(people["staff"])
     created = send(
         client,

@@ -11,8 +11,8 @@ from itertools import combinations
 import pytest
 from django.contrib.auth import get_user_model
 
-from comunitas.commons import booking_services as services
-from comunitas.commons.customers import customer_for
+from comunitas.commons.bookings import services as bookings_services
+from comunitas.commons.bookings.customers import customer_for
 from comunitas.commons.models import HOLDING, Booking
 from comunitas.core.errors import ValidationError
 from tests.commons.conftest import make_resource
@@ -31,7 +31,7 @@ def unit(people):
 def booker(username: str, unit, start, end):
     def job():
         user = get_user_model().objects.get(username=username)  # this thread's own object
-        return services.booking_create(
+        return bookings_services.booking_create(
             actor=user,
             unit=unit,
             start=start,

@@ -11,10 +11,10 @@ import pytest
 from django.core.cache import cache
 from icalendar import Calendar
 
-from comunitas.commons import booking_selectors as selectors
-from comunitas.commons import booking_services as services
-from comunitas.commons import ical
-from comunitas.commons.customers import Customer
+from comunitas.commons.bookings import ical, selectors
+from comunitas.commons.bookings import services as bookings_services
+from comunitas.commons.bookings import units as bookings_units
+from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import BookableUnit, Booking, BookingStatus, PaymentState
 from comunitas.core.models import Role
 from comunitas.core.services import role_revoke
@@ -66,7 +66,9 @@ def test_visitors_see_only_units_open_to_public_booking(client, people, unit, pr
 
 def test_availability_shows_busy_times_names_only_to_staff(client, people, unit):
     book(unit, people["member"], at(DAY, 10), at(DAY, 12), title="Prove del coro")
-    services.closed_day_add(actor=None, unit=unit, on_date=DAY + timedelta(days=1), reason="Fiera")
+    bookings_units.closed_day_add(
+        actor=None, unit=unit, on_date=DAY + timedelta(days=1), reason="Fiera"
+    )
     week = f"{url(unit)}?start={DAY.isoformat()}"
     client.force_login(people["resident"])
     page = client.get(week).content.decode()
@@ -169,7 +171,7 @@ def test_another_persons_booking_is_not_found(client, people, unit):
 
 def test_cancel_from_my_bookings_and_late_refusal(client, people, unit):
     soon = timedelta(hours=24)
-    services.unit_update(actor=None, unit=unit, fields={"free_cancel_hours": 48})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"free_cancel_hours": 48})
     early = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     tomorrow = day_ahead(1)
     late = book(unit, people["member"], at(tomorrow, 20), at(tomorrow, 21))
@@ -186,7 +188,7 @@ def test_cancel_from_my_bookings_and_late_refusal(client, people, unit):
 
 
 def test_staff_approve_refuse_and_record_payment(client, people, unit):
-    services.unit_update(actor=None, unit=unit, fields={"approval_required": True})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"approval_required": True})
     first = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     second = book(unit, people["resident"], at(DAY, 14), at(DAY, 16))
     client.force_login(people["staff"])
@@ -307,7 +309,7 @@ def test_unit_feed_busy_only_and_staff_feed_with_names(client, people, unit):
 def test_booker_feed_and_one_booking(client, people, unit):
     mine = book(unit, people["member"], at(DAY, 10), at(DAY, 12), title="Prove")
     cancelled = book(unit, people["member"], at(DAY, 14), at(DAY, 15))
-    services.booking_cancel(actor=people["member"], booking=cancelled)
+    bookings_services.booking_cancel(actor=people["member"], booking=cancelled)
     book(unit, people["resident"], at(DAY, 16), at(DAY, 17))
     member = people["member"]
     token = ical.booker_token(member, people["coop"])
@@ -327,7 +329,7 @@ def test_booker_feed_and_one_booking(client, people, unit):
 
 
 def test_visitor_request_feed_link_and_customer_price(client, people, unit):
-    booking = services.booking_create(
+    booking = bookings_services.booking_create(
         actor=None,
         unit=unit,
         start=at(DAY, 10),

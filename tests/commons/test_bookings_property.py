@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comunitas.commons import booking_services as services
+from comunitas.commons.bookings import services as bookings_services
 from comunitas.commons.models import HOLDING, Booking, BookingStatus
 from comunitas.core.errors import ValidationError
 from tests.commons.conftest import make_resource
@@ -56,7 +56,7 @@ def test_holding_bookings_never_overlap(people, unit, steps):
                     target = made[value % len(made)]
                     target.refresh_from_db()
                     if target.status in HOLDING:
-                        services.booking_cancel(actor=people["staff"], booking=target)
+                        bookings_services.booking_cancel(actor=people["staff"], booking=target)
                 continue
             who, slot, halves = value
             start = OPENS + timedelta(minutes=30 * slot)
@@ -101,7 +101,7 @@ def test_the_database_refuses_an_overlap_that_skipped_the_service(people, unit):
     # The service's last line turns the constraint's refusal into the usual message.
     clash.pk = None
     with pytest.raises(ValidationError, match="overlaps another booking"):
-        services._save(clash, manager=False)
+        bookings_services.booking_insert(clash, manager=False)
     # A cancelled row may overlap: only holding bookings hold their time.
     clash.status = BookingStatus.CANCELLED
     clash.pk = None

@@ -12,8 +12,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from comunitas.commons import booking_services as services
-from comunitas.commons.customers import Customer
+from comunitas.commons.bookings import rules as bookings_rules
+from comunitas.commons.bookings import series as bookings_series
+from comunitas.commons.bookings import services as bookings_services
+from comunitas.commons.bookings import units as bookings_units
+from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import (
     BookableUnit,
     Booking,
@@ -73,14 +76,14 @@ def refused(call, field=None) -> list[str]:
 def test_unit_rules_are_checked(people, fields, field, message):
     resource = make_resource(people["coop"])
     with pytest.raises(ValidationError) as caught:
-        services.unit_create(actor=None, resource=resource, fields={"name": "Sala", **fields})
+        bookings_units.unit_create(actor=None, resource=resource, fields={"name": "Sala", **fields})
     assert caught.value.errors[0].field == field
     assert message in caught.value.errors[0].message
     assert not BookableUnit.objects.exists()
 
 
 def test_unit_update_is_audited(people, unit):
-    services.unit_update(actor=people["staff"], unit=unit, fields={"approval_required": True})
+    bookings_units.unit_update(actor=people["staff"], unit=unit, fields={"approval_required": True})
     entry = AuditEntry.objects.filter(action="unit.update").get()
     assert entry.changes == {"approval_required": {"before": False, "after": True}}
     assert entry.actor == people["staff"]
@@ -88,15 +91,15 @@ def test_unit_update_is_audited(people, unit):
 
 def test_hours_refuse_overlaps_and_backwards_intervals(people, unit):
     with pytest.raises(ValidationError, match="overlap"):
-        services.unit_hours_set(
+        bookings_units.unit_hours_set(
             actor=None,
             unit=unit,
             intervals=[(0, time(9), time(13)), (0, time(12), time(18))],
         )
     with pytest.raises(ValidationError, match="must come after"):
-        services.unit_hours_set(actor=None, unit=unit, intervals=[(1, time(13), time(9))])
+        bookings_units.unit_hours_set(actor=None, unit=unit, intervals=[(1, time(13), time(9))])
     with pytest.raises(ValidationError, match="weekday"):
-        services.unit_hours_set(actor=None, unit=unit, intervals=[(7, time(9), time(13))])
+        bookings_units.unit_hours_set(actor=None, unit=unit, intervals=[(7, time(9), time(13))])
     assert unit.hours.count() == 7  # unchanged
 
 
@@ -112,14 +115,14 @@ def test_hours_refuse_overlaps_and_backwards_intervals(people, unit):
 )
 def test_prices_refuse_bad_amounts(unit, prices, field, message):
     with pytest.raises(ValidationError) as caught:
-        services.unit_prices_set(actor=None, unit=unit, prices=prices)
+        bookings_units.unit_prices_set(actor=None, unit=unit, prices=prices)
     assert caught.value.errors[0].field == field
     assert message in caught.value.errors[0].message
     assert unit.prices.count() == 4  # unchanged
 
 
 def test_a_kind_without_a_price_cannot_book(people, unit):
-    services.unit_prices_set(actor=None, unit=unit, prices={"member": "10", "resident": None})
+    bookings_units.unit_prices_set(actor=None, unit=unit, prices={"member": "10", "resident": None})
     messages = refused(
         lambda: book(unit, people["resident"], at(DAY, 10), at(DAY, 11)), "customer_kind"
     )
@@ -150,15 +153,15 @@ def test_a_resident_pays_the_resident_price(people, unit):
 
 
 def test_price_rounds_half_to_even_on_the_cent(people, unit):
-    services.unit_prices_set(actor=None, unit=unit, prices={"resident": "10.05"})
-    services.unit_update(actor=None, unit=unit, fields={"min_minutes": 30})
+    bookings_units.unit_prices_set(actor=None, unit=unit, prices={"resident": "10.05"})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"min_minutes": 30})
     booking = book(unit, people["resident"], at(DAY, 10), at(DAY, 10, 30))
     assert booking.price == Decimal("5.02")  # 5.025 to even
 
 
 def test_free_price_owes_nothing(people, unit):
     customer = Customer("free", None, "Pro Loco", "proloco@example.org")
-    booking = services.booking_create(
+    booking = bookings_services.booking_create(
         actor=people["staff"],
         unit=unit,
         start=at(DAY, 10),
@@ -190,7 +193,7 @@ def test_staff_learn_which_booking_is_in_the_way(people, unit):
 
 def test_cancelled_and_rejected_bookings_free_their_time(people, unit):
     first = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
-    services.booking_cancel(actor=people["member"], booking=first)
+    bookings_services.booking_cancel(actor=people["member"], booking=first)
     again = book(unit, people["resident"], at(DAY, 10), at(DAY, 12))
     assert again.status == BookingStatus.CONFIRMED
 
@@ -214,7 +217,7 @@ def test_bad_times_are_refused(people, unit, start, end, field, message):
 
 
 def test_a_booking_may_not_span_a_break_but_touching_intervals_join(people, unit):
-    services.unit_hours_set(
+    bookings_units.unit_hours_set(
         actor=None,
         unit=unit,
         intervals=[
@@ -229,19 +232,19 @@ def test_a_booking_may_not_span_a_break_but_touching_intervals_join(people, unit
 
 
 def test_closed_weekday_and_closed_day(people, unit):
-    services.unit_hours_set(
+    bookings_units.unit_hours_set(
         actor=None, unit=unit, intervals=[(d, time(9), time(18)) for d in range(7) if d != 6]
     )
     sunday = DAY + timedelta(days=(6 - DAY.weekday()) % 7)
     messages = refused(lambda: book(unit, people["resident"], at(sunday, 10), at(sunday, 11)))
     assert "closed on Sunday" in messages[0]
     monday = sunday + timedelta(days=1)
-    services.closed_day_add(actor=None, unit=unit, on_date=monday, reason="Festa patronale")
+    bookings_units.closed_day_add(actor=None, unit=unit, on_date=monday, reason="Festa patronale")
     messages = refused(lambda: book(unit, people["resident"], at(monday, 10), at(monday, 11)))
     assert "closed on" in messages[0] and "Festa patronale" in messages[0]
     with pytest.raises(ValidationError, match="already closed"):
-        services.closed_day_add(actor=None, unit=unit, on_date=monday)
-    services.closed_day_remove(actor=None, closed=unit.closed_days.get())
+        bookings_units.closed_day_add(actor=None, unit=unit, on_date=monday)
+    bookings_units.closed_day_remove(actor=None, closed=unit.closed_days.get())
     book(unit, people["resident"], at(monday, 10), at(monday, 11))
 
 
@@ -250,7 +253,7 @@ def test_past_lead_time_and_horizon(people, unit):
     yesterday = timezone.localdate() - timedelta(days=1)
     messages = refused(lambda: book(unit, people["resident"], at(yesterday, 10), at(yesterday, 11)))
     assert "in the past" in messages[-1]
-    services.unit_update(actor=None, unit=unit, fields={"lead_hours": 48, "horizon_days": 30})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"lead_hours": 48, "horizon_days": 30})
     tomorrow = timezone.localdate() + timedelta(days=1)
     messages = refused(lambda: book(unit, people["resident"], at(tomorrow, 10), at(tomorrow, 11)))
     assert "at least 48 hours ahead" in messages[-1]
@@ -262,20 +265,20 @@ def test_past_lead_time_and_horizon(people, unit):
 
 
 def test_inactive_unit_and_visitors_on_private_units(people, unit):
-    services.unit_update(actor=None, unit=unit, fields={"is_active": False})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"is_active": False})
     refused(lambda: book(unit, people["resident"], at(DAY, 10), at(DAY, 11)), "unit")
-    services.unit_update(actor=None, unit=unit, fields={"is_active": True})
-    call = lambda: services.booking_create(  # noqa: E731
+    bookings_units.unit_update(actor=None, unit=unit, fields={"is_active": True})
+    call = lambda: bookings_services.booking_create(  # noqa: E731
         actor=AnonymousUser(), unit=unit, start=at(DAY, 10), end=at(DAY, 11), customer=visitor()
     )
     assert "not open to public booking" in refused(call, "unit")[0]
 
 
 def test_visitors_request_and_give_name_and_email(people, unit):
-    services.unit_update(actor=None, unit=unit, fields={"public_booking": True})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"public_booking": True})
 
     def request(customer):
-        return services.booking_create(
+        return bookings_services.booking_create(
             actor=AnonymousUser(), unit=unit, start=at(DAY, 10), end=at(DAY, 11), customer=customer
         )
 
@@ -291,12 +294,12 @@ def test_visitors_request_and_give_name_and_email(people, unit):
 
 def test_association_and_free_prices_are_granted_by_staff_only(people, unit):
     customer = Customer("association", None, "Resident", "r@example.org")
-    call = lambda: services.booking_create(  # noqa: E731
+    call = lambda: bookings_services.booking_create(  # noqa: E731
         actor=people["resident"], unit=unit, start=at(DAY, 10), end=at(DAY, 11), customer=customer
     )
     refused(call, "customer_kind")
     with pytest.raises(PermissionDenied):
-        services.booking_create(
+        bookings_services.booking_create(
             actor=people["resident"],
             unit=unit,
             start=at(DAY, 10),
@@ -309,7 +312,7 @@ def test_association_and_free_prices_are_granted_by_staff_only(people, unit):
 def test_approval_required_makes_requests_that_staff_decide(
     people, unit, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.unit_update(actor=None, unit=unit, fields={"approval_required": True})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"approval_required": True})
     with django_capture_on_commit_callbacks(execute=True):
         first = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
         second = book(unit, people["resident"], at(DAY, 14), at(DAY, 16))
@@ -319,17 +322,17 @@ def test_approval_required_makes_requests_that_staff_decide(
     staff_booking = book(unit, people["staff"], at(DAY, 18), at(DAY, 19))
     assert staff_booking.status == BookingStatus.CONFIRMED
     with django_capture_on_commit_callbacks(execute=True):
-        services.booking_approve(actor=people["staff"], booking=first)
+        bookings_services.booking_approve(actor=people["staff"], booking=first)
         with pytest.raises(ValidationError, match="Say why"):
-            services.booking_reject(actor=people["staff"], booking=second, reason=" ")
-        services.booking_reject(actor=people["staff"], booking=second, reason="Assembly")
+            bookings_services.booking_reject(actor=people["staff"], booking=second, reason=" ")
+        bookings_services.booking_reject(actor=people["staff"], booking=second, reason="Assembly")
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == BookingStatus.CONFIRMED and first.decided_by == people["staff"]
     assert second.status == BookingStatus.REJECTED and second.reason == "Assembly"
     assert second.payment_state == PaymentState.NOTHING_DUE
     with pytest.raises(ValidationError, match="awaiting approval"):
-        services.booking_approve(actor=people["staff"], booking=first)
+        bookings_services.booking_approve(actor=people["staff"], booking=first)
     subjects = [m.subject for m in mailoutbox]
     assert sum("received your booking request" in s for s in subjects) == 2
     assert any("confirmed" in s for s in subjects)
@@ -339,34 +342,36 @@ def test_approval_required_makes_requests_that_staff_decide(
 
 # --- cancellation, payment, refunds ---------------------------------------------------------------
 def test_the_booker_cancels_free_until_the_policy_says(people, unit):
-    services.unit_update(actor=None, unit=unit, fields={"free_cancel_hours": 48})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"free_cancel_hours": 48})
     booking = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     late = booking.start - timedelta(hours=47)
     with pytest.raises(ValidationError) as caught:
-        services.booking_cancel(actor=people["member"], booking=booking, now=late)
+        bookings_services.booking_cancel(actor=people["member"], booking=booking, now=late)
     assert "until 48 hours before the start" in str(caught.value)
     assert "Ask the staff" in str(caught.value)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
     with pytest.raises(PermissionDenied):
-        services.booking_cancel(actor=people["resident"], booking=booking)
+        bookings_services.booking_cancel(actor=people["resident"], booking=booking)
     early = booking.start - timedelta(hours=49)
-    services.booking_cancel(actor=people["member"], booking=booking, now=early, reason="Ill")
+    bookings_services.booking_cancel(
+        actor=people["member"], booking=booking, now=early, reason="Ill"
+    )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED and not booking.late_cancellation
     assert booking.payment_state == PaymentState.NOTHING_DUE and booking.reason == "Ill"
     with pytest.raises(ValidationError, match="already cancelled"):
-        services.booking_cancel(actor=people["staff"], booking=booking)
+        bookings_services.booking_cancel(actor=people["staff"], booking=booking)
 
 
 def test_staff_cancel_late_and_the_price_stays_due(people, unit):
     booking = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
-    services.booking_cancel(
+    bookings_services.booking_cancel(
         actor=people["staff"], booking=booking, now=booking.start - timedelta(hours=2)
     )
     booking.refresh_from_db()
     assert booking.late_cancellation and booking.payment_state == PaymentState.TO_PAY
-    services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
+    bookings_services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
     booking.refresh_from_db()
     assert booking.payment_state == PaymentState.PAID
     assert Sale.objects.get(booking=booking).amount == booking.price
@@ -375,14 +380,14 @@ def test_staff_cancel_late_and_the_price_stays_due(people, unit):
 def test_paying_writes_the_sale_and_a_free_cancellation_refunds_it(people, unit):
     booking = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
     with pytest.raises(ValidationError, match="on site or bank transfer"):
-        services.booking_pay(actor=people["staff"], booking=booking, method="provider")
-    services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
+        bookings_services.booking_pay(actor=people["staff"], booking=booking, method="provider")
+    bookings_services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
     with pytest.raises(ValidationError, match="already paid"):
-        services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
+        bookings_services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
     sale = Sale.objects.get(booking=booking, kind=SaleKind.SALE)
     assert sale.amount == Decimal("24.00") and sale.payment_method == "bank_transfer"
     assert sale.resource_id == unit.resource_id and sale.customer_kind == "resident"
-    services.booking_cancel(
+    bookings_services.booking_cancel(
         actor=people["member"], booking=booking, now=booking.start - timedelta(days=3)
     )
     booking.refresh_from_db()
@@ -394,7 +399,7 @@ def test_paying_writes_the_sale_and_a_free_cancellation_refunds_it(people, unit)
 
 
 def test_nothing_to_pay_for_a_free_booking(people, unit):
-    booking = services.booking_create(
+    booking = bookings_services.booking_create(
         actor=people["staff"],
         unit=unit,
         start=at(DAY, 10),
@@ -403,15 +408,15 @@ def test_nothing_to_pay_for_a_free_booking(people, unit):
         on_behalf=True,
     )
     with pytest.raises(ValidationError, match="Nothing is due"):
-        services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
+        bookings_services.booking_pay(actor=people["staff"], booking=booking, method="on_site")
     assert not Sale.objects.exists()
 
 
 def test_a_paid_request_refused_is_refunded(people, unit):
-    services.unit_update(actor=None, unit=unit, fields={"approval_required": True})
+    bookings_units.unit_update(actor=None, unit=unit, fields={"approval_required": True})
     booking = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
-    services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
-    services.booking_reject(actor=people["staff"], booking=booking, reason="Full")
+    bookings_services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
+    bookings_services.booking_reject(actor=people["staff"], booking=booking, reason="Full")
     booking.refresh_from_db()
     assert booking.payment_state == PaymentState.REFUNDED
     assert sum(s.amount for s in Sale.objects.filter(booking=booking)) == 0
@@ -423,7 +428,7 @@ def test_series_preview_reports_each_conflict_and_commit_books_the_free_weeks(pe
     in_the_way = book(
         unit, people["staff"], at(DAY + timedelta(weeks=1), 19), at(DAY + timedelta(weeks=1), 20)
     )
-    services.closed_day_add(
+    bookings_units.closed_day_add(
         actor=None, unit=unit, on_date=DAY + timedelta(weeks=2), reason="Festa patronale"
     )
     customer = Customer("resident", None, "Coro", "coro@example.org")
@@ -435,7 +440,7 @@ def test_series_preview_reports_each_conflict_and_commit_books_the_free_weeks(pe
         "weeks": 5,
         "customer": customer,
     }
-    plan = services.series_preview(**arguments)
+    plan = bookings_series.series_preview(**arguments)
     assert [o.week for o in plan] == [1, 2, 3, 4, 5]
     assert [o.free for o in plan] == [True, False, False, True, True]
     assert "overlaps another booking" in plan[1].problems[0]
@@ -443,7 +448,7 @@ def test_series_preview_reports_each_conflict_and_commit_books_the_free_weeks(pe
     assert all(o.price == Decimal("24.00") for o in plan)
     assert not Booking.objects.filter(user=people["resident"]).exists()  # nothing saved
 
-    series, plan = services.series_create(**arguments, title="Coro")
+    series, plan = bookings_series.series_create(**arguments, title="Coro")
     booked = Booking.objects.filter(series=series).order_by("start")
     assert booked.count() == 3 and [o.booking is not None for o in plan] == [
         True,
@@ -454,16 +459,16 @@ def test_series_preview_reports_each_conflict_and_commit_books_the_free_weeks(pe
     ]
     assert all(b.title == "Coro" and b.status == BookingStatus.CONFIRMED for b in booked)
     # Each week at the same local time, whatever the clocks did in between.
-    assert {services.local(b.start).time() for b in booked} == {time(18)}
+    assert {bookings_rules.local(b.start).time() for b in booked} == {time(18)}
     assert in_the_way.pk not in {b.pk for b in booked}
     entry = AuditEntry.objects.get(action="booking_series.create")
     assert entry.changes["booked"]["after"] == 3 and len(entry.changes["not_booked"]["after"]) == 2
 
 
 def test_a_series_with_no_free_week_books_nothing(people, unit):
-    services.closed_day_add(actor=None, unit=unit, on_date=DAY)
+    bookings_units.closed_day_add(actor=None, unit=unit, on_date=DAY)
     with pytest.raises(ValidationError, match="No occurrence"):
-        services.series_create(
+        bookings_series.series_create(
             actor=people["resident"],
             unit=unit,
             first_start=at(DAY, 10),
@@ -479,7 +484,7 @@ def test_a_series_with_no_free_week_books_nothing(people, unit):
 )
 def test_series_bounds(people, unit, weeks, minutes, field):
     with pytest.raises(ValidationError) as caught:
-        services.series_preview(
+        bookings_series.series_preview(
             actor=people["resident"],
             unit=unit,
             first_start=at(DAY, 10),

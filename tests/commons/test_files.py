@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from comunitas.commons import files
+from comunitas.commons.files import services as files_services
 from comunitas.commons.models import ResourceFile
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
@@ -61,7 +61,7 @@ def stored_files(settings) -> list[Path]:
 
 
 def add(resource, actor, content: bytes, *, name="x", title="A file", is_public=False):
-    return files.resource_file_add(
+    return files_services.resource_file_add(
         actor=actor,
         resource=resource,
         upload=upload(name, content),
@@ -105,7 +105,7 @@ def test_accepted_types_are_recognised_by_content_whatever_the_name(
     people, resource, settings, content, content_type, kind
 ):
     # The name and the browser's type lie; the stored type is what the bytes are.
-    item = files.resource_file_add(
+    item = files_services.resource_file_add(
         actor=people["staff"],
         resource=resource,
         upload=upload("holiday.exe", content, "text/html"),
@@ -178,7 +178,9 @@ def test_sizes_empty_and_title(people, resource, settings):
         assert refused.value.errors[0].field == field
         assert words in refused.value.errors[0].message
     with pytest.raises(ValidationError) as missing:
-        files.resource_file_add(actor=staff, resource=resource, upload=None, title="A title")
+        files_services.resource_file_add(
+            actor=staff, resource=resource, upload=None, title="A title"
+        )
     assert missing.value.errors[0].message == "Choose a file to upload."
     # A document exactly at the limit passes, and so does a photo at 5 MB.
     add(resource, staff, PDF_BYTES + b"\x00" * (10 * MB - len(PDF_BYTES)))
@@ -194,7 +196,7 @@ def test_only_photos_can_be_public(people, resource, settings):
     assert stored_files(settings) == []
     doc = add(resource, people["staff"], PDF_BYTES)
     with pytest.raises(ValidationError):
-        files.resource_file_update(actor=people["staff"], item=doc, is_public=True)
+        files_services.resource_file_update(actor=people["staff"], item=doc, is_public=True)
     assert not ResourceFile.objects.get(pk=doc.pk).is_public
 
 
@@ -210,7 +212,7 @@ def test_a_failing_insert_removes_the_stored_bytes(people, resource, settings, m
     def broken_audit(**kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(files, "audit_record", broken_audit)
+    monkeypatch.setattr(files_services, "audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         add(resource, people["staff"], PDF_BYTES)
     assert stored_files(settings) == [] and not ResourceFile.objects.exists()
@@ -223,14 +225,14 @@ def test_upload_update_and_delete_are_audited_and_delete_removes_bytes_on_commit
     photo = add(resource, staff, image_bytes(), title="Front")
     entry = AuditEntry.objects.get(action="resource_file.add")
     assert entry.actor == staff and entry.changes["file.title"]["after"] == "Front"
-    files.resource_file_update(actor=staff, item=photo, title="Façade", is_public=True)
+    files_services.resource_file_update(actor=staff, item=photo, title="Façade", is_public=True)
     changed = AuditEntry.objects.get(action="resource_file.update")
     assert changed.changes == {
         "file.is_public": {"before": False, "after": True},
         "file.title": {"before": "Front", "after": "Façade"},
     }
     with django_capture_on_commit_callbacks(execute=True):
-        files.resource_file_delete(actor=staff, item=photo)
+        files_services.resource_file_delete(actor=staff, item=photo)
     assert not ResourceFile.objects.exists() and stored_files(settings) == []
     assert AuditEntry.objects.filter(action="resource_file.delete").count() == 1
 
@@ -239,9 +241,9 @@ def test_download_name_is_safe_and_made_from_the_title(people, resource):
     item = add(
         resource, people["staff"], PDF_BYTES, title='Deed "2018"/../; rm -rf ü', name="x.exe"
     )
-    assert files.download_name(item) == "deed-2018-rm-rf-u.pdf"
+    assert files_services.download_name(item) == "deed-2018-rm-rf-u.pdf"
     untitled = add(resource, people["staff"], image_bytes("PNG"), title="🙂")
-    assert files.download_name(untitled) == "file.png"
+    assert files_services.download_name(untitled) == "file.png"
 
 
 # --- who gets a file back -----------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from comunitas.commons import selectors, services
 from comunitas.commons.models import CommonResource, Obligation, UseRight
+from comunitas.commons.resources import selectors, services
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
 from tests.commons.conftest import add_obligation, add_right, make_resource, resource_fields

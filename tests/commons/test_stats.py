@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from comunitas.commons import stats_selectors as stats
 from comunitas.commons.models import (
     BookableUnit,
     Booking,
@@ -25,6 +24,7 @@ from comunitas.commons.models import (
     Service,
     Ticket,
 )
+from comunitas.commons.stats import selectors as stats
 from tests.commons.conftest import make_resource
 
 ROME = ZoneInfo("Europe/Rome")

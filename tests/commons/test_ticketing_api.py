@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comunitas.commons.models import Event, Order, Sale, Ticket
-from comunitas.commons.ticketing_services import event_label
+from comunitas.commons.ticketing.services import event_label
 from comunitas.members.book.services import book_setup
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_ticketing import buy, make_event, make_service

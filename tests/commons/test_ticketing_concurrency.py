@@ -14,10 +14,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from comunitas.commons import ticketing_services as services
-from comunitas.commons.customers import Customer
+from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import Event, Order, Ticket
-from comunitas.commons.ticketing_services import CheckIn
+from comunitas.commons.ticketing import door as ticketing_door
+from comunitas.commons.ticketing import services as ticketing_services
+from comunitas.commons.ticketing.door import CheckIn
+from comunitas.core import errors as core_errors
 from comunitas.core.models import AuditEntry
 from tests.commons.matrix_ticketing import buy, make_event, make_service
 from tests.concurrency import run_together
@@ -88,7 +90,7 @@ def test_100_concurrent_buyers_in_the_service_never_oversell(people):
     connection.close()
 
     def attempt(n):
-        return lambda: services.order_place(
+        return lambda: ticketing_services.order_place(
             actor=None,
             coop=coop,
             customer=Customer("public", None, f"Buyer {n}", f"b{n}@example.org"),
@@ -100,7 +102,7 @@ def test_100_concurrent_buyers_in_the_service_never_oversell(people):
     results = run_together([attempt(n) for n in range(BUYERS)], connections=pool_size())
     sold = [r for r in results if isinstance(r, Order)]
     others = [r for r in results if not isinstance(r, Order)]
-    assert all(isinstance(r, services.ValidationError) for r in others), others[:3]
+    assert all(isinstance(r, core_errors.ValidationError) for r in others), others[:3]
     event.refresh_from_db()
     assert event.seats_taken == sum(o.lines.get().quantity for o in sold) <= 20
     assert event.seats_taken == Ticket.objects.filter(event=event).count()
@@ -117,7 +119,7 @@ def test_a_ticket_scanned_at_two_doors_at_once_is_admitted_once(people):
     connection.close()
 
     def scan():
-        return services.ticket_check_in(actor=people["staff"], coop=coop, code=code).status
+        return ticketing_door.ticket_check_in(actor=people["staff"], coop=coop, code=code).status
 
     results = run_together([scan] * 8)
     assert sorted(results) == [CheckIn.ADMITTED] + [CheckIn.ALREADY] * 7, results

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comunitas.commons import ticketing_services as services
 from comunitas.commons.models import Event, Order, Sale, Service, Ticket
+from comunitas.commons.ticketing import services as ticketing_services
 from comunitas.members.book.services import book_setup
 from tests.commons.matrix_ticketing import buy, make_event, make_service
 from tests.members.conftest import admit, person
@@ -257,7 +257,7 @@ def test_the_desk_sells_to_a_member_by_register_number(client, people, coop, scr
 def test_the_order_list_filters(client, people, coop, screening):
     event = make_event(screening, seats=40)
     paid = buy(coop, people["resident"], [(screening, event, 1)])
-    services.order_pay(actor=None, order=paid)
+    ticketing_services.order_pay(actor=None, order=paid)
     buy(coop, people["member"], [(screening, event, 2)])
     client.force_login(people["admin"])
     assert client.get("/c/alpha/events/orders/").content.decode().count("1 \u00d7 Cinema") == 1

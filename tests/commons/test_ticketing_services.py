@@ -16,10 +16,13 @@ from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from comunitas.commons import ticketing_services as services
-from comunitas.commons.customers import Customer
+from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import Event, Order, PaymentState, Sale, ServicePrice, Ticket
-from comunitas.commons.ticketing_services import CODE_ALPHABET, CheckIn
+from comunitas.commons.ticketing import catalogue as ticketing_catalogue
+from comunitas.commons.ticketing import door as ticketing_door
+from comunitas.commons.ticketing import services as ticketing_services
+from comunitas.commons.ticketing.door import CheckIn
+from comunitas.commons.ticketing.services import CODE_ALPHABET
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cents
 from comunitas.members.book.services import book_setup
@@ -48,7 +51,7 @@ def messages_of(exc: pytest.ExceptionInfo) -> dict:
 # --- the catalogue ------------------------------------------------------------------------------
 def test_a_service_has_a_price_per_kind_of_customer(coop, people):
     resource = make_resource(coop)
-    service = services.service_create(
+    service = ticketing_catalogue.service_create(
         actor=people["staff"],
         coop=coop,
         fields={"name": " Catacombs tour ", "kind": "tour", "resource": resource},
@@ -61,7 +64,7 @@ def test_a_service_has_a_price_per_kind_of_customer(coop, people):
     assert prices == {"public": Decimal("12.00"), "member": Decimal("9.00"), "free": Decimal(0)}
     entry = AuditEntry.objects.get(action="service.create")
     assert entry.changes["price.public"]["after"] == "12.00"
-    services.service_prices_set(actor=None, service=service, prices={"public": "14"})
+    ticketing_catalogue.service_prices_set(actor=None, service=service, prices={"public": "14"})
     assert list(service.prices.values_list("customer_kind", "price")) == [
         ("public", Decimal("14.00"))
     ]
@@ -100,7 +103,9 @@ def test_other_bad_catalogue_input(coop, people):
     assert messages_of(exc) == {"prices.vip": "Unknown kind of customer."}
     service = make_service(coop)
     with pytest.raises(ValidationError) as exc:
-        services.service_update(actor=None, service=service, fields={"coop": people["other"]})
+        ticketing_catalogue.service_update(
+            actor=None, service=service, fields={"coop": people["other"]}
+        )
     assert messages_of(exc) == {"coop": "This field cannot be changed."}
     assert coop.services.count() == 1
 
@@ -109,7 +114,7 @@ def test_other_bad_catalogue_input(coop, people):
 def test_event_rules(screening):
     now = timezone.now()
     with pytest.raises(ValidationError) as exc:
-        services.event_create(
+        ticketing_catalogue.event_create(
             actor=None,
             service=screening,
             fields={"starts_at": now - timedelta(hours=1), "seats": 5},
@@ -123,7 +128,7 @@ def test_event_rules(screening):
         ({"starts_at": now + timedelta(days=6 * 365)}, "starts_at", "An event is scheduled"),
     ]:
         with pytest.raises(ValidationError) as exc:
-            services.event_create(
+            ticketing_catalogue.event_create(
                 actor=None, service=screening, fields={"starts_at": start, "seats": 5, **fields}
             )
         assert messages_of(exc)[field].startswith(message)
@@ -134,9 +139,9 @@ def test_seats_cannot_drop_below_those_sold(coop, people, screening):
     event = make_event(screening, seats=10)
     buy(coop, people["resident"], [(screening, event, 4)])
     with pytest.raises(ValidationError) as exc:
-        services.event_update(actor=None, event=event, fields={"seats": 3})
+        ticketing_catalogue.event_update(actor=None, event=event, fields={"seats": 3})
     assert messages_of(exc) == {"seats": "4 seats are already sold: the event cannot have fewer."}
-    services.event_update(actor=people["staff"], event=event, fields={"seats": 4})
+    ticketing_catalogue.event_update(actor=people["staff"], event=event, fields={"seats": 4})
     event.refresh_from_db()
     assert (event.seats, event.seats_left) == (4, 0)
     entry = AuditEntry.objects.get(action="event.update")
@@ -201,7 +206,7 @@ def test_what_cannot_be_bought(coop, people, screening):
         service=screening, starts_at=timezone.now() - timedelta(hours=1), seats=10
     )
     cancelled = make_event(screening, days=5)
-    services.event_cancel(actor=None, event=cancelled)
+    ticketing_services.event_cancel(actor=None, event=cancelled)
     theirs = make_service(people["other"])
     other_event = make_event(theirs)
     hidden = make_service(coop, name="Members' night", is_public=False)
@@ -247,7 +252,7 @@ def test_visitors_give_a_name_and_an_address(coop, people, screening):
         (Customer("association", None, "Pro Loco", "a@example.org"), {"customer_kind"}),
     ]:
         with pytest.raises(ValidationError) as exc:
-            services.order_place(
+            ticketing_services.order_place(
                 actor=AnonymousUser(),
                 coop=coop,
                 customer=customer,
@@ -257,7 +262,7 @@ def test_visitors_give_a_name_and_an_address(coop, people, screening):
                 public_only=True,
             )
         assert set(messages_of(exc)) == errors
-    order = services.order_place(
+    order = ticketing_services.order_place(
         actor=AnonymousUser(),
         coop=coop,
         customer=Customer("public", None, "Vera", "vera@example.org"),
@@ -277,7 +282,7 @@ def test_staff_sell_at_the_desk_to_a_member_and_take_the_money(coop, people, scr
     book_setup(coop=coop)
     member = admit(coop, person(1))
     event = make_event(screening)
-    order = services.order_place(
+    order = ticketing_services.order_place(
         actor=people["staff"],
         coop=coop,
         customer=Customer("member", member, member.display_name, ""),
@@ -295,7 +300,7 @@ def test_staff_sell_at_the_desk_to_a_member_and_take_the_money(coop, people, scr
         2,
         screening,
     )
-    free = services.order_place(
+    free = ticketing_services.order_place(
         actor=people["staff"],
         coop=coop,
         customer=Customer("free", None, "School", ""),
@@ -311,14 +316,14 @@ def test_payment_becomes_sales_and_a_cancellation_refunds(coop, people, screenin
     event = make_event(screening, seats=10)
     shop = make_service(coop, name="Honey", kind="product")
     order = buy(coop, people["resident"], [(screening, event, 2), (shop, None, 1)])
-    services.order_pay(actor=people["staff"], order=order, reference="receipt 12")
+    ticketing_services.order_pay(actor=people["staff"], order=order, reference="receipt 12")
     order.refresh_from_db()
     assert (order.payment_state, order.payment_reference) == ("paid", "receipt 12")
     assert Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] == order.total == Decimal("18.00")
     with pytest.raises(ValidationError, match="not waiting for a payment"):
-        services.order_pay(actor=people["staff"], order=order)
+        ticketing_services.order_pay(actor=people["staff"], order=order)
 
-    services.order_cancel(actor=people["staff"], order=order, reason="Changed plans")
+    ticketing_services.order_cancel(actor=people["staff"], order=order, reason="Changed plans")
     order.refresh_from_db()
     event.refresh_from_db()
     assert (order.status, order.payment_state, event.seats_taken) == (
@@ -330,9 +335,9 @@ def test_payment_becomes_sales_and_a_cancellation_refunds(coop, people, screenin
     assert Sale.objects.aggregate(s=Cents(Sum("amount")))["s"] == 0
     assert Sale.objects.filter(kind="refund").count() == 2
     with pytest.raises(ValidationError, match="already cancelled"):
-        services.order_cancel(actor=people["staff"], order=order)
+        ticketing_services.order_cancel(actor=people["staff"], order=order)
     with pytest.raises(ValidationError, match=r"This order is cancelled\."):
-        services.order_pay(actor=people["staff"], order=order)
+        ticketing_services.order_pay(actor=people["staff"], order=order)
     actions = list(
         AuditEntry.objects.filter(object_type="commons.order", object_id=str(order.pk))
         .order_by("id")
@@ -344,7 +349,7 @@ def test_payment_becomes_sales_and_a_cancellation_refunds(coop, people, screenin
 def test_an_unpaid_cancelled_order_owes_nothing_and_its_seats_go_back(coop, people, screening):
     event = make_event(screening, seats=2)
     order = buy(coop, people["resident"], [(screening, event, 2)])
-    services.order_cancel(actor=None, order=order)
+    ticketing_services.order_cancel(actor=None, order=order)
     order.refresh_from_db()
     assert order.payment_state == PaymentState.NOTHING_DUE and not Sale.objects.exists()
     buy(coop, people["member"], [(screening, event, 2)])  # the seats are on sale again
@@ -355,10 +360,12 @@ def test_cancelling_an_event_cancels_its_orders(
 ):
     event = make_event(screening, seats=10)
     paid = buy(coop, people["resident"], [(screening, event, 2)])
-    services.order_pay(actor=None, order=paid)
+    ticketing_services.order_pay(actor=None, order=paid)
     unpaid = buy(coop, people["member"], [(screening, event, 1)])
     with django_capture_on_commit_callbacks(execute=True):
-        services.event_cancel(actor=people["staff"], event=event, reason="Projector broken")
+        ticketing_services.event_cancel(
+            actor=people["staff"], event=event, reason="Projector broken"
+        )
     event.refresh_from_db()
     assert event.is_cancelled and event.seats_taken == 0
     states = dict(Order.objects.values_list("pk", "payment_state"))
@@ -367,11 +374,11 @@ def test_cancelling_an_event_cancels_its_orders(
     assert sorted(m.to[0] for m in mailoutbox) == ["member1@example.org", "resident1@example.org"]
     assert all("is cancelled" in m.subject for m in mailoutbox)
     code = Ticket.objects.filter(line__order=paid).first().code
-    assert services.ticket_check_in(actor=None, coop=coop, code=code).status == CheckIn.VOID
+    assert ticketing_door.ticket_check_in(actor=None, coop=coop, code=code).status == CheckIn.VOID
     with pytest.raises(ValidationError, match="already cancelled"):
-        services.event_cancel(actor=None, event=event)
+        ticketing_services.event_cancel(actor=None, event=event)
     with pytest.raises(ValidationError, match=r"This event is cancelled\."):
-        services.event_update(actor=None, event=event, fields={"seats": 20})
+        ticketing_catalogue.event_update(actor=None, event=event, fields={"seats": 20})
 
 
 # --- the door -----------------------------------------------------------------------------------
@@ -380,29 +387,34 @@ def test_a_ticket_is_admitted_once(coop, people, screening):
     order = buy(coop, people["resident"], [(screening, event, 2)])
     first, second = Ticket.objects.filter(line__order=order)
     typed = "-".join([first.code[:5].lower(), first.code[5:]])  # as someone types it
-    result = services.ticket_check_in(actor=people["staff"], coop=coop, code=typed, event=event)
+    result = ticketing_door.ticket_check_in(
+        actor=people["staff"], coop=coop, code=typed, event=event
+    )
     assert result.status == CheckIn.ADMITTED and result.to_pay
     assert result.message == "Valid: welcome!"
-    again = services.ticket_check_in(actor=people["staff"], coop=coop, code=first.code)
+    again = ticketing_door.ticket_check_in(actor=people["staff"], coop=coop, code=first.code)
     assert again.status == CheckIn.ALREADY
     at = timezone.localtime(result.at).strftime("%H:%M")
     assert again.message == f"Already checked in at {at}."
-    wrong = services.ticket_check_in(actor=None, coop=coop, code=second.code, event=other)
+    wrong = ticketing_door.ticket_check_in(actor=None, coop=coop, code=second.code, event=other)
     assert wrong.status == CheckIn.WRONG_EVENT and "another event" in wrong.message
     for code in ("", "NOSUCHCODE", "x" * 100):
-        assert services.ticket_check_in(actor=None, coop=coop, code=code).status == CheckIn.UNKNOWN
+        assert (
+            ticketing_door.ticket_check_in(actor=None, coop=coop, code=code).status
+            == CheckIn.UNKNOWN
+        )
     # Another cooperative's door does not know the ticket.
     assert (
-        services.ticket_check_in(actor=None, coop=people["other"], code=second.code).status
+        ticketing_door.ticket_check_in(actor=None, coop=people["other"], code=second.code).status
         == CheckIn.UNKNOWN
     )
     first.refresh_from_db()
     assert first.checked_in_by == people["staff"]
     assert AuditEntry.objects.filter(action="ticket.check_in").count() == 1
     with pytest.raises(ValidationError, match="already used at the door"):
-        services.order_cancel(actor=None, order=order)
+        ticketing_services.order_cancel(actor=None, order=order)
     with pytest.raises(ValidationError, match="already checked in"):
-        services.event_cancel(actor=None, event=event)
+        ticketing_services.event_cancel(actor=None, event=event)
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -433,7 +445,7 @@ class BoxOfficeProperties(HypothesisTestCase):
     def apply(self, kind: str, i: int, n: int) -> None:
         orders = list(Order.objects.order_by("id"))
         if kind == "buy":
-            services.order_place(
+            ticketing_services.order_place(
                 actor=None,
                 coop=self.coop,
                 customer=self.buyers[i],
@@ -443,15 +455,15 @@ class BoxOfficeProperties(HypothesisTestCase):
                 paid=n % 2 == 0,
             )
         elif kind == "pay" and orders:
-            services.order_pay(actor=None, order=orders[i % len(orders)])
+            ticketing_services.order_pay(actor=None, order=orders[i % len(orders)])
         elif kind == "cancel" and orders:
-            services.order_cancel(actor=None, order=orders[i % len(orders)])
+            ticketing_services.order_cancel(actor=None, order=orders[i % len(orders)])
         elif kind == "cancel_event":
-            services.event_cancel(actor=None, event=self.events[i])
+            ticketing_services.event_cancel(actor=None, event=self.events[i])
         elif kind == "check_in":
             ticket = Ticket.objects.filter(is_void=False).order_by("id").first()
             if ticket is not None:
-                services.ticket_check_in(actor=None, coop=self.coop, code=ticket.code)
+                ticketing_door.ticket_check_in(actor=None, coop=self.coop, code=ticket.code)
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(operation, max_size=12))

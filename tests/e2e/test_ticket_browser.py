@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from comunitas.commons import ticketing_services as services
 from comunitas.commons.models import Ticket
+from comunitas.commons.ticketing import catalogue as ticketing_catalogue
 from comunitas.core.models import RoleKind
 from comunitas.core.services import role_grant
 from tests.conftest import make_coop, make_user
@@ -26,14 +26,14 @@ def cinema(territory):
     board = make_user("board1")
     coop = make_coop("alpha", owner=board, is_public=True)
     role_grant(actor=board, coop=coop, user=make_user("cassa"), kind=RoleKind.STAFF)
-    screening = services.service_create(
+    screening = ticketing_catalogue.service_create(
         actor=board,
         coop=coop,
         fields={"name": "Nuovo Cinema Paradiso", "kind": "screening", "is_public": True},
         prices={"public": "7.00", "member": "5.00", "resident": "6.00"},
     )
     starts = (timezone.localtime() + timedelta(days=2)).replace(hour=21, minute=0)
-    return services.event_create(
+    return ticketing_catalogue.event_create(
         actor=board, service=screening, fields={"starts_at": starts, "seats": 5}
     )
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from comunitas.cli import app
-from comunitas.commons import booking_services, ticketing_services
-from comunitas.commons import sales as commons_sales
+from comunitas.commons.bookings import services as bookings_services
 from comunitas.commons.models import Sale, SaleKind
+from comunitas.commons.stats import sales as commons_sales
+from comunitas.commons.ticketing import services as ticketing_services
 from comunitas.economy import cashbook_services as services
 from comunitas.economy.models import Direction, Movement, MovementSource
 from tests.commons.conftest import make_resource
@@ -32,7 +33,7 @@ def unit(people):
 
 def paid_booking(unit, people):
     booking = book(unit, people["member"], at(DAY, 10), at(DAY, 12))
-    booking_services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
+    bookings_services.booking_pay(actor=people["staff"], booking=booking, method="bank_transfer")
     return booking
 
 
@@ -52,7 +53,7 @@ def test_a_paid_booking_posts_one_income_even_if_posted_again(people, unit):
 
 def test_a_refund_is_a_negative_income(people, unit):
     booking = paid_booking(unit, people)
-    booking_services.booking_cancel(
+    bookings_services.booking_cancel(
         actor=people["member"], booking=booking, now=booking.start - timezone.timedelta(days=3)
     )
     refund = Movement.objects.get(sale__booking=booking, sale__kind=SaleKind.REFUND)
@@ -81,7 +82,7 @@ def test_sales_recorded_before_the_economy_post_in_bulk_and_frozen_years_wait(pe
     try:
         first = paid_booking(unit, people)
         second = book(unit, people["member"], at(DAY, 14), at(DAY, 16))
-        booking_services.booking_pay(actor=people["staff"], booking=second, method="on_site")
+        bookings_services.booking_pay(actor=people["staff"], booking=second, method="on_site")
     finally:
         commons_sales._sale_listeners[:] = listeners
     assert not Movement.objects.exists()

@@ -1,11 +1,15 @@
 """Pages of the commons app; the routes live next to their views."""
 
-from comunitas.commons import booking_views, file_views, stats_views, ticketing_views, views
+from comunitas.commons.bookings import urls as bookings_urls
+from comunitas.commons.files import urls as files_urls
+from comunitas.commons.resources import urls as resources_urls
+from comunitas.commons.stats import urls as stats_urls
+from comunitas.commons.ticketing import urls as ticketing_urls
 
 urlpatterns = [
-    *views.urlpatterns,
-    *booking_views.urlpatterns,
-    *ticketing_views.urlpatterns,
-    *file_views.urlpatterns,
-    *stats_views.urlpatterns,
+    *resources_urls.urlpatterns,
+    *bookings_urls.urlpatterns,
+    *ticketing_urls.urlpatterns,
+    *files_urls.urlpatterns,
+    *stats_urls.urlpatterns,
 ]

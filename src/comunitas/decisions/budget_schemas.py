@@ -19,7 +19,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from comunitas.commons.schemas import Euros, Money
+from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.schemas import InputSchema, Text
 from comunitas.decisions.budget_models import (
     PROJECT_TEXT_MAX,

@@ -18,8 +18,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from comunitas.commons import services
 from comunitas.commons.models import CommonResource
+from comunitas.commons.resources import services
 from comunitas.core.audit import audit_record
 from comunitas.core.models import Cooperative
 from comunitas.core.selectors import municipality_resolve

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from comunitas.commons.schemas import Euros, Money
+from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.schemas import InputSchema, Text
 from comunitas.economy.models import CounterpartyKind, Direction, Flow, ImportKind
 

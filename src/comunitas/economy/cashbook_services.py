@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comunitas.commons import sales as commons_sales
 from comunitas.commons.models import CommonResource, Sale, SaleKind, Service, ServiceKind
+from comunitas.commons.stats import sales as commons_sales
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import require_text, validated

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.schemas import Money
+from comunitas.commons.resources.schemas import Money
 from comunitas.core.schemas import InputSchema, Text
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 

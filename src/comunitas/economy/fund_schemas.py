@@ -12,7 +12,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.schemas import Euros, Money
+from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.schemas import InputSchema, Text
 from comunitas.economy.models import NAME_MAX, EarmarkSource
 

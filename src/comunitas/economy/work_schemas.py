@@ -15,7 +15,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.schemas import Money
+from comunitas.commons.resources.schemas import Money
 from comunitas.core.schemas import InputSchema, Text
 from comunitas.economy.models import AgeBand, ContractType, VolunteerStatus
 from comunitas.economy.work_services import FIRST_YEAR, LAST_YEAR, REASON_MAX

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from comunitas.commons.schemas import Euros, Money
+from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
 from comunitas.projects.models import (
     COMMENT_MAX,

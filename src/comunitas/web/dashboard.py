@@ -13,8 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from comunitas.commons import selectors as commons_selectors
-from comunitas.commons import stats_views as commons_stats
+from comunitas.commons.resources import selectors as commons_selectors
+from comunitas.commons.stats import views as stats_views
 from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
@@ -164,9 +164,7 @@ DASHBOARD: list[DashboardSection] = [
         lambda coop: assembly_selectors.dashboard_assemblies(coop=coop),
     ),
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
-    DashboardSection(
-        "commons/dashboard/use.html", Action.VIEW_SALES, commons_stats.dashboard_block
-    ),
+    DashboardSection("commons/dashboard/use.html", Action.VIEW_SALES, stats_views.dashboard_block),
     DashboardSection(
         "economy/dashboard/economy.html",
         Action.VIEW_MONEY_FLOW,

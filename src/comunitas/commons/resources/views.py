@@ -1,0 +1,211 @@
+"""Web pages of the commons registry: the list, a resource's page with its legal bases, obligations
+and history, and the forms staff use to keep them.
+
+Thin views over ``commons.resources.services`` and ``commons.resources.selectors``; every page
+declares its action (``core.permissions``) and is listed in the permission matrix
+(tests/commons/matrix.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.commons.models import CommonResource, Obligation
+from comunitas.commons.resources import selectors, services
+from comunitas.commons.resources.forms import (
+    FORM_RESOURCE_FIELDS,
+    DoneForm,
+    LogForm,
+    ObligationForm,
+    ResourceForm,
+    UseRightForm,
+)
+from comunitas.core.forms import form_message, submit
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can, coop_view
+
+PAGE_SIZE = 50
+
+
+def _resource(request: HttpRequest, coop: Cooperative, resource_id: int) -> CommonResource:
+    try:
+        return selectors.resource_get(
+            coop=coop, pk=resource_id, visible_to_public=request.coop_role is None
+        )
+    except CommonResource.DoesNotExist:
+        raise Http404 from None
+
+
+@coop_view(Action.VIEW_COMMONS)
+def commons_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    """The registry: each resource with its legal basis in force and its next obligation."""
+    found = selectors.resource_list(coop=coop, visible_to_public=request.coop_role is None)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "coop": coop,
+        "page_obj": page,
+        "can_manage": can(request.user, coop, Action.MANAGE_COMMONS),
+    }
+    return render(request, "commons/list.html", context)
+
+
+@coop_view(Action.MANAGE_COMMONS)
+def resource_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+    form = ResourceForm(request.POST or None)
+    resource = submit(
+        request,
+        form,
+        lambda: services.resource_create(
+            actor=request.user, coop=coop, fields=form.resource_fields()
+        ),
+    )
+    if resource:
+        messages.success(request, _("The resource is registered."))
+        return redirect("resource_detail", coop.slug, resource.pk)
+    return render(request, "commons/form.html", {"coop": coop, "form": form, "resource": None})
+
+
+@coop_view(Action.MANAGE_COMMONS)
+def resource_edit(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    resource = _resource(request, coop, resource_id)
+    initial = {name: getattr(resource, name) for name in FORM_RESOURCE_FIELDS}
+    initial["municipality"] = (
+        f"{resource.municipality.name} ({resource.municipality.province_abbr})"
+        if resource.municipality
+        else ""
+    )
+    form = ResourceForm(request.POST or None, initial=initial)
+    saved = submit(
+        request,
+        form,
+        lambda: services.resource_update(
+            actor=request.user, resource=resource, fields=form.resource_fields()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("resource_detail", coop.slug, resource.pk)
+    context = {"coop": coop, "form": form, "resource": resource}
+    return render(request, "commons/form.html", context)
+
+
+def _detail_page(
+    request: HttpRequest, coop: Cooperative, resource: CommonResource, **forms
+) -> HttpResponse:
+    can_manage = can(request.user, coop, Action.MANAGE_COMMONS)
+    context = {
+        "coop": coop,
+        "resource": resource,
+        "current": resource.current_rights[0] if resource.current_rights else None,
+        "can_manage": can_manage,
+        # Deeds, obligations and history are the cooperative's own business, not the public's.
+        "show_internal": request.coop_role is not None,
+    }
+    if can_manage:
+        context.update(
+            right_form=forms.get("right_form") or UseRightForm(),
+            obligation_form=forms.get("obligation_form") or ObligationForm(),
+            log_form=forms.get("log_form") or LogForm(),
+        )
+    return render(request, "commons/detail.html", context)
+
+
+@coop_view(Action.VIEW_COMMONS)
+def resource_detail(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    """A resource: data, legal bases, obligations, history; staff get the forms to add them."""
+    return _detail_page(request, coop, _resource(request, coop, resource_id))
+
+
+def _add_to_resource(request, coop, resource_id, form_name, form_class, save, message):
+    """Post one of the detail page's forms: on success back to the page with ``message``,
+    otherwise the page again with that form's errors."""
+    resource = _resource(request, coop, resource_id)
+    form = form_class(request.POST)
+    if submit(request, form, lambda: save(resource, form.cleaned_data)):
+        messages.success(request, message)
+        return redirect("resource_detail", coop.slug, resource.pk)
+    return _detail_page(request, coop, resource, **{form_name: form})
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def use_right_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    return _add_to_resource(
+        request,
+        coop,
+        resource_id,
+        "right_form",
+        UseRightForm,
+        lambda resource, data: services.use_right_add(
+            actor=request.user, resource=resource, fields=data
+        ),
+        _("The legal basis is recorded."),
+    )
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def obligation_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    return _add_to_resource(
+        request,
+        coop,
+        resource_id,
+        "obligation_form",
+        ObligationForm,
+        lambda resource, data: services.obligation_add(
+            actor=request.user, resource=resource, fields=data
+        ),
+        _("The obligation is recorded."),
+    )
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def log_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    return _add_to_resource(
+        request,
+        coop,
+        resource_id,
+        "log_form",
+        LogForm,
+        lambda resource, data: services.log_add(
+            actor=request.user, resource=resource, on_date=data["on_date"], text=data["text"]
+        ),
+        _("The history is updated."),
+    )
+
+
+@require_POST
+@coop_view(Action.MANAGE_COMMONS)
+def obligation_done(request: HttpRequest, coop: Cooperative, obligation_id: int) -> HttpResponse:
+    """Mark an obligation done (today unless a date is given); a recurring one comes back."""
+    obligation = get_object_or_404(Obligation, pk=obligation_id, resource__coop=coop)
+    form = DoneForm(request.POST)
+    result = submit(
+        request,
+        form,
+        lambda: services.obligation_done(
+            actor=request.user, obligation=obligation, done_on=form.cleaned_data["done_on"]
+        ),
+    )
+    if result:
+        following = result[1]
+        if following:
+            messages.success(
+                request,
+                _("Done. The next one is due on %(day)s.")
+                % {"day": date_format(following.due_on, "SHORT_DATE_FORMAT")},
+            )
+        else:
+            messages.success(request, _("Done."))
+    else:
+        messages.error(request, form_message(form) or _("The obligation was not marked done."))
+    next_page = request.POST.get("next", "")
+    if next_page == "dashboard":
+        return redirect("coop_dashboard", coop.slug)
+    return redirect("resource_detail", coop.slug, obligation.resource_id)
