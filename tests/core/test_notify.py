@@ -3,7 +3,7 @@
 import pytest
 
 from comunitas.core.notify import quiet
-from comunitas.projects import services
+from comunitas.projects.needs import services as needs_services
 from tests.projects.conftest import make_need
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,9 @@ def test_no_e_mail_is_queued_inside_a_quiet_block(
 ):
     need = make_need(people["coop"], people["resident"])
     with django_capture_on_commit_callbacks(execute=True), quiet():
-        services.need_set_status(actor=people["staff"], need=need, status="under_review")
+        needs_services.need_set_status(actor=people["staff"], need=need, status="under_review")
     assert mailoutbox == []
     # Outside the block the followers are told again.
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_set_status(actor=people["staff"], need=need, status="new")
+        needs_services.need_set_status(actor=people["staff"], need=need, status="new")
     assert [m.to for m in mailoutbox] == [["resident1@example.org"]]

@@ -35,8 +35,9 @@ from comunitas.projects.models import (
     ProposalSupport,
     TeamMember,
 )
-from comunitas.projects.selectors import coverage, progress_of, project_list
-from comunitas.projects.services import support_threshold
+from comunitas.projects.needs.selectors import coverage
+from comunitas.projects.projects.selectors import progress_of, project_list
+from comunitas.projects.proposals.services import support_threshold
 from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from comunitas.projects.catalogue import catalogue_load
 from comunitas.projects.models import Need, Project, Proposal
+from comunitas.projects.projects.catalogue import catalogue_load
 from tests.conftest import PASSWORD
 from tests.e2e.test_browser import assert_accessible
 

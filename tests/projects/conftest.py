@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from comunitas.projects import project_services, services
 from comunitas.projects.models import Indicator
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import services as project_services
+from comunitas.projects.proposals import services as proposals_services
 
 NEED_FORM = {
     "title": "Nessun negozio di alimentari",
@@ -32,7 +34,7 @@ def english(settings, client):
 
 
 def make_need(coop, user, **fields):
-    return services.need_submit(actor=user, coop=coop, fields={**NEED_FORM, **fields})
+    return needs_services.need_submit(actor=user, coop=coop, fields={**NEED_FORM, **fields})
 
 
 def make_proposal(coop, user, needs, **fields):
@@ -44,7 +46,7 @@ def make_proposal(coop, user, needs, **fields):
         "volunteers_needed": 6,
         **fields,
     }
-    return services.proposal_submit(actor=user, coop=coop, fields=values, needs=needs)
+    return proposals_services.proposal_submit(actor=user, coop=coop, fields=values, needs=needs)
 
 
 def make_project(coop, user, needs=(), **fields):

@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import date
 
 from comunitas.core.permissions import Action
-from comunitas.projects import project_services
 from comunitas.projects.models import Channel, Indicator, Need
-from comunitas.projects.services import need_submit
+from comunitas.projects.needs.services import need_submit
+from comunitas.projects.projects import services as project_services
 from tests.projects.conftest import NEED_FORM, add_objective, make_project, make_proposal
 
 PATH_IDS = ["need_id", "proposal_id", "project_id", "objective_id", "milestone_id", "team_id"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from comunitas.core.permissions import Action
-from comunitas.projects import project_services
 from comunitas.projects.models import Indicator
+from comunitas.projects.projects import services as project_services
 from tests.projects.conftest import add_objective, make_project
 
 PATH_IDS = ["project_id", "objective_id", "milestone_id", "team_id"]

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from comunitas.core.models import Cooperative
-from comunitas.projects import services
 from comunitas.projects.models import (
     Need,
     NeedStatus,
@@ -20,6 +19,8 @@ from comunitas.projects.models import (
     ProposalComment,
     ProposalStatus,
 )
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.proposals import services as proposals_services
 from tests.projects.conftest import make_need, make_project, make_proposal
 from tests.projects.matrix_api import API_NEED, API_PROPOSAL
 
@@ -96,8 +97,8 @@ def test_only_operators_choose_the_channel_and_an_e_mail_needs_a_paper_channel(c
 
 def test_personal_data_never_reaches_visitors_or_members(client, people):
     need = make_need(people["coop"], people["resident"])
-    services.need_support(actor=people["staff"], need=need)
-    services.need_submit(
+    needs_services.need_support(actor=people["staff"], need=need)
+    needs_services.need_submit(
         actor=people["staff"],
         coop=people["coop"],
         fields={**API_NEED, "municipality": None},
@@ -265,8 +266,8 @@ def test_merging_a_duplicate_moves_its_supports(client, people):
     coop = people["coop"]
     duplicate = make_need(coop, people["resident"], title="Niente pane")
     into = make_need(coop, people["member"])
-    services.need_support(actor=people["staff"], need=duplicate)
-    services.need_support(actor=people["staff"], need=into)
+    needs_services.need_support(actor=people["staff"], need=duplicate)
+    needs_services.need_support(actor=people["staff"], need=into)
     client.force_login(people["admin"])
     url = f"{NEEDS}/{duplicate.pk}/merge"
     assert fields_of(send(client, "post", url, {"into": duplicate.pk})) == ["into"]
@@ -288,8 +289,8 @@ def test_the_list_filters_sorts_and_pages(client, people):
     loud = make_need(coop, resident, title="Pane fresco", category="shops")
     make_need(coop, resident, title="Internet lento", category="digital")
     for who in ("member", "staff"):
-        services.need_support(actor=people[who], need=loud)
-    services.need_support(actor=people["member"], need=quiet)
+        needs_services.need_support(actor=people[who], need=loud)
+    needs_services.need_support(actor=people["member"], need=quiet)
     titles = [n["title"] for n in client.get(NEEDS).json()["items"]]
     assert titles == ["Pane fresco", "Sentieri", "Internet lento"]
     newest = client.get(f"{NEEDS}?sort=newest").json()["items"]
@@ -336,7 +337,7 @@ def test_counts_by_status_and_category(client, people):
     coop = people["coop"]
     make_need(coop, people["resident"], category="care")
     declined = make_need(coop, people["member"], category="shops")
-    services.need_set_status(actor=None, need=declined, status="declined", reason="No")
+    needs_services.need_set_status(actor=None, need=declined, status="declined", reason="No")
     counts = client.get(f"{NEEDS}/counts").json()
     assert counts["status"]["new"] == 1 and counts["status"]["declined"] == 1
     assert counts["status"]["merged"] == 0 and counts["category"]["care"] == 1
@@ -355,7 +356,7 @@ def test_the_list_is_a_constant_number_of_queries(
         need = make_need(coop, users[i % 4], title=f"Need {i}", municipality=coop.seat)
         if i % 2:  # the member supports the needs others told, staff the member's own
             supporter = people["member"] if i % 4 != 1 else people["staff"]
-            services.need_support(actor=supporter, need=need)
+            needs_services.need_support(actor=supporter, need=need)
     # A visitor: the public cooperative's id (for the cache), the cooperative, the page (with
     # the municipality), the count; then one query while the answer stays cached.
     with django_assert_num_queries(4):
@@ -376,7 +377,7 @@ def test_coverage_counts_the_needs_projects_answer(client, people):
     answered = make_need(coop, people["resident"], category="shops")
     make_need(coop, people["member"], category="shops")
     make_need(coop, people["member"], category="care")
-    services.need_support(actor=people["staff"], need=answered)
+    needs_services.need_support(actor=people["staff"], need=answered)
     project = make_project(coop, people["admin"], needs=[answered])
     body = client.get(f"{BASE}/coverage").json()
     assert body["percent"] == 33 and body["supports_percent"] == 100
@@ -617,7 +618,7 @@ def test_another_cooperatives_proposals_answer_404(client, people):
 def test_the_proposals_filter_by_status(client, people, need):
     make_proposal(people["coop"], people["member"], [need], title="Aperta")
     closed = make_proposal(people["coop"], people["member"], [need], title="Ritirata")
-    services.proposal_withdraw(actor=people["member"], proposal=closed)
+    proposals_services.proposal_withdraw(actor=people["member"], proposal=closed)
     assert client.get(PROPOSALS).json()["count"] == 2
     items = client.get(f"{PROPOSALS}?status=withdrawn").json()["items"]
     assert [p["title"] for p in items] == ["Ritirata"]
@@ -633,7 +634,7 @@ def test_the_proposals_list_is_a_constant_number_of_queries(
     for i in range(n):
         proposal = make_proposal(coop, people["member"], needs[: 1 + i % 3], title=f"P{i}")
         if i % 2:
-            services.proposal_support(actor=people["resident"], proposal=proposal)
+            proposals_services.proposal_support(actor=people["resident"], proposal=proposal)
     # A visitor: the cooperative, the page (resource, project), its needs, the count.
     with django_assert_num_queries(4):
         items = client.get(PROPOSALS).json()["items"]
@@ -654,8 +655,8 @@ def test_pages_of_a_need_a_proposal_and_coverage_are_constant_queries(
     needs = [make_need(coop, people["resident"], title=f"N{i}") for i in range(n)]
     proposal = make_proposal(coop, people["member"], needs)
     for i, need in enumerate(needs):
-        services.need_support(actor=people["member"], need=need)
-        services.proposal_comment(actor=people["admin"], proposal=proposal, text=f"C{i}")
+        needs_services.need_support(actor=people["member"], need=need)
+        proposals_services.proposal_comment(actor=people["admin"], proposal=proposal, text=f"C{i}")
     make_project(coop, people["admin"], needs=needs[: n // 2])
     # A visitor: the cooperative; the need with its municipality and merge target, its
     # history, proposals, projects.

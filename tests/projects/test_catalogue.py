@@ -9,10 +9,10 @@ from django.utils import translation
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.projects import project_services as ps
-from comunitas.projects import selectors
-from comunitas.projects.catalogue import SHARED, catalogue_load
 from comunitas.projects.models import Indicator
+from comunitas.projects.projects import selectors as projects_selectors
+from comunitas.projects.projects import services as ps
+from comunitas.projects.projects.catalogue import SHARED, catalogue_load
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +61,9 @@ def test_a_cooperative_adds_its_own_indicator_seen_only_by_itself(people):
     own = ps.indicator_create(actor=people["staff"], coop=people["coop"], fields=OWN)
     assert own.coop == people["coop"] and own.code == "guided-tours"
     assert AuditEntry.objects.filter(action="indicator.create", object_id=str(own.pk)).exists()
-    assert own in selectors.indicator_list(coop=people["coop"])
-    assert own not in selectors.indicator_list(coop=people["other"])
-    assert selectors.indicator_list(coop=people["other"]).count() == len(SHARED)
+    assert own in projects_selectors.indicator_list(coop=people["coop"])
+    assert own not in projects_selectors.indicator_list(coop=people["other"])
+    assert projects_selectors.indicator_list(coop=people["other"]).count() == len(SHARED)
 
 
 def test_duplicate_codes_are_refused_within_a_cooperative_and_against_the_catalogue(people):

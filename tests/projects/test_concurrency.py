@@ -15,8 +15,6 @@ from django.contrib.auth import get_user_model
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import RoleKind, StatuteParameters
 from comunitas.core.services import role_grant
-from comunitas.projects import project_services, services
-from comunitas.projects.catalogue import catalogue_load
 from comunitas.projects.models import (
     Indicator,
     Need,
@@ -27,6 +25,10 @@ from comunitas.projects.models import (
     ProposalStatus,
     ProposalSupport,
 )
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import services as project_services
+from comunitas.projects.projects.catalogue import catalogue_load
+from comunitas.projects.proposals import services as proposals_services
 from tests.concurrency import run_together
 from tests.conftest import make_user
 from tests.projects.conftest import make_need, make_proposal
@@ -57,7 +59,9 @@ def as_user(username: str, service, **kwargs):
 def test_many_people_supporting_one_need_at_once_are_all_counted(people):
     need = make_need(people["coop"], people["resident"])
     users = crowd(12)
-    results = run_together([as_user(u.username, services.need_support, need=need) for u in users])
+    results = run_together(
+        [as_user(u.username, needs_services.need_support, need=need) for u in users]
+    )
     assert all(isinstance(r, NeedSupport) for r in results), results
     need.refresh_from_db()
     assert need.support_count == 12 == NeedSupport.objects.filter(need=need).count()
@@ -65,7 +69,9 @@ def test_many_people_supporting_one_need_at_once_are_all_counted(people):
 
 def test_the_same_person_supporting_twice_at_once_counts_once(people):
     need = make_need(people["coop"], people["resident"])
-    results = run_together([as_user("member1", services.need_support, need=need) for _ in range(6)])
+    results = run_together(
+        [as_user("member1", needs_services.need_support, need=need) for _ in range(6)]
+    )
     won = [r for r in results if isinstance(r, NeedSupport)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(won) == 1 and len(refused) == 5, results
@@ -78,9 +84,9 @@ def test_supports_and_withdrawals_at_once_keep_the_count_equal_to_the_rows(peopl
     need = make_need(people["coop"], people["resident"])
     users = crowd(10)
     for user in users[:5]:
-        services.need_support(actor=user, need=need)
-    jobs = [as_user(u.username, services.need_unsupport, need=need) for u in users[:5]]
-    jobs += [as_user(u.username, services.need_support, need=need) for u in users[5:]]
+        needs_services.need_support(actor=user, need=need)
+    jobs = [as_user(u.username, needs_services.need_unsupport, need=need) for u in users[:5]]
+    jobs += [as_user(u.username, needs_services.need_support, need=need) for u in users[5:]]
     results = run_together(jobs)
     assert not any(isinstance(r, Exception) for r in results), results
     need.refresh_from_db()
@@ -95,13 +101,13 @@ def test_merging_a_pair_both_ways_at_once_merges_once_and_loses_nobody(people):
     second = make_need(coop, people["member"])
     users = crowd(4)
     for user in users[:3]:
-        services.need_support(actor=user, need=first)
+        needs_services.need_support(actor=user, need=first)
     for user in users[1:]:
-        services.need_support(actor=user, need=second)
+        needs_services.need_support(actor=user, need=second)
     results = run_together(
         [
-            as_user("staff1", services.need_merge, duplicate=first, into=second),
-            as_user("admin1", services.need_merge, duplicate=second, into=first),
+            as_user("staff1", needs_services.need_merge, duplicate=first, into=second),
+            as_user("admin1", needs_services.need_merge, duplicate=second, into=first),
         ]
     )
     merged = [r for r in results if isinstance(r, Need)]
@@ -124,7 +130,7 @@ def test_the_board_is_told_once_when_supports_cross_the_threshold_together(peopl
     proposal = make_proposal(coop, people["member"], [need])
     users = crowd(8)
     results = run_together(
-        [as_user(u.username, services.proposal_support, proposal=proposal) for u in users]
+        [as_user(u.username, proposals_services.proposal_support, proposal=proposal) for u in users]
     )
     assert all(isinstance(r, ProposalSupport) for r in results), results
     proposal = Proposal.objects.get(pk=proposal.pk)
@@ -141,7 +147,7 @@ def test_two_board_members_accepting_at_once_make_one_project(people):
     role_grant(actor=people["admin"], coop=coop, user=make_user("admin2"), kind=RoleKind.ADMIN)
     results = run_together(
         [
-            as_user(name, services.proposal_decide, proposal=proposal, decision="accept")
+            as_user(name, proposals_services.proposal_decide, proposal=proposal, decision="accept")
             for name in ("admin1", "admin2", "admin1")
         ]
     )

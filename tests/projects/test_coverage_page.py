@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from comunitas.projects import services
+from comunitas.projects.needs import services as needs_services
 from tests.projects.conftest import make_need, make_project
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,12 @@ def loop(people):
     taxi = make_need(coop, resident, title="Taxi notturno", category="mobility")
     duplicate = make_need(coop, people["member"], title="Niente giornali")
     for user in (people["member"], people["staff"]):
-        services.need_support(actor=user, need=bus)
-    services.need_support(actor=people["member"], need=bread)
-    services.need_set_status(actor=admin, need=taxi, status="declined", reason="Troppo costoso")
-    services.need_merge(actor=admin, duplicate=duplicate, into=newsagent)
+        needs_services.need_support(actor=user, need=bus)
+    needs_services.need_support(actor=people["member"], need=bread)
+    needs_services.need_set_status(
+        actor=admin, need=taxi, status="declined", reason="Troppo costoso"
+    )
+    needs_services.need_merge(actor=admin, duplicate=duplicate, into=newsagent)
     project = make_project(coop, admin, [bread, grocer], title="Bottega di comunità")
     return {"project": project, "bus": bus, "newsagent": newsagent, "taxi": taxi}
 
@@ -92,7 +94,7 @@ def test_the_page_is_a_constant_number_of_queries(client, people, n, django_asse
         if i % 2:
             answered.append(need)
         if i % 5 == 0:
-            services.need_support(actor=people["member"], need=need)
+            needs_services.need_support(actor=people["member"], need=need)
     make_project(coop, admin, answered[: n // 3 + 1], title="Assistenza")
     make_project(coop, admin, answered, title="Trasporto sociale")
     client.force_login(people["member"])

@@ -18,10 +18,11 @@ from hypothesis.extra.django import TestCase
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Municipality
 from comunitas.core.services import coop_create
-from comunitas.projects import project_services as ps
-from comunitas.projects import selectors, services
-from comunitas.projects.catalogue import catalogue_load
 from comunitas.projects.models import Indicator, Need, NeedStatus, NeedSupport
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import selectors as projects_selectors
+from comunitas.projects.projects import services as ps
+from comunitas.projects.projects.catalogue import catalogue_load
 from tests.projects.conftest import NEED_FORM
 
 USERS = 5
@@ -69,11 +70,13 @@ class SupportProperties(TestCase):
         for i, author in enumerate(AUTHORS):
             fields = {**NEED_FORM, "title": f"Bisogno {i}"}
             if author is None:
-                need = services.need_submit(
+                need = needs_services.need_submit(
                     actor=self.users[1], coop=self.coop, fields=fields, channel="phone"
                 )
             else:
-                need = services.need_submit(actor=self.users[author], coop=self.coop, fields=fields)
+                need = needs_services.need_submit(
+                    actor=self.users[author], coop=self.coop, fields=fields
+                )
             self.needs.append(need)
 
     def check(self) -> None:
@@ -100,13 +103,13 @@ class SupportProperties(TestCase):
             need = Need.objects.get(pk=self.needs[i].pk)  # as a request reads it
             try:
                 if name == "support":
-                    services.need_support(actor=user, need=need)
+                    needs_services.need_support(actor=user, need=need)
                 elif name == "unsupport":
-                    services.need_unsupport(actor=user, need=need)
+                    needs_services.need_unsupport(actor=user, need=need)
                 else:
                     into = Need.objects.get(pk=self.needs[j].pk)
                     concerned = followers(need) | followers(into)
-                    services.need_merge(actor=user, duplicate=need, into=into)
+                    needs_services.need_merge(actor=user, duplicate=need, into=into)
                     into.refresh_from_db()
                     assert concerned - {into.submitted_by_id} <= followers(into) - {
                         into.submitted_by_id
@@ -171,7 +174,9 @@ class ProgressProperties(TestCase):
                 ps.measurement_add(
                     actor=None, objective=objective, measured_on=date(2026, 1, 1 + k), value=value
                 )
-        progress = selectors.progress_of(selectors.project_get(coop=self.coop, pk=self.project.pk))
+        progress = projects_selectors.progress_of(
+            projects_selectors.project_get(coop=self.coop, pk=self.project.pk)
+        )
 
         if not objectives and not total:
             assert progress.percent is None

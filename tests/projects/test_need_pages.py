@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from comunitas.projects import services
 from comunitas.projects.models import Need, NeedStatus, NeedStatusChange, NeedSupport
+from comunitas.projects.needs import services as needs_services
 from tests.projects.conftest import make_need, make_project, make_proposal
 from tests.projects.matrix_needs import NEED_FORM
 
@@ -73,8 +73,8 @@ def test_staff_take_down_a_paper_need_and_only_operators_see_its_contact(client,
 
 def test_nobody_but_operators_learns_who_told_or_changed_a_need(client, people):
     need = make_need(people["coop"], people["resident"])
-    services.need_support(actor=people["member"], need=need)
-    services.need_set_status(actor=people["admin"], need=need, status="under_review")
+    needs_services.need_support(actor=people["member"], need=need)
+    needs_services.need_set_status(actor=people["admin"], need=need, status="under_review")
     url = f"/c/alpha/needs/{need.pk}/"
     client.force_login(people["staff"])
     text = page(client, url)
@@ -132,10 +132,12 @@ def needs(people):
     bus = make_need(coop, member, title="Nessun autobus", category="mobility", urgency="low")
     doctor = make_need(coop, member, title="Medico una volta al mese", category="care")
     old = make_need(coop, member, title="Nessun negozio (doppione)")
-    services.need_support(actor=member, need=shop)
-    services.need_support(actor=people["staff"], need=shop)
-    services.need_set_status(actor=people["admin"], need=doctor, status="declined", reason="No")
-    services.need_merge(actor=people["admin"], duplicate=old, into=shop)
+    needs_services.need_support(actor=member, need=shop)
+    needs_services.need_support(actor=people["staff"], need=shop)
+    needs_services.need_set_status(
+        actor=people["admin"], need=doctor, status="declined", reason="No"
+    )
+    needs_services.need_merge(actor=people["admin"], duplicate=old, into=shop)
     return {"shop": shop, "bus": bus, "doctor": doctor, "old": old}
 
 
@@ -205,7 +207,7 @@ def test_the_list_is_a_constant_number_of_queries(client, people, n, django_asse
     for i in range(n):
         need = make_need(coop, people["resident"], title=f"Bisogno {i:02d}", category="care")
         if i % 2:
-            services.need_support(actor=member, need=need)
+            needs_services.need_support(actor=member, need=need)
     client.force_login(member)
     # session, user, coop, roles; counts by status and by category; the page's count, its
     # needs with their municipality; which of them the user supports
@@ -264,7 +266,7 @@ def test_a_status_change_is_public_and_tells_who_told_and_supports_it(
     client, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     need = make_need(people["coop"], people["resident"])
-    services.need_support(actor=people["member"], need=need)
+    needs_services.need_support(actor=people["member"], need=need)
     client.force_login(people["staff"])
     text = page(client, f"/c/alpha/needs/{need.pk}/")
     assert 'name="status-status"' in text and 'value="under_review"' in text
@@ -309,7 +311,7 @@ def test_a_refused_status_change_says_why_and_changes_nothing(
 
 def test_answered_needs_a_project_first(client, people):
     need = make_need(people["coop"], people["resident"])
-    services.need_set_status(actor=people["admin"], need=need, status="under_review")
+    needs_services.need_set_status(actor=people["admin"], need=need, status="under_review")
     client.force_login(people["staff"])
     response = client.post(
         f"/c/alpha/needs/{need.pk}/status/", {"status-status": "answered"}, follow=True
@@ -321,7 +323,7 @@ def test_staff_merge_a_duplicate_and_its_page_points_to_the_other(client, people
     coop = people["coop"]
     keep = make_need(coop, people["resident"], title="Nessun negozio")
     duplicate = make_need(coop, people["member"], title="Manca un alimentari")
-    services.need_support(actor=people["staff"], need=duplicate)
+    needs_services.need_support(actor=people["staff"], need=duplicate)
     client.force_login(people["staff"])
     response = client.post(
         f"/c/alpha/needs/{duplicate.pk}/merge/", {"merge-into": keep.pk}, follow=True
@@ -434,7 +436,7 @@ def test_dashboard_shows_open_needs_to_members_and_the_board_queue_to_operators(
     coop = people["coop"]
     need = make_need(coop, people["resident"], title="Nessun medico")
     make_need(coop, people["resident"], title="Chiuso da tempo")
-    services.need_set_status(
+    needs_services.need_set_status(
         actor=people["admin"],
         need=Need.objects.get(title="Chiuso da tempo"),
         status="declined",

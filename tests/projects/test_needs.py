@@ -7,14 +7,8 @@ import pytest
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Municipality
-from comunitas.projects import services
-from comunitas.projects.models import (
-    Need,
-    NeedStatus,
-    NeedStatusChange,
-    NeedSupport,
-    Proposal,
-)
+from comunitas.projects.models import Need, NeedStatus, NeedStatusChange, NeedSupport, Proposal
+from comunitas.projects.needs import services as needs_services
 from tests.conftest import make_user
 from tests.projects.conftest import NEED_FORM, make_need, make_project, make_proposal
 
@@ -66,7 +60,7 @@ def test_age_groups_are_kept_in_one_order_without_repeats(people):
 
 
 def test_staff_take_down_a_need_from_paper_with_whom_to_tell(people):
-    need = services.need_submit(
+    need = needs_services.need_submit(
         actor=people["staff"],
         coop=people["coop"],
         fields=NEED_FORM,
@@ -77,13 +71,13 @@ def test_staff_take_down_a_need_from_paper_with_whom_to_tell(people):
     assert need.channel == "paper"
     assert need.submitted_by is None  # the clerk did not tell it: they may support it
     assert need.contact_email == "anna.rossi@example.org"
-    services.need_support(actor=people["staff"], need=need)
+    needs_services.need_support(actor=people["staff"], need=need)
     assert fresh(need).support_count == 1
 
 
 def test_an_unknown_channel_is_refused(people):
     refused(
-        lambda: services.need_submit(
+        lambda: needs_services.need_submit(
             actor=people["staff"], coop=people["coop"], fields=NEED_FORM, channel="pigeon"
         ),
         "channel",
@@ -138,21 +132,23 @@ def test_a_field_outside_the_form_cannot_be_set(people):
 
 def test_staff_correct_a_need_and_the_change_is_audited(people):
     need = make_need(people["coop"], people["resident"])
-    services.need_update(actor=people["staff"], need=need, fields={"title": " Il pane "})
+    needs_services.need_update(actor=people["staff"], need=need, fields={"title": " Il pane "})
     assert fresh(need).title == "Il pane"
     entry = AuditEntry.objects.get(action="need.update", object_id=str(need.pk))
     assert entry.changes["title"] == {"before": NEED_FORM["title"], "after": "Il pane"}
-    refused(lambda: services.need_update(actor=people["staff"], need=need, fields={"title": ""}))
+    refused(
+        lambda: needs_services.need_update(actor=people["staff"], need=need, fields={"title": ""})
+    )
     assert fresh(need).title == "Il pane"
 
 
 # --- supports -----------------------------------------------------------------------------------
 def test_each_person_supports_a_need_once(people):
     need = make_need(people["coop"], people["resident"])
-    services.need_support(actor=people["member"], need=need)
-    services.need_support(actor=people["staff"], need=need)
+    needs_services.need_support(actor=people["member"], need=need)
+    needs_services.need_support(actor=people["staff"], need=need)
     refused(
-        lambda: services.need_support(actor=people["member"], need=need),
+        lambda: needs_services.need_support(actor=people["member"], need=need),
         message="You already support this need.",
     )
     assert fresh(need).support_count == 2
@@ -161,20 +157,20 @@ def test_each_person_supports_a_need_once(people):
 
 def test_whoever_told_a_need_cannot_support_it_too(people):
     need = make_need(people["coop"], people["resident"])
-    refused(lambda: services.need_support(actor=people["resident"], need=need))
+    refused(lambda: needs_services.need_support(actor=people["resident"], need=need))
     assert fresh(need).support_count == 0
     assert not NeedSupport.objects.exists()
 
 
 def test_unsupporting_takes_the_support_back_once(people):
     need = make_need(people["coop"], people["resident"])
-    services.need_support(actor=people["member"], need=need)
-    services.need_unsupport(actor=people["member"], need=need)
+    needs_services.need_support(actor=people["member"], need=need)
+    needs_services.need_unsupport(actor=people["member"], need=need)
     assert fresh(need).support_count == 0
     assert not NeedSupport.objects.exists()
-    refused(lambda: services.need_unsupport(actor=people["member"], need=need))
+    refused(lambda: needs_services.need_unsupport(actor=people["member"], need=need))
     assert fresh(need).support_count == 0
-    services.need_support(actor=people["member"], need=need)  # and may support it again
+    needs_services.need_support(actor=people["member"], need=need)  # and may support it again
     assert fresh(need).support_count == 1
 
 
@@ -183,17 +179,19 @@ def test_closed_needs_cannot_be_supported(people, status):
     coop = people["coop"]
     need = make_need(coop, people["resident"])
     if status == NeedStatus.DECLINED:
-        services.need_set_status(actor=people["staff"], need=need, status=status, reason="No.")
+        needs_services.need_set_status(
+            actor=people["staff"], need=need, status=status, reason="No."
+        )
     elif status == NeedStatus.MET:
         make_project(coop, people["staff"], needs=[need])
-        services.need_set_status(actor=people["staff"], need=need, status=status)
+        needs_services.need_set_status(actor=people["staff"], need=need, status=status)
     else:
-        services.need_merge(
+        needs_services.need_merge(
             actor=people["staff"], duplicate=need, into=make_need(coop, people["admin"])
         )
     need = fresh(need)
     assert need.status == status
-    refused(lambda: services.need_support(actor=people["member"], need=need))
+    refused(lambda: needs_services.need_support(actor=people["member"], need=need))
     assert fresh(need).support_count == 0
     assert not NeedSupport.objects.filter(need=need).exists()
 
@@ -207,8 +205,8 @@ def test_a_support_sent_from_a_page_loaded_before_a_merge_does_not_land_on_the_m
     duplicate = make_need(coop, people["resident"])
     target = make_need(coop, people["admin"])
     page = fresh(duplicate)  # what the member's request loaded
-    services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
-    refused(lambda: services.need_support(actor=people["member"], need=page))
+    needs_services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
+    refused(lambda: needs_services.need_support(actor=people["member"], need=page))
     assert fresh(duplicate).support_count == 0
     assert not NeedSupport.objects.filter(need=duplicate).exists()
 
@@ -217,10 +215,12 @@ def test_a_support_sent_from_a_page_loaded_before_a_merge_does_not_land_on_the_m
 def test_the_workflow_records_each_step_publicly(people):
     coop, staff = people["coop"], people["staff"]
     need = make_need(coop, people["resident"])
-    services.need_set_status(actor=staff, need=need, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_set_status(actor=staff, need=need, status=NeedStatus.UNDER_REVIEW)
     make_project(coop, staff, needs=[need])  # linking it answers it
     assert fresh(need).status == NeedStatus.ANSWERED
-    services.need_set_status(actor=staff, need=need, status=NeedStatus.MET, reason="  Aperto. ")
+    needs_services.need_set_status(
+        actor=staff, need=need, status=NeedStatus.MET, reason="  Aperto. "
+    )
     need = fresh(need)
     assert need.status == NeedStatus.MET and need.status_reason == "Aperto."
     steps = list(need.changes.values_list("status", flat=True))
@@ -249,11 +249,13 @@ def test_steps_outside_the_workflow_are_refused(people, path, refused_status):
     need = make_need(people["coop"], people["resident"])
     for step in path:
         status, reason = step if isinstance(step, tuple) else (step, "")
-        services.need_set_status(actor=people["staff"], need=need, status=status, reason=reason)
+        needs_services.need_set_status(
+            actor=people["staff"], need=need, status=status, reason=reason
+        )
     before = fresh(need).status
     changes = NeedStatusChange.objects.count()
     refused(
-        lambda: services.need_set_status(
+        lambda: needs_services.need_set_status(
             actor=people["staff"], need=need, status=refused_status, reason="Why not."
         ),
         "status",
@@ -265,34 +267,34 @@ def test_steps_outside_the_workflow_are_refused(people, path, refused_status):
 def test_declining_needs_a_public_reason(people):
     need = make_need(people["coop"], people["resident"])
     refused(
-        lambda: services.need_set_status(
+        lambda: needs_services.need_set_status(
             actor=people["staff"], need=need, status=NeedStatus.DECLINED, reason="   "
         ),
         "reason",
     )
     assert fresh(need).status == NeedStatus.NEW
     refused(
-        lambda: services.need_set_status(
+        lambda: needs_services.need_set_status(
             actor=people["staff"], need=need, status=NeedStatus.DECLINED, reason="x" * 1001
         ),
         "reason",
     )
-    services.need_set_status(
+    needs_services.need_set_status(
         actor=people["staff"], need=need, status=NeedStatus.DECLINED, reason="Già servito."
     )
     need = fresh(need)
     assert need.status == NeedStatus.DECLINED and need.status_reason == "Già servito."
     # Reopened, it can be supported again.
-    services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
-    services.need_support(actor=people["member"], need=fresh(need))
+    needs_services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_support(actor=people["member"], need=fresh(need))
     assert fresh(need).support_count == 1
 
 
 def test_answered_needs_a_project(people):
     need = make_need(people["coop"], people["resident"])
-    services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
     refused(
-        lambda: services.need_set_status(
+        lambda: needs_services.need_set_status(
             actor=people["staff"], need=need, status=NeedStatus.ANSWERED
         ),
         "status",
@@ -300,8 +302,8 @@ def test_answered_needs_a_project(people):
     assert fresh(need).status == NeedStatus.UNDER_REVIEW
     # Linked to a project it is answered; taken back under review, it may be answered again.
     make_project(people["coop"], people["staff"], needs=[need])
-    services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
-    services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.ANSWERED)
+    needs_services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_set_status(actor=people["staff"], need=need, status=NeedStatus.ANSWERED)
     assert fresh(need).status == NeedStatus.ANSWERED
 
 
@@ -315,15 +317,15 @@ def two_needs(people):
     duplicate = make_need(coop, people["resident"], title="Manca il pane")
     target = make_need(coop, people["admin"])
     for user in (people["member"], people["staff"]):
-        services.need_support(actor=user, need=duplicate)
+        needs_services.need_support(actor=user, need=duplicate)
     for user in (people["member"], fifth):
-        services.need_support(actor=user, need=target)
+        needs_services.need_support(actor=user, need=target)
     return duplicate, target
 
 
 def test_merging_moves_supports_and_the_author_without_counting_anyone_twice(people, two_needs):
     duplicate, target = two_needs
-    services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
+    needs_services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
 
     duplicate, target = fresh(duplicate), fresh(target)
     assert supporters(target) == {"member1", "staff1", "fifth1", "resident1"}
@@ -339,8 +341,8 @@ def test_the_target_s_author_who_supported_the_duplicate_is_not_made_a_supporter
     coop = people["coop"]
     duplicate = make_need(coop, people["resident"])
     target = make_need(coop, people["member"])
-    services.need_support(actor=people["member"], need=duplicate)
-    services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
+    needs_services.need_support(actor=people["member"], need=duplicate)
+    needs_services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
     assert supporters(target) == {"resident1"}
     assert fresh(target).support_count == 1
 
@@ -349,7 +351,7 @@ def test_the_same_author_of_both_needs_does_not_support_their_own(people):
     coop = people["coop"]
     duplicate = make_need(coop, people["resident"])
     target = make_need(coop, people["resident"])
-    services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
+    needs_services.need_merge(actor=people["staff"], duplicate=duplicate, into=target)
     assert supporters(target) == set()
     assert fresh(target).support_count == 0
 
@@ -360,7 +362,7 @@ def test_the_duplicate_s_proposals_and_projects_now_answer_the_target_too(people
     target = make_need(coop, people["admin"])
     proposal = make_proposal(coop, people["member"], [duplicate])
     project = make_project(coop, staff, needs=[duplicate])
-    services.need_merge(actor=staff, duplicate=duplicate, into=target)
+    needs_services.need_merge(actor=staff, duplicate=duplicate, into=target)
     assert set(proposal.needs.all()) == {duplicate, target}
     assert set(project.needs.all()) == {duplicate, target}
     assert set(Proposal.objects.filter(needs=target)) == {proposal}
@@ -374,7 +376,7 @@ def test_a_target_a_project_now_answers_is_answered(people):
     duplicate = make_need(coop, people["resident"])
     target = make_need(coop, people["admin"])
     project = make_project(coop, staff, needs=[duplicate])
-    services.need_merge(actor=staff, duplicate=duplicate, into=target)
+    needs_services.need_merge(actor=staff, duplicate=duplicate, into=target)
     assert fresh(target).projects.get() == project
     assert fresh(target).status == NeedStatus.ANSWERED
 
@@ -386,15 +388,19 @@ def test_a_need_merges_only_once_and_never_into_itself_or_another_cooperative(pe
     third = make_need(coop, people["member"])
     foreign = make_need(people["other"], people["stranger"])
 
-    refused(lambda: services.need_merge(actor=staff, duplicate=duplicate, into=duplicate), "into")
-    refused(lambda: services.need_merge(actor=staff, duplicate=duplicate, into=foreign), "into")
+    refused(
+        lambda: needs_services.need_merge(actor=staff, duplicate=duplicate, into=duplicate), "into"
+    )
+    refused(
+        lambda: needs_services.need_merge(actor=staff, duplicate=duplicate, into=foreign), "into"
+    )
     assert fresh(duplicate).status == NeedStatus.NEW
 
-    services.need_merge(actor=staff, duplicate=duplicate, into=target)
-    refused(lambda: services.need_merge(actor=staff, duplicate=duplicate, into=third), "into")
-    refused(lambda: services.need_merge(actor=staff, duplicate=third, into=duplicate), "into")
+    needs_services.need_merge(actor=staff, duplicate=duplicate, into=target)
+    refused(lambda: needs_services.need_merge(actor=staff, duplicate=duplicate, into=third), "into")
+    refused(lambda: needs_services.need_merge(actor=staff, duplicate=third, into=duplicate), "into")
     refused(
-        lambda: services.need_set_status(
+        lambda: needs_services.need_set_status(
             actor=staff, need=duplicate, status=NeedStatus.UNDER_REVIEW
         ),
         "status",

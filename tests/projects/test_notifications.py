@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import translation
 
 from comunitas.core.errors import ValidationError
-from comunitas.projects import services
 from comunitas.projects.models import NeedStatus
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.proposals import services as proposals_services
 from tests.conftest import make_user
 from tests.projects.conftest import NEED_FORM, make_need, make_project, make_proposal
 
@@ -26,7 +27,7 @@ def followed(people):
     """A need told online by the resident, supported by member and staff."""
     need = make_need(people["coop"], people["resident"], title="L'emporio di Cà Rossa")
     for user in ("member", "staff"):
-        services.need_support(actor=people[user], need=need)
+        needs_services.need_support(actor=people[user], need=need)
     return need
 
 
@@ -34,7 +35,7 @@ def test_a_status_change_tells_the_author_and_every_supporter_once(
     people, followed, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_set_status(
+        needs_services.need_set_status(
             actor=people["admin"], need=followed, status=NeedStatus.UNDER_REVIEW
         )
     assert recipients(mailoutbox) == [
@@ -51,17 +52,17 @@ def test_a_status_change_tells_the_author_and_every_supporter_once(
 def test_a_paper_need_tells_the_address_taken_down_and_its_supporters(
     people, mailoutbox, django_capture_on_commit_callbacks
 ):
-    need = services.need_submit(
+    need = needs_services.need_submit(
         actor=people["staff"],
         coop=people["coop"],
         fields=NEED_FORM,
         channel="phone",
         contact_email="anna.rossi@example.org",
     )
-    services.need_support(actor=people["member"], need=need)
-    services.need_support(actor=people["staff"], need=need)  # the clerk may support it too
+    needs_services.need_support(actor=people["member"], need=need)
+    needs_services.need_support(actor=people["staff"], need=need)  # the clerk may support it too
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_set_status(
+        needs_services.need_set_status(
             actor=people["admin"], need=need, status=NeedStatus.DECLINED, reason="Già coperto."
         )
     assert recipients(mailoutbox) == [
@@ -82,9 +83,9 @@ def test_someone_without_an_address_is_skipped_and_a_shared_one_told_once(
     twin.email = "member1@example.org"  # the same address as member1: one e-mail
     twin.save()
     for user in (silent, twin):
-        services.need_support(actor=user, need=followed)
+        needs_services.need_support(actor=user, need=followed)
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_set_status(
+        needs_services.need_set_status(
             actor=people["admin"], need=followed, status=NeedStatus.UNDER_REVIEW
         )
     assert recipients(mailoutbox) == [
@@ -102,7 +103,7 @@ def test_nothing_is_sent_for_a_change_that_was_rolled_back(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.need_set_status(
+        needs_services.need_set_status(
             actor=people["admin"], need=followed, status=NeedStatus.UNDER_REVIEW
         )
         raise RuntimeError("the request failed after the change")
@@ -116,7 +117,7 @@ def test_a_refused_change_sends_nothing(
     people, followed, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.need_set_status(actor=people["admin"], need=followed, status=NeedStatus.MET)
+        needs_services.need_set_status(actor=people["admin"], need=followed, status=NeedStatus.MET)
     assert mailoutbox == []
 
 
@@ -137,7 +138,7 @@ def test_a_merge_tells_the_duplicate_s_supporters_where_their_support_went(
     moved, not only the duplicate's author."""
     target = make_need(people["coop"], people["admin"], title="Un negozio in paese")
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_merge(actor=people["staff"], duplicate=followed, into=target)
+        needs_services.need_merge(actor=people["staff"], duplicate=followed, into=target)
     assert recipients(mailoutbox) == [
         "member1@example.org",
         "resident1@example.org",
@@ -152,9 +153,9 @@ def test_the_proposer_is_told_the_board_s_decision(
     people, followed, mailoutbox, django_capture_on_commit_callbacks, decision
 ):
     proposal = make_proposal(people["coop"], people["member"], [followed])
-    services.proposal_support(actor=people["resident"], proposal=proposal)
+    proposals_services.proposal_support(actor=people["resident"], proposal=proposal)
     with django_capture_on_commit_callbacks(execute=True):
-        project = services.proposal_decide(
+        project = proposals_services.proposal_decide(
             actor=people["admin"],
             proposal=proposal,
             decision=decision,
@@ -184,7 +185,7 @@ def test_the_proposer_is_told_the_board_s_decision(
 def _status_mail(people, language: str, mailoutbox, capture):
     need = make_need(people["coop"], people["resident"], title="L'orto di Sant'Anna & co.")
     with translation.override(language), capture(execute=True):
-        services.need_set_status(
+        needs_services.need_set_status(
             actor=people["admin"],
             need=need,
             status=NeedStatus.DECLINED,
@@ -224,7 +225,7 @@ def test_the_board_s_reason_reaches_the_proposer_as_typed(
         people["coop"], people["member"], [followed], title="L'emporio & la navetta"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_decide(
+        proposals_services.proposal_decide(
             actor=people["admin"],
             proposal=proposal,
             decision="changes",

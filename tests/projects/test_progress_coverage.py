@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core.paginator import Paginator
 
-from comunitas.projects import project_services as ps
-from comunitas.projects import selectors, services
 from comunitas.projects.models import Need, NeedStatus
-from comunitas.projects.selectors import NeedFilters
+from comunitas.projects.needs import selectors as needs_selectors
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.needs.selectors import NeedFilters
+from comunitas.projects.projects import selectors as projects_selectors
+from comunitas.projects.projects import services as ps
 from tests.conftest import make_user
 from tests.projects.conftest import add_objective, make_need, make_project
 
@@ -22,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def progress(project):
     """The progress as the public page computes it (everything prefetched by project_get)."""
-    return selectors.progress_of(selectors.project_get(coop=project.coop, pk=project.pk))
+    return projects_selectors.progress_of(
+        projects_selectors.project_get(coop=project.coop, pk=project.pk)
+    )
 
 
 def milestones(project, user, done: int, total: int) -> None:
@@ -134,7 +138,7 @@ def territory_needs(people):
     def need(author, category, supporters=()):
         found = make_need(coop, author, category=category, title=f"{category} {author}")
         for user in supporters:
-            services.need_support(actor=user, need=found)
+            needs_services.need_support(actor=user, need=found)
         return Need.objects.get(pk=found.pk)
 
     a = need(resident, "shops", u[:3])
@@ -146,17 +150,19 @@ def territory_needs(people):
     g = need(member, "mobility")
     make_project(coop, staff, needs=[a], title="Bottega")
     make_project(coop, staff, needs=[e], title="Navetta")
-    services.need_set_status(actor=staff, need=e, status=NeedStatus.MET)
-    services.need_set_status(actor=staff, need=c, status=NeedStatus.DECLINED, reason="Altrove.")
-    services.need_set_status(actor=staff, need=f, status=NeedStatus.UNDER_REVIEW)
-    services.need_merge(actor=staff, duplicate=d, into=b)
+    needs_services.need_set_status(actor=staff, need=e, status=NeedStatus.MET)
+    needs_services.need_set_status(
+        actor=staff, need=c, status=NeedStatus.DECLINED, reason="Altrove."
+    )
+    needs_services.need_set_status(actor=staff, need=f, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_merge(actor=staff, duplicate=d, into=b)
     return {
         k: Need.objects.get(pk=v.pk) for k, v in zip("abcdefg", [a, b, c, d, e, f, g], strict=True)
     }
 
 
 def test_coverage_by_category_and_overall(people, territory_needs):
-    found = selectors.coverage(coop=people["coop"])
+    found = needs_selectors.coverage(coop=people["coop"])
     rows = {row.category: row for row in found.by_category}
     assert list(rows) == ["mobility", "shops"]  # categories without needs are left out
 
@@ -178,7 +184,7 @@ def test_coverage_by_category_and_overall(people, territory_needs):
 
 def test_coverage_lists_the_answered_and_the_open_needs_by_support(people, territory_needs):
     n = territory_needs
-    found = selectors.coverage(coop=people["coop"])
+    found = needs_selectors.coverage(coop=people["coop"])
     assert found.answered == [n["a"], n["e"]]
     assert [p.title for p in found.answered[0].projects.all()] == ["Bottega"]
     assert found.still_open == [n["b"], n["f"], n["g"]]
@@ -190,24 +196,28 @@ def test_the_needs_list_hides_merged_needs_and_counts_every_status(people, terri
     coop = people["coop"]
     # Most supported first; on a tie the newer first: a 3, c 2 and b 2, f 1, g 0 and e 0.
     by_support = [n["a"], n["c"], n["b"], n["f"], n["g"], n["e"]]
-    assert list(selectors.need_list(coop=coop)) == by_support
-    assert list(selectors.need_list(coop=coop, filters=NeedFilters(status="merged"))) == [n["d"]]
-    shops = selectors.need_list(coop=coop, filters=NeedFilters(category="shops", sort="oldest"))
+    assert list(needs_selectors.need_list(coop=coop)) == by_support
+    assert list(needs_selectors.need_list(coop=coop, filters=NeedFilters(status="merged"))) == [
+        n["d"]
+    ]
+    shops = needs_selectors.need_list(
+        coop=coop, filters=NeedFilters(category="shops", sort="oldest")
+    )
     assert list(shops) == [n["a"], n["b"], n["c"]]
-    counts = selectors.need_counts(coop=coop, filters=NeedFilters(category="shops"))
+    counts = needs_selectors.need_counts(coop=coop, filters=NeedFilters(category="shops"))
     assert counts["status"] == {"answered": 1, "new": 1, "declined": 1, "merged": 1}
     assert counts["category"] == {"shops": 3, "mobility": 3}
 
 
 def test_a_cooperative_without_needs_has_no_coverage_figure(people):
-    found = selectors.coverage(coop=people["coop"])
+    found = needs_selectors.coverage(coop=people["coop"])
     assert found.by_category == [] and found.percent is None and found.supports_percent is None
 
 
 def test_coverage_never_counts_another_cooperative(people, territory_needs):
     make_need(people["other"], people["stranger"], category="shops")
-    assert selectors.coverage(coop=people["other"]).total.needs == 1
-    assert selectors.coverage(coop=people["coop"]).total.needs == 6
+    assert needs_selectors.coverage(coop=people["other"]).total.needs == 1
+    assert needs_selectors.coverage(coop=people["coop"]).total.needs == 6
 
 
 # --- constant queries ---------------------------------------------------------------------------
@@ -220,7 +230,7 @@ def grow(people, needs: int, projects: int) -> None:
     for i in range(needs):
         need = make_need(coop, people["resident"], category=categories[i % 4], title=f"Pane {i}")
         if i % 2:
-            services.need_support(actor=people["member"], need=need)
+            needs_services.need_support(actor=people["member"], need=need)
         made.append(need)
     for i in range(projects):
         project = make_project(coop, staff, needs=made[i : i + 1], title=f"Progetto {i}")
@@ -240,9 +250,11 @@ def test_the_needs_list_and_its_counts_take_four_queries(
     # 1. COUNT of the filtered needs (the paginator), 2. the page with the municipality,
     # 3. the counts by status, 4. the counts by category.
     with django_assert_num_queries(4):
-        page = Paginator(selectors.need_list(coop=people["coop"], filters=filters), 20).get_page(1)
+        page = Paginator(
+            needs_selectors.need_list(coop=people["coop"], filters=filters), 20
+        ).get_page(1)
         shown = [(n.title, n.support_count, n.municipality) for n in page.object_list]
-        counts = selectors.need_counts(coop=people["coop"], filters=filters)
+        counts = needs_selectors.need_counts(coop=people["coop"], filters=filters)
     shops = len(range(0, needs, 4))
     answered_shops = len(range(0, projects, 4))
     assert len(shown) == min(20, shops)
@@ -260,8 +272,8 @@ def test_the_project_list_with_progress_takes_four_queries(
     # 4. the objectives' measurements.
     with django_assert_num_queries(4):
         shown = [
-            (p.title, selectors.progress_of(p).percent)
-            for p in selectors.project_list(coop=people["coop"])
+            (p.title, projects_selectors.progress_of(p).percent)
+            for p in projects_selectors.project_list(coop=people["coop"])
         ]
     assert len(shown) == projects
     assert {percent for _title, percent in shown} == {62}  # milestones 50 %, objectives 75 %
@@ -273,7 +285,7 @@ def test_the_coverage_takes_four_queries(people, django_assert_num_queries, need
     # 1. the counts by category and status, 2. the most supported answered needs with their
     # municipality, 3. their projects, 4. the most supported open needs.
     with django_assert_num_queries(4):
-        found = selectors.coverage(coop=people["coop"])
+        found = needs_selectors.coverage(coop=people["coop"])
         answered = [(n.title, [p.title for p in n.projects.all()]) for n in found.answered]
         still_open = [(n.title, n.municipality) for n in found.still_open]
     assert len(answered) == projects

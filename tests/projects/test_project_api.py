@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 
 from comunitas.core.models import Cooperative
-from comunitas.projects import project_services
 from comunitas.projects.models import (
     BudgetLine,
     Indicator,
@@ -22,6 +21,7 @@ from comunitas.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from comunitas.projects.projects import services as project_services
 from tests.commons.conftest import make_resource
 from tests.projects.conftest import add_objective, indicator, make_need, make_project
 from tests.projects.matrix_api import API_INDICATOR, API_OBJECTIVE

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.audit import AuditEntry
-from comunitas.projects import project_services, selectors, services
 from comunitas.projects.models import (
     BudgetLine,
     Indicator,
@@ -25,6 +24,10 @@ from comunitas.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from comunitas.projects.needs import selectors as needs_selectors
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import selectors as projects_selectors
+from comunitas.projects.projects import services as project_services
 from tests.commons.conftest import make_resource
 from tests.projects.conftest import add_objective, make_need, make_project, make_proposal
 from tests.projects.matrix_projects import (
@@ -137,7 +140,9 @@ def test_staff_create_a_project_and_fill_its_page(client, people):
     assert f'href="/c/alpha/commons/{resource.pk}/"' in page
     assert f'href="/c/alpha/needs/{need.pk}/"' in page
     # one milestone of one done (100%) and 1 of 40 participants (2.5%): 51.25 → 51%
-    progress = selectors.progress_of(selectors.project_get(coop=coop, pk=project.pk))
+    progress = projects_selectors.progress_of(
+        projects_selectors.project_get(coop=coop, pk=project.pk)
+    )
     assert progress.percent == _progress_value(page) == 51
     assert AuditEntry.objects.filter(action="team.add").exists()
 
@@ -180,8 +185,8 @@ def test_a_need_declined_since_stays_linked_when_the_project_is_saved(client, pe
     need = make_need(coop, people["member"])
     project = make_project(coop, admin, needs=[need])
     for status in (NeedStatus.UNDER_REVIEW, NeedStatus.DECLINED):
-        services.need_set_status(actor=admin, need=need, status=status, reason="Doppione")
-    assert need not in selectors.need_choices(coop=coop)
+        needs_services.need_set_status(actor=admin, need=need, status=status, reason="Doppione")
+    assert need not in needs_selectors.need_choices(coop=coop)
     client.force_login(people["staff"])
     url = f"/c/alpha/projects/{project.pk}/edit/"
     assert f'<option value="{need.pk}" selected>' in client.get(url).content.decode()
@@ -249,7 +254,9 @@ def test_each_role_sees_the_accountability_page(client, people, known, who):
 
 
 def test_progress_on_the_pages_matches_the_selector(client, people, known):
-    progress = selectors.progress_of(selectors.project_get(coop=people["coop"], pk=known.pk))
+    progress = projects_selectors.progress_of(
+        projects_selectors.project_get(coop=people["coop"], pk=known.pk)
+    )
     assert (progress.milestone_share, progress.objective_share, progress.percent) == (
         Decimal("0.5"),
         Decimal("0.5"),
@@ -618,7 +625,7 @@ def test_the_source_of_a_measurement_shows_next_to_its_value(client, people):
     from datetime import date as day
     from decimal import Decimal as D
 
-    from comunitas.projects import project_services
+    from comunitas.projects.projects import services as project_services
     from tests.projects.conftest import add_objective, make_project
 
     project = make_project(people["coop"], people["staff"])

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Municipality
-from comunitas.projects import project_services as ps
-from comunitas.projects import services
 from comunitas.projects.models import (
     BudgetLine,
     Measurement,
@@ -25,6 +23,8 @@ from comunitas.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import services as ps
 from tests.commons.conftest import make_resource
 from tests.projects.conftest import add_objective, indicator, make_need, make_project
 
@@ -54,7 +54,7 @@ def test_a_project_answers_its_needs_and_uses_its_resources(people):
     coop, staff = people["coop"], people["staff"]
     need = make_need(coop, people["resident"])
     reviewed = make_need(coop, people["member"])
-    services.need_set_status(actor=staff, need=reviewed, status=NeedStatus.UNDER_REVIEW)
+    needs_services.need_set_status(actor=staff, need=reviewed, status=NeedStatus.UNDER_REVIEW)
     resource = make_resource(coop, people["admin"])
     project = ps.project_create(
         actor=staff,
@@ -102,7 +102,7 @@ def test_needs_and_resources_of_another_cooperative_are_refused(people):
 def test_a_merged_need_cannot_be_linked(people):
     coop, staff = people["coop"], people["staff"]
     duplicate, target = make_need(coop, people["resident"]), make_need(coop, people["member"])
-    services.need_merge(actor=staff, duplicate=duplicate, into=target)
+    needs_services.need_merge(actor=staff, duplicate=duplicate, into=target)
     duplicate.refresh_from_db()
     refused(lambda: make_project(coop, staff, needs=[duplicate]), "needs")
     assert not Project.objects.exists()

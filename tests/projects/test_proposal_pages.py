@@ -11,8 +11,10 @@ from decimal import Decimal
 import pytest
 
 from comunitas.core.models import StatuteParameters
-from comunitas.projects import services
 from comunitas.projects.models import Project, Proposal, ProposalComment, ProposalSupport
+from comunitas.projects.needs import forms as needs_forms
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.proposals import services as proposals_services
 from tests.commons.conftest import make_resource
 from tests.projects.conftest import make_need, make_proposal
 from tests.projects.matrix_needs import PROPOSAL_FORM
@@ -94,7 +96,9 @@ def test_a_forged_need_or_resource_of_another_cooperative_is_a_field_error(clien
 
 def test_bad_input_comes_back_on_the_form_and_saves_nothing(client, people, need):
     declined = make_need(people["coop"], people["resident"], title="Chiuso")
-    services.need_set_status(actor=people["admin"], need=declined, status="declined", reason="No")
+    needs_services.need_set_status(
+        actor=people["admin"], need=declined, status="declined", reason="No"
+    )
     client.force_login(people["resident"])
     cases = [
         ({"title": "t" * 201}, "at most 200 characters"),
@@ -118,7 +122,7 @@ def test_script_in_a_proposal_and_its_comments_is_shown_escaped(client, people, 
     script = "<script>alert('x')</script>"
     proposal = make_proposal(people["coop"], people["member"], [need], title=script)
     Proposal.objects.filter(pk=proposal.pk).update(description=script)
-    services.proposal_comment(actor=people["resident"], proposal=proposal, text=script)
+    proposals_services.proposal_comment(actor=people["resident"], proposal=proposal, text=script)
     for url in ("/c/alpha/proposals/", f"/c/alpha/proposals/{proposal.pk}/"):
         text = page(client, url)
         assert script not in text and "&lt;script&gt;" in text, url
@@ -131,8 +135,8 @@ def test_the_list_filters_by_status_and_says_what_to_do_when_empty(client, peopl
     assert "No proposal yet." in text and "/c/alpha/proposals/new/" in text
     open_one = make_proposal(people["coop"], people["member"], [need], title="Pulmino")
     withdrawn = make_proposal(people["coop"], people["member"], [need], title="Taxi sociale")
-    services.proposal_withdraw(actor=people["member"], proposal=withdrawn)
-    services.proposal_support(actor=people["resident"], proposal=open_one)
+    proposals_services.proposal_withdraw(actor=people["member"], proposal=withdrawn)
+    proposals_services.proposal_support(actor=people["resident"], proposal=open_one)
     text = page(client, "/c/alpha/proposals/")
     assert "Pulmino" in text and "Taxi sociale" in text and "you support it" in text
     assert "Nessun autobus la domenica" in text
@@ -152,7 +156,7 @@ def test_the_list_is_a_constant_number_of_queries(
     for i in range(n):
         proposal = make_proposal(people["coop"], people["member"], [need, other], title=f"P{i:02d}")
         if i % 3 == 0:
-            services.proposal_support(actor=people["resident"], proposal=proposal)
+            proposals_services.proposal_support(actor=people["resident"], proposal=proposal)
     client.force_login(people["resident"])
     # session, user, coop, roles; the page's count, its proposals with resource and project,
     # their needs; which of them the user supports
@@ -193,8 +197,8 @@ def test_support_twice_is_refused_and_the_threshold_puts_it_before_the_board(
 
 
 def test_comments_name_people_only_to_those_with_a_role(client, people, proposal):
-    services.proposal_comment(actor=people["admin"], proposal=proposal, text="Chi guida?")
-    services.proposal_comment(actor=people["resident"], proposal=proposal, text="Io!")
+    proposals_services.proposal_comment(actor=people["admin"], proposal=proposal, text="Chi guida?")
+    proposals_services.proposal_comment(actor=people["resident"], proposal=proposal, text="Io!")
     url = f"/c/alpha/proposals/{proposal.pk}/"
     client.force_login(people["member"])
     text = page(client, url)
@@ -245,7 +249,7 @@ def test_the_proposer_and_operators_change_it_others_cannot(client, people, prop
 def test_after_changes_are_asked_the_proposer_edits_and_it_goes_back(
     client, people, proposal, need
 ):
-    services.proposal_decide(
+    proposals_services.proposal_decide(
         actor=people["admin"], proposal=proposal, decision="changes", reason="Costi?"
     )
     client.force_login(people["member"])
@@ -363,13 +367,11 @@ def test_the_needs_list_of_the_form_shows_the_most_supported_and_the_chosen(
 ):
     """A cooperative with thousands of needs does not send them all in every form: the list
     holds the most supported ones and the chosen one, and any open need is still accepted."""
-    from comunitas.projects import forms as project_forms
-
-    monkeypatch.setattr(project_forms, "SHOWN_NEEDS", 2)
+    monkeypatch.setattr(needs_forms, "SHOWN_NEEDS", 2)
     coop = people["coop"]
     needs = [make_need(coop, people["resident"], title=f"Bisogno {i}") for i in range(4)]
     for need in needs[:2]:
-        services.need_support(actor=people["member"], need=need)
+        needs_services.need_support(actor=people["member"], need=need)
     client.force_login(people["member"])
     page = client.get(f"/c/alpha/proposals/new/?need={needs[3].pk}").content.decode()
     shown = re.findall(r'<option value="(\d+)"', page)

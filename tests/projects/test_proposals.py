@@ -11,7 +11,6 @@ import pytest
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Municipality, RoleKind
 from comunitas.core.services import role_grant, statute_create
-from comunitas.projects import services
 from comunitas.projects.models import (
     BudgetLine,
     NeedStatus,
@@ -21,6 +20,8 @@ from comunitas.projects.models import (
     ProposalStatus,
     ProposalSupport,
 )
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.proposals import services as proposals_services
 from tests.commons.conftest import make_resource
 from tests.conftest import STATUTE_FORM, make_user
 from tests.projects.conftest import make_need, make_proposal
@@ -52,7 +53,7 @@ def threshold_two(people):
         coop=people["coop"],
         fields={**STATUTE_FORM, "valid_from": "2025-01-01", "proposal_support_threshold": 2},
     )
-    assert services.support_threshold(people["coop"]) == 2
+    assert proposals_services.support_threshold(people["coop"]) == 2
 
 
 @pytest.fixture
@@ -90,10 +91,12 @@ def test_needs_of_another_cooperative_are_refused_and_nothing_is_saved(people, n
 @pytest.mark.parametrize("status", [NeedStatus.DECLINED, NeedStatus.MERGED])
 def test_a_declined_or_merged_need_cannot_be_answered(people, need, status):
     if status == NeedStatus.DECLINED:
-        services.need_set_status(actor=people["staff"], need=need, status=status, reason="No.")
+        needs_services.need_set_status(
+            actor=people["staff"], need=need, status=status, reason="No."
+        )
     else:
         other = make_need(people["coop"], people["admin"])
-        services.need_merge(actor=people["staff"], duplicate=need, into=other)
+        needs_services.need_merge(actor=people["staff"], duplicate=need, into=other)
     need.refresh_from_db()
     refused(lambda: make_proposal(people["coop"], people["member"], [need]), "needs")
     assert not Proposal.objects.exists()
@@ -130,7 +133,7 @@ def test_bad_figures_and_text_are_refused(people, need, fields, field):
 # --- supports and the threshold -----------------------------------------------------------------
 def test_without_a_statute_in_force_the_threshold_is_ten(people):
     """The cooperative's first statute takes the default; the service reads it."""
-    assert services.support_threshold(people["coop"]) == 10
+    assert proposals_services.support_threshold(people["coop"]) == 10
 
 
 def test_the_support_that_reaches_the_threshold_puts_it_before_the_board_once(
@@ -140,12 +143,12 @@ def test_the_support_that_reaches_the_threshold_puts_it_before_the_board_once(
     second_admin = make_user("admin2")
     role_grant(actor=people["admin"], coop=coop, user=second_admin, kind=RoleKind.ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_support(actor=people["staff"], proposal=proposal)
+        proposals_services.proposal_support(actor=people["staff"], proposal=proposal)
     assert fresh(proposal).status == ProposalStatus.OPEN
     assert mailoutbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_support(actor=people["resident"], proposal=proposal)
+        proposals_services.proposal_support(actor=people["resident"], proposal=proposal)
     proposal = fresh(proposal)
     assert proposal.status == ProposalStatus.BOARD_REVIEW
     assert proposal.support_count == 2 and proposal.review_due_since is not None
@@ -154,45 +157,47 @@ def test_the_support_that_reaches_the_threshold_puts_it_before_the_board_once(
 
     # More supports, or one taken back and given again, do not tell the board again.
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_support(actor=people["admin"], proposal=proposal)
-        services.proposal_unsupport(actor=people["resident"], proposal=proposal)
-        services.proposal_support(actor=people["resident"], proposal=proposal)
+        proposals_services.proposal_support(actor=people["admin"], proposal=proposal)
+        proposals_services.proposal_unsupport(actor=people["resident"], proposal=proposal)
+        proposals_services.proposal_support(actor=people["resident"], proposal=proposal)
     assert len(mailoutbox) == 2
     proposal = fresh(proposal)
     assert proposal.status == ProposalStatus.BOARD_REVIEW and proposal.support_count == 3
 
 
 def test_a_support_is_given_once_and_not_by_the_proposer(people, proposal):
-    services.proposal_support(actor=people["staff"], proposal=proposal)
+    proposals_services.proposal_support(actor=people["staff"], proposal=proposal)
     refused(
-        lambda: services.proposal_support(actor=people["staff"], proposal=proposal),
+        lambda: proposals_services.proposal_support(actor=people["staff"], proposal=proposal),
         message="You already support this proposal.",
     )
-    refused(lambda: services.proposal_support(actor=people["member"], proposal=proposal))
+    refused(lambda: proposals_services.proposal_support(actor=people["member"], proposal=proposal))
     assert fresh(proposal).support_count == 1
     assert ProposalSupport.objects.filter(proposal=proposal).count() == 1
 
 
 def test_unsupporting_keeps_the_count_equal_to_the_rows(people, proposal):
-    services.proposal_support(actor=people["staff"], proposal=proposal)
-    services.proposal_unsupport(actor=people["staff"], proposal=proposal)
-    refused(lambda: services.proposal_unsupport(actor=people["staff"], proposal=proposal))
+    proposals_services.proposal_support(actor=people["staff"], proposal=proposal)
+    proposals_services.proposal_unsupport(actor=people["staff"], proposal=proposal)
+    refused(lambda: proposals_services.proposal_unsupport(actor=people["staff"], proposal=proposal))
     assert fresh(proposal).support_count == 0
     assert not ProposalSupport.objects.exists()
 
 
 # --- comments -----------------------------------------------------------------------------------
 def test_comments_are_kept_as_typed_and_bad_ones_refused(people, proposal):
-    comment = services.proposal_comment(
+    comment = proposals_services.proposal_comment(
         actor=people["resident"], proposal=proposal, text="<b>Ottimo</b>, ci sto!"
     )
     assert ProposalComment.objects.get(pk=comment.pk).text == "<b>Ottimo</b>, ci sto!"
     refused(
-        lambda: services.proposal_comment(actor=people["resident"], proposal=proposal, text=" "),
+        lambda: proposals_services.proposal_comment(
+            actor=people["resident"], proposal=proposal, text=" "
+        ),
         "text",
     )
     refused(
-        lambda: services.proposal_comment(
+        lambda: proposals_services.proposal_comment(
             actor=people["resident"], proposal=proposal, text="x" * 2001
         ),
         "text",
@@ -203,22 +208,26 @@ def test_comments_are_kept_as_typed_and_bad_ones_refused(people, proposal):
 @pytest.mark.parametrize("ending", ["withdraw", "decline", "accept"])
 def test_a_withdrawn_or_decided_proposal_no_longer_changes(people, proposal, ending):
     if ending == "withdraw":
-        services.proposal_withdraw(actor=people["member"], proposal=proposal)
+        proposals_services.proposal_withdraw(actor=people["member"], proposal=proposal)
     else:
-        services.proposal_decide(
+        proposals_services.proposal_decide(
             actor=people["admin"], proposal=proposal, decision=ending, reason="Il cda."
         )
     # Each attempt reads the proposal afresh, as the request that makes it would.
     attempts = [
-        lambda: services.proposal_comment(
+        lambda: proposals_services.proposal_comment(
             actor=people["resident"], proposal=fresh(proposal), text="Ok"
         ),
-        lambda: services.proposal_support(actor=people["resident"], proposal=fresh(proposal)),
-        lambda: services.proposal_update(
+        lambda: proposals_services.proposal_support(
+            actor=people["resident"], proposal=fresh(proposal)
+        ),
+        lambda: proposals_services.proposal_update(
             actor=people["member"], proposal=fresh(proposal), fields={"title": "Altro"}
         ),
-        lambda: services.proposal_withdraw(actor=people["member"], proposal=fresh(proposal)),
-        lambda: services.proposal_decide(
+        lambda: proposals_services.proposal_withdraw(
+            actor=people["member"], proposal=fresh(proposal)
+        ),
+        lambda: proposals_services.proposal_decide(
             actor=people["admin"], proposal=fresh(proposal), decision="accept"
         ),
     ]
@@ -235,15 +244,19 @@ def test_a_comment_sent_from_a_page_loaded_before_the_decision_is_refused(people
     """The comment's request read the proposal while it was open; the board declined it
     before the comment was saved: the service must check the proposal as it is now."""
     page = fresh(proposal)
-    services.proposal_decide(
+    proposals_services.proposal_decide(
         actor=people["admin"], proposal=proposal, decision="decline", reason="Il cda."
     )
-    refused(lambda: services.proposal_comment(actor=people["resident"], proposal=page, text="Ok"))
+    refused(
+        lambda: proposals_services.proposal_comment(
+            actor=people["resident"], proposal=page, text="Ok"
+        )
+    )
     assert not ProposalComment.objects.exists()
 
 
 def test_withdrawing_is_recorded(people, proposal):
-    services.proposal_withdraw(actor=people["member"], proposal=proposal)
+    proposals_services.proposal_withdraw(actor=people["member"], proposal=proposal)
     assert fresh(proposal).status == ProposalStatus.WITHDRAWN
     assert AuditEntry.objects.filter(
         action="proposal.withdraw", object_id=str(proposal.pk)
@@ -257,7 +270,9 @@ def test_accepting_makes_a_project_with_the_needs_resource_and_estimates(people,
     resource = make_resource(coop, people["admin"])
     proposal = make_proposal(coop, people["member"], [need, second], resource=resource)
 
-    project = services.proposal_decide(actor=people["admin"], proposal=proposal, decision="accept")
+    project = proposals_services.proposal_decide(
+        actor=people["admin"], proposal=proposal, decision="accept"
+    )
 
     proposal = fresh(proposal)
     assert proposal.status == ProposalStatus.ACCEPTED
@@ -277,7 +292,9 @@ def test_accepting_makes_a_project_with_the_needs_resource_and_estimates(people,
 
 def test_an_estimate_of_zero_makes_no_budget_line(people, need):
     proposal = make_proposal(people["coop"], people["member"], [need], estimated_revenues=0)
-    project = services.proposal_decide(actor=people["admin"], proposal=proposal, decision="accept")
+    project = proposals_services.proposal_decide(
+        actor=people["admin"], proposal=proposal, decision="accept"
+    )
     assert list(BudgetLine.objects.filter(project=project).values_list("kind", flat=True)) == [
         "cost"
     ]
@@ -286,13 +303,13 @@ def test_an_estimate_of_zero_makes_no_budget_line(people, need):
 @pytest.mark.parametrize("decision", ["changes", "decline"])
 def test_asking_for_changes_or_declining_needs_a_reason(people, proposal, decision):
     refused(
-        lambda: services.proposal_decide(
+        lambda: proposals_services.proposal_decide(
             actor=people["admin"], proposal=proposal, decision=decision, reason="  "
         ),
         "reason",
     )
     assert fresh(proposal).status == ProposalStatus.OPEN
-    services.proposal_decide(
+    proposals_services.proposal_decide(
         actor=people["admin"], proposal=proposal, decision=decision, reason="Costi alti."
     )
     proposal = fresh(proposal)
@@ -303,7 +320,7 @@ def test_asking_for_changes_or_declining_needs_a_reason(people, proposal, decisi
 
 def test_an_unknown_decision_is_refused(people, proposal):
     refused(
-        lambda: services.proposal_decide(
+        lambda: proposals_services.proposal_decide(
             actor=people["admin"], proposal=proposal, decision="maybe", reason="Boh."
         ),
         "decision",
@@ -312,9 +329,9 @@ def test_an_unknown_decision_is_refused(people, proposal):
 
 
 def test_a_proposal_is_accepted_only_once(people, proposal):
-    services.proposal_decide(actor=people["admin"], proposal=proposal, decision="accept")
+    proposals_services.proposal_decide(actor=people["admin"], proposal=proposal, decision="accept")
     refused(
-        lambda: services.proposal_decide(
+        lambda: proposals_services.proposal_decide(
             actor=people["admin"], proposal=proposal, decision="decline", reason="Ripensato."
         )
     )
@@ -323,11 +340,11 @@ def test_a_proposal_is_accepted_only_once(people, proposal):
 
 
 def test_after_changes_an_update_goes_back_to_collecting_supports(people, proposal, threshold_two):
-    services.proposal_support(actor=people["staff"], proposal=proposal)  # one of two
-    services.proposal_decide(
+    proposals_services.proposal_support(actor=people["staff"], proposal=proposal)  # one of two
+    proposals_services.proposal_decide(
         actor=people["admin"], proposal=proposal, decision="changes", reason="Più dettagli."
     )
-    services.proposal_update(
+    proposals_services.proposal_update(
         actor=people["member"], proposal=proposal, fields={"description": "Con orari e costi."}
     )
     proposal = fresh(proposal)
@@ -339,13 +356,13 @@ def test_after_changes_an_update_with_enough_supports_goes_back_to_the_board(
     people, proposal, threshold_two
 ):
     for user in ("staff", "resident"):
-        services.proposal_support(actor=people[user], proposal=proposal)
+        proposals_services.proposal_support(actor=people[user], proposal=proposal)
     assert fresh(proposal).status == ProposalStatus.BOARD_REVIEW
-    services.proposal_decide(
+    proposals_services.proposal_decide(
         actor=people["admin"], proposal=proposal, decision="changes", reason="Più dettagli."
     )
     assert fresh(proposal).status == ProposalStatus.CHANGES
-    services.proposal_update(
+    proposals_services.proposal_update(
         actor=people["member"], proposal=proposal, fields={"title": "Bottega e navetta"}
     )
     proposal = fresh(proposal)
@@ -356,7 +373,7 @@ def test_after_changes_an_update_with_enough_supports_goes_back_to_the_board(
 def test_an_update_cannot_answer_a_need_of_another_cooperative(people, proposal, need):
     foreign = make_need(people["other"], people["stranger"])
     refused(
-        lambda: services.proposal_update(
+        lambda: proposals_services.proposal_update(
             actor=people["member"], proposal=proposal, fields={}, needs=[foreign]
         ),
         "needs",

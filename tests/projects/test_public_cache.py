@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from comunitas.projects import services
+from comunitas.projects.needs import services as needs_services
 from tests.projects.conftest import make_need
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +33,15 @@ def test_changes_to_needs_reach_visitors_at_once(
         need = make_need(coop, people["resident"], title="Il pulmino")
     assert counts(client) == {"Il pulmino": 0}
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_support(actor=people["member"], need=need)
+        needs_services.need_support(actor=people["member"], need=need)
     assert counts(client) == {"Il pulmino": 1}
     with django_capture_on_commit_callbacks(execute=True):
         make_need(coop, people["member"], title="La farmacia")
     assert counts(client) == {"Il pulmino": 1, "La farmacia": 0}
     with django_capture_on_commit_callbacks(execute=True):
-        services.need_set_status(actor=people["staff"], need=need, status="declined", reason="No")
+        needs_services.need_set_status(
+            actor=people["staff"], need=need, status="declined", reason="No"
+        )
     statuses = {item["title"]: item["status"] for item in client.get(URL).json()["items"]}
     assert statuses == {"Il pulmino": "declined", "La farmacia": "new"}
 
@@ -47,7 +49,7 @@ def test_changes_to_needs_reach_visitors_at_once(
 def test_people_with_a_role_are_never_served_the_visitors_answer(client, people):
     need = make_need(people["coop"], people["resident"])
     client.get(URL)  # cached for visitors
-    services.need_support(actor=people["member"], need=need)  # not committed: no new version
+    needs_services.need_support(actor=people["member"], need=need)  # not committed: no new version
     client.force_login(people["member"])
     item = client.get(URL).json()["items"][0]
     assert item["supported_by_me"] is True
@@ -57,7 +59,7 @@ def test_people_with_a_role_are_never_served_the_visitors_answer(client, people)
 def test_visitors_share_the_coverage_answer_until_needs_or_projects_change(
     client, people, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from comunitas.projects import project_services
+    from comunitas.projects.projects import services as project_services
     from tests.projects.conftest import make_project
 
     coop = people["coop"]

@@ -77,8 +77,8 @@ from comunitas.decisions.models import (
 )
 from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member
-from comunitas.projects.api import Shaped
 from comunitas.projects.models import Project, Proposal
+from comunitas.projects.needs.api import Shaped
 
 router = Router()
 BASE = "/coops/{slug}"

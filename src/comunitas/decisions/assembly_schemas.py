@@ -37,7 +37,7 @@ from comunitas.decisions.models import (
     MotionKind,
     MotionStatus,
 )
-from comunitas.projects.schemas import Id
+from comunitas.projects.needs.schemas import Id
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 

@@ -40,7 +40,7 @@ from comunitas.decisions.assembly_forms import (
 )
 from comunitas.decisions.models import Assembly, AssemblyStatus, Attendance, Minutes, Motion, Proxy
 from comunitas.members.models import Member
-from comunitas.projects.need_views import back_to
+from comunitas.projects.needs.views import back_to
 
 PAGE_SIZE = 50
 ROLL_PAGE_SIZE = 100

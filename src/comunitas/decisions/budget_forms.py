@@ -31,7 +31,7 @@ from comunitas.decisions.budget_services import (
     TEXT_FIELDS,
 )
 from comunitas.projects.models import LIVE_PROPOSAL, Proposal, ProposalStatus
-from comunitas.projects.selectors import need_choices
+from comunitas.projects.needs.selectors import need_choices
 
 SHOWN = 200  # a list of thousands of needs or proposals helps nobody choose
 MINUTES = "%Y-%m-%dT%H:%M"

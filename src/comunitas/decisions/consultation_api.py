@@ -24,11 +24,7 @@ from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
 from comunitas.decisions import consultation_selectors as selectors
 from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
-    Availability,
-    Consultation,
-    ConsultationOption,
-)
+from comunitas.decisions.consultation_models import Availability, Consultation, ConsultationOption
 from comunitas.decisions.consultation_schemas import (
     ConsultationAvailabilityName,
     ConsultationIn,
@@ -44,9 +40,9 @@ from comunitas.decisions.consultation_schemas import (
     ConsultationResultsOut,
     ConsultationVoteIn,
 )
-from comunitas.projects.api import Shaped
 from comunitas.projects.models import Need, Project, Proposal
-from comunitas.projects.naming import short_name
+from comunitas.projects.needs.api import Shaped
+from comunitas.projects.proposals.naming import short_name
 
 router = Router()
 BASE = "/coops/{slug}/consultations"

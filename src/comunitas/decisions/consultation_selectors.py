@@ -51,12 +51,8 @@ from comunitas.decisions.consultation_models import (
     ConsultationPosition,
     ConsultationStatus,
 )
-from comunitas.decisions.consultation_services import (
-    audience_refusal,
-    audience_size,
-    may_answer,
-)
-from comunitas.projects.naming import short_name
+from comunitas.decisions.consultation_services import audience_refusal, audience_size, may_answer
+from comunitas.projects.proposals.naming import short_name
 
 LIST_STATUSES = ["open", "closed", "draft"]
 DASH = "\u2013"  # an en dash between the start and the end of a slot

@@ -27,12 +27,7 @@ from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.decisions import consultation_selectors as selectors
 from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_counting import (
-    FEWEST,
-    NO_VOTES,
-    TIE_EARLIER_ROUND,
-    TIE_ORDER,
-)
+from comunitas.decisions.consultation_counting import FEWEST, NO_VOTES, TIE_EARLIER_ROUND, TIE_ORDER
 from comunitas.decisions.consultation_forms import (
     AnswerForm,
     ConsultationFilterForm,
@@ -46,7 +41,7 @@ from comunitas.decisions.consultation_models import (
     ConsultationOption,
     ConsultationStatus,
 )
-from comunitas.projects.naming import short_name
+from comunitas.projects.proposals.naming import short_name
 
 PAGE_SIZE = 30
 

@@ -39,8 +39,6 @@ from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import quiet
 from comunitas.core.services import role_grant
 from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES, synthetic_step
-from comunitas.projects import services
-from comunitas.projects.catalogue import catalogue_load
 from comunitas.projects.models import (
     Channel,
     Indicator,
@@ -55,7 +53,9 @@ from comunitas.projects.models import (
     ProposalSupport,
     Urgency,
 )
-from comunitas.projects.project_services import (
+from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects.catalogue import catalogue_load
+from comunitas.projects.projects.services import (
     budget_line_add,
     measurement_add,
     milestone_add,
@@ -64,7 +64,8 @@ from comunitas.projects.project_services import (
     project_update_add,
     team_add,
 )
-from comunitas.projects.services import Decision
+from comunitas.projects.proposals import services as proposals_services
+from comunitas.projects.proposals.services import Decision
 
 RESIDENTS = 12  # synthetic residents per cooperative, enough to reach a statute's threshold
 C, Y, A, E = "children", "young", "adults", "elderly"
@@ -2302,7 +2303,7 @@ class Generator:
                 "urgency": need_plan.urgency,
             }
             if self.rng.random() < 0.65:
-                need = services.need_submit(
+                need = needs_services.need_submit(
                     actor=self.rng.choice(self.tellers),
                     coop=self.coop,
                     fields=fields,
@@ -2310,7 +2311,7 @@ class Generator:
                 )
             else:  # taken down by staff from paper, the phone or a meeting
                 first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
-                need = services.need_submit(
+                need = needs_services.need_submit(
                     actor=self.staff,
                     coop=self.coop,
                     fields=fields,
@@ -2353,10 +2354,10 @@ class Generator:
             need = self.needs[plan.key]
             if plan.fate.startswith("dup:"):
                 into = self.needs[plan.fate.removeprefix("dup:")]
-                services.need_merge(actor=self.staff, duplicate=need, into=into)
+                needs_services.need_merge(actor=self.staff, duplicate=need, into=into)
             elif plan.fate in ("review", "declined"):
                 status = NeedStatus.UNDER_REVIEW if plan.fate == "review" else NeedStatus.DECLINED
-                services.need_set_status(
+                needs_services.need_set_status(
                     actor=self.staff, need=need, status=status, reason=plan.reason
                 )
             else:
@@ -2369,7 +2370,7 @@ class Generator:
             if plan.fate == "met":
                 need = self.needs[plan.key]
                 answered = self.changed_on.get(need.pk, self.told[plan.key])
-                services.need_set_status(
+                needs_services.need_set_status(
                     actor=self.staff, need=need, status=NeedStatus.MET, reason=plan.reason
                 )
                 self._changed(self._after(answered, 10, 60))
@@ -2479,10 +2480,10 @@ class Generator:
     # -- proposals -------------------------------------------------------------------------------
     def propose(self, plan: ProposalPlan, resources: dict[str, CommonResource]) -> None:
         """A proposal, its comments and supports, and the board's decision if it has one."""
-        threshold = services.support_threshold(self.coop)
+        threshold = proposals_services.support_threshold(self.coop)
         proposer = self.rng.choice(self.tellers)
         made = self._after(max(self.told[key] for key in plan.needs), 3, 30)
-        proposal = services.proposal_submit(
+        proposal = proposals_services.proposal_submit(
             actor=proposer,
             coop=self.coop,
             fields={
@@ -2500,7 +2501,7 @@ class Generator:
         others = [u for u in self.pool if u != proposer]
         for text in self.rng.sample(COMMENTS, self.rng.randint(0, 3)):
             author = self.rng.choice(others)
-            services.proposal_comment(actor=author, proposal=proposal, text=text)
+            proposals_services.proposal_comment(actor=author, proposal=proposal, text=text)
         wanted = {
             "open": self.rng.randint(1, max(1, threshold - 3)),
             "board": threshold + self.rng.randint(0, 2),
@@ -2509,7 +2510,7 @@ class Generator:
             "declined": self.rng.randint(2, threshold + 1),
         }[plan.outcome]
         for user in self.rng.sample(others, min(wanted, len(others))):
-            services.proposal_support(actor=user, proposal=proposal)
+            proposals_services.proposal_support(actor=user, proposal=proposal)
             self.written.proposal_supports += 1
         days = ProposalDays(made, self._after(made, 1, 10), self._after(made, 5, 25))
         self.proposal_days[proposal.pk] = days
@@ -2520,7 +2521,7 @@ class Generator:
             start = _day(self.today, plan.project.start_on)
             decided = start - timedelta(days=self.rng.randint(7, 30))
             days.decided = min(max(decided, days.supported + timedelta(days=1)), self.yesterday)
-        project = services.proposal_decide(
+        project = proposals_services.proposal_decide(
             actor=self.admin,
             proposal=proposal,
             decision={

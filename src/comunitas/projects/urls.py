@@ -1,9 +1,11 @@
 """Pages of the projects app; the routes live next to their views."""
 
-from comunitas.projects import need_views, project_views, proposal_views
+from comunitas.projects.needs import urls as needs_urls
+from comunitas.projects.projects import urls as projects_urls
+from comunitas.projects.proposals import urls as proposals_urls
 
 urlpatterns = [
-    *need_views.urlpatterns,
-    *proposal_views.urlpatterns,
-    *project_views.urlpatterns,
+    *needs_urls.urlpatterns,
+    *proposals_urls.urlpatterns,
+    *projects_urls.urlpatterns,
 ]

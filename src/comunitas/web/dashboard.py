@@ -21,8 +21,9 @@ from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_selectors, consultation_selectors
 from comunitas.economy import fund_selectors
 from comunitas.members.book import selectors as book_selectors
-from comunitas.projects import selectors as project_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
+from comunitas.projects.needs import selectors as needs_selectors
+from comunitas.projects.proposals import selectors as proposals_selectors
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,15 @@ DASHBOARD_ROWS = 8
 def needs_board_block(coop: Cooperative) -> dict[str, Any]:
     """For the board and staff: the proposals awaiting the board's decision, the needs by
     status and the share of them a project answers (three queries)."""
-    by_status = project_selectors.need_status_counts(coop=coop)
-    in_play = project_selectors.CategoryCoverage(
+    by_status = needs_selectors.need_status_counts(coop=coop)
+    in_play = needs_selectors.CategoryCoverage(
         "",
         "",
         needs=sum(n for s, n in by_status.items() if s != NeedStatus.MERGED),
         answered=sum(by_status.get(s, 0) for s in ANSWERED_NEED),
         declined=by_status.get(NeedStatus.DECLINED, 0),
     )
-    awaiting = list(project_selectors.proposals_for_board(coop=coop)[: DASHBOARD_ROWS + 1])
+    awaiting = list(proposals_selectors.proposals_for_board(coop=coop)[: DASHBOARD_ROWS + 1])
     return {
         "awaiting": awaiting[:DASHBOARD_ROWS],
         "more_awaiting": len(awaiting) > DASHBOARD_ROWS,
@@ -132,7 +133,7 @@ def needs_board_block(coop: Cooperative) -> dict[str, Any]:
 
 def needs_block(coop: Cooperative) -> dict[str, Any]:
     """For everyone with a role: the most supported needs still waiting for an answer."""
-    found = project_selectors.need_list(coop=coop).filter(status__in=OPEN_NEED)
+    found = needs_selectors.need_list(coop=coop).filter(status__in=OPEN_NEED)
     return {"needs": list(found[:DASHBOARD_ROWS])}
 
 

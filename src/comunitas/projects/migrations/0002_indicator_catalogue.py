@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from comunitas.projects.catalogue import catalogue_load
+    from comunitas.projects.projects.catalogue import catalogue_load
 
     catalogue_load(apps.get_model("projects", "Indicator"))
 

@@ -1,11 +1,11 @@
-"""Web pages of projects: the list with each project's progress, the forms that create and
-change a project, the public accountability page (progress and how it is computed, objectives,
-milestones, budget, the needs and resources it serves, team, timeline) with the operators'
-forms on it, and the indicator catalogue.
+"""Web pages of projects: the list with each project's progress, the forms that create and change a
+project, the public accountability page (progress and how it is computed, objectives,
+milestones, budget, the needs and resources it serves, team, timeline) with the operators' forms
+on it, and the indicator catalogue.
 
-Thin views over ``project_services`` and ``selectors``; every page declares its action
-(``core.permissions``) and is listed in the permission matrix (tests/projects/matrix_projects.py).
-"""
+Thin views over ``projects.services`` and ``projects.selectors``; every page declares its action
+(``core.permissions``) and is listed in the permission matrix
+(tests/projects/matrix_projects.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -30,7 +29,6 @@ from django.views.decorators.http import require_POST
 from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.projects import project_services, selectors
 from comunitas.projects.models import (
     BudgetKind,
     Milestone,
@@ -40,7 +38,8 @@ from comunitas.projects.models import (
     ProjectStatus,
     TeamMember,
 )
-from comunitas.projects.project_forms import (
+from comunitas.projects.projects import selectors, services
+from comunitas.projects.projects.forms import (
     BudgetLineForm,
     DoneForm,
     IndicatorForm,
@@ -119,7 +118,7 @@ def project_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     project = submit(
         request,
         form,
-        lambda: project_services.project_create(
+        lambda: services.project_create(
             actor=request.user,
             coop=coop,
             fields=form.project_fields(),
@@ -152,7 +151,7 @@ def project_edit(request: HttpRequest, coop: Cooperative, project_id: int) -> Ht
     saved = submit(
         request,
         form,
-        lambda: project_services.project_update(
+        lambda: services.project_update(
             actor=request.user,
             project=project,
             fields=form.project_fields(),
@@ -314,7 +313,7 @@ def objective_add(request: HttpRequest, coop: Cooperative, project_id: int) -> H
         project_id,
         "objective_form",
         ObjectiveForm(request.POST, coop=coop),
-        lambda project, data: project_services.objective_add(
+        lambda project, data: services.objective_add(
             actor=request.user, project=project, fields=data
         ),
         _("The objective is added."),
@@ -338,7 +337,7 @@ def measurement_add(
     saved = submit(
         request,
         form,
-        lambda: project_services.measurement_add(
+        lambda: services.measurement_add(
             actor=request.user,
             objective=objective,
             measured_on=form.cleaned_data["measured_on"],
@@ -363,7 +362,7 @@ def milestone_add(request: HttpRequest, coop: Cooperative, project_id: int) -> H
         project_id,
         "milestone_form",
         MilestoneForm(request.POST),
-        lambda project, data: project_services.milestone_add(
+        lambda project, data: services.milestone_add(
             actor=request.user, project=project, fields=data
         ),
         _("The milestone is added."),
@@ -383,7 +382,7 @@ def milestone_done(
     submit_and_flash(
         request,
         form,
-        lambda: project_services.milestone_update(
+        lambda: services.milestone_update(
             actor=request.user,
             milestone=milestone,
             fields={"done_on": form.cleaned_data["done_on"] or timezone.localdate()},
@@ -403,7 +402,7 @@ def budget_line_add(request: HttpRequest, coop: Cooperative, project_id: int) ->
         project_id,
         "budget_form",
         BudgetLineForm(request.POST),
-        lambda project, data: project_services.budget_line_add(
+        lambda project, data: services.budget_line_add(
             actor=request.user,
             project=project,
             kind=data["kind"],
@@ -423,7 +422,7 @@ def team_add(request: HttpRequest, coop: Cooperative, project_id: int) -> HttpRe
         project_id,
         "team_form",
         TeamForm(request.POST, coop=coop),
-        lambda project, data: project_services.team_add(
+        lambda project, data: services.team_add(
             actor=request.user,
             project=project,
             name=data["name"],
@@ -446,7 +445,7 @@ def team_remove(
         project_id=project_id,
         project__coop=coop,
     )
-    project_services.team_remove(actor=request.user, person=person)
+    services.team_remove(actor=request.user, person=person)
     messages.success(request, _("Removed from the team."))
     return redirect("project_detail", coop.slug, project_id)
 
@@ -460,7 +459,7 @@ def project_update_add(request: HttpRequest, coop: Cooperative, project_id: int)
         project_id,
         "update_form",
         UpdateForm(request.POST),
-        lambda project, data: project_services.project_update_add(
+        lambda project, data: services.project_update_add(
             actor=request.user, project=project, text=data["text"], on_date=data["on_date"]
         ),
         _("The update is published."),
@@ -491,7 +490,7 @@ def indicator_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         submit(
             request,
             form,
-            lambda: project_services.indicator_create(
+            lambda: services.indicator_create(
                 actor=request.user, coop=coop, fields=form.cleaned_data
             ),
         )
@@ -512,25 +511,3 @@ def indicator_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "can_manage": can_manage,
     }
     return render(request, "projects/indicators.html", context)
-
-
-P = "c/<slug:slug>/projects/<int:project_id>"
-urlpatterns = [
-    path("c/<slug:slug>/projects/", project_list, name="project_list"),
-    path("c/<slug:slug>/projects/new/", project_create, name="project_create"),
-    path(f"{P}/", project_detail, name="project_detail"),
-    path(f"{P}/edit/", project_edit, name="project_edit"),
-    path(f"{P}/objectives/", objective_add, name="objective_add"),
-    path(
-        f"{P}/objectives/<int:objective_id>/measurements/",
-        measurement_add,
-        name="measurement_add",
-    ),
-    path(f"{P}/milestones/", milestone_add, name="milestone_add"),
-    path(f"{P}/milestones/<int:milestone_id>/done/", milestone_done, name="milestone_done"),
-    path(f"{P}/budget/", budget_line_add, name="budget_line_add"),
-    path(f"{P}/team/", team_add, name="team_add"),
-    path(f"{P}/team/<int:team_id>/remove/", team_remove, name="team_remove"),
-    path(f"{P}/updates/", project_update_add, name="project_update_add"),
-    path("c/<slug:slug>/indicators/", indicator_list, name="indicator_list"),
-]

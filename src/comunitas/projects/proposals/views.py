@@ -1,8 +1,8 @@
 """Web pages of proposals: the list, proposing an answer to needs, a proposal's page with its
-supports, the threshold after which the board must review it, comments, and the board's
-decision (accepting one makes it a project).
+supports, the threshold after which the board must review it, comments, and the board's decision
+(accepting one makes it a project).
 
-Thin views over ``projects.services`` and ``projects.selectors``; every page declares its
+Thin views over ``proposals.services`` and ``proposals.selectors``; every page declares its
 action and is in the permission matrix (tests/projects/matrix_needs.py). Object level: only the
 proposer (or the operators) may change a proposal, only the proposer withdraw it. Comment
 authors are named (first name and initial) to people with a role only."""
@@ -16,24 +16,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.projects import selectors, services
-from comunitas.projects.forms import (
+from comunitas.projects.models import Proposal, ProposalStatus
+from comunitas.projects.needs.views import back_to
+from comunitas.projects.proposals import selectors, services
+from comunitas.projects.proposals.forms import (
     PROPOSAL_FORM_FIELDS,
     CommentForm,
     DecisionForm,
     ProposalFilterForm,
     ProposalForm,
 )
-from comunitas.projects.models import Proposal, ProposalStatus
-from comunitas.projects.naming import short_name
-from comunitas.projects.need_views import back_to
+from comunitas.projects.proposals.naming import short_name
 
 PAGE_SIZE = 50
 
@@ -268,17 +267,3 @@ def proposal_decide(request: HttpRequest, coop: Cooperative, proposal_id: int) -
         return redirect("project_detail", coop.slug, project.pk)
     messages.success(request, _("The decision is recorded; the proposer is told by e-mail."))
     return redirect("proposal_detail", coop.slug, proposal.pk)
-
-
-P = "c/<slug:slug>/proposals/<int:proposal_id>"
-urlpatterns = [
-    path("c/<slug:slug>/proposals/", proposal_list, name="proposal_list"),
-    path("c/<slug:slug>/proposals/new/", proposal_create, name="proposal_create"),
-    path(f"{P}/", proposal_detail, name="proposal_detail"),
-    path(f"{P}/edit/", proposal_edit, name="proposal_edit"),
-    path(f"{P}/support/", proposal_support, name="proposal_support"),
-    path(f"{P}/unsupport/", proposal_unsupport, name="proposal_unsupport"),
-    path(f"{P}/comments/", proposal_comment, name="proposal_comment"),
-    path(f"{P}/withdraw/", proposal_withdraw, name="proposal_withdraw"),
-    path(f"{P}/decide/", proposal_decide, name="proposal_decide"),
-]

@@ -2,10 +2,10 @@
 need, a need's public page with its history and what answers it, supports, the operators' status
 and merge forms, and the cooperative's coverage page ("needs → projects").
 
-Thin views over ``projects.services`` and ``projects.selectors``; every page declares its
-action and is in the permission matrix (tests/projects/matrix_needs.py). Nobody but the
-operators ever sees who told or supports a need: the others read "you told this need" or "you
-support it" about themselves only."""
+Thin views over ``needs.services`` and ``needs.selectors``; every page declares its action and
+is in the permission matrix (tests/projects/matrix_needs.py). Nobody but the operators ever sees
+who told or supports a need: the others read "you told this need" or "you support it" about
+themselves only."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,14 +22,6 @@ from django.views.decorators.http import require_POST
 from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.projects import selectors, services
-from comunitas.projects.forms import (
-    NeedFilterForm,
-    NeedForm,
-    NeedMergeForm,
-    NeedStatusForm,
-    need_initial,
-)
 from comunitas.projects.models import (
     ANSWERABLE_NEED,
     NEED_TRANSITIONS,
@@ -38,6 +29,14 @@ from comunitas.projects.models import (
     AgeGroup,
     Need,
     NeedStatus,
+)
+from comunitas.projects.needs import selectors, services
+from comunitas.projects.needs.forms import (
+    NeedFilterForm,
+    NeedForm,
+    NeedMergeForm,
+    NeedStatusForm,
+    need_initial,
 )
 
 PAGE_SIZE = 50
@@ -280,17 +279,3 @@ def need_coverage(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "chart": coverage_chart(data.by_category),
     }
     return render(request, "projects/coverage.html", context)
-
-
-N = "c/<slug:slug>/needs"
-urlpatterns = [
-    path(f"{N}/", need_list, name="need_list"),
-    path(f"{N}/new/", need_create, name="need_create"),
-    path(f"{N}/<int:need_id>/", need_detail, name="need_detail"),
-    path(f"{N}/<int:need_id>/edit/", need_edit, name="need_edit"),
-    path(f"{N}/<int:need_id>/support/", need_support, name="need_support"),
-    path(f"{N}/<int:need_id>/unsupport/", need_unsupport, name="need_unsupport"),
-    path(f"{N}/<int:need_id>/status/", need_status, name="need_status"),
-    path(f"{N}/<int:need_id>/merge/", need_merge, name="need_merge"),
-    path("c/<slug:slug>/coverage/", need_coverage, name="need_coverage"),
-]

@@ -38,8 +38,8 @@ from comunitas.projects.models import (
     Proposal,
     TeamMember,
 )
-from comunitas.projects.public_cache import needs_changed
-from comunitas.projects.services import needs_answered
+from comunitas.projects.needs.cache import needs_changed
+from comunitas.projects.needs.services import needs_answered
 
 PROJECT_FIELDS = ["title", "summary", "status", "start_on", "end_on"]
 OBJECTIVE_FIELDS = [

@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.models import Cooperative, Role
-from comunitas.projects import selectors
-from comunitas.projects.forms import NeedsField
 from comunitas.projects.models import (
     TITLE_MAX,
     BudgetLine,
@@ -24,6 +22,8 @@ from comunitas.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from comunitas.projects.needs.forms import NeedsField
+from comunitas.projects.projects import selectors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROJECT_FORM_FIELDS = ["title", "summary", "start_on", "end_on"]

@@ -1,50 +1,40 @@
-"""API of needs and proposals: the list of needs with filters and counts, supports, the public
-status workflow, merging duplicates, coverage, proposals with their supports, comments, the
-board's decision and the proposer's withdrawal.
+"""API of needs: the list with filters and counts, supports, the public status workflow, merging
+duplicates and coverage; and the helpers the other endpoints of the app share (``Shaped`` pages,
+``needs_of``, ``visible``, ``plain_values``, ``manages_needs``).
 
-Same rules as the pages: anyone reads a public cooperative's needs and proposals; any role
-tells, supports, proposes and comments; staff and the board keep the needs; the board decides.
-Objects are always fetched within the cooperative (another's id answers 404, in a body 422).
-Nobody but the caller learns who told or supports a need: the answers carry ``mine`` and
+Anyone reads a public cooperative's needs; any role tells and supports; staff and the board keep
+them. Objects are always fetched within the cooperative (another's id answers 404, in a body
+422). Nobody but the caller learns who told or supports a need: the answers carry ``mine`` and
 ``supported_by_me`` for the caller, never a submitter, a supporter or an e-mail, except the
 ``intake`` of a need (channel, contact e-mail), which staff and the board get and nobody else.
-Parsing here, rules in ``projects.services``."""
+Parsing here, rules in ``projects.needs.services``."""
 
 import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.api import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Municipality
-from comunitas.core.permissions import Action, authorize, can, coop_for, role_in
+from comunitas.core.permissions import Action, authorize, can, coop_for
 from comunitas.core.selectors import municipality_resolve
-from comunitas.projects import public_cache, selectors, services
 from comunitas.projects.models import (
     Channel,
     Need,
     NeedCategory,
     NeedStatus,
-    Project,
-    Proposal,
-    ProposalComment,
 )
-from comunitas.projects.naming import short_name
-from comunitas.projects.schemas import (
-    CommentIn,
-    CommentOut,
+from comunitas.projects.needs import cache, selectors, services
+from comunitas.projects.needs.schemas import (
     CoverageOut,
-    DecisionOut,
     NeedCountsOut,
     NeedIn,
     NeedMergeIn,
@@ -54,23 +44,13 @@ from comunitas.projects.schemas import (
     NeedQuery,
     NeedStatusIn,
     NeedSupportOut,
-    ProposalDecisionIn,
-    ProposalIn,
-    ProposalItem,
-    ProposalOut,
-    ProposalPatch,
-    ProposalQuery,
-    ProposalSupportOut,
 )
 
 router = Router()
 BASE = "/coops/{slug}"
 NEEDS = f"{BASE}/needs"
 NEED = f"{NEEDS}/{{int:need_id}}"
-PROPOSALS = f"{BASE}/proposals"
-PROPOSAL = f"{PROPOSALS}/{{int:proposal_id}}"
 NEED_TAGS = ["needs"]
-PROPOSAL_TAGS = ["proposals"]
 # The columns a line of the list shows: the description (up to 5,000 characters) is left for
 # the need's own page, so that a page of the list stays small whatever was written.
 NEED_ITEM_COLUMNS = (
@@ -107,11 +87,11 @@ class Shaped:
         return self.queryset
 
 
-def _operator(user, coop: Cooperative) -> bool:
+def manages_needs(user, coop: Cooperative) -> bool:
     return can(user, coop, Action.MANAGE_NEEDS)
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
+def plain_values(values: dict[str, Any]) -> dict[str, Any]:
     """Enum members as their values, as the services and the database expect."""
 
     def plain(value):
@@ -169,8 +149,8 @@ def need_list(
     # Every anonymous visitor gets the same answer for the same query: kept in the cache
     # under the cooperative's needs version (public_cache), so most visits cost one query.
     visitor, query = not request.auth.is_authenticated, request.META.get("QUERY_STRING", "")
-    if visitor and (public_id := public_cache.public_coop_id(slug)) is not None:
-        cached = public_cache.public_get(public_id, "list", query)
+    if visitor and (public_id := cache.public_coop_id(slug)) is not None:
+        cached = cache.public_get(public_id, "list", query)
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
     coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
@@ -200,7 +180,7 @@ def need_list(
     # than the rest of the request.
     body = json.dumps({"items": rows, "count": count}, cls=DjangoJSONEncoder).encode()
     if visitor:
-        public_cache.public_set(coop.pk, "list", query, body)
+        cache.public_set(coop.pk, "list", query, body)
     return HttpResponse(body, content_type="application/json")
 
 
@@ -250,7 +230,7 @@ def need_out(request, coop: Cooperative, need_id: int) -> dict[str, Any]:
         "projects": list(need.projects.all()),
         "intake": (
             {"channel": need.channel, "contact_email": need.contact_email}
-            if _operator(user, coop)
+            if manages_needs(user, coop)
             else None
         ),
     }
@@ -268,7 +248,7 @@ def need_create(request, slug: str, payload: NeedIn):
             _("Only a need taken down on paper, by phone or at a meeting has a contact e-mail."),
             field="contact_email",
         )
-    fields = _plain(payload.dict(exclude={"channel", "contact_email"}))
+    fields = plain_values(payload.dict(exclude={"channel", "contact_email"}))
     fields["municipality"] = _municipality(fields["municipality"])
     need = services.need_submit(
         actor=request.auth,
@@ -291,7 +271,7 @@ def need_get(request, slug: str, need_id: int):
 def need_update(request, slug: str, need_id: int, payload: NeedPatch):
     """Correct a need's text, category, place or reach (staff and the board)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_NEEDS)
-    fields = _plain(payload.dict(exclude_unset=True))
+    fields = plain_values(payload.dict(exclude_unset=True))
     if "municipality" in fields:
         fields["municipality"] = _municipality(fields["municipality"])
     services.need_update(actor=request.auth, need=_need(coop, need_id), fields=fields)
@@ -357,8 +337,8 @@ def coverage(request, slug: str):
     and weighted by supports; the most supported answered needs with their projects and the
     most supported needs still open (four queries; one while a visitor's answer is cached)."""
     visitor = not request.auth.is_authenticated
-    if visitor and (public_id := public_cache.public_coop_id(slug)) is not None:
-        cached = public_cache.public_get(public_id, "coverage", "")
+    if visitor and (public_id := cache.public_coop_id(slug)) is not None:
+        cached = cache.public_get(public_id, "coverage", "")
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
     coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
@@ -391,232 +371,11 @@ def coverage(request, slug: str):
         return answer
     # Visitors share one answer under the needs version, which project changes move on too.
     body = CoverageOut.model_validate(answer).model_dump_json().encode()
-    public_cache.public_set(coop.pk, "coverage", "", body)
+    cache.public_set(coop.pk, "coverage", "", body)
     return HttpResponse(body, content_type="application/json")
-
-
-# --- proposals ----------------------------------------------------------------------------------
-def _proposal(coop: Cooperative, proposal_id: int) -> Proposal:
-    return get_object_or_404(Proposal, coop=coop, pk=proposal_id)
-
-
-def _project_id(proposal: Proposal) -> int | None:
-    try:
-        return proposal.project.pk
-    except Project.DoesNotExist:
-        return None
 
 
 def visible(resource: CommonResource | None, *, named: bool) -> CommonResource | None:
     """A common resource the caller may know of: visitors, as in the registry, only the ones
     the cooperative shows publicly."""
     return resource if resource is not None and (named or resource.is_public) else None
-
-
-def _proposal_item(proposal: Proposal, *, user, named: bool, supported: set[int]) -> dict:
-    """A proposal as a list shows it; the proposer named (first name and initial) only to
-    people with a role, and so is a common resource the registry does not show publicly."""
-    return {
-        "id": proposal.pk,
-        "title": proposal.title,
-        "status": proposal.status,
-        "needs": list(proposal.needs.all()),
-        "resource": visible(proposal.resource, named=named),
-        "estimated_costs": proposal.estimated_costs,
-        "estimated_revenues": proposal.estimated_revenues,
-        "volunteers_needed": proposal.volunteers_needed,
-        "support_count": proposal.support_count,
-        "review_due_since": proposal.review_due_since,
-        "board_reason": proposal.board_reason,
-        "decided_at": proposal.decided_at,
-        "project_id": _project_id(proposal),
-        "created_at": proposal.created_at,
-        "synthetic": proposal.synthetic,
-        "proposed_by": short_name(proposal.proposed_by) if named else None,
-        "mine": user.is_authenticated and proposal.proposed_by_id == user.pk,
-        "supported_by_me": proposal.pk in supported,
-    }
-
-
-def _comment(comment: ProposalComment, *, user, named: bool) -> dict:
-    return {
-        "id": comment.pk,
-        "text": comment.text,
-        "created_at": comment.created_at,
-        "author": short_name(comment.author) if named else None,
-        "mine": user.is_authenticated and comment.author_id == user.pk,
-    }
-
-
-def proposal_out(request, coop: Cooperative, proposal_id: int) -> dict[str, Any]:
-    """A proposal's page: its needs, the board's answer, the comments."""
-    try:
-        proposal = selectors.proposal_get(coop=coop, pk=proposal_id)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    user = request.auth
-    named = role_in(user, coop) is not None
-    supported = selectors.supported_proposal_ids(user=user, proposals=[proposal])
-    return {
-        **_proposal_item(proposal, user=user, named=named, supported=supported),
-        "description": proposal.description,
-        "support_threshold": services.support_threshold(coop),
-        "comments": [_comment(c, user=user, named=named) for c in proposal.comments.all()],
-    }
-
-
-def _proposal_fields(coop: Cooperative, values: dict[str, Any]) -> tuple[dict, list | None]:
-    """The service's fields and needs from a body (ids resolved within the cooperative)."""
-    fields = _plain(values)
-    needs = fields.pop("needs", None)
-    if needs is not None:
-        needs = needs_of(coop, needs, _("A proposal can only answer needs of this cooperative."))
-    if "resource_id" in fields:
-        fields["resource"] = _resource_of(coop, fields.pop("resource_id"))
-    return fields, needs
-
-
-def _resource_of(coop: Cooperative, resource_id: int | None) -> CommonResource | None:
-    if resource_id is None:
-        return None
-    resource = CommonResource.objects.filter(coop=coop, pk=resource_id).first()
-    if resource is None:
-        raise ValidationError(_("Choose a common resource of this cooperative."), "resource_id")
-    return resource
-
-
-@router.get(
-    PROPOSALS, response=answers(200, list[ProposalItem]), tags=PROPOSAL_TAGS, openapi_extra=PUBLIC
-)
-@paginate(Pagination)
-def proposal_list(request, slug: str, filters: Query[ProposalQuery]) -> Shaped:
-    """Proposals, newest first, by ``status``. Four queries for a visitor (the cooperative,
-    the page with resources, projects and proposers, its needs, the count)."""
-    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
-    user = request.auth
-    named = role_in(user, coop) is not None
-    status = filters.status.value if filters.status else ""
-    found = selectors.proposal_list(coop=coop, status=status)
-    if named:
-        found = found.select_related("proposed_by")
-
-    def shape(proposals: list[Proposal]) -> list[dict]:
-        supported = selectors.supported_proposal_ids(user=user, proposals=proposals)
-        return [_proposal_item(p, user=user, named=named, supported=supported) for p in proposals]
-
-    return Shaped(found, shape)
-
-
-@router.post(PROPOSALS, response=answers(201, ProposalOut), tags=PROPOSAL_TAGS)
-def proposal_create(request, slug: str, payload: ProposalIn):
-    """Propose an answer to one or more needs of the cooperative (any role)."""
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    fields, needs = _proposal_fields(coop, payload.dict())
-    proposal = services.proposal_submit(actor=request.auth, coop=coop, fields=fields, needs=needs)
-    return Status(201, proposal_out(request, coop, proposal.pk))
-
-
-@router.get(PROPOSAL, response=answers(200, ProposalOut), tags=PROPOSAL_TAGS, openapi_extra=PUBLIC)
-def proposal_get(request, slug: str, proposal_id: int):
-    """A proposal with its needs, the board's answer and the comments."""
-    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
-    return proposal_out(request, coop, proposal_id)
-
-
-@router.patch(PROPOSAL, response=answers(200, ProposalOut), tags=PROPOSAL_TAGS)
-def proposal_update(request, slug: str, proposal_id: int, payload: ProposalPatch):
-    """Change a live proposal: its proposer, staff or the board. After the board asked for
-    changes it goes back to the board (or to collecting supports)."""
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    proposal = _proposal(coop, proposal_id)
-    if proposal.proposed_by_id != request.auth.pk and not _operator(request.auth, coop):
-        raise PermissionDenied(_("Only who made the proposal, staff or the board change it."))
-    fields, needs = _proposal_fields(coop, payload.dict(exclude_unset=True))
-    services.proposal_update(actor=request.auth, proposal=proposal, fields=fields, needs=needs)
-    return proposal_out(request, coop, proposal_id)
-
-
-@router.post(f"{PROPOSAL}/support", response=answers(201, ProposalSupportOut), tags=PROPOSAL_TAGS)
-def proposal_support(request, slug: str, proposal_id: int):
-    """Support a live proposal, once; the support reaching the statute's threshold puts it on
-    the board's agenda."""
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    services.proposal_support(actor=request.auth, proposal=_proposal(coop, proposal_id))
-    count, status = Proposal.objects.values_list("support_count", "status").get(pk=proposal_id)
-    return Status(
-        201,
-        {
-            "proposal_id": proposal_id,
-            "support_count": count,
-            "status": status,
-            "supported_by_me": True,
-        },
-    )
-
-
-@router.delete(f"{PROPOSAL}/support", response=answers(204, None), tags=PROPOSAL_TAGS)
-def proposal_unsupport(request, slug: str, proposal_id: int):
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    services.proposal_unsupport(actor=request.auth, proposal=_proposal(coop, proposal_id))
-    return Status(204, None)
-
-
-@router.get(
-    f"{PROPOSAL}/comments",
-    response=answers(200, list[CommentOut]),
-    tags=PROPOSAL_TAGS,
-    openapi_extra=PUBLIC,
-)
-@paginate(Pagination)
-def comment_list(request, slug: str, proposal_id: int) -> Shaped:
-    """Comments, oldest first; authors are named to people with a role only."""
-    coop = coop_for(request.auth, slug, Action.VIEW_NEEDS)
-    proposal = _proposal(coop, proposal_id)
-    named = role_in(request.auth, coop) is not None
-    found = proposal.comments.order_by("created_at", "id")
-    if named:
-        found = found.select_related("author")
-
-    def shape(comments: list[ProposalComment]) -> list[dict]:
-        return [_comment(c, user=request.auth, named=named) for c in comments]
-
-    return Shaped(found, shape)
-
-
-@router.post(f"{PROPOSAL}/comments", response=answers(201, CommentOut), tags=PROPOSAL_TAGS)
-def comment_add(request, slug: str, proposal_id: int, payload: CommentIn):
-    """Comment on a live proposal (any role)."""
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    comment = services.proposal_comment(
-        actor=request.auth, proposal=_proposal(coop, proposal_id), text=payload.text
-    )
-    return Status(201, _comment(comment, user=request.auth, named=True))
-
-
-@router.post(f"{PROPOSAL}/decision", response=answers(200, DecisionOut), tags=PROPOSAL_TAGS)
-def proposal_decide(request, slug: str, proposal_id: int, payload: ProposalDecisionIn):
-    """The board accepts a live proposal (it becomes a project, whose id is answered), asks for
-    changes or declines it; the last two need a reason the proposer reads."""
-    coop = coop_for(request.auth, slug, Action.DECIDE_PROPOSALS)
-    project = services.proposal_decide(
-        actor=request.auth,
-        proposal=_proposal(coop, proposal_id),
-        decision=payload.decision.value,
-        reason=payload.reason,
-        project_fields={"title": payload.title} if payload.title else None,
-    )
-    return {
-        "proposal": proposal_out(request, coop, proposal_id),
-        "project_id": project.pk if project else None,
-    }
-
-
-@router.post(f"{PROPOSAL}/withdraw", response=answers(200, ProposalOut), tags=PROPOSAL_TAGS)
-def proposal_withdraw(request, slug: str, proposal_id: int):
-    """Its proposer withdraws a live proposal."""
-    coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    proposal = _proposal(coop, proposal_id)
-    if proposal.proposed_by_id != request.auth.pk:
-        raise PermissionDenied(_("Only who made the proposal withdraws it."))
-    services.proposal_withdraw(actor=request.auth, proposal=proposal)
-    return proposal_out(request, coop, proposal_id)

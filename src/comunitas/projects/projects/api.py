@@ -24,9 +24,6 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.permissions import Action, can, coop_for, role_in
 from comunitas.core.selectors import user_find
-from comunitas.projects import project_services as services
-from comunitas.projects import selectors
-from comunitas.projects.api import Shaped, needs_of, visible
 from comunitas.projects.models import (
     BudgetKind,
     Indicator,
@@ -35,7 +32,9 @@ from comunitas.projects.models import (
     Project,
     TeamMember,
 )
-from comunitas.projects.project_schemas import (
+from comunitas.projects.needs.api import Shaped, needs_of, visible
+from comunitas.projects.projects import selectors, services
+from comunitas.projects.projects.schemas import (
     BudgetLineIn,
     BudgetLineOut,
     IndicatorIn,

@@ -1,10 +1,11 @@
-"""Every read of needs, proposals and projects: lists with filters and counts, a project's
-progress, and the cooperative's coverage of its needs. Each list is a constant number of
-queries whatever its length (the tests assert them)."""
+"""Every read of needs: the list with its filters and counts, a need's page, which needs a user
+supports, the needs a proposal or a project may answer, and the cooperative's coverage of its
+needs by projects. Each list is a constant number of queries whatever its length (the tests
+assert them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -15,18 +16,13 @@ from comunitas.projects.models import (
     ANSWERABLE_NEED,
     ANSWERED_NEED,
     OPEN_NEED,
-    Indicator,
-    Measurement,
     Need,
     NeedCategory,
     NeedStatus,
     NeedStatusChange,
     NeedSupport,
-    Objective,
     Project,
     Proposal,
-    ProposalStatus,
-    ProposalSupport,
 )
 
 NEED_SORTS = {
@@ -121,163 +117,12 @@ def supported_need_ids(*, user, needs) -> set[int]:
     )
 
 
-def supported_proposal_ids(*, user, proposals) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    ids = [p.pk for p in proposals]
-    return set(
-        ProposalSupport.objects.filter(user=user, proposal_id__in=ids).values_list(
-            "proposal_id", flat=True
-        )
-    )
-
-
 def need_choices(*, coop: Cooperative) -> QuerySet[Need]:
     """Needs a proposal or a project may answer (not merged, not declined)."""
     return (
         Need.objects.filter(coop=coop, status__in=ANSWERABLE_NEED)
         .only("id", "coop_id", "title", "status", "support_count")
         .order_by("-support_count", "-id")
-    )
-
-
-# --- proposals ----------------------------------------------------------------------------------
-def proposal_list(*, coop: Cooperative, status: str = "") -> QuerySet[Proposal]:
-    found = Proposal.objects.filter(coop=coop)
-    if status:
-        found = found.filter(status=status)
-    return found.select_related("resource", "project").prefetch_related(
-        Prefetch("needs", queryset=Need.objects.only("id", "title", "coop_id"))
-    )
-
-
-def proposals_for_board(*, coop: Cooperative) -> QuerySet[Proposal]:
-    """Proposals that reached the support threshold and wait for the board, oldest first."""
-    return Proposal.objects.filter(coop=coop, status=ProposalStatus.BOARD_REVIEW).order_by(
-        "review_due_since", "id"
-    )
-
-
-def proposal_get(*, coop: Cooperative, pk: int) -> Proposal:
-    return (
-        Proposal.objects.select_related("resource", "proposed_by", "decided_by", "project")
-        .prefetch_related("needs", Prefetch("comments__author"))
-        .get(coop=coop, pk=pk)
-    )
-
-
-# --- projects and progress -----------------------------------------------------------------------
-def _ratio(done: Decimal, whole: Decimal) -> Decimal:
-    return min(Decimal(1), max(Decimal(0), done / whole)) if whole else Decimal(0)
-
-
-@dataclass
-class ObjectiveProgress:
-    objective: Objective
-    latest: Measurement | None
-    share: Decimal  # 0..1 of the way from the baseline to the target
-
-    @property
-    def percent(self) -> int:
-        return int((self.share * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-@dataclass
-class Progress:
-    """How far a project is: the share of milestones done and, for each objective, the share of
-    the way from its baseline to its target its latest measurement covers. The percentage is
-    the mean of the two parts a project has (a project with neither has none)."""
-
-    milestones_done: int = 0
-    milestones_total: int = 0
-    objectives: list[ObjectiveProgress] = field(default_factory=list)
-
-    @property
-    def milestone_share(self) -> Decimal | None:
-        if not self.milestones_total:
-            return None
-        return Decimal(self.milestones_done) / Decimal(self.milestones_total)
-
-    @property
-    def objective_share(self) -> Decimal | None:
-        if not self.objectives:
-            return None
-        return sum((o.share for o in self.objectives), Decimal(0)) / len(self.objectives)
-
-    @property
-    def percent(self) -> int | None:
-        parts = [p for p in (self.milestone_share, self.objective_share) if p is not None]
-        if not parts:
-            return None
-        mean = sum(parts, Decimal(0)) / len(parts) * 100
-        return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def progress_of(project: Project) -> Progress:
-    """The progress of a project whose milestones and objectives (with their measurements) are
-    prefetched, as ``project_list`` and ``project_get`` do: no query here."""
-    milestones = list(project.milestones.all())
-    progress = Progress(
-        milestones_done=sum(1 for m in milestones if m.done_on),
-        milestones_total=len(milestones),
-    )
-    for objective in project.objectives.all():
-        measured = list(objective.measurements.all())
-        latest = measured[-1] if measured else None
-        share = (
-            _ratio(latest.value - objective.baseline, objective.target - objective.baseline)
-            if latest
-            else Decimal(0)
-        )
-        progress.objectives.append(ObjectiveProgress(objective, latest, share))
-    return progress
-
-
-def _with_progress(found: QuerySet[Project]) -> QuerySet[Project]:
-    return found.prefetch_related(
-        "milestones",
-        Prefetch(
-            "objectives",
-            queryset=Objective.objects.select_related("indicator").prefetch_related(
-                Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on", "id"))
-            ),
-        ),
-    )
-
-
-def project_list(*, coop: Cooperative, status: str = "") -> QuerySet[Project]:
-    """Projects with what their progress needs (four queries for a page, whatever its size)."""
-    found = Project.objects.filter(coop=coop)
-    if status:
-        found = found.filter(status=status)
-    return _with_progress(found).order_by("-created_at", "-id")
-
-
-def project_get(*, coop: Cooperative, pk: int) -> Project:
-    return (
-        _with_progress(Project.objects.filter(coop=coop))
-        .select_related("proposal")
-        .prefetch_related(
-            Prefetch("needs", queryset=Need.objects.select_related("municipality")),
-            "resources",
-            "budget_lines",
-            "team",
-            "updates",
-        )
-        .get(pk=pk)
-    )
-
-
-def project_counts(*, coop: Cooperative) -> dict[str, int]:
-    return dict(
-        Project.objects.filter(coop=coop).values_list("status").annotate(n=Count("id")).order_by()
-    )
-
-
-def indicator_list(*, coop: Cooperative) -> QuerySet[Indicator]:
-    """The shared catalogue and the cooperative's own indicators."""
-    return Indicator.objects.filter(Q(coop__isnull=True) | Q(coop=coop)).order_by(
-        "kind", "coop_id", "name"
     )
 
 

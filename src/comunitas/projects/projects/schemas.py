@@ -24,7 +24,7 @@ from comunitas.projects.models import (
     ObjectiveKind,
     ProjectStatus,
 )
-from comunitas.projects.schemas import Id, ResourceBrief
+from comunitas.projects.needs.schemas import Id, ResourceBrief
 
 Ids = Annotated[list[Id], Field(max_length=100)]
 # Indicator values, baselines and targets: two decimals, negative allowed (a change may fall);
