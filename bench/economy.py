@@ -45,7 +45,7 @@ def seed(slug: str, movements: int, seed_value: int):
     from django.db import transaction
 
     from comunitas.commons.models import CommonResource, Service
-    from comunitas.economy.chart import chart_ensure
+    from comunitas.economy.cashbook.chart import chart_ensure
     from comunitas.economy.models import Counterparty, Movement
 
     coop = bench_coop(
@@ -151,7 +151,7 @@ def once(run) -> float:
 def measure(coop, year: int, rounds: int) -> dict[str, object]:
     from django.db import connection
 
-    from comunitas.economy.economy_dashboard import dashboard
+    from comunitas.economy.fund.dashboard import dashboard
 
     yearly, groups = raw_sql(connection.vendor)
     params = (coop.pk, date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat())

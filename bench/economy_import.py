@@ -65,8 +65,8 @@ def statement_csv(rows: list[dict]) -> bytes:
 
 def measure_import(rounds: int, count: int, seed_value: int) -> dict[str, object]:
     """Best time of import_movements and of a raw bulk_create of the same movements."""
-    from comunitas.economy.cashbook_import import import_movements
-    from comunitas.economy.chart import chart_ensure
+    from comunitas.economy.cashbook.chart import chart_ensure
+    from comunitas.economy.cashbook.imports import import_movements
     from comunitas.economy.models import Movement
 
     coop = bench_coop(

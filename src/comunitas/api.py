@@ -169,10 +169,10 @@ api.add_router("/", "comunitas.projects.projects.api.router")
 api.add_router("/", "comunitas.decisions.assembly_api.router")
 api.add_router("/", "comunitas.decisions.consultation_api.router")
 api.add_router("/", "comunitas.decisions.budget_api.router")
-api.add_router("/", "comunitas.economy.cashbook_api.router")
-api.add_router("/", "comunitas.economy.work_api.router")
-api.add_router("/", "comunitas.economy.closing_api.router")
-api.add_router("/", "comunitas.economy.fund_api.router")
+api.add_router("/", "comunitas.economy.cashbook.api.router")
+api.add_router("/", "comunitas.economy.work.api.router")
+api.add_router("/", "comunitas.economy.closing.api.router")
+api.add_router("/", "comunitas.economy.fund.api.router")
 
 
 class JsonErrorsMiddleware:

@@ -308,7 +308,7 @@ def economy_import(
     exit 1 when bad rows stopped it (nothing is written then)."""
     _django(development=False)
     from comunitas.core.errors import ValidationError
-    from comunitas.economy.cashbook_import import import_movements
+    from comunitas.economy.cashbook.imports import import_movements
 
     cooperative, fields = _coop(coop), _mapping(mapping or [])
     try:
@@ -348,7 +348,7 @@ def economy_post_sales(
 ) -> None:
     """Post to the cash book the sales of the commons not yet in it (idempotent)."""
     _django(development=False)
-    from comunitas.economy.cashbook_services import sales_pending_frozen, sales_post_pending
+    from comunitas.economy.cashbook.services import sales_pending_frozen, sales_post_pending
 
     cooperative = _coop(coop)
     posted = sales_post_pending(coop=cooperative)

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
-from comunitas.economy import cashbook_services
+from comunitas.economy.cashbook import services as cashbook_services
+from comunitas.economy.closing.postal_rates import postal_bond_rates_load
 from comunitas.economy.models import AllocationKind, Closing
-from comunitas.economy.postal_rates import postal_bond_rates_load
 from tests.decisions.conftest import book_for
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in

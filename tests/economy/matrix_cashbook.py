@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from comunitas.core.permissions import Action
-from comunitas.economy import cashbook_services as services
-from comunitas.economy.chart import chart_ensure
+from comunitas.economy.cashbook import services
+from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import Category, Closing, ClosingStatus
 
 PATH_IDS = ["cash_movement_id", "cash_counterparty_id"]

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_services as decisions
-from comunitas.economy import closing_services as services
-from comunitas.economy.chart import chart_ensure
+from comunitas.economy.cashbook.chart import chart_ensure
+from comunitas.economy.closing import services
 from comunitas.economy.models import Job, Movement
 from tests.decisions.conftest import book_for, convene, open_session
 

@@ -20,14 +20,8 @@ from decimal import Decimal
 
 from comunitas.core.permissions import Action
 from comunitas.decisions.budget_models import BudgetProject, ParticipatoryBudget
-from comunitas.economy.chart import chart_ensure
-from comunitas.economy.models import (
-    AllocationLine,
-    Closing,
-    Counterparty,
-    Earmark,
-    Movement,
-)
+from comunitas.economy.cashbook.chart import chart_ensure
+from comunitas.economy.models import AllocationLine, Closing, Counterparty, Earmark, Movement
 from comunitas.projects.models import Project
 
 PATH_IDS = ["fund_earmark_id", "fund_flow_year", "fund_draft_year"]

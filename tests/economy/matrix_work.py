@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from comunitas.core.permissions import Action
-from comunitas.economy import work_services as services
+from comunitas.economy.work import services as work_services
 
 PATH_IDS = ["work_job_id", "work_entry_id"]
 
@@ -31,11 +31,11 @@ JOB_FIELDS = {
 
 
 def make_job(coop, actor, **fields):
-    return services.job_create(actor=actor, coop=coop, fields={**JOB_FIELDS, **fields})
+    return work_services.job_create(actor=actor, coop=coop, fields={**JOB_FIELDS, **fields})
 
 
 def declare(coop, user, hours="2.50", on_date=None, activity="Visite guidate", **fields):
-    return services.volunteer_declare(
+    return work_services.volunteer_declare(
         actor=user,
         coop=coop,
         fields={
@@ -48,7 +48,7 @@ def declare(coop, user, hours="2.50", on_date=None, activity="Visite guidate", *
 
 
 def enter(coop, actor, hours="3.00", on_date=None, person_name="Bianchi Luca", **fields):
-    return services.volunteer_enter(
+    return work_services.volunteer_enter(
         actor=actor,
         coop=coop,
         fields={

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from comunitas.cli import app
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy.cashbook_import import import_movements, parse_amount, parse_date
+from comunitas.economy.cashbook.imports import import_movements, parse_amount, parse_date
 from comunitas.economy.models import Counterparty, ImportBatch, Movement, MovementSource
 from tests.economy.matrix_cashbook import english, expense, freeze
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from comunitas.economy import cashbook_services as services
+from comunitas.economy.cashbook import services
 from comunitas.economy.models import Counterparty, Movement
 from tests.commons.conftest import make_resource
 from tests.economy.matrix_cashbook import english, expense, income

@@ -15,7 +15,7 @@ from comunitas.commons.bookings import services as bookings_services
 from comunitas.commons.models import Sale, SaleKind
 from comunitas.commons.stats import sales as commons_sales
 from comunitas.commons.ticketing import services as ticketing_services
-from comunitas.economy import cashbook_services as services
+from comunitas.economy.cashbook import services
 from comunitas.economy.models import Direction, Movement, MovementSource
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_bookings import DAY, at, book, make_unit

@@ -16,9 +16,8 @@ from hypothesis.extra.django import TestCase
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy import cashbook_selectors as selectors
-from comunitas.economy import cashbook_services as services
-from comunitas.economy.chart import chart_ensure
+from comunitas.economy.cashbook import selectors, services
+from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import Direction, Earmark, Movement, MovementSource
 from comunitas.projects.models import Need
 from tests.commons.conftest import make_resource
@@ -185,7 +184,7 @@ class TestReversalNetsToZero(TestCase):
         code=st.sampled_from(["services", "grants", "suppliers", "staff", "other"]),
     )
     def test_the_pair_nets_to_zero(self, cents, vat_share, code):
-        from comunitas.economy.ledger import year_result
+        from comunitas.economy.cashbook.ledger import year_result
 
         amount = Decimal(cents) / 100
         vat = (amount * vat_share / 100).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
@@ -312,7 +311,7 @@ def test_nothing_can_be_deleted():
     """No service deletes: the cash book only grows (a grep, so a future delete is noticed)."""
     import inspect
 
-    from comunitas.economy import cashbook_import
+    from comunitas.economy.cashbook import imports as cashbook_import
 
     for module in (services, cashbook_import):
         assert ".delete(" not in inspect.getsource(module)

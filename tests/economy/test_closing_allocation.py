@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comunitas.core.errors import ValidationError
-from comunitas.economy.closing_allocation import (
+from comunitas.economy.closing.rules import (
     allocation_compute,
     allocation_parameters,
     dividend_cap,
     legal_minima,
-    postal_bond_rate_for,
 )
+from comunitas.economy.closing.selectors import postal_bond_rate_for
 from comunitas.economy.models import AllocationKind as K
 from comunitas.economy.models import PostalBondRate
 

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from comunitas.economy import closing_services as services
+from comunitas.economy.closing import services
 from tests.decisions.conftest import book_for, english  # noqa: F401
 from tests.economy.matrix_closing import carried_motion, job, last_year, make, profit
 

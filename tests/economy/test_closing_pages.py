@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from comunitas.economy import closing_services as services
+from comunitas.economy.closing import services
 from comunitas.economy.models import ClosingStatus
 from tests.decisions.conftest import book_for, english  # noqa: F401
 from tests.economy.matrix_closing import approved, carried_motion, last_year, make

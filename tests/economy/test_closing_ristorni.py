@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comunitas.economy.closing_ristorni import exchanges, split_largest_remainder
+from comunitas.economy.closing.ristorni import exchanges, split_largest_remainder
 from tests.decisions.conftest import book_for
 from tests.economy.matrix_closing import job, last_year
 

@@ -11,20 +11,13 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy import closing_services as services
-from comunitas.economy.ledger import ensure_open
+from comunitas.economy.cashbook.ledger import ensure_open
+from comunitas.economy.closing import services
 from comunitas.economy.models import AllocationKind as K
 from comunitas.economy.models import ClosingStatus, Ristorno
 from comunitas.members.models import ShareMovement
 from tests.decisions.conftest import book_for, english  # noqa: F401
-from tests.economy.matrix_closing import (
-    allocated,
-    approved,
-    carried_motion,
-    job,
-    last_year,
-    profit,
-)
+from tests.economy.matrix_closing import allocated, approved, carried_motion, job, last_year, profit
 
 pytestmark = pytest.mark.django_db
 

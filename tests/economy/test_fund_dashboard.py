@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from comunitas.commons.models import CommonResource, Service
-from comunitas.economy.economy_dashboard import dashboard
+from comunitas.economy.fund.dashboard import dashboard
 from tests.economy.matrix_fund import movement
 
 pytestmark = pytest.mark.django_db

@@ -178,7 +178,7 @@ def test_years_out_of_range_are_not_found(client, fund):
 def test_a_project_s_earmarks_for_its_accountability_page(fund):
     from django.template.loader import render_to_string
 
-    from comunitas.economy.fund_selectors import project_earmarks
+    from comunitas.economy.fund.selectors import project_earmarks
     from comunitas.projects.models import Project
 
     rows = project_earmarks(project=Project.objects.get(pk=FUND_PROJECT_ID))

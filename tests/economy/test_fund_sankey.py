@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.models import Municipality
-from comunitas.economy.fund_sankey import money_flow
-from comunitas.economy.fund_views import flow_pdf_bytes
+from comunitas.economy.fund.sankey import money_flow
+from comunitas.economy.fund.views import flow_pdf_bytes
 from comunitas.economy.models import Counterparty, Earmark, Job
 from tests.economy.matrix_fund import ALLOCATION, closing, money, movement, project
 

@@ -14,17 +14,9 @@ from hypothesis import strategies as st
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy import fund_selectors as selectors
-from comunitas.economy import fund_services as services
+from comunitas.economy.fund import selectors, services
 from comunitas.economy.models import Earmark
-from tests.economy.matrix_fund import (
-    ALLOCATION,
-    closing,
-    counted_budget,
-    money,
-    movement,
-    project,
-)
+from tests.economy.matrix_fund import ALLOCATION, closing, counted_budget, money, movement, project
 
 pytestmark = pytest.mark.django_db
 

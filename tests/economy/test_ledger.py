@@ -9,7 +9,8 @@ import pytest
 from django.utils import translation
 
 from comunitas.core.errors import ValidationError
-from comunitas.economy import closing_services, ledger
+from comunitas.economy.cashbook import ledger
+from comunitas.economy.closing import services as closing_services
 from tests.decisions.conftest import book_for
 from tests.economy.matrix_closing import last_year, profit
 
@@ -46,8 +47,8 @@ def test_a_proposed_year_is_frozen_and_a_draft_is_not(people):
 
 
 def test_the_postal_bond_rates_load_once_and_keep_a_rate_changed_by_hand(db):
+    from comunitas.economy.closing.postal_rates import RATES, postal_bond_rates_load
     from comunitas.economy.models import PostalBondRate
-    from comunitas.economy.postal_rates import RATES, postal_bond_rates_load
 
     assert PostalBondRate.objects.count() == len(RATES)  # the migration loaded them
     first = PostalBondRate.objects.order_by("valid_from").first()

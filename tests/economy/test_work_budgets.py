@@ -11,10 +11,10 @@ from django.utils import translation
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy import work_selectors as selectors
-from comunitas.economy import work_services as services
-from comunitas.economy.chart import chart_ensure
+from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import BudgetLine, Movement
+from comunitas.economy.work import selectors as work_selectors
+from comunitas.economy.work import services as work_services
 from comunitas.projects.models import Project
 from tests.commons.conftest import make_resource
 
@@ -35,7 +35,7 @@ def refused(field: str | None, call, *args, **kwargs) -> str:
 
 
 def plan(coop, amounts, year=2025, actor=None, **subject):
-    return services.budget_lines_set(
+    return work_services.budget_lines_set(
         actor=actor,
         coop=coop,
         year=year,
@@ -61,7 +61,7 @@ def test_lines_are_replaced_all_together_and_audited(people):
     coop, staff = people["coop"], people["staff"]
     plan(coop, {"services": "1000.00", "staff": "600.00"}, actor=staff)
     plan(coop, {"services": "1200.00", "rent": "0"}, actor=staff)  # staff is no longer planned
-    assert selectors.budget_lines_get(coop=coop, year=2025) == {"services": Decimal("1200.00")}
+    assert work_selectors.budget_lines_get(coop=coop, year=2025) == {"services": Decimal("1200.00")}
     entry = AuditEntry.objects.filter(action="budget_lines.set").order_by("-id").first()
     assert entry.changes["staff"] == {"before": "600.00", "after": None}
     assert entry.changes["services"] == {"before": "1000.00", "after": "1200.00"}
@@ -76,7 +76,7 @@ def test_subjects_keep_their_own_lines(people):
     plan(coop, {"services": "300.00"}, project=project)
     plan(coop, {"services": "200.00"}, resource=resource)
     plan(coop, {"services": "50.00"}, year=2026)
-    get = selectors.budget_lines_get
+    get = work_selectors.budget_lines_get
     assert get(coop=coop, year=2025) == {"services": Decimal("1000.00")}
     assert get(coop=coop, year=2025, project=project) == {"services": Decimal("300.00")}
     assert get(coop=coop, year=2025, resource=resource) == {"services": Decimal("200.00")}
@@ -98,7 +98,7 @@ def test_bad_amounts_are_refused_and_nothing_changes(people, amounts, field):
     coop = people["coop"]
     plan(coop, {"services": "1000.00"})
     refused(field, plan, coop, amounts)
-    assert selectors.budget_lines_get(coop=coop, year=2025) == {"services": Decimal("1000.00")}
+    assert work_selectors.budget_lines_get(coop=coop, year=2025) == {"services": Decimal("1000.00")}
 
 
 def test_the_subject_is_one_and_this_cooperatives(people):
@@ -111,7 +111,7 @@ def test_the_subject_is_one_and_this_cooperatives(people):
     refused("resource", plan, coop, {"services": "1.00"}, resource=make_resource(other))
     refused("year", plan, coop, {"services": "1.00"}, year=99999)
     with pytest.raises(ValidationError):
-        selectors.budget_subject(coop=coop, project_id=theirs.pk, resource_id=None)
+        work_selectors.budget_subject(coop=coop, project_id=theirs.pk, resource_id=None)
 
 
 def test_budget_against_actual(people, django_assert_num_queries):
@@ -127,7 +127,7 @@ def test_budget_against_actual(people, django_assert_num_queries):
     move(coop, "services", "999.00", on_date=date(2024, 12, 31))  # another year
     chart_ensure(coop=coop)
     with django_assert_num_queries(3):  # categories; planned lines; movements by category
-        result = selectors.budget_vs_actual(coop=coop, year=2025)
+        result = work_selectors.budget_vs_actual(coop=coop, year=2025)
     rows = {r.category.code: r for r in result.rows}
     assert list(rows) == ["services", "grants", "staff", "rent", "maintenance"]
     assert (rows["services"].planned, rows["services"].actual) == (
@@ -146,8 +146,8 @@ def test_budget_against_actual(people, django_assert_num_queries):
     assert result.result.actual == Decimal("280.00")
     assert result.result.percent_used == Decimal("56.0")
     plan(coop, {"staff": "2000.00"})  # a planned loss has no share used
-    assert selectors.budget_vs_actual(coop=coop, year=2025).result.percent_used is None
-    only = selectors.budget_vs_actual(coop=coop, year=2025, project=project)
+    assert work_selectors.budget_vs_actual(coop=coop, year=2025).result.percent_used is None
+    only = work_selectors.budget_vs_actual(coop=coop, year=2025, project=project)
     assert [(r.category.code, r.planned, r.actual) for r in only.rows] == [
         ("maintenance", Decimal("300.00"), Decimal("120.00"))
     ]

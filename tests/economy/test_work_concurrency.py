@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Cooperative
-from comunitas.economy import work_services as services
 from comunitas.economy.models import BudgetLine, VolunteerEntry, VolunteerStatus
+from comunitas.economy.work import services as work_services
 from tests.concurrency import run_together
 from tests.economy.matrix_work import declare
 
@@ -31,8 +31,8 @@ def decide(username: str, entry_id: int, reject: bool):
         actor = get_user_model().objects.get(username=username)
         entry = VolunteerEntry.objects.get(pk=entry_id)  # read before the others decided
         if reject:
-            return services.volunteer_reject(actor=actor, entry=entry, reason="No")
-        return services.volunteer_confirm(actor=actor, entry=entry)
+            return work_services.volunteer_reject(actor=actor, entry=entry, reason="No")
+        return work_services.volunteer_confirm(actor=actor, entry=entry)
 
     return job
 
@@ -74,7 +74,7 @@ def test_two_saves_of_a_budget_at_once_leave_one_of_them_whole(people):
 
     def save(amounts):
         def job():
-            return services.budget_lines_set(
+            return work_services.budget_lines_set(
                 actor=get_user_model().objects.get(pk=staff_id),
                 coop=Cooperative.objects.get(pk=coop_id),
                 year=2025,

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Municipality
-from comunitas.economy import work_selectors as selectors
-from comunitas.economy import work_services as services
 from comunitas.economy.models import Closing, ClosingStatus, Job
+from comunitas.economy.work import figures as work_figures
+from comunitas.economy.work import services as work_services
 from comunitas.projects.models import Project
 from tests.commons.conftest import make_resource
 from tests.economy.matrix_work import make_job
@@ -63,7 +63,7 @@ def test_a_job_is_recorded_and_audited_without_the_name(people):
     assert entry.changes["person_name"]["after"] == "••• (new)"
     assert entry.changes["age_band"]["after"] == "••• (new)"
     assert "Rossi" not in str(entry.changes) and "Rossi" not in entry.object_repr
-    services.job_update(actor=staff, job=job, fields={"person_name": "Rossi Anna Maria"})
+    work_services.job_update(actor=staff, job=job, fields={"person_name": "Rossi Anna Maria"})
     change = AuditEntry.objects.get(action="job.update").changes
     assert change == {"person_name": {"before": "•••", "after": "••• (new)"}}
 
@@ -145,12 +145,12 @@ def test_the_municipality_decides_whether_the_worker_is_local(people):
 def test_update_and_end_are_audited_and_checked(people):
     coop, staff = people["coop"], people["staff"]
     job = make_job(coop, staff)
-    job = services.job_update(actor=staff, job=job, fields={"fte": Decimal("0.75")})
+    job = work_services.job_update(actor=staff, job=job, fields={"fte": Decimal("0.75")})
     assert job.fte == Decimal("0.75")
-    refused("end_date", services.job_end, actor=staff, job=job, end_date=job.start_date)
-    job = services.job_end(actor=staff, job=job, end_date=date(2025, 1, 1))
+    refused("end_date", work_services.job_end, actor=staff, job=job, end_date=job.start_date)
+    job = work_services.job_end(actor=staff, job=job, end_date=date(2025, 1, 1))
     assert job.end_date == date(2025, 1, 1)
-    refused("end_date", services.job_end, actor=staff, job=job, end_date=date(2025, 2, 1))
+    refused("end_date", work_services.job_end, actor=staff, job=job, end_date=date(2025, 2, 1))
     trail = AuditEntry.objects.filter(object_type="economy.job", object_id=str(job.pk))
     assert sorted(trail.values_list("action", flat=True)) == ["job.create", "job.end", "job.update"]
 
@@ -160,11 +160,13 @@ def test_a_closed_year_keeps_its_jobs(people):
     job = make_job(coop, staff, start_date=date(2024, 3, 1))
     freeze(coop, 2024)
     refused("start_date", make_job, coop, staff, start_date=date(2024, 6, 1))
-    refused("start_date", services.job_update, actor=staff, job=job, fields={"fte": Decimal("0.5")})
-    refused("end_date", services.job_end, actor=staff, job=job, end_date=date(2024, 9, 1))
+    refused(
+        "start_date", work_services.job_update, actor=staff, job=job, fields={"fte": Decimal("0.5")}
+    )
+    refused("end_date", work_services.job_end, actor=staff, job=job, end_date=date(2024, 9, 1))
     # What does not count in the year may change, and so may the years after it.
-    services.job_update(actor=staff, job=job, fields={"title": "Guida senior"})
-    assert services.job_end(actor=staff, job=job, end_date=date(2025, 6, 1)).end_date
+    work_services.job_update(actor=staff, job=job, fields={"title": "Guida senior"})
+    assert work_services.job_end(actor=staff, job=job, end_date=date(2025, 6, 1)).end_date
     assert make_job(coop, staff, start_date=date(2025, 1, 1)).pk
 
 
@@ -185,7 +187,7 @@ def test_the_summary_of_a_year(people):
         age_band="u25",
     )
     make_job(coop, staff, start_date=date(2023, 1, 1), end_date=date(2025, 1, 1))  # not in 2025
-    summary = selectors.jobs_summary(coop=coop, year=2025)
+    summary = work_figures.jobs_summary(coop=coop, year=2025)
     assert (summary.positions, summary.created, summary.ended) == (2, 1, 1)
     # 1 x 365 + 0.5 x 181 = 455.5 FTE-days of 365
     assert summary.fte_years == Decimal("1.25")
@@ -202,8 +204,8 @@ def test_the_summary_of_a_year(people):
     }
     assert {g.key for g in summary.by_age_band} == {"25-34", "u25"}
     # The job that ended on 1 January 2025 had its last day in 2024.
-    assert selectors.jobs_summary(coop=coop, year=2024).ended == 1
-    empty = selectors.jobs_summary(coop=coop, year=2010)
+    assert work_figures.jobs_summary(coop=coop, year=2024).ended == 1
+    empty = work_figures.jobs_summary(coop=coop, year=2010)
     assert empty.positions == 0 and empty.local_share_headcount is None
 
 
@@ -212,16 +214,16 @@ def test_the_series_covers_every_year_with_jobs_in_one_query(people, django_asse
     make_job(coop, staff, start_date=date(2021, 7, 1), end_date=date(2023, 1, 1))
     make_job(coop, staff, start_date=date(2023, 1, 1))
     with django_assert_num_queries(1):  # the positions, once for all years
-        series = selectors.jobs_series(coop=coop)
+        series = work_figures.jobs_series(coop=coop)
     this_year = timezone.localdate().year
     assert [y.year for y in series] == list(range(2021, this_year + 1))
     assert series[0].fte_years == Decimal("0.50") and series[1].fte_years == Decimal("1.00")
     assert series[2].created == 1 and series[1].ended == 1
     for year in series:
-        summary = selectors.jobs_summary(coop=coop, year=year.year)
+        summary = work_figures.jobs_summary(coop=coop, year=year.year)
         assert (summary.positions, summary.fte_years) == (year.positions, year.fte_years)
     with django_assert_num_queries(1):  # the positions of the year
-        selectors.jobs_summary(coop=coop, year=2022)
+        work_figures.jobs_summary(coop=coop, year=2022)
 
 
 @settings(
@@ -242,11 +244,11 @@ def test_a_job_split_at_any_date_counts_as_the_whole(people, start, length, cut,
     split = start + timedelta(days=max(1, min(length - 1, int(length * cut))))
     with transaction.atomic():
         make_job(coop, staff, start_date=start, end_date=end, fte=fte)
-        whole = selectors.jobs_summary(coop=coop, year=year).fte_years
+        whole = work_figures.jobs_summary(coop=coop, year=year).fte_years
         transaction.set_rollback(True)
     with transaction.atomic():
         make_job(coop, staff, start_date=start, end_date=split, fte=fte)
         make_job(coop, staff, start_date=split, end_date=end, fte=fte)
-        parts = selectors.jobs_summary(coop=coop, year=year).fte_years
+        parts = work_figures.jobs_summary(coop=coop, year=year).fte_years
         transaction.set_rollback(True)
     assert parts == whole

@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 
 from comunitas.core.models import Municipality
-from comunitas.economy import work_services as services
 from comunitas.economy.models import BudgetLine, Job, VolunteerEntry, VolunteerStatus
+from comunitas.economy.work import services as work_services
 from tests.economy.matrix_work import (
     DECLARE_FORM,
     HOURS_FORM,
@@ -160,7 +160,7 @@ LISTS = {
 
 def test_volunteering_lists_run_constant_queries(client, people, django_assert_num_queries):
     client.force_login(people["staff"])
-    services.volunteer_rate_create(
+    work_services.volunteer_rate_create(
         actor=None,
         coop=people["coop"],
         fields={"valid_from": date(2025, 1, 1), "hourly_value": "10", "source": "x"},
@@ -201,7 +201,7 @@ def test_my_hours_are_mine_only(client, people, django_assert_num_queries):
 
 def test_a_rejected_entry_shows_its_reason_to_the_volunteer(client, people):
     entry = declare(people["coop"], people["resident"], on_date=date(2025, 5, 1))
-    services.volunteer_reject(actor=people["staff"], entry=entry, reason="Giorno di chiusura")
+    work_services.volunteer_reject(actor=people["staff"], entry=entry, reason="Giorno di chiusura")
     client.force_login(people["resident"])
     assert b"Giorno di chiusura" in client.get(f"{W}/volunteering/mine/").content
 

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.economy import work_selectors as selectors
-from comunitas.economy import work_services as services
 from comunitas.economy.models import VolunteerEntry, VolunteerStatus
+from comunitas.economy.work import figures as work_figures
+from comunitas.economy.work import selectors as work_selectors
+from comunitas.economy.work import services as work_services
 from comunitas.projects.models import Project
 from tests.commons.conftest import make_resource
 from tests.economy.matrix_work import declare, enter
@@ -41,7 +42,7 @@ def refused(field: str | None, call, *args, **kwargs) -> str:
 
 
 def rate(coop, valid_from, value, source="Valore ISTAT"):
-    return services.volunteer_rate_create(
+    return work_services.volunteer_rate_create(
         actor=None,
         coop=coop,
         fields={"valid_from": valid_from, "hourly_value": Decimal(value), "source": source},
@@ -121,7 +122,7 @@ def test_a_day_has_24_hours_for_each_person(people):
 def test_rejected_hours_free_the_day(people):
     coop, staff, user = people["coop"], people["staff"], people["member"]
     entry = declare(coop, user, hours="24", on_date=DAY)
-    services.volunteer_reject(actor=staff, entry=entry, reason="Doppia")
+    work_services.volunteer_reject(actor=staff, entry=entry, reason="Doppia")
     assert declare(coop, user, hours="24", on_date=DAY).pk
 
 
@@ -129,23 +130,23 @@ def test_rejected_hours_free_the_day(people):
 def test_confirm_and_reject_apply_once_to_declared_hours(people):
     coop, staff = people["coop"], people["staff"]
     entry = declare(coop, people["member"], on_date=DAY)
-    confirmed = services.volunteer_confirm(actor=staff, entry=entry)
+    confirmed = work_services.volunteer_confirm(actor=staff, entry=entry)
     assert confirmed.status == VolunteerStatus.CONFIRMED and confirmed.confirmed_by == staff
     # A second decision, from a page loaded before the first, finds it decided.
-    refused(None, services.volunteer_confirm, actor=staff, entry=entry)
-    refused(None, services.volunteer_reject, actor=staff, entry=entry, reason="No")
+    refused(None, work_services.volunteer_confirm, actor=staff, entry=entry)
+    refused(None, work_services.volunteer_reject, actor=staff, entry=entry, reason="No")
     staff_entry = enter(coop, staff, on_date=DAY)
-    refused(None, services.volunteer_confirm, actor=staff, entry=staff_entry)
+    refused(None, work_services.volunteer_confirm, actor=staff, entry=staff_entry)
     assert AuditEntry.objects.filter(action="volunteer.confirm").count() == 1
 
 
 def test_a_rejection_needs_a_reason_the_volunteer_reads(people):
     coop, staff, user = people["coop"], people["staff"], people["member"]
     entry = declare(coop, user, on_date=DAY)
-    refused("reason", services.volunteer_reject, actor=staff, entry=entry, reason="  ")
-    refused("reason", services.volunteer_reject, actor=staff, entry=entry, reason="x" * 501)
-    services.volunteer_reject(actor=staff, entry=entry, reason="Quel giorno era chiuso")
-    mine = selectors.volunteer_mine(coop=coop, user=user).get()
+    refused("reason", work_services.volunteer_reject, actor=staff, entry=entry, reason="  ")
+    refused("reason", work_services.volunteer_reject, actor=staff, entry=entry, reason="x" * 501)
+    work_services.volunteer_reject(actor=staff, entry=entry, reason="Quel giorno era chiuso")
+    mine = work_selectors.volunteer_mine(coop=coop, user=user).get()
     assert mine.status == VolunteerStatus.REJECTED
     assert mine.rejection_reason == "Quel giorno era chiuso"
 
@@ -157,10 +158,10 @@ def test_ones_own_hours_are_nobody_elses(people):
     enter(coop, staff, on_date=DAY, member=member, person_name="")  # entered for them
     declare(coop, people["resident"], on_date=DAY)
     declare(people["other"], people["member"], on_date=DAY)  # in another cooperative
-    mine = selectors.volunteer_mine(coop=coop, user=people["member"])
+    mine = work_selectors.volunteer_mine(coop=coop, user=people["member"])
     assert mine.count() == 2
-    assert selectors.volunteer_mine(coop=coop, user=people["resident"]).count() == 1
-    assert selectors.volunteer_mine(coop=coop, user=people["admin"]).count() == 0
+    assert work_selectors.volunteer_mine(coop=coop, user=people["resident"]).count() == 1
+    assert work_selectors.volunteer_mine(coop=coop, user=people["admin"]).count() == 0
 
 
 # --- rates and values -----------------------------------------------------------------------------
@@ -168,10 +169,12 @@ def test_rates_are_dated_with_their_source(people):
     coop = people["coop"]
     rate(coop, date(2024, 1, 1), "15.00")
     rate(coop, date(2025, 3, 1), "17.50")
-    assert selectors.volunteer_rate_on(coop=coop, on_date=date(2023, 12, 31)) is None
-    assert selectors.volunteer_rate_on(coop=coop, on_date=date(2025, 2, 28)) == Decimal("15.00")
-    assert selectors.volunteer_rate_on(coop=coop, on_date=date(2025, 3, 1)) == Decimal("17.50")
-    assert selectors.volunteer_rate_on(coop=people["other"], on_date=DAY) is None
+    assert work_selectors.volunteer_rate_on(coop=coop, on_date=date(2023, 12, 31)) is None
+    assert work_selectors.volunteer_rate_on(coop=coop, on_date=date(2025, 2, 28)) == Decimal(
+        "15.00"
+    )
+    assert work_selectors.volunteer_rate_on(coop=coop, on_date=date(2025, 3, 1)) == Decimal("17.50")
+    assert work_selectors.volunteer_rate_on(coop=people["other"], on_date=DAY) is None
     refused("valid_from", rate, coop, date(2025, 3, 1), "18.00")
     refused("hourly_value", rate, coop, date(2026, 1, 1), "0")
     refused("hourly_value", rate, coop, date(2026, 1, 1), "1.234")
@@ -188,11 +191,11 @@ def test_the_summary_of_a_year_values_each_day_at_its_rate(people, django_assert
     enter(coop, staff, hours="2", on_date=date(2025, 1, 10), person_name="Bianchi Luca")  # no rate
     enter(coop, staff, hours="3", on_date=date(2025, 4, 1), member=member, person_name="")
     confirmed = declare(coop, user, hours="1.5", on_date=date(2025, 7, 1), project=project)
-    services.volunteer_confirm(actor=staff, entry=confirmed)
+    work_services.volunteer_confirm(actor=staff, entry=confirmed)
     declare(coop, people["resident"], hours="4", on_date=date(2025, 7, 1))  # waits
     enter(coop, staff, hours="5", on_date=date(2024, 7, 1))  # another year
     with django_assert_num_queries(2):  # confirmed hours grouped; what waits
-        summary = selectors.volunteer_summary(coop=coop, year=2025)
+        summary = work_figures.volunteer_summary(coop=coop, year=2025)
     assert summary.hours == Decimal("6.50") and summary.entries == 3
     assert summary.people == 2  # Bianchi, and the member (entered and declared)
     assert summary.valued == Decimal("60.00")  # 3 x 10 + 1.5 x 20
@@ -203,9 +206,9 @@ def test_the_summary_of_a_year_values_each_day_at_its_rate(people, django_assert
         ("Visite guidate", Decimal("1.50")),
     ]
     assert [(g.label, g.hours) for g in summary.by_project] == [("Sentiero", Decimal("1.50"))]
-    assert selectors.volunteer_valued_total(coop=coop, year=2025) == summary.valued
+    assert work_figures.volunteer_valued_total(coop=coop, year=2025) == summary.valued
     with django_assert_num_queries(1):  # confirmed hours grouped by year and rate
-        series = selectors.volunteer_series(coop=coop)
+        series = work_figures.volunteer_series(coop=coop)
     assert [(y.year, y.hours, y.valued) for y in series] == [
         (2024, Decimal("5.00"), Decimal("0.00")),
         (2025, Decimal("6.50"), Decimal("60.00")),
@@ -248,7 +251,7 @@ def test_confirmed_totals_are_the_sum_of_the_entries(people, entries, value):
                 status=VolunteerStatus.CONFIRMED if confirm else VolunteerStatus.DECLARED,
             )
             entry.save()  # directly: the day limit is not what this property is about
-        summaries = [selectors.volunteer_summary(coop=coop, year=y) for y in (2025, 2026)]
+        summaries = [work_figures.volunteer_summary(coop=coop, year=y) for y in (2025, 2026)]
         transaction.set_rollback(True)
     for year, summary in zip((2025, 2026), summaries, strict=True):
         dated = [

@@ -47,9 +47,12 @@ from comunitas.decisions.assembly_selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.demo.assemblies import _last_tuesday_of_april
 from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES
-from comunitas.economy import closing_services, fund_selectors, fund_services
-from comunitas.economy.cashbook_services import sales_post_pending
-from comunitas.economy.chart import chart_ensure
+from comunitas.economy.cashbook.chart import chart_ensure
+from comunitas.economy.cashbook.services import sales_post_pending
+from comunitas.economy.closing import services as closing_services
+from comunitas.economy.closing.postal_rates import postal_bond_rates_load
+from comunitas.economy.fund import selectors as fund_selectors
+from comunitas.economy.fund import services as fund_services
 from comunitas.economy.models import (
     AgeBand,
     BudgetLine,
@@ -64,7 +67,6 @@ from comunitas.economy.models import (
     VolunteerRate,
     VolunteerStatus,
 )
-from comunitas.economy.postal_rates import postal_bond_rates_load
 from comunitas.members.models import Member, MemberKind, MemberStatus
 from comunitas.projects.models import Project
 

@@ -1,10 +1,13 @@
 """Pages of the economy app; the routes live next to their views."""
 
-from comunitas.economy import cashbook_views, closing_views, fund_views, work_views
+from comunitas.economy.cashbook import urls as cashbook_urls
+from comunitas.economy.closing import urls as closing_urls
+from comunitas.economy.fund import urls as fund_urls
+from comunitas.economy.work import urls as work_urls
 
 urlpatterns = [
-    *cashbook_views.urlpatterns,
-    *work_views.urlpatterns,
-    *closing_views.urlpatterns,
-    *fund_views.urlpatterns,
+    *cashbook_urls.urlpatterns,
+    *work_urls.urlpatterns,
+    *closing_urls.urlpatterns,
+    *fund_urls.urlpatterns,
 ]

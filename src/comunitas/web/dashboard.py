@@ -19,7 +19,7 @@ from comunitas.core import selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_selectors, consultation_selectors
-from comunitas.economy import fund_selectors
+from comunitas.economy.fund import selectors as fund_selectors
 from comunitas.members.book import selectors as book_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
 from comunitas.projects.needs import selectors as needs_selectors

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from comunitas.economy.postal_rates import postal_bond_rates_load
+from comunitas.economy.closing.postal_rates import postal_bond_rates_load
 
 
 def load(apps, schema_editor):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from comunitas.economy import fund_selectors
+from comunitas.economy.fund import selectors as fund_selectors
 
 register = template.Library()
 

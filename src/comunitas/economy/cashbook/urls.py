@@ -1,0 +1,36 @@
+"""Pages of the cash book: movements, counterparties, categories and imports."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from comunitas.economy.cashbook.views import (
+    category_create,
+    category_list,
+    counterparty_create,
+    counterparty_edit,
+    counterparty_list,
+    import_file,
+    movement_create,
+    movement_detail,
+    movement_list,
+    movement_reverse,
+)
+
+C = "c/<slug:slug>/economy/cash-book"
+urlpatterns = [
+    path(f"{C}/", movement_list, name="economy_cash_list"),
+    path(f"{C}/new/", movement_create, name="economy_cash_create"),
+    path(f"{C}/<int:cash_movement_id>/", movement_detail, name="economy_cash_detail"),
+    path(f"{C}/<int:cash_movement_id>/reverse/", movement_reverse, name="economy_cash_reverse"),
+    path(f"{C}/counterparties/", counterparty_list, name="economy_cash_counterparties"),
+    path(f"{C}/counterparties/new/", counterparty_create, name="economy_cash_counterparty_create"),
+    path(
+        f"{C}/counterparties/<int:cash_counterparty_id>/",
+        counterparty_edit,
+        name="economy_cash_counterparty_edit",
+    ),
+    path(f"{C}/categories/", category_list, name="economy_cash_categories"),
+    path(f"{C}/categories/new/", category_create, name="economy_cash_category_create"),
+    path(f"{C}/import/", import_file, name="economy_cash_import"),
+]
