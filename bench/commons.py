@@ -46,8 +46,8 @@ def seed(slug: str, bookings: int, events: int, seats: int) -> dict[str, object]
         ServicePrice,
         UnitPrice,
     )
+    from comunitas.core.accounts.services import api_token_create
     from comunitas.core.models import Role, RoleKind
-    from comunitas.core.services import api_token_create
 
     coop = bench_coop(
         slug,

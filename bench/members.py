@@ -90,8 +90,8 @@ def seed(slug: str, count: int, seed_value: int) -> str:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from comunitas.core.accounts.services import api_token_create
     from comunitas.core.models import Role, RoleKind
-    from comunitas.core.services import api_token_create
     from comunitas.members.book.services import book_changed
     from comunitas.members.models import (
         Member,

@@ -16,8 +16,8 @@ def django_setup() -> None:
 
 def bench_coop(slug: str, name: str, *, is_public: bool, sector: str, founded_year: int):
     """The cooperative ``slug`` of Mendatica, created when missing."""
+    from comunitas.core.coops.services import coop_create
     from comunitas.core.models import Cooperative, Municipality
-    from comunitas.core.services import coop_create
 
     coop = Cooperative.objects.filter(slug=slug).first()
     if coop is None:

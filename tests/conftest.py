@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from comunitas.core.coops.services import coop_create, role_grant
 from comunitas.core.models import Cooperative, Municipality, RoleKind
-from comunitas.core.services import coop_create, role_grant
-from comunitas.core.territory import territory_load
+from comunitas.core.territory.services import territory_load
 
 PASSWORD = "a-long-test-password-1"
 # A statute version within the law, as a form or an API body sends it.

@@ -22,10 +22,9 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
-from comunitas.core.api import router as core_router
+from comunitas.core.accounts.services import api_token_access, api_token_authenticate
 from comunitas.core.errors import LoginRequired, ValidationError
 from comunitas.core.permissions import SLUG, Action, role_allows
-from comunitas.core.services import api_token_access, api_token_authenticate
 from comunitas.core.versions import Access
 from comunitas.decisions import assembly_cache
 from comunitas.members.book import cache as book_cache
@@ -151,7 +150,9 @@ def on_unexpected(request, exc: Exception):
 # Django tries the API's URL patterns in this order, one by one: the routers whose reads the
 # public calls most (cooperatives, availability, events) come first, and the member list that
 # staff's scripts read (one pattern: the rest of the book comes later).
-api.add_router("/", core_router)
+api.add_router("/", "comunitas.core.coops.api.router")
+api.add_router("/", "comunitas.core.territory.api.router")
+api.add_router("/", "comunitas.core.accounts.api.router")
 api.add_router("/", members_list_router)
 api.add_router("/", "comunitas.commons.bookings.api.router")
 api.add_router("/", "comunitas.commons.ticketing.api.router")

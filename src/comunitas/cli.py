@@ -55,7 +55,7 @@ def _migrate() -> None:
 
 
 def _load_territory() -> None:
-    from comunitas.core.territory import territory_load
+    from comunitas.core.territory.services import territory_load
 
     report = _run_with_progress(territory_load)
     for line in report.lines():

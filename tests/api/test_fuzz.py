@@ -32,9 +32,11 @@ from comunitas.commons.models import (
     Order,
     ResourceFile,
 )
-from comunitas.core.api import router as core_router
+from comunitas.core.accounts.api import router as accounts_router
+from comunitas.core.accounts.services import api_token_create
+from comunitas.core.coops.api import router as coops_router
 from comunitas.core.models import ApiToken, Role, RoleKind
-from comunitas.core.services import api_token_create
+from comunitas.core.territory.api import router as territory_router
 from comunitas.decisions.budget_models import BudgetProject, ParticipatoryBudget
 from comunitas.decisions.consultation_models import Consultation, ConsultationOption
 from comunitas.decisions.models import AgendaItem, Assembly, Attendance, Motion, Proxy
@@ -57,7 +59,11 @@ ROLE_IN_ALPHA, ROLE_IN_BETA, SPARE_TOKEN = 900_001, 900_002, 900_003
 # The member book of "alpha" (tests/members/matrix.py ``ids``) and a member of "beta", made for
 # the admin caller of every operation but the core app's, which cannot reach them: they cost a
 # quarter of a second of set-up per test.
-CORE_OPERATIONS = tuple(f" /api/v1{path}]" for path in core_router.path_operations)
+CORE_OPERATIONS = tuple(
+    f" /api/v1{path}]"
+    for router in (coops_router, territory_router, accounts_router)
+    for path in router.path_operations
+)
 MEMBER_IN_ALPHA, APPLICANT_IN_ALPHA, MEMBER_IN_BETA = 900_011, 900_012, 900_013
 TRANSFER_IN_ALPHA, MOVEMENT_IN_ALPHA, REDEMPTION_IN_ALPHA = 900_014, 900_015, 900_016
 # The commons of "alpha" (tests/commons/matrix.py ``ids``) and a resource of "beta", made only

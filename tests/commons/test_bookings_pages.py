@@ -16,8 +16,8 @@ from comunitas.commons.bookings import services as bookings_services
 from comunitas.commons.bookings import units as bookings_units
 from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import BookableUnit, Booking, BookingStatus, PaymentState
+from comunitas.core.coops.services import role_revoke
 from comunitas.core.models import Role
-from comunitas.core.services import role_revoke
 from tests.commons.conftest import make_resource
 from tests.commons.matrix_bookings import (
     CLOSED_FORM,

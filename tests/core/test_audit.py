@@ -3,8 +3,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from comunitas.core.coops.services import coop_update
 from comunitas.core.models import AuditEntry
-from comunitas.core.services import coop_update
 
 pytestmark = pytest.mark.django_db
 

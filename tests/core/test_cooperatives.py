@@ -10,16 +10,16 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comunitas.core.errors import ValidationError
-from comunitas.core.models import AuditEntry, Cooperative, Municipality, Role, StatuteParameters
-from comunitas.core.selectors import statute_on
-from comunitas.core.services import (
+from comunitas.core.coops.selectors import statute_on
+from comunitas.core.coops.services import (
     coop_create,
     coop_update,
     role_grant,
     role_revoke,
     statute_create,
 )
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import AuditEntry, Cooperative, Municipality, Role, StatuteParameters
 from tests.conftest import make_coop, make_user
 
 pytestmark = pytest.mark.django_db

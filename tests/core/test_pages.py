@@ -2,8 +2,8 @@
 
 import pytest
 
+from comunitas.core.coops.services import coop_update
 from comunitas.core.models import Cooperative, Municipality, Role
-from comunitas.core.services import coop_update
 from tests.conftest import STATUTE_FORM, make_coop, make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.utils import translation
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Municipality
-from comunitas.core.selectors import municipality_resolve, municipality_search
-from comunitas.core.territory import read_sources, search_key, territory_load
+from comunitas.core.territory.selectors import municipality_resolve, municipality_search
+from comunitas.core.territory.services import territory_load
+from comunitas.core.territory.sources import read_sources, search_key
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from comunitas.core.models import DataVersion, Municipality
-from comunitas.core.services import (
+from comunitas.core.accounts.services import (
     api_token_access,
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
-    coop_update,
-    role_revoke,
 )
-from comunitas.core.territory import territory_load
+from comunitas.core.coops.services import coop_update, role_revoke
+from comunitas.core.models import DataVersion, Municipality
+from comunitas.core.territory.services import territory_load
 from comunitas.core.versions import (
     COOP,
     coop_access,

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from comunitas.core.accounts.services import api_token_create, api_token_revoke
 from comunitas.core.models import Role
-from comunitas.core.services import api_token_create, api_token_revoke
 from comunitas.decisions import assembly_services as services
 
 pytestmark = pytest.mark.django_db

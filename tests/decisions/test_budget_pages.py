@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comunitas.core.services import role_grant
+from comunitas.core.coops.services import role_grant
 from comunitas.decisions.budget_models import BudgetBallot, BudgetProject, ParticipatoryBudget
 from tests.conftest import make_user
 from tests.decisions.matrix_budgets import (

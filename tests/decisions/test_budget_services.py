@@ -236,7 +236,7 @@ def test_the_official_rule_decides_which_projects_are_funded(people):
     By votes 1 and 2; by equal shares one of the majority's and the minority's."""
     staff, coop = people["staff"], people["coop"]
     voters = [people["member"], people["resident"], people["admin"]]
-    from comunitas.core.services import role_grant
+    from comunitas.core.coops.services import role_grant
     from tests.conftest import make_user
 
     for n in range(2):
@@ -519,7 +519,7 @@ def test_only_the_audience_votes(people, audience, allowed):
 def test_the_count_reads_every_ballot_in_two_queries(people, django_assert_num_queries):
     """The projects on the ballot, then every choice of every ballot: 2 queries for 3 ballots as
     for 30."""
-    from comunitas.core.services import role_grant
+    from comunitas.core.coops.services import role_grant
     from tests.conftest import make_user
 
     staff, coop = people["staff"], people["coop"]

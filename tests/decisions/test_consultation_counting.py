@@ -15,8 +15,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.core.services import role_grant
 from comunitas.decisions import consultation_selectors as selectors
 from comunitas.decisions import consultation_services as services
 from comunitas.decisions.consultation_counting import (

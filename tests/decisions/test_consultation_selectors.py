@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.core.services import role_grant
 from comunitas.decisions import consultation_selectors as selectors
 from comunitas.decisions import consultation_services as services
 from comunitas.decisions.consultation_models import Availability

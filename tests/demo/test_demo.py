@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative, CooperativeFact, Role
-from comunitas.core.selectors import statute_on
 from comunitas.decisions.budget_models import ParticipatoryBudget
 from comunitas.demo.budgets import VOTERS as BUDGET_VOTERS
 from comunitas.demo.cases import CASES

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.core.services import role_grant
 from tests.conftest import PASSWORD, make_coop, make_user
 from tests.e2e.test_browser import assert_accessible
 from tests.members.conftest import PERSON

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from comunitas.commons.models import Ticket
 from comunitas.commons.ticketing import catalogue as ticketing_catalogue
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.core.services import role_grant
 from tests.conftest import make_coop, make_user
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_members_browser import log_in, log_out

@@ -12,16 +12,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from comunitas.core.accounts.services import api_token_create, api_token_revoke
+from comunitas.core.coops.services import coop_update, role_grant, role_revoke
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Municipality, Role, RoleKind
-from comunitas.core.services import (
-    api_token_create,
-    api_token_revoke,
-    coop_update,
-    role_grant,
-    role_revoke,
-)
-from comunitas.core.territory import territory_load
+from comunitas.core.territory.services import territory_load
 from comunitas.members.book import services as book_services
 from comunitas.members.imports.services import import_members
 from comunitas.members.models import Consent, ShareClass, ShareMovement, StakeholderCategory

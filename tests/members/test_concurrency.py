@@ -76,7 +76,7 @@ def test_writers_of_the_book_queue_on_its_version_and_readers_never_keep_an_old_
     from django.core.cache import cache
     from django.test import Client
 
-    from comunitas.core.services import api_token_create
+    from comunitas.core.accounts.services import api_token_create
 
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     members = [admit(coop, person(i), shares=4) for i in range(1, 5)]

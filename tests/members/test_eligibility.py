@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 from django.utils import timezone
 
-from comunitas.core.services import statute_create
+from comunitas.core.coops.services import statute_create
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import StakeholderCategory
 from comunitas.members.shares import services as shares_services

@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from comunitas.core.accounts.services import api_token_create
+from comunitas.core.coops.services import coop_create, role_grant
 from comunitas.core.errors import ValidationError
 from comunitas.core.law import limits_on
 from comunitas.core.models import Municipality, RoleKind
-from comunitas.core.services import api_token_create, coop_create, role_grant
 from comunitas.members.book import services as book_services
 from comunitas.members.models import Member, ShareClass, ShareMovement
 from comunitas.members.shares import selectors as shares_selectors

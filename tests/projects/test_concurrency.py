@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import RoleKind, StatuteParameters
-from comunitas.core.services import role_grant
 from comunitas.projects.models import (
     Indicator,
     Need,

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from comunitas.core.coops.services import coop_create
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Municipality
-from comunitas.core.services import coop_create
 from comunitas.projects.models import Indicator, Need, NeedStatus, NeedSupport
 from comunitas.projects.needs import services as needs_services
 from comunitas.projects.projects import selectors as projects_selectors

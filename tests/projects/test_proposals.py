@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from comunitas.core.coops.services import role_grant, statute_create
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Municipality, RoleKind
-from comunitas.core.services import role_grant, statute_create
 from comunitas.projects.models import (
     BudgetLine,
     NeedStatus,

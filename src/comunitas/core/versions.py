@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from comunitas.core.models import ApiToken, Cooperative, DataVersion, Role
-from comunitas.core.selectors import (
+from comunitas.core.tokens import (
     TokenFound,
     row_converter,
     token_columns,

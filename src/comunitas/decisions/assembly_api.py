@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.api import Pagination, answers
+from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for

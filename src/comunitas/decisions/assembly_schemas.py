@@ -20,7 +20,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.decisions.models import (
     NARRATIVE_MAX,
     TEXT_MAX,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative
-from comunitas.core.selectors import statute_on
 from comunitas.decisions.models import (
     AgendaItem,
     Assembly,

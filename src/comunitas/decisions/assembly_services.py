@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, jsonable, snapshot
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.kernel.edits import assign, require_text, validated
 from comunitas.core.law import limits_on
 from comunitas.core.notify import is_quiet, notify
-from comunitas.core.selectors import statute_on
 from comunitas.core.tasks import defer
 from comunitas.decisions import assembly_selectors as selectors
 from comunitas.decisions.models import (

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import act_and_flash, apply_errors, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import act_and_flash, apply_errors, submit, submit_and_flash
 from comunitas.decisions import assembly_documents as documents
 from comunitas.decisions import assembly_selectors as selectors
 from comunitas.decisions import assembly_services as services

@@ -20,7 +20,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.decisions.budget_models import (
     PROJECT_TEXT_MAX,
     REASON_MAX,

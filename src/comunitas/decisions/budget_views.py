@@ -19,9 +19,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import submit, submit_and_flash
 from comunitas.decisions import budget_selectors as selectors
 from comunitas.decisions import budget_services as services
 from comunitas.decisions.budget_forms import (

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.decisions.consultation_models import (
     OPTION_MAX,
     OPTION_TEXT_MAX,

@@ -22,9 +22,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import act_and_flash, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import act_and_flash, submit, submit_and_flash
 from comunitas.decisions import consultation_selectors as selectors
 from comunitas.decisions import consultation_services as services
 from comunitas.decisions.consultation_counting import FEWEST, NO_VOTES, TIE_EARLIER_ROUND, TIE_ORDER

@@ -31,9 +31,9 @@ from django.utils import timezone
 
 import comunitas.demo.projects  # noqa: F401 - its step (needs, proposals, projects) runs first
 from comunitas.core.audit import audit_record
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import quiet
-from comunitas.core.services import role_grant
 from comunitas.decisions import budget_services as services
 from comunitas.decisions.budget_models import (
     BudgetBallot,

@@ -22,7 +22,7 @@ from comunitas.commons.models import CommonResource
 from comunitas.commons.resources import services
 from comunitas.core.audit import audit_record
 from comunitas.core.models import Cooperative
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.selectors import municipality_resolve
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from comunitas.core.cache import coop_forget
+from comunitas.core.coops.services import coop_create, coop_update, role_grant
 from comunitas.core.models import Cooperative, CooperativeFact, Municipality, RoleKind
-from comunitas.core.services import coop_create, coop_update, role_grant
 from comunitas.demo.assemblies import demo_assemblies  # noqa: F401 - registers its step
 from comunitas.demo.budgets import demo_budget  # noqa: F401 - registers its step
 from comunitas.demo.cases import CASES, Case

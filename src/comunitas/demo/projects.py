@@ -35,9 +35,9 @@ from django.utils import timezone
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import quiet
-from comunitas.core.services import role_grant
 from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES, synthetic_step
 from comunitas.projects.models import (
     Channel,

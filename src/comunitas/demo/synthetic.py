@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import Cooperative, RoleKind
-from comunitas.core.services import role_grant
 
 SyntheticStep = Callable[[Cooperative, random.Random, str], None]  # (coop, rng, password)
 STEPS: list[tuple[str, SyntheticStep]] = []

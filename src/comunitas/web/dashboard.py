@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from comunitas.commons.resources import selectors as commons_selectors
 from comunitas.commons.stats import views as stats_views
-from comunitas.core import selectors
+from comunitas.core.coops import selectors as coops_selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.decisions import assembly_selectors, consultation_selectors
@@ -142,14 +142,14 @@ DASHBOARD: list[DashboardSection] = [
         "core/dashboard/territory.html",
         Action.VIEW_DASHBOARD,
         lambda coop: {
-            "territory": selectors.territory_summary(coop=coop),
-            "role_counts": selectors.role_counts(coop=coop),
+            "territory": coops_selectors.territory_summary(coop=coop),
+            "role_counts": coops_selectors.role_counts(coop=coop),
         },
     ),
     DashboardSection(
         "core/dashboard/statute.html",
         Action.VIEW_STATUTE,
-        lambda coop: {"statute": selectors.statute_on(coop=coop)},
+        lambda coop: {"statute": coops_selectors.statute_on(coop=coop)},
     ),
     # The loop's sections (needs … impact) go here, before the members.
     DashboardSection("projects/dashboard/needs_board.html", Action.MANAGE_NEEDS, needs_board_block),
@@ -175,6 +175,6 @@ DASHBOARD: list[DashboardSection] = [
     DashboardSection(
         "core/dashboard/recent.html",
         Action.VIEW_AUDIT,
-        lambda coop: {"recent": list(selectors.audit_list(coop=coop)[:8])},
+        lambda coop: {"recent": list(coops_selectors.audit_list(coop=coop)[:8])},
     ),
 ]

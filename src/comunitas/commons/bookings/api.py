@@ -47,7 +47,7 @@ from comunitas.commons.bookings.schemas import (
 )
 from comunitas.commons.models import BookableUnit, Booking, ClosedDay, CommonResource
 from comunitas.core import throttle
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, check_slug, coop_for, role_in

@@ -12,7 +12,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from comunitas.commons.models import BookingStatus, CustomerKind, PaymentMethod, PaymentState
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 # A wall-clock time of Europe/Rome as "HH:MM". JSON Schema's "time" format demands an offset,

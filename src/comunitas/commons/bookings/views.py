@@ -54,9 +54,9 @@ from comunitas.commons.models import (
 )
 from comunitas.core import throttle
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import apply_errors, submit
 
 PAGE_SIZE = 50
 FEED_PAST_DAYS = 90

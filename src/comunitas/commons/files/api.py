@@ -26,7 +26,7 @@ from comunitas.commons.files import selectors, services
 from comunitas.commons.files.schemas import FileOut, FilePatch, FileUploadIn
 from comunitas.commons.files.views import file_response
 from comunitas.commons.models import CommonResource, ResourceFile
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in

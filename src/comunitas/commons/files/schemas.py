@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from comunitas.commons.files import services
 from comunitas.commons.models import ResourceFileKind
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 
 # base64 of the largest document, with room for the padding.
 BASE64_MAX = (services.DOCUMENT_MAX_BYTES * 4) // 3 + 4

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from comunitas.commons.files import selectors, services
 from comunitas.commons.files.forms import FileEditForm, FileUploadForm
 from comunitas.commons.models import CommonResource, ResourceFile
-from comunitas.core.forms import form_message, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
+from comunitas.core.submission import form_message, submit
 
 
 def file_response(item: ResourceFile) -> HttpResponse:

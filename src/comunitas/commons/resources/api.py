@@ -31,10 +31,10 @@ from comunitas.commons.resources.schemas import (
     UseRightIn,
     UseRightOut,
 )
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.selectors import municipality_resolve
 
 router = Router()
 BASE = "/coops/{slug}/commons"

@@ -9,8 +9,8 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource, Obligation, UseRight
-from comunitas.core.forms import municipality_input
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.forms import municipality_input
+from comunitas.core.territory.selectors import municipality_resolve
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FORM_RESOURCE_FIELDS = [

@@ -17,7 +17,8 @@ from comunitas.commons.models import (
     UseRightKind,
 )
 from comunitas.core.kernel.money import CENT
-from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.territory.schemas import MunicipalityBrief
 
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
 Euros = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]

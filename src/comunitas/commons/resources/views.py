@@ -25,9 +25,9 @@ from comunitas.commons.resources.forms import (
     ResourceForm,
     UseRightForm,
 )
-from comunitas.core.forms import form_message, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import form_message, submit
 
 PAGE_SIZE = 50
 

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from comunitas.commons.models import CommonResource, Sale
 from comunitas.commons.stats import selectors
 from comunitas.commons.stats.schemas import SaleOut, SaleQuery, StatsOut, StatsQuery, TotalsOut
-from comunitas.core.api import Pagination, answers
+from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.permissions import Action, coop_for
 
 router = Router(tags=["commons"])

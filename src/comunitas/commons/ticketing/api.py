@@ -37,11 +37,11 @@ from comunitas.commons.ticketing.schemas import (
     ServicePatch,
 )
 from comunitas.core import throttle
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for, role_in
-from comunitas.core.schemas import Text
+from comunitas.core.shapes import Text
 
 router = Router()
 BASE = "/coops/{slug}"

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from comunitas.commons.models import CustomerKind, OrderStatus, PaymentState, ServiceKind
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 
 Seats = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]  # the service gives the real bounds
 Quantity = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]

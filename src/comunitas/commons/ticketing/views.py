@@ -37,9 +37,9 @@ from comunitas.commons.ticketing.forms import (
 from comunitas.commons.ticketing.payments import provider_for
 from comunitas.core import throttle
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import submit, submit_and_flash
 
 PAGE_SIZE = 50
 # The fields of a one-line order as the service names them, and as the forms do.

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
@@ -59,6 +59,15 @@ def validated(obj: models.Model, *, exclude: Sequence[str] | None = None) -> Non
         obj.full_clean(exclude=exclude)
     except DjangoValidationError as exc:
         raise ValidationError.from_django(exc) from None
+
+
+def save_unique(obj: models.Model, field: str, message: str) -> None:
+    """Save; a concurrent request that took the same unique value becomes a field error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError(message, field=field) from None
 
 
 def edit(

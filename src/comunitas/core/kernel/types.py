@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeAlias
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -16,3 +17,7 @@ Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 def user_of(actor: Actor) -> AbstractBaseUser | None:
     """The user to record as the author of a row (``recorded_by``, ``decided_by``…), or None."""
     return actor if actor is not None and actor.is_authenticated else None
+
+
+# Told how long work is going (a command line draws a progress bar): (stage, done, total).
+Progress: TypeAlias = Callable[[str, int, int], None]

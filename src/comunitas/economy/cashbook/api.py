@@ -16,11 +16,11 @@ from ninja import Body, Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticError
 
-from comunitas.core.api import Pagination, answers
+from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
-from comunitas.core.schemas import Text
+from comunitas.core.shapes import Text
 from comunitas.economy.cashbook import imports, selectors, services
 from comunitas.economy.cashbook.schemas import (
     CashCategoryIn,

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource, Service
-from comunitas.core.forms import municipality_input
 from comunitas.core.models import Cooperative
+from comunitas.core.territory.forms import municipality_input
 from comunitas.economy.cashbook.imports import FIELDS
 from comunitas.economy.models import (
     Category,

@@ -28,7 +28,7 @@ form; dates as "31/12/2025", "31.12.2025" or ISO "2025-12-31".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.kernel.money import CENT, MAX_MONEY
+from comunitas.core.kernel.types import Progress
 from comunitas.core.models import Cooperative
 from comunitas.economy.cashbook import ledger
 from comunitas.economy.cashbook.chart import chart_ensure
@@ -85,8 +86,6 @@ LIMITS = {"description": 200, "reference": 80, "counterparty": 200, "category": 
 FALLBACK = {Direction.INCOME: "other-income", Direction.EXPENSE: "other"}
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 LOCAL_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

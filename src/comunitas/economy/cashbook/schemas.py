@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import CounterpartyKind, Direction, Flow, ImportKind
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

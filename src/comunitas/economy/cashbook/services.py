@@ -30,7 +30,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import require_text, validated
 from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO
 from comunitas.core.models import Cooperative, Municipality
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.core.validators import compact_code
 from comunitas.economy.cashbook import ledger
 from comunitas.economy.cashbook.chart import chart_ensure

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import apply_errors, submit, submit_and_flash
 from comunitas.economy.cashbook import imports, selectors, services
 from comunitas.economy.cashbook.forms import (
     CategoryForm,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for

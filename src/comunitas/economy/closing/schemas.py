@@ -12,7 +12,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 
 Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2, allow_inf_nan=False)]

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import act_and_flash, submit, submit_and_flash
 from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import act_and_flash, submit, submit_and_flash
 from comunitas.economy.closing import documents, selectors, services
 from comunitas.economy.closing.forms import (
     AllocationForm,

@@ -13,7 +13,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import NAME_MAX, EarmarkSource
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

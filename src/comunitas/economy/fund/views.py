@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import LoginRequired
-from comunitas.core.forms import act_and_flash, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, coop_view
+from comunitas.core.submission import act_and_flash, submit, submit_and_flash
 from comunitas.economy.fund import dashboard, exports, sankey, selectors, services
 from comunitas.economy.fund.forms import EarmarkForm, FromBudgetForm
 from comunitas.economy.models import Closing, ClosingStatus, Earmark

@@ -22,11 +22,11 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.api import Pagination, answers
+from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.economy.models import Job, VolunteerEntry
 from comunitas.economy.work import figures, selectors, services
 from comunitas.economy.work.schemas import (

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.forms import municipality_input
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.forms import municipality_input
+from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.decisions.budget_forms import ShownChoiceField
 from comunitas.economy.models import Category, Job, VolunteerEntry, VolunteerRate, VolunteerStatus
 from comunitas.economy.work.checks import FIRST_YEAR, LAST_YEAR, RECORDED_MEMBERS

@@ -16,7 +16,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Money
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import AgeBand, ContractType, VolunteerStatus
 from comunitas.economy.work.checks import FIRST_YEAR, LAST_YEAR
 from comunitas.economy.work.services import REASON_MAX

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.forms import apply_errors, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import apply_errors, submit, submit_and_flash
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import Direction, Job, VolunteerEntry, VolunteerStatus
 from comunitas.economy.work import figures, selectors, services

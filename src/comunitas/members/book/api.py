@@ -18,11 +18,11 @@ from ninja.pagination import paginate
 from ninja.responses import NinjaJSONEncoder
 
 from comunitas.core import throttle
-from comunitas.core.api import ERRORS, PUBLIC, Pagination, answers
+from comunitas.core.endpoints import ERRORS, PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, check_slug, coop_for, role_allows
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.core.versions import coop_access
 from comunitas.members.book import cache, selectors, services
 from comunitas.members.book.schemas import (

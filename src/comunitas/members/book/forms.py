@@ -12,8 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comunitas.core import selectors as core_selectors
-from comunitas.core.forms import municipality_input
+from comunitas.core.territory import selectors as territory_selectors
+from comunitas.core.territory.forms import municipality_input
 from comunitas.members.book.services import ORGANISATION_FIELDS, PERSON_FIELDS
 from comunitas.members.models import (
     Consent,
@@ -130,7 +130,9 @@ class MemberForm(forms.Form):
             "address": data["address"],
             "email": data["email"],
             "phone": data["phone"],
-            "residence": core_selectors.municipality_resolve(data["residence"], field="residence"),
+            "residence": territory_selectors.municipality_resolve(
+                data["residence"], field="residence"
+            ),
         }
         own = PERSON_FIELDS if kind == MemberKind.PERSON else ORGANISATION_FIELDS
         other = ORGANISATION_FIELDS if kind == MemberKind.PERSON else PERSON_FIELDS

@@ -12,7 +12,8 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from comunitas.core.kernel.money import CENT
-from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.members.models import Consent, MemberKind, MemberStatus, OrganisationKind, Sex
 
 # The oldest cooperatives are from the 19th century; no date of the book lies outside this.

@@ -14,9 +14,9 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, LegalForm
-from comunitas.core.selectors import statute_on
 from comunitas.members.models import (
     Application,
     Member,

@@ -24,15 +24,14 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale
 
 from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.edits import validated
+from comunitas.core.kernel.edits import save_unique, validated
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cents, Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
-from comunitas.core.selectors import statute_on
-from comunitas.core.services import save_unique
 from comunitas.core.validators import compact_code
 from comunitas.core.versions import version_bump
 from comunitas.members.book.cache import BOOK

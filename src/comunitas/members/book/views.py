@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core import throttle
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import submit
 from comunitas.members.book import cache, selectors, services
 from comunitas.members.book.forms import (
     ApplicationForm,

@@ -10,10 +10,10 @@ from ninja import Body, File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
-from comunitas.core.api import answers
+from comunitas.core.endpoints import answers
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.permissions import Action, coop_for
-from comunitas.core.schemas import InputSchema
+from comunitas.core.shapes import InputSchema
 from comunitas.members.imports import reading, services
 
 router = Router(tags=["members"])

@@ -21,8 +21,8 @@ from stdnum.it import codicefiscale
 from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality, Postcode
-from comunitas.core.selectors import NAME_WITH_PROVINCE
-from comunitas.core.territory import search_key
+from comunitas.core.territory.selectors import NAME_WITH_PROVINCE
+from comunitas.core.territory.sources import search_key
 from comunitas.core.validators import compact_code, validate_codice_fiscale, validate_partita_iva
 from comunitas.members.book import services as book_services
 from comunitas.members.imports.reading import COLUMNS, Table, compact_header

@@ -19,7 +19,7 @@ The first non-empty row holds the column headers; common Italian headers are rec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError
+from comunitas.core.kernel.types import Progress
 from comunitas.core.models import Cooperative
 from comunitas.core.validators import compact_code
 from comunitas.members.book import services as book_services
@@ -60,8 +61,6 @@ from comunitas.members.models import (
 
 PROGRESS_EVERY = 500  # rows between two calls of the progress callback
 BATCH = 1000  # rows per INSERT
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

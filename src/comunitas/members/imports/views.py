@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
+from comunitas.core.submission import apply_errors
 from comunitas.members.imports import reading, services
 
 IMPORT_DIR = "member-imports"

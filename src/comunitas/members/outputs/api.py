@@ -9,7 +9,7 @@ from typing import Literal
 from django.http import FileResponse, StreamingHttpResponse
 from ninja import Query, Router
 
-from comunitas.core.api import answers
+from comunitas.core.endpoints import answers
 from comunitas.core.permissions import Action, coop_for
 from comunitas.members.outputs import documents
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from comunitas.core.api import answers
+from comunitas.core.endpoints import answers
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
 from comunitas.members.book import selectors as book_selectors

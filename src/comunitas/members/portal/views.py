@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from comunitas.core import selectors as core_selectors
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors, municipality_input, submit
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
+from comunitas.core.submission import apply_errors, submit
+from comunitas.core.territory import selectors as territory_selectors
+from comunitas.core.territory.forms import municipality_input
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import Consent, Member, MemberStatus
@@ -59,7 +60,7 @@ class ContactsForm(forms.Form):
         fields = {name: self.cleaned_data[name] for name in ("email", "phone", "address")}
         text = self.cleaned_data["residence"].strip()
         fields["residence"] = (
-            core_selectors.municipality_resolve(text, field="residence") if text else None
+            territory_selectors.municipality_resolve(text, field="residence") if text else None
         )
         return fields
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.permissions import Action, coop_for
 from comunitas.members.book import selectors as book_selectors

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from comunitas.core.schemas import InputSchema, Text
+from comunitas.core.shapes import InputSchema, Text
 from comunitas.members.book.schemas import Code, Count, Day, Euros, Money, PersonBrief
 from comunitas.members.models import ExitKind
 

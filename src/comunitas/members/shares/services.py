@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.edits import validated
+from comunitas.core.kernel.edits import save_unique, validated
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cents, Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
-from comunitas.core.services import save_unique
 from comunitas.members.book.services import (
     book_changed,
     decision_day,

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.forms import apply_errors, form_message, submit
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cents, Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import apply_errors, form_message, submit
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import (

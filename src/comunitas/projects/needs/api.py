@@ -21,17 +21,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.permissions import Action, authorize, can, coop_for
-from comunitas.core.selectors import municipality_resolve
-from comunitas.projects.models import (
-    Channel,
-    Need,
-    NeedCategory,
-    NeedStatus,
-)
+from comunitas.core.territory.selectors import municipality_resolve
+from comunitas.projects.models import Channel, Need, NeedCategory, NeedStatus
 from comunitas.projects.needs import cache, selectors, services
 from comunitas.projects.needs.schemas import (
     CoverageOut,

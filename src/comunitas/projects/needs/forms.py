@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from comunitas.core.forms import municipality_input
 from comunitas.core.models import Cooperative
-from comunitas.core.selectors import municipality_resolve
+from comunitas.core.territory.forms import municipality_input
+from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.projects.models import (
     NEED_TRANSITIONS,
     REASON_MAX,

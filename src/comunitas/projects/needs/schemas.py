@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.projects.models import (
     REASON_MAX,
     TEXT_MAX,

@@ -19,9 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.projects.models import (
     ANSWERABLE_NEED,
     NEED_TRANSITIONS,

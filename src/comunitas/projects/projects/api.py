@@ -19,11 +19,11 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.api import PUBLIC, Pagination, answers
+from comunitas.core.accounts.selectors import user_find
+from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.permissions import Action, can, coop_for, role_in
-from comunitas.core.selectors import user_find
 from comunitas.projects.models import (
     BudgetKind,
     Indicator,

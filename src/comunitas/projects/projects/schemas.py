@@ -13,7 +13,8 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, MunicipalityBrief, Text
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.projects.models import (
     REASON_MAX,
     TEXT_MAX,

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.edits import assign, require_text, save_unique, validated
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative, Role
-from comunitas.core.services import save_unique
 from comunitas.projects.models import (
     BudgetKind,
     BudgetLine,

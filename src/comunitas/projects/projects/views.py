@@ -26,9 +26,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import submit, submit_and_flash
 from comunitas.projects.models import (
     BudgetKind,
     Milestone,

@@ -12,14 +12,8 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.schemas import InputSchema, Text
-from comunitas.projects.models import (
-    COMMENT_MAX,
-    REASON_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-    ProposalStatus,
-)
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.projects.models import COMMENT_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX, ProposalStatus
 from comunitas.projects.needs.schemas import Id, Int32, ResourceBrief
 
 NeedIds = Annotated[list[Id], Field(max_length=100)]

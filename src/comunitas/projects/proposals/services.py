@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import assign, require_text, validated
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.permissions import Action, can
-from comunitas.core.selectors import statute_on
 from comunitas.projects.models import (
     Need,
     NeedStatus,

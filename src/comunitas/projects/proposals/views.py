@@ -19,9 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core.forms import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
+from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.projects.models import Proposal, ProposalStatus
 from comunitas.projects.needs.views import back_to
 from comunitas.projects.proposals import selectors, services

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.core import services
-from comunitas.core.forms import TokenForm, submit
+from comunitas.core.accounts import services
+from comunitas.core.accounts.forms import TokenForm
 from comunitas.core.models import ApiToken, Role
+from comunitas.core.submission import submit
 
 
 @login_required

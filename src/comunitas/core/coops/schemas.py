@@ -1,76 +1,14 @@
-"""API shapes of the core app (input parsed here, rules checked by the services)."""
+"""API shapes of cooperatives, their facts, statute versions, roles and audit entries."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
-from pydantic_core import PydanticCustomError
 
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters; Django forms refuse them too.
-    if "\x00" in value:
-        raise PydanticCustomError("nul_character", "Text cannot contain NUL characters.")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class ErrorItem(Schema):
-    field: str | None
-    message: str
-
-
-class ErrorOut(Schema):
-    """The shape of every error answer."""
-
-    detail: str
-    errors: list[ErrorItem]
-
-
-class InputSchema(Schema):
-    """Request bodies refuse unknown fields: a typo must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class MunicipalityBrief(Schema):
-    istat_code: str
-    name: str
-    province_abbr: str
-    region_name: str
-
-
-class MunicipalityOut(MunicipalityBrief):
-    province_code: str
-    province_name: str
-    region_code: str
-    cadastral_code: str
-    is_current: bool
-    is_provincial_capital: bool
-    postcodes: list[str]
-    population: int | None
-    area_km2: Decimal | None
-    inner_area_class: str
-    inner_area_label: str
-    is_inner_area: bool
-    minutes_to_pole: Decimal | None
-    pole_name: str
-    latitude: Decimal | None
-    longitude: Decimal | None
-
-    @staticmethod
-    def resolve_postcodes(obj) -> list[str]:
-        return sorted(p.code for p in obj.postcodes.all())
-
-    @staticmethod
-    def resolve_inner_area_label(obj) -> str:
-        return str(obj.inner_area_label)
+from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.territory.schemas import MunicipalityBrief, MunicipalityOut
 
 
 class CoopSummary(Schema):
@@ -235,33 +173,3 @@ class AuditQuery(Schema):
     actor: Text = ""
     date_from: date | None = None
     date_to: date | None = None
-
-
-class TokenOut(Schema):
-    id: int
-    name: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class TokenCreated(TokenOut):
-    token: str = Field(..., description="Shown only now: store it safely.")
-
-
-class TokenIn(InputSchema):
-    name: Text = Field(..., max_length=200)
-
-
-class MyRole(Schema):
-    coop: str
-    coop_name: str
-    kind: str
-
-
-class MeOut(Schema):
-    username: str
-    full_name: str
-    email: str
-    roles: list[MyRole]

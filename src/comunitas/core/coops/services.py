@@ -1,38 +1,29 @@
-"""Every write of the core app: cooperatives, statute, roles, API tokens.
-
-Each service runs in one transaction, validates with the model's rules (raising
-``core.errors.ValidationError`` with field messages, nothing saved) and writes the audit trail.
-"""
+"""Every write of a cooperative, its statute and its roles. Each service runs in one transaction,
+validates with the model's rules (raising ``core.errors.ValidationError`` with field messages,
+nothing saved) and writes the audit trail."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.cache import coop_forget
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import validated
+from comunitas.core.kernel.edits import save_unique, validated
 from comunitas.core.models import (
-    ApiToken,
     Cooperative,
     Municipality,
     Role,
     RoleKind,
     StatuteParameters,
 )
-from comunitas.core.selectors import TokenFound, token_owner
 from comunitas.core.validators import compact_code
-from comunitas.core.versions import COOP, Access, token_access, version_bump
+from comunitas.core.versions import COOP, version_bump
 
 COOP_FIELDS = [
     "name",
@@ -79,15 +70,6 @@ def _assign(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> No
         if name in CODE_FIELDS:
             value = compact_code(value)
         setattr(obj, name, value)
-
-
-def save_unique(obj: models.Model, field: str, message: str) -> None:
-    """Save; a concurrent request that took the same unique value becomes a field error."""
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError:
-        raise ValidationError(message, field=field) from None
 
 
 def _forget_after_commit(coop: Cooperative) -> None:
@@ -252,79 +234,3 @@ def _keep_an_admin(coop: Cooperative, role: Role) -> None:
     admins = Role.objects.select_for_update().filter(coop=coop, kind=RoleKind.ADMIN)
     if admins.count() <= 1:
         raise ValidationError(_("The cooperative must keep at least one admin."), field="kind")
-
-
-# --- accounts and API tokens --------------------------------------------------------------------
-TOKEN_PREFIX = "cmt_"  # noqa: S105 - a public marker, not a secret
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
-TOKEN_PREFIX_SHAPE = re.compile(r"[0-9a-f]{12}")  # secrets.token_hex(6), as api_token_create
-
-
-def _digest(token: str) -> str:
-    # Tokens carry 256 random bits, so a plain SHA-256 is enough (no slow hash needed).
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the clear token is returned once and never stored."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Give the token a name, e.g. the script that uses it."), "name")
-    if len(name) > 80:
-        raise ValidationError(_("At most 80 characters."), field="name")
-    prefix = secrets.token_hex(6)
-    clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=_digest(clear))
-    audit_record(actor=user, action="token.create", obj=token, after={"name": name})
-    return token, clear
-
-
-@transaction.atomic
-def api_token_revoke(*, user, token: ApiToken) -> None:
-    if token.user_id != user.pk:
-        raise ValidationError(_("This token is not yours."), field="token")
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="token.revoke", obj=token, before={"name": token.name})
-
-
-def _token_prefix(clear: str) -> str | None:
-    """The stored prefix a token sent starts with; None for what cannot be a token (whatever
-    reaches a query is then twelve hexadecimal digits)."""
-    if not clear.startswith(TOKEN_PREFIX) or clear.count("_") < 2:
-        return None
-    prefix = clear[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    return prefix if TOKEN_PREFIX_SHAPE.fullmatch(prefix) else None
-
-
-def api_token_accepted(clear: str, found: TokenFound | None) -> bool:
-    """Whether ``found`` (the stored token with the prefix of ``clear``) is ``clear`` and its
-    user may still log in; the token's last use is written down at most every few minutes."""
-    if found is None or not hmac.compare_digest(found.digest, _digest(clear)):
-        return False
-    if not found.user_active:
-        return False
-    now = timezone.now()
-    if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
-    return True
-
-
-def api_token_authenticate(clear: str):
-    """The active user owning ``clear``, or None."""
-    prefix = _token_prefix(clear)
-    found = token_owner(prefix=prefix) if prefix else None
-    return found.user if api_token_accepted(clear, found) else None
-
-
-def api_token_access(clear: str, *, slug: str, scope: str) -> Access | None:
-    """What ``core.versions.token_access`` finds for the caller of token ``clear`` (its role in
-    the cooperative at ``slug``, the version of ``scope``), None when the token is not valid or
-    there is no such cooperative: one query for the token and the access together."""
-    prefix = _token_prefix(clear)
-    found = token_access(prefix=prefix, slug=slug, scope=scope) if prefix else None
-    if found is None or not api_token_accepted(clear, found[0]):
-        return None
-    return found[1]

@@ -1,4 +1,7 @@
-"""Tenancy (cooperatives and their statute), roles, audit trail, API tokens and territory."""
+"""The tenant and its rules: the cooperative, its sourced facts, the dated statute parameters
+checked against the law in force (``core.law``), and the role that ties a login to a
+cooperative. Also the money field sizes and ``Cents``, the exact sum of euros in SQL, that every
+app's models use."""
 
 from __future__ import annotations
 
@@ -10,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.kernel.money import CENT
 from comunitas.core.law import limits_on
+from comunitas.core.models.territory import Municipality
 from comunitas.core.validators import (
     validate_albo_number,
     validate_codice_fiscale,
@@ -42,93 +45,6 @@ class Cents(models.Func):
 
     def get_db_converters(self, connection):
         return [*super().get_db_converters(connection), _to_cents]
-
-
-# --- territory ----------------------------------------------------------------------------------
-class InnerAreaClass(models.TextChoices):
-    """Mappa Aree Interne 2020 (SNAI): D, E and F are the *aree interne*."""
-
-    A = "A", _("Pole")
-    B = "B", _("Inter-municipal pole")
-    C = "C", _("Belt")
-    D = "D", _("Intermediate")
-    E = "E", _("Peripheral")
-    F = "F", _("Ultra-peripheral")
-
-
-INNER_AREA_CLASSES = frozenset({"D", "E", "F"})  # intermediate, peripheral, ultra-peripheral
-
-
-class Municipality(models.Model):
-    """An Italian municipality (comune), keyed by its ISTAT code."""
-
-    istat_code = models.CharField(_("ISTAT code"), max_length=6, primary_key=True)
-    name = models.CharField(_("name"), max_length=120)
-    search_name = models.CharField(max_length=120, db_index=True)  # lower case, no accents
-    province_code = models.CharField(_("province code"), max_length=3)
-    province_abbr = models.CharField(_("province"), max_length=2)
-    province_name = models.CharField(_("province name"), max_length=80)
-    region_code = models.CharField(_("region code"), max_length=2)
-    region_name = models.CharField(_("region"), max_length=40)
-    cadastral_code = models.CharField(_("cadastral code"), max_length=4, blank=True, db_index=True)
-    is_current = models.BooleanField(
-        _("in the current ISTAT list"),
-        default=True,
-        help_text=_("Off for municipalities merged or suppressed since the 2020 map."),
-    )
-    is_provincial_capital = models.BooleanField(default=False)
-    population = models.PositiveIntegerField(_("population (2020 census)"), null=True)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=4, null=True)
-    inner_area_class = models.CharField(
-        _("inner areas class (2020)"), max_length=1, choices=InnerAreaClass.choices, blank=True
-    )
-    minutes_to_pole = models.DecimalField(
-        _("minutes to the pole"), max_digits=5, decimal_places=1, null=True
-    )
-    pole_istat_code = models.CharField(max_length=6, blank=True)
-    pole_name = models.CharField(_("pole"), max_length=120, blank=True)
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True)
-
-    class Meta:
-        ordering = ["search_name", "province_abbr"]
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.province_abbr})"
-
-    @property
-    def is_inner_area(self) -> bool:
-        return self.inner_area_class in INNER_AREA_CLASSES
-
-    @property
-    def inner_area_label(self) -> str:
-        """The badge text, e.g. 'Periferico · 42 min dal polo'."""
-        if not self.inner_area_class:
-            return ""
-        label = str(self.get_inner_area_class_display())
-        if self.minutes_to_pole is None or self.inner_area_class == "A":
-            return label
-        minutes = round(self.minutes_to_pole)
-        return _("%(label)s · %(minutes)s min to the pole") % {"label": label, "minutes": minutes}
-
-
-class Postcode(models.Model):
-    """A postcode (CAP) of a municipality; big cities have many, a few CAPs span several towns."""
-
-    code = models.CharField(max_length=5, db_index=True)
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="postcodes"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["code", "municipality"], name="postcode_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.code
 
 
 # --- cooperatives -------------------------------------------------------------------------------
@@ -474,100 +390,3 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.coop} · {self.kind}"
-
-
-class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 digest is stored, the token is shown once."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(_("name"), max_length=80)
-    prefix = models.CharField(max_length=12, unique=True)
-    digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-
-# --- versions of cached data --------------------------------------------------------------------
-class DataVersion(models.Model):
-    """The version of a cooperative's data of one ``scope`` (``"coop"``, ``"members"``…): a
-    random stamp that ``core.versions.version_bump`` replaces in the transaction of every write,
-    part of the cache key of every answer built from that data (see core/versions.py)."""
-
-    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=30)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["coop", "scope"], name="data_version_one_per_scope")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.coop_id}:{self.scope}:{self.version}"
-
-
-# --- audit --------------------------------------------------------------------------------------
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
-
-    def delete(self):
-        raise RuntimeError("The audit trail is append-only.")
-
-
-class AuditEntry(models.Model):
-    """One change: who, when, to which object, what changed (before/after). Append-only; on
-    PostgreSQL a trigger refuses UPDATE and DELETE, on SQLite UPDATE."""
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    # No database constraint: the trail must outlive the rows and people it describes.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
-    actor_name = models.CharField(max_length=150, blank=True)
-    coop = models.ForeignKey(
-        Cooperative,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=60, db_index=True)
-    object_type = models.CharField(max_length=60, db_index=True)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
-    changes = models.JSONField(default=dict)
-
-    objects = AuditQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["coop", "-at"], name="audit_coop_at")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")

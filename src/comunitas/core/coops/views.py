@@ -1,4 +1,6 @@
-"""Web pages of the core app: thin views over the services and selectors."""
+"""Web pages of cooperatives: the home page's list, a cooperative's public page and dashboard,
+registering and editing it, its statute, roles and activity log; and the load balancers' health
+check. Thin views over the services and selectors."""
 
 from __future__ import annotations
 
@@ -11,19 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from comunitas.core import selectors, services
-from comunitas.core.errors import ValidationError
-from comunitas.core.forms import (
+from comunitas.core.accounts import selectors as accounts_selectors
+from comunitas.core.coops import selectors, services
+from comunitas.core.coops.forms import (
     AuditFilterForm,
     CooperativeForm,
     RoleChangeForm,
     RoleGrantForm,
     StatuteForm,
-    submit,
 )
+from comunitas.core.coops.services import COOP_EDITABLE
+from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.permissions import Action, authorize, can, coop_view
-from comunitas.core.services import COOP_EDITABLE
+from comunitas.core.submission import submit
+from comunitas.core.territory import selectors as territory_selectors
 
 PAGE_SIZE = 50
 
@@ -62,12 +66,17 @@ def coop_dashboard(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 def _coop_fields(form: CooperativeForm, names: list[str]) -> dict:
     fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-    fields["seat"] = selectors.municipality_resolve(form.cleaned_data["seat"], field="seat")
+    fields["seat"] = territory_selectors.municipality_resolve(
+        form.cleaned_data["seat"], field="seat"
+    )
     return fields
 
 
 def _territory(form: CooperativeForm):
-    return [selectors.municipality_resolve(t, field="territory") for t in form.territory_lines()]
+    return [
+        territory_selectors.municipality_resolve(t, field="territory")
+        for t in form.territory_lines()
+    ]
 
 
 @login_required
@@ -145,7 +154,7 @@ def coop_roles(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         lambda: services.role_grant(
             actor=request.user,
             coop=coop,
-            user=selectors.user_find(form.cleaned_data["user"]),
+            user=accounts_selectors.user_find(form.cleaned_data["user"]),
             kind=form.cleaned_data["kind"],
         ),
     )
@@ -193,19 +202,3 @@ def coop_audit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     entries = selectors.audit_list(coop=coop, filters=filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/coop_audit.html", {"coop": coop, "form": form, "page_obj": page})
-
-
-# --- territory ----------------------------------------------------------------------------------
-def territory(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
-    results = selectors.municipality_search(query, limit=50) if query.strip() else []
-    partial = request.headers.get("HX-Request") == "true"
-    template = "core/_municipality_results.html" if partial else "core/territory.html"
-    return render(request, template, {"q": query, "results": results})
-
-
-def municipality_suggest(request: HttpRequest) -> HttpResponse:
-    """<option>s for a municipality text box's datalist (the box sends its own name)."""
-    query = next(iter(request.GET.values()), "")[:100]
-    results = selectors.municipality_search(query, limit=12) if len(query) >= 2 else []
-    return render(request, "core/_municipality_options.html", {"results": results})
