@@ -52,8 +52,8 @@ def seed(slug: str, projects: int, voters: int, seed_value: int):
     from django.utils import timezone
 
     from comunitas.core.models import Role, RoleKind
-    from comunitas.decisions import budget_services as services
-    from comunitas.decisions.budget_models import (
+    from comunitas.decisions.budgets import services
+    from comunitas.decisions.models.budgets import (
         BudgetBallot,
         BudgetChoice,
         BudgetProject,
@@ -170,12 +170,8 @@ def best(rounds: int, run) -> tuple[float, object]:
 def measure(budget, rounds: int) -> dict[str, object]:
     from pabutools.rules import method_of_equal_shares
 
-    from comunitas.decisions import budget_counting as counting
-    from comunitas.decisions.budget_selectors import (
-        budget_election,
-        budget_results,
-        budget_tally,
-    )
+    from comunitas.decisions.budgets import counting
+    from comunitas.decisions.budgets.selectors import budget_election, budget_results, budget_tally
 
     def ours():
         tally = budget_tally(budget=budget)

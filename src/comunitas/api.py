@@ -26,7 +26,7 @@ from comunitas.core.accounts.services import api_token_access, api_token_authent
 from comunitas.core.errors import LoginRequired, ValidationError
 from comunitas.core.permissions import SLUG, Action, role_allows
 from comunitas.core.versions import Access
-from comunitas.decisions import assembly_cache
+from comunitas.decisions.assemblies import cache as assembly_cache
 from comunitas.members.book import cache as book_cache
 from comunitas.members.book.api import list_router as members_list_router
 
@@ -167,9 +167,11 @@ api.add_router("/", "comunitas.commons.stats.api.router")
 api.add_router("/", "comunitas.projects.needs.api.router")
 api.add_router("/", "comunitas.projects.proposals.api.router")
 api.add_router("/", "comunitas.projects.projects.api.router")
-api.add_router("/", "comunitas.decisions.assembly_api.router")
-api.add_router("/", "comunitas.decisions.consultation_api.router")
-api.add_router("/", "comunitas.decisions.budget_api.router")
+api.add_router("/", "comunitas.decisions.assemblies.api.router")
+api.add_router("/", "comunitas.decisions.assemblies.session_api.router")
+api.add_router("/", "comunitas.decisions.assemblies.voting_api.router")
+api.add_router("/", "comunitas.decisions.consultations.api.router")
+api.add_router("/", "comunitas.decisions.budgets.api.router")
 api.add_router("/", "comunitas.economy.cashbook.api.router")
 api.add_router("/", "comunitas.economy.work.api.router")
 api.add_router("/", "comunitas.economy.closing.api.router")

@@ -37,9 +37,9 @@ from comunitas.core.accounts.services import api_token_create
 from comunitas.core.coops.api import router as coops_router
 from comunitas.core.models import ApiToken, Role, RoleKind
 from comunitas.core.territory.api import router as territory_router
-from comunitas.decisions.budget_models import BudgetProject, ParticipatoryBudget
-from comunitas.decisions.consultation_models import Consultation, ConsultationOption
 from comunitas.decisions.models import AgendaItem, Assembly, Attendance, Motion, Proxy
+from comunitas.decisions.models.budgets import BudgetProject, ParticipatoryBudget
+from comunitas.decisions.models.consultations import Consultation, ConsultationOption
 from comunitas.members.models import Member, Redemption, ShareMovement, ShareTransfer
 from comunitas.projects.models import Milestone, Need, Objective, Project, Proposal, TeamMember
 from comunitas.wsgi import application

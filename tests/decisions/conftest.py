@@ -50,17 +50,21 @@ def convene(book: dict) -> dict:
     """An ordinary assembly with two agenda items, convened ten days before its first call."""
     from datetime import timedelta
 
-    from comunitas.decisions import assembly_services as services
+    from comunitas.decisions.assemblies import services as assemblies_services
 
     admin = book["admin"]
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=admin,
         coop=book["coop"],
         fields={**ASSEMBLY_FIELDS, "first_call_at": first_call(), "second_call_at": first_call(24)},
     )
-    services.agenda_item_add(actor=admin, assembly=assembly, fields={"title": "Bilancio 2025"})
-    services.agenda_item_add(actor=admin, assembly=assembly, fields={"title": "Elezione CdA"})
-    assembly = services.assembly_convene(
+    assemblies_services.agenda_item_add(
+        actor=admin, assembly=assembly, fields={"title": "Bilancio 2025"}
+    )
+    assemblies_services.agenda_item_add(
+        actor=admin, assembly=assembly, fields={"title": "Elezione CdA"}
+    )
+    assembly = assemblies_services.assembly_convene(
         actor=admin, assembly=assembly, at=first_call() - timedelta(days=10)
     )
     return {**book, "assembly": assembly}
@@ -68,9 +72,9 @@ def convene(book: dict) -> dict:
 
 def open_session(convened: dict) -> dict:
     """The convened assembly opened at first call, an hour before it starts (registration)."""
-    from comunitas.decisions import assembly_services as services
+    from comunitas.decisions.assemblies import session_services as assemblies_session_services
 
-    assembly = services.assembly_open(
+    assembly = assemblies_session_services.assembly_open(
         actor=convened["admin"], assembly=convened["assembly"], call="first", at=first_call(-1)
     )
     return {**convened, "assembly": assembly}

@@ -13,7 +13,8 @@ operators' own (404 for a member)."""
 from __future__ import annotations
 
 from comunitas.core.permissions import Action
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Minutes
 from tests.decisions.conftest import ASSEMBLY_FIELDS, book_for, convene, open_session
 
@@ -114,11 +115,13 @@ API: list = []
 def ids(people) -> dict[str, int]:
     session = open_session(convene(book_for(people)))
     assembly, staff, members = session["assembly"], session["staff"], session["members"]
-    attendance = services.attendance_register(actor=staff, assembly=assembly, member=members[3])
-    proxy = services.proxy_register(
+    attendance = assemblies_session_services.attendance_register(
+        actor=staff, assembly=assembly, member=members[3]
+    )
+    proxy = assemblies_session_services.proxy_register(
         actor=staff, assembly=assembly, grantor=members[4], holder=members[3]
     )
-    motion = services.motion_create(
+    motion = assemblies_voting_services.motion_create(
         actor=staff, assembly=assembly, fields={"title": "Bilancio 2025"}
     )
     Minutes.objects.create(coop=assembly.coop, assembly=assembly)

@@ -29,7 +29,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from comunitas.core.permissions import Action
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from tests.decisions.conftest import ASSEMBLY_FIELDS, book_for, convene, first_call, open_session
 
 PATH_IDS = [
@@ -166,31 +168,39 @@ def make(people) -> dict:
     book = book_for(people)
     admin, staff, members = book["admin"], book["staff"], book["members"]
     month = first_call(24 * 30)
-    draft = services.assembly_create(
+    draft = assemblies_services.assembly_create(
         actor=admin,
         coop=book["coop"],
         fields={**ASSEMBLY_FIELDS, "first_call_at": month, "second_call_at": month + timedelta(1)},
     )
-    item = services.agenda_item_add(actor=admin, assembly=draft, fields={"title": "Bilancio"})
+    item = assemblies_services.agenda_item_add(
+        actor=admin, assembly=draft, fields={"title": "Bilancio"}
+    )
     convened = convene(book)["assembly"]
     session = open_session(convene(book))["assembly"]
     for key in ("member", 3, 5, 6):
-        services.attendance_register(actor=staff, assembly=session, member=members[key])
-    services.proxy_register(actor=staff, assembly=session, grantor=members[4], holder=members[3])
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=session, member=members[key]
+        )
+    assemblies_session_services.proxy_register(
+        actor=staff, assembly=session, grantor=members[4], holder=members[3]
+    )
 
     def motion(title: str, **fields):
-        return services.motion_create(
+        return assemblies_voting_services.motion_create(
             actor=staff, assembly=session, fields={"title": title, **fields}
         )
 
-    closed = services.motion_open(actor=staff, motion=motion("Bilancio 2025"))
-    services.ballot_cast(
+    closed = assemblies_voting_services.motion_open(actor=staff, motion=motion("Bilancio 2025"))
+    assemblies_voting_services.ballot_cast(
         actor=staff, motion=closed, voter=members[5], choice="for", recorded_by_staff=True
     )
-    services.motion_close(actor=staff, motion=closed)
-    secret = services.motion_open(actor=staff, motion=motion("Elezione", ballot="secret"))
-    services.motion_close(actor=staff, motion=secret)
-    opened = services.motion_open(actor=staff, motion=motion("Quota associativa"))
+    assemblies_voting_services.motion_close(actor=staff, motion=closed)
+    secret = assemblies_voting_services.motion_open(
+        actor=staff, motion=motion("Elezione", ballot="secret")
+    )
+    assemblies_voting_services.motion_close(actor=staff, motion=secret)
+    opened = assemblies_voting_services.motion_open(actor=staff, motion=motion("Quota associativa"))
     return {
         **book,
         "draft": draft,

@@ -24,8 +24,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from comunitas.core.permissions import Action
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_models import BudgetProject
+from comunitas.decisions.budgets import services
+from comunitas.decisions.models.budgets import BudgetProject
 from comunitas.projects.models import Project
 
 PATH_IDS = [

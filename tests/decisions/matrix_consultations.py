@@ -22,8 +22,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from comunitas.core.permissions import Action
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import ConsultationOption
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import ConsultationOption
 
 # The routes' ids, and the other consultations' (a row's objects are made when it names one).
 PATH_IDS = [
@@ -63,17 +64,19 @@ def make_consultation(coop, actor, *, kind: str = "single_choice", options=OPTIO
         given = slots() if options is OPTIONS else list(options)
     else:
         given = [{"label": label} for label in options]
-    return services.consultation_create(actor=actor, coop=coop, fields=values, options=given)
+    return consultations_services.consultation_create(
+        actor=actor, coop=coop, fields=values, options=given
+    )
 
 
 def open_consultation(coop, actor, **fields):
     consultation = make_consultation(coop, actor, **fields)
-    return services.consultation_open(actor=actor, consultation=consultation)
+    return consultations_services.consultation_open(actor=actor, consultation=consultation)
 
 
 def closed_consultation(coop, actor, **fields):
     consultation = open_consultation(coop, actor, **fields)
-    return services.consultation_close(actor=actor, consultation=consultation)
+    return consultations_services.consultation_close(actor=actor, consultation=consultation)
 
 
 def option_ids(consultation) -> list[int]:
@@ -200,10 +203,10 @@ API_EXCEPTIONS = {
 def ids(people) -> dict[str, int]:
     coop, staff = people["coop"], people["staff"]
     closed = open_consultation(coop, staff, title="Matrix: closed")
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=people["member"], consultation=closed, choices=[option_ids(closed)[0]]
     )
-    closed = services.consultation_close(actor=staff, consultation=closed)
+    closed = consultations_services.consultation_close(actor=staff, consultation=closed)
     draft = make_consultation(coop, staff, title="Matrix: draft")
     opened = open_consultation(coop, staff, title="Matrix: open to everyone")
     members = open_consultation(coop, staff, title="Matrix: members only", audience="members")

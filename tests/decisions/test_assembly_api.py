@@ -13,7 +13,9 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative, Role
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Assembly, Motion, Vote
 from tests.conftest import make_user
 from tests.decisions.conftest import ASSEMBLY_FIELDS, first_call
@@ -522,7 +524,9 @@ def test_no_answer_ties_a_secret_vote_to_its_voter(client, quorate):
         yield client.get(f"{BASE}/audit", {"limit": 200})
 
     answers += list(reads())
-    services.motion_close(actor=quorate["staff"], motion=Motion.objects.get(pk=motion["id"]))
+    assemblies_voting_services.motion_close(
+        actor=quorate["staff"], motion=Motion.objects.get(pk=motion["id"])
+    )
     answers += list(reads())
     as_user(client, quorate["member"])
     assert client.get(f"{m_url}/votes").status_code == 404  # a secret ballot names nobody
@@ -640,7 +644,7 @@ def test_refusals_are_in_the_one_error_shape(client, in_session):
 @pytest.mark.parametrize("n", [3, 30])
 def test_the_list_is_a_constant_number_of_queries(client, people, n, django_assert_num_queries):
     for i in range(n):
-        services.assembly_create(
+        assemblies_services.assembly_create(
             actor=people["admin"],
             coop=people["coop"],
             fields={**ASSEMBLY_FIELDS, "title": f"A{i}", "first_call_at": first_call(24 * i)},
@@ -665,7 +669,7 @@ def test_result_and_quorum_are_a_constant_number_of_queries(
     _more_voters(convened, n)
     data = {
         **convened,
-        "assembly": services.assembly_open(
+        "assembly": assemblies_session_services.assembly_open(
             actor=convened["admin"], assembly=convened["assembly"], call="first", at=first_call(-1)
         ),
     }
@@ -680,7 +684,7 @@ def test_result_and_quorum_are_a_constant_number_of_queries(
             (resolution["id"], "for" if i % 2 else "against", None),
             (election["id"], "", [candidate.pk]),
         ]:
-            services.ballot_cast(
+            assemblies_voting_services.ballot_cast(
                 actor=data["staff"],
                 motion=Motion.objects.get(pk=motion_id),
                 voter=member,
@@ -689,7 +693,7 @@ def test_result_and_quorum_are_a_constant_number_of_queries(
                 recorded_by_staff=True,
             )
     for motion in Motion.objects.filter(pk__in=[election["id"], resolution["id"]]):
-        services.motion_close(actor=data["staff"], motion=motion)
+        assemblies_voting_services.motion_close(actor=data["staff"], motion=motion)
     url = session_url(data)
     as_user(client, data["member"])
     client.get(url)

@@ -11,7 +11,8 @@ import json
 import pytest
 from django.test import Client
 
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Motion, Vote
 from tests.concurrency import run_together
 
@@ -24,10 +25,12 @@ def test_a_ballot_sent_many_times_at_once_counts_once(in_session, ballot):
     staff, members = in_session["staff"], in_session["members"]
     assembly = in_session["assembly"]
     for key in ("member", "admin", 3, 5, 6):
-        services.attendance_register(actor=staff, assembly=assembly, member=members[key])
-    motion = services.motion_open(
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=assembly, member=members[key]
+        )
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(
+        motion=assemblies_voting_services.motion_create(
             actor=staff, assembly=assembly, fields={"title": "Bilancio", "ballot": ballot}
         ),
     )

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
 from comunitas.decisions.models import RollEntry
 from tests.decisions.conftest import category, open_session
 from tests.members.conftest import admit, person
@@ -34,7 +34,9 @@ def scaled_session(convened):
     session = open_session(convened)
     assembly = session["assembly"]
     for entry in RollEntry.objects.filter(assembly=assembly).select_related("member"):
-        services.attendance_register(actor=session["staff"], assembly=assembly, member=entry.member)
+        assemblies_session_services.attendance_register(
+            actor=session["staff"], assembly=assembly, member=entry.member
+        )
     return session
 
 

@@ -9,7 +9,8 @@ from django.test import Client
 
 from comunitas.core.accounts.services import api_token_create, api_token_revoke
 from comunitas.core.models import Role
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +23,17 @@ def bearer(token: str) -> dict[str, str]:
 def voted(in_session):
     staff, members, assembly = in_session["staff"], in_session["members"], in_session["assembly"]
     for key in ("member", "admin", 3, 5, 6):
-        services.attendance_register(actor=staff, assembly=assembly, member=members[key])
-    motion = services.motion_open(
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=assembly, member=members[key]
+        )
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(actor=staff, assembly=assembly, fields={"title": "Bilancio"}),
+        motion=assemblies_voting_services.motion_create(
+            actor=staff, assembly=assembly, fields={"title": "Bilancio"}
+        ),
     )
     for key in ("admin", 3, 5):
-        services.ballot_cast(
+        assemblies_voting_services.ballot_cast(
             actor=staff, motion=motion, voter=members[key], choice="for", recorded_by_staff=True
         )
     path = f"/api/v1/coops/alpha/assemblies/{assembly.pk}/motions/{motion.pk}/result"
@@ -40,7 +45,7 @@ def test_a_closed_result_is_answered_from_the_cache_in_one_query(voted, django_a
     client = Client()
     hidden = client.get(voted["path"], **bearer(secret)).json()
     assert hidden["hidden"] and hidden["voters"] == 3
-    services.motion_close(actor=voted["staff"], motion=voted["motion"])
+    assemblies_voting_services.motion_close(actor=voted["staff"], motion=voted["motion"])
     first = client.get(voted["path"], **bearer(secret))  # computed, then kept
     assert (
         first.json()["votes_for"] == {"units": 3, "votes": "3"} and first.json()["passed"] is True
@@ -51,7 +56,7 @@ def test_a_closed_result_is_answered_from_the_cache_in_one_query(voted, django_a
 
 
 def test_the_cached_result_is_refused_to_callers_who_may_not_read_it(voted):
-    services.motion_close(actor=voted["staff"], motion=voted["motion"])
+    assemblies_voting_services.motion_close(actor=voted["staff"], motion=voted["motion"])
     _t, member_secret = api_token_create(user=voted["member"], name="script")
     _t, resident_secret = api_token_create(user=voted["resident"], name="script")
     _t, stranger_secret = api_token_create(user=voted["stranger"], name="script")

@@ -13,7 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from comunitas.core.errors import ValidationError
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Motion, Proxy, Vote
 from comunitas.members.book.services import book_setup
 from comunitas.members.models import Member
@@ -37,7 +38,7 @@ def crowd(people):
         members[n] = admit(coop, person(n), user=make_user(f"socio{n}"), days_ago=200 + n)
     session = open_session(convene({**people, "members": members}))
     for member in members.values():
-        services.attendance_register(
+        assemblies_session_services.attendance_register(
             actor=people["staff"], assembly=session["assembly"], member=member
         )
     return session
@@ -50,7 +51,9 @@ def ballot(username: str, motion_id: int, choice: str):
         user = get_user_model().objects.get(username=username)
         voter = Member.objects.get(user=user)
         motion = Motion.objects.get(pk=motion_id)
-        return services.ballot_cast(actor=user, motion=motion, voter=voter, choice=choice)
+        return assemblies_voting_services.ballot_cast(
+            actor=user, motion=motion, voter=voter, choice=choice
+        )
 
     return job
 
@@ -58,9 +61,9 @@ def ballot(username: str, motion_id: int, choice: str):
 @pytest.mark.parametrize("ballot_kind", ["secret", "open"])
 def test_200_ballots_at_once_with_duplicates_count_each_voter_once(crowd, ballot_kind):
     staff = crowd["staff"]
-    motion = services.motion_open(
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(
+        motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=crowd["assembly"],
             fields={"title": "Bilancio", "ballot": ballot_kind},
@@ -96,15 +99,15 @@ def test_200_ballots_at_once_with_duplicates_count_each_voter_once(crowd, ballot
 
 def test_a_vote_racing_the_close_is_either_counted_before_it_or_refused(crowd):
     staff = crowd["staff"]
-    motion = services.motion_open(
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(
+        motion=assemblies_voting_services.motion_create(
             actor=staff, assembly=crowd["assembly"], fields={"title": "X"}
         ),
     )
 
     def close():
-        return services.motion_close(
+        return assemblies_voting_services.motion_close(
             actor=get_user_model().objects.get(pk=staff.pk), motion=Motion.objects.get(pk=motion.pk)
         )
 
@@ -129,7 +132,7 @@ def test_eleven_proxies_to_one_holder_at_once_stop_at_the_statute(people):
 
     def proxy(grantor_id):
         def job():
-            return services.proxy_register(
+            return assemblies_session_services.proxy_register(
                 actor=get_user_model().objects.get(pk=people["staff"].pk),
                 assembly=session["assembly"],
                 grantor=Member.objects.get(pk=grantor_id),

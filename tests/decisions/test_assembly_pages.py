@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import (
     Assembly,
     AssemblyStatus,
@@ -81,7 +83,7 @@ def test_a_bad_date_is_shown_next_to_its_field_and_nothing_is_saved(client, asse
 
 
 def test_drafts_exist_only_for_operators(client, assembly_book):
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=assembly_book["staff"],
         coop=assembly_book["coop"],
         fields={"title": "Bozza", "first_call_at": first_call(), "place": "Sala"},
@@ -129,10 +131,12 @@ def test_a_member_votes_in_a_secret_ballot_and_reads_the_result_when_it_closes(c
     members, staff = in_session["members"], in_session["staff"]
     assembly = in_session["assembly"]
     for key in ("member", "admin", 3, 5, 6):
-        services.attendance_register(actor=staff, assembly=assembly, member=members[key])
-    motion = services.motion_open(
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=assembly, member=members[key]
+        )
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(
+        motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
             fields={"title": "Bilancio 2025", "ballot": "secret"},
@@ -157,7 +161,7 @@ def test_a_member_votes_in_a_secret_ballot_and_reads_the_result_when_it_closes(c
     )
     assert "already voted" in again.content.decode()
     assert Vote.objects.get().choice == ""
-    services.motion_close(actor=staff, motion=Motion.objects.get(pk=motion.pk))
+    assemblies_voting_services.motion_close(actor=staff, motion=Motion.objects.get(pk=motion.pk))
     result = client.get(url(assembly)).content.decode()
     assert "Not carried." in result and "Against" in result
 
@@ -166,10 +170,14 @@ def test_staff_record_a_show_of_hands_from_the_desk(client, in_session):
     members, staff = in_session["members"], in_session["staff"]
     assembly = in_session["assembly"]
     for key in ("member", "admin", 3, 5, 6):
-        services.attendance_register(actor=staff, assembly=assembly, member=members[key])
-    motion = services.motion_open(
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=assembly, member=members[key]
+        )
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(actor=staff, assembly=assembly, fields={"title": "Quote"}),
+        motion=assemblies_voting_services.motion_create(
+            actor=staff, assembly=assembly, fields={"title": "Quote"}
+        ),
     )
     client.force_login(staff)
     assert "show of hands" in client.get(url(assembly, "desk/")).content.decode()
@@ -183,7 +191,9 @@ def test_staff_record_a_show_of_hands_from_the_desk(client, in_session):
 
 def test_the_minutes_are_written_signed_and_printed(client, in_session):
     staff = in_session["staff"]
-    assembly = services.assembly_close(actor=staff, assembly=in_session["assembly"])
+    assembly = assemblies_session_services.assembly_close(
+        actor=staff, assembly=in_session["assembly"]
+    )
     client.force_login(staff)
     response = client.post(
         url(assembly, "minutes/"),
@@ -223,7 +233,7 @@ def test_the_list_and_the_assembly_page_are_a_constant_number_of_queries(client,
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(convened["member"])
-    services.motion_create(
+    assemblies_voting_services.motion_create(
         actor=convened["staff"], assembly=convened["assembly"], fields={"title": "Bilancio"}
     )
 
@@ -235,10 +245,10 @@ def test_the_list_and_the_assembly_page_are_a_constant_number_of_queries(client,
     few_list = count("/c/alpha/assemblies/")
     few_page = count(url(convened["assembly"]))
     for n in range(6):
-        services.motion_create(
+        assemblies_voting_services.motion_create(
             actor=convened["staff"], assembly=convened["assembly"], fields={"title": f"M{n}"}
         )
-        services.assembly_create(
+        assemblies_services.assembly_create(
             actor=convened["staff"],
             coop=convened["coop"],
             fields={"title": f"A{n}", "first_call_at": first_call(24 * (n + 3)), "place": "Sala"},
@@ -271,7 +281,7 @@ def test_the_voters_page_is_a_constant_number_of_queries(client, convened, opene
         return len(queries)
 
     if opened:
-        services.assembly_open(
+        assemblies_session_services.assembly_open(
             actor=convened["staff"], assembly=convened["assembly"], call="first", at=first_call(-1)
         )
         before = count()
@@ -282,7 +292,7 @@ def test_the_voters_page_is_a_constant_number_of_queries(client, convened, opene
         RollEntry.objects.all().delete()
         for n in range(30, 60):
             admit(convened["coop"], person(n), days_ago=200)
-        services.assembly_open(
+        assemblies_session_services.assembly_open(
             actor=convened["staff"], assembly=convened["assembly"], call="first", at=first_call(-1)
         )
         assert RollEntry.objects.count() == 38
@@ -304,12 +314,12 @@ def test_the_dashboard_lists_the_consultations_open(client, people):
 
 
 def test_staff_change_an_item_of_a_draft_agenda(client, assembly_book):
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=assembly_book["staff"],
         coop=assembly_book["coop"],
         fields={"title": "Bozza", "first_call_at": first_call(24 * 30), "place": "Sala"},
     )
-    item = services.agenda_item_add(
+    item = assemblies_services.agenda_item_add(
         actor=assembly_book["staff"], assembly=assembly, fields={"title": "Bilancio"}
     )
     client.force_login(assembly_book["staff"])

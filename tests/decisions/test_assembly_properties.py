@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Motion, RollEntry, Vote
 from comunitas.members.book.services import book_setup
 from tests.conftest import make_coop
@@ -75,12 +77,16 @@ def test_the_roll_caps_votes_by_law_for_any_mix_of_members(
             admit(coop, person(i, category=category(coop, code)), days_ago=200)
         else:
             admit(coop, _organisation(i, coop, code), days_ago=200)
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=None, coop=coop, fields={**ASSEMBLY_FIELDS, "first_call_at": first_call()}
     )
-    services.agenda_item_add(actor=None, assembly=assembly, fields={"title": "Bilancio"})
-    services.assembly_convene(actor=None, assembly=assembly, at=first_call() - timedelta(days=9))
-    assembly = services.assembly_open(actor=None, assembly=assembly, call="first", at=first_call())
+    assemblies_services.agenda_item_add(actor=None, assembly=assembly, fields={"title": "Bilancio"})
+    assemblies_services.assembly_convene(
+        actor=None, assembly=assembly, at=first_call() - timedelta(days=9)
+    )
+    assembly = assemblies_session_services.assembly_open(
+        actor=None, assembly=assembly, call="first", at=first_call()
+    )
 
     d = assembly.vote_denominator
     votes = {
@@ -133,10 +139,12 @@ def test_tallies_equal_a_recount_and_follow_the_majority_rule(
     present = ["member", "admin", 3, 4, 5, 6]  # 6 of the 8 votes: quorate at first call
     if not assembly.attendance.exists():
         for key in present:
-            services.attendance_register(actor=staff, assembly=assembly, member=members[key])
-    motion = services.motion_open(
+            assemblies_session_services.attendance_register(
+                actor=staff, assembly=assembly, member=members[key]
+            )
+    motion = assemblies_voting_services.motion_open(
         actor=staff,
-        motion=services.motion_create(
+        motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
             fields={
@@ -153,18 +161,20 @@ def test_tallies_equal_a_recount_and_follow_the_majority_rule(
         if choice is None:
             continue
         if secret:  # each member casts their own
-            services.ballot_cast(
+            assemblies_voting_services.ballot_cast(
                 actor=_login(members[key]), motion=motion, voter=members[key], choice=choice
             )
         else:  # recorded by staff, as a show of hands
-            services.ballot_cast(
+            assemblies_voting_services.ballot_cast(
                 actor=staff,
                 motion=motion,
                 voter=members[key],
                 choice=choice,
                 recorded_by_staff=True,
             )
-    closed = services.motion_close(actor=staff, motion=Motion.objects.get(pk=motion.pk))
+    closed = assemblies_voting_services.motion_close(
+        actor=staff, motion=Motion.objects.get(pk=motion.pk)
+    )
     expected = {c: ballots.count(c) for c in ("for", "against", "abstain")}
     assert (closed.for_units, closed.against_units, closed.abstain_units) == tuple(
         expected.values()

@@ -11,8 +11,10 @@ from django.core import mail
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.decisions import assembly_selectors as selectors
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import selectors
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import (
     AssemblyStatus,
     Candidate,
@@ -42,7 +44,7 @@ def errors_of(exc) -> dict:
 
 def present(data, *keys, mode="in_person"):
     for key in keys:
-        services.attendance_register(
+        assemblies_session_services.attendance_register(
             actor=data["staff"],
             assembly=data["assembly"],
             member=data["members"][key],
@@ -53,19 +55,19 @@ def present(data, *keys, mode="in_person"):
 def motion(data, **extra):
     values = {"title": "Approvazione del bilancio 2025", **extra}
     candidates = values.pop("candidates", None)
-    return services.motion_create(
+    return assemblies_voting_services.motion_create(
         actor=data["staff"], assembly=data["assembly"], fields=values, candidates=candidates
     )
 
 
 def opened(data, **extra):
-    return services.motion_open(actor=data["staff"], motion=motion(data, **extra))
+    return assemblies_voting_services.motion_open(actor=data["staff"], motion=motion(data, **extra))
 
 
 def vote(data, motion, key, choice="for", *, as_key=None, candidates=None):
     """``key`` votes (or the holder ``as_key`` for them) with their own login."""
     caster = data["members"][as_key or key]
-    return services.ballot_cast(
+    return assemblies_voting_services.ballot_cast(
         actor=caster.user,
         motion=motion,
         voter=data["members"][key],
@@ -83,7 +85,7 @@ def give_login(member, username):
 # --- the draft and the convocation --------------------------------------------------------------
 def test_the_second_call_is_on_a_later_day_and_the_assembly_has_a_place(assembly_book):
     with pytest.raises(ValidationError) as exc:
-        services.assembly_create(
+        assemblies_services.assembly_create(
             actor=assembly_book["admin"],
             coop=assembly_book["coop"],
             fields=fields(second_call_at=first_call(2), place="", online_url=""),
@@ -94,12 +96,14 @@ def test_the_second_call_is_on_a_later_day_and_the_assembly_has_a_place(assembly
 
 
 def test_a_notice_shorter_than_the_statute_allows_is_refused(assembly_book):
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
     )
-    services.agenda_item_add(actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"})
+    assemblies_services.agenda_item_add(
+        actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"}
+    )
     with pytest.raises(ValidationError) as exc:
-        services.assembly_convene(
+        assemblies_services.assembly_convene(
             actor=assembly_book["admin"], assembly=assembly, at=first_call() - timedelta(days=7)
         )
     assert "8 days of notice" in errors_of(exc)["first_call_at"][0]
@@ -109,11 +113,11 @@ def test_a_notice_shorter_than_the_statute_allows_is_refused(assembly_book):
 
 
 def test_an_assembly_needs_an_agenda_before_it_is_convened(assembly_book):
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
     )
     with pytest.raises(ValidationError, match="agenda"):
-        services.assembly_convene(
+        assemblies_services.assembly_convene(
             actor=assembly_book["admin"], assembly=assembly, at=first_call() - timedelta(days=9)
         )
 
@@ -146,13 +150,15 @@ def test_a_member_without_an_e_mail_gets_the_printed_notice(
 ):
     member = assembly_book["members"][3]
     Member.objects.filter(pk=member.pk).update(email="")
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
     )
-    services.agenda_item_add(actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"})
+    assemblies_services.agenda_item_add(
+        actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"}
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assembly_convene(
+        assemblies_services.assembly_convene(
             actor=assembly_book["admin"], assembly=assembly, at=first_call() - timedelta(days=8)
         )
     assert Notice.objects.get(member=member).channel == NoticeChannel.POST
@@ -161,11 +167,11 @@ def test_a_member_without_an_e_mail_gets_the_printed_notice(
 
 def test_a_convened_assembly_cannot_change_its_notice_or_agenda(convened):
     with pytest.raises(ValidationError, match="cancel the assembly"):
-        services.assembly_update(
+        assemblies_services.assembly_update(
             actor=convened["admin"], assembly=convened["assembly"], fields={"title": "Altro"}
         )
     with pytest.raises(ValidationError, match="agenda is fixed"):
-        services.agenda_item_add(
+        assemblies_services.agenda_item_add(
             actor=convened["admin"], assembly=convened["assembly"], fields={"title": "Altro"}
         )
 
@@ -174,7 +180,7 @@ def test_cancelling_tells_the_members_why(assembly_book, django_capture_on_commi
     convened = convene(assembly_book)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assembly_cancel(
+        assemblies_services.assembly_cancel(
             actor=convened["admin"], assembly=convened["assembly"], reason="Sala inagibile."
         )
     assert len(mail.outbox) == len(convened["members"])
@@ -201,7 +207,7 @@ def test_organisations_get_the_statutes_votes_and_financing_members_at_most_a_th
     admit(coop, {**ORGANISATION, "category": category(coop, "persona-giuridica")}, days_ago=400)
     for n in range(20, 26):  # six financing members against 8 + 3 other votes
         admit(coop, person(n, category=category(coop, "sovventore")), days_ago=400)
-    assembly = services.assembly_open(
+    assembly = assemblies_session_services.assembly_open(
         actor=convened["admin"], assembly=convened["assembly"], call="first", at=first_call(-1)
     )
     d = assembly.vote_denominator
@@ -222,7 +228,7 @@ def test_quorum_counts_members_present_and_those_they_represent(in_session):
     assembly = in_session["assembly"]
     assert not selectors.quorum(assembly=assembly).met
     present(in_session, "member", "admin", 3)
-    services.proxy_register(
+    assemblies_session_services.proxy_register(
         actor=in_session["staff"],
         assembly=assembly,
         grantor=in_session["members"][4],
@@ -233,7 +239,7 @@ def test_quorum_counts_members_present_and_those_they_represent(in_session):
     assert not quorum.met  # 4 of 8 votes: the first call needs more than half
     present(in_session, 5)
     assert selectors.quorum(assembly=assembly).met
-    services.attendance_leave(
+    assemblies_session_services.attendance_leave(
         actor=in_session["staff"],
         attendance=assembly.attendance.get(member=in_session["members"][3]),
     )
@@ -251,7 +257,7 @@ def test_quorum_is_a_constant_number_of_queries(in_session, django_assert_num_qu
 # --- proxies ------------------------------------------------------------------------------------
 def test_proxies_follow_article_2539(in_session):
     assembly, members, staff = in_session["assembly"], in_session["members"], in_session["staff"]
-    register = lambda grantor, holder: services.proxy_register(  # noqa: E731
+    register = lambda grantor, holder: assemblies_session_services.proxy_register(  # noqa: E731
         actor=staff, assembly=assembly, grantor=members[grantor], holder=members[holder]
     )
     for grantor in (4, 5, 6):
@@ -273,14 +279,16 @@ def test_proxies_follow_article_2539(in_session):
     assert "already given a proxy" in errors_of(exc)["grantor"][0]
     stranger = admit(in_session["other"], person(50), days_ago=400)
     with pytest.raises(ValidationError) as exc:
-        services.proxy_register(actor=staff, assembly=assembly, grantor=members[7], holder=stranger)
+        assemblies_session_services.proxy_register(
+            actor=staff, assembly=assembly, grantor=members[7], holder=stranger
+        )
     assert "not a member of this cooperative" in errors_of(exc)["holder"][0]
     assert Proxy.objects.filter(revoked_at__isnull=True).count() == 3
 
 
 def test_a_member_who_arrives_votes_in_person_and_the_proxy_lapses(in_session):
     members = in_session["members"]
-    proxy = services.proxy_register(
+    proxy = assemblies_session_services.proxy_register(
         actor=in_session["staff"],
         assembly=in_session["assembly"],
         grantor=members[4],
@@ -290,7 +298,7 @@ def test_a_member_who_arrives_votes_in_person_and_the_proxy_lapses(in_session):
     proxy.refresh_from_db()
     assert proxy.revoked_at is not None and "in person" in proxy.revoked_reason
     with pytest.raises(ValidationError, match="present and votes in person"):
-        services.proxy_register(
+        assemblies_session_services.proxy_register(
             actor=in_session["staff"],
             assembly=in_session["assembly"],
             grantor=members[4],
@@ -307,7 +315,7 @@ def quorate(in_session):
     give_login(members[3], "socio3")
     give_login(members[4], "socio4")
     present(in_session, "member", "admin", 3, 5)
-    services.proxy_register(
+    assemblies_session_services.proxy_register(
         actor=in_session["staff"],
         assembly=in_session["assembly"],
         grantor=members[4],
@@ -331,7 +339,7 @@ def test_an_open_ballot_counts_votes_proxies_and_names_the_dissent(quorate):
     assert Vote.objects.get(voter=quorate["members"][4]).by_proxy == quorate["members"][3]
     hidden = selectors.tally(motion=Motion.objects.get(pk=m.pk))
     assert hidden.hidden and hidden.voters == 4 and hidden.passed is None
-    closed = services.motion_close(actor=quorate["staff"], motion=m)
+    closed = assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
     result = selectors.tally(motion=closed, with_names=True)
     assert (result.votes_for, result.votes_against, result.votes_abstain) == ("2", "1", "1")
     assert result.passed and result.quorum_met
@@ -348,11 +356,13 @@ def test_voting_twice_after_close_or_without_the_right_is_refused(quorate):
     recent = give_login(quorate["members"]["recent"], "nuovo")
     present(quorate, "recent")
     with pytest.raises(ValidationError) as exc:
-        services.ballot_cast(actor=recent.user, motion=m, voter=recent, choice="for")
+        assemblies_voting_services.ballot_cast(
+            actor=recent.user, motion=m, voter=recent, choice="for"
+        )
     assert "89 days" in errors_of(exc)["voter"][0]
     with pytest.raises(ValidationError, match="Vote for, against or abstain"):
         vote(quorate, m, "admin", "maybe")
-    services.motion_close(actor=quorate["staff"], motion=m)
+    assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
     with pytest.raises(ValidationError, match="not open"):
         vote(quorate, m, "admin")
     assert Motion.objects.get(pk=m.pk).voters == 1
@@ -366,11 +376,11 @@ def test_a_member_absent_cannot_vote_and_staff_record_only_open_ballots(quorate)
     with pytest.raises(ValidationError, match="Register your presence"):
         vote(quorate, m, 6)
     with pytest.raises(ValidationError, match="every member casts their own"):
-        services.ballot_cast(
+        assemblies_voting_services.ballot_cast(
             actor=quorate["staff"], motion=m, voter=members[5], choice="for", recorded_by_staff=True
         )
     open_motion = opened(quorate, title="Quota associativa")
-    services.ballot_cast(
+    assemblies_voting_services.ballot_cast(
         actor=quorate["staff"],
         motion=open_motion,
         voter=members[5],
@@ -390,7 +400,9 @@ def test_a_secret_ballot_keeps_no_link_between_voter_and_choice(quorate):
     assert trail.count() == 2
     assert all("choice" not in entry.changes for entry in trail)
     assert "against" not in str(list(trail.values_list("changes", "object_repr")))
-    result = selectors.tally(motion=services.motion_close(actor=quorate["staff"], motion=m))
+    result = selectors.tally(
+        motion=assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
+    )
     assert (result.votes_for, result.votes_against) == ("1", "1")
     assert not result.passed  # a simple majority needs more for than against
     assert result.dissenting == []
@@ -416,7 +428,9 @@ def test_majorities(quorate, majority, base, votes, passed):
     for key, choice in zip(["member", "admin", 3], votes, strict=False):
         vote(quorate, m, key, choice)
     vote(quorate, m, 4, votes[3], as_key=3)
-    assert services.motion_close(actor=quorate["staff"], motion=m).passed is passed
+    assert (
+        assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m).passed is passed
+    )
 
 
 def test_a_qualified_majority_is_over_one_half(quorate):
@@ -442,7 +456,7 @@ def test_an_election_fills_the_seats_and_reports_a_tie(quorate):
     vote(quorate, m, "member", "", candidates=[ids["Anna Verdi"], ids["Bruno Neri"]])
     vote(quorate, m, "admin", "", candidates=[ids["Anna Verdi"], ids["Carla Blu"]])
     vote(quorate, m, 3, "", candidates=[])  # a blank ballot
-    closed = services.motion_close(actor=quorate["staff"], motion=m)
+    closed = assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
     result = selectors.tally(motion=closed)
     assert [(c.name, c.votes, c.elected) for c in result.candidates] == [
         ("Anna Verdi", "2", True),
@@ -456,11 +470,11 @@ def test_a_vote_that_lost_its_quorum_is_not_carried(quorate):
     m = opened(quorate)
     vote(quorate, m, "member", "for")
     for key in ("admin", 5):
-        services.attendance_leave(
+        assemblies_session_services.attendance_leave(
             actor=quorate["staff"],
             attendance=quorate["assembly"].attendance.get(member=quorate["members"][key]),
         )
-    closed = services.motion_close(actor=quorate["staff"], motion=m)
+    closed = assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
     assert closed.quorum_met is False and closed.passed is False
 
 
@@ -468,15 +482,17 @@ def test_a_vote_that_lost_its_quorum_is_not_carried(quorate):
 def test_minutes_are_signed_into_the_book_with_gapless_numbers(quorate):
     m = opened(quorate)
     vote(quorate, m, "member", "for")
-    services.motion_close(actor=quorate["staff"], motion=m)
+    assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
     with pytest.raises(ValidationError, match="not open"):
-        services.motion_close(actor=quorate["staff"], motion=m)
-    assembly = services.assembly_close(actor=quorate["staff"], assembly=quorate["assembly"])
+        assemblies_voting_services.motion_close(actor=quorate["staff"], motion=m)
+    assembly = assemblies_session_services.assembly_close(
+        actor=quorate["staff"], assembly=quorate["assembly"]
+    )
     minutes = Minutes.objects.get(assembly=assembly)
     with pytest.raises(ValidationError) as exc:
-        services.minutes_sign(actor=quorate["admin"], minutes=minutes)
+        assemblies_services.minutes_sign(actor=quorate["admin"], minutes=minutes)
     assert set(errors_of(exc)) == {"chair_name", "secretary_name"}
-    services.minutes_update(
+    assemblies_services.minutes_update(
         actor=quorate["staff"],
         minutes=minutes,
         fields={
@@ -486,27 +502,31 @@ def test_minutes_are_signed_into_the_book_with_gapless_numbers(quorate):
             "narrative": "La presidente illustra il bilancio.",
         },
     )
-    signed = services.minutes_sign(actor=quorate["admin"], minutes=minutes)
+    signed = assemblies_services.minutes_sign(actor=quorate["admin"], minutes=minutes)
     assert signed.number == 1
     assert "Approvazione del bilancio 2025" in signed.record_html
     assert "La presidente illustra il bilancio." in signed.record_html
     assert "Ada Board" in signed.record_html
     with pytest.raises(ValidationError, match="cannot change"):
-        services.minutes_update(actor=quorate["staff"], minutes=signed, fields={"narrative": "x"})
+        assemblies_services.minutes_update(
+            actor=quorate["staff"], minutes=signed, fields={"narrative": "x"}
+        )
     assert list(selectors.minute_book(coop=quorate["coop"])) == [signed]
 
 
 def test_an_assembly_with_a_vote_open_cannot_close(quorate):
     opened(quorate)
     with pytest.raises(ValidationError, match="still open"):
-        services.assembly_close(actor=quorate["staff"], assembly=quorate["assembly"])
+        assemblies_session_services.assembly_close(
+            actor=quorate["staff"], assembly=quorate["assembly"]
+        )
     assert quorate["assembly"].status == AssemblyStatus.OPEN
 
 
 def test_staff_record_a_represented_member_through_the_holder_present(quorate):
     members, staff = quorate["members"], quorate["staff"]
     m = opened(quorate)
-    record = lambda key: services.ballot_cast(  # noqa: E731
+    record = lambda key: assemblies_voting_services.ballot_cast(  # noqa: E731
         actor=staff, motion=m, voter=members[key], choice="for", recorded_by_staff=True
     )
     assert record(4).by_proxy == members[3]
@@ -520,13 +540,17 @@ def test_an_eleventh_proxy_is_refused_even_where_the_statute_allows_ten(convened
     statute.max_proxies_per_member = 10  # the law's most (art. 2539 c.c.)
     statute.save()
     extra = [admit(coop, person(60 + n), days_ago=200) for n in range(11)]
-    assembly = services.assembly_open(
+    assembly = assemblies_session_services.assembly_open(
         actor=staff, assembly=convened["assembly"], call="first", at=first_call(-1)
     )
     holder = convened["members"][3]
     for grantor in extra[:10]:
-        services.proxy_register(actor=staff, assembly=assembly, grantor=grantor, holder=holder)
+        assemblies_session_services.proxy_register(
+            actor=staff, assembly=assembly, grantor=grantor, holder=holder
+        )
     with pytest.raises(ValidationError) as exc:
-        services.proxy_register(actor=staff, assembly=assembly, grantor=extra[10], holder=holder)
+        assemblies_session_services.proxy_register(
+            actor=staff, assembly=assembly, grantor=extra[10], holder=holder
+        )
     assert "10 proxies" in errors_of(exc)["holder"][0]
     assert Proxy.objects.filter(holder=holder, revoked_at__isnull=True).count() == 10

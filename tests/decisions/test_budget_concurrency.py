@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from comunitas.core.coops.services import role_grant
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, RoleKind
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_models import BudgetBallot, BudgetChoice, ParticipatoryBudget
+from comunitas.decisions.budgets import services
+from comunitas.decisions.models.budgets import BudgetBallot, BudgetChoice, ParticipatoryBudget
 from tests.concurrency import run_together
 from tests.conftest import make_user
 from tests.decisions.matrix_budgets import voting_budget

@@ -23,7 +23,7 @@ from pabutools.election import (
 from pabutools.rules import method_of_equal_shares
 from pabutools.tiebreaking import TieBreakingRule
 
-from comunitas.decisions.budget_counting import (
+from comunitas.decisions.budgets.counting import (
     DID_NOT_FIT,
     FUNDED,
     NO_VOTES,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comunitas.core.coops.services import role_grant
-from comunitas.decisions.budget_models import BudgetBallot, BudgetProject, ParticipatoryBudget
+from comunitas.decisions.models.budgets import BudgetBallot, BudgetProject, ParticipatoryBudget
 from tests.conftest import make_user
 from tests.decisions.matrix_budgets import (
     BUDGET_FORM,

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.budgets import services
+from comunitas.decisions.budgets.selectors import budget_tally
+from comunitas.decisions.models.budgets import (
     BudgetBallot,
     BudgetChoice,
     BudgetPhase,
@@ -21,7 +22,6 @@ from comunitas.decisions.budget_models import (
     BudgetReviewStatus,
     ParticipatoryBudget,
 )
-from comunitas.decisions.budget_selectors import budget_tally
 from tests.decisions.matrix_budgets import (
     count,
     feasible,

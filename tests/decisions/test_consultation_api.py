@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationBallot,
     ConsultationParticipation,
@@ -227,7 +228,7 @@ def test_results_follow_the_same_rules_as_the_pages(client, people):
     call(client, "get", f"{A}/{shown.pk}/results")
     draft = make_consultation(coop, staff)
     call(client, "get", f"{A}/{draft.pk}/results", status=403)
-    services.consultation_close(actor=staff, consultation=hidden)
+    consultations_services.consultation_close(actor=staff, consultation=hidden)
     client.logout()
     assert call(client, "get", f"{A}/{hidden.pk}/results")["final"] is True
 
@@ -241,8 +242,10 @@ def test_ranked_results_carry_every_round(client, people):
         "admin": [(b, 1), (a, 2)],
         "resident": [(c, 1), (b, 2)],
     }.items():
-        services.consultation_answer(actor=people[who], consultation=consultation, ranks=ranks)
-    services.consultation_close(actor=staff, consultation=consultation)
+        consultations_answer_services.consultation_answer(
+            actor=people[who], consultation=consultation, ranks=ranks
+        )
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
     results = call(client, "get", f"{A}/{consultation.pk}/results")
     rounds = results["rounds"]
     # One first choice each: a tie in the only round so far, C (listed last) goes, and its

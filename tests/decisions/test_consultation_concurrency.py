@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from comunitas.core.coops.services import role_grant
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import RoleKind
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import (
     ConsultationBallot,
     ConsultationMark,
     ConsultationParticipation,
@@ -42,7 +43,7 @@ def as_user(username: str, consultation, **answer):
 
     def job():
         actor = get_user_model().objects.get(username=username)
-        return services.consultation_answer(
+        return consultations_answer_services.consultation_answer(
             actor=actor, consultation=type(consultation).objects.get(pk=consultation.pk), **answer
         )
 
@@ -108,7 +109,7 @@ def test_answers_racing_the_closing_land_before_it_or_are_refused(people):
     jobs = [as_user(u.username, consultation, choices=[first]) for u in users]
 
     def close():
-        return services.consultation_close(
+        return consultations_services.consultation_close(
             actor=get_user_model().objects.get(username="staff1"),
             consultation=type(consultation).objects.get(pk=consultation.pk),
         )

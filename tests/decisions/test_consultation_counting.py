@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_counting import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import selectors
+from comunitas.decisions.consultations.counting import (
     FEWEST,
     NO_VOTES,
     TIE_EARLIER_ROUND,
@@ -28,7 +28,7 @@ from comunitas.decisions.consultation_counting import (
     percent,
     rounded,
 )
-from comunitas.decisions.consultation_models import ConsultationMark
+from comunitas.decisions.models.consultations import ConsultationMark
 from tests.conftest import make_user
 from tests.decisions.matrix_consultations import open_consultation, option_ids
 
@@ -237,7 +237,9 @@ def test_the_tally_equals_a_recount_of_the_stored_answers(
         rankings = []
         for voter in voters[:answering]:
             answer = answer_for(kind, ids, rng, consultation.dots)
-            services.consultation_answer(actor=voter, consultation=consultation, **answer)
+            consultations_answer_services.consultation_answer(
+                actor=voter, consultation=consultation, **answer
+            )
             if "position" in answer:
                 code_id = consultation.options.get(code=answer["position"]).pk
                 pairs = [(code_id, 1)]

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative, RoleKind
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationBallot,
     ConsultationParticipation,
@@ -234,7 +235,7 @@ def test_visitors_read_but_never_answer(client, people):
 def test_hidden_results_are_hidden_from_staff_too_until_the_close(client, people):
     coop, staff = people["coop"], people["staff"]
     consultation = open_consultation(coop, staff, results_hidden=True)
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=people["member"], consultation=consultation, choices=[option_ids(consultation)[0]]
     )
     client.force_login(staff)
@@ -250,10 +251,10 @@ def test_named_results_show_who_answered_what_to_people_with_a_role(client, peop
     people["member"].first_name, people["member"].last_name = "Marta", "Neri"
     people["member"].save()
     consultation = open_consultation(coop, staff, kind="proposal")
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=people["member"], consultation=consultation, position="agree", reason="Sì!"
     )
-    consultation = services.consultation_close(actor=staff, consultation=consultation)
+    consultation = consultations_services.consultation_close(actor=staff, consultation=consultation)
     client.force_login(people["resident"])
     html = page(client, f"{C}/{consultation.pk}/results/")
     assert "Who answered what" in html and "Marta N." in html and "Sì!" in html
@@ -261,10 +262,10 @@ def test_named_results_show_who_answered_what_to_people_with_a_role(client, peop
     html = page(client, f"{C}/{consultation.pk}/results/")
     assert "Who answered what" not in html and "Marta" not in html and "Sì!" in html
     anonymous = open_consultation(coop, staff, kind="proposal", anonymous=True)
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=people["member"], consultation=anonymous, position="block", reason="No."
     )
-    services.consultation_close(actor=staff, consultation=anonymous)
+    consultations_services.consultation_close(actor=staff, consultation=anonymous)
     client.force_login(people["admin"])
     html = page(client, f"{C}/{anonymous.pk}/results/")
     assert "Marta" not in html and "Who answered what" not in html and "No." in html
@@ -281,8 +282,10 @@ def test_ranked_results_show_each_round(client, people):
         "staff": [(c, 1), (b, 2)],
     }
     for who, ranks in rankings.items():
-        services.consultation_answer(actor=people[who], consultation=consultation, ranks=ranks)
-    services.consultation_close(actor=staff, consultation=consultation)
+        consultations_answer_services.consultation_answer(
+            actor=people[who], consultation=consultation, ranks=ranks
+        )
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
     html = page(client, f"{C}/{consultation.pk}/results/")
     assert "Round 1" in html and "Round 2" in html and "Round 3" in html
     # Round 1: A 2, B 1, C 1: B and C tie, C is listed last and goes; its ballot moves to B.
@@ -299,7 +302,7 @@ def test_the_outcome_is_stated_after_the_close(client, people):
     client.force_login(people["admin"])
     response = client.get(f"{C}/{consultation.pk}/outcome/")
     assert response.status_code == 302
-    consultation = services.consultation_close(actor=staff, consultation=consultation)
+    consultation = consultations_services.consultation_close(actor=staff, consultation=consultation)
     html = client.post(f"{C}/{consultation.pk}/outcome/", {"outcome": " "}).content.decode()
     assert "This field is required." in html
     response = client.post(

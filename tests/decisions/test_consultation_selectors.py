@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import Availability
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import selectors
+from comunitas.decisions.models.consultations import Availability
 from tests.conftest import make_user
 from tests.decisions.matrix_consultations import (
     closed_consultation,
@@ -35,7 +35,7 @@ def test_the_list_is_two_queries_whatever_its_length(people, n, django_assert_nu
     for i in range(n):
         if i % 3 == 0:
             consultation = open_consultation(coop, staff, title=f"Open {i}")
-            services.consultation_answer(
+            consultations_answer_services.consultation_answer(
                 actor=people["member"],
                 consultation=consultation,
                 choices=[option_ids(consultation)[0]],
@@ -64,26 +64,30 @@ def answer(consultation, user, index: int) -> None:
     kind = consultation.kind
     pick = ids[index % len(ids)]
     if kind == "proposal":
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=user, consultation=consultation, position="agree", reason=f"Perché {index}"
         )
     elif kind in ("single_choice", "multiple_choice"):
-        services.consultation_answer(actor=user, consultation=consultation, choices=[pick])
+        consultations_answer_services.consultation_answer(
+            actor=user, consultation=consultation, choices=[pick]
+        )
     elif kind == "score":
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=user, consultation=consultation, scores=[(pk, index % 6) for pk in ids]
         )
     elif kind == "ranked_choice":
         order = ids[index % len(ids) :] + ids[: index % len(ids)]
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=user,
             consultation=consultation,
             ranks=[(pk, rank) for rank, pk in enumerate(order[:2], start=1)],
         )
     elif kind == "dot_vote":
-        services.consultation_answer(actor=user, consultation=consultation, dots=[(pick, 3)])
+        consultations_answer_services.consultation_answer(
+            actor=user, consultation=consultation, dots=[(pick, 3)]
+        )
     else:
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=user,
             consultation=consultation,
             availability=[(pk, Availability.YES if pk == pick else Availability.NO) for pk in ids],

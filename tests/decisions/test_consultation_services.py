@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import selectors
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import (
     Availability,
     ConsultationBallot,
     ConsultationMark,
@@ -52,7 +53,9 @@ def refused(consultation, actor, field: str | None, **answer) -> str:
     """The answer is refused with an error on ``field`` and nothing is recorded."""
     before = counts(consultation)
     with pytest.raises(ValidationError) as exc:
-        services.consultation_answer(actor=actor, consultation=consultation, **answer)
+        consultations_answer_services.consultation_answer(
+            actor=actor, consultation=consultation, **answer
+        )
     assert field_of(exc) == field, exc.value.errors
     assert counts(consultation) == before
     return exc.value.errors[0].message
@@ -65,11 +68,13 @@ def test_a_proposal_gets_its_four_answers_and_refuses_other_options(people):
     assert [o.code for o in proposal.options.all()] == ["agree", "abstain", "disagree", "block"]
     assert proposal.status == ConsultationStatus.DRAFT
     with pytest.raises(ValidationError):
-        services.option_add(actor=staff, consultation=proposal, fields={"label": "Forse"})
+        consultations_services.option_add(
+            actor=staff, consultation=proposal, fields={"label": "Forse"}
+        )
     with pytest.raises(ValidationError):
-        services.option_remove(actor=staff, option=proposal.options.first())
+        consultations_services.option_remove(actor=staff, option=proposal.options.first())
     with pytest.raises(ValidationError) as exc:
-        services.consultation_create(
+        consultations_services.consultation_create(
             actor=staff,
             coop=coop,
             fields={"title": "x", "kind": "proposal", "closes_at": closing()},
@@ -125,21 +130,21 @@ def test_time_slots_end_after_they_start_and_only_polls_have_them(people):
     poll = make_consultation(coop, staff, kind="meeting_time")
     start = timezone.now() + timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        services.option_add(
+        consultations_services.option_add(
             actor=staff, consultation=poll, fields={"starts_at": start, "ends_at": start}
         )
     assert field_of(exc) == "ends_at"
     with pytest.raises(ValidationError) as exc:
-        services.option_add(
+        consultations_services.option_add(
             actor=staff,
             consultation=poll,
             fields={"starts_at": start, "ends_at": start - timedelta(hours=1)},
         )
     assert field_of(exc) == "ends_at"
     with pytest.raises(ValidationError) as exc:
-        services.option_add(actor=staff, consultation=poll, fields={"ends_at": start})
+        consultations_services.option_add(actor=staff, consultation=poll, fields={"ends_at": start})
     assert field_of(exc) == "starts_at"
-    slot = services.option_add(
+    slot = consultations_services.option_add(
         actor=staff,
         consultation=poll,
         fields={"starts_at": start, "ends_at": start + timedelta(hours=2)},
@@ -147,7 +152,7 @@ def test_time_slots_end_after_they_start_and_only_polls_have_them(people):
     assert selectors.slot_label(slot)  # named by its times
     choice = make_consultation(coop, staff)
     with pytest.raises(ValidationError) as exc:
-        services.option_add(
+        consultations_services.option_add(
             actor=staff, consultation=choice, fields={"label": "Sera", "starts_at": start}
         )
     assert field_of(exc) == "starts_at"
@@ -158,19 +163,29 @@ def test_options_have_a_name_each_and_change_only_while_a_draft(people):
     draft = make_consultation(coop, staff)
     for label in ("  ", "documentari"):
         with pytest.raises(ValidationError) as exc:
-            services.option_add(actor=staff, consultation=draft, fields={"label": label})
+            consultations_services.option_add(
+                actor=staff, consultation=draft, fields={"label": label}
+            )
         assert field_of(exc) == "label"
-    option = services.option_add(actor=staff, consultation=draft, fields={"label": "Corti"})
-    services.option_update(actor=staff, option=option, fields={"label": "Cortometraggi"})
+    option = consultations_services.option_add(
+        actor=staff, consultation=draft, fields={"label": "Corti"}
+    )
+    consultations_services.option_update(
+        actor=staff, option=option, fields={"label": "Cortometraggi"}
+    )
     option.refresh_from_db()
     assert option.label == "Cortometraggi"
-    services.option_remove(actor=staff, option=option)
-    opened = services.consultation_open(actor=staff, consultation=draft)
+    consultations_services.option_remove(actor=staff, option=option)
+    opened = consultations_services.consultation_open(actor=staff, consultation=draft)
     first = opened.options.first()
     for attempt in (
-        lambda: services.option_add(actor=staff, consultation=opened, fields={"label": "Z"}),
-        lambda: services.option_update(actor=staff, option=first, fields={"label": "Z"}),
-        lambda: services.option_remove(actor=staff, option=first),
+        lambda: consultations_services.option_add(
+            actor=staff, consultation=opened, fields={"label": "Z"}
+        ),
+        lambda: consultations_services.option_update(
+            actor=staff, option=first, fields={"label": "Z"}
+        ),
+        lambda: consultations_services.option_remove(actor=staff, option=first),
     ):
         with pytest.raises(ValidationError, match="being prepared"):
             attempt()
@@ -181,7 +196,7 @@ def test_once_open_only_its_words_and_a_later_closing_change(people):
     coop, staff = people["coop"], people["staff"]
     consultation = open_consultation(coop, staff)
     later = closing(20)
-    services.consultation_update(
+    consultations_services.consultation_update(
         actor=staff,
         consultation=consultation,
         fields={"title": "Quale rassegna?", "closes_at": later},
@@ -196,21 +211,31 @@ def test_once_open_only_its_words_and_a_later_closing_change(people):
         ({"closes_at": timezone.now() - timedelta(minutes=1)}, "closes_at"),
     ):
         with pytest.raises(ValidationError) as exc:
-            services.consultation_update(actor=staff, consultation=consultation, fields=fields)
+            consultations_services.consultation_update(
+                actor=staff, consultation=consultation, fields=fields
+            )
         assert field_of(exc) == field
-    services.consultation_close(actor=staff, consultation=consultation)
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
     with pytest.raises(ValidationError, match="closed"):
-        services.consultation_update(actor=staff, consultation=consultation, fields={"title": "x"})
+        consultations_services.consultation_update(
+            actor=staff, consultation=consultation, fields={"title": "x"}
+        )
 
 
 def test_a_draft_changing_kind_gets_the_options_of_its_new_kind(people):
     coop, staff = people["coop"], people["staff"]
     draft = make_consultation(coop, staff)
-    services.consultation_update(actor=staff, consultation=draft, fields={"kind": "ranked_choice"})
+    consultations_services.consultation_update(
+        actor=staff, consultation=draft, fields={"kind": "ranked_choice"}
+    )
     assert draft.options.count() == 3  # plain options stay
-    services.consultation_update(actor=staff, consultation=draft, fields={"kind": "proposal"})
+    consultations_services.consultation_update(
+        actor=staff, consultation=draft, fields={"kind": "proposal"}
+    )
     assert [o.code for o in draft.options.all()] == ["agree", "abstain", "disagree", "block"]
-    services.consultation_update(actor=staff, consultation=draft, fields={"kind": "meeting_time"})
+    consultations_services.consultation_update(
+        actor=staff, consultation=draft, fields={"kind": "meeting_time"}
+    )
     assert draft.options.count() == 0
 
 
@@ -219,39 +244,41 @@ def test_opening_needs_options_a_future_closing_and_enough_choices(people):
     coop, staff = people["coop"], people["staff"]
     lonely = make_consultation(coop, staff, options=("Solo",))
     with pytest.raises(ValidationError) as exc:
-        services.consultation_open(actor=staff, consultation=lonely)
+        consultations_services.consultation_open(actor=staff, consultation=lonely)
     assert field_of(exc) == "options"
     late = make_consultation(coop, staff, closes_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(ValidationError) as exc:
-        services.consultation_open(actor=staff, consultation=late)
+        consultations_services.consultation_open(actor=staff, consultation=late)
     assert field_of(exc) == "closes_at"
     greedy = make_consultation(coop, staff, kind="multiple_choice", min_choices=4)
     with pytest.raises(ValidationError) as exc:
-        services.consultation_open(actor=staff, consultation=greedy)
+        consultations_services.consultation_open(actor=staff, consultation=greedy)
     assert field_of(exc) == "min_choices"
     wide = make_consultation(coop, staff, kind="multiple_choice", max_choices=5)
     with pytest.raises(ValidationError) as exc:
-        services.consultation_open(actor=staff, consultation=wide)
+        consultations_services.consultation_open(actor=staff, consultation=wide)
     assert field_of(exc) == "max_choices"
     poll = make_consultation(coop, staff, kind="meeting_time", options=slots(1))
-    assert services.consultation_open(actor=staff, consultation=poll).status == "open"
+    assert consultations_services.consultation_open(actor=staff, consultation=poll).status == "open"
     with pytest.raises(ValidationError, match="already open"):
-        services.consultation_open(actor=staff, consultation=poll)
+        consultations_services.consultation_open(actor=staff, consultation=poll)
 
 
 def test_closing_early_fixes_the_time_and_the_audience(people):
     coop, staff = people["coop"], people["staff"]
     with pytest.raises(ValidationError):
-        services.consultation_close(actor=staff, consultation=make_consultation(coop, staff))
+        consultations_services.consultation_close(
+            actor=staff, consultation=make_consultation(coop, staff)
+        )
     consultation = open_consultation(coop, staff, audience="members")
     now = timezone.now()
-    services.consultation_close(actor=staff, consultation=consultation, at=now)
+    consultations_services.consultation_close(actor=staff, consultation=consultation, at=now)
     consultation.refresh_from_db()
     assert consultation.status == "closed" and consultation.closed_at == now
     assert consultation.closed_by == staff
     assert consultation.audience_size == 3  # admin, staff and member; not the resident
     with pytest.raises(ValidationError, match="already closed"):
-        services.consultation_close(actor=staff, consultation=consultation)
+        consultations_services.consultation_close(actor=staff, consultation=consultation)
 
 
 def test_past_its_closing_time_it_is_closed_without_pressing_a_button(people):
@@ -275,7 +302,7 @@ def test_past_its_closing_time_it_is_closed_without_pressing_a_button(people):
         == 1
     )
     # Recording the closing later keeps the time it closed at.
-    services.consultation_close(
+    consultations_services.consultation_close(
         actor=staff, consultation=consultation, at=later + timedelta(days=2)
     )
     consultation.refresh_from_db()
@@ -297,23 +324,25 @@ def test_the_audience_decides_who_answers(people):
     residents_only = open_consultation(coop, staff, audience="residents")
     first = option_ids(members_only)[0]
     with pytest.raises(PermissionDenied, match="members"):
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=people["resident"], consultation=members_only, choices=[first]
         )
     with pytest.raises(PermissionDenied, match="residents"):
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=people["member"],
             consultation=residents_only,
             choices=[option_ids(residents_only)[0]],
         )
     with pytest.raises(PermissionDenied):  # the admin of another cooperative
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=people["stranger"], consultation=members_only, choices=[first]
         )
     assert counts(members_only) == (0, 0, 0) == counts(residents_only)
     for who in ("admin", "staff", "member"):
-        services.consultation_answer(actor=people[who], consultation=members_only, choices=[first])
-    services.consultation_answer(
+        consultations_answer_services.consultation_answer(
+            actor=people[who], consultation=members_only, choices=[first]
+        )
+    consultations_answer_services.consultation_answer(
         actor=people["resident"],
         consultation=residents_only,
         choices=[option_ids(residents_only)[0]],
@@ -330,7 +359,9 @@ def test_an_anonymous_answer_is_final_and_kept_apart_from_who_gave_it(people):
     coop, staff, member = people["coop"], people["staff"], people["member"]
     consultation = open_consultation(coop, staff, anonymous=True)
     first, second, _third = option_ids(consultation)
-    ballot = services.consultation_answer(actor=member, consultation=consultation, choices=[first])
+    ballot = consultations_answer_services.consultation_answer(
+        actor=member, consultation=consultation, choices=[first]
+    )
     assert isinstance(ballot.pk, uuid.UUID) and ballot.participation is None
     assert "final" in refused(consultation, member, None, choices=[second])
     # The participation says who took part; nothing joins it to the answer.
@@ -351,8 +382,12 @@ def test_a_named_answer_changes_until_the_close(people):
     coop, staff, member = people["coop"], people["staff"], people["member"]
     consultation = open_consultation(coop, staff)
     first, second, _third = option_ids(consultation)
-    services.consultation_answer(actor=member, consultation=consultation, choices=[first])
-    services.consultation_answer(actor=member, consultation=consultation, choices=[second])
+    consultations_answer_services.consultation_answer(
+        actor=member, consultation=consultation, choices=[first]
+    )
+    consultations_answer_services.consultation_answer(
+        actor=member, consultation=consultation, choices=[second]
+    )
     assert counts(consultation) == (1, 1, 1)
     answer = selectors.my_answer(consultation=consultation, user=member)
     assert answer.values == {second: 1} and answer.changeable and answer.changed_at
@@ -363,7 +398,7 @@ def test_a_named_answer_changes_until_the_close(people):
     )
     assert [a for a, _c in actions] == ["consultation.answer", "consultation.answer_change"]
     assert actions[1][1]["answer"]["after"] == [[second, 1]]
-    services.consultation_close(actor=staff, consultation=consultation)
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
     assert "closed" in refused(consultation, member, None, choices=[first])
 
 
@@ -374,7 +409,7 @@ def test_a_proposal_takes_a_position_and_an_optional_reason(people):
     refused(consultation, member, "position")
     refused(consultation, member, "reason", position="agree", reason="x" * 1001)
     refused(consultation, member, "choices", position="agree", choices=[1])
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=member, consultation=consultation, position="block", reason="Troppo rumore."
     )
     found = selectors.results(consultation=consultation, viewer=people["admin"])
@@ -396,8 +431,12 @@ def test_single_and_multiple_choice_count_the_choices(people):
     assert "at least 2" in refused(multiple, member, "choices", choices=[x])
     assert "at most 2" in refused(multiple, member, "choices", choices=[x, y, z])
     assert "once" in refused(multiple, member, "choices", choices=[x, x])
-    services.consultation_answer(actor=member, consultation=multiple, choices=[x, z])
-    services.consultation_answer(actor=people["resident"], consultation=multiple, choices=[y, z])
+    consultations_answer_services.consultation_answer(
+        actor=member, consultation=multiple, choices=[x, z]
+    )
+    consultations_answer_services.consultation_answer(
+        actor=people["resident"], consultation=multiple, choices=[y, z]
+    )
     found = selectors.results(consultation=multiple, viewer=staff)
     assert [(r.count, r.percent) for r in found.options] == [
         (1, 50),
@@ -416,10 +455,10 @@ def test_scores_go_from_0_to_5_for_every_option(people):
     refused(consultation, member, "scores", scores=[(a, 3), (b, 1)])
     refused(consultation, member, "scores", scores=[(a, 3), (a, 2), (b, 1), (c, 1)])
     refused(consultation, member, "ranks", ranks=[(a, 1)])
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=member, consultation=consultation, scores=[(a, 5), (b, 0), (c, 2)]
     )
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=people["resident"], consultation=consultation, scores=[(a, 4), (b, 1), (c, 2)]
     )
     found = selectors.results(consultation=consultation, viewer=member)
@@ -449,8 +488,10 @@ def test_a_ranked_ballot_is_a_ranking_without_repeats_or_gaps(people, ranks, mes
 def test_a_ranked_ballot_may_rank_only_some_options(people):
     consultation = open_consultation(people["coop"], people["staff"], kind="ranked_choice")
     a, b, c = option_ids(consultation)
-    services.consultation_answer(actor=people["member"], consultation=consultation, ranks=[(c, 1)])
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
+        actor=people["member"], consultation=consultation, ranks=[(c, 1)]
+    )
+    consultations_answer_services.consultation_answer(
         actor=people["resident"], consultation=consultation, ranks=[(b, 2), (a, 1)]
     )
     assert counts(consultation) == (2, 2, 3)
@@ -463,10 +504,12 @@ def test_dots_are_whole_and_within_each_persons_number(people):
     assert "you have 5" in refused(consultation, member, "dots", dots=[(a, 4), (b, 2)])
     refused(consultation, member, "dots", dots=[(a, -1), (b, 2)])
     assert "at least one" in refused(consultation, member, "dots", dots=[(a, 0)])
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
         actor=member, consultation=consultation, dots=[(a, 3), (b, 0), (c, 2)]
     )
-    services.consultation_answer(actor=people["admin"], consultation=consultation, dots=[(c, 5)])
+    consultations_answer_services.consultation_answer(
+        actor=people["admin"], consultation=consultation, dots=[(c, 5)]
+    )
     assert counts(consultation) == (2, 2, 3)  # a zero is no mark
     found = selectors.results(consultation=consultation, viewer=member)
     assert [(r.total, r.count, r.percent) for r in found.options] == [
@@ -492,7 +535,7 @@ def test_the_best_slot_has_the_most_yes_then_the_most_if_need_be(people):
         "admin": [(a, yes), (b, maybe), (c, yes)],
     }
     for who, given in answers.items():
-        services.consultation_answer(
+        consultations_answer_services.consultation_answer(
             actor=people[who], consultation=consultation, availability=given
         )
     found = selectors.results(consultation=consultation, viewer=member)
@@ -513,7 +556,7 @@ def test_who_sees_the_results(people):
     assert selectors.results_refusal(shown, anonymous)
     assert selectors.results_refusal(shown, people["stranger"])
     for consultation in (hidden, shown):
-        closed = services.consultation_close(actor=staff, consultation=consultation)
+        closed = consultations_services.consultation_close(actor=staff, consultation=consultation)
         assert selectors.results_refusal(closed, anonymous) == ""
     assert selectors.results_refusal(make_consultation(coop, staff), staff)
 
@@ -522,15 +565,19 @@ def test_the_outcome_comes_after_the_close(people):
     coop, staff, admin = people["coop"], people["staff"], people["admin"]
     consultation = open_consultation(coop, staff)
     with pytest.raises(ValidationError, match="once the consultation has closed"):
-        services.consultation_outcome(actor=admin, consultation=consultation, text="Fatto.")
+        consultations_services.consultation_outcome(
+            actor=admin, consultation=consultation, text="Fatto."
+        )
     later = consultation.closes_at + timedelta(hours=1)
     with pytest.raises(ValidationError) as exc:
-        services.consultation_outcome(actor=admin, consultation=consultation, text=" ", at=later)
+        consultations_services.consultation_outcome(
+            actor=admin, consultation=consultation, text=" ", at=later
+        )
     assert field_of(exc) == "outcome"
     consultation.refresh_from_db()
     assert consultation.status == "open"  # nothing half-written
     with pytest.raises(ValidationError) as exc:
-        services.consultation_outcome(
+        consultations_services.consultation_outcome(
             actor=admin,
             consultation=consultation,
             text="Fatto.",
@@ -538,11 +585,15 @@ def test_the_outcome_comes_after_the_close(people):
             at=later,
         )
     assert field_of(exc) == "outcome_on"
-    services.consultation_outcome(actor=admin, consultation=consultation, text="Prima.", at=later)
+    consultations_services.consultation_outcome(
+        actor=admin, consultation=consultation, text="Prima.", at=later
+    )
     consultation.refresh_from_db()
     assert consultation.status == "closed"  # the closing past its time is recorded with it
     assert consultation.closed_at == consultation.closes_at and consultation.closed_by is None
-    services.consultation_outcome(actor=staff, consultation=consultation, text="Poi.", at=later)
+    consultations_services.consultation_outcome(
+        actor=staff, consultation=consultation, text="Poi.", at=later
+    )
     consultation.refresh_from_db()
     assert consultation.outcome == "Poi." and consultation.outcome_by == staff
     assert consultation.outcome_on == timezone.localdate(later)
@@ -553,18 +604,28 @@ def test_the_outcome_comes_after_the_close(people):
 def test_every_write_is_audited(people):
     coop, staff = people["coop"], people["staff"]
     consultation = make_consultation(coop, staff)
-    option = services.option_add(actor=staff, consultation=consultation, fields={"label": "Corti"})
-    services.option_update(actor=staff, option=option, fields={"label": "Corti d'autore"})
-    services.option_remove(actor=staff, option=option)
-    services.consultation_update(actor=staff, consultation=consultation, fields={"title": "Nuova"})
-    services.consultation_open(actor=staff, consultation=consultation)
-    services.consultation_answer(
+    option = consultations_services.option_add(
+        actor=staff, consultation=consultation, fields={"label": "Corti"}
+    )
+    consultations_services.option_update(
+        actor=staff, option=option, fields={"label": "Corti d'autore"}
+    )
+    consultations_services.option_remove(actor=staff, option=option)
+    consultations_services.consultation_update(
+        actor=staff, consultation=consultation, fields={"title": "Nuova"}
+    )
+    consultations_services.consultation_open(actor=staff, consultation=consultation)
+    consultations_answer_services.consultation_answer(
         actor=people["member"], consultation=consultation, choices=[option_ids(consultation)[0]]
     )
-    services.consultation_close(actor=staff, consultation=consultation)
-    services.consultation_outcome(actor=staff, consultation=consultation, text="Si fa.")
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
+    consultations_services.consultation_outcome(
+        actor=staff, consultation=consultation, text="Si fa."
+    )
     actions = set(AuditEntry.objects.filter(coop=coop).values_list("action", flat=True))
-    assert {label for label in services.AUDIT_LABELS} - actions == {"consultation.answer_change"}
+    assert {label for label in consultations_services.AUDIT_LABELS} - actions == {
+        "consultation.answer_change"
+    }
 
 
 def test_another_cooperative_never_sees_a_consultation_in_its_list(people):

@@ -14,7 +14,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative
-from comunitas.decisions.assembly_selectors import held_on
+from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.demo.economy import demo_years, economy_generate, paranza_visitors
 from comunitas.economy.models import (

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from comunitas.core.models import Cooperative
-from comunitas.decisions import assembly_selectors as selectors
+from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.models import Assembly, AssemblyStatus, Minutes, Motion, Proxy, Vote
 from comunitas.demo.assemblies import demo_assemblies
 from comunitas.demo.cases import CASES

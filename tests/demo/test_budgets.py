@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from comunitas.core.models import AuditEntry, Cooperative
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.models.budgets import (
     BudgetBallot,
     BudgetChoice,
     BudgetProject,

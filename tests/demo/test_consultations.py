@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from comunitas.core.models import AuditEntry, Cooperative
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import selectors
+from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationBallot,
     ConsultationMark,

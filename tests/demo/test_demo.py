@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative, CooperativeFact, Role
-from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.demo.budgets import VOTERS as BUDGET_VOTERS
 from comunitas.demo.cases import CASES
 from comunitas.demo.load import demo_admin_ensure, demo_load

@@ -126,8 +126,8 @@ def projects_state(coop: Cooperative) -> list:
 def wipe(coop: Cooperative) -> None:
     """The step's rows of ``coop`` (its residents stay, as the other demo logins do), and the
     decisions' rows that name them (consultations about them, budgets that fund them)."""
-    from comunitas.decisions.budget_models import ParticipatoryBudget
-    from comunitas.decisions.consultation_models import Consultation
+    from comunitas.decisions.models.budgets import ParticipatoryBudget
+    from comunitas.decisions.models.consultations import Consultation
 
     economy_wipe(coop)  # its movements, jobs, hours and earmark name projects
     Consultation.objects.filter(coop=coop).delete()

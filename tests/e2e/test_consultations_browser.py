@@ -8,8 +8,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import ConsultationParticipation
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.models.consultations import ConsultationParticipation
 from tests.decisions.matrix_consultations import open_consultation
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
@@ -27,8 +27,10 @@ def test_a_resident_ranks_the_options_and_reads_the_rounds(live_server, people, 
     )
     # Two others have answered already: the resident's ballot decides the count.
     a, b, _c = (o.pk for o in consultation.options.all())
-    services.consultation_answer(actor=people["member"], consultation=consultation, ranks=[(a, 1)])
-    services.consultation_answer(
+    consultations_answer_services.consultation_answer(
+        actor=people["member"], consultation=consultation, ranks=[(a, 1)]
+    )
+    consultations_answer_services.consultation_answer(
         actor=people["admin"], consultation=consultation, ranks=[(b, 1), (a, 2)]
     )
     url = f"/c/alpha/consultations/{consultation.pk}/"

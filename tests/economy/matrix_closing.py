@@ -19,7 +19,8 @@ from decimal import Decimal as D
 from django.utils import timezone
 
 from comunitas.core.permissions import Action
-from comunitas.decisions import assembly_services as decisions
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.closing import services
 from comunitas.economy.models import Job, Movement
@@ -71,17 +72,21 @@ def carried_motion(book: dict, title: str = "Approvazione del bilancio", carried
     session = open_session(convene(book))["assembly"]
     staff, member = book["staff"], book["members"][5]
     for key in ("member", 3, 5, 6, 7):
-        decisions.attendance_register(actor=staff, assembly=session, member=book["members"][key])
-    motion = decisions.motion_create(actor=staff, assembly=session, fields={"title": title})
-    motion = decisions.motion_open(actor=staff, motion=motion)
-    decisions.ballot_cast(
+        assemblies_session_services.attendance_register(
+            actor=staff, assembly=session, member=book["members"][key]
+        )
+    motion = assemblies_voting_services.motion_create(
+        actor=staff, assembly=session, fields={"title": title}
+    )
+    motion = assemblies_voting_services.motion_open(actor=staff, motion=motion)
+    assemblies_voting_services.ballot_cast(
         actor=staff,
         motion=motion,
         voter=member,
         choice="for" if carried else "against",
         recorded_by_staff=True,
     )
-    return decisions.motion_close(actor=staff, motion=motion)
+    return assemblies_voting_services.motion_close(actor=staff, motion=motion)
 
 
 def allocated(book: dict, year: int, ristorni: str = "1000.00"):

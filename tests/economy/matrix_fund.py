@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from comunitas.core.permissions import Action
-from comunitas.decisions.budget_models import BudgetProject, ParticipatoryBudget
+from comunitas.decisions.models.budgets import BudgetProject, ParticipatoryBudget
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import AllocationLine, Closing, Counterparty, Earmark, Movement
 from comunitas.projects.models import Project

@@ -3,7 +3,7 @@ accounts, held in April at second call as most are, with attendance, proxies, op
 recorded by show of hands and minutes signed into the minute book; Brigì also elects its board,
 and the Modernissimo has an extraordinary assembly convened for the coming weeks.
 
-Everything goes through ``assembly_services`` with the moment it happened, so the demo obeys the
+Everything goes through the assemblies' services with the moment it happened, so the demo obeys the
 same rules as real use (90 days in the book, the statute's proxies, the quorum), and is marked
 synthetic. Loading twice changes nothing."""
 
@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from comunitas.core.models import Cooperative
 from comunitas.core.notify import quiet
-from comunitas.decisions import assembly_selectors as selectors
-from comunitas.decisions import assembly_services as services
+from comunitas.decisions.assemblies import selectors
+from comunitas.decisions.assemblies import services as assemblies_services
+from comunitas.decisions.assemblies import session_services as assemblies_session_services
+from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Assembly, Motion
 from comunitas.demo.synthetic import synthetic_step
 from comunitas.members.models import Member
@@ -56,7 +58,7 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     year = today.year if _last_tuesday_of_april(today.year) < today else today.year - 1
     first_day = _last_tuesday_of_april(year)
     staff, board = _user(coop, "staff"), _user(coop, "presidente")
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=staff,
         coop=coop,
         synthetic=True,
@@ -77,16 +79,16 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     if elects:
         items.append(("Rinnovo del consiglio di amministrazione", "Tre consiglieri per tre anni."))
     agenda = [
-        services.agenda_item_add(
+        assemblies_services.agenda_item_add(
             actor=staff, assembly=assembly, fields={"title": title, "description": text}
         )
         for title, text in items
     ]
-    services.assembly_convene(
+    assemblies_services.assembly_convene(
         actor=board, assembly=assembly, at=_at(first_day, 9) - timedelta(days=18)
     )
     held = first_day + timedelta(days=1)  # the first call, at 8 in the morning, found nobody
-    assembly = services.assembly_open(
+    assembly = assemblies_session_services.assembly_open(
         actor=staff, assembly=assembly, call="second", at=_at(held, 17, 40)
     )
     voters = [e.member for e in selectors.roll(assembly=assembly)]
@@ -98,20 +100,20 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     arrival = _at(held, 17, 45)
     for i, member in enumerate(attending):
         mode = "online" if assembly.online_url and rng.random() < 0.15 else "in_person"
-        services.attendance_register(
+        assemblies_session_services.attendance_register(
             actor=staff,
             assembly=assembly,
             member=member,
             mode=mode,
             at=arrival + timedelta(seconds=20 * i),
         )
-    limit = services._max_proxies(assembly)
+    limit = assemblies_session_services._max_proxies(assembly)
     holders = [m for m in attending if m.kind == "person"][:5]
     for grantor in others[: round(len(others) * 0.1)]:
         holder = rng.choice(holders) if holders else None
         if holder is None or assembly.proxies.filter(holder=holder).count() >= limit:
             continue
-        services.proxy_register(
+        assemblies_session_services.proxy_register(
             actor=staff,
             assembly=assembly,
             grantor=grantor,
@@ -120,7 +122,7 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
             at=arrival - timedelta(hours=2),
         )
     start = _at(held, 18, 30)
-    accounts = services.motion_create(
+    accounts = assemblies_voting_services.motion_create(
         actor=staff,
         assembly=assembly,
         fields={
@@ -131,7 +133,7 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     )
     _vote(assembly, accounts, staff, rng, start, weights=(0.9, 0.03, 0.07))
     if elects:
-        election = services.motion_create(
+        election = assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
             fields={
@@ -143,9 +145,11 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
             candidates=BOARD_CANDIDATES,
         )
         _elect(assembly, election, staff, rng, start + timedelta(minutes=40))
-    closed = services.assembly_close(actor=staff, assembly=assembly, at=_at(held, 20, 15))
+    closed = assemblies_session_services.assembly_close(
+        actor=staff, assembly=assembly, at=_at(held, 20, 15)
+    )
     minutes = closed.minutes
-    services.minutes_update(
+    assemblies_services.minutes_update(
         actor=staff,
         minutes=minutes,
         fields={
@@ -159,7 +163,9 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
             ),
         },
     )
-    services.minutes_sign(actor=board, minutes=minutes, at=_at(held + timedelta(days=3), 10))
+    assemblies_services.minutes_sign(
+        actor=board, minutes=minutes, at=_at(held + timedelta(days=3), 10)
+    )
     return closed
 
 
@@ -180,10 +186,10 @@ def _voters(assembly: Assembly) -> list[Member]:
 
 def _vote(assembly, motion: Motion, staff, rng, at: datetime, weights) -> None:
     """A show of hands, recorded by staff for each voter (proxies voted by their holder)."""
-    motion = services.motion_open(actor=staff, motion=motion, at=at)
+    motion = assemblies_voting_services.motion_open(actor=staff, motion=motion, at=at)
     for i, member in enumerate(_voters(assembly)):
         choice = rng.choices(["for", "against", "abstain"], weights=weights)[0]
-        services.ballot_cast(
+        assemblies_voting_services.ballot_cast(
             actor=staff,
             motion=motion,
             voter=member,
@@ -191,16 +197,18 @@ def _vote(assembly, motion: Motion, staff, rng, at: datetime, weights) -> None:
             recorded_by_staff=True,
             at=at + timedelta(seconds=5 * i),
         )
-    services.motion_close(actor=staff, motion=motion, at=at + timedelta(minutes=10))
+    assemblies_voting_services.motion_close(
+        actor=staff, motion=motion, at=at + timedelta(minutes=10)
+    )
 
 
 def _elect(assembly, motion: Motion, staff, rng, at: datetime) -> None:
-    motion = services.motion_open(actor=staff, motion=motion, at=at)
+    motion = assemblies_voting_services.motion_open(actor=staff, motion=motion, at=at)
     candidates = list(motion.candidates.order_by("position"))
     popularity = [0.9, 0.75, 0.6, 0.4]
     for i, member in enumerate(_voters(assembly)):
         chosen = [c.pk for c, p in zip(candidates, popularity, strict=True) if rng.random() < p]
-        services.ballot_cast(
+        assemblies_voting_services.ballot_cast(
             actor=staff,
             motion=motion,
             voter=member,
@@ -208,7 +216,9 @@ def _elect(assembly, motion: Motion, staff, rng, at: datetime) -> None:
             recorded_by_staff=True,
             at=at + timedelta(seconds=5 * i),
         )
-    services.motion_close(actor=staff, motion=motion, at=at + timedelta(minutes=15))
+    assemblies_voting_services.motion_close(
+        actor=staff, motion=motion, at=at + timedelta(minutes=15)
+    )
 
 
 def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
@@ -220,7 +230,7 @@ def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
         return None
     staff, board = _user(coop, "staff"), _user(coop, "presidente")
     first_day = today + timedelta(days=24)
-    assembly = services.assembly_create(
+    assembly = assemblies_services.assembly_create(
         actor=staff,
         coop=coop,
         synthetic=True,
@@ -234,7 +244,7 @@ def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
             "notes": "Dati sintetici: assemblea generata per la dimostrazione.",
         },
     )
-    services.agenda_item_add(
+    assemblies_services.agenda_item_add(
         actor=staff,
         assembly=assembly,
         fields={
@@ -242,7 +252,7 @@ def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
             "description": "Testo della modifica in allegato alla convocazione.",
         },
     )
-    services.motion_create(
+    assemblies_voting_services.motion_create(
         actor=staff,
         assembly=assembly,
         fields={
@@ -253,7 +263,7 @@ def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
             "qualified_denominator": 3,
         },
     )
-    return services.assembly_convene(
+    return assemblies_services.assembly_convene(
         actor=board, assembly=assembly, at=_at(today, 9) - timedelta(days=1)
     )
 

@@ -34,8 +34,8 @@ from comunitas.core.audit import audit_record
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import quiet
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.budgets import services
+from comunitas.decisions.models.budgets import (
     BudgetBallot,
     BudgetProject,
     BudgetReviewStatus,

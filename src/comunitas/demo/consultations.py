@@ -4,7 +4,7 @@ season by ranked choice, the work day at Brigì's Cà da Cardella refuge by a me
 La Paranza's proposal on the Cimitero delle Fontanelle's opening hours, AnversiAmo's dot vote
 on the community fund, Ri-maflow's scores for new workshops in the recovered factory.
 
-Everything goes through ``consultation_services`` with the moment it happened (opened some
+Everything goes through the consultations' services with the moment it happened (opened some
 weeks ago, answered over two weeks, closed, the board's outcome a few days later), so the demo
 obeys the same rules as real use, is marked synthetic, and sends no e-mail. The people who
 answer are the cooperative's demo logins and its synthetic residents (made by the projects
@@ -25,9 +25,10 @@ import comunitas.demo.projects  # noqa: F401 - its step (the synthetic residents
 from comunitas.core.audit import audit_record
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.notify import quiet
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations import answer_services as consultations_answer_services
+from comunitas.decisions.consultations import selectors
+from comunitas.decisions.consultations import services as consultations_services
+from comunitas.decisions.models.consultations import (
     AUDIENCE_ROLES,
     Availability,
     Consultation,
@@ -251,10 +252,12 @@ def consultations_generate(
     else:
         options = [{"label": label} for label in plan.options]
     with quiet():  # synthetic people have nobody to tell
-        consultation = services.consultation_create(
+        consultation = consultations_services.consultation_create(
             actor=staff, coop=coop, fields=fields, options=options, synthetic=True
         )
-        consultation = services.consultation_open(actor=staff, consultation=consultation, at=opened)
+        consultation = consultations_services.consultation_open(
+            actor=staff, consultation=consultation, at=opened
+        )
         ids = [o.pk for o in consultation.options.all()]
         answering = [u for u in people if rng.random() < 0.8] or people[:1]
         used: set[int] = set()
@@ -263,14 +266,16 @@ def consultations_generate(
             answer = _answer(plan, ids, rng)
             if plan.kind == ConsultationKind.PROPOSAL:
                 answer["reason"] = _reason(plan, answer["position"], rng, used)
-            services.consultation_answer(actor=user, consultation=consultation, at=at, **answer)
-        consultation = services.consultation_close(
+            consultations_answer_services.consultation_answer(
+                actor=user, consultation=consultation, at=at, **answer
+            )
+        consultation = consultations_services.consultation_close(
             actor=staff, consultation=consultation, at=closes
         )
         board = get_user_model().objects.filter(username=f"{coop.slug}.presidente").first()
         winner = _winner(consultation, staff)
         stated = closes + timedelta(days=3)
-        consultation = services.consultation_outcome(
+        consultation = consultations_services.consultation_outcome(
             actor=board or staff,
             consultation=consultation,
             text=plan.outcome.format(winner=winner),

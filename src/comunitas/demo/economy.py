@@ -43,7 +43,7 @@ from comunitas.core.audit import audit_record
 from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.notify import quiet
-from comunitas.decisions.assembly_selectors import held_on
+from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.demo.assemblies import _last_tuesday_of_april
 from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES

@@ -18,7 +18,8 @@ from comunitas.commons.stats import views as stats_views
 from comunitas.core.coops import selectors as coops_selectors
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
-from comunitas.decisions import assembly_selectors, consultation_selectors
+from comunitas.decisions.assemblies import selectors as assembly_selectors
+from comunitas.decisions.consultations import selectors as consultation_selectors
 from comunitas.economy.fund import selectors as fund_selectors
 from comunitas.members.book import selectors as book_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus

@@ -19,7 +19,7 @@ from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for
-from comunitas.decisions.assembly_selectors import held_on
+from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.economy.closing import selectors, services
 from comunitas.economy.closing.rules import allocation_compute, legal_minima

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
-from comunitas.decisions.assembly_selectors import held_on
+from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.economy.closing import selectors
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 from comunitas.members.models import ShareClass

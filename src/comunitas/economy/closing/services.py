@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
-from comunitas.decisions.assembly_selectors import held_on, tally
+from comunitas.decisions.assemblies.selectors import held_on, tally
 from comunitas.decisions.models import Motion
 from comunitas.economy.cashbook.ledger import year_result
 from comunitas.economy.closing import ristorni as ristorni_rules

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.permissions import Action, can, coop_for
-from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.fund import dashboard, exports, sankey, selectors, services, views
 from comunitas.economy.fund.schemas import (
     EconomyDashboardOut,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
-from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.models import NAME_MAX, EarmarkSource
 from comunitas.projects.models import Need, Project
 

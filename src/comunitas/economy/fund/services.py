@@ -22,7 +22,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
-from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.fund import selectors
 from comunitas.economy.models import NAME_MAX, Earmark, EarmarkSource
 from comunitas.projects.models import Need, Project

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.models import MONEY, Cooperative
-from comunitas.decisions.budget_models import ParticipatoryBudget
+from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.models.cashbook import NAME_MAX
 from comunitas.projects.models import Need, Project
 

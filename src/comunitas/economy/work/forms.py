@@ -18,7 +18,7 @@ from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.territory.forms import municipality_input
 from comunitas.core.territory.selectors import municipality_resolve
-from comunitas.decisions.budget_forms import ShownChoiceField
+from comunitas.decisions.budgets.forms import ShownChoiceField
 from comunitas.economy.models import Category, Job, VolunteerEntry, VolunteerRate, VolunteerStatus
 from comunitas.economy.work.checks import FIRST_YEAR, LAST_YEAR, RECORDED_MEMBERS
 from comunitas.economy.work.services import DECLARE_FIELDS, RATE_FIELDS, REASON_MAX

@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 
 from comunitas.core.formatting import euro
 from comunitas.core.models import Cooperative
-from comunitas.decisions import budget_counting as counting
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.budgets import counting
+from comunitas.decisions.models.budgets import (
     BudgetBallot,
     BudgetChoice,
     BudgetProject,

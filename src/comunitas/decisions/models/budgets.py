@@ -16,7 +16,7 @@ budget is not a secret ballot, and the Method of Equal Shares needs each voter's
 and the API show only aggregates, and each voter their own ballot.
 
 The results are counted once, when the vote closes, and stored in ``tally``: the two rules' outcome
-with the reasons, project by project (``budget_counting``); ``BudgetProject.votes`` and
+with the reasons, project by project (``budgets.counting``); ``BudgetProject.votes`` and
 ``funded`` (under the official rule) are filled in from it.
 """
 

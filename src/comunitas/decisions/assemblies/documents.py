@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from comunitas.decisions import assembly_selectors as selectors
+from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.models import Assembly, Minutes
 
 

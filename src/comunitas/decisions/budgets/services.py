@@ -36,7 +36,8 @@ from comunitas.core.kernel.edits import assign, require_text, validated
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import role_in
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.budgets.selectors import budget_tally
+from comunitas.decisions.models.budgets import (
     AUDIENCE_ROLES,
     COUNTED_PHASES,
     PHASE_TRANSITIONS,
@@ -263,8 +264,6 @@ def budget_phase_set(*, actor, budget: ParticipatoryBudget, phase: str) -> Parti
 
 def budget_count(*, actor, budget: ParticipatoryBudget) -> ParticipatoryBudget:
     """Count a closed budget by both rules and store the tally (once)."""
-    from comunitas.decisions.budget_selectors import budget_tally
-
     if budget.phase not in COUNTED_PHASES:
         raise ValidationError(_("The ballots are counted once the vote is closed."))
     tally = budget_tally(budget=budget)  # outside the transaction: see the module's docstring

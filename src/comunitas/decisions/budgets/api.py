@@ -5,7 +5,7 @@ Same rules as the pages: anyone reads a public cooperative's budgets, projects a
 role proposes projects (while collecting) and votes when the audience includes them (the
 service says); staff and the board set budgets up, review, move phases and link follow-ups.
 Objects are always fetched within the cooperative and the budget (another's id answers 404, in
-a body 422). Parsing here, rules in ``budget_services``."""
+a body 422). Parsing here, rules in ``services``."""
 
 from __future__ import annotations
 
@@ -20,15 +20,8 @@ from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for
-from comunitas.decisions import budget_selectors as selectors
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_models import (
-    PHASE_TRANSITIONS,
-    BudgetPhase,
-    BudgetProject,
-    ParticipatoryBudget,
-)
-from comunitas.decisions.budget_schemas import (
+from comunitas.decisions.budgets import selectors, services
+from comunitas.decisions.budgets.schemas import (
     BudgetBallotIn,
     BudgetBallotOut,
     BudgetFollowUpIn,
@@ -41,6 +34,12 @@ from comunitas.decisions.budget_schemas import (
     ParticipatoryBudgetItem,
     ParticipatoryBudgetOut,
     ParticipatoryBudgetPatch,
+)
+from comunitas.decisions.models.budgets import (
+    PHASE_TRANSITIONS,
+    BudgetPhase,
+    BudgetProject,
+    ParticipatoryBudget,
 )
 from comunitas.projects.models import Need, Project, Proposal
 

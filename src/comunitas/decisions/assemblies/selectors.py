@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative
+from comunitas.decisions.assemblies.rules import majority_base_units
 from comunitas.decisions.models import (
     AgendaItem,
     Assembly,
@@ -335,8 +336,6 @@ def tally(*, motion: Motion, with_names: bool = False) -> Tally:
     """The result from the motion's counters (no query for a resolution, one for candidates;
     one more with ``with_names``: those voting against or abstaining in an open ballot, whom
     the minutes must name, art. 2375 c.c.)."""
-    from comunitas.decisions.assembly_services import majority_base_units
-
     assembly = motion.assembly
     d = assembly.vote_denominator
     if not motion.is_closed:

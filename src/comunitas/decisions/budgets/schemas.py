@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.shapes import InputSchema, Text
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.models.budgets import (
     PROJECT_TEXT_MAX,
     REASON_MAX,
     REFERENCE_MAX,

@@ -1,11 +1,11 @@
 """Pages of participatory budgets: the list, setting one up, a budget's page in each phase,
-proposing a project, staff's review, the ballot (with a running total the server computes),
-the results explained and compared, the phase transitions and the follow-up links.
+proposing a project, staff's review, the ballot (with a running total the server computes), the
+results explained and compared, the phase transitions and the follow-up links.
 
-Thin views over ``budget_services`` and ``budget_selectors``; every page declares its action and
-is in the permission matrix (tests/decisions/matrix_budgets.py). Who may vote in a budget (its
-audience, the dates, once) is the service's to say: the ballot page asks it and shows why not.
-Nobody's ballot is shown to anyone else; people read only their own."""
+Thin views over ``services`` and ``selectors``; every page declares its action and is in the
+permission matrix (tests/decisions/matrix_budgets.py). Who may vote in a budget (its audience,
+the dates, once) is the service's to say: the ballot page asks it and shows why not. Nobody's
+ballot is shown to anyone else; people read only their own."""
 
 from __future__ import annotations
 
@@ -15,16 +15,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import submit, submit_and_flash
-from comunitas.decisions import budget_selectors as selectors
-from comunitas.decisions import budget_services as services
-from comunitas.decisions.budget_forms import (
+from comunitas.decisions.budgets import selectors, services
+from comunitas.decisions.budgets.forms import (
     BallotForm,
     BudgetForm,
     FollowUpForm,
@@ -34,7 +32,7 @@ from comunitas.decisions.budget_forms import (
     budget_initial,
     chosen_ids,
 )
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.models.budgets import (
     COUNTED_PHASES,
     PHASE_ORDER,
     PHASE_TRANSITIONS,
@@ -374,20 +372,3 @@ def budget_results(request: HttpRequest, coop: Cooperative, budget_id: int) -> H
         "manage": can(request.user, coop, Action.MANAGE_BUDGETS),
     }
     return render(request, "decisions/budgets/results.html", context)
-
-
-B = "c/<slug:slug>/budgets/<int:budget_id>"
-BP = f"{B}/projects/<int:budget_project_id>"
-urlpatterns = [
-    path("c/<slug:slug>/budgets/", budget_list, name="budget_list"),
-    path("c/<slug:slug>/budgets/new/", budget_create, name="budget_create"),
-    path(f"{B}/", budget_detail, name="budget_detail"),
-    path(f"{B}/edit/", budget_edit, name="budget_edit"),
-    path(f"{B}/phase/", budget_phase, name="budget_phase"),
-    path(f"{B}/projects/new/", budget_project_create, name="budget_project_create"),
-    path(f"{BP}/", budget_project_detail, name="budget_project_detail"),
-    path(f"{BP}/review/", budget_project_review, name="budget_project_review"),
-    path(f"{BP}/follow-up/", budget_project_follow_up, name="budget_project_follow_up"),
-    path(f"{B}/vote/", budget_vote, name="budget_vote"),
-    path(f"{B}/results/", budget_results, name="budget_results"),
-]

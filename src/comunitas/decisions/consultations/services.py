@@ -1,16 +1,8 @@
-"""Every write of consultations: setting one up with its options, opening it, answering it
-(and changing a named answer), closing it and stating its outcome.
+"""Every write of consultations but the answers: setting one up with its options, opening it,
+closing it and stating its outcome (the answers are in ``answer_services``, which shares the row
+lock defined here).
 
-One transaction each, audited. Answers lock the consultation's row and read it again, so that
-an answer never lands after a closing that committed first, and the unique participation per
-person holds under concurrency (a second answer at the same instant waits for the lock and
-then finds the first). An anonymous answer's trail says that the person took part, never what
-they answered, and no row joins the two (``consultation_models``).
-
-Who may answer is the consultation's audience, checked here (the permission ``VOTE`` only says
-that any role may try): someone outside it is refused with ``PermissionDenied`` (403 in the API
-and on the pages), since the problem is who they are, not what they sent.
-"""
+One transaction each, audited. A closing records the size of the audience it had (``audience``)."""
 
 from __future__ import annotations
 
@@ -18,8 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,19 +18,13 @@ from django.utils.translation import gettext_lazy
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import assign, validated
-from comunitas.core.models import Cooperative, Role
-from comunitas.decisions.consultation_models import (
-    AUDIENCE_ROLES,
-    SCORE_MAX,
-    SCORE_MIN,
-    Availability,
+from comunitas.core.models import Cooperative
+from comunitas.decisions.consultations.audience import audience_size
+from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationAudience,
-    ConsultationBallot,
     ConsultationKind,
-    ConsultationMark,
     ConsultationOption,
-    ConsultationParticipation,
     ConsultationPosition,
     ConsultationStatus,
 )
@@ -87,30 +72,16 @@ PLAIN_KINDS = {
     ConsultationKind.RANKED,
     ConsultationKind.DOTS,
 }
-# The input field of an answer, by kind: the errors name it.
-VALUE_FIELD = {
-    ConsultationKind.SCORE: "scores",
-    ConsultationKind.RANKED: "ranks",
-    ConsultationKind.DOTS: "dots",
-    ConsultationKind.MEETING: "availability",
-}
 EARLIEST, LATEST = date(2000, 1, 1), date(2200, 12, 31)
 
 
-def _now(at: datetime | None) -> datetime:
+def at_or_now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def _locked(consultation: Consultation) -> Consultation:
+def consultation_locked(consultation: Consultation) -> Consultation:
     """The consultation, re-read under its row lock: its writes take turns."""
     return Consultation.objects.select_for_update().select_related("coop").get(pk=consultation.pk)
-
-
-def audience_size(consultation: Consultation) -> int:
-    """How many people of the cooperative have a role the audience includes."""
-    return Role.objects.filter(
-        coop_id=consultation.coop_id, kind__in=AUDIENCE_ROLES[consultation.audience]
-    ).count()
 
 
 # --- setting up ---------------------------------------------------------------------------------
@@ -275,8 +246,8 @@ def consultation_update(
 ) -> Consultation:
     """Change a draft; once open, only its words and a later closing time change (who may
     answer, how, and whether results show must stay what the first people to answer saw)."""
-    consultation = _locked(consultation)
-    now = _now(at)
+    consultation = consultation_locked(consultation)
+    now = at_or_now(at)
     status = consultation.status_at(now)
     if status == ConsultationStatus.CLOSED:
         raise ValidationError(_("A closed consultation no longer changes."))
@@ -316,7 +287,7 @@ def consultation_update(
 @transaction.atomic
 def option_add(*, actor, consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
     """An option (a time slot for a meeting-time poll) of a draft consultation."""
-    consultation = _locked(consultation)
+    consultation = consultation_locked(consultation)
     _require_draft(consultation)
     option = _add_option(consultation, fields)
     audit_record(
@@ -330,7 +301,7 @@ def option_add(*, actor, consultation: Consultation, fields: dict[str, Any]) -> 
 
 
 def _locked_option(option: ConsultationOption) -> tuple[Consultation, ConsultationOption]:
-    consultation = _locked(option.consultation)
+    consultation = consultation_locked(option.consultation)
     return consultation, ConsultationOption.objects.get(pk=option.pk)
 
 
@@ -377,8 +348,8 @@ def consultation_open(
     *, actor, consultation: Consultation, at: datetime | None = None
 ) -> Consultation:
     """Open a draft to answers, until its closing time."""
-    consultation = _locked(consultation)
-    now = _now(at)
+    consultation = consultation_locked(consultation)
+    now = at_or_now(at)
     if consultation.status != ConsultationStatus.DRAFT:
         raise ValidationError(_("This consultation is already open or closed."))
     count = consultation.options.count()
@@ -446,229 +417,13 @@ def consultation_close(
     *, actor, consultation: Consultation, at: datetime | None = None
 ) -> Consultation:
     """Close an open consultation: early, or, past its closing time, to record it."""
-    consultation = _locked(consultation)
+    consultation = consultation_locked(consultation)
     if consultation.status == ConsultationStatus.DRAFT:
         raise ValidationError(_("A consultation being prepared cannot be closed: open it first."))
     if consultation.status == ConsultationStatus.CLOSED:
         raise ValidationError(_("This consultation is already closed."))
-    _settle(actor, consultation, _now(at), by_hand=True)
+    _settle(actor, consultation, at_or_now(at), by_hand=True)
     return consultation
-
-
-# --- answering ----------------------------------------------------------------------------------
-def _refuse_other_input(kind: str, given: dict[str, bool]) -> None:
-    wanted = {
-        ConsultationKind.PROPOSAL: {"position", "reason"},
-        ConsultationKind.SINGLE: {"choices"},
-        ConsultationKind.MULTIPLE: {"choices"},
-    }.get(kind, {VALUE_FIELD.get(kind, "")})
-    for name, present in given.items():
-        if present and name not in wanted:
-            raise ValidationError(_("This consultation does not ask for this."), field=name)
-
-
-def _marks(
-    consultation: Consultation,
-    options: list[ConsultationOption],
-    *,
-    position: str,
-    choices: Sequence[int] | None,
-    values: Sequence[tuple[int, int]] | None,
-) -> list[tuple[int, int]]:
-    """The answer as (option id, value) pairs, every rule of the kind checked."""
-    kind = consultation.kind
-    by_id = {o.pk: o for o in options}
-    if kind == ConsultationKind.PROPOSAL:
-        chosen = [o for o in options if o.code == position]
-        if not position or not chosen:
-            raise ValidationError(_("Choose agree, abstain, disagree or block."), field="position")
-        return [(chosen[0].pk, 1)]
-    if kind in (ConsultationKind.SINGLE, ConsultationKind.MULTIPLE):
-        picked = list(choices or [])
-        if any(pk not in by_id for pk in picked):
-            raise ValidationError(
-                _("This option is not one of this consultation's."), field="choices"
-            )
-        if len(set(picked)) != len(picked):
-            raise ValidationError(_("Choose each option once."), field="choices")
-        if kind == ConsultationKind.SINGLE:
-            if len(picked) != 1:
-                raise ValidationError(_("Choose one option."), field="choices")
-        else:
-            low = consultation.min_choices
-            high = consultation.max_choices or len(options)
-            if len(picked) < low:
-                raise ValidationError(
-                    _("Choose at least %(n)s options.") % {"n": low}, field="choices"
-                )
-            if len(picked) > high:
-                raise ValidationError(
-                    _("Choose at most %(n)s options.") % {"n": high}, field="choices"
-                )
-        return [(pk, 1) for pk in picked]
-    field = VALUE_FIELD[kind]
-    pairs = list(values or [])
-    if any(pk not in by_id for pk, _v in pairs):
-        raise ValidationError(_("This option is not one of this consultation's."), field=field)
-    if len({pk for pk, _v in pairs}) != len(pairs):
-        raise ValidationError(_("Each option appears once."), field=field)
-    given = dict(pairs)
-    if kind == ConsultationKind.SCORE:
-        if set(given) != set(by_id):
-            raise ValidationError(_("Give every option a score from 0 to 5."), field=field)
-        if any(not SCORE_MIN <= v <= SCORE_MAX for v in given.values()):
-            raise ValidationError(_("A score goes from 0 to 5."), field=field)
-        return pairs
-    if kind == ConsultationKind.RANKED:
-        ranks = sorted(given.values())
-        if not ranks:
-            raise ValidationError(_("Rank at least one option (1 = your first choice)."), field)
-        if any(not 1 <= r <= len(options) for r in ranks):
-            raise ValidationError(
-                _("A rank goes from 1 to %(n)s.") % {"n": len(options)}, field=field
-            )
-        if len(set(ranks)) != len(ranks):
-            raise ValidationError(_("Give each rank to one option only."), field=field)
-        if ranks != list(range(1, len(ranks) + 1)):
-            raise ValidationError(
-                _("Ranks follow each other from 1, without gaps (1, 2, 3…)."), field=field
-            )
-        return pairs
-    if kind == ConsultationKind.DOTS:
-        if any(v < 0 for v in given.values()):
-            raise ValidationError(_("Dots are whole numbers from 0."), field=field)
-        total = sum(given.values())
-        if total > consultation.dots:
-            raise ValidationError(
-                _("You placed %(used)s dots: you have %(n)s.")
-                % {"used": total, "n": consultation.dots},
-                field=field,
-            )
-        if total == 0:
-            raise ValidationError(_("Place at least one dot."), field=field)
-        return [(pk, v) for pk, v in pairs if v > 0]
-    # A meeting-time poll: an answer for every slot.
-    if set(given) != set(by_id):
-        raise ValidationError(_("Answer yes, if need be or no for every time slot."), field=field)
-    if any(v not in Availability.values for v in given.values()):
-        raise ValidationError(_("Answer yes, if need be or no."), field=field)
-    return pairs
-
-
-def _audited_answer(consultation: Consultation, marks, reason: str) -> dict[str, Any]:
-    after: dict[str, Any] = {"consultation": consultation.pk}
-    if not consultation.anonymous:  # an anonymous answer's trail says who took part, not what
-        after["answer"] = sorted([pk, value] for pk, value in marks)
-        if reason:
-            after["reason"] = reason
-    return after
-
-
-def may_answer(consultation: Consultation, role: str | None) -> bool:
-    return role is not None and role in AUDIENCE_ROLES[consultation.audience]
-
-
-def audience_refusal(consultation: Consultation) -> str:
-    if consultation.audience == ConsultationAudience.MEMBERS:
-        return _("This consultation is for the members of the cooperative only.")
-    if consultation.audience == ConsultationAudience.RESIDENTS:
-        return _("This consultation is for the residents only.")
-    return _("Only the members and residents of the cooperative answer this consultation.")
-
-
-@transaction.atomic
-def consultation_answer(
-    *,
-    actor,
-    consultation: Consultation,
-    position: str = "",
-    reason: str = "",
-    choices: Sequence[int] | None = None,
-    scores: Sequence[tuple[int, int]] | None = None,
-    ranks: Sequence[tuple[int, int]] | None = None,
-    dots: Sequence[tuple[int, int]] | None = None,
-    availability: Sequence[tuple[int, int]] | None = None,
-    at: datetime | None = None,
-) -> ConsultationBallot:
-    """The actor's answer: ``position`` (and a ``reason``) for a proposal, ``choices`` (option
-    ids) for single and multiple choice, (option id, value) pairs for a score (``scores``), a
-    ranking (``ranks``: 1 = first choice), a dot vote (``dots``) or a meeting-time poll
-    (``availability``: ``Availability`` values). A named answer may be given again until the
-    consultation closes and replaces the previous one; an anonymous answer is final."""
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Log in to answer."))
-    consultation = _locked(consultation)
-    status = consultation.status_at(_now(at))
-    if status == ConsultationStatus.DRAFT:
-        raise ValidationError(_("This consultation is not open yet."))
-    if status == ConsultationStatus.CLOSED:
-        raise ValidationError(_("This consultation is closed: answers are no longer taken."))
-    role = (
-        Role.objects.filter(coop_id=consultation.coop_id, user=actor)
-        .values_list("kind", flat=True)
-        .first()
-    )
-    if not may_answer(consultation, role):
-        raise PermissionDenied(audience_refusal(consultation))
-    reason = (reason or "").strip()
-    given = {"scores": scores, "ranks": ranks, "dots": dots, "availability": availability}
-    _refuse_other_input(
-        consultation.kind,
-        {
-            "position": bool(position),
-            "reason": bool(reason),
-            "choices": bool(choices),
-            **{name: bool(value) for name, value in given.items()},
-        },
-    )
-    values = given.get(VALUE_FIELD.get(consultation.kind, ""))
-    if len(reason) > 1000:
-        raise ValidationError(
-            _("Keep it within %(n)s characters (it has %(len)s).")
-            % {"n": "1,000", "len": f"{len(reason):,}"},
-            field="reason",
-        )
-    options = list(consultation.options.all())
-    marks = _marks(consultation, options, position=position, choices=choices, values=values)
-    now = _now(at)
-    existing = ConsultationParticipation.objects.filter(
-        consultation=consultation, user=actor
-    ).first()
-    if existing is not None and consultation.anonymous:
-        raise ValidationError(
-            _("You have already answered: in an anonymous consultation the answer is final.")
-        )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                participation = ConsultationParticipation.objects.create(
-                    consultation=consultation, user=actor, role=role, created_at=now
-                )
-        except IntegrityError:  # the lock makes this unreachable; the constraint is the last line
-            raise ValidationError(_("You have already answered this consultation.")) from None
-        action = "consultation.answer"
-    else:
-        participation = existing
-        participation.changed_at = now
-        participation.save(update_fields=["changed_at"])
-        ConsultationBallot.objects.filter(participation=participation).delete()
-        action = "consultation.answer_change"
-    ballot = ConsultationBallot.objects.create(
-        consultation=consultation,
-        participation=None if consultation.anonymous else participation,
-        reason=reason,
-    )
-    ConsultationMark.objects.bulk_create(
-        ConsultationMark(ballot=ballot, option_id=pk, value=value) for pk, value in marks
-    )
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=participation,
-        coop=consultation.coop,
-        after=_audited_answer(consultation, marks, reason),
-    )
-    return ballot
 
 
 # --- the outcome --------------------------------------------------------------------------------
@@ -683,8 +438,8 @@ def consultation_outcome(
 ) -> Consultation:
     """What the board makes of a closed consultation (it binds nobody: it says what will be
     done with it). Stated again, it replaces the previous statement; the trail keeps both."""
-    consultation = _locked(consultation)
-    now = _now(at)
+    consultation = consultation_locked(consultation)
+    now = at_or_now(at)
     if consultation.status_at(now) != ConsultationStatus.CLOSED:
         raise ValidationError(_("The outcome is stated once the consultation has closed."))
     if consultation.status != ConsultationStatus.CLOSED:

@@ -1,6 +1,6 @@
 """API shapes of assemblies: drafts and their agenda, the convocation, the session (the voters'
 roll, attendance, proxies, the live quorum), motions with their ballots and results, and the
-minutes in the minute book (input parsed here, rules checked by ``assembly_services``).
+minutes in the minute book (input parsed here, rules checked by the services).
 
 Votes come twice: as text (``votes``, "12" or "0.3333" in the caller's language, as the pages
 show them) and as exact whole *units* with the assembly's ``vote_denominator`` (votes = units ÷

@@ -1,4 +1,4 @@
-"""HTML forms of participatory budgets: they parse input; ``budget_services`` decide what is
+"""HTML forms of participatory budgets: they parse input; ``services`` decide what is
 valid. Choices of proposals, needs, projects and ballot projects are always this cooperative's
 or this budget's own, so a forged id of another one is a field error before any service runs."""
 
@@ -16,19 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from comunitas.core.formatting import euro
 from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
-from comunitas.decisions import budget_selectors as selectors
-from comunitas.decisions.budget_models import (
+from comunitas.decisions.budgets import selectors
+from comunitas.decisions.budgets.services import (
+    MAX_CHOICES,
+    PROJECT_FIELDS,
+    RULE_FIELDS,
+    TEXT_FIELDS,
+)
+from comunitas.decisions.models.budgets import (
     REASON_MAX,
     BudgetPhase,
     BudgetProject,
     BudgetReviewStatus,
     ParticipatoryBudget,
-)
-from comunitas.decisions.budget_services import (
-    MAX_CHOICES,
-    PROJECT_FIELDS,
-    RULE_FIELDS,
-    TEXT_FIELDS,
 )
 from comunitas.projects.models import LIVE_PROPOSAL, Proposal, ProposalStatus
 from comunitas.projects.needs.selectors import need_choices

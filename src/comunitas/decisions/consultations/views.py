@@ -2,11 +2,11 @@
 options, its page with the answer form of its kind, opening and closing it, the results with
 their charts and tables (ranked choice round by round), and the board's outcome.
 
-Thin views over ``consultation_services`` and ``consultation_selectors``; every page declares
-its action and is in the permission matrix (tests/decisions/matrix_consultations.py). A change
+Thin views over ``services``, ``answer_services`` and ``selectors``; every page declares its
+action and is in the permission matrix (tests/decisions/matrix_consultations.py). A change
 refused because of the consultation's state (closed, not a draft any more) sends back to its
-page with a message; an answer or a form the services refuse is shown again with the errors
-next to the fields. Someone outside the consultation's audience who posts an answer gets 403."""
+page with a message; an answer or a form the services refuse is shown again with the errors next
+to the fields. Someone outside the consultation's audience who posts an answer gets 403."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,17 +25,21 @@ from django.views.decorators.http import require_POST
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_counting import FEWEST, NO_VOTES, TIE_EARLIER_ROUND, TIE_ORDER
-from comunitas.decisions.consultation_forms import (
+from comunitas.decisions.consultations import answer_services, audience, selectors, services
+from comunitas.decisions.consultations.counting import (
+    FEWEST,
+    NO_VOTES,
+    TIE_EARLIER_ROUND,
+    TIE_ORDER,
+)
+from comunitas.decisions.consultations.forms import (
     AnswerForm,
     ConsultationFilterForm,
     ConsultationForm,
     OptionForm,
     OutcomeForm,
 )
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationKind,
     ConsultationOption,
@@ -284,7 +288,7 @@ def _detail(
         "audience_size": (
             consultation.audience_size
             if consultation.audience_size is not None
-            else services.audience_size(consultation)
+            else audience.audience_size(consultation)
         ),
         "results_refusal": selectors.results_refusal(consultation, user),
         "can_manage": manager,
@@ -320,7 +324,7 @@ def consultation_vote(
     ballot = submit(
         request,
         form,
-        lambda: services.consultation_answer(
+        lambda: answer_services.consultation_answer(
             actor=request.user, consultation=consultation, **form.answer()
         ),
     )
@@ -513,24 +517,3 @@ def consultation_outcome(
         "decisions/consultations/outcome.html",
         {"coop": coop, "consultation": consultation, "form": form},
     )
-
-
-C = "c/<slug:slug>/consultations"
-ONE = f"{C}/<int:consultation_id>"
-urlpatterns = [
-    path(f"{C}/", consultation_list, name="consultation_list"),
-    path(f"{C}/new/", consultation_create, name="consultation_create"),
-    path(f"{ONE}/", consultation_detail, name="consultation_detail"),
-    path(f"{ONE}/vote/", consultation_vote, name="consultation_vote"),
-    path(f"{ONE}/edit/", consultation_edit, name="consultation_edit"),
-    path(f"{ONE}/options/", option_add, name="consultation_option_add"),
-    path(
-        f"{ONE}/options/<int:option_id>/remove/",
-        option_remove,
-        name="consultation_option_remove",
-    ),
-    path(f"{ONE}/open/", consultation_open, name="consultation_open"),
-    path(f"{ONE}/close/", consultation_close, name="consultation_close"),
-    path(f"{ONE}/results/", consultation_results, name="consultation_results"),
-    path(f"{ONE}/outcome/", consultation_outcome, name="consultation_outcome"),
-]

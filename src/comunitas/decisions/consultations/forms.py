@@ -1,4 +1,4 @@
-"""HTML forms of consultations: they parse input; ``consultation_services`` decide what is
+"""HTML forms of consultations: they parse input; the services decide what is
 valid. What a consultation is about is chosen among the cooperative's own needs, proposals and
 projects, so a forged id of another cooperative is a field error before any service runs.
 
@@ -15,7 +15,9 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.models import Cooperative
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations.selectors import slot_label
+from comunitas.decisions.consultations.services import OPEN_FIELDS
+from comunitas.decisions.models.consultations import (
     OUTCOME_MAX,
     REASON_MAX,
     Availability,
@@ -24,8 +26,6 @@ from comunitas.decisions.consultation_models import (
     ConsultationOption,
     ConsultationPosition,
 )
-from comunitas.decisions.consultation_selectors import slot_label
-from comunitas.decisions.consultation_services import OPEN_FIELDS
 from comunitas.projects.models import Need, NeedStatus, Project, Proposal
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

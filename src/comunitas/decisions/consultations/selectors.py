@@ -5,7 +5,7 @@ The list is a constant number of queries whatever its length; the results are a 
 number whatever the number of answers (the tests assert both). Results are counted from the
 stored answers every time, in SQL (a grouped count and sum per option and value), except ranked
 choice, whose instant runoff reads the rankings in one query and counts them in Python
-(``consultation_counting``).
+(``counting``).
 
 Who sees the results: nobody while the consultation is a draft; while it is open, the people
 with a role in the cooperative unless the results are hidden until it closes (then nobody, staff
@@ -39,8 +39,9 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, role_in
-from comunitas.decisions.consultation_counting import Runoff, instant_runoff, mean, percent
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.consultations.audience import audience_refusal, audience_size, may_answer
+from comunitas.decisions.consultations.counting import Runoff, instant_runoff, mean, percent
+from comunitas.decisions.models.consultations import (
     Availability,
     Consultation,
     ConsultationBallot,
@@ -51,7 +52,6 @@ from comunitas.decisions.consultation_models import (
     ConsultationPosition,
     ConsultationStatus,
 )
-from comunitas.decisions.consultation_services import audience_refusal, audience_size, may_answer
 from comunitas.projects.proposals.naming import short_name
 
 LIST_STATUSES = ["open", "closed", "draft"]

@@ -1,19 +1,15 @@
-"""Statutory assemblies (assemblee dei soci): convocation, the voters' roll on the assembly's
-day, attendance, proxies, motions with their ballots, and the minutes kept in the minute book.
+"""Statutory assemblies (assemblee dei soci): convocation, the voters' roll on the assembly's day,
+attendance, proxies, motions with their ballots, and the minutes kept in the minute book.
 
 Votes are exact: the roll gives each voter a whole number of *units*, ``votes * D`` where ``D``
 (``Assembly.vote_denominator``) is the least common denominator of the votes that the cap on
 financing members made fractional, so every tally is an integer sum in SQL.
 
-A secret ballot keeps no link between a voter and a choice. ``Vote`` says who has voted (and,
-in an open ballot only, what); the choices of a secret ballot are added to per-option totals
-(``Motion``'s and ``Candidate``'s counters) in the same transaction, so no row exists from
-which a choice could be traced back to the voter, not even through the order rows were
-written in. Open ballots move the same counters, so a tally is one small query either way.
-
-Consultations and participatory budgets live in their own modules, imported at the end so
-Django registers their models with this app.
-"""
+A secret ballot keeps no link between a voter and a choice. ``Vote`` says who has voted (and, in
+an open ballot only, what); the choices of a secret ballot are added to per-option totals
+(``Motion``'s and ``Candidate``'s counters) in the same transaction, so no row exists from which
+a choice could be traced back to the voter, not even through the order rows were written in.
+Open ballots move the same counters, so a tally is one small query either way."""
 
 from __future__ import annotations
 
@@ -504,7 +500,3 @@ class Minutes(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == MinutesStatus.SIGNED
-
-
-# Their models register with this app when Django imports this module.
-from comunitas.decisions import budget_models, consultation_models  # noqa: E402, F401

@@ -7,7 +7,7 @@ board only, 404 for others) and, once closed, their results; while open, the peo
 read the results unless they are hidden until the close (403 for everyone, staff included, as on
 the pages). Any role may try to answer; the consultation's audience decides (403 outside it).
 Objects are always fetched within the cooperative (another's id answers 404, in a body 422).
-Parsing here, rules in ``consultation_services``."""
+Parsing here, rules in the services."""
 
 from typing import Any
 
@@ -22,10 +22,8 @@ from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
-from comunitas.decisions import consultation_selectors as selectors
-from comunitas.decisions import consultation_services as services
-from comunitas.decisions.consultation_models import Availability, Consultation, ConsultationOption
-from comunitas.decisions.consultation_schemas import (
+from comunitas.decisions.consultations import answer_services, selectors, services
+from comunitas.decisions.consultations.schemas import (
     ConsultationAvailabilityName,
     ConsultationIn,
     ConsultationItem,
@@ -40,6 +38,7 @@ from comunitas.decisions.consultation_schemas import (
     ConsultationResultsOut,
     ConsultationVoteIn,
 )
+from comunitas.decisions.models.consultations import Availability, Consultation, ConsultationOption
 from comunitas.projects.models import Need, Project, Proposal
 from comunitas.projects.needs.api import Shaped
 from comunitas.projects.proposals.naming import short_name
@@ -292,7 +291,7 @@ def consultation_vote(request, slug: str, consultation_id: int, payload: Consult
     accept, or when it is not open, or when an anonymous answer was already given."""
     coop = coop_for(request.auth, slug, Action.VOTE)
     consultation = _consultation(request, coop, consultation_id)
-    services.consultation_answer(
+    answer_services.consultation_answer(
         actor=request.auth,
         consultation=consultation,
         position=payload.position.value if payload.position else "",

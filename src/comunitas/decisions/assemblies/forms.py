@@ -1,4 +1,4 @@
-"""HTML forms of assemblies: they parse input; ``assembly_services`` decide what is valid.
+"""HTML forms of assemblies: they parse input; the services decide what is valid.
 Members are named by their register number, as on the attendance desk's list, and always
 looked up within the cooperative."""
 

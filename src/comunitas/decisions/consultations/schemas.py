@@ -1,5 +1,5 @@
 """API shapes of consultations, their options, answers and results (input parsed here, rules
-checked by ``consultation_services``: numbers are only bounded to what a request may hold, so a
+checked by the services: numbers are only bounded to what a request may hold, so a
 rule's message — a score outside 0 to 5, a rank gap, too many dots — comes from the service as a
 422 naming the field).
 
@@ -17,7 +17,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.core.shapes import InputSchema, Text
-from comunitas.decisions.consultation_models import (
+from comunitas.decisions.models.consultations import (
     OPTION_MAX,
     OPTION_TEXT_MAX,
     OUTCOME_MAX,

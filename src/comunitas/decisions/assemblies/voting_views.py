@@ -1,0 +1,173 @@
+"""Pages of motions and ballots: drafting and changing a motion, opening and closing its vote, a
+member's ballot (for themselves or a proxy they hold) and the vote staff record for a member
+present in an open ballot. Thin views over ``voting_services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, coop_view
+from comunitas.core.submission import act_and_flash, submit, submit_and_flash
+from comunitas.decisions.assemblies import selectors, voting_services
+from comunitas.decisions.assemblies.forms import (
+    BallotForm,
+    MotionForm,
+    RecordVoteForm,
+    member_by_number,
+)
+from comunitas.decisions.assemblies.views import assembly_or_404, back_to_assembly
+from comunitas.decisions.models import Assembly, Motion
+from comunitas.members.models import Member
+from comunitas.projects.needs.views import back_to
+
+
+def _motion(assembly: Assembly, motion_id: int) -> Motion:
+    try:
+        return selectors.motion_get(assembly=assembly, pk=motion_id)
+    except Motion.DoesNotExist:
+        raise Http404 from None
+
+
+# --- motions and ballots ------------------------------------------------------------------------
+def _motion_form_page(request, coop, assembly, motion=None) -> HttpResponse:
+    initial = {}
+    if motion is not None:
+        initial = {name: getattr(motion, name) for name in voting_services.MOTION_FIELDS}
+        initial["candidates"] = "\n".join(c.name for c in motion.candidates.all())
+    form = MotionForm(request.POST or None, assembly=assembly, initial=initial)
+
+    def save():
+        if motion is None:
+            return voting_services.motion_create(
+                actor=request.user,
+                assembly=assembly,
+                fields=form.motion_fields(),
+                candidates=form.candidate_names(),
+            )
+        return voting_services.motion_update(
+            actor=request.user,
+            motion=motion,
+            fields=form.motion_fields(),
+            candidates=form.candidate_names() or [],
+        )
+
+    saved = submit(request, form, save)
+    if saved:
+        messages.success(request, _("The motion is saved."))
+        return redirect(f"{assembly_url(coop, assembly)}#motion-{saved.pk}")
+    context = {"coop": coop, "assembly": assembly, "form": form, "motion": motion}
+    return render(request, "decisions/assemblies/motion_form.html", context)
+
+
+def assembly_url(coop: Cooperative, assembly: Assembly) -> str:
+    return reverse("assembly_detail", args=[coop.slug, assembly.pk])
+
+
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def motion_create(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
+    return _motion_form_page(request, coop, assembly_or_404(request, coop, assembly_id))
+
+
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def motion_edit(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
+) -> HttpResponse:
+    assembly = assembly_or_404(request, coop, assembly_id)
+    return _motion_form_page(request, coop, assembly, _motion(assembly, motion_id))
+
+
+@require_POST
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def motion_open(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
+) -> HttpResponse:
+    assembly = assembly_or_404(request, coop, assembly_id)
+    motion = _motion(assembly, motion_id)
+    act_and_flash(
+        request,
+        lambda: voting_services.motion_open(actor=request.user, motion=motion),
+        done=_("The vote is open."),
+    )
+    return back_to_assembly(request, coop, assembly)
+
+
+@require_POST
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def motion_close(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
+) -> HttpResponse:
+    assembly = assembly_or_404(request, coop, assembly_id)
+    motion = _motion(assembly, motion_id)
+    act_and_flash(
+        request,
+        lambda: voting_services.motion_close(actor=request.user, motion=motion),
+        done=_("The vote is closed: its result is shown."),
+    )
+    return redirect(f"{assembly_url(coop, assembly)}#motion-{motion.pk}")
+
+
+@require_POST
+@coop_view(Action.VOTE)
+def motion_vote(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
+) -> HttpResponse:
+    """A member's ballot, for themselves or for a member whose proxy they hold."""
+    assembly = assembly_or_404(request, coop, assembly_id)
+    motion = _motion(assembly, motion_id)
+    form = BallotForm(request.POST, motion=motion)
+
+    def cast():
+        voter = Member.objects.filter(coop=coop, pk=form.cleaned_data["voter"]).first()
+        if voter is None:
+            raise ValidationError(_("Choose a member of this cooperative."), field="voter")
+        return voting_services.ballot_cast(
+            actor=request.user,
+            motion=motion,
+            voter=voter,
+            choice=form.cleaned_data.get("choice", ""),
+            candidates=form.cleaned_data.get("candidates"),
+        )
+
+    submit_and_flash(
+        request,
+        form,
+        cast,
+        done=_("Your vote is recorded.")
+        if motion.ballot == "open"
+        else _("Your vote is recorded. It is secret: nobody can see how you voted."),
+        failed=_("The vote could not be recorded."),
+    )
+    return redirect(f"{assembly_url(coop, assembly)}#motion-{motion.pk}")
+
+
+@require_POST
+@coop_view(Action.MANAGE_ASSEMBLIES)
+def motion_record(
+    request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
+) -> HttpResponse:
+    """Staff record the vote of a member present in an open ballot."""
+    assembly = assembly_or_404(request, coop, assembly_id)
+    motion = _motion(assembly, motion_id)
+    form = RecordVoteForm(request.POST, motion=motion)
+    submit_and_flash(
+        request,
+        form,
+        lambda: voting_services.ballot_cast(
+            actor=request.user,
+            motion=motion,
+            voter=member_by_number(coop, form.cleaned_data["number"], "number"),
+            choice=form.cleaned_data.get("choice", ""),
+            candidates=form.cleaned_data.get("candidates"),
+            recorded_by_staff=True,
+        ),
+        done=_("The vote is recorded."),
+        failed=_("The vote could not be recorded."),
+    )
+    return back_to(request, coop, "assembly_desk", assembly.pk)

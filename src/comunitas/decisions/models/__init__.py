@@ -1,0 +1,65 @@
+"""Models of decisions, one module per capability: ``assemblies`` (assemblee dei soci),
+``consultations`` (consultazioni) and ``budgets`` (bilancio partecipativo). Importing this package
+registers all three with the app (Django and the migrations know them by the label
+``decisions``); ``from comunitas.decisions.models import X`` reads the assemblies' names, the
+others are imported from their own module."""
+
+# Importing the package registers the consultations' and the budgets' models with the app.
+from comunitas.decisions.models import budgets, consultations  # noqa: F401
+from comunitas.decisions.models.assemblies import (
+    NARRATIVE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    AgendaItem,
+    Assembly,
+    AssemblyKind,
+    AssemblyStatus,
+    Attendance,
+    AttendanceMode,
+    BallotKind,
+    Call,
+    Candidate,
+    Choice,
+    Majority,
+    MajorityBase,
+    MinuteBook,
+    Minutes,
+    MinutesStatus,
+    Motion,
+    MotionKind,
+    MotionStatus,
+    Notice,
+    NoticeChannel,
+    Proxy,
+    RollEntry,
+    Vote,
+)
+
+__all__ = [
+    "NARRATIVE_MAX",
+    "TEXT_MAX",
+    "TITLE_MAX",
+    "AgendaItem",
+    "Assembly",
+    "AssemblyKind",
+    "AssemblyStatus",
+    "Attendance",
+    "AttendanceMode",
+    "BallotKind",
+    "Call",
+    "Candidate",
+    "Choice",
+    "Majority",
+    "MajorityBase",
+    "MinuteBook",
+    "Minutes",
+    "MinutesStatus",
+    "Motion",
+    "MotionKind",
+    "MotionStatus",
+    "Notice",
+    "NoticeChannel",
+    "Proxy",
+    "RollEntry",
+    "Vote",
+]
