@@ -217,7 +217,7 @@ def booking_notify(booking: Booking, template: str, **extra) -> None:
             "reason": booking.reason,
             "hours": booking.unit.free_cancel_hours,
             "site": settings.SITE_URL,
-            "ical_path": reverse("ical_booking", args=[booking.ical_token])
+            "ical_path": reverse("commons:ical_booking", args=[booking.ical_token])
             if booking.ical_token
             else "",
             **extra,

@@ -28,42 +28,47 @@ from comunitas.commons.bookings.views import (
 )
 
 urlpatterns = [
-    path("c/<slug:slug>/bookings/", booking_home, name="booking_home"),
-    path("c/<slug:slug>/bookings/mine/", my_bookings, name="my_bookings"),
-    path("c/<slug:slug>/bookings/manage/", booking_manage, name="booking_manage"),
-    path("c/<slug:slug>/commons/<int:resource_id>/units/new/", unit_create, name="unit_create"),
+    path("bookings/", booking_home, name="booking_home"),
+    path("bookings/mine/", my_bookings, name="my_bookings"),
+    path("bookings/manage/", booking_manage, name="booking_manage"),
+    path("commons/<int:resource_id>/units/new/", unit_create, name="unit_create"),
     path(
-        "c/<slug:slug>/bookings/units/<int:unit_id>/",
+        "bookings/units/<int:unit_id>/",
         unit_availability,
         name="unit_availability",
     ),
-    path("c/<slug:slug>/bookings/units/<int:unit_id>/book/", booking_create, name="booking_create"),
+    path("bookings/units/<int:unit_id>/book/", booking_create, name="booking_create"),
     path(
-        "c/<slug:slug>/bookings/units/<int:unit_id>/series/",
+        "bookings/units/<int:unit_id>/series/",
         booking_series,
         name="booking_series",
     ),
     path(
-        "c/<slug:slug>/bookings/units/<int:unit_id>/settings/",
+        "bookings/units/<int:unit_id>/settings/",
         unit_settings,
         name="unit_settings",
     ),
-    path("c/<slug:slug>/bookings/units/<int:unit_id>/hours/", unit_hours, name="unit_hours"),
+    path("bookings/units/<int:unit_id>/hours/", unit_hours, name="unit_hours"),
     path(
-        "c/<slug:slug>/bookings/units/<int:unit_id>/closed-days/",
+        "bookings/units/<int:unit_id>/closed-days/",
         unit_closed_add,
         name="unit_closed_add",
     ),
     path(
-        "c/<slug:slug>/bookings/units/<int:unit_id>/closed-days/<int:closed_day_id>/delete/",
+        "bookings/units/<int:unit_id>/closed-days/<int:closed_day_id>/delete/",
         unit_closed_remove,
         name="unit_closed_remove",
     ),
-    path("c/<slug:slug>/bookings/units/<int:unit_id>/prices/", unit_prices, name="unit_prices"),
-    path("c/<slug:slug>/bookings/<int:booking_id>/", booking_detail, name="booking_detail"),
-    path("c/<slug:slug>/bookings/<int:booking_id>/cancel/", booking_cancel, name="booking_cancel"),
-    path("c/<slug:slug>/bookings/<int:booking_id>/decide/", booking_decide, name="booking_decide"),
-    path("c/<slug:slug>/bookings/<int:booking_id>/pay/", booking_pay, name="booking_pay"),
+    path("bookings/units/<int:unit_id>/prices/", unit_prices, name="unit_prices"),
+    path("bookings/<int:booking_id>/", booking_detail, name="booking_detail"),
+    path("bookings/<int:booking_id>/cancel/", booking_cancel, name="booking_cancel"),
+    path("bookings/<int:booking_id>/decide/", booking_decide, name="booking_decide"),
+    path("bookings/<int:booking_id>/pay/", booking_pay, name="booking_pay"),
+]
+
+# Calendar feeds, read by calendar programs outside any cooperative's pages: the token in the
+# address is the permission.
+site_urlpatterns = [
     path("ical/units/<int:unit_id>/<str:token>.ics", ical_unit, name="ical_unit"),
     path(
         "ical/units/<int:unit_id>/staff/<int:user_id>/<str:token>.ics",

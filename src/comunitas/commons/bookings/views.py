@@ -190,10 +190,10 @@ def _availability_page(
         "my_kind": CustomerKind(kind).label,
         "my_price": prices.get(kind),
         "prices": [(label, prices.get(k)) for k, label in CustomerKind.choices if k in prices],
-        "busy_feed": _feed_url(request, "ical_unit", unit.pk, ical.unit_token(unit)),
+        "busy_feed": _feed_url(request, "commons:ical_unit", unit.pk, ical.unit_token(unit)),
         "staff_feed": _feed_url(
             request,
-            "ical_unit_staff",
+            "commons:ical_unit_staff",
             unit.pk,
             request.user.pk,
             ical.staff_token(request.user, unit),
@@ -248,11 +248,13 @@ def booking_create(request: HttpRequest, coop: Cooperative, unit_id: int) -> Htt
     else:
         messages.success(request, _("Booked."))
     if booking.user_id and booking.user_id == request.user.pk:
-        return redirect("booking_detail", coop.slug, booking.pk)
+        return redirect("commons:booking_detail", coop.slug, booking.pk)
     if _staff(request, coop):
-        return redirect("booking_detail", coop.slug, booking.pk)
+        return redirect("commons:booking_detail", coop.slug, booking.pk)
     day = rules.local(booking.start).date().isoformat()
-    return redirect(reverse("unit_availability", args=[coop.slug, unit.pk]) + f"?start={day}")
+    return redirect(
+        reverse("commons:unit_availability", args=[coop.slug, unit.pk]) + f"?start={day}"
+    )
 
 
 @coop_view(Action.BOOK)
@@ -309,10 +311,10 @@ def booking_series(request: HttpRequest, coop: Cooperative, unit_id: int) -> Htt
                             },
                         )
                 if form.on_behalf():
-                    return redirect("booking_manage", coop.slug)
+                    return redirect("commons:booking_manage", coop.slug)
                 if anonymous:
-                    return redirect("unit_availability", coop.slug, unit.pk)
-                return redirect("my_bookings", coop.slug)
+                    return redirect("commons:unit_availability", coop.slug, unit.pk)
+                return redirect("commons:my_bookings", coop.slug)
     context = {
         "coop": coop,
         "unit": unit,
@@ -347,7 +349,7 @@ def my_bookings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "holding": HOLDING,
         "feed": _feed_url(
             request,
-            "ical_booker",
+            "commons:ical_booker",
             coop.slug,
             request.user.pk,
             ical.booker_token(request.user, coop),
@@ -392,8 +394,8 @@ def _act(request, coop, booking, form, save, done: str, form_name: str) -> HttpR
     if submit(request, form, save):
         messages.success(request, done)
         if request.POST.get("next") == "mine":
-            return redirect("my_bookings", coop.slug)
-        return redirect("booking_detail", coop.slug, booking.pk)
+            return redirect("commons:my_bookings", coop.slug)
+        return redirect("commons:booking_detail", coop.slug, booking.pk)
     return _detail_page(request, coop, booking, **{form_name: form})
 
 
@@ -490,7 +492,7 @@ def unit_create(request: HttpRequest, coop: Cooperative, resource_id: int) -> Ht
     )
     if unit:
         messages.success(request, _("The unit is added: now set its opening hours and prices."))
-        return redirect("unit_settings", coop.slug, unit.pk)
+        return redirect("commons:unit_settings", coop.slug, unit.pk)
     context = {"coop": coop, "form": form, "resource": resource}
     return render(request, "commons/bookings/unit_form.html", context)
 
@@ -525,7 +527,7 @@ def unit_settings(request: HttpRequest, coop: Cooperative, unit_id: int) -> Http
         ),
     ):
         messages.success(request, _("Changes saved."))
-        return redirect("unit_settings", coop.slug, unit.pk)
+        return redirect("commons:unit_settings", coop.slug, unit.pk)
     return _settings_page(request, coop, unit, form=form)
 
 
@@ -533,7 +535,7 @@ def _unit_post(request, coop, unit_id, form, form_name, save, done) -> HttpRespo
     unit = _managed_unit(coop, unit_id)
     if submit(request, form, lambda: save(unit)):
         messages.success(request, done)
-        return redirect("unit_settings", coop.slug, unit.pk)
+        return redirect("commons:unit_settings", coop.slug, unit.pk)
     return _settings_page(request, coop, unit, **{form_name: form})
 
 
@@ -584,7 +586,7 @@ def unit_closed_remove(
     )
     bookings_units.closed_day_remove(actor=request.user, closed=closed)
     messages.success(request, _("The day is open again."))
-    return redirect("unit_settings", coop.slug, unit_id)
+    return redirect("commons:unit_settings", coop.slug, unit_id)
 
 
 @require_POST

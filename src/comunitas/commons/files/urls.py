@@ -8,14 +8,14 @@ from comunitas.commons.files.views import file_delete, file_edit, file_serve, fi
 
 urlpatterns = [
     path(
-        "c/<slug:slug>/commons/<int:resource_id>/files/new/",
+        "commons/<int:resource_id>/files/new/",
         file_upload,
         name="resource_file_upload",
     ),
-    path("c/<slug:slug>/commons/files/<int:file_id>/", file_serve, name="resource_file"),
-    path("c/<slug:slug>/commons/files/<int:file_id>/edit/", file_edit, name="resource_file_edit"),
+    path("commons/files/<int:file_id>/", file_serve, name="resource_file"),
+    path("commons/files/<int:file_id>/edit/", file_edit, name="resource_file_edit"),
     path(
-        "c/<slug:slug>/commons/files/<int:file_id>/delete/",
+        "commons/files/<int:file_id>/delete/",
         file_delete,
         name="resource_file_delete",
     ),

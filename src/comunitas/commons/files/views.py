@@ -43,7 +43,7 @@ def file_response(item: ResourceFile) -> HttpResponse:
 
 
 def _back(coop: Cooperative, resource_id: int) -> HttpResponse:
-    return redirect(reverse("resource_detail", args=[coop.slug, resource_id]) + "#files")
+    return redirect(reverse("commons:resource_detail", args=[coop.slug, resource_id]) + "#files")
 
 
 @coop_view(Action.MANAGE_COMMONS)

@@ -66,7 +66,7 @@ def resource_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if resource:
         messages.success(request, _("The resource is registered."))
-        return redirect("resource_detail", coop.slug, resource.pk)
+        return redirect("commons:resource_detail", coop.slug, resource.pk)
     return render(request, "commons/form.html", {"coop": coop, "form": form, "resource": None})
 
 
@@ -89,7 +89,7 @@ def resource_edit(request: HttpRequest, coop: Cooperative, resource_id: int) -> 
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("resource_detail", coop.slug, resource.pk)
+        return redirect("commons:resource_detail", coop.slug, resource.pk)
     context = {"coop": coop, "form": form, "resource": resource}
     return render(request, "commons/form.html", context)
 
@@ -128,7 +128,7 @@ def _add_to_resource(request, coop, resource_id, form_name, form_class, save, me
     form = form_class(request.POST)
     if submit(request, form, lambda: save(resource, form.cleaned_data)):
         messages.success(request, message)
-        return redirect("resource_detail", coop.slug, resource.pk)
+        return redirect("commons:resource_detail", coop.slug, resource.pk)
     return _detail_page(request, coop, resource, **{form_name: form})
 
 
@@ -207,5 +207,5 @@ def obligation_done(request: HttpRequest, coop: Cooperative, obligation_id: int)
         messages.error(request, form_message(form) or _("The obligation was not marked done."))
     next_page = request.POST.get("next", "")
     if next_page == "dashboard":
-        return redirect("coop_dashboard", coop.slug)
-    return redirect("resource_detail", coop.slug, obligation.resource_id)
+        return redirect("core:coop_dashboard", coop.slug)
+    return redirect("commons:resource_detail", coop.slug, obligation.resource_id)

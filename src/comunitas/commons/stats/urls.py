@@ -7,7 +7,7 @@ from django.urls import path
 from comunitas.commons.stats.views import commons_stats, sales_csv, sales_list
 
 urlpatterns = [
-    path("c/<slug:slug>/commons/sales/", sales_list, name="sales_list"),
-    path("c/<slug:slug>/commons/sales/export.csv", sales_csv, name="sales_csv"),
-    path("c/<slug:slug>/commons/stats/", commons_stats, name="commons_stats"),
+    path("commons/sales/", sales_list, name="sales_list"),
+    path("commons/sales/export.csv", sales_csv, name="sales_csv"),
+    path("commons/stats/", commons_stats, name="stats"),
 ]

@@ -137,7 +137,7 @@ def service_buy(request: HttpRequest, coop: Cooperative, service_id: int) -> Htt
             throttle.count(request, "buy", per_seconds=3600)
         remember_order(request, order)
         messages.success(request, _("Thank you: your order is placed."))
-        return redirect("order_detail", coop.slug, order.pk)
+        return redirect("commons:order_detail", coop.slug, order.pk)
     context = {
         "coop": coop,
         "service": service,
@@ -199,7 +199,7 @@ def service_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if service:
         messages.success(request, _("The service is in the catalogue."))
-        return redirect("service_manage", coop.slug, service.pk)
+        return redirect("commons:service_manage", coop.slug, service.pk)
     context = {"coop": coop, "form": form, "service": None}
     return render(request, "commons/ticketing/service_form.html", context)
 
@@ -229,7 +229,7 @@ def service_edit(request: HttpRequest, coop: Cooperative, service_id: int) -> Ht
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("service_manage", coop.slug, service.pk)
+        return redirect("commons:service_manage", coop.slug, service.pk)
     context = {"coop": coop, "form": form, "service": service}
     return render(request, "commons/ticketing/service_form.html", context)
 
@@ -257,7 +257,7 @@ def event_create(request: HttpRequest, coop: Cooperative, service_id: int) -> Ht
     )
     if event:
         messages.success(request, _("The event is scheduled."))
-        return redirect("event_manage", coop.slug, event.pk)
+        return redirect("commons:event_manage", coop.slug, event.pk)
     context = {"coop": coop, "form": form, "service": service, "event": None}
     return render(request, "commons/ticketing/event_form.html", context)
 
@@ -315,7 +315,7 @@ def event_edit(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpRe
 
     if submit(request, form, save):
         messages.success(request, _("Changes saved."))
-        return redirect("event_manage", coop.slug, event.pk)
+        return redirect("commons:event_manage", coop.slug, event.pk)
     context = {"coop": coop, "form": form, "service": event.service, "event": event}
     return render(request, "commons/ticketing/event_form.html", context)
 
@@ -334,7 +334,7 @@ def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> Http
         done=_("The event is cancelled; its buyers are told by e-mail."),
         failed=_("The event was not cancelled."),
     )
-    return redirect("event_manage", coop.slug, event.pk)
+    return redirect("commons:event_manage", coop.slug, event.pk)
 
 
 # --- orders (staff) -----------------------------------------------------------------------------
@@ -375,7 +375,7 @@ def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpRes
         done=_("The payment is recorded."),
         failed=_("The payment was not recorded."),
     )
-    return redirect("order_detail", coop.slug, order.pk)
+    return redirect("commons:order_detail", coop.slug, order.pk)
 
 
 @require_POST
@@ -392,7 +392,7 @@ def order_cancel(request: HttpRequest, coop: Cooperative, order_id: int) -> Http
         done=_("The order is cancelled; its seats are back on sale."),
         failed=_("The order was not cancelled."),
     )
-    return redirect("order_detail", coop.slug, order.pk)
+    return redirect("commons:order_detail", coop.slug, order.pk)
 
 
 @coop_view(Action.MANAGE_SERVICES)
@@ -428,7 +428,7 @@ def desk_sale(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     order = submit(request, form, _one_line(sell))
     if order:
         messages.success(request, _("Sold: order %(code)s.") % {"code": order.code})
-        return redirect("order_detail", coop.slug, order.pk)
+        return redirect("commons:order_detail", coop.slug, order.pk)
     return render(request, "commons/ticketing/desk.html", {"coop": coop, "form": form})
 
 
@@ -461,5 +461,7 @@ def check_in(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         text = f"{result.code}: {result.message}"
         (messages.success if result.admitted else messages.error)(request, text)
         door = form.cleaned_data["event"]
-        return redirect(reverse("check_in", args=[coop.slug]) + (f"?event={door}" if door else ""))
+        return redirect(
+            reverse("commons:check_in", args=[coop.slug]) + (f"?event={door}" if door else "")
+        )
     return render(request, "commons/ticketing/check_in.html", context)

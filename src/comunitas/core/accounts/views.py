@@ -42,4 +42,4 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, _("The token is revoked: scripts using it stop working now."))
-    return redirect("profile")
+    return redirect("core:profile")

@@ -94,7 +94,7 @@ def coop_create(request: HttpRequest) -> HttpResponse:
     )
     if coop:
         messages.success(request, _("The cooperative is registered: you are its admin."))
-        return redirect("coop_dashboard", coop.slug)
+        return redirect("core:coop_dashboard", coop.slug)
     return render(request, "core/coop_create.html", {"form": form, "creating": True})
 
 
@@ -116,7 +116,7 @@ def coop_edit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("coop_edit", coop.slug)
+        return redirect("core:coop_edit", coop.slug)
     return render(request, "core/coop_edit.html", {"form": form, "coop": coop})
 
 
@@ -135,7 +135,7 @@ def coop_statute(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         )
         if statute:
             messages.success(request, _("The new statute parameters are recorded."))
-            return redirect("coop_statute", coop.slug)
+            return redirect("core:coop_statute", coop.slug)
     context = {
         "coop": coop,
         "versions": selectors.statute_history(coop=coop),
@@ -160,7 +160,7 @@ def coop_roles(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if role:
         messages.success(request, _("Role saved."))
-        return redirect("coop_roles", coop.slug)
+        return redirect("core:coop_roles", coop.slug)
     context = {
         "coop": coop,
         "roles": selectors.role_list(coop=coop),
@@ -189,7 +189,7 @@ def coop_role_update(request: HttpRequest, coop: Cooperative, role_id: int) -> H
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Role saved."))
-    return redirect("coop_roles", coop.slug)
+    return redirect("core:coop_roles", coop.slug)
 
 
 @coop_view(Action.VIEW_AUDIT)

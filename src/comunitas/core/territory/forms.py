@@ -17,7 +17,7 @@ def municipality_input(label) -> forms.CharField:
             attrs={
                 "list": "municipality-options",
                 "autocomplete": "off",
-                "hx-get": reverse_lazy("municipality_suggest"),
+                "hx-get": reverse_lazy("core:municipality_suggest"),
                 "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#municipality-options",
                 "hx-swap": "innerHTML",

@@ -323,9 +323,9 @@ def _send_notices(assembly_id: int, template: str) -> None:
         "coop": assembly.coop,
         "agenda": list(assembly.agenda.all()),
         "url": settings.SITE_URL
-        + reverse("assembly_detail", args=[assembly.coop.slug, assembly.pk]),
+        + reverse("decisions:assembly_detail", args=[assembly.coop.slug, assembly.pk]),
         "notice_url": settings.SITE_URL
-        + reverse("assembly_notice_pdf", args=[assembly.coop.slug, assembly.pk]),
+        + reverse("decisions:assembly_notice_pdf", args=[assembly.coop.slug, assembly.pk]),
     }
     # The notice itself goes with every e-mail, made once for all of them.
     attachments = None

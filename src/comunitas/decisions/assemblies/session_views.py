@@ -55,7 +55,7 @@ def assembly_open(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
         failed=_("The assembly could not be opened."),
     )
     if opened:
-        return redirect("assembly_desk", coop.slug, assembly.pk)
+        return redirect("decisions:assembly_desk", coop.slug, assembly.pk)
     return back_to_assembly(request, coop, assembly)
 
 
@@ -69,7 +69,7 @@ def assembly_close(request: HttpRequest, coop: Cooperative, assembly_id: int) ->
         done=_("The assembly is closed: write and sign its minutes."),
     )
     if closed:
-        return redirect("assembly_minutes", coop.slug, assembly.pk)
+        return redirect("decisions:assembly_minutes", coop.slug, assembly.pk)
     return back_to_assembly(request, coop, assembly)
 
 
@@ -109,7 +109,7 @@ def assembly_desk(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
             apply_errors(attendance_form, exc)
         else:
             messages.success(request, _("Member no. %(n)s is present.") % {"n": member.number})
-            return redirect("assembly_desk", coop.slug, assembly.pk)
+            return redirect("decisions:assembly_desk", coop.slug, assembly.pk)
     motions = selectors.assembly_motions(assembly=assembly)
     context = {
         "coop": coop,
@@ -139,7 +139,7 @@ def attendance_leave(
         lambda: session_services.attendance_leave(actor=request.user, attendance=attendance),
         done=_("The departure is registered."),
     )
-    return redirect("assembly_desk", coop.slug, assembly.pk)
+    return redirect("decisions:assembly_desk", coop.slug, assembly.pk)
 
 
 @require_POST
@@ -178,7 +178,7 @@ def proxy_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> Http
         done=_("The proxy is registered."),
         failed=_("The proxy could not be registered."),
     )
-    return back_to(request, coop, "assembly_desk", assembly.pk)
+    return back_to(request, coop, "decisions:assembly_desk", assembly.pk)
 
 
 @require_POST
@@ -193,4 +193,4 @@ def proxy_revoke(
         lambda: session_services.proxy_revoke(actor=request.user, proxy=proxy),
         done=_("The proxy is revoked."),
     )
-    return back_to(request, coop, "assembly_desk", assembly.pk)
+    return back_to(request, coop, "decisions:assembly_desk", assembly.pk)

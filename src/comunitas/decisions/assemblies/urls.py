@@ -40,13 +40,13 @@ from comunitas.decisions.assemblies.voting_views import (
     motion_vote,
 )
 
-A = "c/<slug:slug>/assemblies"
+A = "assemblies"
 ONE = f"{A}/<int:assembly_id>"
 MOTION = f"{ONE}/motions/<int:motion_id>"
 urlpatterns = [
     path(f"{A}/", assembly_list, name="assembly_list"),
     path(f"{A}/new/", assembly_create, name="assembly_create"),
-    path("c/<slug:slug>/minutes/", minute_book, name="minute_book"),
+    path("minutes/", minute_book, name="minute_book"),
     path(f"{ONE}/", assembly_detail, name="assembly_detail"),
     path(f"{ONE}/edit/", assembly_edit, name="assembly_edit"),
     path(f"{ONE}/agenda/", agenda_add, name="agenda_add"),

@@ -49,7 +49,7 @@ def assembly_or_404(request: HttpRequest, coop: Cooperative, assembly_id: int) -
 
 
 def back_to_assembly(request, coop: Cooperative, assembly: Assembly) -> HttpResponse:
-    return back_to(request, coop, "assembly_detail", assembly.pk)
+    return back_to(request, coop, "decisions:assembly_detail", assembly.pk)
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def assembly_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if assembly:
         messages.success(request, _("The assembly is drafted: write its agenda, then convene it."))
-        return redirect("assembly_detail", coop.slug, assembly.pk)
+        return redirect("decisions:assembly_detail", coop.slug, assembly.pk)
     return render(
         request, "decisions/assemblies/form.html", {"coop": coop, "form": form, "assembly": None}
     )
@@ -104,7 +104,7 @@ def assembly_edit(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
     )
     if saved:
         messages.success(request, _("The assembly is changed."))
-        return redirect("assembly_detail", coop.slug, assembly.pk)
+        return redirect("decisions:assembly_detail", coop.slug, assembly.pk)
     context = {"coop": coop, "form": form, "assembly": assembly}
     return render(request, "decisions/assemblies/form.html", context)
 
@@ -144,7 +144,7 @@ def agenda_edit(
     )
     if saved:
         messages.success(request, _("The agenda item is changed."))
-        return redirect("assembly_detail", coop.slug, assembly.pk)
+        return redirect("decisions:assembly_detail", coop.slug, assembly.pk)
     context = {"coop": coop, "assembly": assembly, "item": item, "form": form}
     return render(request, "decisions/assemblies/agenda_form.html", context)
 
@@ -265,7 +265,7 @@ def assembly_minutes(request: HttpRequest, coop: Cooperative, assembly_id: int) 
     )
     if saved:
         messages.success(request, _("The minutes are saved."))
-        return redirect("assembly_minutes", coop.slug, minutes.assembly.pk)
+        return redirect("decisions:assembly_minutes", coop.slug, minutes.assembly.pk)
     context = {
         "coop": coop,
         "assembly": minutes.assembly,
@@ -286,7 +286,7 @@ def minutes_sign(request: HttpRequest, coop: Cooperative, assembly_id: int) -> H
         lambda: services.minutes_sign(actor=request.user, minutes=minutes),
         done=_("The minutes are signed and entered in the minute book."),
     )
-    return redirect("assembly_minutes", coop.slug, minutes.assembly.pk)
+    return redirect("decisions:assembly_minutes", coop.slug, minutes.assembly.pk)
 
 
 @coop_view(Action.VIEW_ASSEMBLIES)

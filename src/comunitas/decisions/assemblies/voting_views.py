@@ -67,7 +67,7 @@ def _motion_form_page(request, coop, assembly, motion=None) -> HttpResponse:
 
 
 def assembly_url(coop: Cooperative, assembly: Assembly) -> str:
-    return reverse("assembly_detail", args=[coop.slug, assembly.pk])
+    return reverse("decisions:assembly_detail", args=[coop.slug, assembly.pk])
 
 
 @coop_view(Action.MANAGE_ASSEMBLIES)
@@ -170,4 +170,4 @@ def motion_record(
         done=_("The vote is recorded."),
         failed=_("The vote could not be recorded."),
     )
-    return back_to(request, coop, "assembly_desk", assembly.pk)
+    return back_to(request, coop, "decisions:assembly_desk", assembly.pk)

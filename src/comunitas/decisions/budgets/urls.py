@@ -18,11 +18,11 @@ from comunitas.decisions.budgets.views import (
     budget_vote,
 )
 
-B = "c/<slug:slug>/budgets/<int:budget_id>"
+B = "budgets/<int:budget_id>"
 BP = f"{B}/projects/<int:budget_project_id>"
 urlpatterns = [
-    path("c/<slug:slug>/budgets/", budget_list, name="budget_list"),
-    path("c/<slug:slug>/budgets/new/", budget_create, name="budget_create"),
+    path("budgets/", budget_list, name="budget_list"),
+    path("budgets/new/", budget_create, name="budget_create"),
     path(f"{B}/", budget_detail, name="budget_detail"),
     path(f"{B}/edit/", budget_edit, name="budget_edit"),
     path(f"{B}/phase/", budget_phase, name="budget_phase"),

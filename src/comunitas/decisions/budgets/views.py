@@ -93,7 +93,7 @@ def budget_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if budget:
         messages.success(request, _("The budget is set up: it now collects projects."))
-        return redirect("budget_detail", coop.slug, budget.pk)
+        return redirect("decisions:budget_detail", coop.slug, budget.pk)
     return render(request, "decisions/budgets/form.html", {"coop": coop, "form": form})
 
 
@@ -113,7 +113,7 @@ def budget_edit(request: HttpRequest, coop: Cooperative, budget_id: int) -> Http
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("budget_detail", coop.slug, budget.pk)
+        return redirect("decisions:budget_detail", coop.slug, budget.pk)
     context = {"coop": coop, "form": form, "budget": budget}
     return render(request, "decisions/budgets/form.html", context)
 
@@ -176,8 +176,8 @@ def budget_phase(request: HttpRequest, coop: Cooperative, budget_id: int) -> Htt
         failed=_("The budget stays in its phase."),
     )
     if moved and moved.phase == BudgetPhase.RESULTS:
-        return redirect("budget_results", coop.slug, budget.pk)
-    return redirect("budget_detail", coop.slug, budget.pk)
+        return redirect("decisions:budget_results", coop.slug, budget.pk)
+    return redirect("decisions:budget_detail", coop.slug, budget.pk)
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def budget_project_create(request: HttpRequest, coop: Cooperative, budget_id: in
     )
     if project:
         messages.success(request, _("Your project is proposed: staff will check its feasibility."))
-        return redirect("budget_project_detail", coop.slug, budget.pk, project.pk)
+        return redirect("decisions:budget_project_detail", coop.slug, budget.pk, project.pk)
     context = {"coop": coop, "budget": budget, "form": form}
     return render(request, "decisions/budgets/project_form.html", context)
 
@@ -268,7 +268,7 @@ def budget_project_review(
     )
     if reviewed:
         messages.success(request, _("The review is recorded."))
-        return redirect("budget_project_detail", coop.slug, budget.pk, project.pk)
+        return redirect("decisions:budget_project_detail", coop.slug, budget.pk, project.pk)
     context = {"coop": coop, "budget": budget, "project": project, "form": form}
     return render(request, "decisions/budgets/review.html", context)
 
@@ -290,7 +290,7 @@ def budget_project_follow_up(
         done=_("The follow-up is recorded."),
         failed=_("The follow-up was not recorded."),
     )
-    return redirect("budget_project_detail", coop.slug, budget.pk, project.pk)
+    return redirect("decisions:budget_project_detail", coop.slug, budget.pk, project.pk)
 
 
 # --- the ballot ---------------------------------------------------------------------------------
@@ -341,10 +341,10 @@ def budget_vote(request: HttpRequest, coop: Cooperative, budget_id: int) -> Http
         )
     elif request.method == "POST":
         messages.error(request, refusal or _("You have already voted in this budget."))
-        return redirect("budget_detail", coop.slug, budget.pk)
+        return redirect("decisions:budget_detail", coop.slug, budget.pk)
     if cast:
         messages.success(request, _("Thank you: your ballot is cast and will be counted."))
-        return redirect("budget_detail", coop.slug, budget.pk)
+        return redirect("decisions:budget_detail", coop.slug, budget.pk)
     chosen = chosen_ids(request.POST) if request.method == "POST" else []
     context = {
         "coop": coop,

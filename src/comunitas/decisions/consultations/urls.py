@@ -18,7 +18,7 @@ from comunitas.decisions.consultations.views import (
     option_remove,
 )
 
-C = "c/<slug:slug>/consultations"
+C = "consultations"
 ONE = f"{C}/<int:consultation_id>"
 urlpatterns = [
     path(f"{C}/", consultation_list, name="consultation_list"),

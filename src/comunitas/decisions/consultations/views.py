@@ -63,7 +63,7 @@ def _consultation(request: HttpRequest, coop: Cooperative, consultation_id: int)
 
 
 def _back(coop: Cooperative, consultation: Consultation) -> HttpResponse:
-    return redirect("consultation_detail", coop.slug, consultation.pk)
+    return redirect("decisions:consultation_detail", coop.slug, consultation.pk)
 
 
 def about(consultation: Consultation) -> tuple[str, str, str] | None:
@@ -71,13 +71,21 @@ def about(consultation: Consultation) -> tuple[str, str, str] | None:
     slug = consultation.coop.slug
     if consultation.need_id:
         need = consultation.need
-        return _("need"), need.title, reverse("need_detail", args=[slug, need.pk])
+        return _("need"), need.title, reverse("projects:need_detail", args=[slug, need.pk])
     if consultation.proposal_id:
         proposal = consultation.proposal
-        return _("proposal"), proposal.title, reverse("proposal_detail", args=[slug, proposal.pk])
+        return (
+            _("proposal"),
+            proposal.title,
+            reverse("projects:proposal_detail", args=[slug, proposal.pk]),
+        )
     if consultation.project_id:
         project = consultation.project
-        return _("project"), project.title, reverse("project_detail", args=[slug, project.pk])
+        return (
+            _("project"),
+            project.title,
+            reverse("projects:project_detail", args=[slug, project.pk]),
+        )
     return None
 
 
@@ -131,7 +139,7 @@ def consultation_create(request: HttpRequest, coop: Cooperative) -> HttpResponse
     if consultation:
         if consultation.kind == ConsultationKind.MEETING:
             messages.success(request, _("The draft is saved: now add its time slots."))
-            return redirect("consultation_edit", coop.slug, consultation.pk)
+            return redirect("decisions:consultation_edit", coop.slug, consultation.pk)
         messages.success(
             request, _("The draft is saved. Check it, then open it to answers when ready.")
         )
@@ -171,7 +179,7 @@ def consultation_edit(
     if saved:
         messages.success(request, _("Changes saved."))
         if saved.kind == ConsultationKind.MEETING and not is_open:
-            return redirect("consultation_edit", coop.slug, saved.pk)
+            return redirect("decisions:consultation_edit", coop.slug, saved.pk)
         return _back(coop, saved)
     context = {
         "coop": coop,
@@ -205,7 +213,7 @@ def option_add(request: HttpRequest, coop: Cooperative, consultation_id: int) ->
         failed=_("The option was not added."),
     )
     if added or consultation.status == ConsultationStatus.DRAFT:
-        return redirect("consultation_edit", coop.slug, consultation.pk)
+        return redirect("decisions:consultation_edit", coop.slug, consultation.pk)
     return _back(coop, consultation)
 
 
@@ -226,7 +234,7 @@ def option_remove(
         done=_("Option removed."),
     )
     if done or consultation.status == ConsultationStatus.DRAFT:
-        return redirect("consultation_edit", coop.slug, consultation.pk)
+        return redirect("decisions:consultation_edit", coop.slug, consultation.pk)
     return _back(coop, consultation)
 
 
@@ -511,7 +519,7 @@ def consultation_outcome(
     )
     if saved:
         messages.success(request, _("The outcome is published with the results."))
-        return redirect("consultation_results", coop.slug, consultation.pk)
+        return redirect("decisions:consultation_results", coop.slug, consultation.pk)
     return render(
         request,
         "decisions/consultations/outcome.html",

@@ -17,20 +17,20 @@ from comunitas.economy.cashbook.views import (
     movement_reverse,
 )
 
-C = "c/<slug:slug>/economy/cash-book"
+C = "economy/cash-book"
 urlpatterns = [
-    path(f"{C}/", movement_list, name="economy_cash_list"),
-    path(f"{C}/new/", movement_create, name="economy_cash_create"),
-    path(f"{C}/<int:cash_movement_id>/", movement_detail, name="economy_cash_detail"),
-    path(f"{C}/<int:cash_movement_id>/reverse/", movement_reverse, name="economy_cash_reverse"),
-    path(f"{C}/counterparties/", counterparty_list, name="economy_cash_counterparties"),
-    path(f"{C}/counterparties/new/", counterparty_create, name="economy_cash_counterparty_create"),
+    path(f"{C}/", movement_list, name="cash_list"),
+    path(f"{C}/new/", movement_create, name="cash_create"),
+    path(f"{C}/<int:cash_movement_id>/", movement_detail, name="cash_detail"),
+    path(f"{C}/<int:cash_movement_id>/reverse/", movement_reverse, name="cash_reverse"),
+    path(f"{C}/counterparties/", counterparty_list, name="cash_counterparties"),
+    path(f"{C}/counterparties/new/", counterparty_create, name="cash_counterparty_create"),
     path(
         f"{C}/counterparties/<int:cash_counterparty_id>/",
         counterparty_edit,
-        name="economy_cash_counterparty_edit",
+        name="cash_counterparty_edit",
     ),
-    path(f"{C}/categories/", category_list, name="economy_cash_categories"),
-    path(f"{C}/categories/new/", category_create, name="economy_cash_category_create"),
-    path(f"{C}/import/", import_file, name="economy_cash_import"),
+    path(f"{C}/categories/", category_list, name="cash_categories"),
+    path(f"{C}/categories/new/", category_create, name="cash_category_create"),
+    path(f"{C}/import/", import_file, name="cash_import"),
 ]

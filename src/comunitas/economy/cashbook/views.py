@@ -99,7 +99,7 @@ def movement_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if movement:
         messages.success(request, _("The movement is in the cash book."))
-        return redirect("economy_cash_detail", coop.slug, movement.pk)
+        return redirect("economy:cash_detail", coop.slug, movement.pk)
     return render(request, "economy/cashbook_form.html", {"coop": coop, "form": form})
 
 
@@ -123,7 +123,7 @@ def movement_reverse(
         done=_("The movement is reversed."),
         failed=_("The movement was not reversed."),
     )
-    return redirect("economy_cash_detail", coop.slug, reversal.pk if reversal else movement.pk)
+    return redirect("economy:cash_detail", coop.slug, reversal.pk if reversal else movement.pk)
 
 
 # --- counterparties -------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def counterparty_create(request: HttpRequest, coop: Cooperative) -> HttpResponse
     )
     if saved:
         messages.success(request, _("Counterparty added."))
-        return redirect("economy_cash_counterparties", coop.slug)
+        return redirect("economy:cash_counterparties", coop.slug)
     return render(request, "economy/cashbook_counterparty_form.html", {"coop": coop, "form": form})
 
 
@@ -184,7 +184,7 @@ def counterparty_edit(
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("economy_cash_counterparties", coop.slug)
+        return redirect("economy:cash_counterparties", coop.slug)
     context = {"coop": coop, "form": form, "counterparty": counterparty}
     return render(request, "economy/cashbook_counterparty_form.html", context)
 
@@ -212,7 +212,7 @@ def category_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("Category added."))
-        return redirect("economy_cash_categories", coop.slug)
+        return redirect("economy:cash_categories", coop.slug)
     return _categories_page(request, coop, form)
 
 

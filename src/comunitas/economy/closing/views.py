@@ -123,7 +123,7 @@ def closing_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if closing:
         messages.success(request, _("The closing is prepared as a draft: allocate its result."))
-        return redirect("economy_closing_detail", coop.slug, closing.pk)
+        return redirect("economy:closing_detail", coop.slug, closing.pk)
     return render(request, "economy/closing_form.html", {"coop": coop, "form": form})
 
 
@@ -151,7 +151,7 @@ def closing_edit(request: HttpRequest, coop: Cooperative, closing_id: int) -> Ht
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("economy_closing_detail", coop.slug, closing.pk)
+        return redirect("economy:closing_detail", coop.slug, closing.pk)
     context = {"coop": coop, "form": form, "closing": closing}
     return render(request, "economy/closing_form.html", context)
 
@@ -235,7 +235,7 @@ def closing_allocation(request: HttpRequest, coop: Cooperative, closing_id: int)
     )
     if saved:
         messages.success(request, _("The allocation is saved."))
-        return redirect("economy_closing_detail", coop.slug, closing.pk)
+        return redirect("economy:closing_detail", coop.slug, closing.pk)
     context = {
         "coop": coop,
         "closing": closing,
@@ -258,7 +258,7 @@ def closing_allocation_preview(
 def _act(request, coop: Cooperative, closing_id: int, service, done: str) -> HttpResponse:
     closing = _closing(request, coop, closing_id)
     act_and_flash(request, lambda: service(actor=request.user, closing=closing), done=done)
-    return redirect("economy_closing_detail", coop.slug, closing.pk)
+    return redirect("economy:closing_detail", coop.slug, closing.pk)
 
 
 @require_POST
@@ -289,7 +289,7 @@ def closing_approve(request: HttpRequest, coop: Cooperative, closing_id: int) ->
         done=_("The approval is recorded: the closing and its year are locked."),
         failed=_("The approval was not recorded."),
     )
-    return redirect("economy_closing_detail", coop.slug, closing.pk)
+    return redirect("economy:closing_detail", coop.slug, closing.pk)
 
 
 # --- ristorni -----------------------------------------------------------------------------------
@@ -313,8 +313,8 @@ def closing_ristorni_compute(
         failed=_("The ristorni were not computed."),
     )
     if plan:
-        return redirect("economy_closing_ristorni", coop.slug, closing.pk)
-    return redirect("economy_closing_detail", coop.slug, closing.pk)
+        return redirect("economy:closing_ristorni", coop.slug, closing.pk)
+    return redirect("economy:closing_detail", coop.slug, closing.pk)
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
@@ -365,7 +365,7 @@ def closing_ristorni_pay(request: HttpRequest, coop: Cooperative, closing_id: in
                 messages.info(request, _("Every ristorno was paid already."))
     else:
         messages.error(request, _("Give the date of the payment."))
-    return redirect("economy_closing_ristorni", coop.slug, closing.pk)
+    return redirect("economy:closing_ristorni", coop.slug, closing.pk)
 
 
 @coop_view(Action.VIEW_ECONOMY)

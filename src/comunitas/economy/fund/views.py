@@ -137,7 +137,7 @@ def earmark_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         lambda: services.earmark_create(actor=request.user, coop=coop, **form.cleaned_data),
     )
     if earmark:
-        return redirect("economy_fund_earmark", coop.slug, earmark.pk)
+        return redirect("economy:fund_earmark", coop.slug, earmark.pk)
     context = {
         "coop": coop,
         "form": form,
@@ -161,7 +161,7 @@ def earmarks_from_budget(request: HttpRequest, coop: Cooperative) -> HttpRespons
         done=_("The funded projects of the budget are earmarked."),
         failed=_("Nothing was earmarked."),
     )
-    return redirect("economy_fund", coop.slug)
+    return redirect("economy:fund", coop.slug)
 
 
 @coop_view(Action.VIEW_MONEY_FLOW)
@@ -192,7 +192,7 @@ def earmark_release(request: HttpRequest, coop: Cooperative, fund_earmark_id: in
         lambda: services.earmark_release(actor=request.user, earmark=earmark),
         done=_("The earmark is released: what was not spent is back in the fund."),
     )
-    return redirect("economy_fund_earmark", coop.slug, earmark.pk)
+    return redirect("economy:fund_earmark", coop.slug, earmark.pk)
 
 
 # --- the money flow -------------------------------------------------------------------------------

@@ -190,13 +190,13 @@ def job_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if job:
         messages.success(request, _("The job is recorded."))
-        return redirect(f"{reverse('economy_jobs', args=[coop.slug])}?year={job.start_date.year}")
+        return redirect(f"{reverse('economy:jobs', args=[coop.slug])}?year={job.start_date.year}")
     return _form_page(
         request,
         coop,
         form,
         title=_("Record a job"),
-        back=reverse("economy_jobs", args=[coop.slug]),
+        back=reverse("economy:jobs", args=[coop.slug]),
         intro=_(
             "A position held by a member or another person. Previous unemployment is recorded "
             "only with the worker's consent."
@@ -216,13 +216,13 @@ def job_edit(request: HttpRequest, coop: Cooperative, work_job_id: int) -> HttpR
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("economy_jobs", coop.slug)
+        return redirect("economy:jobs", coop.slug)
     return _form_page(
         request,
         coop,
         form,
         title=_("Edit the job “%(title)s”") % {"title": job.title},
-        back=reverse("economy_jobs", args=[coop.slug]),
+        back=reverse("economy:jobs", args=[coop.slug]),
         button=_("Save"),
     )
 
@@ -240,13 +240,13 @@ def job_end(request: HttpRequest, coop: Cooperative, work_job_id: int) -> HttpRe
     )
     if ended:
         messages.success(request, _("The job is ended."))
-        return redirect("economy_jobs", coop.slug)
+        return redirect("economy:jobs", coop.slug)
     return _form_page(
         request,
         coop,
         form,
         title=_("End the job “%(title)s”") % {"title": job.title},
-        back=reverse("economy_jobs", args=[coop.slug]),
+        back=reverse("economy:jobs", args=[coop.slug]),
         button=_("End the job"),
     )
 
@@ -299,13 +299,13 @@ def volunteer_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if entry:
         messages.success(request, _("The hours are recorded."))
-        return redirect("economy_volunteering", coop.slug)
+        return redirect("economy:volunteering", coop.slug)
     return _form_page(
         request,
         coop,
         form,
         title=_("Enter volunteer hours"),
-        back=reverse("economy_volunteering", args=[coop.slug]),
+        back=reverse("economy:volunteering", args=[coop.slug]),
         intro=_("Hours entered by staff count as confirmed."),
         button=_("Record the hours"),
     )
@@ -331,7 +331,7 @@ def volunteer_confirm(request: HttpRequest, coop: Cooperative, work_entry_id: in
         messages.error(request, " ".join(e.message for e in exc.errors))
     else:
         messages.success(request, _("The hours are confirmed."))
-    return redirect("economy_volunteer_pending", coop.slug)
+    return redirect("economy:volunteer_pending", coop.slug)
 
 
 @require_POST
@@ -348,7 +348,7 @@ def volunteer_reject(request: HttpRequest, coop: Cooperative, work_entry_id: int
         done=_("The hours are not confirmed; the volunteer sees why."),
         failed=_("Say why the hours are not confirmed."),
     )
-    return redirect("economy_volunteer_pending", coop.slug)
+    return redirect("economy:volunteer_pending", coop.slug)
 
 
 @coop_view(Action.DECLARE_HOURS)
@@ -364,7 +364,7 @@ def volunteer_mine(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if entry:
         messages.success(request, _("Thank you: your hours wait for staff to confirm them."))
-        return redirect("economy_volunteer_mine", coop.slug)
+        return redirect("economy:volunteer_mine", coop.slug)
     entries = selectors.volunteer_mine(coop=coop, user=request.user)
     context = {
         "coop": coop,
@@ -397,13 +397,13 @@ def volunteer_rate_create(request: HttpRequest, coop: Cooperative) -> HttpRespon
     )
     if rate:
         messages.success(request, _("The new value of an hour is recorded."))
-        return redirect("economy_volunteer_rates", coop.slug)
+        return redirect("economy:volunteer_rates", coop.slug)
     return _form_page(
         request,
         coop,
         form,
         title=_("A new value of an hour of volunteering"),
-        back=reverse("economy_volunteer_rates", args=[coop.slug]),
+        back=reverse("economy:volunteer_rates", args=[coop.slug]),
         intro=_("It applies from its date on; hours before it keep the value in force then."),
         button=_("Record the value"),
     )
@@ -466,7 +466,7 @@ def budget_edit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         else:
             messages.success(request, _("The budget is saved."))
             return redirect(
-                f"{reverse('economy_budgets', args=[coop.slug])}?{request.GET.urlencode()}"
+                f"{reverse('economy:budgets', args=[coop.slug])}?{request.GET.urlencode()}"
             )
     context = {
         "coop": coop,

@@ -19,18 +19,18 @@ from comunitas.members.book.views import (
 )
 
 urlpatterns = [
-    path("c/<slug:slug>/join/", member_join, name="member_join"),
-    path("c/<slug:slug>/join/thanks/", member_join_thanks, name="member_join_thanks"),
-    path("c/<slug:slug>/members/", member_list, name="member_list"),
-    path("c/<slug:slug>/members/new/", member_create, name="member_create"),
-    path("c/<slug:slug>/members/applications/", application_list, name="application_list"),
+    path("join/", member_join, name="member_join"),
+    path("join/thanks/", member_join_thanks, name="member_join_thanks"),
+    path("members/", member_list, name="member_list"),
+    path("members/new/", member_create, name="member_create"),
+    path("members/applications/", application_list, name="application_list"),
     path(
-        "c/<slug:slug>/members/applications/<int:application_id>/decide/",
+        "members/applications/<int:application_id>/decide/",
         application_decide,
         name="application_decide",
     ),
-    path("c/<slug:slug>/members/eligibility/", member_eligibility, name="member_eligibility"),
-    path("c/<slug:slug>/members/<int:member_id>/", member_detail, name="member_detail"),
-    path("c/<slug:slug>/members/<int:member_id>/edit/", member_edit, name="member_edit"),
-    path("c/<slug:slug>/members/<int:member_id>/erase/", member_erase, name="member_erase"),
+    path("members/eligibility/", member_eligibility, name="member_eligibility"),
+    path("members/<int:member_id>/", member_detail, name="member_detail"),
+    path("members/<int:member_id>/edit/", member_edit, name="member_edit"),
+    path("members/<int:member_id>/erase/", member_erase, name="member_erase"),
 ]

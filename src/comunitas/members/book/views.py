@@ -110,7 +110,7 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         # One membership (or application) per login: show it instead of a second form.
         if request.method == "POST":
             messages.info(request, _("You have already applied to this cooperative."))
-            return redirect("member_join", coop.slug)
+            return redirect("members:member_join", coop.slug)
         return render(request, "members/book/join_already.html", {"coop": coop, "mine": mine})
     categories = _categories(coop)
     price = _price(coop)
@@ -141,7 +141,7 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     if member:
         if anonymous:
             throttle.count(request, "apply", per_seconds=3600)
-        return redirect("member_join_thanks", coop.slug)
+        return redirect("members:member_join_thanks", coop.slug)
     context = {"coop": coop, "form": form, **price, "total": _total(form, ordinary)}
     return render(request, "members/book/join.html", context)
 
@@ -200,7 +200,7 @@ def member_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if member:
         messages.success(request, _("The application is recorded: the board can now decide it."))
-        return redirect("member_detail", coop.slug, member.pk)
+        return redirect("members:member_detail", coop.slug, member.pk)
     context = {"coop": coop, "form": form, **price, "total": _total(form, ordinary)}
     return render(request, "members/book/create.html", context)
 
@@ -251,7 +251,7 @@ def member_edit(request: HttpRequest, coop: Cooperative, member_id: int) -> Http
 
     if submit(request, form, save):
         messages.success(request, _("Changes saved."))
-        return redirect("member_detail", coop.slug, member.pk)
+        return redirect("members:member_detail", coop.slug, member.pk)
     return render(request, "members/book/edit.html", {"coop": coop, "member": member, "form": form})
 
 
@@ -336,7 +336,7 @@ def application_decide(
                 _("The application of %(name)s is rejected; the reason is kept.")
                 % {"name": member.display_name},
             )
-        return redirect("application_list", coop.slug)
+        return redirect("members:application_list", coop.slug)
     messages.error(
         request,
         _("The decision on the application of %(name)s was not recorded: see below.")
@@ -383,11 +383,11 @@ def member_erase(request: HttpRequest, coop: Cooperative, member_id: int) -> Htt
     member = get_object_or_404(Member, coop=coop, pk=member_id)
     if not request.POST.get("confirm"):
         messages.error(request, _("Tick the box to confirm the erasure."))
-        return redirect("member_detail", coop.slug, member.pk)
+        return redirect("members:member_detail", coop.slug, member.pk)
     try:
         services.member_erase(actor=request.user, member=member)
     except ValidationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The personal data are erased; the register entries are kept."))
-    return redirect("member_detail", coop.slug, member.pk)
+    return redirect("members:member_detail", coop.slug, member.pk)

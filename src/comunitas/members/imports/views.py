@@ -118,7 +118,7 @@ def _confirm(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     found = _pending(request, coop)
     if found is None:
         messages.error(request, _("No file is waiting to be imported: upload it again."))
-        return redirect("members_import", coop.slug)
+        return redirect("members:import", coop.slug)
     pending, _checked = found
     try:
         with default_storage.open(_stored(coop, pending["token"], pending["ext"])) as stored:
@@ -136,17 +136,17 @@ def _confirm(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         messages.error(
             request, str(exc) if isinstance(exc, ValidationError) else _("Upload again.")
         )
-        return redirect("members_import", coop.slug)
+        return redirect("members:import", coop.slug)
     if not report.written:
         # The book changed since the check: show the new report, keep nothing to confirm.
         _save_report(coop, pending["token"], report)
         pending["skip_invalid"] = False
         request.session[_session_key(coop)] = pending
         messages.error(request, _("Some rows are not valid any more: nothing was imported."))
-        return redirect("members_import", coop.slug)
+        return redirect("members:import", coop.slug)
     _forget(request, coop)
     messages.success(request, summary(report))
-    return redirect("members_register", coop.slug)
+    return redirect("members:register", coop.slug)
 
 
 def summary(report: services.ImportReport) -> str:
@@ -213,10 +213,10 @@ def import_page(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             return _confirm(request, coop)
         if "cancel" in request.POST:
             _forget(request, coop)
-            return redirect("members_import", coop.slug)
+            return redirect("members:import", coop.slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and _check_upload(request, coop, form):
-        return redirect("members_import", coop.slug)
+        return redirect("members:import", coop.slug)
     found = _pending(request, coop) if request.method == "GET" else None
     context = {"coop": coop, "form": form, "columns": reading.COLUMNS}
     if found is not None:

@@ -8,28 +8,28 @@ from django.urls import path
 from comunitas.members.outputs.views import certificate, register_download, register_page
 
 urlpatterns = [
-    path("c/<slug:slug>/members/register/", register_page, name="members_register"),
+    path("members/register/", register_page, name="register"),
     path(
-        "c/<slug:slug>/members/register.csv",
+        "members/register.csv",
         register_download,
         {"fmt": "csv"},
-        name="members_register_csv",
+        name="register_csv",
     ),
     path(
-        "c/<slug:slug>/members/register.xlsx",
+        "members/register.xlsx",
         register_download,
         {"fmt": "xlsx"},
-        name="members_register_xlsx",
+        name="register_xlsx",
     ),
     path(
-        "c/<slug:slug>/members/register.pdf",
+        "members/register.pdf",
         register_download,
         {"fmt": "pdf"},
-        name="members_register_pdf",
+        name="register_pdf",
     ),
     path(
-        "c/<slug:slug>/members/<int:member_id>/certificate.pdf",
+        "members/<int:member_id>/certificate.pdf",
         certificate,
-        name="members_certificate",
+        name="certificate",
     ),
 ]

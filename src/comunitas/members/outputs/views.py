@@ -73,7 +73,7 @@ def register_download(request: HttpRequest, coop: Cooperative, fmt: str) -> Http
         day = documents.parse_day(request.GET.get("on"))
     except ValidationError as exc:
         messages.error(request, str(exc))
-        return redirect("members_register", coop.slug)
+        return redirect("members:register", coop.slug)
     name = documents.file_name(coop, day, fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -97,7 +97,7 @@ def register_download(request: HttpRequest, coop: Cooperative, fmt: str) -> Http
             )
             % {"n": entries, "max": documents.PDF_WEB_MAX_ROWS, "slug": coop.slug, "day": day},
         )
-        return redirect(reverse("members_register", args=[coop.slug]) + f"?on={day}")
+        return redirect(reverse("members:register", args=[coop.slug]) + f"?on={day}")
     pdf = documents.register_pdf(coop=coop, on_date=day, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -15,14 +15,14 @@ from comunitas.members.portal.views import (
 )
 
 urlpatterns = [
-    path("c/<slug:slug>/membership/", portal, name="member_portal"),
-    path("c/<slug:slug>/membership/contacts/", contacts_update, name="member_portal_contacts"),
-    path("c/<slug:slug>/membership/consents/", consents_update, name="member_portal_consents"),
-    path("c/<slug:slug>/membership/data.json", data_download, name="member_portal_data"),
+    path("membership/", portal, name="member_portal"),
+    path("membership/contacts/", contacts_update, name="member_portal_contacts"),
+    path("membership/consents/", consents_update, name="member_portal_consents"),
+    path("membership/data.json", data_download, name="member_portal_data"),
     path(
-        "c/<slug:slug>/membership/certificate.pdf",
+        "membership/certificate.pdf",
         certificate,
         name="member_portal_certificate",
     ),
-    path("c/<slug:slug>/membership/erasure/", erasure, name="member_portal_erasure"),
+    path("membership/erasure/", erasure, name="member_portal_erasure"),
 ]

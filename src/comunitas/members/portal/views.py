@@ -128,7 +128,7 @@ def _mine(request: HttpRequest, coop: Cooperative) -> Member | None:
 
 def _no_membership(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     messages.error(request, _("You are not in the member book of this cooperative."))
-    return redirect("member_portal", coop.slug)
+    return redirect("members:member_portal", coop.slug)
 
 
 @require_GET
@@ -153,7 +153,7 @@ def contacts_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("Your contacts are saved."))
-        return redirect("member_portal", coop.slug)
+        return redirect("members:member_portal", coop.slug)
     return _page(request, coop, member, contacts=form)
 
 
@@ -176,7 +176,7 @@ def consents_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             request,
             _("Your consents are recorded.") if saved else _("Nothing changed in your consents."),
         )
-        return redirect("member_portal", coop.slug)
+        return redirect("members:member_portal", coop.slug)
     return _page(request, coop, member, consents=form)
 
 
@@ -227,12 +227,12 @@ def erasure(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             _("Your request is recorded (%(when)s).")
             % {"when": date_format(timezone.localtime(member.erasure_requested_at))},
         )
-        return redirect("member_portal", coop.slug)
+        return redirect("members:member_portal", coop.slug)
     request.user.refresh_from_db()
     if not request.user.is_active:
         # The login was closed with the data: end the session too.
         logout(request)
         messages.success(request, _("Your personal data are erased and your login is closed."))
-        return redirect("home")
+        return redirect("core:home")
     messages.success(request, _("Your personal data in this cooperative are erased."))
-    return redirect("member_portal", coop.slug)
+    return redirect("members:member_portal", coop.slug)

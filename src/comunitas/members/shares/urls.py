@@ -20,27 +20,27 @@ from comunitas.members.shares.views import (
 )
 
 urlpatterns = [
-    path("c/<slug:slug>/members/<int:member_id>/subscribe/", subscribe, name="shares_subscribe"),
-    path("c/<slug:slug>/members/<int:member_id>/payment/", payment, name="shares_payment"),
-    path("c/<slug:slug>/members/<int:member_id>/transfer/", transfer, name="shares_transfer"),
-    path("c/<slug:slug>/members/<int:member_id>/exit/", exit_record, name="shares_exit"),
+    path("members/<int:member_id>/subscribe/", subscribe, name="shares_subscribe"),
+    path("members/<int:member_id>/payment/", payment, name="shares_payment"),
+    path("members/<int:member_id>/transfer/", transfer, name="shares_transfer"),
+    path("members/<int:member_id>/exit/", exit_record, name="shares_exit"),
     path(
-        "c/<slug:slug>/members/movements/<int:movement_id>/reverse/",
+        "members/movements/<int:movement_id>/reverse/",
         movement_reverse,
         name="shares_movement_reverse",
     ),
-    path("c/<slug:slug>/members/transfers/", transfers, name="shares_transfers"),
+    path("members/transfers/", transfers, name="shares_transfers"),
     path(
-        "c/<slug:slug>/members/transfers/<int:transfer_id>/decide/",
+        "members/transfers/<int:transfer_id>/decide/",
         transfer_decide,
         name="shares_transfer_decide",
     ),
-    path("c/<slug:slug>/members/redemptions/", redemptions, name="shares_redemptions"),
+    path("members/redemptions/", redemptions, name="shares_redemptions"),
     path(
-        "c/<slug:slug>/members/redemptions/<int:redemption_id>/pay/",
+        "members/redemptions/<int:redemption_id>/pay/",
         redemption_pay,
         name="shares_redemption_pay",
     ),
-    path("c/<slug:slug>/members/capital/", capital, name="shares_capital"),
-    path("c/<slug:slug>/members/settings/", book_settings, name="shares_settings"),
+    path("members/capital/", capital, name="shares_capital"),
+    path("members/settings/", book_settings, name="shares_settings"),
 ]

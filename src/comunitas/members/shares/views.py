@@ -57,7 +57,7 @@ PAGE_SIZE = 50
 # --- helpers ------------------------------------------------------------------------------------
 def member_page(coop: Cooperative, member_id: int) -> str:
     """The member's page, where the forms of the action routes below are shown."""
-    return reverse("member_detail", args=[coop.slug, member_id])
+    return reverse("members:member_detail", args=[coop.slug, member_id])
 
 
 def _error_text(form: forms.Form, exc: ValidationError, aliases: dict[str, str]) -> str:
@@ -231,7 +231,7 @@ def transfer_decide(request: HttpRequest, coop: Cooperative, transfer_id: int) -
         if approve
         else _("The transfer is rejected."),
     )
-    return redirect("shares_transfers", coop.slug)
+    return redirect("members:shares_transfers", coop.slug)
 
 
 # --- reimbursements -----------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def redemption_pay(request: HttpRequest, coop: Cooperative, redemption_id: int) 
     )
     if request.POST.get("next") == "member":
         return redirect(member_page(coop, found.member_id))
-    return redirect("shares_redemptions", coop.slug)
+    return redirect("members:shares_redemptions", coop.slug)
 
 
 # --- capital ------------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             posted.auto_id = "id_newcat_%s"
             new_category = posted
         if _save_category(request, coop, posted):
-            return redirect("shares_settings", coop.slug)
+            return redirect("members:shares_settings", coop.slug)
     elif kind == "share_class":
         class_form = ShareClassForm(request.POST)
         created = submit(
@@ -410,7 +410,7 @@ def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         )
         if created:
             messages.success(request, _("The share class is created."))
-            return redirect("shares_settings", coop.slug)
+            return redirect("members:shares_settings", coop.slug)
     elif request.method == "POST":
         messages.error(request, _("Unknown form."))
     context = {

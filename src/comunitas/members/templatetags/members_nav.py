@@ -11,15 +11,15 @@ from comunitas.core.permissions import Action, can
 register = template.Library()
 
 BOOK_NAV = [
-    (_("Member book"), "member_list", Action.VIEW_MEMBERS),
-    (_("Applications"), "application_list", Action.VIEW_MEMBERS),
-    (_("Register on a date"), "members_register", Action.VIEW_MEMBERS),
-    (_("Who may vote"), "member_eligibility", Action.VIEW_MEMBERS),
-    (_("Share capital"), "shares_capital", Action.VIEW_MEMBERS),
-    (_("Transfers"), "shares_transfers", Action.VIEW_MEMBERS),
-    (_("Reimbursements"), "shares_redemptions", Action.VIEW_MEMBERS),
-    (_("Import"), "members_import", Action.DECIDE_MEMBERS),
-    (_("Categories and share classes"), "shares_settings", Action.DECIDE_MEMBERS),
+    (_("Member book"), "members:member_list", Action.VIEW_MEMBERS),
+    (_("Applications"), "members:application_list", Action.VIEW_MEMBERS),
+    (_("Register on a date"), "members:register", Action.VIEW_MEMBERS),
+    (_("Who may vote"), "members:member_eligibility", Action.VIEW_MEMBERS),
+    (_("Share capital"), "members:shares_capital", Action.VIEW_MEMBERS),
+    (_("Transfers"), "members:shares_transfers", Action.VIEW_MEMBERS),
+    (_("Reimbursements"), "members:shares_redemptions", Action.VIEW_MEMBERS),
+    (_("Import"), "members:import", Action.DECIDE_MEMBERS),
+    (_("Categories and share classes"), "members:shares_settings", Action.DECIDE_MEMBERS),
 ]
 
 

@@ -16,7 +16,7 @@ from comunitas.projects.needs.views import (
     need_unsupport,
 )
 
-N = "c/<slug:slug>/needs"
+N = "needs"
 urlpatterns = [
     path(f"{N}/", need_list, name="need_list"),
     path(f"{N}/new/", need_create, name="need_create"),
@@ -26,5 +26,5 @@ urlpatterns = [
     path(f"{N}/<int:need_id>/unsupport/", need_unsupport, name="need_unsupport"),
     path(f"{N}/<int:need_id>/status/", need_status, name="need_status"),
     path(f"{N}/<int:need_id>/merge/", need_merge, name="need_merge"),
-    path("c/<slug:slug>/coverage/", need_coverage, name="need_coverage"),
+    path("coverage/", need_coverage, name="need_coverage"),
 ]

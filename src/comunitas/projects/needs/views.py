@@ -110,7 +110,7 @@ def need_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if need:
         messages.success(request, _("Thank you: the need is recorded and everyone can support it."))
-        return redirect("need_detail", coop.slug, need.pk)
+        return redirect("projects:need_detail", coop.slug, need.pk)
     return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": None})
 
 
@@ -125,7 +125,7 @@ def need_edit(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResp
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("need_detail", coop.slug, need.pk)
+        return redirect("projects:need_detail", coop.slug, need.pk)
     return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": need})
 
 
@@ -171,7 +171,7 @@ def need_detail(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRe
 def _support(request: HttpRequest, coop: Cooperative, need_id: int, service, done: str):
     need = _need(coop, need_id)
     act_and_flash(request, lambda: service(actor=request.user, need=need), done=done)
-    return back_to(request, coop, "need_detail", need.pk)
+    return back_to(request, coop, "projects:need_detail", need.pk)
 
 
 @require_POST
@@ -213,7 +213,7 @@ def need_status(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRe
         done=_("The status is changed; who told or supports the need is told by e-mail."),
         failed=_("The status was not changed."),
     )
-    return redirect("need_detail", coop.slug, need.pk)
+    return redirect("projects:need_detail", coop.slug, need.pk)
 
 
 @require_POST
@@ -231,9 +231,9 @@ def need_merge(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpRes
     )
     if into:
         messages.success(request, _("The needs are merged: the supports of both count here."))
-        return redirect("need_detail", coop.slug, into.pk)
+        return redirect("projects:need_detail", coop.slug, into.pk)
     messages.error(request, form_message(form) or _("The needs were not merged."))
-    return redirect("need_detail", coop.slug, need.pk)
+    return redirect("projects:need_detail", coop.slug, need.pk)
 
 
 # --- coverage -----------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from comunitas.projects.projects.views import (
     team_remove,
 )
 
-P = "c/<slug:slug>/projects/<int:project_id>"
+P = "projects/<int:project_id>"
 urlpatterns = [
-    path("c/<slug:slug>/projects/", project_list, name="project_list"),
-    path("c/<slug:slug>/projects/new/", project_create, name="project_create"),
+    path("projects/", project_list, name="project_list"),
+    path("projects/new/", project_create, name="project_create"),
     path(f"{P}/", project_detail, name="project_detail"),
     path(f"{P}/edit/", project_edit, name="project_edit"),
     path(f"{P}/objectives/", objective_add, name="objective_add"),
@@ -38,5 +38,5 @@ urlpatterns = [
     path(f"{P}/team/", team_add, name="team_add"),
     path(f"{P}/team/<int:team_id>/remove/", team_remove, name="team_remove"),
     path(f"{P}/updates/", project_update_add, name="project_update_add"),
-    path("c/<slug:slug>/indicators/", indicator_list, name="indicator_list"),
+    path("indicators/", indicator_list, name="indicator_list"),
 ]

@@ -128,7 +128,7 @@ def project_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if project:
         messages.success(request, _("The project is created."))
-        return redirect("project_detail", coop.slug, project.pk)
+        return redirect("projects:project_detail", coop.slug, project.pk)
     return render(
         request, "projects/projects/form.html", {"coop": coop, "form": form, "project": None}
     )
@@ -161,7 +161,7 @@ def project_edit(request: HttpRequest, coop: Cooperative, project_id: int) -> Ht
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("project_detail", coop.slug, project.pk)
+        return redirect("projects:project_detail", coop.slug, project.pk)
     return render(
         request, "projects/projects/form.html", {"coop": coop, "form": form, "project": project}
     )
@@ -300,7 +300,7 @@ def _post_on_project(
     project = _project(coop, project_id)
     if submit(request, form, lambda: save(project, form.cleaned_data)):
         messages.success(request, message)
-        return redirect("project_detail", coop.slug, project.pk)
+        return redirect("projects:project_detail", coop.slug, project.pk)
     return _detail_page(request, coop, project.pk, **{form_name: form})
 
 
@@ -347,7 +347,7 @@ def measurement_add(
     )
     if saved:
         messages.success(request, _("The measurement is recorded."))
-        return redirect("project_detail", coop.slug, project_id)
+        return redirect("projects:project_detail", coop.slug, project_id)
     return _detail_page(
         request, coop, project_id, measurement_form=form, measurement_for=objective.pk
     )
@@ -390,7 +390,7 @@ def milestone_done(
         done=_("The milestone is marked done."),
         failed=_("The milestone was not marked done."),
     )
-    return redirect("project_detail", coop.slug, project_id)
+    return redirect("projects:project_detail", coop.slug, project_id)
 
 
 @require_POST
@@ -447,7 +447,7 @@ def team_remove(
     )
     services.team_remove(actor=request.user, person=person)
     messages.success(request, _("Removed from the team."))
-    return redirect("project_detail", coop.slug, project_id)
+    return redirect("projects:project_detail", coop.slug, project_id)
 
 
 @require_POST
@@ -499,7 +499,7 @@ def indicator_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
     if created:
         messages.success(request, _("The indicator is added to the cooperative's catalogue."))
-        return redirect("indicator_list", coop.slug)
+        return redirect("projects:indicator_list", coop.slug)
     indicators = selectors.indicator_list(coop=coop)
     page = Paginator(indicators.filter(coop=coop), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

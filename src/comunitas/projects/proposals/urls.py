@@ -16,10 +16,10 @@ from comunitas.projects.proposals.views import (
     proposal_withdraw,
 )
 
-P = "c/<slug:slug>/proposals/<int:proposal_id>"
+P = "proposals/<int:proposal_id>"
 urlpatterns = [
-    path("c/<slug:slug>/proposals/", proposal_list, name="proposal_list"),
-    path("c/<slug:slug>/proposals/new/", proposal_create, name="proposal_create"),
+    path("proposals/", proposal_list, name="proposal_list"),
+    path("proposals/new/", proposal_create, name="proposal_create"),
     path(f"{P}/", proposal_detail, name="proposal_detail"),
     path(f"{P}/edit/", proposal_edit, name="proposal_edit"),
     path(f"{P}/support/", proposal_support, name="proposal_support"),

@@ -101,7 +101,7 @@ def proposal_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             request,
             _("Your proposal is published: ask others to support it so that the board reviews it."),
         )
-        return redirect("proposal_detail", coop.slug, proposal.pk)
+        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
     context = {"coop": coop, "form": form, "proposal": None}
     return render(request, "projects/proposals/form.html", context)
 
@@ -118,7 +118,7 @@ def proposal_edit(request: HttpRequest, coop: Cooperative, proposal_id: int) -> 
             _("This proposal is “%(status)s”: it can no longer change.")
             % {"status": proposal.get_status_display()},
         )
-        return redirect("proposal_detail", coop.slug, proposal.pk)
+        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
     initial: dict[str, Any] = {name: getattr(proposal, name) for name in PROPOSAL_FORM_FIELDS}
     initial["resource"] = proposal.resource_id
     initial["needs"] = list(proposal.needs.values_list("pk", flat=True))
@@ -135,7 +135,7 @@ def proposal_edit(request: HttpRequest, coop: Cooperative, proposal_id: int) -> 
     )
     if saved:
         messages.success(request, _("Changes saved."))
-        return redirect("proposal_detail", coop.slug, proposal.pk)
+        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
     context = {"coop": coop, "form": form, "proposal": proposal}
     return render(request, "projects/proposals/form.html", context)
 
@@ -184,7 +184,7 @@ def proposal_detail(request: HttpRequest, coop: Cooperative, proposal_id: int) -
 def _act(request: HttpRequest, coop: Cooperative, proposal_id: int, service, done: str):
     proposal = _proposal(coop, proposal_id)
     act_and_flash(request, lambda: service(actor=request.user, proposal=proposal), done=done)
-    return back_to(request, coop, "proposal_detail", proposal.pk)
+    return back_to(request, coop, "projects:proposal_detail", proposal.pk)
 
 
 @require_POST
@@ -230,7 +230,7 @@ def proposal_comment(request: HttpRequest, coop: Cooperative, proposal_id: int) 
         done=_("Your comment is published."),
         failed=_("The comment was not published."),
     )
-    return redirect("proposal_detail", coop.slug, proposal.pk)
+    return redirect("projects:proposal_detail", coop.slug, proposal.pk)
 
 
 # --- the board's decision -----------------------------------------------------------------------
@@ -257,13 +257,13 @@ def proposal_decide(request: HttpRequest, coop: Cooperative, proposal_id: int) -
     )
     if result is None:
         messages.error(request, form_message(form) or _("Nothing was decided."))
-        return redirect("proposal_detail", coop.slug, proposal.pk)
+        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
     (project,) = result
     if project is not None:
         messages.success(
             request,
             _("The proposal is accepted and is now a project: add its objectives and milestones."),
         )
-        return redirect("project_detail", coop.slug, project.pk)
+        return redirect("projects:project_detail", coop.slug, project.pk)
     messages.success(request, _("The decision is recorded; the proposer is told by e-mail."))
-    return redirect("proposal_detail", coop.slug, proposal.pk)
+    return redirect("projects:proposal_detail", coop.slug, proposal.pk)

@@ -22,7 +22,7 @@ def euro(value) -> str:
 @register.inclusion_tag("includes/coop_nav.html", takes_context=True)
 def coop_nav(context, coop):
     request = context["request"]
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
         {
             "label": item.label,
