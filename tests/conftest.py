@@ -4,27 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.utils import translation
 
-from comunitas.core.coops.services import coop_create, role_grant
-from comunitas.core.models import Cooperative, Municipality, RoleKind
+from comunitas.core.coops.services import role_grant
+from comunitas.core.models import Municipality, RoleKind
 from comunitas.core.territory.services import territory_load
-
-PASSWORD = "a-long-test-password-1"
-# A statute version within the law, as a form or an API body sends it.
-STATUTE_FORM = {
-    "valid_from": "2025-01-01",
-    "share_nominal_value": "50.00",
-    "max_proxies_per_member": 3,
-    "legal_person_max_votes": 1,
-    "enrolment_days_before_voting": 90,
-    "notice_days": 8,
-    "ordinary_quorum_first_call": 50,
-    "ordinary_quorum_second_call": 0,
-    "extraordinary_quorum_first_call": 50,
-    "extraordinary_quorum_second_call": 0,
-    "proposal_support_threshold": 10,
-}
+from tests.helpers import make_coop, make_user
 
 
 @pytest.fixture(scope="session")
@@ -52,26 +37,6 @@ def territory(db) -> None:
         territory_load()
 
 
-def make_user(username: str, **extra):
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
-    )
-    return user
-
-
-def make_coop(slug: str, *, owner=None, seat: str = "008034", **fields) -> Cooperative:
-    values = {
-        "name": slug.replace("-", " ").title(),
-        "slug": slug,
-        "legal_form": "coop",
-        "founded_year": 2015,
-        "seat": Municipality.objects.get(pk=seat),
-        "sector": "tourism",
-        **fields,
-    }
-    return coop_create(actor=owner, fields=values)
-
-
 @pytest.fixture
 def people(db, territory):
     """A cooperative with one login per role, plus a stranger who is admin of another one."""
@@ -92,3 +57,26 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def english(settings, client):
+    """Messages in English, the language of the source, whatever the machine's: in the test, in
+    the threads of concurrency tests (the default language) and in the test client's requests."""
+    settings.LANGUAGE_CODE = "en"
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
+# `make test` runs everything; `pytest -m "not browser and not slow"` is the quick loop.
+SLOW_PLACES = ("tests/demo/", "tests/api/test_fuzz.py", "tests/core/coops/test_cli.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        place = item.nodeid.split("::")[0]
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if place.startswith(SLOW_PLACES) or "concurrency" in place:
+            item.add_marker(pytest.mark.slow)

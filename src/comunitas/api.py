@@ -63,7 +63,7 @@ class ComunitasAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """The endpoint function's own name (``coop_list``): ninja's default prefixes the module
         path, so moving a module would change the ids clients generate code from. The names are
-        unique across the API (tests/api/test_openapi_stable.py)."""
+        unique across the API (tests/api/test_structure_stable.py)."""
         return operation.view_func.__name__
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from comunitas.core.cache import coop_forget
 from comunitas.core.models import ApiToken, AuditEntry, Cooperative
-from tests.conftest import make_coop
+from tests.helpers import make_coop
 
 pytestmark = pytest.mark.django_db
 

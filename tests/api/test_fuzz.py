@@ -44,14 +44,24 @@ from comunitas.members.models import Member, Redemption, ShareMovement, ShareTra
 from comunitas.projects.models import Milestone, Need, Objective, Project, Proposal, TeamMember
 from comunitas.wsgi import application
 from tests.commons import matrix as commons_matrix
-from tests.commons import matrix_bookings, matrix_files, matrix_ticketing
-from tests.commons.conftest import add_obligation, make_resource
-from tests.decisions import matrix_assemblies_api, matrix_budgets, matrix_consultations
-from tests.decisions.conftest import first_call
+from tests.commons.bookings import matrix as matrix_bookings
+from tests.commons.files import matrix as matrix_files
+from tests.commons.ticketing import matrix as matrix_ticketing
+from tests.decisions.assemblies import matrix_api as matrix_assemblies_api
+from tests.decisions.budgets import matrix as matrix_budgets
+from tests.decisions.consultations import matrix as matrix_consultations
+from tests.helpers import (
+    add_obligation,
+    admit,
+    first_call,
+    make_need,
+    make_project,
+    make_proposal,
+    make_resource,
+    person,
+)
 from tests.members import matrix as members_matrix
-from tests.members.conftest import admit, person
 from tests.projects import matrix_api as projects_matrix
-from tests.projects.conftest import make_need, make_project, make_proposal
 
 # Objects the fixture creates with these primary keys, so the dictionaries below can name them
 # (sequences are not rolled back on PostgreSQL, so the ids of fixture-made objects vary).

@@ -1,4 +1,4 @@
-"""The commons registry's rows of the permission matrix (tests/core/test_permissions.py).
+"""The commons registry's rows of the permission matrix (tests/core/coops/test_permissions.py).
 
 ``ids`` creates the objects the paths name; every POST body is valid, so allowed roles get
 their 302 (web) or 200/201 (API)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from comunitas.core.permissions import Action
-from tests.commons.conftest import (
+from tests.helpers import (
     LOG_FORM,
     OBLIGATION_FORM,
     RESOURCE_FORM,

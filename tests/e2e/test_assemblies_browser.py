@@ -10,9 +10,9 @@ import re
 from playwright.sync_api import Page, expect
 
 from comunitas.decisions.models import Minutes, Motion, Vote
-from tests.decisions.conftest import book_for, convene, open_session
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
+from tests.helpers import book_for, convene, open_session
 
 
 def test_attendance_with_a_proxy_a_secret_ballot_and_the_minutes(live_server, people, page: Page):

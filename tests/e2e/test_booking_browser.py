@@ -7,10 +7,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.commons.conftest import make_resource
-from tests.commons.matrix_bookings import day_ahead, make_unit
-from tests.conftest import PASSWORD
+from tests.commons.bookings.matrix import day_ahead, make_unit
 from tests.e2e.test_browser import assert_accessible
+from tests.helpers import PASSWORD, make_resource
 
 
 def test_a_resident_books_a_room(live_server, people, page: Page):

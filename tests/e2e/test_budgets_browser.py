@@ -11,7 +11,7 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from comunitas.decisions.models.budgets import BudgetBallot, ParticipatoryBudget
-from tests.decisions.matrix_budgets import vote, voting_budget
+from tests.decisions.budgets.matrix import vote, voting_budget
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
 

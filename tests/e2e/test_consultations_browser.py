@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from comunitas.decisions.consultations import answer_services as consultations_answer_services
 from comunitas.decisions.models.consultations import ConsultationParticipation
-from tests.decisions.matrix_consultations import open_consultation
+from tests.decisions.consultations.matrix import open_consultation
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
 

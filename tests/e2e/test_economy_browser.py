@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 from comunitas.economy.cashbook import services as cashbook_services
 from comunitas.economy.closing.postal_rates import postal_bond_rates_load
 from comunitas.economy.models import AllocationKind, Closing
-from tests.decisions.conftest import book_for
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_projects_browser import log_in
-from tests.economy.matrix_closing import carried_motion, last_year
+from tests.economy.closing.matrix import carried_motion, last_year
+from tests.helpers import book_for
 
 
 def test_close_a_year_approve_the_allocation_and_see_the_money_flow(

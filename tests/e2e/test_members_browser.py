@@ -10,9 +10,8 @@ from playwright.sync_api import Page, expect
 
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from tests.conftest import PASSWORD, make_coop, make_user
 from tests.e2e.test_browser import assert_accessible
-from tests.members.conftest import PERSON
+from tests.helpers import PASSWORD, PERSON, make_coop, make_user
 
 
 @pytest.fixture

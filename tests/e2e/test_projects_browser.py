@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from comunitas.projects.models import Need, Project, Proposal
 from comunitas.projects.projects.catalogue import catalogue_load
-from tests.conftest import PASSWORD
 from tests.e2e.test_browser import assert_accessible
+from tests.helpers import PASSWORD
 
 
 def log_in(page: Page, base: str, username: str, next_path: str) -> None:

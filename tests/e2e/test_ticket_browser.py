@@ -16,9 +16,9 @@ from comunitas.commons.models import Ticket
 from comunitas.commons.ticketing import catalogue as ticketing_catalogue
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
-from tests.conftest import make_coop, make_user
 from tests.e2e.test_browser import assert_accessible
 from tests.e2e.test_members_browser import log_in, log_out
+from tests.helpers import make_coop, make_user
 
 
 @pytest.fixture

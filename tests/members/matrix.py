@@ -1,4 +1,4 @@
-"""The member book's rows of the permission matrix (tests/core/test_permissions.py).
+"""The member book's rows of the permission matrix (tests/core/coops/test_permissions.py).
 
 Each face lists its own rows in its own module; ``ids`` creates the objects the paths name."""
 
@@ -7,8 +7,12 @@ from __future__ import annotations
 from comunitas.members.book import services as book_services
 from comunitas.members.models import ShareClass
 from comunitas.members.shares import services as shares_services
-from tests.members import matrix_api, matrix_book, matrix_outputs, matrix_portal, matrix_shares
-from tests.members.conftest import CONSENT, admit, person
+from tests.helpers import CONSENT, admit, person
+from tests.members.book import matrix as matrix_book
+from tests.members.book import matrix_api
+from tests.members.outputs import matrix as matrix_outputs
+from tests.members.portal import matrix as matrix_portal
+from tests.members.shares import matrix as matrix_shares
 
 # Placeholders the paths may hold besides {slug} and {role}; web routes name them <int:…>.
 PATH_IDS = ["member_id", "application_id", "transfer_id", "movement_id", "redemption_id"]

@@ -1,4 +1,4 @@
-"""The projects API's rows of the permission matrix (tests/core/test_permissions.py).
+"""The projects API's rows of the permission matrix (tests/core/coops/test_permissions.py).
 
 ``ids`` makes, in "alpha": a need taken down on paper by staff (``need_id``: nobody told it
 online, so every role may support it) and, at fixed ids the bodies name, a second need to merge
@@ -9,7 +9,7 @@ Object level: only the proposer withdraws a proposal, only the proposer, staff a
 change it (anyone else with a role: 403); the proposer's own support counts already (422).
 Supports are taken back from a need or a proposal nobody supports: the matrix meets the same
 object for the POST and the DELETE of one path, so every role passes the permission check and
-the service answers 422 ("You do not support…"); tests/projects/test_api.py checks the 204."""
+the service answers 422 ("You do not support…"); tests/projects/needs/test_api.py checks the 204."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from comunitas.core.permissions import Action
 from comunitas.projects.models import Channel, Indicator, Need
 from comunitas.projects.needs.services import need_submit
 from comunitas.projects.projects import services as project_services
-from tests.projects.conftest import NEED_FORM, add_objective, make_project, make_proposal
+from tests.helpers import NEED_FORM, add_objective, make_project, make_proposal
 
 PATH_IDS = ["need_id", "proposal_id", "project_id", "objective_id", "milestone_id", "team_id"]
 # Fixed ids, since the bodies below name them.

@@ -37,6 +37,10 @@ class ValidationError(Exception):
             errors = [FieldError(None, message) for message in exc.messages]
         return cls(errors=errors)
 
+    @property
+    def messages(self) -> list[str]:
+        return [error.message for error in self.errors]
+
     def as_dict(self) -> dict[str | None, list[str]]:
         grouped: dict[str | None, list[str]] = {}
         for error in self.errors:

@@ -3,7 +3,7 @@ month) with the booking form, weekly series, "my bookings", the staff list, a bo
 with cancel / approve / refuse / paid, the units' settings, and the iCalendar feeds.
 
 Thin views over the bookings' services and selectors; every page under /c/<slug>/ declares its
-action and is in the permission matrix (tests/commons/matrix_bookings.py). Object level:
+action and is in the permission matrix (tests/commons/bookings/matrix.py). Object level:
 visitors without a role reach only active units open to public booking (404 for the others); a
 booking's page is its booker's or the staff's (404 for anyone else, so nobody learns of another
 person's booking). The feeds under /ical/ are reached by secret token (see

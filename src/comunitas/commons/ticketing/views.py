@@ -4,7 +4,7 @@ desk and the door.
 
 Thin views over the ticketing services and selectors; every page declares its action
 (``core.permissions``) and is listed in the permission matrix
-(tests/commons/matrix_ticketing.py)."""
+(tests/commons/ticketing/matrix.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 assembly's page, and the minutes; and the lookups the session's and the voting pages share.
 
 Thin views over ``services`` and ``selectors``; every page declares its action and is in the
-permission matrix (tests/decisions/matrix_assemblies.py). Drafts are the operators' own: to
+permission matrix (tests/decisions/assemblies/matrix.py). Drafts are the operators' own: to
 anyone else a draft assembly does not exist (404). Members see convened and past assemblies,
 their own ballots, results once a vote closes, and the signed minutes; names of members (the
 roll, attendance, proxies) are shown to operators, and to members only in the minutes, which

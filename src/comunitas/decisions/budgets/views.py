@@ -3,7 +3,7 @@ proposing a project, staff's review, the ballot (with a running total the server
 results explained and compared, the phase transitions and the follow-up links.
 
 Thin views over ``services`` and ``selectors``; every page declares its action and is in the
-permission matrix (tests/decisions/matrix_budgets.py). Who may vote in a budget (its audience,
+permission matrix (tests/decisions/budgets/matrix.py). Who may vote in a budget (its audience,
 the dates, once) is the service's to say: the ballot page asks it and shows why not. Nobody's
 ballot is shown to anyone else; people read only their own."""
 

@@ -3,7 +3,7 @@ options, its page with the answer form of its kind, opening and closing it, the 
 their charts and tables (ranked choice round by round), and the board's outcome.
 
 Thin views over ``services``, ``answer_services`` and ``selectors``; every page declares its
-action and is in the permission matrix (tests/decisions/matrix_consultations.py). A change
+action and is in the permission matrix (tests/decisions/consultations/matrix.py). A change
 refused because of the consultation's state (closed, not a draft any more) sends back to its
 page with a message; an answer or a form the services refuse is shown again with the errors next
 to the fields. Someone outside the consultation's audience who posts an answer gets 403."""

@@ -3,7 +3,7 @@ reversal, entering one by hand, counterparties, categories and importing a file.
 
 Thin views over ``cashbook_services``, ``cashbook_selectors`` and ``cashbook_import``. The rows
 are the staff's and the board's (VIEW_ACCOUNTS); every write needs MANAGE_ACCOUNTS. Each page is
-in the permission matrix (tests/economy/matrix_cashbook.py)."""
+in the permission matrix (tests/economy/cashbook/matrix.py)."""
 
 from __future__ import annotations
 

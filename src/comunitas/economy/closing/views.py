@@ -4,7 +4,7 @@ and the dividend cap, the allocation with a live preview, proposing it to the as
 recording its approval, the ristorni and each member's statement.
 
 Thin views over ``closing_services`` and ``closing_selectors``; every page declares its action
-and is in the permission matrix (tests/economy/matrix_closing.py). A member reads only their own
+and is in the permission matrix (tests/economy/closing/matrix.py). A member reads only their own
 ristorno: another's answers 404, as for the other apps' personal data."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Thin views over ``economy_dashboard``, ``fund_selectors``, ``fund_services`` and
 ``fund_sankey``; every page declares its action and is in the permission matrix
-(tests/economy/matrix_fund.py). The fund and the money flow of a year with an approved closing
+(tests/economy/fund/matrix.py). The fund and the money flow of a year with an approved closing
 are public; a year not approved yet is shown, marked as draft figures, only to operators. Who
 was paid from an earmark is shown to operators only: the amounts and dates are public."""
 

@@ -7,7 +7,7 @@ them, the value of an hour; - /economy/budgets/: a year's budget of the cooperat
 or a resource against the cash book, and its editable table.
 
 Thin views over ``work_services`` and ``work_selectors``; every page declares its action and is
-in the permission matrix (tests/economy/matrix_work.py)."""
+in the permission matrix (tests/economy/work/matrix.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 member's page, the board's decisions on applications, voting eligibility and erasure.
 
 Thin views over ``members.services`` and ``members.selectors``; every page declares its action
-(``core.permissions``) and is listed in the permission matrix (tests/members/matrix_book.py)."""
+(``core.permissions``) and is listed in the permission matrix (tests/members/book/matrix.py)."""
 
 from __future__ import annotations
 

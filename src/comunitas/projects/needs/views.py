@@ -3,7 +3,7 @@ need, a need's public page with its history and what answers it, supports, the o
 and merge forms, and the cooperative's coverage page ("needs → projects").
 
 Thin views over ``needs.services`` and ``needs.selectors``; every page declares its action and
-is in the permission matrix (tests/projects/matrix_needs.py). Nobody but the operators ever sees
+is in the permission matrix (tests/projects/needs/matrix.py). Nobody but the operators ever sees
 who told or supports a need: the others read "you told this need" or "you support it" about
 themselves only."""
 

@@ -5,7 +5,7 @@ on it, and the indicator catalogue.
 
 Thin views over ``projects.services`` and ``projects.selectors``; every page declares its action
 (``core.permissions``) and is listed in the permission matrix
-(tests/projects/matrix_projects.py)."""
+(tests/projects/projects/matrix.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ supports, the threshold after which the board must review it, comments, and the 
 (accepting one makes it a project).
 
 Thin views over ``proposals.services`` and ``proposals.selectors``; every page declares its
-action and is in the permission matrix (tests/projects/matrix_needs.py). Object level: only the
+action and is in the permission matrix (tests/projects/needs/matrix.py). Object level: only the
 proposer (or the operators) may change a proposal, only the proposer withdraw it. Comment
 authors are named (first name and initial) to people with a role only."""
 
