@@ -284,74 +284,15 @@ class StatuteParameters(models.Model):
     def clean(self) -> None:
         if not isinstance(self.valid_from, date):
             return  # the field error is reported already
-        law = limits_on(self.valid_from)
         errors: dict[str, str] = {}
-
-        def outside(field: str, low, high, message) -> None:
+        for field, low, high, message in self._bounds(limits_on(self.valid_from)):
             value = getattr(self, field)
             if value is not None and not (
                 (low is None or value >= low) and (high is None or value <= high)
             ):
                 errors[field] = message
-
-        # The €500 ceiling is for shares as *azioni*; cooperatives under srl rules hold *quote*.
-        coop = getattr(self, "coop", None)  # may be a cooperative being created
-        quote = coop is not None and coop.legal_form == LegalForm.COOPERATIVE_SRL
-        if quote:
-            outside(
-                "share_nominal_value",
-                law.share_value_min,
-                None,
-                _("A share must be worth at least %(low)s € (art. 2525 c.c.).")
-                % {"low": localize(law.share_value_min)},
-            )
-        else:
-            outside(
-                "share_nominal_value",
-                law.share_value_min,
-                law.share_value_max,
-                _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
-                % {"low": localize(law.share_value_min), "high": localize(law.share_value_max)},
-            )
-        outside(
-            "max_proxies_per_member",
-            0,
-            law.max_proxies_per_member,
-            _("A member may hold at most %(n)s proxies (art. 2539 c.c.).")
-            % {"n": law.max_proxies_per_member},
-        )
-        outside(
-            "legal_person_max_votes",
-            1,
-            law.max_legal_person_votes,
-            _("A legal-person member may have from 1 to %(n)s votes (art. 2538 c.c.).")
-            % {"n": law.max_legal_person_votes},
-        )
-        outside(
-            "enrolment_days_before_voting",
-            law.min_enrolment_days,
-            730,
-            _("Members vote after at least %(n)s days in the member book (art. 2538 c.c.).")
-            % {"n": law.min_enrolment_days},
-        )
-        outside(
-            "notice_days",
-            law.min_notice_days,
-            90,
-            _("Assemblies need between %(n)s and 90 days of notice (art. 2366 c.c.).")
-            % {"n": law.min_notice_days},
-        )
-        outside(
-            "proposal_support_threshold",
-            1,
-            100_000,
-            _("Give a number of supports from 1 to 100,000."),
-        )
         for kind in ("ordinary", "extraordinary"):
-            first = f"{kind}_quorum_first_call"
-            second = f"{kind}_quorum_second_call"
-            for field in (first, second):
-                outside(field, 0, 100, _("A quorum is a percentage from 0 to 100."))
+            first, second = f"{kind}_quorum_first_call", f"{kind}_quorum_second_call"
             first_value, second_value = getattr(self, first), getattr(self, second)
             if (
                 second not in errors
@@ -362,6 +303,68 @@ class StatuteParameters(models.Model):
                 errors[second] = _("The second call cannot need a higher quorum than the first.")
         if errors:
             raise ValidationError(errors)
+
+    def _bounds(self, law) -> list[tuple[str, object, object, str]]:
+        """(field, lowest, highest, message) for each bounded parameter under ``law``."""
+        # The €500 ceiling is for shares as *azioni*; cooperatives under srl rules hold *quote*.
+        coop = getattr(self, "coop", None)  # may be a cooperative being created
+        if coop is not None and coop.legal_form == LegalForm.COOPERATIVE_SRL:
+            share = (
+                law.share_value_min,
+                None,
+                _("A share must be worth at least %(low)s € (art. 2525 c.c.).")
+                % {"low": localize(law.share_value_min)},
+            )
+        else:
+            share = (
+                law.share_value_min,
+                law.share_value_max,
+                _("A share must be worth between %(low)s € and %(high)s € (art. 2525 c.c.).")
+                % {"low": localize(law.share_value_min), "high": localize(law.share_value_max)},
+            )
+        quorum = _("A quorum is a percentage from 0 to 100.")
+        return [
+            ("share_nominal_value", *share),
+            (
+                "max_proxies_per_member",
+                0,
+                law.max_proxies_per_member,
+                _("A member may hold at most %(n)s proxies (art. 2539 c.c.).")
+                % {"n": law.max_proxies_per_member},
+            ),
+            (
+                "legal_person_max_votes",
+                1,
+                law.max_legal_person_votes,
+                _("A legal-person member may have from 1 to %(n)s votes (art. 2538 c.c.).")
+                % {"n": law.max_legal_person_votes},
+            ),
+            (
+                "enrolment_days_before_voting",
+                law.min_enrolment_days,
+                730,
+                _("Members vote after at least %(n)s days in the member book (art. 2538 c.c.).")
+                % {"n": law.min_enrolment_days},
+            ),
+            (
+                "notice_days",
+                law.min_notice_days,
+                90,
+                _("Assemblies need between %(n)s and 90 days of notice (art. 2366 c.c.).")
+                % {"n": law.min_notice_days},
+            ),
+            (
+                "proposal_support_threshold",
+                1,
+                100_000,
+                _("Give a number of supports from 1 to 100,000."),
+            ),
+            *(
+                (f"{kind}_quorum_{call}_call", 0, 100, quorum)
+                for kind in ("ordinary", "extraordinary")
+                for call in ("first", "second")
+            ),
+        ]
 
 
 # --- people and roles ---------------------------------------------------------------------------
