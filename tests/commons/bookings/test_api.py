@@ -11,21 +11,10 @@ import pytest
 from comunitas.commons.bookings import units as bookings_units
 from comunitas.commons.models import BookableUnit, Booking, BookingStatus, Sale
 from tests.commons.bookings.matrix import API_SERIES, at, book, day_ahead, make_unit
-from tests.helpers import make_resource
 
 pytestmark = pytest.mark.django_db
 A = "/api/v1/coops/alpha"
 DAY = day_ahead(7)
-
-
-@pytest.fixture
-def resource(people):
-    return make_resource(people["coop"], people["admin"], name="Casa del popolo")
-
-
-@pytest.fixture
-def unit(resource, people):
-    return make_unit(resource, people["admin"], name="Sala prove", max_minutes=240)
 
 
 def send(client, method: str, url: str, body: dict | None = None):
@@ -317,8 +306,6 @@ def test_visitor_requests_need_a_name_and_email(client, people, unit):
 
 
 def test_staff_book_on_behalf_at_the_association_price(client, people, unit):
-    from comunitas.commons.bookings import units as bookings_units
-
     bookings_units.unit_prices_set(actor=None, unit=unit, prices={"association": "5.00"})
     client.force_login(people["staff"])
     created = send(

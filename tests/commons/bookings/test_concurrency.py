@@ -11,11 +11,9 @@ from itertools import combinations
 import pytest
 from django.contrib.auth import get_user_model
 
-from comunitas.commons.bookings import services as bookings_services
-from comunitas.commons.bookings.customers import customer_for
 from comunitas.commons.models import HOLDING, Booking
 from comunitas.core.errors import ValidationError
-from tests.commons.bookings.matrix import at, day_ahead, make_unit
+from tests.commons.bookings.matrix import at, book, day_ahead, make_unit
 from tests.helpers import make_resource, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,13 +28,7 @@ def unit(people):
 def booker(username: str, unit, start, end):
     def job():
         user = get_user_model().objects.get(username=username)  # this thread's own object
-        return bookings_services.booking_create(
-            actor=user,
-            unit=unit,
-            start=start,
-            end=end,
-            customer=customer_for(user, unit.resource.coop),
-        )
+        return book(unit, user, start, end)
 
     return job
 

@@ -28,20 +28,9 @@ from tests.commons.bookings.matrix import (
     day_ahead,
     make_unit,
 )
-from tests.helpers import make_resource
 
 pytestmark = pytest.mark.django_db
 DAY = day_ahead(7)
-
-
-@pytest.fixture
-def resource(people):
-    return make_resource(people["coop"], people["admin"], name="Casa del popolo")
-
-
-@pytest.fixture
-def unit(resource, people):
-    return make_unit(resource, people["admin"], name="Sala prove", max_minutes=240)
 
 
 @pytest.fixture

@@ -104,11 +104,12 @@ API_EXCEPTIONS = {
 }
 
 
-def _add(resource, admin, name, content, title, is_public=False):
+def add(resource, actor, content: bytes, *, name="x", title="A file", is_public=False):
+    """A file of ``resource`` stored through the service, as the upload form sends it."""
     return files_services.resource_file_add(
-        actor=admin,
+        actor=actor,
         resource=resource,
-        upload=SimpleUploadedFile(name, content),
+        upload=SimpleUploadedFile(name, content, content_type="application/octet-stream"),
         title=title,
         is_public=is_public,
     )
@@ -119,7 +120,7 @@ def ids(people) -> dict[str, int]:
     admin = people["admin"]
     resource = make_resource(people["coop"], admin, name="Cinema Modernissimo", is_public=True)
     return {
-        "file_id": _add(resource, admin, "front.png", PNG, "Front", is_public=True).pk,
-        "inner_photo_id": _add(resource, admin, "cellar.png", PNG, "Cellar").pk,
-        "document_id": _add(resource, admin, "deed.pdf", PDF, "Concession deed").pk,
+        "file_id": add(resource, admin, PNG, name="front.png", title="Front", is_public=True).pk,
+        "inner_photo_id": add(resource, admin, PNG, name="cellar.png", title="Cellar").pk,
+        "document_id": add(resource, admin, PDF, name="deed.pdf", title="Concession deed").pk,
     }

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from comunitas.commons.models import ResourceFile
+from tests.commons.files.matrix import add
 from tests.commons.files.test_files import (
     PDF_BYTES,
-    add,
     image_bytes,
     stored_files,
     upload,

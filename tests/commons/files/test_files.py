@@ -14,6 +14,7 @@ from comunitas.commons.files import services as files_services
 from comunitas.commons.models import ResourceFile
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
+from tests.commons.files.matrix import add
 from tests.helpers import make_resource
 
 MB = 1024 * 1024
@@ -58,16 +59,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 def stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-def add(resource, actor, content: bytes, *, name="x", title="A file", is_public=False):
-    return files_services.resource_file_add(
-        actor=actor,
-        resource=resource,
-        upload=upload(name, content),
-        title=title,
-        is_public=is_public,
-    )
 
 
 @pytest.fixture

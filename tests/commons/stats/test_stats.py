@@ -8,10 +8,10 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from comunitas.commons.local_time import ROME
 from comunitas.commons.models import (
     BookableUnit,
     Booking,
@@ -27,7 +27,6 @@ from comunitas.commons.models import (
 from comunitas.commons.stats import selectors as stats
 from tests.helpers import make_resource
 
-ROME = ZoneInfo("Europe/Rome")
 D = Decimal
 codes = itertools.count(1)
 

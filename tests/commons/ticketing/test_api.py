@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/coops/alpha"
 
 
-@pytest.fixture
-def coop(people):
-    return people["coop"]
-
-
-@pytest.fixture
-def screening(coop):
-    return make_service(coop, name="Cinema Paradiso")
-
-
 def send(client, method: str, url: str, body=None):
     return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
 

@@ -20,16 +20,6 @@ from tests.helpers import admit, person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coop(people):
-    return people["coop"]
-
-
-@pytest.fixture
-def screening(coop):
-    return make_service(coop, name="Cinema Paradiso")
-
-
 def visitor() -> Client:
     client = Client()
     client.cookies["django_language"] = "en"

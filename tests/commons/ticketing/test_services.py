@@ -33,12 +33,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coop(people):
-    return people["coop"]
-
-
-@pytest.fixture
 def screening(coop):
+    """A screening under the catalogue's default name (the box office's own "Cinema Paradiso"
+    is for the pages and the API)."""
     return make_service(coop)
 
 

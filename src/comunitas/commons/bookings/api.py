@@ -4,7 +4,7 @@ bookings (single and weekly series), approve, reject, cancel, pay.
 Same rules as the pages: visitors of a public cooperative see and request only the active
 units open to public booking (another id answers 404); members see and cancel their own
 bookings only (another's answers 404); staff manage everything. Parsing here, rules in
-``commons.booking_services``."""
+``commons.bookings.services``, ``units`` and ``series``."""
 
 import json
 from datetime import date, timedelta
@@ -49,6 +49,7 @@ from comunitas.commons.models import BookableUnit, Booking, ClosedDay, CommonRes
 from comunitas.core import throttle
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, check_slug, coop_for, role_in
 
@@ -65,21 +66,13 @@ def _staff(request, coop: Cooperative) -> bool:
 
 
 def _unit(request, coop: Cooperative, unit_id: int) -> BookableUnit:
-    try:
-        return selectors.unit_get(
-            coop=coop, pk=unit_id, public_only=role_in(request.auth, coop) is None
-        )
-    except BookableUnit.DoesNotExist:
-        raise Http404 from None
+    public_only = role_in(request.auth, coop) is None
+    return or_404(selectors.unit_get, coop=coop, pk=unit_id, public_only=public_only)
 
 
 def _booking(request, coop: Cooperative, booking_id: int) -> Booking:
-    try:
-        return selectors.booking_get(
-            coop=coop, pk=booking_id, user=request.auth, staff=_staff(request, coop)
-        )
-    except Booking.DoesNotExist:
-        raise Http404 from None
+    staff = _staff(request, coop)
+    return or_404(selectors.booking_get, coop=coop, pk=booking_id, user=request.auth, staff=staff)
 
 
 def _customer(request, coop: Cooperative, payload) -> Customer:

@@ -1,6 +1,6 @@
 """Who is booking or buying: the kind of customer that sets the price, and the member behind
 the customer when there is one (their purchases are exchanges with the cooperative, which the
-economy issue reads for ristorni)."""
+economy reads for ristorni, ``economy.closing``)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.bookings.rules import ROME
-from comunitas.commons.bookings.units import UNIT_FIELDS
+from comunitas.commons.bookings.units import UNIT_FIELDS, UNIT_RULES
 from comunitas.commons.models import (
     WEEKDAYS,
     BookableUnit,
@@ -20,17 +20,10 @@ from comunitas.commons.models import (
     CustomerKind,
     PaymentMethod,
 )
+from comunitas.commons.resources.forms import DATE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Fields with a default the short "add a unit" form of a resource's page may leave out.
-DEFAULTED = [
-    "slot_minutes",
-    "min_minutes",
-    "max_minutes",
-    "lead_hours",
-    "horizon_days",
-    "free_cancel_hours",
-]
+DEFAULTED = UNIT_RULES
 INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 

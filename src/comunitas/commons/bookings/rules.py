@@ -4,28 +4,29 @@ Times are half-open ``[start, end)``, aware, and read in Europe/Rome local time 
 hours, the slots and the closed days. ``UnitRules.read`` reads a unit's hours, closed days and
 prices once (the one database read here); the checks themselves (``rule_problems``), the price
 of a span (``price_for``, the one rounding) and the message naming an overlapping booking are
-pure functions of what was read."""
+pure functions of what was read. ``price`` reads a price as the units and the catalogue take
+it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from comunitas.commons.local_time import ROME
 from comunitas.commons.models import (
     WEEKDAYS,
     BookableUnit,
     Booking,
 )
-from comunitas.core.errors import FieldError
-from comunitas.core.kernel.money import CENT
+from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.money import CENT, MAX_MONEY, money
 
-ROME = ZoneInfo("Europe/Rome")
 DASH = "\u2013"  # the en dash between two times
 EARLIEST = datetime(2000, 1, 1, tzinfo=ROME)
 LATEST = datetime(2200, 1, 1, tzinfo=ROME)
@@ -85,6 +86,19 @@ class UnitRules:
         )
         prices = dict(unit.prices.values_list("customer_kind", "hourly"))
         return cls(unit, hours, closed, prices)
+
+
+def price(value: Any, *, field: str, unclear: str, high: Decimal = MAX_MONEY) -> Decimal:
+    """A price in euros to the cent, not negative, at most ``high`` (``core.kernel.money``).
+    Any refusal but a negative price is worded ``unclear``: the words the units' and the
+    catalogue's price forms have always shown."""
+    negative = _("A price cannot be negative.")
+    try:
+        return money(value, field=field, high=high, below=negative)
+    except ValidationError as exc:
+        if exc.errors[0].message == negative:
+            raise
+        raise ValidationError(unclear, field=field) from None
 
 
 def price_for(hourly: Decimal, start: datetime, end: datetime) -> Decimal:

@@ -20,6 +20,7 @@ from comunitas.commons.models import (
     CommonResource,
     OpeningHours,
 )
+from comunitas.core.kernel.types import user_of
 from comunitas.core.models import Cooperative
 
 MAX_DAYS = 62
@@ -134,7 +135,8 @@ def availability(
             ]
         result.append(entry)
         by_day[day] = entry
-    user_id = user.pk if user is not None and user.is_authenticated else None
+    signed_in = user_of(user)
+    user_id = signed_in.pk if signed_in is not None else None
     for row in rows:
         busy = Busy(row[0], row[1], row[2], user_id is not None and row[3] == user_id)
         if with_people:

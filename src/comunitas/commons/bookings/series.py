@@ -25,25 +25,26 @@ from comunitas.commons.bookings.rules import (
     rule_problems,
 )
 from comunitas.commons.bookings.services import (
-    BOOKING_FIELDS,
     Request,
+    booking_audit_create,
     booking_insert,
-    booking_notify,
+    booking_notify_new,
     clean_title,
+    locked_request,
     new_booking,
     overlapping,
     request_for,
     unit_usable,
 )
-from comunitas.commons.bookings.units import lock_unit
 from comunitas.commons.models import (
     BookableUnit,
     Booking,
     BookingSeries,
-    BookingStatus,
 )
-from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.kernel.types import Actor, user_of
 
 MAX_WEEKS = 52
 
@@ -117,7 +118,7 @@ def _plan(
             for other in taken
             if other[0] < end and other[1] > start
         ]
-        price = price_for(hourly, start, end) if end > start else Decimal("0.00")
+        price = price_for(hourly, start, end) if end > start else ZERO
         plan.append(Occurrence(week, start, end, price, problems))
     return plan
 
@@ -125,7 +126,7 @@ def _plan(
 @transaction.atomic
 def series_preview(
     *,
-    actor,
+    actor: Actor,
     unit: BookableUnit,
     first_start: datetime,
     minutes: int,
@@ -143,9 +144,38 @@ def series_preview(
     return _plan(unit, req, first_start, minutes, weeks, now or timezone.now())
 
 
+def _book_free(
+    actor: Actor,
+    req: Request,
+    unit: BookableUnit,
+    series: BookingSeries,
+    free: list[Occurrence],
+    *,
+    title: str,
+    synthetic: bool,
+) -> None:
+    """Book each free occurrence at the hourly price of the booker's kind, each audited."""
+    prices = dict(unit.prices.values_list("customer_kind", "hourly"))
+    hourly = unit_usable(UnitRules(unit, {}, {}, prices), req.customer.kind)
+    for occurrence in free:
+        booking = new_booking(
+            req,
+            unit,
+            occurrence.start,
+            occurrence.end,
+            hourly,
+            title,
+            series=series,
+            synthetic=synthetic,
+        )
+        booking_insert(booking, manager=req.manager)
+        occurrence.booking = booking
+        booking_audit_create(actor, booking)
+
+
 def series_create(
     *,
-    actor,
+    actor: Actor,
     unit: BookableUnit,
     first_start: datetime,
     minutes: int,
@@ -162,8 +192,7 @@ def series_create(
     first_start = aware(first_start)
     title = clean_title(title)
     with transaction.atomic():
-        unit = lock_unit(unit.pk)
-        req = request_for(actor=actor, unit=unit, customer=customer, on_behalf=on_behalf)
+        unit, req = locked_request(actor=actor, unit=unit, customer=customer, on_behalf=on_behalf)
         _check_series(first_start, minutes, weeks)
         plan = _plan(unit, req, first_start, minutes, weeks, now or timezone.now())
         free = [o for o in plan if o.free]
@@ -173,35 +202,12 @@ def series_create(
             )
         series = BookingSeries.objects.create(
             unit=unit,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=user_of(actor),
             first_start=plan[0].start,
             minutes=minutes,
             weeks=weeks,
         )
-        hourly = unit_usable(
-            UnitRules(unit, {}, {}, dict(unit.prices.values_list("customer_kind", "hourly"))),
-            req.customer.kind,
-        )
-        for occurrence in free:
-            booking = new_booking(
-                req,
-                unit,
-                occurrence.start,
-                occurrence.end,
-                hourly,
-                title,
-                series=series,
-                synthetic=synthetic,
-            )
-            booking_insert(booking, manager=req.manager)
-            occurrence.booking = booking
-            audit_record(
-                actor=actor,
-                action="booking.create",
-                obj=booking,
-                coop=booking.coop,
-                after=snapshot(booking, ["unit", "series", *BOOKING_FIELDS]),
-            )
+        _book_free(actor, req, unit, series, free, title=title, synthetic=synthetic)
         audit_record(
             actor=actor,
             action="booking_series.create",
@@ -216,12 +222,5 @@ def series_create(
                 "not_booked": [o.start.isoformat() for o in plan if not o.free],
             },
         )
-        first = free[0].booking
-        booking_notify(
-            first,
-            "commons/email/booking_requested"
-            if first.status == BookingStatus.REQUESTED
-            else "commons/email/booking_confirmed",
-            weeks=len(free),
-        )
+        booking_notify_new(free[0].booking, weeks=len(free))
     return series, plan

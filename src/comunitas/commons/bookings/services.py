@@ -50,9 +50,15 @@ from comunitas.commons.models import (
 from comunitas.commons.stats import sales
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.notify import notify
 from comunitas.core.permissions import Action, can, role_in
 
+# The e-mails a booker gets (templates ``<name>.txt`` and ``<name>_subject.txt``).
+EMAIL_REQUESTED = "commons/bookings/email/booking_requested"
+EMAIL_CONFIRMED = "commons/bookings/email/booking_confirmed"
+EMAIL_REJECTED = "commons/bookings/email/booking_rejected"
+EMAIL_CANCELLED = "commons/bookings/email/booking_cancelled"
 BOOKER_KINDS = {CustomerKind.MEMBER, CustomerKind.RESIDENT, CustomerKind.PUBLIC}
 STAFF_METHODS = {PaymentMethod.ON_SITE, PaymentMethod.BANK_TRANSFER}
 BOOKING_FIELDS = [
@@ -69,7 +75,7 @@ BOOKING_FIELDS = [
 ]
 
 
-def is_manager(actor, coop) -> bool:
+def is_manager(actor: Actor, coop) -> bool:
     return actor is not None and can(actor, coop, Action.MANAGE_BOOKINGS)
 
 
@@ -95,10 +101,12 @@ class Request:
     customer: Customer
 
 
-def request_for(*, actor, unit: BookableUnit, customer: Customer, on_behalf: bool) -> Request:
+def request_for(
+    *, actor: Actor, unit: BookableUnit, customer: Customer, on_behalf: bool
+) -> Request:
     coop = unit.resource.coop
     manager = is_manager(actor, coop)
-    signed_in = actor is not None and actor.is_authenticated
+    signed_in = user_of(actor) is not None
     visitor = not signed_in or role_in(actor, coop) is None
     if on_behalf and not manager:
         raise PermissionDenied(_("Only staff book for someone else."))
@@ -121,6 +129,15 @@ def request_for(*, actor, unit: BookableUnit, customer: Customer, on_behalf: boo
         raise ValidationError(_("This unit is not open to public booking."), field="unit")
     customer = Customer(customer.kind, customer.member, name[:200], email[:254])
     return Request(manager, visitor, actor if signed_in and not on_behalf else None, customer)
+
+
+def locked_request(
+    *, actor: Actor, unit: BookableUnit, customer: Customer, on_behalf: bool
+) -> tuple[BookableUnit, Request]:
+    """The unit locked, as the first statement of the transaction (the queue, see the module's
+    docstring), and who books it."""
+    unit = lock_unit(unit.pk)
+    return unit, request_for(actor=actor, unit=unit, customer=customer, on_behalf=on_behalf)
 
 
 def unit_usable(rules: UnitRules, kind: str) -> Decimal:
@@ -185,7 +202,7 @@ def new_booking(
     )
 
 
-def _after_create(actor, booking: Booking) -> None:
+def booking_audit_create(actor: Actor, booking: Booking) -> None:
     audit_record(
         actor=actor,
         action="booking.create",
@@ -193,12 +210,12 @@ def _after_create(actor, booking: Booking) -> None:
         coop=booking.coop,
         after=snapshot(booking, ["unit", "series", *BOOKING_FIELDS]),
     )
-    template = (
-        "commons/email/booking_requested"
-        if booking.status == BookingStatus.REQUESTED
-        else "commons/email/booking_confirmed"
-    )
-    booking_notify(booking, template)
+
+
+def booking_notify_new(booking: Booking, **extra) -> None:
+    """Tell the booker that the booking is confirmed, or that the request is received."""
+    requested = booking.status == BookingStatus.REQUESTED
+    booking_notify(booking, EMAIL_REQUESTED if requested else EMAIL_CONFIRMED, **extra)
 
 
 def booking_notify(booking: Booking, template: str, **extra) -> None:
@@ -234,7 +251,7 @@ def clean_title(title: str) -> str:
 
 def booking_create(
     *,
-    actor,
+    actor: Actor,
     unit: BookableUnit,
     start: datetime,
     end: datetime,
@@ -251,8 +268,7 @@ def booking_create(
     start, end = aware(start), aware(end)
     title = clean_title(title)
     with transaction.atomic():
-        unit = lock_unit(unit.pk)  # first statement: the queue (see the module's docstring)
-        req = request_for(actor=actor, unit=unit, customer=customer, on_behalf=on_behalf)
+        unit, req = locked_request(actor=actor, unit=unit, customer=customer, on_behalf=on_behalf)
         day = local(start).date() if EARLIEST <= start < LATEST else date(2000, 1, 1)
         rules = UnitRules.read(unit, day, day)
         hourly = unit_usable(rules, req.customer.kind)
@@ -265,12 +281,13 @@ def booking_create(
             raise ValidationError(overlap_message(other, manager=req.manager), field="start")
         booking = new_booking(req, unit, start, end, hourly, title, synthetic=synthetic)
         booking_insert(booking, manager=req.manager)
-        _after_create(actor, booking)
+        booking_audit_create(actor, booking)
+        booking_notify_new(booking)
     return booking
 
 
 # --- decisions, cancellation, payment -----------------------------------------------------------
-def _changed(actor, booking: Booking, action: str, before: dict) -> None:
+def _changed(actor: Actor, booking: Booking, action: str, before: dict) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -282,27 +299,43 @@ def _changed(actor, booking: Booking, action: str, before: dict) -> None:
 
 
 def _refund(booking: Booking) -> None:
-    """Give back a paid booking's price (a negative sale, through ``commons.sales``)."""
+    """Give back a paid booking's price (a negative sale, through ``commons.stats.sales``)."""
     sales.booking_sold(booking, refund=True)
     booking.payment_state = PaymentState.REFUNDED
 
 
-def booking_approve(*, actor, booking: Booking) -> Booking:
+def _release_payment(booking: Booking) -> None:
+    """Nothing is owed any more: a payment made is refunded, one still due is dropped."""
+    if booking.payment_state == PaymentState.PAID:
+        _refund(booking)
+    elif booking.payment_state == PaymentState.TO_PAY:
+        booking.payment_state = PaymentState.NOTHING_DUE
+
+
+def _awaiting_decision(booking: Booking, refused: str) -> tuple[Booking, dict]:
+    """The booking locked and still awaiting approval (``refused`` otherwise), with its
+    audited fields before the decision."""
+    booking = _lock_booking(booking.pk)
+    if booking.status != BookingStatus.REQUESTED:
+        raise ValidationError(refused)
+    return booking, snapshot(booking, BOOKING_FIELDS)
+
+
+def booking_approve(*, actor: Actor, booking: Booking) -> Booking:
     """Staff confirm a booking awaiting approval."""
     with transaction.atomic():
-        booking = _lock_booking(booking.pk)
-        if booking.status != BookingStatus.REQUESTED:
-            raise ValidationError(_("Only a booking awaiting approval can be approved."))
-        before = snapshot(booking, BOOKING_FIELDS)
+        booking, before = _awaiting_decision(
+            booking, _("Only a booking awaiting approval can be approved.")
+        )
         booking.status = BookingStatus.CONFIRMED
         booking.decided_by = actor
         booking.save(update_fields=["status", "decided_by"])
         _changed(actor, booking, "booking.approve", before)
-        booking_notify(booking, "commons/email/booking_confirmed")
+        booking_notify(booking, EMAIL_CONFIRMED)
     return booking
 
 
-def booking_reject(*, actor, booking: Booking, reason: str) -> Booking:
+def booking_reject(*, actor: Actor, booking: Booking, reason: str) -> Booking:
     """Staff refuse a booking awaiting approval, saying why; its time is free again and a
     payment already made is refunded."""
     reason = (reason or "").strip()
@@ -311,25 +344,21 @@ def booking_reject(*, actor, booking: Booking, reason: str) -> Booking:
     if len(reason) > 300:
         raise ValidationError(_("At most 300 characters."), field="reason")
     with transaction.atomic():
-        booking = _lock_booking(booking.pk)
-        if booking.status != BookingStatus.REQUESTED:
-            raise ValidationError(_("Only a booking awaiting approval can be refused."))
-        before = snapshot(booking, BOOKING_FIELDS)
+        booking, before = _awaiting_decision(
+            booking, _("Only a booking awaiting approval can be refused.")
+        )
         booking.status = BookingStatus.REJECTED
         booking.reason = reason
         booking.decided_by = actor
-        if booking.payment_state == PaymentState.PAID:
-            _refund(booking)
-        elif booking.payment_state == PaymentState.TO_PAY:
-            booking.payment_state = PaymentState.NOTHING_DUE
+        _release_payment(booking)
         booking.save(update_fields=["status", "reason", "decided_by", "payment_state"])
         _changed(actor, booking, "booking.reject", before)
-        booking_notify(booking, "commons/email/booking_rejected")
+        booking_notify(booking, EMAIL_REJECTED)
     return booking
 
 
 def booking_cancel(
-    *, actor, booking: Booking, reason: str = "", now: datetime | None = None
+    *, actor: Actor, booking: Booking, reason: str = "", now: datetime | None = None
 ) -> Booking:
     """Cancel under the cooperative's policy: the booker may cancel free of charge until the
     unit's ``free_cancel_hours`` before the start (a request not yet approved, until its start);
@@ -342,12 +371,8 @@ def booking_cancel(
     with transaction.atomic():
         booking = _lock_booking(booking.pk)
         manager = is_manager(actor, booking.coop)
-        own = (
-            actor is not None
-            and actor.is_authenticated
-            and booking.user_id is not None
-            and booking.user_id == actor.pk
-        )
+        user = user_of(actor)
+        own = user is not None and booking.user_id is not None and booking.user_id == user.pk
         if not (manager or own):
             raise PermissionDenied(_("Only the booker or the staff can cancel a booking."))
         if booking.status not in HOLDING:
@@ -374,10 +399,7 @@ def booking_cancel(
         booking.cancelled_at = now
         booking.reason = reason
         if free:
-            if booking.payment_state == PaymentState.PAID:
-                _refund(booking)
-            elif booking.payment_state == PaymentState.TO_PAY:
-                booking.payment_state = PaymentState.NOTHING_DUE
+            _release_payment(booking)
         else:
             booking.late_cancellation = bool(booking.price)
         booking.save(
@@ -390,11 +412,13 @@ def booking_cancel(
             ]
         )
         _changed(actor, booking, "booking.cancel", before)
-        booking_notify(booking, "commons/email/booking_cancelled", late=booking.late_cancellation)
+        booking_notify(booking, EMAIL_CANCELLED, late=booking.late_cancellation)
     return booking
 
 
-def booking_pay(*, actor, booking: Booking, method: str, now: datetime | None = None) -> Booking:
+def booking_pay(
+    *, actor: Actor, booking: Booking, method: str, now: datetime | None = None
+) -> Booking:
     """Staff record that a booking was paid (on site or by bank transfer); the sale is
     written in the same transaction. A booking awaiting approval may be paid in advance (it is
     refunded if refused); a late cancellation still owes its price."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from comunitas.commons.bookings.rules import EARLIEST, LATEST
+from comunitas.commons.bookings.rules import EARLIEST, LATEST, price
 from comunitas.commons.models import (
     WEEKDAYS,
     BookableUnit,
@@ -27,11 +27,20 @@ from comunitas.commons.models import (
     OpeningHours,
     UnitPrice,
 )
-from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, validated
-from comunitas.core.kernel.money import CENT
+from comunitas.core.kernel.edits import edit, locked, validated
+from comunitas.core.kernel.types import Actor
 
+# The booking rules of a unit, each with a default (so a short form may leave them out).
+UNIT_RULES = [
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "lead_hours",
+    "horizon_days",
+    "free_cancel_hours",
+]
 UNIT_FIELDS = [
     "name",
     "description",
@@ -39,12 +48,7 @@ UNIT_FIELDS = [
     "is_active",
     "public_booking",
     "approval_required",
-    "slot_minutes",
-    "min_minutes",
-    "max_minutes",
-    "lead_hours",
-    "horizon_days",
-    "free_cancel_hours",
+    *UNIT_RULES,
 ]
 # Upper bounds that keep the numbers meaningful (and inside the database's integers).
 UNIT_LIMITS = {
@@ -82,20 +86,6 @@ def _int_in(value: Any, name: str, low: int, high: int, *, required: bool = True
         )
 
 
-def _money(value: Any, name: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Give an amount in euros, e.g. 12.50."), field=name) from None
-    if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
-        raise ValidationError(_("Give an amount in euros, e.g. 12.50."), field=name)
-    if amount < 0:
-        raise ValidationError(_("A price cannot be negative."), field=name)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(_("Give the price in euros and cents."), field=name)
-    return amount.quantize(CENT)
-
-
 # --- units --------------------------------------------------------------------------------------
 def _check_unit(unit: BookableUnit) -> None:
     unit.name = (unit.name or "").strip()
@@ -125,40 +115,35 @@ def _check_unit(unit: BookableUnit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor, resource: CommonResource, fields: dict[str, Any]) -> BookableUnit:
+def unit_create(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> BookableUnit:
     """A part of a resource people book by the hour (a room, a screen, a pitch)."""
-    resource = CommonResource.objects.select_for_update().get(pk=resource.pk)
-    unit = BookableUnit(resource=resource)
-    assign(unit, fields, [*UNIT_FIELDS, "synthetic"])
-    _check_unit(unit)
-    unit.save()
-    audit_record(
+    resource = locked(resource)
+    return edit(
+        BookableUnit(resource=resource),
         actor=actor,
         action="unit.create",
-        obj=unit,
+        changes=fields,
+        allowed=[*UNIT_FIELDS, "synthetic"],
+        audited=UNIT_FIELDS,
+        check=_check_unit,
         coop=resource.coop,
-        after=snapshot(unit, UNIT_FIELDS),
     )
-    return unit
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: BookableUnit, fields: dict[str, Any]) -> BookableUnit:
+def unit_update(*, actor: Actor, unit: BookableUnit, fields: dict[str, Any]) -> BookableUnit:
     """Change a unit's data and rules; the bookings already made keep their terms."""
     unit = lock_unit(unit.pk)
-    before = snapshot(unit, UNIT_FIELDS)
-    assign(unit, fields, UNIT_FIELDS)
-    _check_unit(unit)
-    unit.save()
-    audit_record(
+    return edit(
+        unit,
         actor=actor,
         action="unit.update",
-        obj=unit,
+        changes=fields,
+        allowed=UNIT_FIELDS,
+        audited=UNIT_FIELDS,
+        check=_check_unit,
         coop=unit.resource.coop,
-        before=before,
-        after=snapshot(unit, UNIT_FIELDS),
     )
-    return unit
 
 
 def _hours_text(rows: Iterable[tuple[int, time, time]]) -> list[str]:
@@ -167,7 +152,7 @@ def _hours_text(rows: Iterable[tuple[int, time, time]]) -> list[str]:
 
 @transaction.atomic
 def unit_hours_set(
-    *, actor, unit: BookableUnit, intervals: Iterable[tuple[int, time, time]]
+    *, actor: Actor, unit: BookableUnit, intervals: Iterable[tuple[int, time, time]]
 ) -> list[OpeningHours]:
     """Replace the unit's weekly opening hours: (weekday 0=Monday…6, opens, closes) intervals,
     several a day when there is a break; intervals of a day may not overlap."""
@@ -205,7 +190,9 @@ def unit_hours_set(
 
 
 @transaction.atomic
-def closed_day_add(*, actor, unit: BookableUnit, on_date: date, reason: str = "") -> ClosedDay:
+def closed_day_add(
+    *, actor: Actor, unit: BookableUnit, on_date: date, reason: str = ""
+) -> ClosedDay:
     """Close the unit on a day its hours would open it (a holiday, works). Bookings already
     made on that day stay: staff cancel them if they must."""
     unit = lock_unit(unit.pk)
@@ -230,7 +217,7 @@ def closed_day_add(*, actor, unit: BookableUnit, on_date: date, reason: str = ""
 
 
 @transaction.atomic
-def closed_day_remove(*, actor, closed: ClosedDay) -> None:
+def closed_day_remove(*, actor: Actor, closed: ClosedDay) -> None:
     """Open again a day that was closed by mistake."""
     unit = lock_unit(closed.unit_id)
     closed = ClosedDay.objects.get(pk=closed.pk)
@@ -245,7 +232,9 @@ def closed_day_remove(*, actor, closed: ClosedDay) -> None:
 
 
 @transaction.atomic
-def unit_prices_set(*, actor, unit: BookableUnit, prices: dict[str, Any]) -> dict[str, Decimal]:
+def unit_prices_set(
+    *, actor: Actor, unit: BookableUnit, prices: dict[str, Any]
+) -> dict[str, Decimal]:
     """Replace the unit's hourly price list: {customer kind: price per hour}. A kind left out
     (or None) cannot book; the free kind always costs 0."""
     unit = lock_unit(unit.pk)
@@ -255,7 +244,9 @@ def unit_prices_set(*, actor, unit: BookableUnit, prices: dict[str, Any]) -> dic
             raise ValidationError(_("Unknown kind of booker."), field="prices")
         if value is None or value == "":
             continue
-        amount = _money(value, f"prices.{kind}")
+        amount = price(
+            value, field=f"prices.{kind}", unclear=_("Give the price in euros and cents.")
+        )
         if kind == CustomerKind.FREE and amount != 0:
             raise ValidationError(_("The free price is 0."), field=f"prices.{kind}")
         wanted[kind] = amount

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from django.urls import path
 
+from comunitas.commons.bookings.feed_views import (
+    ical_booker,
+    ical_booking,
+    ical_unit,
+    ical_unit_staff,
+)
+from comunitas.commons.bookings.unit_views import (
+    unit_closed_add,
+    unit_closed_remove,
+    unit_create,
+    unit_hours,
+    unit_prices,
+    unit_settings,
+)
 from comunitas.commons.bookings.views import (
     booking_cancel,
     booking_create,
@@ -13,18 +27,8 @@ from comunitas.commons.bookings.views import (
     booking_manage,
     booking_pay,
     booking_series,
-    ical_booker,
-    ical_booking,
-    ical_unit,
-    ical_unit_staff,
     my_bookings,
     unit_availability,
-    unit_closed_add,
-    unit_closed_remove,
-    unit_create,
-    unit_hours,
-    unit_prices,
-    unit_settings,
 )
 
 urlpatterns = [
@@ -32,28 +36,12 @@ urlpatterns = [
     path("bookings/mine/", my_bookings, name="my_bookings"),
     path("bookings/manage/", booking_manage, name="booking_manage"),
     path("commons/<int:resource_id>/units/new/", unit_create, name="unit_create"),
-    path(
-        "bookings/units/<int:unit_id>/",
-        unit_availability,
-        name="unit_availability",
-    ),
+    path("bookings/units/<int:unit_id>/", unit_availability, name="unit_availability"),
     path("bookings/units/<int:unit_id>/book/", booking_create, name="booking_create"),
-    path(
-        "bookings/units/<int:unit_id>/series/",
-        booking_series,
-        name="booking_series",
-    ),
-    path(
-        "bookings/units/<int:unit_id>/settings/",
-        unit_settings,
-        name="unit_settings",
-    ),
+    path("bookings/units/<int:unit_id>/series/", booking_series, name="booking_series"),
+    path("bookings/units/<int:unit_id>/settings/", unit_settings, name="unit_settings"),
     path("bookings/units/<int:unit_id>/hours/", unit_hours, name="unit_hours"),
-    path(
-        "bookings/units/<int:unit_id>/closed-days/",
-        unit_closed_add,
-        name="unit_closed_add",
-    ),
+    path("bookings/units/<int:unit_id>/closed-days/", unit_closed_add, name="unit_closed_add"),
     path(
         "bookings/units/<int:unit_id>/closed-days/<int:closed_day_id>/delete/",
         unit_closed_remove,

@@ -1,26 +1,25 @@
 """Pages of bookable units and bookings: the public booking page, a unit's availability (week or
 month) with the booking form, weekly series, "my bookings", the staff list, a booking's page
-with cancel / approve / refuse / paid, the units' settings, and the iCalendar feeds.
+with cancel / approve / refuse / paid. The units' settings are in ``unit_views``, the
+iCalendar feeds in ``feed_views``.
 
 Thin views over the bookings' services and selectors; every page under /c/<slug>/ declares its
 action and is in the permission matrix (tests/commons/bookings/matrix.py). Object level:
 visitors without a role reach only active units open to public booking (404 for the others); a
 booking's page is its booker's or the staff's (404 for anyone else, so nobody learns of another
-person's booking). The feeds under /ical/ are reached by secret token (see
-``commons.bookings.ical``), because calendar apps cannot log in."""
+person's booking)."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,55 +27,38 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from comunitas.commons.bookings import ical, rules, selectors, series, services
-from comunitas.commons.bookings import units as bookings_units
 from comunitas.commons.bookings.customers import Customer, customer_for
 from comunitas.commons.bookings.forms import (
     BookingFilterForm,
     BookingForm,
     CancelForm,
-    ClosedDayForm,
     DecideForm,
-    HoursForm,
     PayForm,
-    PricesForm,
     SeriesForm,
-    UnitForm,
 )
 from comunitas.commons.models import (
     HOLDING,
     BookableUnit,
     Booking,
     BookingStatus,
-    ClosedDay,
-    CommonResource,
     CustomerKind,
     PaymentState,
 )
 from comunitas.core import throttle
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import apply_errors, submit
 
 PAGE_SIZE = 50
-FEED_PAST_DAYS = 90
 # Booking requests a network address without a login may send per hour (as applications).
 REQUESTS_PER_HOUR = settings.BOOKING_REQUESTS_PER_HOUR
 
 
 # --- helpers ------------------------------------------------------------------------------------
 def _unit(request: HttpRequest, coop: Cooperative, unit_id: int) -> BookableUnit:
-    try:
-        return selectors.unit_get(coop=coop, pk=unit_id, public_only=request.coop_role is None)
-    except BookableUnit.DoesNotExist:
-        raise Http404 from None
-
-
-def _managed_unit(coop: Cooperative, unit_id: int) -> BookableUnit:
-    try:
-        return selectors.unit_get(coop=coop, pk=unit_id, public_only=False)
-    except BookableUnit.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.unit_get, coop=coop, pk=unit_id, public_only=request.coop_role is None)
 
 
 def _staff(request: HttpRequest, coop: Cooperative) -> bool:
@@ -84,12 +66,8 @@ def _staff(request: HttpRequest, coop: Cooperative) -> bool:
 
 
 def _booking(request: HttpRequest, coop: Cooperative, booking_id: int) -> Booking:
-    try:
-        return selectors.booking_get(
-            coop=coop, pk=booking_id, user=request.user, staff=_staff(request, coop)
-        )
-    except Booking.DoesNotExist:
-        raise Http404 from None
+    staff = _staff(request, coop)
+    return or_404(selectors.booking_get, coop=coop, pk=booking_id, user=request.user, staff=staff)
 
 
 def _customer(request: HttpRequest, coop: Cooperative, form: BookingForm) -> Customer:
@@ -475,194 +453,3 @@ def booking_manage(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     return render(
         request, "commons/bookings/manage.html", {"coop": coop, "form": form, "page_obj": page}
     )
-
-
-# --- units: add, rules, hours, closed days, prices ----------------------------------------------
-@coop_view(Action.MANAGE_COMMONS)
-def unit_create(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
-    """Add a bookable unit to a resource (the resource's page posts its short form here)."""
-    resource = get_object_or_404(CommonResource, coop=coop, pk=resource_id)
-    form = UnitForm(request.POST or None)
-    unit = submit(
-        request,
-        form,
-        lambda: bookings_units.unit_create(
-            actor=request.user, resource=resource, fields=form.unit_fields()
-        ),
-    )
-    if unit:
-        messages.success(request, _("The unit is added: now set its opening hours and prices."))
-        return redirect("commons:unit_settings", coop.slug, unit.pk)
-    context = {"coop": coop, "form": form, "resource": resource}
-    return render(request, "commons/bookings/unit_form.html", context)
-
-
-def _settings_page(
-    request: HttpRequest, coop: Cooperative, unit: BookableUnit, status: int = 200, **forms
-) -> HttpResponse:
-    initial = {name: getattr(unit, name) for name in bookings_units.UNIT_FIELDS}
-    context = {
-        "coop": coop,
-        "unit": unit,
-        "form": forms.get("form") or UnitForm(initial=initial),
-        "hours_form": forms.get("hours_form") or HoursForm(initial=HoursForm.initial_for(unit)),
-        "closed_form": forms.get("closed_form") or ClosedDayForm(),
-        "prices_form": forms.get("prices_form") or PricesForm(initial=PricesForm.initial_for(unit)),
-    }
-    return render(request, "commons/bookings/unit_settings.html", context, status=status)
-
-
-@coop_view(Action.MANAGE_COMMONS)
-def unit_settings(request: HttpRequest, coop: Cooperative, unit_id: int) -> HttpResponse:
-    """A unit's data and rules, opening hours, closed days and prices."""
-    unit = _managed_unit(coop, unit_id)
-    if request.method != "POST":
-        return _settings_page(request, coop, unit)
-    form = UnitForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda: bookings_units.unit_update(
-            actor=request.user, unit=unit, fields=form.unit_fields()
-        ),
-    ):
-        messages.success(request, _("Changes saved."))
-        return redirect("commons:unit_settings", coop.slug, unit.pk)
-    return _settings_page(request, coop, unit, form=form)
-
-
-def _unit_post(request, coop, unit_id, form, form_name, save, done) -> HttpResponse:
-    unit = _managed_unit(coop, unit_id)
-    if submit(request, form, lambda: save(unit)):
-        messages.success(request, done)
-        return redirect("commons:unit_settings", coop.slug, unit.pk)
-    return _settings_page(request, coop, unit, **{form_name: form})
-
-
-@require_POST
-@coop_view(Action.MANAGE_COMMONS)
-def unit_hours(request: HttpRequest, coop: Cooperative, unit_id: int) -> HttpResponse:
-    form = HoursForm(request.POST)
-    return _unit_post(
-        request,
-        coop,
-        unit_id,
-        form,
-        "hours_form",
-        lambda unit: bookings_units.unit_hours_set(
-            actor=request.user, unit=unit, intervals=form.intervals
-        ),
-        _("The opening hours are saved."),
-    )
-
-
-@require_POST
-@coop_view(Action.MANAGE_COMMONS)
-def unit_closed_add(request: HttpRequest, coop: Cooperative, unit_id: int) -> HttpResponse:
-    form = ClosedDayForm(request.POST)
-    return _unit_post(
-        request,
-        coop,
-        unit_id,
-        form,
-        "closed_form",
-        lambda unit: bookings_units.closed_day_add(
-            actor=request.user,
-            unit=unit,
-            on_date=form.cleaned_data["on_date"],
-            reason=form.cleaned_data["reason"],
-        ),
-        _("The closed day is recorded."),
-    )
-
-
-@require_POST
-@coop_view(Action.MANAGE_COMMONS)
-def unit_closed_remove(
-    request: HttpRequest, coop: Cooperative, unit_id: int, closed_day_id: int
-) -> HttpResponse:
-    closed = get_object_or_404(
-        ClosedDay, pk=closed_day_id, unit_id=unit_id, unit__resource__coop=coop
-    )
-    bookings_units.closed_day_remove(actor=request.user, closed=closed)
-    messages.success(request, _("The day is open again."))
-    return redirect("commons:unit_settings", coop.slug, unit_id)
-
-
-@require_POST
-@coop_view(Action.MANAGE_COMMONS)
-def unit_prices(request: HttpRequest, coop: Cooperative, unit_id: int) -> HttpResponse:
-    form = PricesForm(request.POST)
-
-    def save(unit):
-        try:
-            return bookings_units.unit_prices_set(
-                actor=request.user, unit=unit, prices=dict(form.cleaned_data)
-            )
-        except ValidationError as exc:  # "prices.member" is the form's "member"
-            errors = [
-                type(e)(e.field.removeprefix("prices.") if e.field else None, e.message)
-                for e in exc.errors
-            ]
-            raise ValidationError(errors=errors) from None
-
-    return _unit_post(request, coop, unit_id, form, "prices_form", save, _("The prices are saved."))
-
-
-# --- iCalendar feeds (token in the URL: calendar apps cannot log in) ----------------------------
-def _ics(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _since() -> datetime:
-    return timezone.now() - timedelta(days=FEED_PAST_DAYS)
-
-
-@require_GET
-def ical_unit(request: HttpRequest, unit_id: int, token: str) -> HttpResponse:
-    """A unit's busy times, no personal data."""
-    unit = get_object_or_404(BookableUnit.objects.select_related("resource"), pk=unit_id)
-    if not ical.matches(ical.unit_token(unit), token):
-        raise Http404
-    bookings = selectors.feed_bookings(unit=unit, since=_since())
-    return _ics(ical.unit_feed(unit, bookings, detailed=False), f"unit-{unit.pk}")
-
-
-@require_GET
-def ical_unit_staff(request: HttpRequest, unit_id: int, user_id: int, token: str) -> HttpResponse:
-    """A unit's bookings with who booked and what for, for a member of the staff who still is."""
-    unit = get_object_or_404(BookableUnit.objects.select_related("resource__coop"), pk=unit_id)
-    user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    if not ical.matches(ical.staff_token(user, unit), token):
-        raise Http404
-    if not can(user, unit.resource.coop, Action.MANAGE_BOOKINGS):
-        raise Http404
-    bookings = selectors.feed_bookings(unit=unit, since=_since())
-    return _ics(ical.unit_feed(unit, bookings, detailed=True), f"unit-{unit.pk}-staff")
-
-
-@require_GET
-def ical_booker(request: HttpRequest, slug: str, user_id: int, token: str) -> HttpResponse:
-    """A booker's own bookings in a cooperative (cancelled ones marked so)."""
-    coop = get_object_or_404(Cooperative, slug=slug)
-    user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    if not ical.matches(ical.booker_token(user, coop), token):
-        raise Http404
-    bookings = selectors.feed_bookings(coop=coop, user=user, since=_since())
-    name = _("%(coop)s: my bookings") % {"coop": coop.name}
-    return _ics(ical.booker_feed(name, bookings), f"{coop.slug}-bookings")
-
-
-@require_GET
-def ical_booking(request: HttpRequest, token: str) -> HttpResponse:
-    """One booking, the link of its e-mail (for visitors without a login too)."""
-    if len(token) < 20:
-        raise Http404
-    booking = get_object_or_404(
-        Booking.objects.select_related("unit__resource", "coop"), ical_token=token
-    )
-    return _ics(ical.booker_feed(booking.coop.name, [booking]), f"booking-{booking.pk}")

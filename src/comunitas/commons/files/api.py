@@ -15,7 +15,6 @@ import binascii
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Status, UploadedFile
@@ -23,11 +22,12 @@ from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticError
 
 from comunitas.commons.files import selectors, services
+from comunitas.commons.files.download import file_response
 from comunitas.commons.files.schemas import FileOut, FilePatch, FileUploadIn
-from comunitas.commons.files.views import file_response
 from comunitas.commons.models import CommonResource, ResourceFile
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in
 
@@ -77,10 +77,7 @@ def _resource(request, coop: Cooperative, resource_id: int) -> CommonResource:
 
 
 def _file(request, coop: Cooperative, file_id: int) -> ResourceFile:
-    try:
-        return selectors.file_get(user=request.auth, coop=coop, pk=file_id)
-    except ResourceFile.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.file_get, user=request.auth, coop=coop, pk=file_id)
 
 
 def _checked(data) -> FileUploadIn:

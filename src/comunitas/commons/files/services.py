@@ -24,6 +24,8 @@ from PIL import Image
 from comunitas.commons.models import CommonResource, ResourceFile, ResourceFileKind
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import locked
+from comunitas.core.kernel.types import Actor, user_of
 
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 5 * MB
@@ -220,7 +222,7 @@ def is_inline(item: ResourceFile) -> bool:
 @transaction.atomic
 def resource_file_add(
     *,
-    actor,
+    actor: Actor,
     resource: CommonResource,
     upload: UploadedFile | None,
     title: str | None,
@@ -232,7 +234,7 @@ def resource_file_add(
     title = _clean_title(title)
     found = check_upload(upload)
     _check_public(found.kind, bool(is_public))
-    resource = CommonResource.objects.select_for_update().get(pk=resource.pk)
+    resource = locked(resource)
     item = ResourceFile(
         resource=resource,
         kind=found.kind,
@@ -242,7 +244,7 @@ def resource_file_add(
         content_type=found.content_type,
         size=upload.size,
         is_public=bool(is_public),
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        uploaded_by=user_of(actor),
         synthetic=synthetic,
     )
     upload.seek(0)
@@ -268,7 +270,7 @@ def _locked(item: ResourceFile) -> ResourceFile:
 
 @transaction.atomic
 def resource_file_update(
-    *, actor, item: ResourceFile, title: str | None = None, is_public: bool | None = None
+    *, actor: Actor, item: ResourceFile, title: str | None = None, is_public: bool | None = None
 ) -> ResourceFile:
     """Rename a file or show/hide a photo on the public page; what is not given stays."""
     item = _locked(item)
@@ -291,7 +293,7 @@ def resource_file_update(
 
 
 @transaction.atomic
-def resource_file_delete(*, actor, item: ResourceFile) -> None:
+def resource_file_delete(*, actor: Actor, item: ResourceFile) -> None:
     """Remove a file: the row now, the bytes once the removal is committed (a rolled-back
     removal keeps both)."""
     item = _locked(item)

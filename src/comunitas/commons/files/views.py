@@ -1,45 +1,29 @@
 """Pages for the photos and documents of a common resource: the upload form, the buttons that show,
 hide or remove a file, and the one view that hands a file out (after asking who may see it:
 ``commons.files.selectors.can_see``). The resource page lists the files with the include
-``commons/_files.html``.
+``commons/files/_files.html``.
 
 MEDIA_ROOT is served by no URL (settings.py sets no MEDIA_URL route): a file reaches a browser
-only through :func:`file_serve` or the API's download, both with :func:`file_response`."""
+only through :func:`file_serve` or the API's download, both with
+``files.download.file_response``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.commons.files import selectors, services
+from comunitas.commons.files.download import file_response
 from comunitas.commons.files.forms import FileEditForm, FileUploadForm
 from comunitas.commons.models import CommonResource, ResourceFile
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
 from comunitas.core.submission import form_message, submit
-
-
-def file_response(item: ResourceFile) -> HttpResponse:
-    """The bytes of ``item`` with its real type, never sniffed, under a safe name; photos and
-    PDFs open in the browser, office files are downloaded. The caller has checked the right."""
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=item.content_type,
-        as_attachment=not services.is_inline(item),
-        filename=services.download_name(item),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # A browser may keep it a little, a shared cache never (most files are not public).
-    response["Cache-Control"] = "private, max-age=300"
-    return response
 
 
 def _back(coop: Cooperative, resource_id: int) -> HttpResponse:
@@ -73,11 +57,7 @@ def file_upload(request: HttpRequest, coop: Cooperative, resource_id: int) -> Ht
 @coop_view(Action.VIEW_COMMONS)
 def file_serve(request: HttpRequest, coop: Cooperative, file_id: int) -> HttpResponse:
     """A photo or document, to those allowed to see it; 404 to anyone else."""
-    try:
-        item = selectors.file_get(user=request.user, coop=coop, pk=file_id)
-    except ResourceFile.DoesNotExist:
-        raise Http404 from None
-    return file_response(item)
+    return file_response(or_404(selectors.file_get, user=request.user, coop=coop, pk=file_id))
 
 
 def _managed(coop: Cooperative, file_id: int) -> ResourceFile:

@@ -20,9 +20,9 @@ class SaleKind(models.TextChoices):
 
 class Sale(models.Model):
     """Revenue the commons earned: one row per paid booking or order line (and a negative row
-    when it is refunded), written once by ``commons.sales``. The economy issue posts these to
-    the cash book and reads members' rows as their exchanges with the cooperative (ristorni);
-    the impact issue reads who used what."""
+    when it is refunded), written once by ``commons.stats.sales``. The economy posts these to
+    its cash book (``economy.cashbook``) and reads members' rows as their exchanges with the
+    cooperative (ristorni, ``economy.closing``); the impact app reads who used what."""
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="sales")
     kind = models.CharField(max_length=6, choices=SaleKind.choices, default=SaleKind.SALE)

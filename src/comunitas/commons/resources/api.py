@@ -2,14 +2,13 @@
 
 Same rules as the web pages: any role reads the registry, visitors of a public cooperative see
 only the resources it shows publicly (another id answers 404), staff and the board keep it.
-Parsing here, rules in ``commons.services``."""
+Parsing here, rules in ``commons.resources.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -32,6 +31,7 @@ from comunitas.commons.resources.schemas import (
     UseRightOut,
 )
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in
 from comunitas.core.territory.selectors import municipality_resolve
@@ -46,12 +46,12 @@ def _public_only(request, coop: Cooperative) -> bool:
 
 
 def _detail(request, coop: Cooperative, resource_id: int) -> CommonResource:
-    try:
-        return selectors.resource_get(
-            coop=coop, pk=resource_id, visible_to_public=_public_only(request, coop)
-        )
-    except CommonResource.DoesNotExist:
-        raise Http404 from None
+    return or_404(
+        selectors.resource_get,
+        coop=coop,
+        pk=resource_id,
+        visible_to_public=_public_only(request, coop),
+    )
 
 
 def _resource(coop: Cooperative, resource_id: int) -> CommonResource:
@@ -133,18 +133,18 @@ def resource_update(request, slug: str, resource_id: int, payload: ResourcePatch
     return _detail(request, coop, resource_id)
 
 
+def _add_to_resource(request, slug: str, resource_id: int, add, payload) -> Status:
+    coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
+    resource = _resource(coop, resource_id)
+    return Status(201, add(actor=request.auth, resource=resource, fields=_fields(payload.dict())))
+
+
 @router.post(
-    f"{BASE}/{{int:resource_id}}/use-rights",
-    response=answers(201, UseRightOut),
-    tags=["commons"],
+    f"{BASE}/{{int:resource_id}}/use-rights", response=answers(201, UseRightOut), tags=["commons"]
 )
 def use_right_add(request, slug: str, resource_id: int, payload: UseRightIn):
     """Record the legal basis (concession, comodato d'uso, pact…) of the resource's use."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
-    right = services.use_right_add(
-        actor=request.auth, resource=_resource(coop, resource_id), fields=_fields(payload.dict())
-    )
-    return Status(201, right)
+    return _add_to_resource(request, slug, resource_id, services.use_right_add, payload)
 
 
 @router.post(
@@ -153,11 +153,7 @@ def use_right_add(request, slug: str, resource_id: int, payload: UseRightIn):
     tags=["commons"],
 )
 def obligation_add(request, slug: str, resource_id: int, payload: ObligationIn):
-    coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
-    obligation = services.obligation_add(
-        actor=request.auth, resource=_resource(coop, resource_id), fields=_fields(payload.dict())
-    )
-    return Status(201, obligation)
+    return _add_to_resource(request, slug, resource_id, services.obligation_add, payload)
 
 
 @router.post(

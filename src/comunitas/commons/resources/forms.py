@@ -12,7 +12,7 @@ from comunitas.commons.models import CommonResource, Obligation, UseRight
 from comunitas.core.territory.forms import municipality_input
 from comunitas.core.territory.selectors import municipality_resolve
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the forms of every capability
 FORM_RESOURCE_FIELDS = [
     "name",
     "kind",

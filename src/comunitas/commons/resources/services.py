@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +23,9 @@ from comunitas.commons.models import (
 )
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.kernel.edits import assign, validated
+from comunitas.core.kernel.edits import assign, edit, locked, validated
+from comunitas.core.kernel.money import money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 
 RESOURCE_FIELDS = [
@@ -74,50 +75,40 @@ def _check_resource(resource: CommonResource) -> None:
     validated(resource, exclude=["coop"])
 
 
-def _locked(resource: CommonResource) -> CommonResource:
-    return CommonResource.objects.select_for_update().get(pk=resource.pk)
-
-
 @transaction.atomic
-def resource_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> CommonResource:
+def resource_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> CommonResource:
     """Register a common resource of the cooperative."""
-    resource = CommonResource(coop=coop)
-    assign(resource, fields, [*RESOURCE_FIELDS, "synthetic"])
-    _check_resource(resource)
-    resource.save()
-    audit_record(
+    return edit(
+        CommonResource(coop=coop),
         actor=actor,
         action="resource.create",
-        obj=resource,
-        coop=coop,
-        after=snapshot(resource, RESOURCE_FIELDS),
+        changes=fields,
+        allowed=[*RESOURCE_FIELDS, "synthetic"],
+        audited=RESOURCE_FIELDS,
+        check=_check_resource,
     )
-    return resource
 
 
 @transaction.atomic
-def resource_update(*, actor, resource: CommonResource, fields: dict[str, Any]) -> CommonResource:
+def resource_update(
+    *, actor: Actor, resource: CommonResource, fields: dict[str, Any]
+) -> CommonResource:
     """Correct a resource's data; only the fields given change."""
-    resource = _locked(resource)
-    before = snapshot(resource, RESOURCE_FIELDS)
-    assign(resource, fields, RESOURCE_FIELDS)
-    _check_resource(resource)
-    resource.save()
-    audit_record(
+    return edit(
+        locked(resource),
         actor=actor,
         action="resource.update",
-        obj=resource,
-        coop=resource.coop,
-        before=before,
-        after=snapshot(resource, RESOURCE_FIELDS),
+        changes=fields,
+        allowed=RESOURCE_FIELDS,
+        audited=RESOURCE_FIELDS,
+        check=_check_resource,
     )
-    return resource
 
 
 @transaction.atomic
-def use_right_add(*, actor, resource: CommonResource, fields: dict[str, Any]) -> UseRight:
+def use_right_add(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> UseRight:
     """Record the legal basis (concession, comodato, pact…) on which the resource is used."""
-    resource = _locked(resource)
+    resource = locked(resource)
     right = UseRight(resource=resource)
     assign(right, fields, [*USE_RIGHT_FIELDS, "synthetic"])
     right.granted_by = (right.granted_by or "").strip()
@@ -129,16 +120,12 @@ def use_right_add(*, actor, resource: CommonResource, fields: dict[str, Any]) ->
         raise ValidationError(_("Ownership has no end date."), field="end_on")
     if right.end_on is not None and right.end_on <= right.start_on:
         raise ValidationError(_("The end must come after the start."), field="end_on")
-    try:
-        right.annual_fee = Decimal(str(right.annual_fee if right.annual_fee is not None else 0))
-    except InvalidOperation:
-        raise ValidationError(
-            _("Give the fee in euros, e.g. 1200.00."), field="annual_fee"
-        ) from None
-    if not right.annual_fee.is_finite():
-        raise ValidationError(_("Give the fee in euros, e.g. 1200.00."), field="annual_fee")
-    if right.annual_fee < 0:
-        raise ValidationError(_("The annual fee cannot be negative."), field="annual_fee")
+    right.annual_fee = money(
+        right.annual_fee,
+        field="annual_fee",
+        required=False,
+        below=_("The annual fee cannot be negative."),
+    )
     validated(right, exclude=["resource"])
     right.save()
     audit_record(
@@ -162,28 +149,32 @@ def _check_obligation(obligation: Obligation) -> None:
     validated(obligation, exclude=["resource"])
 
 
-@transaction.atomic
-def obligation_add(*, actor, resource: CommonResource, fields: dict[str, Any]) -> Obligation:
-    """Something to do for the resource by a date, once or every few months."""
-    resource = _locked(resource)
-    obligation = Obligation(resource=resource)
-    assign(obligation, fields, [*OBLIGATION_FIELDS, "synthetic"])
-    obligation.description = (obligation.description or "").strip()
-    _check_obligation(obligation)
-    obligation.save()
-    audit_record(
+def _obligation_record(actor: Actor, obligation: Obligation, fields: dict[str, Any]) -> Obligation:
+    def check(obligation: Obligation) -> None:
+        obligation.description = (obligation.description or "").strip()
+        _check_obligation(obligation)
+
+    return edit(
+        obligation,
         actor=actor,
         action="obligation.add",
-        obj=obligation,
-        coop=resource.coop,
-        after=snapshot(obligation, OBLIGATION_FIELDS),
+        changes=fields,
+        allowed=[*OBLIGATION_FIELDS, "synthetic"],
+        audited=OBLIGATION_FIELDS,
+        check=check,
+        coop=obligation.resource.coop,
     )
-    return obligation
+
+
+@transaction.atomic
+def obligation_add(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> Obligation:
+    """Something to do for the resource by a date, once or every few months."""
+    return _obligation_record(actor, Obligation(resource=locked(resource)), fields)
 
 
 @transaction.atomic
 def obligation_done(
-    *, actor, obligation: Obligation, done_on: date | None = None
+    *, actor: Actor, obligation: Obligation, done_on: date | None = None
 ) -> tuple[Obligation, Obligation | None]:
     """Mark an obligation done; a recurring one gets its next occurrence, due
     ``recurring_months`` after this one was due (not after it was done, so a late renewal does
@@ -213,32 +204,31 @@ def obligation_done(
     )
     following = None
     if obligation.recurring_months:
-        following = Obligation(
-            resource=obligation.resource,
-            kind=obligation.kind,
-            description=obligation.description,
-            due_on=add_months(obligation.due_on, obligation.recurring_months),
-            recurring_months=obligation.recurring_months,
-            synthetic=obligation.synthetic,
-        )
-        _check_obligation(following)
-        following.save()
-        audit_record(
-            actor=actor,
-            action="obligation.add",
-            obj=following,
-            coop=coop,
-            after=snapshot(following, OBLIGATION_FIELDS),
+        following = _obligation_record(
+            actor,
+            Obligation(resource=obligation.resource),
+            {
+                "kind": obligation.kind,
+                "description": obligation.description,
+                "due_on": add_months(obligation.due_on, obligation.recurring_months),
+                "recurring_months": obligation.recurring_months,
+                "synthetic": obligation.synthetic,
+            },
         )
     return obligation, following
 
 
 @transaction.atomic
 def log_add(
-    *, actor, resource: CommonResource, on_date: date | None, text: str, synthetic: bool = False
+    *,
+    actor: Actor,
+    resource: CommonResource,
+    on_date: date | None,
+    text: str,
+    synthetic: bool = False,
 ) -> ResourceLogEntry:
     """Add a line to the resource's history (never edited: a correction is a new line)."""
-    resource = _locked(resource)
+    resource = locked(resource)
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Say what was done."), field="text")
@@ -250,7 +240,7 @@ def log_add(
         resource=resource,
         on_date=on_date,
         text=text,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=user_of(actor),
         synthetic=synthetic,
     )
     validated(entry, exclude=["resource", "recorded_by"])

@@ -18,22 +18,10 @@ from comunitas.commons.resources.views import (
 urlpatterns = [
     path("commons/", commons_list, name="list"),
     path("commons/new/", resource_create, name="resource_create"),
-    path(
-        "commons/obligations/<int:obligation_id>/done/",
-        obligation_done,
-        name="obligation_done",
-    ),
+    path("commons/obligations/<int:obligation_id>/done/", obligation_done, name="obligation_done"),
     path("commons/<int:resource_id>/", resource_detail, name="resource_detail"),
     path("commons/<int:resource_id>/edit/", resource_edit, name="resource_edit"),
-    path(
-        "commons/<int:resource_id>/use-rights/",
-        use_right_add,
-        name="use_right_add",
-    ),
-    path(
-        "commons/<int:resource_id>/obligations/",
-        obligation_add,
-        name="obligation_add",
-    ),
+    path("commons/<int:resource_id>/use-rights/", use_right_add, name="use_right_add"),
+    path("commons/<int:resource_id>/obligations/", obligation_add, name="obligation_add"),
     path("commons/<int:resource_id>/log/", log_add, name="log_add"),
 ]

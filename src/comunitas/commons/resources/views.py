@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.commons.models import CommonResource, Obligation
+from comunitas.commons.models import CommonResource, Obligation, ResourceLogEntry
 from comunitas.commons.resources import selectors, services
 from comunitas.commons.resources.forms import (
     FORM_RESOURCE_FIELDS,
@@ -25,6 +25,8 @@ from comunitas.commons.resources.forms import (
     ResourceForm,
     UseRightForm,
 )
+from comunitas.core.kernel.types import Actor
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import form_message, submit
@@ -33,12 +35,12 @@ PAGE_SIZE = 50
 
 
 def _resource(request: HttpRequest, coop: Cooperative, resource_id: int) -> CommonResource:
-    try:
-        return selectors.resource_get(
-            coop=coop, pk=resource_id, visible_to_public=request.coop_role is None
-        )
-    except CommonResource.DoesNotExist:
-        raise Http404 from None
+    return or_404(
+        selectors.resource_get,
+        coop=coop,
+        pk=resource_id,
+        visible_to_public=request.coop_role is None,
+    )
 
 
 @coop_view(Action.VIEW_COMMONS)
@@ -51,7 +53,7 @@ def commons_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "page_obj": page,
         "can_manage": can(request.user, coop, Action.MANAGE_COMMONS),
     }
-    return render(request, "commons/list.html", context)
+    return render(request, "commons/resources/list.html", context)
 
 
 @coop_view(Action.MANAGE_COMMONS)
@@ -67,7 +69,9 @@ def resource_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     if resource:
         messages.success(request, _("The resource is registered."))
         return redirect("commons:resource_detail", coop.slug, resource.pk)
-    return render(request, "commons/form.html", {"coop": coop, "form": form, "resource": None})
+    return render(
+        request, "commons/resources/form.html", {"coop": coop, "form": form, "resource": None}
+    )
 
 
 @coop_view(Action.MANAGE_COMMONS)
@@ -91,7 +95,7 @@ def resource_edit(request: HttpRequest, coop: Cooperative, resource_id: int) -> 
         messages.success(request, _("Changes saved."))
         return redirect("commons:resource_detail", coop.slug, resource.pk)
     context = {"coop": coop, "form": form, "resource": resource}
-    return render(request, "commons/form.html", context)
+    return render(request, "commons/resources/form.html", context)
 
 
 def _detail_page(
@@ -112,7 +116,7 @@ def _detail_page(
             obligation_form=forms.get("obligation_form") or ObligationForm(),
             log_form=forms.get("log_form") or LogForm(),
         )
-    return render(request, "commons/detail.html", context)
+    return render(request, "commons/resources/detail.html", context)
 
 
 @coop_view(Action.VIEW_COMMONS)
@@ -121,12 +125,27 @@ def resource_detail(request: HttpRequest, coop: Cooperative, resource_id: int) -
     return _detail_page(request, coop, _resource(request, coop, resource_id))
 
 
-def _add_to_resource(request, coop, resource_id, form_name, form_class, save, message):
-    """Post one of the detail page's forms: on success back to the page with ``message``,
-    otherwise the page again with that form's errors."""
+# The forms of the detail page, each with the service that saves it.
+DETAIL_FORMS = {"right_form": UseRightForm, "obligation_form": ObligationForm, "log_form": LogForm}
+
+
+def _log_add(*, actor: Actor, resource: CommonResource, fields: dict) -> ResourceLogEntry:
+    return services.log_add(
+        actor=actor, resource=resource, on_date=fields["on_date"], text=fields["text"]
+    )
+
+
+def _add_to_resource(request, coop, resource_id, form_name, add, message) -> HttpResponse:
+    """Post one of the detail page's forms to ``add``: on success back to the page with
+    ``message``, otherwise the page again with that form's errors."""
     resource = _resource(request, coop, resource_id)
-    form = form_class(request.POST)
-    if submit(request, form, lambda: save(resource, form.cleaned_data)):
+    form = DETAIL_FORMS[form_name](request.POST)
+    saved = submit(
+        request,
+        form,
+        lambda: add(actor=request.user, resource=resource, fields=form.cleaned_data),
+    )
+    if saved:
         messages.success(request, message)
         return redirect("commons:resource_detail", coop.slug, resource.pk)
     return _detail_page(request, coop, resource, **{form_name: form})
@@ -135,49 +154,26 @@ def _add_to_resource(request, coop, resource_id, form_name, form_class, save, me
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def use_right_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    message = _("The legal basis is recorded.")
     return _add_to_resource(
-        request,
-        coop,
-        resource_id,
-        "right_form",
-        UseRightForm,
-        lambda resource, data: services.use_right_add(
-            actor=request.user, resource=resource, fields=data
-        ),
-        _("The legal basis is recorded."),
+        request, coop, resource_id, "right_form", services.use_right_add, message
     )
 
 
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def obligation_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
+    message = _("The obligation is recorded.")
     return _add_to_resource(
-        request,
-        coop,
-        resource_id,
-        "obligation_form",
-        ObligationForm,
-        lambda resource, data: services.obligation_add(
-            actor=request.user, resource=resource, fields=data
-        ),
-        _("The obligation is recorded."),
+        request, coop, resource_id, "obligation_form", services.obligation_add, message
     )
 
 
 @require_POST
 @coop_view(Action.MANAGE_COMMONS)
 def log_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
-    return _add_to_resource(
-        request,
-        coop,
-        resource_id,
-        "log_form",
-        LogForm,
-        lambda resource, data: services.log_add(
-            actor=request.user, resource=resource, on_date=data["on_date"], text=data["text"]
-        ),
-        _("The history is updated."),
-    )
+    message = _("The history is updated.")
+    return _add_to_resource(request, coop, resource_id, "log_form", _log_add, message)
 
 
 @require_POST

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comunitas.commons.models import CommonResource, CustomerKind, SaleKind, Service
+from comunitas.commons.resources.forms import DATE
 from comunitas.commons.stats import selectors
 from comunitas.core.models import Cooperative
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _year_field(required: bool) -> forms.IntegerField:

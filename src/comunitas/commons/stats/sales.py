@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from comunitas.commons.models import Booking, Order, Sale, SaleKind
 
-# Told of each new Sale, inside its transaction. A higher app (the economy posts sales to its cash
-# book) adds itself here when it loads, so that the commons never import it: higher layers call
-# down (ARCHITECTURE.md).
+# Told of each new Sale, inside its transaction. A higher app adds itself here from its
+# AppConfig.ready (the economy, which posts sales to its cash book), so that the commons never
+# import it: higher layers call down (ARCHITECTURE.md).
 _sale_listeners: list[Callable[[Sale], object]] = []
 
 

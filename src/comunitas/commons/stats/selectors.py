@@ -20,11 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 
+from comunitas.commons.local_time import ROME
 from comunitas.commons.models import (
     BookableUnit,
     Booking,
@@ -36,17 +36,17 @@ from comunitas.commons.models import (
     SaleKind,
     Ticket,
 )
-from comunitas.core.kernel.money import CENT, ZERO
+from comunitas.core.kernel.money import CENT, HUNDRED, ZERO
 from comunitas.core.models import Cents, Cooperative
 
-ROME = ZoneInfo("Europe/Rome")
 MONTHS = range(1, 13)
 HOUR = Decimal(3600)
 TENTH = Decimal("0.1")
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
-def _money(expression) -> Cents:
+def _euros(expression) -> Cents:
+    """A sum of amounts as the database gives it, zero when there is nothing to sum."""
     return Cents(
         Coalesce(
             expression, Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
@@ -66,7 +66,7 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` of ``whole`` in per cent, to one decimal (half to even); None when whole is 0."""
     if not whole:
         return None
-    return (Decimal(100) * part / whole).quantize(TENTH, rounding=ROUND_HALF_EVEN)
+    return (HUNDRED * part / whole).quantize(TENTH, rounding=ROUND_HALF_EVEN)
 
 
 # --- sales --------------------------------------------------------------------------------------
@@ -125,9 +125,9 @@ def sale_totals(
     """Count, gross sales, refunds (negative) and net of the filtered sales: one query."""
     return _filtered(coop, filters or SaleFilters()).aggregate(
         count=Count("id"),
-        sales=_money(Sum("amount", filter=Q(kind=SaleKind.SALE))),
-        refunds=_money(Sum("amount", filter=Q(kind=SaleKind.REFUND))),
-        net=_money(Sum("amount")),
+        sales=_euros(Sum("amount", filter=Q(kind=SaleKind.SALE))),
+        refunds=_euros(Sum("amount", filter=Q(kind=SaleKind.REFUND))),
+        net=_euros(Sum("amount")),
     )
 
 
@@ -312,9 +312,9 @@ def tickets_by_month(*, coop: Cooperative, year: int, resource: int | None = Non
 
 # --- revenue ------------------------------------------------------------------------------------
 REVENUE = {
-    "net": _money(Sum("amount")),
-    "sales": _money(Sum("amount", filter=Q(kind=SaleKind.SALE))),
-    "refunds": _money(Sum("amount", filter=Q(kind=SaleKind.REFUND))),
+    "net": _euros(Sum("amount")),
+    "sales": _euros(Sum("amount", filter=Q(kind=SaleKind.SALE))),
+    "refunds": _euros(Sum("amount", filter=Q(kind=SaleKind.REFUND))),
     "quantity": Coalesce(Sum("quantity"), 0),
 }
 

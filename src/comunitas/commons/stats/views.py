@@ -22,6 +22,7 @@ from comunitas.commons.models import CommonResource, CustomerKind
 from comunitas.commons.stats import selectors
 from comunitas.commons.stats.forms import SaleFilterForm, StatsForm
 from comunitas.core import formatting
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
 from comunitas.members.outputs.documents import as_text
@@ -222,11 +223,11 @@ def dashboard_block(coop: Cooperative) -> dict[str, Any]:
     revenue = selectors.revenue_by_month(coop=coop, year=year)
     tickets = selectors.tickets_by_month(coop=coop, year=year)
     net = [row["net"] for row in revenue]
-    booked = sum((u.booked_hours for u in units), selectors.ZERO)
-    open_hours = sum((u.open_hours for u in units), selectors.ZERO)
+    booked = sum((u.booked_hours for u in units), ZERO)
+    open_hours = sum((u.open_hours for u in units), ZERO)
     return {
         "year": year,
-        "net": sum(net, selectors.ZERO),
+        "net": sum(net, ZERO),
         "occupancy": selectors.percent(booked, open_hours),
         "has_units": bool(units),
         "sold": sum(row["sold"] for row in tickets),

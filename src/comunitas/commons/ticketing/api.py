@@ -2,13 +2,13 @@
 
 Same rules as the pages: anyone may buy on a public cooperative (visitors only services sold to
 visitors, other ids answer 404), staff and the board keep the catalogue, sell at the desk,
-confirm payments and check tickets in. Parsing here, rules in ``ticketing_services``."""
+confirm payments and check tickets in. Parsing here, rules in
+``ticketing.catalogue``, ``ticketing.services`` and ``ticketing.door``."""
 
+import functools
 from datetime import date
 
-from django.conf import settings
 from django.db.models import F, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from comunitas.commons.bookings.customers import Customer, customer_for
 from comunitas.commons.models import CommonResource, Event, Order, Service
 from comunitas.commons.ticketing import catalogue, door, selectors, services
+from comunitas.commons.ticketing.access import orders_per_hour, placed_here, remember_order
 from comunitas.commons.ticketing.payments import provider_for
 from comunitas.commons.ticketing.schemas import (
     CheckInIn,
@@ -39,6 +40,7 @@ from comunitas.commons.ticketing.schemas import (
 from comunitas.core import throttle
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for, role_in
 from comunitas.core.shapes import Text
@@ -46,38 +48,14 @@ from comunitas.core.shapes import Text
 router = Router()
 BASE = "/coops/{slug}"
 TAGS = ["services and tickets"]
-SESSION_ORDERS = "ticket_orders"  # orders this browser placed without a login
-
-
-def orders_per_hour() -> int:
-    return settings.ORDERS_PER_HOUR
 
 
 def is_visitor(user, coop: Cooperative) -> bool:
     return role_in(user, coop) is None
 
 
-def may_see_order(request, user, coop: Cooperative, order: Order) -> bool:
-    """Staff see every order; a buyer their own, by login or by the browser that placed it."""
-    if can(user, coop, Action.MANAGE_SERVICES):
-        return True
-    if user.is_authenticated and order.user_id == user.pk:
-        return True
-    session = getattr(request, "session", None)
-    return session is not None and order.pk in session.get(SESSION_ORDERS, [])
-
-
-def remember_order(request, order: Order) -> None:
-    session = getattr(request, "session", None)
-    if session is not None:
-        session[SESSION_ORDERS] = [*session.get(SESSION_ORDERS, [])[-19:], order.pk]
-
-
 def _service(coop: Cooperative, service_id: int, *, public_only: bool = False) -> Service:
-    try:
-        return selectors.service_get(coop=coop, pk=service_id, public_only=public_only)
-    except Service.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.service_get, coop=coop, pk=service_id, public_only=public_only)
 
 
 def _resource_of(coop: Cooperative, resource_id: int | None):
@@ -199,12 +177,8 @@ def event_list(request, slug: str, filters: Query[EventQuery]):
 
 
 def _event(request, coop: Cooperative, event_id: int) -> Event:
-    try:
-        return selectors.event_get(
-            coop=coop, pk=event_id, public_only=is_visitor(request.auth, coop)
-        )
-    except Event.DoesNotExist:
-        raise Http404 from None
+    public_only = is_visitor(request.auth, coop)
+    return or_404(selectors.event_get, coop=coop, pk=event_id, public_only=public_only)
 
 
 def _event_out(request, coop: Cooperative, event: Event) -> dict:
@@ -274,13 +248,15 @@ def event_cancel(request, slug: str, event_id: int, payload: ReasonIn):
 
 # --- orders -------------------------------------------------------------------------------------
 def _order(request, coop: Cooperative, order_id: int) -> Order:
-    try:
-        order = selectors.order_get(coop=coop, pk=order_id)
-    except Order.DoesNotExist:
-        raise Http404 from None
-    if not may_see_order(request, request.auth, coop, order):
-        raise Http404
-    return order
+    seen = placed_here(request)
+    return or_404(selectors.order_for, coop=coop, pk=order_id, user=request.auth, placed_here=seen)
+
+
+def _staff_change(request, slug: str, order_id: int, change) -> Order:
+    """Staff change an order (``change(actor=…, order=…)``); the order as it is now."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_SERVICES)
+    change(actor=request.auth, order=_order(request, coop, order_id))
+    return _order_out(_order(request, coop, order_id))
 
 
 def _order_out(order: Order) -> Order:
@@ -404,21 +380,15 @@ def order_get(request, slug: str, order_id: int):
 @router.post(f"{BASE}/orders/{{int:order_id}}/pay", response=answers(200, OrderOut), tags=TAGS)
 def order_pay(request, slug: str, order_id: int, payload: PayIn):
     """Confirm the payment of an order (cash at the desk, a transfer on the statement)."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_SERVICES)
-    services.order_pay(
-        actor=request.auth, order=_order(request, coop, order_id), reference=payload.reference
-    )
-    return _order_out(_order(request, coop, order_id))
+    pay = functools.partial(services.order_pay, reference=payload.reference)
+    return _staff_change(request, slug, order_id, pay)
 
 
 @router.post(f"{BASE}/orders/{{int:order_id}}/cancel", response=answers(200, OrderOut), tags=TAGS)
 def order_cancel(request, slug: str, order_id: int, payload: ReasonIn):
     """Cancel an order: seats back on sale, tickets void, a refund recorded if it was paid."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_SERVICES)
-    services.order_cancel(
-        actor=request.auth, order=_order(request, coop, order_id), reason=payload.reason
-    )
-    return _order_out(_order(request, coop, order_id))
+    cancel = functools.partial(services.order_cancel, reason=payload.reason)
+    return _staff_change(request, slug, order_id, cancel)
 
 
 # --- the door -----------------------------------------------------------------------------------

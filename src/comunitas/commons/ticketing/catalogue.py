@@ -6,13 +6,14 @@ the seats already sold). Cancelling an event cancels its orders: that is in
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comunitas.commons.bookings.rules import price
 from comunitas.commons.models import (
     CommonResource,
     CustomerKind,
@@ -22,7 +23,8 @@ from comunitas.commons.models import (
 )
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.kernel.edits import assign, validated
+from comunitas.core.kernel.edits import assign, edit, validated
+from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Cooperative
 
 SERVICE_FIELDS = ["name", "kind", "description", "resource", "is_active", "is_public"]
@@ -48,18 +50,14 @@ def _check_service(service: Service) -> None:
 
 
 def parse_price(value: Any, field: str) -> Decimal:
-    """A price in euros: not negative, at most two decimals, within reason."""
-    try:
-        price = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Give the price in euros, e.g. 7.50."), field=field) from None
-    if not price.is_finite() or price != price.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give the price in euros, e.g. 7.50."), field=field)
-    if price < 0:
-        raise ValidationError(_("A price cannot be negative."), field=field)
-    if price > MAX_PRICE:
+    """A price of the catalogue (``bookings.rules.price``; a comma reads as the decimal point),
+    at most 100,000 euros."""
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    amount = price(value, field=field, unclear=_("Give the price in euros, e.g. 7.50."))
+    if amount > MAX_PRICE:
         raise ValidationError(_("A price cannot exceed 100,000 euros."), field=field)
-    return price
+    return amount
 
 
 def _prices_write(service: Service, prices: dict[str, Any]) -> dict[str, str]:
@@ -78,9 +76,9 @@ def _prices_write(service: Service, prices: dict[str, Any]) -> dict[str, str]:
     if errors:
         raise ValidationError(errors=errors)
     ServicePrice.objects.filter(service=service).exclude(customer_kind__in=parsed).delete()
-    for kind, price in parsed.items():
+    for kind, amount in parsed.items():
         ServicePrice.objects.update_or_create(
-            service=service, customer_kind=kind, defaults={"price": price}
+            service=service, customer_kind=kind, defaults={"price": amount}
         )
     return {kind: str(parsed[kind]) for kind in sorted(parsed)}
 
@@ -94,55 +92,28 @@ def _price_snapshot(service: Service) -> dict[str, str]:
     }
 
 
-@transaction.atomic
-def service_create(
-    *,
-    actor,
-    coop: Cooperative,
-    fields: dict[str, Any],
-    prices: dict[str, Any] | None = None,
-) -> Service:
-    """Add a service or product to the catalogue with its price for each kind of customer
-    (a kind without a price cannot buy it)."""
-    service = Service(coop=coop)
-    assign(service, fields, [*SERVICE_FIELDS, "synthetic"])
-    _check_service(service)
-    service.save()
-    if prices:
-        _prices_write(service, prices)
-    audit_record(
-        actor=actor,
-        action="service.create",
-        obj=service,
-        coop=coop,
-        after={**snapshot(service, SERVICE_FIELDS), **_price_snapshot(service)},
-    )
-    return service
-
-
-def _locked_service(service: Service) -> Service:
-    return Service.objects.select_for_update().select_related("coop").get(pk=service.pk)
-
-
-@transaction.atomic
-def service_update(
-    *,
-    actor,
+def _service_write(
     service: Service,
+    *,
+    actor: Actor,
+    action: str,
     fields: dict[str, Any],
-    prices: dict[str, Any] | None = None,
+    allowed: list[str],
+    prices: dict[str, Any] | None,
 ) -> Service:
-    """Change a service; only the fields given change, and the price list when given."""
-    service = _locked_service(service)
-    before = {**snapshot(service, SERVICE_FIELDS), **_price_snapshot(service)}
-    assign(service, fields, SERVICE_FIELDS)
+    """Assign, check and save a new or locked service, then its price list when given; the
+    audit row holds the fields and the prices before and after."""
+    before = (
+        {**snapshot(service, SERVICE_FIELDS), **_price_snapshot(service)} if service.pk else None
+    )
+    assign(service, fields, allowed)
     _check_service(service)
     service.save()
     if prices is not None:
         _prices_write(service, prices)
     audit_record(
         actor=actor,
-        action="service.update",
+        action=action,
         obj=service,
         coop=service.coop,
         before=before,
@@ -152,7 +123,50 @@ def service_update(
 
 
 @transaction.atomic
-def service_prices_set(*, actor, service: Service, prices: dict[str, Any]) -> Service:
+def service_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    prices: dict[str, Any] | None = None,
+) -> Service:
+    """Add a service or product to the catalogue with its price for each kind of customer
+    (a kind without a price cannot buy it)."""
+    return _service_write(
+        Service(coop=coop),
+        actor=actor,
+        action="service.create",
+        fields=fields,
+        allowed=[*SERVICE_FIELDS, "synthetic"],
+        prices=prices or None,
+    )
+
+
+def _locked_service(service: Service) -> Service:
+    return Service.objects.select_for_update().select_related("coop").get(pk=service.pk)
+
+
+@transaction.atomic
+def service_update(
+    *,
+    actor: Actor,
+    service: Service,
+    fields: dict[str, Any],
+    prices: dict[str, Any] | None = None,
+) -> Service:
+    """Change a service; only the fields given change, and the price list when given."""
+    return _service_write(
+        _locked_service(service),
+        actor=actor,
+        action="service.update",
+        fields=fields,
+        allowed=SERVICE_FIELDS,
+        prices=prices,
+    )
+
+
+@transaction.atomic
+def service_prices_set(*, actor: Actor, service: Service, prices: dict[str, Any]) -> Service:
     """Replace the price list of a service (orders already placed keep their price)."""
     service = _locked_service(service)
     before = _price_snapshot(service)
@@ -204,22 +218,20 @@ def _check_event(event: Event, *, now: datetime, moved: bool) -> None:
 
 @transaction.atomic
 def event_create(
-    *, actor, service: Service, fields: dict[str, Any], now: datetime | None = None
+    *, actor: Actor, service: Service, fields: dict[str, Any], now: datetime | None = None
 ) -> Event:
     """Schedule a timed occurrence of a service with its seats (a screening, a tour)."""
     service = _locked_service(service)
-    event = Event(service=service)
-    assign(event, fields, [*EVENT_FIELDS, "synthetic"])
-    _check_event(event, now=now or timezone.now(), moved=True)
-    event.save()
-    audit_record(
+    return edit(
+        Event(service=service),
         actor=actor,
         action="event.create",
-        obj=event,
+        changes=fields,
+        allowed=[*EVENT_FIELDS, "synthetic"],
+        audited=["service", *EVENT_FIELDS],
+        check=lambda event: _check_event(event, now=now or timezone.now(), moved=True),
         coop=service.coop,
-        after=snapshot(event, ["service", *EVENT_FIELDS]),
     )
-    return event
 
 
 def locked_event(event: Event) -> Event:
@@ -229,22 +241,22 @@ def locked_event(event: Event) -> Event:
 
 @transaction.atomic
 def event_update(
-    *, actor, event: Event, fields: dict[str, Any], now: datetime | None = None
+    *, actor: Actor, event: Event, fields: dict[str, Any], now: datetime | None = None
 ) -> Event:
     """Move an event or change its seats: never below the seats already sold."""
     event = locked_event(event)
     if event.is_cancelled:
         raise ValidationError(_("This event is cancelled."))
-    before, old_start = snapshot(event, EVENT_FIELDS), event.starts_at
-    assign(event, fields, EVENT_FIELDS)
-    _check_event(event, now=now or timezone.now(), moved=event.starts_at != old_start)
-    event.save(update_fields=list(fields))
-    audit_record(
+    old_start = event.starts_at
+    return edit(
+        event,
         actor=actor,
         action="event.update",
-        obj=event,
+        changes=fields,
+        allowed=EVENT_FIELDS,
+        audited=EVENT_FIELDS,
+        check=lambda event: _check_event(
+            event, now=now or timezone.now(), moved=event.starts_at != old_start
+        ),
         coop=event.service.coop,
-        before=before,
-        after=snapshot(event, EVENT_FIELDS),
     )
-    return event

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,9 @@ from comunitas.commons.models import (
     PaymentState,
     Ticket,
 )
-from comunitas.commons.ticketing.services import BoxOfficeBusy, event_label
+from comunitas.commons.ticketing.services import event_label, when_busy_try_again
 from comunitas.core.audit import audit_record
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 
 
@@ -70,7 +71,7 @@ class CheckInResult:
 
 def ticket_check_in(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     code: str,
     event: Event | None = None,
@@ -92,19 +93,19 @@ def ticket_check_in(
         return CheckInResult(CheckIn.VOID, code, ticket)
     if event is not None and ticket.event_id != event.pk:
         return CheckInResult(CheckIn.WRONG_EVENT, code, ticket)
-    try:
-        return _admit(actor, coop, ticket, code, now or timezone.now())
-    except OperationalError as exc:
-        raise BoxOfficeBusy(_("The box office is busy: try again in a moment.")) from exc
+    return _admit(actor, coop, ticket, code, now or timezone.now())
 
 
-def _admit(actor, coop: Cooperative, ticket: Ticket, code: str, now: datetime) -> CheckInResult:
+@when_busy_try_again
+def _admit(
+    actor: Actor, coop: Cooperative, ticket: Ticket, code: str, now: datetime
+) -> CheckInResult:
     with transaction.atomic():
         admitted = Ticket.objects.filter(
             pk=ticket.pk, checked_in_at__isnull=True, is_void=False
         ).update(
             checked_in_at=now,
-            checked_in_by=actor if actor is not None and actor.is_authenticated else None,
+            checked_in_by=user_of(actor),
         )
         if admitted:
             ticket.checked_in_at = now

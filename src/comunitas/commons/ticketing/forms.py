@@ -19,10 +19,10 @@ from comunitas.commons.models import (
     PaymentState,
     Service,
 )
+from comunitas.commons.resources.forms import DATE
 from comunitas.commons.ticketing.services import MAX_PER_LINE
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # How a buyer pays, in the words of the buyer (the manual provider's two ways).
 METHODS = [
     (PaymentMethod.ON_SITE.value, _("Pay at the desk")),

@@ -3,6 +3,7 @@ number of services, events, orders and tickets."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import Event, Order, OrderLine, Service, ServicePrice, Ticket
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can
 from comunitas.members.book.selectors import current_member_by_number
 
 
@@ -179,6 +181,21 @@ def order_get(*, coop: Cooperative, pk: int) -> Order:
         .prefetch_related(_lines())
         .get(pk=pk)
     )
+
+
+def order_for(*, coop: Cooperative, pk: int, user, placed_here: Collection[int] = ()) -> Order:
+    """An order its viewer may see: staff any of the cooperative's, a buyer their own, by
+    login or by the browser that placed it (``placed_here``: the ids its session remembers,
+    ``access.placed_here``). DoesNotExist for anyone else, as for an order of another
+    cooperative."""
+    order = order_get(coop=coop, pk=pk)
+    if can(user, coop, Action.MANAGE_SERVICES):
+        return order
+    if user.is_authenticated and order.user_id == user.pk:
+        return order
+    if order.pk in placed_here:
+        return order
+    raise Order.DoesNotExist
 
 
 def desk_customer(

@@ -10,10 +10,13 @@ SQLite (transactions take the write lock when they begin); the check constraint
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -37,9 +40,16 @@ from comunitas.commons.models import (
 )
 from comunitas.commons.stats import sales
 from comunitas.commons.ticketing.catalogue import locked_event
-from comunitas.commons.ticketing.payments import DEFAULT_PROVIDER, PROVIDERS, provider_for
+from comunitas.commons.ticketing.payments import (
+    DEFAULT_PROVIDER,
+    PROVIDERS,
+    PaymentProvider,
+    provider_for,
+)
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.core.notify import notify
 
@@ -49,6 +59,8 @@ MAX_LINES = 20
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ORDER_CODE_LENGTH = 12  # 59 bits: the code in the e-mail is the buyer's proof of purchase
 TICKET_CODE_LENGTH = 10  # 49 bits, unguessable at the rate a door can try them
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def new_code(length: int) -> str:
@@ -56,7 +68,7 @@ def new_code(length: int) -> str:
 
 
 @transaction.atomic
-def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
+def event_cancel(*, actor: Actor, event: Event, reason: str = "") -> Event:
     """Cancel an event: the orders holding its tickets are cancelled (their tickets void,
     their seats freed, a refund recorded for what was paid) and the buyers are told."""
     event = locked_event(event)
@@ -219,64 +231,33 @@ def _take_seats(event: Event, quantity: int, field: str) -> None:
     raise ValidationError(message, field=field)
 
 
-def order_place(
-    *,
-    actor,
-    coop: Cooperative,
+def when_busy_try_again(write: Callable[P, T]) -> Callable[P, T]:
+    """Run ``write`` (a transaction of the box office); when the database does not give the
+    write lock in time, the buyer is told to try again. SQLite gives up waiting after its
+    timeout ("database is locked"); the transaction was rolled back, so nothing was taken."""
+
+    @functools.wraps(write)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return write(*args, **kwargs)
+        except OperationalError as exc:
+            raise BoxOfficeBusy(_("The box office is busy: try again in a moment.")) from exc
+
+    return run
+
+
+def _check_order(
     customer: Customer,
-    lines: list[tuple[Service, Event | None, int]],
-    payment_method: str,
-    user=None,
-    public_only: bool = False,
-    at_desk: bool = False,
-    paid: bool = False,
-    payment_reference: str = "",
-    synthetic: bool = False,
-    now: datetime | None = None,
-) -> Order:
-    """Place an order at today's prices for the customer's kind: one ticket per seat of each
-    event line, each with its own code. ``at_desk``: staff sell on someone's behalf (they may
-    take the money at once, ``paid``). Nothing is saved when anything is refused; when the
-    database is too busy to take the seats the buyer is told to try again."""
-    try:
-        return _order_place(
-            actor=actor,
-            coop=coop,
-            customer=customer,
-            lines=lines,
-            payment_method=payment_method,
-            user=user,
-            public_only=public_only,
-            at_desk=at_desk,
-            paid=paid,
-            payment_reference=payment_reference,
-            synthetic=synthetic,
-            now=now or timezone.now(),
-        )
-    except OperationalError as exc:
-        # SQLite gives up waiting for the write lock after its timeout ("database is locked");
-        # the transaction was rolled back, so nothing was taken.
-        raise BoxOfficeBusy(_("The box office is busy: try again in a moment.")) from exc
-
-
-@transaction.atomic
-def _order_place(
+    lines: list,
     *,
-    actor,
-    coop,
-    customer,
-    lines,
-    payment_method,
-    user,
-    public_only,
-    at_desk,
-    paid,
-    payment_reference,
-    synthetic,
-    now,
-) -> Order:
-    signed_in = user is not None and user.is_authenticated
-    name, email = _check_customer(customer, email_required=not signed_in and not at_desk)
+    payment_method: str,
+    email_required: bool,
+    at_desk: bool,
+    paid: bool,
+) -> tuple[str, str, PaymentProvider]:
+    """The order as a whole: the buyer's name and e-mail, the number of lines, the way to pay
+    and what only staff may grant; the provider that takes the payment."""
+    name, email = _check_customer(customer, email_required=email_required)
     if not lines:
         raise ValidationError(_("The order is empty: choose what to buy."), field="lines")
     if len(lines) > MAX_LINES:
@@ -294,11 +275,12 @@ def _order_place(
         raise ValidationError(
             _("Only staff grant the association or free price."), field="customer_kind"
         )
-    errors, priced = _line_errors(coop, customer, lines, public_only=public_only, now=now)
-    if errors:
-        raise ValidationError(errors=errors)
-    # Seats are taken first, in the order of the events' ids, so two orders for the same two
-    # events cannot wait on each other.
+    return name, email, provider
+
+
+def _take_all_seats(priced: list[tuple[LineRequest, Decimal]]) -> None:
+    """The seats of every event line, in the order of the events' ids, so that two orders for
+    the same two events cannot wait on each other."""
     seats: dict[int, int] = {}
     fields: dict[int, str] = {}
     for i, (request, _price) in enumerate(priced):
@@ -308,28 +290,10 @@ def _order_place(
     events = {r.event.pk: r.event for r, _p in priced if r.event is not None}
     for event_id in sorted(seats):
         _take_seats(events[event_id], seats[event_id], fields[event_id])
-    total = sum((price * r.quantity for r, price in priced), Decimal("0.00"))
-    order = Order(
-        coop=coop,
-        code=new_code(ORDER_CODE_LENGTH),
-        user=user if signed_in else None,
-        member=customer.member,
-        customer_name=name,
-        customer_email=email,
-        customer_kind=customer.kind,
-        total=total,
-        payment_method=payment_method,
-        payment_provider=provider.name,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-        synthetic=synthetic,
-    )
-    if total == 0:
-        order.payment_state = PaymentState.NOTHING_DUE
-    elif paid:
-        order.payment_state = PaymentState.PAID
-        order.paid_at = now
-        order.payment_reference = (payment_reference or "").strip()[:100]
-    order.save()
+
+
+def _lines_write(order: Order, priced: list[tuple[LineRequest, Decimal]]) -> list[Ticket]:
+    """The order's lines, and a ticket with its own code for each seat of an event line."""
     tickets = []
     for request, price in priced:
         line = OrderLine.objects.create(
@@ -352,6 +316,66 @@ def _order_place(
         for ticket in tickets:
             ticket.code = new_code(TICKET_CODE_LENGTH)
         Ticket.objects.bulk_create(tickets)
+    return tickets
+
+
+@when_busy_try_again
+@transaction.atomic
+def order_place(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    customer: Customer,
+    lines: list[tuple[Service, Event | None, int]],
+    payment_method: str,
+    user: Actor = None,
+    public_only: bool = False,
+    at_desk: bool = False,
+    paid: bool = False,
+    payment_reference: str = "",
+    synthetic: bool = False,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order at today's prices for the customer's kind: one ticket per seat of each
+    event line, each with its own code. ``at_desk``: staff sell on someone's behalf (they may
+    take the money at once, ``paid``). Nothing is saved when anything is refused; when the
+    database is too busy to take the seats the buyer is told to try again."""
+    now = now or timezone.now()
+    name, email, provider = _check_order(
+        customer,
+        lines,
+        payment_method=payment_method,
+        email_required=user_of(user) is None and not at_desk,
+        at_desk=at_desk,
+        paid=paid,
+    )
+    errors, priced = _line_errors(coop, customer, lines, public_only=public_only, now=now)
+    if errors:
+        raise ValidationError(errors=errors)
+    _take_all_seats(priced)
+    total = sum((price * r.quantity for r, price in priced), ZERO)
+    order = Order(
+        coop=coop,
+        code=new_code(ORDER_CODE_LENGTH),
+        user=user_of(user),
+        member=customer.member,
+        customer_name=name,
+        customer_email=email,
+        customer_kind=customer.kind,
+        total=total,
+        payment_method=payment_method,
+        payment_provider=provider.name,
+        created_by=user_of(actor),
+        synthetic=synthetic,
+    )
+    if total == 0:
+        order.payment_state = PaymentState.NOTHING_DUE
+    elif paid:
+        order.payment_state = PaymentState.PAID
+        order.paid_at = now
+        order.payment_reference = (payment_reference or "").strip()[:100]
+    order.save()
+    tickets = _lines_write(order, priced)
     if order.payment_state == PaymentState.PAID:
         sales.order_sold(order)
     audit_record(
@@ -368,7 +392,7 @@ def _order_place(
             "tickets": len(tickets),
         },
     )
-    _tell(order, "commons/email/order_placed")
+    _tell(order, "commons/ticketing/email/order_placed")
     return order
 
 
@@ -404,7 +428,9 @@ def _locked_order(order: Order) -> Order:
 
 
 @transaction.atomic
-def order_pay(*, actor, order: Order, reference: str = "", now: datetime | None = None) -> Order:
+def order_pay(
+    *, actor: Actor, order: Order, reference: str = "", now: datetime | None = None
+) -> Order:
     """Staff confirm an order's payment (cash at the desk, a transfer seen on the statement):
     the provider confirms it and the order becomes sales."""
     order = _locked_order(order)
@@ -436,7 +462,7 @@ def order_pay(*, actor, order: Order, reference: str = "", now: datetime | None 
     return order
 
 
-def _cancel(*, actor, order: Order, reason: str) -> Order:
+def _cancel(*, actor: Actor, order: Order, reason: str) -> Order:
     order = _locked_order(order)
     if order.status != OrderStatus.OPEN:
         raise ValidationError(_("This order is already cancelled."))
@@ -470,12 +496,12 @@ def _cancel(*, actor, order: Order, reason: str) -> Order:
             "reason": reason,
         },
     )
-    _tell(order, "commons/email/order_cancelled")
+    _tell(order, "commons/ticketing/email/order_cancelled")
     return order
 
 
 @transaction.atomic
-def order_cancel(*, actor, order: Order, reason: str = "") -> Order:
+def order_cancel(*, actor: Actor, order: Order, reason: str = "") -> Order:
     """Cancel an order: its seats go back on sale, its tickets become void and what was paid
     is recorded as refunded."""
     reason = (reason or "").strip()

@@ -36,11 +36,7 @@ urlpatterns = [
     path("events/services/new/", service_create, name="service_create"),
     path("events/services/<int:service_id>/", service_manage, name="service_manage"),
     path("events/services/<int:service_id>/edit/", service_edit, name="service_edit"),
-    path(
-        "events/services/<int:service_id>/events/",
-        event_create,
-        name="event_create",
-    ),
+    path("events/services/<int:service_id>/events/", event_create, name="event_create"),
     path("events/orders/", order_list, name="order_list"),
     path("events/orders/<int:order_id>/", order_detail, name="order_detail"),
     path("events/orders/<int:order_id>/pay/", order_pay, name="order_pay"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.commons.bookings.customers import Customer, customer_for
-from comunitas.commons.models import CustomerKind, Event, Order, Service
+from comunitas.commons.models import CustomerKind, Service
 from comunitas.commons.ticketing import catalogue, selectors, services
 from comunitas.commons.ticketing import door as ticketing_door
-from comunitas.commons.ticketing.api import may_see_order, orders_per_hour, remember_order
+from comunitas.commons.ticketing.access import orders_per_hour, placed_here, remember_order
 from comunitas.commons.ticketing.forms import (
     BuyForm,
     CancelForm,
@@ -37,6 +37,7 @@ from comunitas.commons.ticketing.forms import (
 from comunitas.commons.ticketing.payments import provider_for
 from comunitas.core import throttle
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import submit, submit_and_flash
@@ -67,6 +68,15 @@ def _one_line(save):
     return call
 
 
+def _filtered(request: HttpRequest, form_class, filters_class):
+    """A staff list's filter form, bound to the query string, and the filters it gives (none
+    when the form is empty or invalid)."""
+    form = form_class(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, filters_class(**form.cleaned_data)
+    return form, filters_class()
+
+
 # --- what is on, buying -------------------------------------------------------------------------
 @coop_view(Action.BUY)
 def ticketing_home(request: HttpRequest, coop: Cooperative) -> HttpResponse:
@@ -87,10 +97,7 @@ def ticketing_home(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 def service_buy(request: HttpRequest, coop: Cooperative, service_id: int) -> HttpResponse:
     """Buy tickets for an event of a service (``?event=`` preselects it) or items of it."""
     public_only = _visitor(request)
-    try:
-        service = selectors.service_get(coop=coop, pk=service_id, public_only=public_only)
-    except Service.DoesNotExist:
-        raise Http404 from None
+    service = or_404(selectors.service_get, coop=coop, pk=service_id, public_only=public_only)
     events = [
         e
         for e in selectors.upcoming_events(coop=coop, public_only=public_only).filter(
@@ -153,12 +160,8 @@ def service_buy(request: HttpRequest, coop: Cooperative, service_id: int) -> Htt
 def order_detail(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpResponse:
     """An order with its tickets and how to pay: its buyer's (by login or by the browser
     that placed it), any for staff; otherwise it does not exist."""
-    try:
-        order = selectors.order_get(coop=coop, pk=order_id)
-    except Order.DoesNotExist:
-        raise Http404 from None
-    if not may_see_order(request, request.user, coop, order):
-        raise Http404
+    seen = placed_here(request)
+    order = or_404(selectors.order_for, coop=coop, pk=order_id, user=request.user, placed_here=seen)
     can_manage = can(request.user, coop, Action.MANAGE_SERVICES)
     context = {
         "coop": coop,
@@ -205,10 +208,7 @@ def service_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 
 def _staff_service(coop: Cooperative, service_id: int) -> Service:
-    try:
-        return selectors.service_get(coop=coop, pk=service_id, public_only=False)
-    except Service.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.service_get, coop=coop, pk=service_id, public_only=False)
 
 
 @coop_view(Action.MANAGE_SERVICES)
@@ -263,20 +263,10 @@ def event_create(request: HttpRequest, coop: Cooperative, service_id: int) -> Ht
 
 
 # --- events (staff) -----------------------------------------------------------------------------
-def _staff_event(coop: Cooperative, event_id: int) -> Event:
-    try:
-        return selectors.event_get(coop=coop, pk=event_id)
-    except Event.DoesNotExist:
-        raise Http404 from None
-
-
 @coop_view(Action.MANAGE_SERVICES)
 def event_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Every event, filtered by date, paginated: two queries per page (count, page)."""
-    form = EventFilterForm(request.GET or None)
-    filters = selectors.EventFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.EventFilters(**form.cleaned_data)
+    form, filters = _filtered(request, EventFilterForm, selectors.EventFilters)
     found = selectors.event_list(coop=coop, filters=filters)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"coop": coop, "form": form, "page_obj": page}
@@ -286,7 +276,7 @@ def event_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.MANAGE_SERVICES)
 def event_manage(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpResponse:
     """An event for staff: attendance (sold, checked in) and the list of tickets."""
-    event = _staff_event(coop, event_id)
+    event = or_404(selectors.event_get, coop=coop, pk=event_id)
     tickets = Paginator(selectors.event_tickets(event=event), 200).get_page(request.GET.get("page"))
     context = {
         "coop": coop,
@@ -301,7 +291,7 @@ def event_manage(request: HttpRequest, coop: Cooperative, event_id: int) -> Http
 
 @coop_view(Action.MANAGE_SERVICES)
 def event_edit(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpResponse:
-    event = _staff_event(coop, event_id)
+    event = or_404(selectors.event_get, coop=coop, pk=event_id)
     initial = {
         "starts_at": timezone.localtime(event.starts_at),
         "ends_at": timezone.localtime(event.ends_at) if event.ends_at else None,
@@ -323,7 +313,7 @@ def event_edit(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpRe
 @require_POST
 @coop_view(Action.MANAGE_SERVICES)
 def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> HttpResponse:
-    event = _staff_event(coop, event_id)
+    event = or_404(selectors.event_get, coop=coop, pk=event_id)
     form = CancelForm(request.POST)
     submit_and_flash(
         request,
@@ -342,10 +332,7 @@ def event_cancel(request: HttpRequest, coop: Cooperative, event_id: int) -> Http
 def order_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Orders, filtered and paginated: five queries per page (count, orders, lines with their
     service and event, tickets, and the session's user)."""
-    form = OrderFilterForm(request.GET or None)
-    filters = selectors.OrderFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.OrderFilters(**form.cleaned_data)
+    form, filters = _filtered(request, OrderFilterForm, selectors.OrderFilters)
     page = Paginator(selectors.order_list(coop=coop, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -354,17 +341,10 @@ def order_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     )
 
 
-def _staff_order(coop: Cooperative, order_id: int) -> Order:
-    try:
-        return selectors.order_get(coop=coop, pk=order_id)
-    except Order.DoesNotExist:
-        raise Http404 from None
-
-
 @require_POST
 @coop_view(Action.MANAGE_SERVICES)
 def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpResponse:
-    order = _staff_order(coop, order_id)
+    order = or_404(selectors.order_get, coop=coop, pk=order_id)
     form = PayForm(request.POST)
     submit_and_flash(
         request,
@@ -381,7 +361,7 @@ def order_pay(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpRes
 @require_POST
 @coop_view(Action.MANAGE_SERVICES)
 def order_cancel(request: HttpRequest, coop: Cooperative, order_id: int) -> HttpResponse:
-    order = _staff_order(coop, order_id)
+    order = or_404(selectors.order_get, coop=coop, pk=order_id)
     form = CancelForm(request.POST)
     submit_and_flash(
         request,
