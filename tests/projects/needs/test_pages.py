@@ -8,6 +8,7 @@ import pytest
 
 from comunitas.projects.models import Need, NeedStatus, NeedStatusChange, NeedSupport
 from comunitas.projects.needs import services as needs_services
+from tests.decisions.consultations.matrix import make_consultation, open_consultation
 from tests.helpers import make_need, make_project, make_proposal
 from tests.projects.needs.matrix import NEED_FORM
 
@@ -456,8 +457,6 @@ def test_dashboard_shows_open_needs_to_members_and_the_board_queue_to_operators(
 
 
 def test_a_need_page_lists_the_consultations_about_it(client, people):
-    from tests.decisions.consultations.matrix import make_consultation, open_consultation
-
     need = make_need(people["coop"], people["member"])
     open_consultation(
         people["coop"], people["staff"], title="Quale orario per il pulmino?", need=need

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from comunitas.projects.needs import services as needs_services
+from comunitas.projects.projects import services as project_services
 from tests.helpers import make_need, make_project
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,6 @@ def test_people_with_a_role_are_never_served_the_visitors_answer(client, people)
 def test_visitors_share_the_coverage_answer_until_needs_or_projects_change(
     client, people, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from comunitas.projects.projects import services as project_services
-
     coop = people["coop"]
     with django_capture_on_commit_callbacks(execute=True):
         need = make_need(coop, people["resident"])

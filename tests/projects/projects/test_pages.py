@@ -621,18 +621,13 @@ def test_indicator_names_are_escaped(client, people):
 
 def test_the_source_of_a_measurement_shows_next_to_its_value(client, people):
     """Public figures carry their source on screen (DOMAIN.md §6), in the measurement's note."""
-    from datetime import date as day
-    from decimal import Decimal as D
-
-    from comunitas.projects.projects import services as project_services
-
     project = make_project(people["coop"], people["staff"])
     objective = add_objective(project, people["staff"], code="users", unit="visitors")
     project_services.measurement_add(
         actor=people["staff"],
         objective=objective,
-        measured_on=day(2022, 12, 31),
-        value=D("200000"),
+        measured_on=date(2022, 12, 31),
+        value=Decimal("200000"),
         note="Public figure: La Paranza, annual report 2022",
     )
     page = client.get(f"/c/alpha/projects/{project.pk}/").content.decode()

@@ -37,6 +37,7 @@ from comunitas.projects.models.projects import (
 from comunitas.projects.models.proposals import (
     COMMENT_MAX,
     LIVE_PROPOSAL,
+    Decision,
     Proposal,
     ProposalComment,
     ProposalStatus,
@@ -58,6 +59,7 @@ __all__ = [
     "BudgetKind",
     "BudgetLine",
     "Channel",
+    "Decision",
     "Indicator",
     "Measurement",
     "Milestone",

@@ -31,6 +31,15 @@ class ProposalStatus(models.TextChoices):
 LIVE_PROPOSAL = [ProposalStatus.OPEN, ProposalStatus.BOARD_REVIEW, ProposalStatus.CHANGES]
 
 
+# The board's answer to a live proposal: not stored, it sets the proposal's status (the form,
+# the API and the services offer these three; no docstring, so that the API's schema of it
+# stays the bare list of values).
+class Decision(models.TextChoices):
+    ACCEPT = "accept", _("Accept: it becomes a project")
+    CHANGES = "changes", _("Ask for changes")
+    DECLINE = "decline", _("Decline")
+
+
 class Proposal(models.Model):
     """A member's or resident's answer to one or more needs."""
 

@@ -1,6 +1,6 @@
 """API of needs: the list with filters and counts, supports, the public status workflow, merging
 duplicates and coverage; and the helpers the other endpoints of the app share (``Shaped`` pages,
-``needs_of``, ``visible``, ``plain_values``, ``manages_needs``).
+``needs_of``, ``plain_values``, ``manages_needs``).
 
 Anyone reads a public cooperative's needs; any role tells and supports; staff and the board keep
 them. Objects are always fetched within the cooperative (another's id answers 404, in a body
@@ -11,18 +11,17 @@ Parsing here, rules in ``projects.needs.services``."""
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import Model, QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from comunitas.commons.models import CommonResource
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.permissions import Action, authorize, can, coop_for
 from comunitas.core.territory.selectors import municipality_resolve
@@ -41,6 +40,7 @@ from comunitas.projects.needs.schemas import (
     NeedSupportOut,
 )
 
+M = TypeVar("M", bound=Model)
 router = Router()
 BASE = "/coops/{slug}"
 NEEDS = f"{BASE}/needs"
@@ -103,17 +103,22 @@ def _municipality(text: str | None) -> Municipality | None:
 
 
 def _need(coop: Cooperative, need_id: int) -> Need:
-    return get_object_or_404(Need, coop=coop, pk=need_id)
+    return or_404(selectors.need_row, coop=coop, pk=need_id)
 
 
-def needs_of(coop: Cooperative, ids: list[int], message: str, field: str = "needs") -> list[Need]:
-    """The needs of ``coop`` with these ids, in the order given; an id of another cooperative
-    or of no need gets the same message (nobody learns what other cooperatives hold)."""
+def rows_of(model: type[M], coop: Cooperative, ids: list[int], message: str, field: str) -> list[M]:
+    """The rows of ``model`` of ``coop`` with these ids, in the order given; an id of another
+    cooperative or of no row gets the same message (nobody learns what others hold)."""
     wanted = list(dict.fromkeys(ids))
-    found = {n.pk: n for n in Need.objects.filter(coop=coop, pk__in=wanted)}
+    found = {row.pk: row for row in model.objects.filter(coop=coop, pk__in=wanted)}
     if len(found) != len(wanted):
         raise ValidationError(message, field=field)
     return [found[pk] for pk in wanted]
+
+
+def needs_of(coop: Cooperative, ids: list[int], message: str, field: str = "needs") -> list[Need]:
+    """The needs of ``coop`` with these ids, in the order given (``rows_of``)."""
+    return rows_of(Need, coop, ids, message, field)
 
 
 # --- needs --------------------------------------------------------------------------------------
@@ -142,7 +147,7 @@ def need_list(
     count), whatever the number of needs, and one while the answer is cached; a signed-in
     caller adds their roles and which needs of the page they support."""
     # Every anonymous visitor gets the same answer for the same query: kept in the cache
-    # under the cooperative's needs version (public_cache), so most visits cost one query.
+    # under the cooperative's needs version (needs.cache), so most visits cost one query.
     visitor, query = not request.auth.is_authenticated, request.META.get("QUERY_STRING", "")
     if visitor and (public_id := cache.public_coop_id(slug)) is not None:
         cached = cache.public_get(public_id, "list", query)
@@ -195,10 +200,7 @@ def need_counts(request, slug: str, filters: Query[NeedQuery]):
 
 def need_out(request, coop: Cooperative, need_id: int) -> dict[str, Any]:
     """A need's public page; its intake only for staff and the board."""
-    try:
-        need = selectors.need_get(coop=coop, pk=need_id)
-    except Need.DoesNotExist:
-        raise Http404 from None
+    need = or_404(selectors.need_get, coop=coop, pk=need_id)
     user = request.auth
     merged = need.merged_into
     return {
@@ -368,9 +370,3 @@ def coverage(request, slug: str):
     body = CoverageOut.model_validate(answer).model_dump_json().encode()
     cache.public_set(coop.pk, "coverage", "", body)
     return HttpResponse(body, content_type="application/json")
-
-
-def visible(resource: CommonResource | None, *, named: bool) -> CommonResource | None:
-    """A common resource the caller may know of: visitors, as in the registry, only the ones
-    the cooperative shows publicly."""
-    return resource if resource is not None and (named or resource.is_public) else None

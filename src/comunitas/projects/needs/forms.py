@@ -48,6 +48,17 @@ def bounded(field: forms.Field, low, high) -> None:
     field.widget.attrs.update(min=low, max=high)
 
 
+def public_reason(label, help_text) -> forms.CharField:
+    """The reason everyone reads next to a status (a need's, a proposal's)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def _with_counts(choices, counts: dict[str, int] | None) -> list[tuple[str, Any]]:
     if counts is None:
         return list(choices)
@@ -166,13 +177,7 @@ class NeedStatusForm(forms.Form):
     """Move a need along the public workflow: only the next steps it allows are offered."""
 
     status = forms.ChoiceField(label=_("New status"))
-    reason = forms.CharField(
-        label=_("Public reason"),
-        help_text=_("Everyone reads it; declining needs one."),
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = public_reason(_("Public reason"), _("Everyone reads it; declining needs one."))
 
     def __init__(self, *args, need: Need, **kwargs) -> None:
         kwargs.setdefault("prefix", "status")

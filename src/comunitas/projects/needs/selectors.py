@@ -1,7 +1,11 @@
 """Every read of needs: the list with its filters and counts, a need's page, which needs a user
 supports, the needs a proposal or a project may answer, and the cooperative's coverage of its
 needs by projects. Each list is a constant number of queries whatever its length (the tests
-assert them)."""
+assert them).
+
+Also what the pages and endpoints of the whole app share when they show something: a share as
+a whole percentage (``whole_percent``) and which common resources a caller may know of
+(``visible``)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from comunitas.commons.models import CommonResource
 from comunitas.core.models import Cooperative
 from comunitas.projects.models import (
     ANSWERABLE_NEED,
@@ -24,6 +29,20 @@ from comunitas.projects.models import (
     Project,
     Proposal,
 )
+
+
+def whole_percent(share: Decimal | None) -> int | None:
+    """A share (0..1) as a whole percentage, halves to the even one; None stays None."""
+    if share is None:
+        return None
+    return int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def visible(resource: CommonResource | None, *, named: bool) -> CommonResource | None:
+    """A common resource the caller may know of: to people with a role (``named``) any of the
+    cooperative's; to visitors, as in the registry, only the ones it shows publicly."""
+    return resource if resource is not None and (named or resource.is_public) else None
+
 
 NEED_SORTS = {
     "support": ["-support_count", "-created_at", "-id"],
@@ -107,6 +126,12 @@ def need_get(*, coop: Cooperative, pk: int) -> Need:
     )
 
 
+def need_row(*, coop: Cooperative, pk: int) -> Need:
+    """A need of the cooperative with its cooperative, as the forms and services change it
+    (another cooperative's need is not found: ``DoesNotExist``)."""
+    return Need.objects.select_related("coop").get(coop=coop, pk=pk)
+
+
 def supported_need_ids(*, user, needs) -> set[int]:
     """Which of ``needs`` the user supports (one query for a page)."""
     if not user.is_authenticated:
@@ -147,9 +172,7 @@ class CategoryCoverage:
 
 
 def _percent(part: int, whole: int) -> int | None:
-    if not whole:
-        return None
-    return int((Decimal(part) * 100 / whole).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    return whole_percent(Decimal(part) / whole) if whole else None
 
 
 @dataclass

@@ -11,14 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.edits import edit, require_text, save_unique, validated
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.core.notify import is_quiet, notify
 from comunitas.core.tasks import defer
@@ -75,13 +76,13 @@ def _check_need(need: Need) -> None:
     validated(need, exclude=["coop", "merged_into", "submitted_by"])
 
 
-def _status_changed(need: Need, status: str, reason: str, actor) -> None:
+def _status_changed(need: Need, status: str, reason: str, actor: Actor) -> None:
     need.status, need.status_reason, need.status_changed_at = status, reason, timezone.now()
     NeedStatusChange.objects.create(
         need=need,
         status=status,
         reason=reason,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        changed_by=user_of(actor),
         at=need.status_changed_at,
     )
 
@@ -89,7 +90,7 @@ def _status_changed(need: Need, status: str, reason: str, actor) -> None:
 @transaction.atomic
 def need_submit(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     fields: dict[str, Any],
     channel: str = Channel.WEB,
@@ -105,17 +106,16 @@ def need_submit(
         need.submitted_by = actor
     else:
         need.contact_email = (contact_email or "").strip()
-    assign(need, fields, NEED_FIELDS)
-    _check_need(need)
-    need.save()
-    NeedStatusChange.objects.create(need=need, status=NeedStatus.NEW, at=need.created_at)
-    audit_record(
+    edit(
+        need,
         actor=actor,
         action="need.submit",
-        obj=need,
-        coop=coop,
-        after=snapshot(need, [*NEED_FIELDS, "channel"]),
+        changes=fields,
+        allowed=NEED_FIELDS,
+        audited=[*NEED_FIELDS, "channel"],
+        check=_check_need,
     )
+    NeedStatusChange.objects.create(need=need, status=NeedStatus.NEW, at=need.created_at)
     needs_changed(coop.pk)
     return need
 
@@ -125,22 +125,19 @@ def _locked_need(need: Need) -> Need:
 
 
 @transaction.atomic
-def need_update(*, actor, need: Need, fields: dict[str, Any]) -> Need:
+def need_update(*, actor: Actor, need: Need, fields: dict[str, Any]) -> Need:
     """Correct a need's text, category, place or reach (staff)."""
     need = _locked_need(need)
     if need.status == NeedStatus.MERGED:
         raise ValidationError(_("A merged need no longer changes: edit the one it became."))
-    before = snapshot(need, NEED_FIELDS)
-    assign(need, fields, NEED_FIELDS)
-    _check_need(need)
-    need.save()
-    audit_record(
+    edit(
+        need,
         actor=actor,
         action="need.update",
-        obj=need,
-        coop=need.coop,
-        before=before,
-        after=snapshot(need, NEED_FIELDS),
+        changes=fields,
+        allowed=NEED_FIELDS,
+        audited=NEED_FIELDS,
+        check=_check_need,
     )
     needs_changed(need.coop_id)
     return need
@@ -154,7 +151,7 @@ def _supportable(need: Need) -> None:
 
 
 @transaction.atomic
-def need_support(*, actor, need: Need) -> NeedSupport:
+def need_support(*, actor: Actor, need: Need) -> NeedSupport:
     """Add the actor's support; one per person (the database holds it under concurrency).
     The need is locked and read again: a merge or a decline may have committed since the
     page was loaded, and a support must not land on a merged need."""
@@ -162,18 +159,15 @@ def need_support(*, actor, need: Need) -> NeedSupport:
     _supportable(need)
     if need.submitted_by_id == actor.pk:
         raise ValidationError(_("You told this need yourself: it counts already."))
-    try:
-        with transaction.atomic():
-            support = NeedSupport.objects.create(need=need, user=actor)
-    except IntegrityError:
-        raise ValidationError(_("You already support this need.")) from None
+    support = NeedSupport(need=need, user=actor)
+    save_unique(support, None, _("You already support this need."))  # one per person
     Need.objects.filter(pk=need.pk).update(support_count=F("support_count") + 1)
     needs_changed(need.coop_id)
     return support
 
 
 @transaction.atomic
-def need_unsupport(*, actor, need: Need) -> None:
+def need_unsupport(*, actor: Actor, need: Need) -> None:
     """Take one's support back while the need is still open to support."""
     need = _locked_need(need)
     _supportable(need)
@@ -199,7 +193,7 @@ def _send_status(pk: int, context: dict[str, Any], addresses: list[str] | None) 
     if addresses is None:
         addresses = need_followers(Need.objects.select_related("submitted_by").get(pk=pk))
     for address in addresses:
-        notify(to=address, template="projects/email/need_status", context=context)
+        notify(to=address, template="projects/needs/email/need_status", context=context)
 
 
 def _tell_followers(need: Need, addresses: list[str] | None = None) -> None:
@@ -219,7 +213,7 @@ def _tell_followers(need: Need, addresses: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def need_set_status(*, actor, need: Need, status: str, reason: str = "") -> Need:
+def need_set_status(*, actor: Actor, need: Need, status: str, reason: str = "") -> Need:
     """Move a need along its public workflow; declining needs a public reason."""
     need = _locked_need(need)
     reason = (reason or "").strip()
@@ -239,46 +233,37 @@ def need_set_status(*, actor, need: Need, status: str, reason: str = "") -> Need
         )
     if len(reason) > NeedStatusChange._meta.get_field("reason").max_length:
         raise ValidationError(_("The reason is too long."), field="reason")
-    before = snapshot(need, ["status", "status_reason"])
-    _status_changed(need, status, reason, actor)
-    need.save(update_fields=["status", "status_reason", "status_changed_at"])
-    audit_record(
-        actor=actor,
-        action="need.status",
-        obj=need,
-        coop=need.coop,
-        before=before,
-        after=snapshot(need, ["status", "status_reason"]),
-    )
-    needs_changed(need.coop_id)
-    _tell_followers(need)
+    _move(need, status, reason, actor, audited=["status", "status_reason"])
     return need
 
 
-def needs_answered(*, actor, needs: Iterable[Need], project_title: str) -> None:
+def needs_answered(*, actor: Actor, needs: Iterable[Need], project_title: str) -> None:
     """Needs a project now answers move to “answered” (called by the project services)."""
+    reason = _("Answered by the project “%(title)s”.") % {"title": project_title}
     for need in needs:
         if need.status in OPEN_NEED:
-            _status_changed(
-                need,
-                NeedStatus.ANSWERED,
-                _("Answered by the project “%(title)s”.") % {"title": project_title},
-                actor,
-            )
-            need.save(update_fields=["status", "status_reason", "status_changed_at"])
-            audit_record(
-                actor=actor,
-                action="need.status",
-                obj=need,
-                coop=need.coop,
-                after={"status": need.status},
-            )
-            needs_changed(need.coop_id)
-            _tell_followers(need)
+            _move(need, NeedStatus.ANSWERED, reason, actor)
+
+
+def _move(
+    need: Need, status: str, reason: str, actor: Actor, *, audited: list[str] | None = None
+) -> None:
+    """Move a need along its workflow, in its public history and the audit trail (the
+    ``audited`` fields before and after; only the new status without them); the lists and the
+    followers learn of it once the transaction commits."""
+    before = snapshot(need, audited) if audited else None
+    _status_changed(need, status, reason, actor)
+    need.save(update_fields=["status", "status_reason", "status_changed_at"])
+    after = snapshot(need, audited) if audited else {"status": need.status}
+    audit_record(
+        actor=actor, action="need.status", obj=need, coop=need.coop, before=before, after=after
+    )
+    needs_changed(need.coop_id)
+    _tell_followers(need)
 
 
 @transaction.atomic
-def need_merge(*, actor, duplicate: Need, into: Need) -> Need:
+def need_merge(*, actor: Actor, duplicate: Need, into: Need) -> Need:
     """Merge a duplicate into the need it repeats: its supports (and its author, as a
     supporter) move over without counting anyone twice; its proposals and projects follow."""
     if duplicate.pk == into.pk:

@@ -13,12 +13,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
@@ -44,7 +46,7 @@ PAGE_SIZE = 50
 
 def _need(coop: Cooperative, need_id: int) -> Need:
     """A need of this cooperative; another cooperative's number is not found."""
-    return get_object_or_404(Need.objects.select_related("coop"), coop=coop, pk=need_id)
+    return or_404(selectors.need_row, coop=coop, pk=need_id)
 
 
 def back_to(request: HttpRequest, coop: Cooperative, fallback: str, *args) -> HttpResponse:
@@ -56,6 +58,27 @@ def back_to(request: HttpRequest, coop: Cooperative, fallback: str, *args) -> Ht
     ):
         return redirect(target)
     return redirect(fallback, coop.slug, *args)
+
+
+def form_page(
+    request: HttpRequest,
+    coop: Cooperative,
+    form,
+    save,
+    *,
+    done: str,
+    detail: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """A page with a form: a valid post runs ``save`` (a service returning what it saved); once
+    saved, ``done`` is flashed and the ``detail`` page of what was saved follows; otherwise the
+    form again, with its errors (``template`` with the cooperative, the form and ``context``)."""
+    saved = submit(request, form, save)
+    if saved:
+        messages.success(request, done)
+        return redirect(detail, coop.slug, saved.pk)
+    return render(request, template, {"coop": coop, "form": form, **context})
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -97,8 +120,9 @@ def need_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Tell a need; operators also take down needs received on paper, by phone or at a meeting."""
     staff = can(request.user, coop, Action.MANAGE_NEEDS)
     form = NeedForm(request.POST or None, staff=staff)
-    need = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.need_submit(
             actor=request.user,
@@ -107,26 +131,27 @@ def need_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             channel=form.channel() if staff else "web",
             contact_email=form.contact_email() if staff else "",
         ),
+        done=_("Thank you: the need is recorded and everyone can support it."),
+        detail="projects:need_detail",
+        template="projects/needs/form.html",
+        need=None,
     )
-    if need:
-        messages.success(request, _("Thank you: the need is recorded and everyone can support it."))
-        return redirect("projects:need_detail", coop.slug, need.pk)
-    return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": None})
 
 
 @coop_view(Action.MANAGE_NEEDS)
 def need_edit(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
     need = _need(coop, need_id)
     form = NeedForm(request.POST or None, initial=need_initial(need), staff=True, creating=False)
-    saved = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.need_update(actor=request.user, need=need, fields=form.need_fields()),
+        done=_("Changes saved."),
+        detail="projects:need_detail",
+        template="projects/needs/form.html",
+        need=need,
     )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("projects:need_detail", coop.slug, need.pk)
-    return render(request, "projects/needs/form.html", {"coop": coop, "form": form, "need": need})
 
 
 # --- a need's page ------------------------------------------------------------------------------
@@ -147,6 +172,7 @@ def _detail_context(request: HttpRequest, coop: Cooperative, need: Need) -> dict
         "supportable": SUPPORTABLE_NEED,
         "can_participate": can(user, coop, Action.PARTICIPATE),
         "can_propose": need.status in ANSWERABLE_NEED,
+        "propose_url": f"{reverse('projects:proposal_create', args=[coop.slug])}?need={need.pk}",
         "can_manage": can_manage,
     }
     if can_manage:
@@ -160,10 +186,7 @@ def _detail_context(request: HttpRequest, coop: Cooperative, need: Need) -> dict
 @coop_view(Action.VIEW_NEEDS)
 def need_detail(request: HttpRequest, coop: Cooperative, need_id: int) -> HttpResponse:
     """A need's public page: what, where, who, how urgent, its history and what answers it."""
-    try:
-        need = selectors.need_get(coop=coop, pk=need_id)
-    except Need.DoesNotExist:
-        raise Http404 from None
+    need = or_404(selectors.need_get, coop=coop, pk=need_id)
     return render(request, "projects/needs/detail.html", _detail_context(request, coop, need))
 
 
@@ -278,4 +301,4 @@ def need_coverage(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "total": data.total,
         "chart": coverage_chart(data.by_category),
     }
-    return render(request, "projects/coverage.html", context)
+    return render(request, "projects/needs/coverage.html", context)

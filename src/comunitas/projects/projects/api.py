@@ -5,14 +5,11 @@ Same rules as the pages: anyone reads a public cooperative's projects (the accou
 and its indicators; staff and the board keep them. Team members are named only to staff and
 the board; anyone else reads their role and whether they volunteer. Objects are always fetched
 within the cooperative (another's id answers 404, in a body 422). Parsing here, rules in
-``projects.project_services``."""
+``projects.projects.services``."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -22,17 +19,13 @@ from comunitas.commons.models import CommonResource
 from comunitas.core.accounts.selectors import user_find
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.permissions import Action, can, coop_for, role_in
-from comunitas.projects.models import (
-    BudgetKind,
-    Indicator,
-    Milestone,
-    Objective,
-    Project,
-    TeamMember,
-)
-from comunitas.projects.needs.api import Shaped, needs_of, visible
+from comunitas.projects.models import BudgetKind, Indicator, Objective, Project
+from comunitas.projects.needs.api import Shaped, needs_of, plain_values, rows_of
+from comunitas.projects.needs.selectors import visible, whole_percent
 from comunitas.projects.projects import selectors, services
 from comunitas.projects.projects.schemas import (
     BudgetLineIn,
@@ -68,11 +61,7 @@ TAGS = ["projects"]
 
 
 def _project(coop: Cooperative, project_id: int) -> Project:
-    return get_object_or_404(Project.objects.select_related("coop"), coop=coop, pk=project_id)
-
-
-def _percent(share: Decimal | None) -> int | None:
-    return None if share is None else int((share * 100).quantize(Decimal(1)))
+    return or_404(selectors.project_row, coop=coop, pk=project_id)
 
 
 def indicator_out(indicator: Indicator) -> dict[str, Any]:
@@ -102,7 +91,7 @@ def _progress(project: Project) -> dict[str, Any]:
         "percent": progress.percent,
         "milestones_done": progress.milestones_done,
         "milestones_total": progress.milestones_total,
-        "milestone_percent": _percent(progress.milestone_share),
+        "milestone_percent": whole_percent(progress.milestone_share),
         "objectives": [
             {
                 "objective_id": o.objective.pk,
@@ -157,10 +146,7 @@ def project_out(request, coop: Cooperative, project_id: int) -> dict[str, Any]:
     """The accountability page of a project: progress, objectives, needs, budget, timeline;
     team names for staff and the board only, common resources the registry does not show
     publicly for people with a role only. A constant number of queries (prefetched)."""
-    try:
-        project = selectors.project_get(coop=coop, pk=project_id)
-    except Project.DoesNotExist:
-        raise Http404 from None
+    project = or_404(selectors.project_get, coop=coop, pk=project_id)
     named = can(request.auth, coop, Action.MANAGE_PROJECTS)
     with_role = role_in(request.auth, coop) is not None
     lines = list(project.budget_lines.all())
@@ -172,8 +158,8 @@ def project_out(request, coop: Cooperative, project_id: int) -> dict[str, Any]:
         "objectives": [_objective(o) for o in project.objectives.all()],
         "milestones": list(project.milestones.all()),
         "budget": {
-            "costs": sum((x.amount for x in lines if x.kind == BudgetKind.COST), Decimal(0)),
-            "revenues": sum((x.amount for x in lines if x.kind == BudgetKind.REVENUE), Decimal(0)),
+            "costs": sum((x.amount for x in lines if x.kind == BudgetKind.COST), ZERO),
+            "revenues": sum((x.amount for x in lines if x.kind == BudgetKind.REVENUE), ZERO),
             "lines": lines,
         },
         "team": [
@@ -190,11 +176,8 @@ def project_out(request, coop: Cooperative, project_id: int) -> dict[str, Any]:
 
 
 def _resources_of(coop: Cooperative, ids: list[int]) -> list[CommonResource]:
-    wanted = list(dict.fromkeys(ids))
-    found = {r.pk: r for r in CommonResource.objects.filter(coop=coop, pk__in=wanted)}
-    if len(found) != len(wanted):
-        raise ValidationError(_("Choose common resources of this cooperative."), "resources")
-    return [found[pk] for pk in wanted]
+    message = _("Choose common resources of this cooperative.")
+    return rows_of(CommonResource, coop, ids, message, "resources")
 
 
 def _links(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any]:
@@ -206,10 +189,6 @@ def _links(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any]:
         else needs_of(coop, needs, _("A project can only answer needs of this cooperative.")),
         "resources": None if resources is None else _resources_of(coop, resources),
     }
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -229,7 +208,7 @@ def project_create(request, slug: str, payload: ProjectIn):
     """A project of the cooperative; the needs it answers move to “answered” and whoever told
     or supports them is told."""
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
-    fields = _plain(payload.dict())
+    fields = plain_values(payload.dict())
     links = _links(coop, fields)
     project = services.project_create(actor=request.auth, coop=coop, fields=fields, **links)
     return Status(201, project_out(request, coop, project.pk))
@@ -245,7 +224,7 @@ def project_get(request, slug: str, project_id: int):
 def project_update(request, slug: str, project_id: int, payload: ProjectPatch):
     """Change a project; its status goes planned → running → completed, or suspended."""
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
-    fields = _plain(payload.dict(exclude_unset=True))
+    fields = plain_values(payload.dict(exclude_unset=True))
     links = _links(coop, fields)
     services.project_update(
         actor=request.auth, project=_project(coop, project_id), fields=fields, **links
@@ -269,12 +248,7 @@ def _objective_fields(coop: Cooperative, values: dict[str, Any]) -> dict[str, An
 
 
 def _objective_of(coop: Cooperative, project_id: int, objective_id: int) -> Objective:
-    return get_object_or_404(
-        Objective.objects.select_related("project__coop", "indicator"),
-        project__coop=coop,
-        project_id=project_id,
-        pk=objective_id,
-    )
+    return or_404(selectors.objective_row, coop=coop, project_id=project_id, pk=objective_id)
 
 
 def _objective_out(objective: Objective) -> dict[str, Any]:
@@ -339,9 +313,7 @@ def milestone_update(
 ):
     """Change a milestone; ``done_on`` marks it done, ``null`` not done."""
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
-    milestone = get_object_or_404(
-        Milestone, project__coop=coop, project_id=project_id, pk=milestone_id
-    )
+    milestone = or_404(selectors.milestone_row, coop=coop, project_id=project_id, pk=milestone_id)
     return services.milestone_update(
         actor=request.auth, milestone=milestone, fields=payload.dict(exclude_unset=True)
     )
@@ -397,12 +369,7 @@ def team_add(request, slug: str, project_id: int, payload: TeamIn):
 @router.delete(f"{PROJECT}/team/{{int:team_id}}", response=answers(204, None), tags=TAGS)
 def team_remove(request, slug: str, project_id: int, team_id: int):
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
-    person = get_object_or_404(
-        TeamMember.objects.select_related("project__coop"),
-        project__coop=coop,
-        project_id=project_id,
-        pk=team_id,
-    )
+    person = or_404(selectors.team_member_row, coop=coop, project_id=project_id, pk=team_id)
     services.team_remove(actor=request.auth, person=person)
     return Status(204, None)
 
@@ -452,6 +419,6 @@ def indicator_create(request, slug: str, payload: IndicatorIn):
     """A cooperative's own indicator, next to the shared catalogue (staff and the board)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
     indicator = services.indicator_create(
-        actor=request.auth, coop=coop, fields=_plain(payload.dict())
+        actor=request.auth, coop=coop, fields=plain_values(payload.dict())
     )
     return Status(201, indicator_out(indicator))

@@ -1,5 +1,5 @@
 """HTML forms of projects, their objectives, milestones, budget, team and updates, and of the
-indicator catalogue: they parse input; ``project_services`` decide what is valid."""
+indicator catalogue: they parse input; ``projects.projects.services`` decide what is valid."""
 
 from __future__ import annotations
 
@@ -69,6 +69,10 @@ class ProjectForm(forms.Form):
     def project_fields(self) -> dict[str, Any]:
         """The project's own fields as the services take them (needs and resources apart)."""
         return {name: self.cleaned_data[name] for name in self.names}
+
+    def links(self) -> dict[str, list]:
+        """The needs it answers and the common resources it uses, as the services take them."""
+        return {name: list(self.cleaned_data[name]) for name in ("needs", "resources")}
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):

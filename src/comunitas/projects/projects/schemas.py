@@ -7,12 +7,12 @@ progress, objectives, budget and timeline; the team's names only reach staff and
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.shapes import InputSchema, Text
 from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.projects.models import (
@@ -202,7 +202,7 @@ class ObjectiveIn(InputSchema):
     indicator_id: Id = Field(..., description="An indicator of the shared catalogue or the coop's")
     description: Text = Field(..., max_length=TITLE_MAX)
     unit: Text = Field(..., max_length=40)
-    baseline: Number = Decimal("0.00")
+    baseline: Number = ZERO
     target: Number
     target_date: date
     method: Text = Field(

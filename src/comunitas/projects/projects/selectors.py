@@ -6,7 +6,7 @@ queries whatever its length (the tests assert them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -14,10 +14,13 @@ from comunitas.core.models import Cooperative
 from comunitas.projects.models import (
     Indicator,
     Measurement,
+    Milestone,
     Need,
     Objective,
     Project,
+    TeamMember,
 )
+from comunitas.projects.needs.selectors import whole_percent
 
 
 # --- projects and progress -----------------------------------------------------------------------
@@ -33,7 +36,7 @@ class ObjectiveProgress:
 
     @property
     def percent(self) -> int:
-        return int((self.share * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        return whole_percent(self.share)
 
 
 @dataclass
@@ -61,10 +64,7 @@ class Progress:
     @property
     def percent(self) -> int | None:
         parts = [p for p in (self.milestone_share, self.objective_share) if p is not None]
-        if not parts:
-            return None
-        mean = sum(parts, Decimal(0)) / len(parts) * 100
-        return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        return whole_percent(sum(parts, Decimal(0)) / len(parts)) if parts else None
 
 
 def progress_of(project: Project) -> Progress:
@@ -119,6 +119,29 @@ def project_get(*, coop: Cooperative, pk: int) -> Project:
             "updates",
         )
         .get(pk=pk)
+    )
+
+
+def project_row(*, coop: Cooperative, pk: int) -> Project:
+    """A project of the cooperative with its cooperative, as the forms and services change it
+    (another cooperative's project is not found: ``DoesNotExist``)."""
+    return Project.objects.select_related("coop").get(coop=coop, pk=pk)
+
+
+def objective_row(*, coop: Cooperative, project_id: int, pk: int) -> Objective:
+    """An objective of that project of the cooperative, with its indicator."""
+    return Objective.objects.select_related("project__coop", "indicator").get(
+        project__coop=coop, project_id=project_id, pk=pk
+    )
+
+
+def milestone_row(*, coop: Cooperative, project_id: int, pk: int) -> Milestone:
+    return Milestone.objects.get(project__coop=coop, project_id=project_id, pk=pk)
+
+
+def team_member_row(*, coop: Cooperative, project_id: int, pk: int) -> TeamMember:
+    return TeamMember.objects.select_related("project__coop").get(
+        project__coop=coop, project_id=project_id, pk=pk
     )
 
 

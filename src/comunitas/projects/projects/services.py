@@ -1,11 +1,12 @@
 """Every write on projects: creation (by hand or from an accepted proposal), objectives and
 their measurements, milestones, budget lines, the team and the public updates.
 
-Linking a need to a project answers it (``services.needs_answered``), which tells the people
-who told and supported it. One transaction each, audited."""
+Linking a need to a project answers it (``needs.services.needs_answered``), which tells the
+people who told and supported it. One transaction each, audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,8 +20,9 @@ from django.utils.translation import gettext as _
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, require_text, save_unique, validated
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.edits import assign, edit, require_text, save_unique, validated
+from comunitas.core.kernel.money import CENT, MAX_MONEY, money
+from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Cooperative, Role
 from comunitas.projects.models import (
     BudgetKind,
@@ -59,7 +61,6 @@ PROJECT_TRANSITIONS: dict[str, set[str]] = {
     ProjectStatus.SUSPENDED: {ProjectStatus.PLANNED, ProjectStatus.RUNNING},
     ProjectStatus.COMPLETED: {ProjectStatus.RUNNING},
 }
-MEASURE_LIMIT = Decimal("999999999999.99")
 
 
 def _check_dates(obj, names: list[str]) -> None:
@@ -101,7 +102,7 @@ def _check_links(
         raise ValidationError(_("Choose common resources of this cooperative."), "resources")
 
 
-def _link(actor, project: Project, needs, resources) -> None:
+def _link(actor: Actor, project: Project, needs, resources) -> None:
     needs_changed(project.coop_id)  # the coverage page names the projects answering needs
     if needs is not None:
         project.needs.set(needs)
@@ -113,10 +114,39 @@ def _link(actor, project: Project, needs, resources) -> None:
 AUDITED = [*PROJECT_FIELDS, "needs", "resources"]
 
 
+def _save(
+    actor: Actor,
+    project: Project,
+    fields: dict[str, Any],
+    needs: list[Need] | None,
+    resources: list[CommonResource] | None,
+    *,
+    action: str,
+    before: dict[str, Any] | None = None,
+) -> Project:
+    """Assign and check the project and its links, save it, link it, and audit it with its
+    links (which is why this is not ``edit``: they are set after the save, before the audit)."""
+    assign(project, fields, PROJECT_FIELDS)
+    _check_project(project)
+    needs = _fresh(needs)
+    _check_links(project.coop, needs, resources)
+    project.save()
+    _link(actor, project, needs, resources)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=project,
+        coop=project.coop,
+        before=before,
+        after=snapshot(project, AUDITED),
+    )
+    return project
+
+
 @transaction.atomic
 def project_create(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     fields: dict[str, Any],
     needs: list[Need] | None = None,
@@ -126,24 +156,11 @@ def project_create(
 ) -> Project:
     """A project of the cooperative; the needs it answers move to “answered”."""
     project = Project(coop=coop, proposal=proposal, synthetic=synthetic)
-    assign(project, fields, PROJECT_FIELDS)
-    _check_project(project)
-    needs = _fresh(needs)
-    _check_links(coop, needs, resources)
-    project.save()
-    _link(actor, project, needs, resources)
-    audit_record(
-        actor=actor,
-        action="project.create",
-        obj=project,
-        coop=coop,
-        after=snapshot(project, AUDITED),
-    )
-    return project
+    return _save(actor, project, fields, needs, resources, action="project.create")
 
 
 def project_from_proposal(
-    *, actor, proposal: Proposal, fields: dict[str, Any] | None = None
+    *, actor: Actor, proposal: Proposal, fields: dict[str, Any] | None = None
 ) -> Project:
     """The project an accepted proposal becomes: its needs and resource, and its estimates as
     the first budget lines (the board may retitle it through ``fields``)."""
@@ -178,7 +195,7 @@ def _locked(project: Project) -> Project:
 @transaction.atomic
 def project_update(
     *,
-    actor,
+    actor: Actor,
     project: Project,
     fields: dict[str, Any],
     needs: list[Need] | None = None,
@@ -197,27 +214,21 @@ def project_update(
             },
             field="status",
         )
-    assign(project, fields, PROJECT_FIELDS)
-    _check_project(project)
-    needs = _fresh(needs)
-    _check_links(project.coop, needs, resources)
-    project.save()
-    _link(actor, project, needs, resources)
-    audit_record(
-        actor=actor,
-        action="project.update",
-        obj=project,
-        coop=project.coop,
-        before=before,
-        after=snapshot(project, AUDITED),
-    )
-    return project
+    return _save(actor, project, fields, needs, resources, action="project.update", before=before)
 
 
 # --- objectives and measurements -----------------------------------------------------------------
-def _check_objective(objective: Objective, coop: Cooperative) -> None:
+def _check_number(obj, name: str) -> None:
+    """A value, baseline or target of an indicator: two decimals, negative allowed, within what
+    the database holds."""
+    value = getattr(obj, name)
+    if value is None or not -MAX_MONEY <= Decimal(value) <= MAX_MONEY:
+        raise ValidationError(_("Give a number."), field=name)
+
+
+def _check_objective(objective: Objective) -> None:
     indicator: Indicator | None = getattr(objective, "indicator", None)
-    if indicator is None or indicator.coop_id not in (None, coop.pk):
+    if indicator is None or indicator.coop_id not in (None, objective.project.coop_id):
         raise ValidationError(_("Choose an indicator of the catalogue."), field="indicator")
     if not (objective.method or "").strip():
         # The catalogue's method unless told otherwise, in the language of who set it.
@@ -229,79 +240,75 @@ def _check_objective(objective: Objective, coop: Cooperative) -> None:
         raise ValidationError(_("An objective needs a target date."), field="target_date")
     _check_dates(objective, ["target_date"])
     for name in ("baseline", "target"):
-        value = getattr(objective, name)
-        if value is None or not -MEASURE_LIMIT <= Decimal(value) <= MEASURE_LIMIT:
-            raise ValidationError(_("Give a number."), field=name)
+        _check_number(objective, name)
     if Decimal(objective.target) == Decimal(objective.baseline):
         raise ValidationError(_("The target must differ from the baseline."), field="target")
     validated(objective, exclude=["project", "indicator"])
 
 
+def _edit_part(
+    actor: Actor,
+    part: Objective | Milestone,
+    fields: dict[str, Any],
+    action: str,
+    allowed: list[str],
+    check: Callable[[Any], None],
+) -> Any:
+    """``edit`` of an objective or a milestone, audited in its project's cooperative."""
+    return edit(
+        part,
+        actor=actor,
+        action=action,
+        changes=fields,
+        allowed=allowed,
+        audited=allowed,
+        check=check,
+        coop=part.project.coop,
+    )
+
+
 @transaction.atomic
-def objective_add(*, actor, project: Project, fields: dict[str, Any]) -> Objective:
+def objective_add(*, actor: Actor, project: Project, fields: dict[str, Any]) -> Objective:
     """An economic or social objective (its kind is its indicator's)."""
     objective = Objective(project=project, method="")
-    assign(objective, fields, OBJECTIVE_FIELDS)
-    _check_objective(objective, project.coop)
-    objective.save()
-    audit_record(
-        actor=actor,
-        action="objective.add",
-        obj=objective,
-        coop=project.coop,
-        after=snapshot(objective, OBJECTIVE_FIELDS),
-    )
-    return objective
+    return _edit_part(actor, objective, fields, "objective.add", OBJECTIVE_FIELDS, _check_objective)
 
 
 @transaction.atomic
-def objective_update(*, actor, objective: Objective, fields: dict[str, Any]) -> Objective:
+def objective_update(*, actor: Actor, objective: Objective, fields: dict[str, Any]) -> Objective:
     objective = (
         Objective.objects.select_for_update().select_related("project__coop").get(pk=objective.pk)
     )
-    before = snapshot(objective, OBJECTIVE_FIELDS)
-    assign(objective, fields, OBJECTIVE_FIELDS)
-    _check_objective(objective, objective.project.coop)
-    objective.save()
-    audit_record(
-        actor=actor,
-        action="objective.update",
-        obj=objective,
-        coop=objective.project.coop,
-        before=before,
-        after=snapshot(objective, OBJECTIVE_FIELDS),
+    return _edit_part(
+        actor, objective, fields, "objective.update", OBJECTIVE_FIELDS, _check_objective
     )
-    return objective
+
+
+def _check_measurement(measurement: Measurement) -> None:
+    if measurement.measured_on is None:
+        raise ValidationError(_("Give the date of the measurement."), field="measured_on")
+    _check_dates(measurement, ["measured_on"])
+    _not_future(measurement, "measured_on", _("A value cannot be measured on a future day."))
+    _check_number(measurement, "value")
+    validated(measurement, exclude=["objective", "recorded_by"])
 
 
 @transaction.atomic
 def measurement_add(
-    *, actor, objective: Objective, measured_on: date, value: Decimal, note: str = ""
+    *, actor: Actor, objective: Objective, measured_on: date, value: Decimal, note: str = ""
 ) -> Measurement:
     """A value of the objective's indicator on a date."""
-    measurement = Measurement(
-        objective=objective,
-        measured_on=measured_on,
-        value=value,
-        note=(note or "").strip(),
-        recorded_by=actor,
-    )
-    if measured_on is None:
-        raise ValidationError(_("Give the date of the measurement."), field="measured_on")
-    _check_dates(measurement, ["measured_on"])
-    _not_future(measurement, "measured_on", _("A value cannot be measured on a future day."))
-    if value is None or not -MEASURE_LIMIT <= Decimal(value) <= MEASURE_LIMIT:
-        raise ValidationError(_("Give a number."), field="value")
-    validated(measurement, exclude=["objective", "recorded_by"])
-    measurement.save()
-    audit_record(
+    fields = {"measured_on": measured_on, "value": value, "note": note or ""}
+    return edit(
+        Measurement(objective=objective, recorded_by=actor),
         actor=actor,
         action="measurement.add",
-        obj=measurement,
+        changes=fields,
+        allowed=list(fields),
+        audited=["objective", *fields],
+        check=_check_measurement,
         coop=objective.project.coop,
-        after=snapshot(measurement, ["objective", "measured_on", "value", "note"]),
     )
-    return measurement
 
 
 # --- milestones, budget, team, updates -----------------------------------------------------------
@@ -321,67 +328,53 @@ def _check_milestone(milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def milestone_add(*, actor, project: Project, fields: dict[str, Any]) -> Milestone:
+def milestone_add(*, actor: Actor, project: Project, fields: dict[str, Any]) -> Milestone:
     milestone = Milestone(project=project)
-    assign(milestone, fields, MILESTONE_FIELDS)
-    _check_milestone(milestone)
-    milestone.save()
-    audit_record(
-        actor=actor,
-        action="milestone.add",
-        obj=milestone,
-        coop=project.coop,
-        after=snapshot(milestone, MILESTONE_FIELDS),
-    )
-    return milestone
+    return _edit_part(actor, milestone, fields, "milestone.add", MILESTONE_FIELDS, _check_milestone)
 
 
 @transaction.atomic
-def milestone_update(*, actor, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
+def milestone_update(*, actor: Actor, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
     """Change a milestone, or mark it done (``done_on``) or not done (``done_on=None``)."""
     milestone = (
         Milestone.objects.select_for_update().select_related("project__coop").get(pk=milestone.pk)
     )
-    before = snapshot(milestone, MILESTONE_FIELDS)
-    assign(milestone, fields, MILESTONE_FIELDS)
-    _check_milestone(milestone)
-    milestone.save()
-    audit_record(
-        actor=actor,
-        action="milestone.update",
-        obj=milestone,
-        coop=milestone.project.coop,
-        before=before,
-        after=snapshot(milestone, MILESTONE_FIELDS),
+    return _edit_part(
+        actor, milestone, fields, "milestone.update", MILESTONE_FIELDS, _check_milestone
     )
-    return milestone
+
+
+def _check_budget_line(line: BudgetLine) -> None:
+    require_text(line, ["label"])
+    money(line.amount, field="amount", low=CENT)
+    validated(line, exclude=["project"])
 
 
 @transaction.atomic
 def budget_line_add(
-    *, actor, project: Project, kind: str, label: str, amount: Decimal
+    *, actor: Actor, project: Project, kind: str, label: str, amount: Decimal
 ) -> BudgetLine:
-    line = BudgetLine(project=project, kind=kind, label=(label or "").strip(), amount=amount)
-    require_text(line, ["label"])
-    if amount is None or not Decimal("0.01") <= Decimal(amount) <= MAX_MONEY:
-        raise ValidationError(_("Give an amount in euros, more than zero."), field="amount")
-    if Decimal(amount) != Decimal(amount).quantize(Decimal("0.01")):
-        raise ValidationError(_("Give the amount in euros and cents."), field="amount")
-    validated(line, exclude=["project"])
-    line.save()
-    audit_record(
+    fields = {"kind": kind, "label": label or "", "amount": amount}
+    return edit(
+        BudgetLine(project=project),
         actor=actor,
         action="budget_line.add",
-        obj=line,
+        changes=fields,
+        allowed=list(fields),
+        audited=list(fields),
+        check=_check_budget_line,
         coop=project.coop,
-        after=snapshot(line, ["kind", "label", "amount"]),
     )
-    return line
+
+
+def _check_team_member(person: TeamMember) -> None:
+    require_text(person, ["name", "role"])
+    validated(person, exclude=["project", "user"])
 
 
 @transaction.atomic
 def team_add(
-    *, actor, project: Project, name: str, role: str, user=None, is_volunteer: bool = False
+    *, actor: Actor, project: Project, name: str, role: str, user=None, is_volunteer: bool = False
 ) -> TeamMember:
     """Someone working on the project; with a login, the name defaults to theirs."""
     if user is not None and not Role.objects.filter(coop=project.coop, user=user).exists():
@@ -391,28 +384,20 @@ def team_add(
         )
     if user is not None and not name:
         name = user.get_full_name() or user.get_username()
-    person = TeamMember(
-        project=project,
-        user=user,
-        name=(name or "").strip(),
-        role=(role or "").strip(),
-        is_volunteer=is_volunteer,
-    )
-    require_text(person, ["name", "role"])
-    validated(person, exclude=["project", "user"])
-    person.save()
-    audit_record(
+    return edit(
+        TeamMember(project=project, user=user, is_volunteer=is_volunteer),
         actor=actor,
         action="team.add",
-        obj=person,
+        changes={"name": name or "", "role": role or ""},
+        allowed=["name", "role"],
+        audited=["role", "is_volunteer"],  # the name is personal: not logged
+        check=_check_team_member,
         coop=project.coop,
-        after=snapshot(person, ["role", "is_volunteer"]),  # the name is personal: not logged
     )
-    return person
 
 
 @transaction.atomic
-def team_remove(*, actor, person: TeamMember) -> None:
+def team_remove(*, actor: Actor, person: TeamMember) -> None:
     audit_record(
         actor=actor,
         action="team.remove",
@@ -423,30 +408,32 @@ def team_remove(*, actor, person: TeamMember) -> None:
     person.delete()
 
 
-@transaction.atomic
-def project_update_add(
-    *, actor, project: Project, text: str, on_date: date | None = None
-) -> ProjectUpdate:
-    """A line of the project's public timeline."""
-    update = ProjectUpdate(project=project, text=text or "", author=actor)
-    if on_date is not None:
-        update.on_date = on_date
+def _check_update(update: ProjectUpdate) -> None:
     require_text(update, ["text"])
     _check_dates(update, ["on_date"])
     validated(update, exclude=["project", "author"])
-    update.save()
-    audit_record(
-        actor=actor,
-        action="project_update.add",
-        obj=update,
-        coop=project.coop,
-        after=snapshot(update, ["on_date", "text"]),
-    )
-    return update
 
 
 @transaction.atomic
-def indicator_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Indicator:
+def project_update_add(
+    *, actor: Actor, project: Project, text: str, on_date: date | None = None
+) -> ProjectUpdate:
+    """A line of the project's public timeline (its text kept as written; the day, today's
+    unless given)."""
+    return edit(
+        ProjectUpdate(project=project, text=text or "", author=actor),
+        actor=actor,
+        action="project_update.add",
+        changes={} if on_date is None else {"on_date": on_date},
+        allowed=["on_date"],
+        audited=["on_date", "text"],
+        check=_check_update,
+        coop=project.coop,
+    )
+
+
+@transaction.atomic
+def indicator_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Indicator:
     """A cooperative's own indicator, next to the shared catalogue."""
     indicator = Indicator(coop=coop)
     assign(indicator, fields, INDICATOR_FIELDS)

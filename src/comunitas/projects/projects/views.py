@@ -3,14 +3,13 @@ project, the public accountability page (progress and how it is computed, object
 milestones, budget, the needs and resources it serves, team, timeline) with the operators' forms
 on it, and the indicator catalogue.
 
-Thin views over ``projects.services`` and ``projects.selectors``; every page declares its action
-(``core.permissions``) and is listed in the permission matrix
+Thin views over ``projects.projects.services`` and ``projects.projects.selectors``; every page
+declares its action (``core.permissions``) and is listed in the permission matrix
 (tests/projects/projects/matrix.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,13 +18,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import submit, submit_and_flash
@@ -36,8 +37,9 @@ from comunitas.projects.models import (
     ObjectiveKind,
     Project,
     ProjectStatus,
-    TeamMember,
 )
+from comunitas.projects.needs.selectors import visible, whole_percent
+from comunitas.projects.needs.views import form_page
 from comunitas.projects.projects import selectors, services
 from comunitas.projects.projects.forms import (
     BudgetLineForm,
@@ -55,12 +57,6 @@ from comunitas.projects.projects.forms import (
 
 PAGE_SIZE = 50
 BAR_WIDTH = 240  # the objectives' SVG bars, in user units
-
-
-def _percent(share: Decimal | None) -> int | None:
-    if share is None:
-        return None
-    return int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def _linked(through) -> Coalesce:
@@ -85,7 +81,7 @@ def _with_link_counts(found: QuerySet[Project]) -> QuerySet[Project]:
 
 def _project(coop: Cooperative, project_id: int) -> Project:
     """The project a form posts to: the cooperative's, or 404."""
-    return get_object_or_404(Project.objects.select_related("coop"), coop=coop, pk=project_id)
+    return or_404(selectors.project_row, coop=coop, pk=project_id)
 
 
 # --- list, create, edit --------------------------------------------------------------------------
@@ -115,22 +111,17 @@ def project_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.MANAGE_PROJECTS)
 def project_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = ProjectForm(request.POST or None, coop=coop)
-    project = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.project_create(
-            actor=request.user,
-            coop=coop,
-            fields=form.project_fields(),
-            needs=list(form.cleaned_data["needs"]),
-            resources=list(form.cleaned_data["resources"]),
+            actor=request.user, coop=coop, fields=form.project_fields(), **form.links()
         ),
-    )
-    if project:
-        messages.success(request, _("The project is created."))
-        return redirect("projects:project_detail", coop.slug, project.pk)
-    return render(
-        request, "projects/projects/form.html", {"coop": coop, "form": form, "project": None}
+        done=_("The project is created."),
+        detail="projects:project_detail",
+        template="projects/projects/form.html",
+        project=None,
     )
 
 
@@ -148,22 +139,17 @@ def project_edit(request: HttpRequest, coop: Cooperative, project_id: int) -> Ht
         "resources": list(project.resources.values_list("pk", flat=True)),
     }
     form = ProjectForm(request.POST or None, coop=coop, project=project, initial=initial)
-    saved = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.project_update(
-            actor=request.user,
-            project=project,
-            fields=form.project_fields(),
-            needs=list(form.cleaned_data["needs"]),
-            resources=list(form.cleaned_data["resources"]),
+            actor=request.user, project=project, fields=form.project_fields(), **form.links()
         ),
-    )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("projects:project_detail", coop.slug, project.pk)
-    return render(
-        request, "projects/projects/form.html", {"coop": coop, "form": form, "project": project}
+        done=_("Changes saved."),
+        detail="projects:project_detail",
+        template="projects/projects/form.html",
+        project=project,
     )
 
 
@@ -223,25 +209,23 @@ def _objective_groups(
 def _detail_page(
     request: HttpRequest, coop: Cooperative, project_id: int, **forms: Any
 ) -> HttpResponse:
-    try:
-        project = selectors.project_get(coop=coop, pk=project_id)
-    except Project.DoesNotExist:
-        raise Http404 from None
+    project = or_404(selectors.project_get, coop=coop, pk=project_id)
     can_manage = can(request.user, coop, Action.MANAGE_PROJECTS)
     progress = selectors.progress_of(project)
     lines = list(project.budget_lines.all())
     costs = [line for line in lines if line.kind == BudgetKind.COST]
     revenues = [line for line in lines if line.kind == BudgetKind.REVENUE]
-    cost_total = sum((line.amount for line in costs), Decimal("0.00"))
-    revenue_total = sum((line.amount for line in revenues), Decimal("0.00"))
+    cost_total = sum((line.amount for line in costs), ZERO)
+    revenue_total = sum((line.amount for line in revenues), ZERO)
     # Visitors see only the resources the registry shows them (commons' public page rule).
-    resources = [r for r in project.resources.all() if r.is_public or request.coop_role]
+    named = request.coop_role is not None
+    resources = [r for r in project.resources.all() if visible(r, named=named)]
     context = {
         "coop": coop,
         "project": project,
         "progress": progress,
-        "milestone_percent": _percent(progress.milestone_share),
-        "objective_percent": _percent(progress.objective_share),
+        "milestone_percent": whole_percent(progress.milestone_share),
+        "objective_percent": whole_percent(progress.objective_share),
         "objective_groups": _objective_groups(
             progress,
             can_manage,
@@ -325,12 +309,7 @@ def objective_add(request: HttpRequest, coop: Cooperative, project_id: int) -> H
 def measurement_add(
     request: HttpRequest, coop: Cooperative, project_id: int, objective_id: int
 ) -> HttpResponse:
-    objective = get_object_or_404(
-        Objective.objects.select_related("project__coop"),
-        pk=objective_id,
-        project_id=project_id,
-        project__coop=coop,
-    )
+    objective = or_404(selectors.objective_row, coop=coop, project_id=project_id, pk=objective_id)
     form = MeasurementForm(
         request.POST, prefix="measurement", auto_id=f"id_objective{objective.pk}_%s"
     )
@@ -375,9 +354,7 @@ def milestone_done(
     request: HttpRequest, coop: Cooperative, project_id: int, milestone_id: int
 ) -> HttpResponse:
     """Mark a milestone done, today unless a date is given."""
-    milestone = get_object_or_404(
-        Milestone, pk=milestone_id, project_id=project_id, project__coop=coop
-    )
+    milestone = or_404(selectors.milestone_row, coop=coop, project_id=project_id, pk=milestone_id)
     form = DoneForm(request.POST, prefix="done")
     submit_and_flash(
         request,
@@ -439,12 +416,7 @@ def team_add(request: HttpRequest, coop: Cooperative, project_id: int) -> HttpRe
 def team_remove(
     request: HttpRequest, coop: Cooperative, project_id: int, team_id: int
 ) -> HttpResponse:
-    person = get_object_or_404(
-        TeamMember.objects.select_related("project__coop"),
-        pk=team_id,
-        project_id=project_id,
-        project__coop=coop,
-    )
+    person = or_404(selectors.team_member_row, coop=coop, project_id=project_id, pk=team_id)
     services.team_remove(actor=request.user, person=person)
     messages.success(request, _("Removed from the team."))
     return redirect("projects:project_detail", coop.slug, project_id)
@@ -510,4 +482,4 @@ def indicator_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "form": form,
         "can_manage": can_manage,
     }
-    return render(request, "projects/indicators.html", context)
+    return render(request, "projects/projects/indicators.html", context)

@@ -10,8 +10,6 @@ fetched within the cooperative (another's id answers 404, in a body 422). Parsin
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -19,10 +17,12 @@ from ninja.pagination import paginate
 from comunitas.commons.models import CommonResource
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in
 from comunitas.projects.models import Project, Proposal, ProposalComment
-from comunitas.projects.needs.api import Shaped, manages_needs, needs_of, plain_values, visible
+from comunitas.projects.needs.api import Shaped, manages_needs, needs_of, plain_values
+from comunitas.projects.needs.selectors import visible
 from comunitas.projects.proposals import selectors, services
 from comunitas.projects.proposals.naming import short_name
 from comunitas.projects.proposals.schemas import (
@@ -47,7 +47,7 @@ PROPOSAL_TAGS = ["proposals"]
 
 # --- proposals ----------------------------------------------------------------------------------
 def _proposal(coop: Cooperative, proposal_id: int) -> Proposal:
-    return get_object_or_404(Proposal, coop=coop, pk=proposal_id)
+    return or_404(selectors.proposal_row, coop=coop, pk=proposal_id)
 
 
 def _project_id(proposal: Proposal) -> int | None:
@@ -94,10 +94,7 @@ def _comment(comment: ProposalComment, *, user, named: bool) -> dict:
 
 def proposal_out(request, coop: Cooperative, proposal_id: int) -> dict[str, Any]:
     """A proposal's page: its needs, the board's answer, the comments."""
-    try:
-        proposal = selectors.proposal_get(coop=coop, pk=proposal_id)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
+    proposal = or_404(selectors.proposal_get, coop=coop, pk=proposal_id)
     user = request.auth
     named = role_in(user, coop) is not None
     supported = selectors.supported_proposal_ids(user=user, proposals=[proposal])

@@ -16,12 +16,12 @@ from comunitas.core.kernel.money import MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.projects.models import (
     COMMENT_MAX,
-    REASON_MAX,
+    Decision,
     Need,
     Proposal,
     ProposalStatus,
 )
-from comunitas.projects.needs.forms import NeedsField, bounded
+from comunitas.projects.needs.forms import NeedsField, bounded, public_reason
 from comunitas.projects.proposals.services import MAX_VOLUNTEERS
 
 PROPOSAL_FORM_FIELDS = [
@@ -99,19 +99,12 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[
-            ("accept", _("Accept: it becomes a project")),
-            ("changes", _("Ask for changes")),
-            ("decline", _("Decline")),
-        ],
+        choices=Decision.choices,
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("The board's answer"),
-        help_text=_("The proposer and everyone read it; needed to ask for changes or decline."),
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = public_reason(
+        _("The board's answer"),
+        _("The proposer and everyone read it; needed to ask for changes or decline."),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -5,25 +5,25 @@ role; ``mine`` and ``supported_by_me`` tell callers about themselves only."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated
 
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.shapes import InputSchema, Text
-from comunitas.projects.models import COMMENT_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX, ProposalStatus
+from comunitas.projects.models import (
+    COMMENT_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Decision,
+    ProposalStatus,
+)
 from comunitas.projects.needs.schemas import Id, Int32, ResourceBrief
 
 NeedIds = Annotated[list[Id], Field(max_length=100)]
 NonNegativeMoney = Annotated[Money, Field(ge=0)]
-
-
-class Decision(StrEnum):
-    ACCEPT = "accept"
-    CHANGES = "changes"
-    DECLINE = "decline"
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -80,8 +80,8 @@ class ProposalIn(InputSchema):
     description: Text = Field(..., max_length=TEXT_MAX)
     needs: NeedIds = Field(..., description="Ids of the needs of this cooperative it answers")
     resource_id: Id | None = Field(None, description="A common resource it would use")
-    estimated_costs: NonNegativeMoney = Decimal("0.00")
-    estimated_revenues: NonNegativeMoney = Decimal("0.00")
+    estimated_costs: NonNegativeMoney = ZERO
+    estimated_revenues: NonNegativeMoney = ZERO
     volunteers_needed: Int32 = 0
 
 

@@ -42,6 +42,12 @@ def proposals_for_board(*, coop: Cooperative) -> QuerySet[Proposal]:
     )
 
 
+def proposal_row(*, coop: Cooperative, pk: int) -> Proposal:
+    """A proposal of the cooperative with its cooperative and proposer, as the forms and
+    services change it (another cooperative's proposal is not found: ``DoesNotExist``)."""
+    return Proposal.objects.select_related("coop", "proposed_by").get(coop=coop, pk=pk)
+
+
 def proposal_get(*, coop: Cooperative, pk: int) -> Proposal:
     return (
         Proposal.objects.select_related("resource", "proposed_by", "decided_by", "project")

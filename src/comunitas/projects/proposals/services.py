@@ -1,8 +1,8 @@
 """Every write on proposals: proposing an answer to needs, changing it, supports (the one reaching
 the statute's threshold puts it on the board's agenda and tells the board), comments,
 withdrawal, and the board's decision: accepting makes it a project
-(``projects.services.project_from_proposal``), asking for changes or declining needs a reason
-the proposer reads.
+(``projects.projects.services.project_from_proposal``), asking for changes or declining needs a
+reason the proposer reads.
 
 One transaction each; the rules are checked here (the database constraints are the last line, so
 SQLite and PostgreSQL answer alike); every decision is audited; the people it concerns are told
@@ -10,12 +10,11 @@ by e-mail."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,12 +22,14 @@ from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, require_text, validated
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.edits import assign, require_text, save_unique, validated
+from comunitas.core.kernel.money import money
+from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.permissions import Action, can
 from comunitas.projects.models import (
+    Decision,
     Need,
     NeedStatus,
     Proposal,
@@ -74,9 +75,8 @@ def _check_proposal(proposal: Proposal) -> None:
     if resource is not None and resource.coop_id != proposal.coop_id:
         raise ValidationError(_("Choose a common resource of this cooperative."), field="resource")
     for name in ("estimated_costs", "estimated_revenues"):
-        value = getattr(proposal, name)
-        if value is None or not Decimal(0) <= Decimal(value) <= MAX_MONEY:
-            raise ValidationError(_("Give an amount in euros, zero or more."), field=name)
+        below = _("Give an amount in euros, zero or more.")
+        money(getattr(proposal, name), field=name, below=below)
     if not 0 <= (proposal.volunteers_needed or 0) <= MAX_VOLUNTEERS:
         raise ValidationError(
             _("Give a number of volunteers from 0 to %(n)s.") % {"n": f"{MAX_VOLUNTEERS:,}"},
@@ -87,7 +87,7 @@ def _check_proposal(proposal: Proposal) -> None:
 
 @transaction.atomic
 def proposal_submit(
-    *, actor, coop: Cooperative, fields: dict[str, Any], needs: list[Need], synthetic=False
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], needs: list[Need], synthetic=False
 ) -> Proposal:
     """A member's or resident's proposal answering one or more needs of the cooperative."""
     proposal = Proposal(coop=coop, proposed_by=actor, synthetic=synthetic)
@@ -129,7 +129,7 @@ def support_threshold(coop: Cooperative) -> int:
 
 @transaction.atomic
 def proposal_update(
-    *, actor, proposal: Proposal, fields: dict[str, Any], needs: list[Need] | None = None
+    *, actor: Actor, proposal: Proposal, fields: dict[str, Any], needs: list[Need] | None = None
 ) -> Proposal:
     """The proposer (or staff) changes a live proposal; after the board asked for changes it
     goes back to the board if it has the supports, otherwise back to collecting them."""
@@ -172,7 +172,7 @@ def _to_board(proposal: Proposal) -> None:
     for address in _board_addresses(proposal.coop):
         notify(
             to=address,
-            template="projects/email/proposal_review",
+            template="projects/proposals/email/proposal_review",
             context={
                 "coop": proposal.coop.name,
                 "title": proposal.title,
@@ -183,18 +183,15 @@ def _to_board(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_support(*, actor, proposal: Proposal) -> ProposalSupport:
+def proposal_support(*, actor: Actor, proposal: Proposal) -> ProposalSupport:
     """Support a live proposal once; the support that reaches the statute's threshold puts it
     on the board's agenda and tells the board."""
     proposal = _locked_proposal(proposal)
     _live(proposal)
     if proposal.proposed_by_id == actor.pk:
         raise ValidationError(_("You made this proposal: it counts already."))
-    try:
-        with transaction.atomic():
-            support = ProposalSupport.objects.create(proposal=proposal, user=actor)
-    except IntegrityError:
-        raise ValidationError(_("You already support this proposal.")) from None
+    support = ProposalSupport(proposal=proposal, user=actor)
+    save_unique(support, None, _("You already support this proposal."))  # one per person
     proposal.support_count += 1
     update = ["support_count"]
     if proposal.status == ProposalStatus.OPEN and proposal.support_count >= support_threshold(
@@ -207,7 +204,7 @@ def proposal_support(*, actor, proposal: Proposal) -> ProposalSupport:
 
 
 @transaction.atomic
-def proposal_unsupport(*, actor, proposal: Proposal) -> None:
+def proposal_unsupport(*, actor: Actor, proposal: Proposal) -> None:
     """Take one's support back; a proposal already on the board's agenda stays there."""
     proposal = _locked_proposal(proposal)
     _live(proposal)
@@ -219,7 +216,7 @@ def proposal_unsupport(*, actor, proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment:
+def proposal_comment(*, actor: Actor, proposal: Proposal, text: str) -> ProposalComment:
     proposal = _locked_proposal(proposal)  # decided since the page was loaded: refused
     _live(proposal)
     comment = ProposalComment(proposal=proposal, author=actor, text=text or "")
@@ -230,7 +227,7 @@ def proposal_comment(*, actor, proposal: Proposal, text: str) -> ProposalComment
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
     """Only the proposer withdraws a proposal (the board declines one, with a reason)."""
     proposal = _locked_proposal(proposal)
     if proposal.proposed_by_id != actor.pk:
@@ -248,17 +245,18 @@ def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
     return proposal
 
 
-class Decision:
-    ACCEPT = "accept"
-    CHANGES = "changes"
-    DECLINE = "decline"
-    ALL = (ACCEPT, CHANGES, DECLINE)
+# The status each decision of the board gives a proposal.
+DECIDED = {
+    Decision.ACCEPT: ProposalStatus.ACCEPTED,
+    Decision.CHANGES: ProposalStatus.CHANGES,
+    Decision.DECLINE: ProposalStatus.DECLINED,
+}
 
 
 @transaction.atomic
 def proposal_decide(
     *,
-    actor,
+    actor: Actor,
     proposal: Proposal,
     decision: str,
     reason: str = "",
@@ -269,18 +267,14 @@ def proposal_decide(
     proposal = _locked_proposal(proposal)
     _live(proposal)
     reason = (reason or "").strip()
-    if decision not in Decision.ALL:
+    if decision not in Decision.values:
         raise ValidationError(_("Accept, ask for changes or decline."), field="decision")
     if decision != Decision.ACCEPT and not reason:
         raise ValidationError(_("Tell the proposer why."), field="reason")
     if len(reason) > Proposal._meta.get_field("board_reason").max_length:
         raise ValidationError(_("The reason is too long."), field="reason")
     before = snapshot(proposal, ["status", "board_reason"])
-    proposal.status = {
-        Decision.ACCEPT: ProposalStatus.ACCEPTED,
-        Decision.CHANGES: ProposalStatus.CHANGES,
-        Decision.DECLINE: ProposalStatus.DECLINED,
-    }[decision]
+    proposal.status = DECIDED[decision]
     proposal.board_reason, proposal.decided_by, proposal.decided_at = reason, actor, timezone.now()
     proposal.save()
     project = None
@@ -297,7 +291,7 @@ def proposal_decide(
     if proposal.proposed_by_id and proposal.proposed_by.email:
         notify(
             to=proposal.proposed_by.email,
-            template="projects/email/proposal_decided",
+            template="projects/proposals/email/proposal_decided",
             context={
                 "coop": proposal.coop.name,
                 "title": proposal.title,

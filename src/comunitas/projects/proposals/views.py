@@ -14,16 +14,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
 from comunitas.projects.models import Proposal, ProposalStatus
-from comunitas.projects.needs.views import back_to
+from comunitas.projects.needs.selectors import visible
+from comunitas.projects.needs.views import back_to, form_page
 from comunitas.projects.proposals import selectors, services
 from comunitas.projects.proposals.forms import (
     PROPOSAL_FORM_FIELDS,
@@ -47,9 +49,7 @@ def person_name(user, viewer) -> str:
 
 def _proposal(coop: Cooperative, proposal_id: int) -> Proposal:
     """A proposal of this cooperative, for the forms (another cooperative's: not found)."""
-    return get_object_or_404(
-        Proposal.objects.select_related("coop", "proposed_by"), coop=coop, pk=proposal_id
-    )
+    return or_404(selectors.proposal_row, coop=coop, pk=proposal_id)
 
 
 def _is_proposer(request: HttpRequest, proposal: Proposal) -> bool:
@@ -89,21 +89,20 @@ def proposal_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     need = request.GET.get("need", "")
     initial = {"needs": [int(need)]} if need.isdigit() and len(need) < 12 else {}
     form = ProposalForm(request.POST or None, coop=coop, initial=initial)
-    proposal = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.proposal_submit(
             actor=request.user, coop=coop, fields=form.proposal_fields(), needs=form.needs()
         ),
+        done=_(
+            "Your proposal is published: ask others to support it so that the board reviews it."
+        ),
+        detail="projects:proposal_detail",
+        template="projects/proposals/form.html",
+        proposal=None,
     )
-    if proposal:
-        messages.success(
-            request,
-            _("Your proposal is published: ask others to support it so that the board reviews it."),
-        )
-        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
-    context = {"coop": coop, "form": form, "proposal": None}
-    return render(request, "projects/proposals/form.html", context)
 
 
 @coop_view(Action.PARTICIPATE)
@@ -123,30 +122,24 @@ def proposal_edit(request: HttpRequest, coop: Cooperative, proposal_id: int) -> 
     initial["resource"] = proposal.resource_id
     initial["needs"] = list(proposal.needs.values_list("pk", flat=True))
     form = ProposalForm(request.POST or None, coop=coop, proposal=proposal, initial=initial)
-    saved = submit(
+    return form_page(
         request,
+        coop,
         form,
         lambda: services.proposal_update(
-            actor=request.user,
-            proposal=proposal,
-            fields=form.proposal_fields(),
-            needs=form.needs(),
+            actor=request.user, proposal=proposal, fields=form.proposal_fields(), needs=form.needs()
         ),
+        done=_("Changes saved."),
+        detail="projects:proposal_detail",
+        template="projects/proposals/form.html",
+        proposal=proposal,
     )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("projects:proposal_detail", coop.slug, proposal.pk)
-    context = {"coop": coop, "form": form, "proposal": proposal}
-    return render(request, "projects/proposals/form.html", context)
 
 
 # --- a proposal's page --------------------------------------------------------------------------
 @coop_view(Action.VIEW_NEEDS)
 def proposal_detail(request: HttpRequest, coop: Cooperative, proposal_id: int) -> HttpResponse:
-    try:
-        proposal = selectors.proposal_get(coop=coop, pk=proposal_id)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
+    proposal = or_404(selectors.proposal_get, coop=coop, pk=proposal_id)
     user, has_role = request.user, request.coop_role is not None
     live = proposal.is_live
     can_participate = can(user, coop, Action.PARTICIPATE)
@@ -157,7 +150,7 @@ def proposal_detail(request: HttpRequest, coop: Cooperative, proposal_id: int) -
         "needs": list(proposal.needs.all()),
         "resource": resource,
         # A resource kept off the public registry is not named to visitors either.
-        "show_resource": resource is not None and (has_role or resource.is_public),
+        "show_resource": visible(resource, named=has_role) is not None,
         "balance": proposal.estimated_revenues - proposal.estimated_costs,
         "threshold": services.support_threshold(coop),
         "mine": _is_proposer(request, proposal),
