@@ -1,6 +1,52 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the decisions app's audit codes mean to a reader of the activity log.
+AUDIT_LABELS = {
+    # assemblies
+    "assembly.create": _("assembly drafted"),
+    "assembly.update": _("assembly changed"),
+    "assembly.convene": _("assembly convened"),
+    "assembly.cancel": _("assembly cancelled"),
+    "assembly.open": _("assembly opened"),
+    "assembly.close": _("assembly closed"),
+    "agenda.add": _("agenda item added"),
+    "agenda.update": _("agenda item changed"),
+    "agenda.remove": _("agenda item removed"),
+    "attendance.arrive": _("arrival at an assembly registered"),
+    "attendance.leave": _("departure from an assembly registered"),
+    "proxy.register": _("proxy registered"),
+    "proxy.revoke": _("proxy revoked"),
+    "motion.create": _("motion drafted"),
+    "motion.update": _("motion changed"),
+    "motion.open": _("vote opened"),
+    "motion.close": _("vote closed"),
+    "vote.cast": _("vote cast"),
+    "minutes.update": _("minutes changed"),
+    "minutes.sign": _("minutes signed"),
+    # consultations
+    "consultation.create": _("consultation drafted"),
+    "consultation.update": _("consultation changed"),
+    "consultation.option_add": _("option of a consultation added"),
+    "consultation.option_update": _("option of a consultation changed"),
+    "consultation.option_remove": _("option of a consultation removed"),
+    "consultation.open": _("consultation opened"),
+    "consultation.close": _("consultation closed"),
+    "consultation.answer": _("consultation answered"),
+    "consultation.answer_change": _("answer to a consultation changed"),
+    "consultation.outcome": _("outcome of a consultation stated"),
+    # budgets
+    "budget.create": _("participatory budget set up"),
+    "budget.update": _("participatory budget changed"),
+    "budget.phase": _("phase of a participatory budget changed"),
+    "budget.vote": _("ballot cast in a participatory budget"),
+    "budget.count": _("participatory budget counted"),
+    "budget_project.propose": _("project proposed for a participatory budget"),
+    "budget_project.review": _("project of a participatory budget reviewed"),
+    "budget_project.follow_up": _("funded project linked to its follow-up"),
+    "budget.synthetic": _("synthetic participatory budget generated"),
+}
+
 
 class DecisionsConfig(AppConfig):
     name = "comunitas.decisions"
@@ -9,10 +55,5 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from comunitas.core.audit import ACTION_LABELS
-        from comunitas.decisions.assemblies import services as assembly_services
-        from comunitas.decisions.budgets import services as budget_services
-        from comunitas.decisions.consultations import services as consultation_services
 
-        # What each part's audit codes mean to a reader of the activity log.
-        for part in (assembly_services, consultation_services, budget_services):
-            ACTION_LABELS.update(part.AUDIT_LABELS)
+        ACTION_LABELS.update(AUDIT_LABELS)

@@ -705,7 +705,7 @@ def test_result_and_quorum_are_a_constant_number_of_queries(
     for motion_id in (election["id"], resolution["id"]):
         # The session and its user, the cooperative, the caller's roles, the assembly, the
         # motion, its candidates: the tally is the motion's counters, whatever the votes; and
-        # the version to keep the closed result under (assembly_cache).
+        # the version to keep the closed result under (assemblies.cache).
         with django_assert_num_queries(8):
             result = client.get(f"{url}/motions/{motion_id}/result").json()
         assert result["hidden"] is False and result["voters"] == n

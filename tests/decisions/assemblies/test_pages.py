@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comunitas.decisions.assemblies import services as assemblies_services
@@ -18,8 +20,10 @@ from comunitas.decisions.models import (
     Minutes,
     Motion,
     Proxy,
+    RollEntry,
     Vote,
 )
+from tests.decisions.consultations.matrix import make_consultation, open_consultation
 from tests.helpers import admit, first_call, person
 
 pytestmark = pytest.mark.django_db
@@ -229,9 +233,6 @@ def test_the_voters_page_lists_the_book_before_the_roll_is_fixed(client, convene
 
 
 def test_the_list_and_the_assembly_page_are_a_constant_number_of_queries(client, convened):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(convened["member"])
     assemblies_voting_services.motion_create(
         actor=convened["staff"], assembly=convened["assembly"], fields={"title": "Bilancio"}
@@ -267,9 +268,6 @@ def test_the_dashboard_tells_members_of_the_assembly_convened(client, convened):
 
 @pytest.mark.parametrize("opened", [False, True])
 def test_the_voters_page_is_a_constant_number_of_queries(client, convened, opened):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(convened["staff"])
     path = url(convened["assembly"], "voters/")
 
@@ -285,8 +283,6 @@ def test_the_voters_page_is_a_constant_number_of_queries(client, convened, opene
         before = count()
         # More members on the roll: the same queries (the page's count and rows).
         Assembly.objects.filter(pk=convened["assembly"].pk).update(status=AssemblyStatus.CONVENED)
-        from comunitas.decisions.models import RollEntry
-
         RollEntry.objects.all().delete()
         for n in range(30, 60):
             admit(convened["coop"], person(n), days_ago=200)
@@ -302,8 +298,6 @@ def test_the_voters_page_is_a_constant_number_of_queries(client, convened, opene
 
 
 def test_the_dashboard_lists_the_consultations_open(client, people):
-    from tests.decisions.consultations.matrix import make_consultation, open_consultation
-
     open_consultation(people["coop"], people["staff"], title="Orari della bottega")
     make_consultation(people["coop"], people["staff"], title="Bozza riservata")
     client.force_login(people["resident"])

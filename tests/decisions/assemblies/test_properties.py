@@ -11,6 +11,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stdnum import luhn
 
 from comunitas.decisions.assemblies import services as assemblies_services
 from comunitas.decisions.assemblies import session_services as assemblies_session_services
@@ -38,8 +39,6 @@ serial = itertools.count(1)
 
 
 def _organisation(n: int, coop, code: str) -> dict:
-    from stdnum import luhn
-
     body = f"{n:07d}001"  # a progressive number and a valid office code
     return {
         **ORGANISATION,

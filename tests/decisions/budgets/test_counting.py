@@ -1,4 +1,4 @@
-"""The two counts of a participatory budget (decisions/budget_counting.py), without a database:
+"""The two counts of a participatory budget (decisions/budgets/counting.py), without a database:
 hand-computed examples, among them the classic one where a majority takes everything by votes
 and the Method of Equal Shares gives the minority its share, and properties on random budgets:
 our equal-shares outcome is pabutools' own (called here directly, from its own objects), no rule

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from comunitas.core.coops.services import role_grant
 from comunitas.core.models import AuditEntry
 from comunitas.decisions.budgets import services
 from comunitas.decisions.budgets.selectors import budget_tally
@@ -226,8 +227,6 @@ def test_the_official_rule_decides_which_projects_are_funded(people):
     By votes 1 and 2; by equal shares one of the majority's and the minority's."""
     staff, coop = people["staff"], people["coop"]
     voters = [people["member"], people["resident"], people["admin"]]
-    from comunitas.core.coops.services import role_grant
-
     for n in range(2):
         user = make_user(f"vicino{n}")
         role_grant(actor=people["admin"], coop=coop, user=user, kind="resident")
@@ -519,8 +518,6 @@ def test_only_the_audience_votes(people, audience, allowed):
 def test_the_count_reads_every_ballot_in_two_queries(people, django_assert_num_queries):
     """The projects on the ballot, then every choice of every ballot: 2 queries for 3 ballots as
     for 30."""
-    from comunitas.core.coops.services import role_grant
-
     staff, coop = people["staff"], people["coop"]
     for size in (3, 30):
         budget, projects = voting_budget(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comunitas.core.models import Cooperative, RoleKind
@@ -340,8 +341,6 @@ def test_pages_speak_italian(client, people, settings):
 
 def test_the_include_for_the_pages_of_what_consultations_are_about(people):
     """``decisions/consultations/_attached.html``, for the need, proposal and project pages."""
-    from django.template.loader import render_to_string
-
     coop, staff = people["coop"], people["staff"]
     need = make_need(coop, people["resident"])
     shown = open_consultation(coop, staff, title="Sul pulmino", need=need)

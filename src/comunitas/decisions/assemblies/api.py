@@ -1,8 +1,9 @@
 """API of assemblies: drafts and their agenda, the convocation and its notice, the minutes and the
-minute book; and what the other parts of the API share: the lookups (a draft exists only for the
-operators: 404 to anyone else), a service's errors under the body's field names, and the
-assembly as data (agenda, motions with their results, the live quorum, the caller's ballots).
-The session's endpoints are in ``session_api``, the motions' and ballots' in ``voting_api``.
+minute book; and what the other parts of the API share: a service's errors under the body's field
+names, and the assembly as data (agenda, motions with their results, the live quorum, the
+caller's ballots). The session's endpoints are in ``session_api``, the motions' and ballots' in
+``voting_api``. What the path names is found by the selectors (``assembly_visible``: a draft
+exists only for the operators, 404 to anyone else) through ``core.lookups.or_404``.
 
 The same rules as the pages (``views``), action by action: members (admin, staff, member) read
 convened and past assemblies, results once a vote is closed, signed minutes and the minute book;
@@ -12,17 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for
-from comunitas.decisions.assemblies import documents, rules, selectors, services
+from comunitas.decisions.assemblies import documents, rules, selectors, services, voting_services
 from comunitas.decisions.assemblies.schemas import (
     AgendaItemIn,
     AgendaItemOut,
@@ -37,14 +38,10 @@ from comunitas.decisions.assemblies.schemas import (
     MinutesOut,
     MinutesPatch,
 )
-from comunitas.decisions.models import (
-    Assembly,
-    AssemblyStatus,
-    Minutes,
-    Motion,
-)
+from comunitas.decisions.models import AgendaItem, Assembly, AssemblyStatus, Minutes, Motion
 from comunitas.members.models import Member
 from comunitas.projects.models import Project, Proposal
+from comunitas.projects.needs.api import plain_values
 
 router = Router()
 BASE = "/coops/{slug}"
@@ -64,39 +61,9 @@ def pdf_answer(description: str) -> dict:
     }
 
 
-# --- lookups ------------------------------------------------------------------------------------
+# --- what the other parts share -----------------------------------------------------------------
 def _operator(request, coop: Cooperative) -> bool:
     return can(request.auth, coop, Action.MANAGE_ASSEMBLIES)
-
-
-def assembly_or_404(request, coop: Cooperative, assembly_id: int) -> Assembly:
-    """An assembly of this cooperative; a draft only for the operators (as the pages)."""
-    try:
-        assembly = selectors.assembly_get(coop=coop, pk=assembly_id)
-    except Assembly.DoesNotExist:
-        raise Http404 from None
-    if assembly.status == AssemblyStatus.DRAFT and not _operator(request, coop):
-        raise Http404
-    return assembly
-
-
-def motion_or_404(assembly: Assembly, motion_id: int) -> Motion:
-    try:
-        motion = selectors.motion_get(assembly=assembly, pk=motion_id)
-    except Motion.DoesNotExist:
-        raise Http404 from None
-    motion.assembly = assembly  # the one already read, with the caller's checks
-    return motion
-
-
-def _minutes(request, coop: Cooperative, assembly_id: int) -> Minutes:
-    """The minutes of an assembly; members see them once signed, operators also in draft."""
-    assembly = assembly_or_404(request, coop, assembly_id)
-    minutes = Minutes.objects.filter(assembly=assembly).select_related("coop__seat").first()
-    if minutes is None or (not minutes.is_signed and not _operator(request, coop)):
-        raise Http404
-    minutes.assembly = assembly
-    return minutes
 
 
 @contextmanager
@@ -108,11 +75,6 @@ def fields_named(names: dict[str, str]) -> Iterator[None]:
         raise ValidationError(
             errors=[FieldError(names.get(e.field or "", e.field), e.message) for e in exc.errors]
         ) from None
-
-
-def plain_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Enum members as their values, as the services and the database expect."""
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 
 
 def _linked(coop: Cooperative, model, pk: int | None, field: str):
@@ -192,15 +154,7 @@ MOTION_ATTRIBUTES = [
     "id",
     "position",
     "agenda_item_id",
-    "title",
-    "text",
-    "kind",
-    "ballot",
-    "majority",
-    "majority_base",
-    "qualified_numerator",
-    "qualified_denominator",
-    "seats",
+    *voting_services.MOTION_TERMS,
     "status",
     "opened_at",
     "closed_at",
@@ -300,7 +254,8 @@ def assembly_out(request, coop: Cooperative, assembly: Assembly) -> dict[str, An
 
 
 def detail_out(request, coop: Cooperative, assembly_id: int) -> dict[str, Any]:
-    return assembly_out(request, coop, assembly_or_404(request, coop, assembly_id))
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
+    return assembly_out(request, coop, assembly)
 
 
 def _minutes_out(minutes: Minutes) -> dict[str, Any]:
@@ -370,7 +325,7 @@ def assembly_update(request, slug: str, assembly_id: int, payload: AssemblyPatch
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
     services.assembly_update(
         actor=request.auth,
-        assembly=assembly_or_404(request, coop, assembly_id),
+        assembly=or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth),
         fields=plain_values(payload.dict(exclude_unset=True)),
     )
     return detail_out(request, coop, assembly_id)
@@ -380,7 +335,7 @@ def assembly_update(request, slug: str, assembly_id: int, payload: AssemblyPatch
 def agenda_add(request, slug: str, assembly_id: int, payload: AgendaItemIn):
     """A point at the end of a draft's agenda (ordine del giorno)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     with fields_named({"proposal": "proposal_id", "project": "project_id"}):
         item = services.agenda_item_add(
             actor=request.auth, assembly=assembly, fields=_agenda_fields(coop, payload.dict())
@@ -388,9 +343,9 @@ def agenda_add(request, slug: str, assembly_id: int, payload: AgendaItemIn):
     return Status(201, item)
 
 
-def _item(request, coop: Cooperative, assembly_id: int, item_id: int):
-    assembly = assembly_or_404(request, coop, assembly_id)
-    return get_object_or_404(assembly.agenda.select_related("assembly"), pk=item_id)
+def _item(request, coop: Cooperative, assembly_id: int, item_id: int) -> AgendaItem:
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
+    return or_404(selectors.agenda_item_get, assembly=assembly, pk=item_id)
 
 
 @router.patch(ITEM, response=answers(200, AgendaItemOut), tags=TAGS)
@@ -419,7 +374,8 @@ def assembly_convene(request, slug: str, assembly_id: int):
     printed for the post); refused when the first call is nearer than the statute's notice."""
     coop = coop_for(request.auth, slug, Action.CONVENE_ASSEMBLIES)
     services.assembly_convene(
-        actor=request.auth, assembly=assembly_or_404(request, coop, assembly_id)
+        actor=request.auth,
+        assembly=or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth),
     )
     return detail_out(request, coop, assembly_id)
 
@@ -430,7 +386,7 @@ def assembly_cancel(request, slug: str, assembly_id: int, payload: AssemblyCance
     coop = coop_for(request.auth, slug, Action.CONVENE_ASSEMBLIES)
     services.assembly_cancel(
         actor=request.auth,
-        assembly=assembly_or_404(request, coop, assembly_id),
+        assembly=or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth),
         reason=payload.reason,
     )
     return detail_out(request, coop, assembly_id)
@@ -445,11 +401,17 @@ def assembly_cancel(request, slug: str, assembly_id: int, payload: AssemblyCance
 def assembly_notice_pdf(request, slug: str, assembly_id: int):
     """The convocation notice as it is printed for members without an e-mail address."""
     coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     return _pdf(documents.notice_pdf(assembly=assembly), f"convocazione-{assembly.pk}.pdf")
 
 
 # --- minutes ------------------------------------------------------------------------------------
+def _minutes(request, slug: str, action: Action, assembly_id: int) -> Minutes:
+    """The minutes of the path's assembly, for a caller allowed ``action`` (``minutes_visible``)."""
+    coop = coop_for(request.auth, slug, action)
+    return or_404(selectors.minutes_visible, coop=coop, assembly_id=assembly_id, user=request.auth)
+
+
 @router.get(f"{BASE}/minutes", response=answers(200, list[MinuteBookItem]), tags=MINUTES_TAGS)
 @paginate(Pagination)
 def minute_book(request, slug: str):
@@ -462,15 +424,14 @@ def minute_book(request, slug: str):
 def minutes_get(request, slug: str, assembly_id: int):
     """The minutes of a closed assembly: the record (frozen once signed), the narrative and the
     signatures. Members read them once signed; drafts are the operators'."""
-    coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    return _minutes_out(_minutes(request, coop, assembly_id))
+    minutes = _minutes(request, slug, Action.VIEW_ASSEMBLIES, assembly_id)
+    return _minutes_out(minutes)
 
 
 @router.patch(f"{ONE}/minutes", response=answers(200, MinutesOut), tags=MINUTES_TAGS)
 def minutes_update(request, slug: str, assembly_id: int, payload: MinutesPatch):
     """Write the narrative and who signs; signed minutes cannot change."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = _minutes(request, slug, Action.MANAGE_ASSEMBLIES, assembly_id)
     updated = services.minutes_update(
         actor=request.auth, minutes=minutes, fields=payload.dict(exclude_unset=True)
     )
@@ -481,8 +442,7 @@ def minutes_update(request, slug: str, assembly_id: int, payload: MinutesPatch):
 @router.post(f"{ONE}/minutes/sign", response=answers(200, MinutesOut), tags=MINUTES_TAGS)
 def minutes_sign(request, slug: str, assembly_id: int):
     """The board signs the minutes: they take the next number of the minute book."""
-    coop = coop_for(request.auth, slug, Action.CONVENE_ASSEMBLIES)
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = _minutes(request, slug, Action.CONVENE_ASSEMBLIES, assembly_id)
     signed = services.minutes_sign(actor=request.auth, minutes=minutes)
     signed.assembly = minutes.assembly
     return _minutes_out(signed)
@@ -495,7 +455,6 @@ def minutes_sign(request, slug: str, assembly_id: int):
     openapi_extra=pdf_answer("The minutes (verbale) as PDF, signed or in draft"),
 )
 def minutes_pdf(request, slug: str, assembly_id: int):
-    coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = _minutes(request, slug, Action.VIEW_ASSEMBLIES, assembly_id)
     name = f"verbale-{minutes.number}" if minutes.number else f"verbale-bozza-{assembly_id}"
-    return _pdf(documents.minutes_pdf(minutes=minutes), f"{name}-{coop.slug}.pdf")
+    return _pdf(documents.minutes_pdf(minutes=minutes), f"{name}-{minutes.coop.slug}.pdf")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import Cooperative
+from comunitas.decisions.assemblies.voting_services import MOTION_TERMS
 from comunitas.decisions.models import (
     AgendaItem,
     Assembly,
@@ -139,20 +140,7 @@ class MotionForm(forms.Form):
 
     def __init__(self, *args, assembly: Assembly, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = fields_for_model(
-            Motion,
-            fields=[
-                "title",
-                "text",
-                "kind",
-                "ballot",
-                "majority",
-                "majority_base",
-                "qualified_numerator",
-                "qualified_denominator",
-                "seats",
-            ],
-        )
+        fields = fields_for_model(Motion, fields=MOTION_TERMS)
         fields["agenda_item"] = forms.ModelChoiceField(
             label=_("Agenda item"),
             required=False,
@@ -194,6 +182,11 @@ class BallotForm(forms.Form):
             self.fields["choice"] = forms.ChoiceField(
                 label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect
             )
+
+    def ballot(self) -> dict[str, Any]:
+        """What the ballot says, as ``voting_services.ballot_cast`` takes it."""
+        data = self.cleaned_data
+        return {"choice": data.get("choice", ""), "candidates": data.get("candidates")}
 
 
 class RecordVoteForm(BallotForm):

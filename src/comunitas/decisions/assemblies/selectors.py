@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can
 from comunitas.decisions.assemblies.rules import majority_base_units
 from comunitas.decisions.models import (
     AgendaItem,
@@ -82,6 +83,19 @@ def assembly_get(*, coop: Cooperative, pk: int) -> Assembly:
     return Assembly.objects.select_related("coop__seat").get(coop=coop, pk=pk)
 
 
+def assembly_visible(*, coop: Cooperative, pk: int, user) -> Assembly:
+    """An assembly of this cooperative as ``user`` may see it: a draft exists only for those
+    who manage assemblies (``DoesNotExist`` for anyone else, as for another cooperative's)."""
+    assembly = assembly_get(coop=coop, pk=pk)
+    if assembly.status == AssemblyStatus.DRAFT and not can(user, coop, Action.MANAGE_ASSEMBLIES):
+        raise Assembly.DoesNotExist
+    return assembly
+
+
+def agenda_item_get(*, assembly: Assembly, pk: int) -> AgendaItem:
+    return assembly.agenda.get(pk=pk)  # read through the assembly: it knows it
+
+
 def assembly_agenda(*, assembly: Assembly) -> list[AgendaItem]:
     return list(assembly.agenda.select_related("proposal", "project").order_by("position"))
 
@@ -96,11 +110,20 @@ def assembly_motions(*, assembly: Assembly) -> list[Motion]:
 
 
 def motion_get(*, assembly: Assembly, pk: int) -> Motion:
-    return (
-        Motion.objects.select_related("assembly__coop", "agenda_item")
+    """A motion of ``assembly`` with its agenda item and candidates; its ``assembly`` is the one
+    given (read already, with the caller's checks)."""
+    motion = (
+        Motion.objects.select_related("agenda_item")
         .prefetch_related(Prefetch("candidates", queryset=Candidate.objects.order_by("position")))
         .get(assembly=assembly, pk=pk)
     )
+    motion.assembly = assembly
+    return motion
+
+
+def motion_visible(*, coop: Cooperative, assembly_id: int, pk: int, user) -> Motion:
+    """A motion of an assembly ``user`` may see (``assembly_visible``)."""
+    return motion_get(assembly=assembly_visible(coop=coop, pk=assembly_id, user=user), pk=pk)
 
 
 # --- who may vote -------------------------------------------------------------------------------
@@ -240,6 +263,14 @@ def attendance_list(*, assembly: Assembly) -> list[Attendance]:
         .annotate(units=Subquery(units[:1]))
         .order_by("arrived_at", "id")
     )
+
+
+def attendance_get(*, assembly: Assembly, pk: int) -> Attendance:
+    return Attendance.objects.get(assembly=assembly, pk=pk)
+
+
+def proxy_get(*, assembly: Assembly, pk: int) -> Proxy:
+    return Proxy.objects.select_related("grantor", "holder").get(assembly=assembly, pk=pk)
 
 
 def proxy_list(*, assembly: Assembly, active_only: bool = False) -> list[Proxy]:
@@ -421,6 +452,17 @@ def minutes_record(*, assembly: Assembly, minutes: Minutes | None) -> dict:
         "results": [(m, tally(motion=m, with_names=True), majority_text(m)) for m in motions],
         "held_on": date_format(timezone.localtime(assembly.held_at), "DATETIME_FORMAT"),
     }
+
+
+def minutes_visible(*, coop: Cooperative, assembly_id: int, user) -> Minutes:
+    """The minutes of an assembly as ``user`` may see them: members read them once signed, those
+    who manage assemblies also in draft (``DoesNotExist`` otherwise)."""
+    assembly = assembly_visible(coop=coop, pk=assembly_id, user=user)
+    minutes = Minutes.objects.filter(assembly=assembly).select_related("coop__seat").first()
+    if minutes is None or (not minutes.is_signed and not can(user, coop, Action.MANAGE_ASSEMBLIES)):
+        raise Minutes.DoesNotExist
+    minutes.assembly = assembly
+    return minutes
 
 
 def minute_book(*, coop: Cooperative) -> QuerySet[Minutes]:

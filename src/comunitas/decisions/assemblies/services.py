@@ -4,12 +4,13 @@ book; the session's writes are in ``session_services``, the motions' and ballots
 ``voting_services``, and all three share the row lock and the status check defined here.
 
 One transaction each; the rules are checked here and the database constraints are the last line
-(SQLite and PostgreSQL answer alike); every change is audited (``AUDIT_LABELS`` names the codes
+(SQLite and PostgreSQL answer alike); every change is audited (``decisions/apps.py`` names the codes
 of all three modules)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,13 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, jsonable, snapshot
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.kernel.edits import assign, require_text, validated
+from comunitas.core.kernel.edits import edit, require_text, validated
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.law import limits_on
+from comunitas.core.models import Cooperative
 from comunitas.core.notify import is_quiet, notify
 from comunitas.core.tasks import defer
 from comunitas.decisions.assemblies import selectors
@@ -41,30 +43,8 @@ from comunitas.decisions.models import (
     Notice,
     NoticeChannel,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.members.models import Member, MemberStatus
-
-AUDIT_LABELS = {
-    "assembly.create": gettext_lazy("assembly drafted"),
-    "assembly.update": gettext_lazy("assembly changed"),
-    "assembly.convene": gettext_lazy("assembly convened"),
-    "assembly.cancel": gettext_lazy("assembly cancelled"),
-    "assembly.open": gettext_lazy("assembly opened"),
-    "assembly.close": gettext_lazy("assembly closed"),
-    "agenda.add": gettext_lazy("agenda item added"),
-    "agenda.update": gettext_lazy("agenda item changed"),
-    "agenda.remove": gettext_lazy("agenda item removed"),
-    "attendance.arrive": gettext_lazy("arrival at an assembly registered"),
-    "attendance.leave": gettext_lazy("departure from an assembly registered"),
-    "proxy.register": gettext_lazy("proxy registered"),
-    "proxy.revoke": gettext_lazy("proxy revoked"),
-    "motion.create": gettext_lazy("motion drafted"),
-    "motion.update": gettext_lazy("motion changed"),
-    "motion.open": gettext_lazy("vote opened"),
-    "motion.close": gettext_lazy("vote closed"),
-    "vote.cast": gettext_lazy("vote cast"),
-    "minutes.update": gettext_lazy("minutes changed"),
-    "minutes.sign": gettext_lazy("minutes signed"),
-}
 
 ASSEMBLY_FIELDS = [
     "kind",
@@ -78,10 +58,11 @@ ASSEMBLY_FIELDS = [
 AGENDA_FIELDS = ["title", "description", "proposal", "project"]
 MINUTES_FIELDS = ["narrative", "chair_name", "chair_role", "secretary_name", "secretary_role"]
 MAX_AGENDA = 50
-
-
-def at_or_now(at: datetime | None) -> datetime:
-    return at or timezone.now()
+# The related rows a service sets itself (or that are checked by hand), not from the fields.
+ASSEMBLY_SET = ["coop", "created_by", "convened_by"]
+AGENDA_LINKS = ["assembly", "proposal", "project"]
+MINUTES_SET = ["coop", "assembly", "signed_by"]
+EMAILS = "decisions/assemblies/email"
 
 
 def assembly_locked(assembly: Assembly) -> Assembly:
@@ -112,28 +93,27 @@ def _check_assembly(assembly: Assembly) -> None:
         )
     if errors:
         raise ValidationError(errors=errors)
+    validated(assembly, exclude=ASSEMBLY_SET)
+
+
+# A draft is written, checked and audited by its fields: ``_edit_assembly(assembly, actor=,
+# action=, changes=)``.
+_edit_assembly = partial(
+    edit, allowed=ASSEMBLY_FIELDS, audited=ASSEMBLY_FIELDS, check=_check_assembly
+)
 
 
 @transaction.atomic
-def assembly_create(*, actor, coop, fields: dict[str, Any], synthetic: bool = False) -> Assembly:
+def assembly_create(
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+) -> Assembly:
     """Draft an assembly (not yet convened: nobody is told)."""
-    assembly = Assembly(coop=coop, created_by=actor, synthetic=synthetic)
-    assign(assembly, fields, ASSEMBLY_FIELDS)
-    _check_assembly(assembly)
-    validated(assembly, exclude=["coop", "created_by", "convened_by"])
-    assembly.save()
-    audit_record(
-        actor=actor,
-        action="assembly.create",
-        obj=assembly,
-        coop=coop,
-        after=snapshot(assembly, ASSEMBLY_FIELDS),
-    )
-    return assembly
+    assembly = Assembly(coop=coop, created_by=user_of(actor), synthetic=synthetic)
+    return _edit_assembly(assembly, actor=actor, action="assembly.create", changes=fields)
 
 
 @transaction.atomic
-def assembly_update(*, actor, assembly: Assembly, fields: dict[str, Any]) -> Assembly:
+def assembly_update(*, actor: Actor, assembly: Assembly, fields: dict[str, Any]) -> Assembly:
     """Change a draft; once convened, the notice has gone out: cancel and convene again."""
     assembly = assembly_locked(assembly)
     require_status(
@@ -141,20 +121,7 @@ def assembly_update(*, actor, assembly: Assembly, fields: dict[str, Any]) -> Ass
         AssemblyStatus.DRAFT,
         message=_("The notice has gone out: cancel the assembly and convene a new one."),
     )
-    before = snapshot(assembly, ASSEMBLY_FIELDS)
-    assign(assembly, fields, ASSEMBLY_FIELDS)
-    _check_assembly(assembly)
-    validated(assembly, exclude=["coop", "created_by", "convened_by"])
-    assembly.save()
-    audit_record(
-        actor=actor,
-        action="assembly.update",
-        obj=assembly,
-        coop=assembly.coop,
-        before=before,
-        after=snapshot(assembly, ASSEMBLY_FIELDS),
-    )
-    return assembly
+    return _edit_assembly(assembly, actor=actor, action="assembly.update", changes=fields)
 
 
 def _check_agenda_links(assembly: Assembly, item: AgendaItem) -> None:
@@ -168,68 +135,56 @@ def _check_agenda_links(assembly: Assembly, item: AgendaItem) -> None:
             raise ValidationError(message, field=name)
 
 
-@transaction.atomic
-def agenda_item_add(*, actor, assembly: Assembly, fields: dict[str, Any]) -> AgendaItem:
+def _check_agenda_item(assembly: Assembly, item: AgendaItem) -> None:
+    require_text(item, ["title"])
+    _check_agenda_links(assembly, item)
+    validated(item, exclude=AGENDA_LINKS)
+
+
+def _draft_agenda(assembly: Assembly) -> Assembly:
+    """The assembly locked, while its agenda may still change (a draft)."""
     assembly = assembly_locked(assembly)
     require_status(
         assembly,
         AssemblyStatus.DRAFT,
         message=_("The agenda is fixed once the assembly is convened."),
     )
+    return assembly
+
+
+def _edit_agenda_item(item: AgendaItem, **change: Any) -> AgendaItem:
+    """``edit`` an item (``actor=``, ``action=``, ``changes=``) of its assembly's agenda; a new
+    item's trail names its position too (a change never moves it)."""
+    assembly = item.assembly
+    audited = AGENDA_FIELDS if item.pk else ["position", *AGENDA_FIELDS]
+    check = partial(_check_agenda_item, assembly)
+    return edit(
+        item, allowed=AGENDA_FIELDS, audited=audited, check=check, coop=assembly.coop, **change
+    )
+
+
+@transaction.atomic
+def agenda_item_add(*, actor: Actor, assembly: Assembly, fields: dict[str, Any]) -> AgendaItem:
+    assembly = _draft_agenda(assembly)
     last = assembly.agenda.aggregate(n=Max("position"))["n"] or 0
     if last >= MAX_AGENDA:
         raise ValidationError(_("An agenda has at most %(n)s items.") % {"n": MAX_AGENDA})
     item = AgendaItem(assembly=assembly, position=last + 1)
-    assign(item, fields, AGENDA_FIELDS)
-    require_text(item, ["title"])
-    _check_agenda_links(assembly, item)
-    validated(item, exclude=["assembly", "proposal", "project"])
-    item.save()
-    audit_record(
-        actor=actor,
-        action="agenda.add",
-        obj=item,
-        coop=assembly.coop,
-        after=snapshot(item, ["position", *AGENDA_FIELDS]),
-    )
-    return item
+    return _edit_agenda_item(item, actor=actor, action="agenda.add", changes=fields)
 
 
 @transaction.atomic
-def agenda_item_update(*, actor, item: AgendaItem, fields: dict[str, Any]) -> AgendaItem:
-    assembly = assembly_locked(item.assembly)
-    require_status(
-        assembly,
-        AssemblyStatus.DRAFT,
-        message=_("The agenda is fixed once the assembly is convened."),
-    )
+def agenda_item_update(*, actor: Actor, item: AgendaItem, fields: dict[str, Any]) -> AgendaItem:
+    assembly = _draft_agenda(item.assembly)
     item = AgendaItem.objects.get(pk=item.pk)
-    before = snapshot(item, AGENDA_FIELDS)
-    assign(item, fields, AGENDA_FIELDS)
-    require_text(item, ["title"])
-    _check_agenda_links(assembly, item)
-    validated(item, exclude=["assembly", "proposal", "project"])
-    item.save()
-    audit_record(
-        actor=actor,
-        action="agenda.update",
-        obj=item,
-        coop=assembly.coop,
-        before=before,
-        after=snapshot(item, AGENDA_FIELDS),
-    )
-    return item
+    item.assembly = assembly
+    return _edit_agenda_item(item, actor=actor, action="agenda.update", changes=fields)
 
 
 @transaction.atomic
-def agenda_item_remove(*, actor, item: AgendaItem) -> None:
+def agenda_item_remove(*, actor: Actor, item: AgendaItem) -> None:
     """Remove a point from a draft agenda; the points after it move up."""
-    assembly = assembly_locked(item.assembly)
-    require_status(
-        assembly,
-        AssemblyStatus.DRAFT,
-        message=_("The agenda is fixed once the assembly is convened."),
-    )
+    assembly = _draft_agenda(item.assembly)
     item = AgendaItem.objects.get(pk=item.pk)
     audit_record(
         actor=actor,
@@ -256,7 +211,7 @@ def notice_days_required(assembly: Assembly) -> int:
 
 
 @transaction.atomic
-def assembly_convene(*, actor, assembly: Assembly, at: datetime | None = None) -> Assembly:
+def assembly_convene(*, actor: Actor, assembly: Assembly, at: datetime | None = None) -> Assembly:
     """Convene the assembly: every current member gets the notice, by e-mail or, without an
     address, printed for the post; refused when the first call is nearer than the statute's
     notice allows."""
@@ -279,7 +234,7 @@ def assembly_convene(*, actor, assembly: Assembly, at: datetime | None = None) -
         )
     assembly.status = AssemblyStatus.CONVENED
     assembly.convened_at = now
-    assembly.convened_by = actor
+    assembly.convened_by = user_of(actor)
     assembly.notice_days = days
     assembly.save(update_fields=["status", "convened_at", "convened_by", "notice_days"])
     members = list(
@@ -310,7 +265,7 @@ def assembly_convene(*, actor, assembly: Assembly, at: datetime | None = None) -
         },
     )
     if not is_quiet():
-        defer(_send_notices, assembly.pk, "decisions/email/notice")
+        defer(_send_notices, assembly.pk, f"{EMAILS}/notice")
     return assembly
 
 
@@ -349,7 +304,7 @@ def _send_notices(assembly_id: int, template: str) -> None:
 
 
 @transaction.atomic
-def assembly_cancel(*, actor, assembly: Assembly, reason: str) -> Assembly:
+def assembly_cancel(*, actor: Actor, assembly: Assembly, reason: str) -> Assembly:
     """Cancel a draft or a convened assembly (with the reason, told to every member notified)."""
     assembly = assembly_locked(assembly)
     require_status(
@@ -375,7 +330,7 @@ def assembly_cancel(*, actor, assembly: Assembly, reason: str) -> Assembly:
         after={"status": assembly.status, "reason": reason},
     )
     if was_convened and not is_quiet():
-        defer(_send_notices, assembly.pk, "decisions/email/cancelled")
+        defer(_send_notices, assembly.pk, f"{EMAILS}/cancelled")
     return assembly
 
 
@@ -385,27 +340,23 @@ def _locked_minutes(minutes: Minutes) -> Minutes:
 
 
 @transaction.atomic
-def minutes_update(*, actor, minutes: Minutes, fields: dict[str, Any]) -> Minutes:
+def minutes_update(*, actor: Actor, minutes: Minutes, fields: dict[str, Any]) -> Minutes:
     minutes = _locked_minutes(minutes)
     if minutes.is_signed:
         raise ValidationError(_("Signed minutes cannot change."))
-    before = snapshot(minutes, MINUTES_FIELDS)
-    assign(minutes, fields, MINUTES_FIELDS)
-    validated(minutes, exclude=["coop", "assembly", "signed_by"])
-    minutes.save()
-    audit_record(
+    return edit(
+        minutes,
         actor=actor,
         action="minutes.update",
-        obj=minutes,
-        coop=minutes.coop,
-        before=before,
-        after=snapshot(minutes, MINUTES_FIELDS),
+        changes=fields,
+        allowed=MINUTES_FIELDS,
+        audited=MINUTES_FIELDS,
+        check=partial(validated, exclude=MINUTES_SET),
     )
-    return minutes
 
 
 @transaction.atomic
-def minutes_sign(*, actor, minutes: Minutes, at: datetime | None = None) -> Minutes:
+def minutes_sign(*, actor: Actor, minutes: Minutes, at: datetime | None = None) -> Minutes:
     """Sign the minutes: they take the next number of the minute book (gapless: the counter's
     row is updated in this transaction) and the record is frozen as it reads today."""
     minutes = _locked_minutes(minutes)
@@ -425,7 +376,7 @@ def minutes_sign(*, actor, minutes: Minutes, at: datetime | None = None) -> Minu
     minutes.number = MinuteBook.objects.values_list("last_number", flat=True).get(pk=book.pk)
     minutes.status = MinutesStatus.SIGNED
     minutes.signed_at = at_or_now(at)
-    minutes.signed_by = actor
+    minutes.signed_by = user_of(actor)
     minutes.record_html = render_to_string(
         "decisions/assemblies/_record.html",
         selectors.minutes_record(assembly=minutes.assembly, minutes=minutes),

@@ -9,18 +9,17 @@ by their register number, looked up within the cooperative. Parsing here, rules 
 from fractions import Fraction
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import Pagination, answers
+from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
 from comunitas.decisions.assemblies import selectors, session_services
 from comunitas.decisions.assemblies.api import (
     IN_PLAY,
     ONE,
     TAGS,
-    assembly_or_404,
     detail_out,
     fields_named,
     member_ref,
@@ -93,7 +92,7 @@ def assembly_open(request, slug: str, assembly_id: int, payload: AssemblyOpenIn)
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
     session_services.assembly_open(
         actor=request.auth,
-        assembly=assembly_or_404(request, coop, assembly_id),
+        assembly=or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth),
         call=payload.call.value,
     )
     return detail_out(request, coop, assembly_id)
@@ -104,7 +103,8 @@ def assembly_close(request, slug: str, assembly_id: int):
     """Close the session (every vote closed first): the minutes' draft is ready to write."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
     session_services.assembly_close(
-        actor=request.auth, assembly=assembly_or_404(request, coop, assembly_id)
+        actor=request.auth,
+        assembly=or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth),
     )
     return detail_out(request, coop, assembly_id)
 
@@ -132,7 +132,7 @@ def assembly_voters(request, slug: str, assembly_id: int):
     that the member book on the assembly's day (art. 2538 c.c.; financing members together at
     most one third, L. 59/1992 art. 4). Operators only: it names members."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     if assembly.status in IN_PLAY:
         d = assembly.vote_denominator
         return Shaped(selectors.roll(assembly=assembly), lambda page: _roll_voters(page, d))
@@ -157,7 +157,9 @@ def assembly_quorum(request, slug: str, assembly_id: int):
     """The votes present now against the quorum of the call in force: seven queries (the
     cooperative, the caller's roles, the assembly, and the quorum's four)."""
     coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    return quorum_out(assembly_or_404(request, coop, assembly_id))
+    return quorum_out(
+        or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
+    )
 
 
 @router.get(f"{ONE}/attendance", response=answers(200, list[AssemblyAttendanceOut]), tags=TAGS)
@@ -165,7 +167,7 @@ def assembly_quorum(request, slug: str, assembly_id: int):
 def attendance_list(request, slug: str, assembly_id: int):
     """Who came, when and how, with the votes each carries on the roll (operators only)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     d = assembly.vote_denominator
     return [_attendance(a, a.units, d) for a in selectors.attendance_list(assembly=assembly)]
 
@@ -174,7 +176,7 @@ def attendance_list(request, slug: str, assembly_id: int):
 def attendance_register(request, slug: str, assembly_id: int, payload: AssemblyAttendanceIn):
     """A member arrives (or comes back), in person or online; a proxy they gave lapses."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     member = member_by_number(coop, payload.number, "number")
     with fields_named({"member": "number"}):
         attendance = session_services.attendance_register(
@@ -191,8 +193,8 @@ def attendance_register(request, slug: str, assembly_id: int, payload: AssemblyA
 def attendance_leave(request, slug: str, assembly_id: int, attendance_id: int):
     """A member leaves: neither they nor the proxies they hold count as present any more."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
-    attendance = get_object_or_404(Attendance, assembly=assembly, pk=attendance_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
+    attendance = or_404(selectors.attendance_get, assembly=assembly, pk=attendance_id)
     attendance = session_services.attendance_leave(actor=request.auth, attendance=attendance)
     attendance.assembly = assembly
     return _attendance_of(attendance)
@@ -202,7 +204,7 @@ def attendance_leave(request, slug: str, assembly_id: int, attendance_id: int):
 def assembly_join(request, slug: str, assembly_id: int):
     """A member following online registers their own presence."""
     coop = coop_for(request.auth, slug, Action.VOTE)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     attendance = session_services.attendance_join_online(user=request.auth, assembly=assembly)
     attendance.assembly = assembly
     return Status(201, _attendance_of(attendance))
@@ -215,7 +217,11 @@ def proxy_list(request, slug: str, assembly_id: int):
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
     return [
         _proxy(p)
-        for p in selectors.proxy_list(assembly=assembly_or_404(request, coop, assembly_id))
+        for p in selectors.proxy_list(
+            assembly=or_404(
+                selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth
+            )
+        )
     ]
 
 
@@ -224,7 +230,7 @@ def proxy_register(request, slug: str, assembly_id: int, payload: ProxyIn):
     """A written proxy (art. 2539 c.c.): both may vote here, the holder holds at most the
     statute's number and gave none, and the member represented is not attending."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     proxy = session_services.proxy_register(
         actor=request.auth,
         assembly=assembly,
@@ -238,10 +244,8 @@ def proxy_register(request, slug: str, assembly_id: int, payload: ProxyIn):
 @router.post(f"{ONE}/proxies/{{int:proxy_id}}/revoke", response=answers(200, ProxyOut), tags=TAGS)
 def proxy_revoke(request, slug: str, assembly_id: int, proxy_id: int, payload: ProxyRevokeIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
-    proxy = get_object_or_404(
-        Proxy.objects.select_related("grantor", "holder"), assembly=assembly, pk=proxy_id
-    )
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
+    proxy = or_404(selectors.proxy_get, assembly=assembly, pk=proxy_id)
     session_services.proxy_revoke(actor=request.auth, proxy=proxy, reason=payload.reason)
     proxy.refresh_from_db(fields=["revoked_at", "revoked_reason"])
     return _proxy(proxy)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from comunitas.core.audit import audit_record, jsonable
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.law import limits_on
 from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.assemblies.rules import roll_units
-from comunitas.decisions.assemblies.services import assembly_locked, at_or_now, require_status
+from comunitas.decisions.assemblies.services import assembly_locked, require_status
 from comunitas.decisions.models import (
     Assembly,
     AssemblyStatus,
@@ -35,12 +36,15 @@ from comunitas.decisions.models import (
     Proxy,
     RollEntry,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member
 
 
 @transaction.atomic
-def assembly_open(*, actor, assembly: Assembly, call: str, at: datetime | None = None) -> Assembly:
+def assembly_open(
+    *, actor: Actor, assembly: Assembly, call: str, at: datetime | None = None
+) -> Assembly:
     """Open the session at the first or the second call and fix the voters' roll from the
     member book on that day: who may vote, and with how many votes."""
     assembly = assembly_locked(assembly)
@@ -125,7 +129,7 @@ def _current_member(assembly: Assembly, member: Member, field: str) -> Member:
 @transaction.atomic
 def attendance_register(
     *,
-    actor,
+    actor: Actor,
     assembly: Assembly,
     member: Member,
     mode: str = AttendanceMode.IN_PERSON,
@@ -149,7 +153,11 @@ def attendance_register(
         )
     if attendance is None:
         attendance = Attendance.objects.create(
-            assembly=assembly, member=member, mode=mode, arrived_at=now, registered_by=actor
+            assembly=assembly,
+            member=member,
+            mode=mode,
+            arrived_at=now,
+            registered_by=user_of(actor),
         )
     else:
         attendance.left_at = None
@@ -168,7 +176,9 @@ def attendance_register(
 
 
 @transaction.atomic
-def attendance_leave(*, actor, attendance: Attendance, at: datetime | None = None) -> Attendance:
+def attendance_leave(
+    *, actor: Actor, attendance: Attendance, at: datetime | None = None
+) -> Attendance:
     """A member leaves: from now on neither they nor the proxies they hold count as present."""
     assembly = assembly_locked(attendance.assembly)
     require_status(assembly, AssemblyStatus.OPEN, message=_("The assembly is not in session."))
@@ -188,7 +198,7 @@ def attendance_leave(*, actor, attendance: Attendance, at: datetime | None = Non
 
 
 @transaction.atomic
-def attendance_join_online(*, user, assembly: Assembly) -> Attendance:
+def attendance_join_online(*, user: Actor, assembly: Assembly) -> Attendance:
     """A member following the assembly online registers their own presence."""
     member = selectors.member_for(coop=assembly.coop, user=user)
     if member is None:
@@ -208,7 +218,7 @@ def _max_proxies(assembly: Assembly) -> int:
 @transaction.atomic
 def proxy_register(
     *,
-    actor,
+    actor: Actor,
     assembly: Assembly,
     grantor: Member,
     holder: Member,
@@ -272,7 +282,7 @@ def proxy_register(
         holder=holder,
         reference=reference.strip(),
         registered_at=at_or_now(at),
-        registered_by=actor,
+        registered_by=user_of(actor),
     )
     audit_record(
         actor=actor,
@@ -284,7 +294,7 @@ def proxy_register(
     return proxy
 
 
-def _revoke(actor, assembly: Assembly, proxy: Proxy, reason: str, now: datetime) -> None:
+def _revoke(actor: Actor, assembly: Assembly, proxy: Proxy, reason: str, now: datetime) -> None:
     proxy.revoked_at = now
     proxy.revoked_reason = reason[:200]
     proxy.save(update_fields=["revoked_at", "revoked_reason"])
@@ -298,7 +308,9 @@ def _revoke(actor, assembly: Assembly, proxy: Proxy, reason: str, now: datetime)
 
 
 @transaction.atomic
-def proxy_revoke(*, actor, proxy: Proxy, reason: str = "", at: datetime | None = None) -> Proxy:
+def proxy_revoke(
+    *, actor: Actor, proxy: Proxy, reason: str = "", at: datetime | None = None
+) -> Proxy:
     assembly = assembly_locked(proxy.assembly)
     require_status(
         assembly,
@@ -314,7 +326,7 @@ def proxy_revoke(*, actor, proxy: Proxy, reason: str = "", at: datetime | None =
 
 
 @transaction.atomic
-def assembly_close(*, actor, assembly: Assembly, at: datetime | None = None) -> Assembly:
+def assembly_close(*, actor: Actor, assembly: Assembly, at: datetime | None = None) -> Assembly:
     """Close the session (every vote closed first); the minutes' draft is ready to write."""
     assembly = assembly_locked(assembly)
     require_status(assembly, AssemblyStatus.OPEN, message=_("The assembly is not in session."))

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
 from comunitas.core.submission import act_and_flash, apply_errors, submit_and_flash
@@ -23,8 +24,8 @@ from comunitas.decisions.assemblies.forms import (
     RecordVoteForm,
     member_by_number,
 )
-from comunitas.decisions.assemblies.views import assembly_or_404, back_to_assembly
-from comunitas.decisions.models import AssemblyStatus, Attendance, Proxy
+from comunitas.decisions.assemblies.views import back_to_assembly
+from comunitas.decisions.models import AssemblyStatus
 from comunitas.members.book.selectors import eligible_voters
 from comunitas.projects.needs.views import back_to
 
@@ -34,7 +35,7 @@ ROLL_PAGE_SIZE = 100
 @coop_view(Action.VIEW_ASSEMBLIES)
 def assembly_quorum(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """The live quorum panel (htmx refreshes it while the assembly is in session)."""
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     context = {"coop": coop, "assembly": assembly, "quorum": selectors.quorum(assembly=assembly)}
     return render(request, "decisions/assemblies/_quorum.html", context)
 
@@ -43,7 +44,7 @@ def assembly_quorum(request: HttpRequest, coop: Cooperative, assembly_id: int) -
 @require_POST
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def assembly_open(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     form = OpenForm(request.POST)
     opened = submit_and_flash(
         request,
@@ -62,7 +63,7 @@ def assembly_open(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
 @require_POST
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def assembly_close(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     closed = act_and_flash(
         request,
         lambda: session_services.assembly_close(actor=request.user, assembly=assembly),
@@ -76,7 +77,7 @@ def assembly_close(request: HttpRequest, coop: Cooperative, assembly_id: int) ->
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def assembly_voters(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """Who may vote: the roll once fixed, before that the member book on the assembly's day."""
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     context = {"coop": coop, "assembly": assembly}
     if assembly.status in (AssemblyStatus.OPEN, AssemblyStatus.CLOSED):
         page = Paginator(selectors.roll(assembly=assembly), ROLL_PAGE_SIZE).get_page(
@@ -94,7 +95,7 @@ def assembly_voters(request: HttpRequest, coop: Cooperative, assembly_id: int) -
 def assembly_desk(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """The attendance desk: arrivals and departures, proxies, the quorum, and open ballots'
     votes recorded for members present (a show of hands)."""
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     attendance_form = AttendanceForm(request.POST or None)
     if request.method == "POST" and attendance_form.is_valid():
         try:
@@ -132,8 +133,8 @@ def assembly_desk(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
 def attendance_leave(
     request: HttpRequest, coop: Cooperative, assembly_id: int, attendance_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    attendance = get_object_or_404(Attendance, assembly=assembly, pk=attendance_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
+    attendance = or_404(selectors.attendance_get, assembly=assembly, pk=attendance_id)
     act_and_flash(
         request,
         lambda: session_services.attendance_leave(actor=request.user, attendance=attendance),
@@ -146,7 +147,7 @@ def attendance_leave(
 @coop_view(Action.VOTE)
 def assembly_join(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """A member following online registers their own presence."""
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     act_and_flash(
         request,
         lambda: session_services.attendance_join_online(user=request.user, assembly=assembly),
@@ -158,7 +159,7 @@ def assembly_join(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
 @require_POST
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def proxy_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     form = ProxyForm(request.POST)
 
     def register():
@@ -186,8 +187,8 @@ def proxy_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> Http
 def proxy_revoke(
     request: HttpRequest, coop: Cooperative, assembly_id: int, proxy_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    proxy = get_object_or_404(Proxy, assembly=assembly, pk=proxy_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
+    proxy = or_404(selectors.proxy_get, assembly=assembly, pk=proxy_id)
     act_and_flash(
         request,
         lambda: session_services.proxy_revoke(actor=request.user, proxy=proxy),

@@ -1,22 +1,24 @@
 """Pages of assemblies: the list and the minute book, drafting and convening, the notice, the
-assembly's page, and the minutes; and the lookups the session's and the voting pages share.
+assembly's page, and the minutes; and the way back to the assembly's page that the session's and
+the voting pages share.
 
 Thin views over ``services`` and ``selectors``; every page declares its action and is in the
 permission matrix (tests/decisions/assemblies/matrix.py). Drafts are the operators' own: to
-anyone else a draft assembly does not exist (404). Members see convened and past assemblies,
-their own ballots, results once a vote closes, and the signed minutes; names of members (the
-roll, attendance, proxies) are shown to operators, and to members only in the minutes, which
-record them by law (art. 2375 c.c.)."""
+anyone else a draft assembly does not exist (404, ``selectors.assembly_visible``). Members see
+convened and past assemblies, their own ballots, results once a vote closes, and the signed
+minutes; names of members (the roll, attendance, proxies) are shown to operators, and to members
+only in the minutes, which record them by law (art. 2375 c.c.)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
@@ -33,19 +35,6 @@ from comunitas.decisions.models import Assembly, AssemblyStatus, Minutes
 from comunitas.projects.needs.views import back_to
 
 PAGE_SIZE = 50
-
-
-def assembly_or_404(request: HttpRequest, coop: Cooperative, assembly_id: int) -> Assembly:
-    """An assembly of this cooperative; a draft only for the operators."""
-    try:
-        assembly = selectors.assembly_get(coop=coop, pk=assembly_id)
-    except Assembly.DoesNotExist:
-        raise Http404 from None
-    if assembly.status == AssemblyStatus.DRAFT and not can(
-        request.user, coop, Action.MANAGE_ASSEMBLIES
-    ):
-        raise Http404
-    return assembly
 
 
 def back_to_assembly(request, coop: Cooperative, assembly: Assembly) -> HttpResponse:
@@ -93,7 +82,7 @@ def assembly_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def assembly_edit(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     form = AssemblyForm(request.POST or None, initial=AssemblyForm.initial_of(assembly))
     saved = submit(
         request,
@@ -112,7 +101,7 @@ def assembly_edit(request: HttpRequest, coop: Cooperative, assembly_id: int) -> 
 @require_POST
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def agenda_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     form = AgendaItemForm(request.POST, coop=coop)
     submit_and_flash(
         request,
@@ -131,8 +120,8 @@ def agenda_edit(
     request: HttpRequest, coop: Cooperative, assembly_id: int, item_id: int
 ) -> HttpResponse:
     """Change one item of a draft agenda."""
-    assembly = assembly_or_404(request, coop, assembly_id)
-    item = get_object_or_404(assembly.agenda, pk=item_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
+    item = or_404(selectors.agenda_item_get, assembly=assembly, pk=item_id)
     initial = {name: getattr(item, name) for name in services.AGENDA_FIELDS}
     form = AgendaItemForm(request.POST or None, coop=coop, initial=initial)
     saved = submit(
@@ -154,8 +143,8 @@ def agenda_edit(
 def agenda_remove(
     request: HttpRequest, coop: Cooperative, assembly_id: int, item_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    item = get_object_or_404(assembly.agenda, pk=item_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
+    item = or_404(selectors.agenda_item_get, assembly=assembly, pk=item_id)
     act_and_flash(
         request,
         lambda: services.agenda_item_remove(actor=request.user, item=item),
@@ -167,7 +156,7 @@ def agenda_remove(
 @require_POST
 @coop_view(Action.CONVENE_ASSEMBLIES)
 def assembly_convene(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     act_and_flash(
         request,
         lambda: services.assembly_convene(actor=request.user, assembly=assembly),
@@ -179,7 +168,7 @@ def assembly_convene(request: HttpRequest, coop: Cooperative, assembly_id: int) 
 @require_POST
 @coop_view(Action.CONVENE_ASSEMBLIES)
 def assembly_cancel(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     form = CancelForm(request.POST)
     submit_and_flash(
         request,
@@ -195,7 +184,7 @@ def assembly_cancel(request: HttpRequest, coop: Cooperative, assembly_id: int) -
 
 @coop_view(Action.VIEW_ASSEMBLIES)
 def assembly_notice_pdf(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     response = HttpResponse(documents.notice_pdf(assembly=assembly), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="convocazione-{assembly.pk}.pdf"'
     return response
@@ -206,7 +195,7 @@ def assembly_notice_pdf(request: HttpRequest, coop: Cooperative, assembly_id: in
 def assembly_detail(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """The agenda, the live quorum, each motion with the caller's ballots while it is open and
     its result once closed, and the operators' and the board's actions for the stage it is at."""
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user)
     motions = selectors.assembly_motions(assembly=assembly)
     mine = selectors.my_ballots(assembly=assembly, user=request.user, motions=motions)
     in_play = assembly.status in (AssemblyStatus.OPEN, AssemblyStatus.CLOSED)
@@ -218,6 +207,7 @@ def assembly_detail(request: HttpRequest, coop: Cooperative, assembly_id: int) -
             {
                 "motion": m,
                 "result": selectors.tally(motion=m),
+                "result_id": f"motion-{m.pk}-result",
                 "rule": selectors.majority_text(m),
                 "ballots": [
                     (v, BallotForm(motion=m, initial={"voter": v.pk})) for v in mine.pending(m)
@@ -238,22 +228,12 @@ def assembly_detail(request: HttpRequest, coop: Cooperative, assembly_id: int) -
 
 
 # --- minutes ------------------------------------------------------------------------------------
-def _minutes(request, coop: Cooperative, assembly_id: int) -> Minutes:
-    """The minutes of an assembly; members see them once signed, operators also in draft."""
-    assembly = assembly_or_404(request, coop, assembly_id)
-    minutes = Minutes.objects.filter(assembly=assembly).select_related("coop__seat").first()
-    if minutes is None:
-        raise Http404
-    if not minutes.is_signed and not can(request.user, coop, Action.MANAGE_ASSEMBLIES):
-        raise Http404
-    minutes.assembly = assembly
-    return minutes
-
-
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def assembly_minutes(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
     """Write the minutes' narrative and signatures on the record the system generated."""
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = or_404(
+        selectors.minutes_visible, coop=coop, assembly_id=assembly_id, user=request.user
+    )
     initial = {name: getattr(minutes, name) for name in services.MINUTES_FIELDS}
     form = MinutesForm(request.POST or None, initial=initial)
     saved = submit(
@@ -280,7 +260,9 @@ def assembly_minutes(request: HttpRequest, coop: Cooperative, assembly_id: int) 
 @require_POST
 @coop_view(Action.CONVENE_ASSEMBLIES)
 def minutes_sign(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = or_404(
+        selectors.minutes_visible, coop=coop, assembly_id=assembly_id, user=request.user
+    )
     act_and_flash(
         request,
         lambda: services.minutes_sign(actor=request.user, minutes=minutes),
@@ -291,7 +273,9 @@ def minutes_sign(request: HttpRequest, coop: Cooperative, assembly_id: int) -> H
 
 @coop_view(Action.VIEW_ASSEMBLIES)
 def minutes_pdf(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    minutes = _minutes(request, coop, assembly_id)
+    minutes = or_404(
+        selectors.minutes_visible, coop=coop, assembly_id=assembly_id, user=request.user
+    )
     response = HttpResponse(documents.minutes_pdf(minutes=minutes), content_type="application/pdf")
     name = f"verbale-{minutes.number}" if minutes.number else f"verbale-bozza-{minutes.assembly.pk}"
     response["Content-Disposition"] = f'inline; filename="{name}-{coop.slug}.pdf"'

@@ -15,18 +15,16 @@ from ninja.pagination import paginate
 
 from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
 from comunitas.core.versions import coop_access
 from comunitas.decisions.assemblies import cache, selectors, voting_services
 from comunitas.decisions.assemblies.api import (
     ONE,
     TAGS,
-    assembly_or_404,
     fields_named,
     member_ref,
-    motion_or_404,
     motion_out,
-    plain_values,
     result_out,
     votes_out,
 )
@@ -48,7 +46,7 @@ from comunitas.decisions.models import (
     Motion,
     Vote,
 )
-from comunitas.projects.needs.api import Shaped
+from comunitas.projects.needs.api import Shaped, plain_values
 
 router = Router()
 MOTION = f"{ONE}/motions/{{int:motion_id}}"
@@ -66,6 +64,26 @@ def _motion_fields(assembly: Assembly, values: dict[str, Any]) -> dict[str, Any]
             )
         fields["agenda_item"] = item
     return fields
+
+
+def _motion(request, slug: str, action: Action, assembly_id: int, motion_id: int) -> Motion:
+    """The motion the path names, for a caller allowed ``action`` (``motion_visible``)."""
+    coop = coop_for(request.auth, slug, action)
+    return or_404(
+        selectors.motion_visible,
+        coop=coop,
+        assembly_id=assembly_id,
+        pk=motion_id,
+        user=request.auth,
+    )
+
+
+def _ballot(payload: AssemblyBallotIn | RecordedVoteIn) -> dict[str, Any]:
+    """What the ballot says, as ``ballot_cast`` takes it."""
+    return {
+        "choice": payload.choice.value if payload.choice else "",
+        "candidates": payload.candidates,
+    }
 
 
 def _receipt(vote: Vote, motion: Motion) -> dict[str, Any]:
@@ -86,7 +104,7 @@ def _receipt(vote: Vote, motion: Motion) -> dict[str, Any]:
 def motion_list(request, slug: str, assembly_id: int):
     """The motions in order, each with its result (hidden while its vote is open)."""
     coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     return [motion_out(m) for m in selectors.assembly_motions(assembly=assembly)]
 
 
@@ -94,7 +112,7 @@ def motion_list(request, slug: str, assembly_id: int):
 def motion_create(request, slug: str, assembly_id: int, payload: MotionIn):
     """A motion (delibera) with its majority rule, or an election with its candidates."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     with fields_named({"agenda_item": "agenda_item_id"}):
         motion = voting_services.motion_create(
             actor=request.auth,
@@ -102,47 +120,46 @@ def motion_create(request, slug: str, assembly_id: int, payload: MotionIn):
             fields=_motion_fields(assembly, payload.dict()),
             candidates=payload.candidates,
         )
-    return Status(201, motion_out(motion_or_404(assembly, motion.pk)))
+    return Status(201, motion_out(selectors.motion_get(assembly=assembly, pk=motion.pk)))
 
 
 @router.get(MOTION, response=answers(200, MotionOut), tags=TAGS)
 def motion_get(request, slug: str, assembly_id: int, motion_id: int):
-    coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    return motion_out(motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id))
+    return motion_out(_motion(request, slug, Action.VIEW_ASSEMBLIES, assembly_id, motion_id))
 
 
 @router.patch(MOTION, response=answers(200, MotionOut), tags=TAGS)
 def motion_update(request, slug: str, assembly_id: int, motion_id: int, payload: MotionPatch):
     """Change a motion not yet put to the vote; ``candidates`` replaces the list."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
+    motion = _motion(request, slug, Action.MANAGE_ASSEMBLIES, assembly_id, motion_id)
     sent = payload.dict(exclude_unset=True)
     with fields_named({"agenda_item": "agenda_item_id"}):
         voting_services.motion_update(
             actor=request.auth,
-            motion=motion_or_404(assembly, motion_id),
-            fields=_motion_fields(assembly, sent),
+            motion=motion,
+            fields=_motion_fields(motion.assembly, sent),
             candidates=sent.get("candidates"),
         )
-    return motion_out(motion_or_404(assembly, motion_id))
+    return motion_out(selectors.motion_get(assembly=motion.assembly, pk=motion.pk))
+
+
+def _vote_moved(request, slug: str, assembly_id: int, motion_id: int, move) -> dict[str, Any]:
+    """``move`` (the service that opens or closes the vote), answered with the motion."""
+    motion = _motion(request, slug, Action.MANAGE_ASSEMBLIES, assembly_id, motion_id)
+    move(actor=request.auth, motion=motion)
+    return motion_out(selectors.motion_get(assembly=motion.assembly, pk=motion.pk))
 
 
 @router.post(f"{MOTION}/open", response=answers(200, MotionOut), tags=TAGS)
 def motion_open(request, slug: str, assembly_id: int, motion_id: int):
     """Put the motion to the vote: only in session and when the assembly is quorate."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
-    voting_services.motion_open(actor=request.auth, motion=motion_or_404(assembly, motion_id))
-    return motion_out(motion_or_404(assembly, motion_id))
+    return _vote_moved(request, slug, assembly_id, motion_id, voting_services.motion_open)
 
 
 @router.post(f"{MOTION}/close", response=answers(200, MotionOut), tags=TAGS)
 def motion_close(request, slug: str, assembly_id: int, motion_id: int):
     """Close the vote: its result is fixed and shown."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    assembly = assembly_or_404(request, coop, assembly_id)
-    voting_services.motion_close(actor=request.auth, motion=motion_or_404(assembly, motion_id))
-    return motion_out(motion_or_404(assembly, motion_id))
+    return _vote_moved(request, slug, assembly_id, motion_id, voting_services.motion_close)
 
 
 @router.post(f"{MOTION}/ballots", response=answers(201, AssemblyBallotReceipt), tags=TAGS)
@@ -151,8 +168,8 @@ def ballot_cast(request, slug: str, assembly_id: int, motion_id: int, payload: A
     number): you must be present and they on the roll; each voter votes once. A resolution
     takes a ``choice``, an election up to ``seats`` candidate ids (none: a blank ballot). The
     receipt never repeats the choice; in a secret ballot nothing links it to you."""
-    coop = coop_for(request.auth, slug, Action.VOTE)
-    motion = motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id)
+    motion = _motion(request, slug, Action.VOTE, assembly_id, motion_id)
+    coop = motion.assembly.coop
     if payload.voter is None:
         voter = selectors.member_for(coop=coop, user=request.auth)
         if voter is None:
@@ -160,11 +177,7 @@ def ballot_cast(request, slug: str, assembly_id: int, motion_id: int, payload: A
     else:
         voter = member_by_number(coop, payload.voter, "voter")
     vote = voting_services.ballot_cast(
-        actor=request.auth,
-        motion=motion,
-        voter=voter,
-        choice=payload.choice.value if payload.choice else "",
-        candidates=payload.candidates,
+        actor=request.auth, motion=motion, voter=voter, **_ballot(payload)
     )
     return Status(201, _receipt(vote, motion))
 
@@ -172,17 +185,15 @@ def ballot_cast(request, slug: str, assembly_id: int, motion_id: int, payload: A
 @router.post(f"{MOTION}/recorded-votes", response=answers(201, AssemblyBallotReceipt), tags=TAGS)
 def ballot_record(request, slug: str, assembly_id: int, motion_id: int, payload: RecordedVoteIn):
     """Staff record the vote of a member present in an open ballot (a show of hands)."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
-    motion = motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id)
-    voter = member_by_number(coop, payload.number, "number")
+    motion = _motion(request, slug, Action.MANAGE_ASSEMBLIES, assembly_id, motion_id)
+    voter = member_by_number(motion.assembly.coop, payload.number, "number")
     with fields_named({"voter": "number"}):
         vote = voting_services.ballot_cast(
             actor=request.auth,
             motion=motion,
             voter=voter,
-            choice=payload.choice.value if payload.choice else "",
-            candidates=payload.candidates,
             recorded_by_staff=True,
+            **_ballot(payload),
         )
     return Status(201, _receipt(vote, motion))
 
@@ -193,8 +204,7 @@ def motion_result(request, slug: str, assembly_id: int, motion_id: int):
     whatever the number of voters or candidates (the cooperative, the caller's roles, the
     assembly, the motion, its candidates): the tally is the motion's counters. A closed result
     is then answered from the cache, in one query for a caller with a token (comunitas/api.py)."""
-    coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    motion = motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id)
+    motion = _motion(request, slug, Action.VIEW_ASSEMBLIES, assembly_id, motion_id)
     if not motion.is_closed:
         return result_out(motion)
     # A closed result never changes: kept for every caller who may read it (``cache``).
@@ -209,8 +219,7 @@ def motion_result(request, slug: str, assembly_id: int, motion_id: int):
 def my_ballots(request, slug: str, assembly_id: int, motion_id: int):
     """Whom the caller may still vote for on this motion: themselves (on the roll) and the
     members whose proxy they hold, while they are present and the vote is open."""
-    coop = coop_for(request.auth, slug, Action.VOTE)
-    motion = motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id)
+    motion = _motion(request, slug, Action.VOTE, assembly_id, motion_id)
     mine = selectors.my_ballots(assembly=motion.assembly, user=request.auth, motions=[motion])
     return {
         "motion_id": motion.pk,
@@ -241,8 +250,7 @@ def _open_votes(votes: list[Vote], denominator: int) -> list[dict[str, Any]]:
 def motion_votes(request, slug: str, assembly_id: int, motion_id: int):
     """The named votes of an open ballot, once its vote is closed, in the book's order. A
     secret ballot has none (404): its choices are kept only as totals."""
-    coop = coop_for(request.auth, slug, Action.VIEW_ASSEMBLIES)
-    motion = motion_or_404(assembly_or_404(request, coop, assembly_id), motion_id)
+    motion = _motion(request, slug, Action.VIEW_ASSEMBLIES, assembly_id, motion_id)
     votes = selectors.open_votes(motion=motion)
     if votes is None:
         raise Http404

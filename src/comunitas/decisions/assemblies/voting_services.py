@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.kernel.edits import assign, validated
+from comunitas.core.kernel.edits import assign, locked, validated
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.assemblies.rules import majority_base_units, motion_passes
-from comunitas.decisions.assemblies.services import assembly_locked, at_or_now, require_status
+from comunitas.decisions.assemblies.services import assembly_locked, require_status
 from comunitas.decisions.models import (
     Assembly,
     AssemblyStatus,
@@ -35,12 +36,13 @@ from comunitas.decisions.models import (
     RollEntry,
     Vote,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.members.models import Member
 
-MOTION_FIELDS = [
+# What a motion says and how it is voted; its fields are these and the agenda item it is under.
+MOTION_TERMS = [
     "title",
     "text",
-    "agenda_item",
     "kind",
     "ballot",
     "majority",
@@ -49,6 +51,7 @@ MOTION_FIELDS = [
     "qualified_denominator",
     "seats",
 ]
+MOTION_FIELDS = [*MOTION_TERMS, "agenda_item"]
 MAX_CANDIDATES = 100
 
 
@@ -106,7 +109,7 @@ def _clean_names(candidates: list[str] | None) -> list[str] | None:
 
 @transaction.atomic
 def motion_create(
-    *, actor, assembly: Assembly, fields: dict[str, Any], candidates: list[str] | None = None
+    *, actor: Actor, assembly: Assembly, fields: dict[str, Any], candidates: list[str] | None = None
 ) -> Motion:
     """Draft a motion (or an election and its candidates) on the assembly's agenda."""
     assembly = assembly_locked(assembly)
@@ -138,7 +141,7 @@ def motion_create(
 
 @transaction.atomic
 def motion_update(
-    *, actor, motion: Motion, fields: dict[str, Any], candidates: list[str] | None = None
+    *, actor: Actor, motion: Motion, fields: dict[str, Any], candidates: list[str] | None = None
 ) -> Motion:
     assembly = assembly_locked(motion.assembly)
     motion = Motion.objects.get(pk=motion.pk)
@@ -172,11 +175,11 @@ def motion_update(
 
 def _locked_motion(motion: Motion) -> tuple[Assembly, Motion]:
     assembly = assembly_locked(motion.assembly)
-    return assembly, Motion.objects.select_for_update().get(pk=motion.pk)
+    return assembly, locked(motion)
 
 
 @transaction.atomic
-def motion_open(*, actor, motion: Motion, at: datetime | None = None) -> Motion:
+def motion_open(*, actor: Actor, motion: Motion, at: datetime | None = None) -> Motion:
     """Put a motion to the vote: only in session and when the assembly is quorate."""
     assembly, motion = _locked_motion(motion)
     require_status(assembly, AssemblyStatus.OPEN, message=_("The assembly is not in session."))
@@ -235,10 +238,109 @@ def _ballot_choice(motion: Motion, choice: str, candidate_ids: list[int] | None)
     return ids
 
 
+def _proxy_holder(
+    *, actor: Actor, motion: Motion, voter: Member, recorded_by_staff: bool
+) -> Member | None:
+    """Who casts ``voter``'s ballot for them: the holder of their proxy, or None when the voter
+    casts it (or, present, has it recorded by staff); refused when the one who casts it may not.
+    """
+    assembly = motion.assembly
+    if recorded_by_staff:
+        if motion.ballot == BallotKind.SECRET:
+            raise ValidationError(_("In a secret ballot every member casts their own vote."))
+        if selectors.is_present(assembly=assembly, member=voter):
+            return None
+        # A member represented votes through the holder of their proxy, who is present.
+        proxy = (
+            Proxy.objects.filter(assembly=assembly, grantor=voter, revoked_at__isnull=True)
+            .select_related("holder")
+            .first()
+        )
+        if proxy is None or not selectors.is_present(assembly=assembly, member=proxy.holder):
+            raise ValidationError(
+                _("%(who)s is neither present nor represented by a member present.")
+                % {"who": voter.audit_label},
+                field="voter",
+            )
+        return proxy.holder
+    caster = selectors.member_for(coop=assembly.coop, user=actor)
+    if caster is None:
+        raise ValidationError(_("Only members of the cooperative vote in its assembly."))
+    holder = None
+    if caster.pk != voter.pk:
+        holder = caster
+        if not Proxy.objects.filter(
+            assembly=assembly, grantor=voter, holder=caster, revoked_at__isnull=True
+        ).exists():
+            raise ValidationError(
+                _("You hold no proxy of %(who)s.") % {"who": voter.audit_label}, field="voter"
+            )
+    if not selectors.is_present(assembly=assembly, member=caster):
+        raise ValidationError(_("Register your presence (in person or online) before voting."))
+    return holder
+
+
+def _roll_entry(assembly: Assembly, voter: Member) -> RollEntry:
+    entry = RollEntry.objects.filter(assembly=assembly, member=voter).first()
+    if entry is None:
+        raise ValidationError(
+            selectors.voting_problem(assembly=assembly, member=voter)
+            or _("%(who)s is not on the voters' roll.") % {"who": voter.audit_label},
+            field="voter",
+        )
+    return entry
+
+
+def _vote_record(motion: Motion, voter: Member, choice: str, **recorded: Any) -> Vote:
+    """The vote's row: the unique (motion, voter) refuses a second one, whoever sent it first.
+    A secret ballot's row keeps no choice."""
+    secret = motion.ballot == BallotKind.SECRET
+    try:
+        with transaction.atomic():
+            return Vote.objects.create(
+                motion=motion,
+                voter=voter,
+                choice="" if secret else choice if motion.kind == MotionKind.RESOLUTION else "",
+                **recorded,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(who)s has already voted on this motion.") % {"who": voter.audit_label},
+            field="voter",
+        ) from None
+
+
+def _vote_count(motion: Motion, vote: Vote, choice: str, chosen: list[int]) -> None:
+    """Move the motion's counters (and the candidates') by the vote's units."""
+    # The tally moves only while the motion is open: this UPDATE waits for a closing in
+    # progress, and finds nothing to update once the motion is closed.
+    counter = {"voters": F("voters") + 1}
+    if motion.kind == MotionKind.RESOLUTION:
+        counter[f"{choice}_units"] = F(f"{choice}_units") + vote.units
+    elif not chosen:
+        counter["abstain_units"] = F("abstain_units") + vote.units  # a blank ballot
+    if not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).update(**counter):
+        raise ValidationError(_("This vote is not open."))
+    if chosen:
+        Candidate.objects.filter(pk__in=chosen).update(units=F("units") + vote.units)
+        if motion.ballot != BallotKind.SECRET:
+            vote.candidates.set(chosen)
+
+
+def _vote_trail(vote: Vote, choice: str, chosen: list[int]) -> dict[str, Any]:
+    motion = vote.motion
+    after: dict[str, Any] = {"motion": motion.pk, "voter": vote.voter.audit_label}
+    if vote.by_proxy is not None:
+        after["proxy_holder"] = vote.by_proxy.audit_label
+    if motion.ballot != BallotKind.SECRET:  # a secret ballot's trail says who voted, never what
+        after["choice"] = choice if motion.kind == MotionKind.RESOLUTION else sorted(chosen)
+    return after
+
+
 @transaction.atomic
 def ballot_cast(
     *,
-    actor,
+    actor: Actor,
     motion: Motion,
     voter: Member,
     choice: str = "",
@@ -257,87 +359,27 @@ def ballot_cast(
         raise ValidationError(_("This vote is not open."))
     chosen = _ballot_choice(motion, choice, candidates)
     now = at_or_now(at)
-    holder = None
-    if recorded_by_staff:
-        if motion.ballot == BallotKind.SECRET:
-            raise ValidationError(_("In a secret ballot every member casts their own vote."))
-        if not selectors.is_present(assembly=assembly, member=voter):
-            # A member represented votes through the holder of their proxy, who is present.
-            proxy = (
-                Proxy.objects.filter(assembly=assembly, grantor=voter, revoked_at__isnull=True)
-                .select_related("holder")
-                .first()
-            )
-            if proxy is None or not selectors.is_present(assembly=assembly, member=proxy.holder):
-                raise ValidationError(
-                    _("%(who)s is neither present nor represented by a member present.")
-                    % {"who": voter.audit_label},
-                    field="voter",
-                )
-            holder = proxy.holder
-    else:
-        caster = selectors.member_for(coop=assembly.coop, user=actor)
-        if caster is None:
-            raise ValidationError(_("Only members of the cooperative vote in its assembly."))
-        if caster.pk != voter.pk:
-            holder = caster
-            if not Proxy.objects.filter(
-                assembly=assembly, grantor=voter, holder=caster, revoked_at__isnull=True
-            ).exists():
-                raise ValidationError(
-                    _("You hold no proxy of %(who)s.") % {"who": voter.audit_label},
-                    field="voter",
-                )
-        if not selectors.is_present(assembly=assembly, member=caster):
-            raise ValidationError(_("Register your presence (in person or online) before voting."))
-    entry = RollEntry.objects.filter(assembly=assembly, member=voter).first()
-    if entry is None:
-        raise ValidationError(
-            selectors.voting_problem(assembly=assembly, member=voter)
-            or _("%(who)s is not on the voters' roll.") % {"who": voter.audit_label},
-            field="voter",
-        )
-    secret = motion.ballot == BallotKind.SECRET
-    try:
-        with transaction.atomic():
-            vote = Vote.objects.create(
-                motion=motion,
-                voter=voter,
-                by_proxy=holder,
-                recorded_by=actor if recorded_by_staff else None,
-                units=entry.units,
-                cast_at=now,
-                choice="" if secret else choice if motion.kind == MotionKind.RESOLUTION else "",
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("%(who)s has already voted on this motion.") % {"who": voter.audit_label},
-            field="voter",
-        ) from None
-    # The tally moves only while the motion is open: this UPDATE waits for a closing in
-    # progress, and finds nothing to update once the motion is closed.
-    counter = {"voters": F("voters") + 1}
-    if motion.kind == MotionKind.RESOLUTION:
-        counter[f"{choice}_units"] = F(f"{choice}_units") + entry.units
-    elif not chosen:
-        counter["abstain_units"] = F("abstain_units") + entry.units  # a blank ballot
-    if not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).update(**counter):
-        raise ValidationError(_("This vote is not open."))
-    if chosen:
-        Candidate.objects.filter(pk__in=chosen).update(units=F("units") + entry.units)
-        if not secret:
-            vote.candidates.set(chosen)
-    after: dict[str, Any] = {"motion": motion.pk, "voter": voter.audit_label}
-    if holder is not None:
-        after["proxy_holder"] = holder.audit_label
-    if not secret:  # a secret ballot's trail says who voted, never what
-        after["choice"] = choice if motion.kind == MotionKind.RESOLUTION else sorted(chosen)
+    holder = _proxy_holder(
+        actor=actor, motion=motion, voter=voter, recorded_by_staff=recorded_by_staff
+    )
+    entry = _roll_entry(assembly, voter)
+    vote = _vote_record(
+        motion,
+        voter,
+        choice,
+        by_proxy=holder,
+        recorded_by=user_of(actor) if recorded_by_staff else None,
+        units=entry.units,
+        cast_at=now,
+    )
+    _vote_count(motion, vote, choice, chosen)
+    after = _vote_trail(vote, choice, chosen)
     audit_record(actor=actor, action="vote.cast", obj=vote, coop=assembly.coop, after=after)
     return vote
 
 
 @transaction.atomic
-def motion_close(*, actor, motion: Motion, at: datetime | None = None) -> Motion:
+def motion_close(*, actor: Actor, motion: Motion, at: datetime | None = None) -> Motion:
     """Close the vote and fix its result: the quorum still met at its close, the majority on
     its base; in an election the candidates with most votes fill the seats (a tie for the
     last seat elects nobody to it: the chair calls a new vote)."""

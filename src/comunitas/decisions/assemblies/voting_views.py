@@ -5,13 +5,14 @@ present in an open ballot. Thin views over ``voting_services``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
@@ -22,17 +23,10 @@ from comunitas.decisions.assemblies.forms import (
     RecordVoteForm,
     member_by_number,
 )
-from comunitas.decisions.assemblies.views import assembly_or_404, back_to_assembly
-from comunitas.decisions.models import Assembly, Motion
+from comunitas.decisions.assemblies.views import back_to_assembly
+from comunitas.decisions.models import Motion
 from comunitas.members.models import Member
 from comunitas.projects.needs.views import back_to
-
-
-def _motion(assembly: Assembly, motion_id: int) -> Motion:
-    try:
-        return selectors.motion_get(assembly=assembly, pk=motion_id)
-    except Motion.DoesNotExist:
-        raise Http404 from None
 
 
 # --- motions and ballots ------------------------------------------------------------------------
@@ -61,26 +55,43 @@ def _motion_form_page(request, coop, assembly, motion=None) -> HttpResponse:
     saved = submit(request, form, save)
     if saved:
         messages.success(request, _("The motion is saved."))
-        return redirect(f"{assembly_url(coop, assembly)}#motion-{saved.pk}")
+        return to_motion(coop, saved)
     context = {"coop": coop, "assembly": assembly, "form": form, "motion": motion}
     return render(request, "decisions/assemblies/motion_form.html", context)
 
 
-def assembly_url(coop: Cooperative, assembly: Assembly) -> str:
-    return reverse("decisions:assembly_detail", args=[coop.slug, assembly.pk])
+def to_motion(coop: Cooperative, motion: Motion) -> HttpResponse:
+    """Back to the motion on its assembly's page."""
+    page = reverse("decisions:assembly_detail", args=[coop.slug, motion.assembly_id])
+    return redirect(f"{page}#motion-{motion.pk}")
+
+
+def _motion(request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int) -> Motion:
+    """The motion the path names (``selectors.motion_visible``)."""
+    return or_404(
+        selectors.motion_visible,
+        coop=coop,
+        assembly_id=assembly_id,
+        pk=motion_id,
+        user=request.user,
+    )
 
 
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def motion_create(request: HttpRequest, coop: Cooperative, assembly_id: int) -> HttpResponse:
-    return _motion_form_page(request, coop, assembly_or_404(request, coop, assembly_id))
+    return _motion_form_page(
+        request,
+        coop,
+        or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.user),
+    )
 
 
 @coop_view(Action.MANAGE_ASSEMBLIES)
 def motion_edit(
     request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    return _motion_form_page(request, coop, assembly, _motion(assembly, motion_id))
+    motion = _motion(request, coop, assembly_id, motion_id)
+    return _motion_form_page(request, coop, motion.assembly, motion)
 
 
 @require_POST
@@ -88,14 +99,13 @@ def motion_edit(
 def motion_open(
     request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    motion = _motion(assembly, motion_id)
+    motion = _motion(request, coop, assembly_id, motion_id)
     act_and_flash(
         request,
         lambda: voting_services.motion_open(actor=request.user, motion=motion),
         done=_("The vote is open."),
     )
-    return back_to_assembly(request, coop, assembly)
+    return back_to_assembly(request, coop, motion.assembly)
 
 
 @require_POST
@@ -103,14 +113,13 @@ def motion_open(
 def motion_close(
     request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
 ) -> HttpResponse:
-    assembly = assembly_or_404(request, coop, assembly_id)
-    motion = _motion(assembly, motion_id)
+    motion = _motion(request, coop, assembly_id, motion_id)
     act_and_flash(
         request,
         lambda: voting_services.motion_close(actor=request.user, motion=motion),
         done=_("The vote is closed: its result is shown."),
     )
-    return redirect(f"{assembly_url(coop, assembly)}#motion-{motion.pk}")
+    return to_motion(coop, motion)
 
 
 @require_POST
@@ -119,8 +128,7 @@ def motion_vote(
     request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
 ) -> HttpResponse:
     """A member's ballot, for themselves or for a member whose proxy they hold."""
-    assembly = assembly_or_404(request, coop, assembly_id)
-    motion = _motion(assembly, motion_id)
+    motion = _motion(request, coop, assembly_id, motion_id)
     form = BallotForm(request.POST, motion=motion)
 
     def cast():
@@ -128,11 +136,7 @@ def motion_vote(
         if voter is None:
             raise ValidationError(_("Choose a member of this cooperative."), field="voter")
         return voting_services.ballot_cast(
-            actor=request.user,
-            motion=motion,
-            voter=voter,
-            choice=form.cleaned_data.get("choice", ""),
-            candidates=form.cleaned_data.get("candidates"),
+            actor=request.user, motion=motion, voter=voter, **form.ballot()
         )
 
     submit_and_flash(
@@ -144,7 +148,7 @@ def motion_vote(
         else _("Your vote is recorded. It is secret: nobody can see how you voted."),
         failed=_("The vote could not be recorded."),
     )
-    return redirect(f"{assembly_url(coop, assembly)}#motion-{motion.pk}")
+    return to_motion(coop, motion)
 
 
 @require_POST
@@ -153,8 +157,7 @@ def motion_record(
     request: HttpRequest, coop: Cooperative, assembly_id: int, motion_id: int
 ) -> HttpResponse:
     """Staff record the vote of a member present in an open ballot."""
-    assembly = assembly_or_404(request, coop, assembly_id)
-    motion = _motion(assembly, motion_id)
+    motion = _motion(request, coop, assembly_id, motion_id)
     form = RecordVoteForm(request.POST, motion=motion)
     submit_and_flash(
         request,
@@ -163,11 +166,10 @@ def motion_record(
             actor=request.user,
             motion=motion,
             voter=member_by_number(coop, form.cleaned_data["number"], "number"),
-            choice=form.cleaned_data.get("choice", ""),
-            candidates=form.cleaned_data.get("candidates"),
             recorded_by_staff=True,
+            **form.ballot(),
         ),
         done=_("The vote is recorded."),
         failed=_("The vote could not be recorded."),
     )
-    return back_to(request, coop, "decisions:assembly_desk", assembly.pk)
+    return back_to(request, coop, "decisions:assembly_desk", motion.assembly.pk)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for
 from comunitas.decisions.budgets import selectors, services
@@ -42,6 +42,7 @@ from comunitas.decisions.models.budgets import (
     ParticipatoryBudget,
 )
 from comunitas.projects.models import Need, Project, Proposal
+from comunitas.projects.needs.api import plain_values
 
 router = Router()
 BUDGETS = "/coops/{slug}/budgets"
@@ -49,24 +50,6 @@ BUDGET = f"{BUDGETS}/{{int:budget_id}}"
 PROJECTS = f"{BUDGET}/projects"
 PROJECT = f"{PROJECTS}/{{int:budget_project_id}}"
 TAGS = ["participatory budgets"]
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.value if hasattr(v, "value") else v for k, v in values.items()}
-
-
-def _budget(coop: Cooperative, budget_id: int) -> ParticipatoryBudget:
-    try:
-        return selectors.budget_get(coop=coop, pk=budget_id)
-    except ParticipatoryBudget.DoesNotExist:
-        raise Http404 from None
-
-
-def _project(budget: ParticipatoryBudget, project_id: int) -> BudgetProject:
-    try:
-        return selectors.budget_project_get(budget=budget, pk=project_id)
-    except BudgetProject.DoesNotExist:
-        raise Http404 from None
 
 
 def _of_coop(model, coop: Cooperative, pk: int | None, field: str, message: str):
@@ -92,17 +75,8 @@ def budget_out(request, budget: ParticipatoryBudget) -> dict[str, Any]:
             name: getattr(budget, name)
             for name in (
                 "id",
-                "title",
-                "description",
+                *services.BUDGET_FIELDS,
                 "phase",
-                "amount",
-                "earmark_reference",
-                "method",
-                "max_choices",
-                "audience",
-                "official_rule",
-                "voting_opens_at",
-                "voting_closes_at",
                 "ballot_count",
                 "phase_changed_at",
                 "counted_at",
@@ -130,14 +104,16 @@ def budget_list(request, slug: str):
 def budget_create(request, slug: str, payload: ParticipatoryBudgetIn):
     """Set up a participatory budget of the reinvestment fund (staff and the board)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
-    budget = services.budget_create(actor=request.auth, coop=coop, fields=_plain(payload.dict()))
-    return Status(201, budget_out(request, _budget(coop, budget.pk)))
+    budget = services.budget_create(
+        actor=request.auth, coop=coop, fields=plain_values(payload.dict())
+    )
+    return Status(201, budget_out(request, selectors.budget_get(coop=coop, pk=budget.pk)))
 
 
 @router.get(BUDGET, response=answers(200, ParticipatoryBudgetOut), tags=TAGS, openapi_extra=PUBLIC)
 def budget_get(request, slug: str, budget_id: int):
     coop = coop_for(request.auth, slug, Action.VIEW_BUDGETS)
-    return budget_out(request, _budget(coop, budget_id))
+    return budget_out(request, or_404(selectors.budget_get, coop=coop, pk=budget_id))
 
 
 @router.patch(BUDGET, response=answers(200, ParticipatoryBudgetOut), tags=TAGS)
@@ -146,10 +122,10 @@ def budget_update(request, slug: str, budget_id: int, payload: ParticipatoryBudg
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
     budget = services.budget_update(
         actor=request.auth,
-        budget=_budget(coop, budget_id),
-        fields=_plain(payload.dict(exclude_unset=True)),
+        budget=or_404(selectors.budget_get, coop=coop, pk=budget_id),
+        fields=plain_values(payload.dict(exclude_unset=True)),
     )
-    return budget_out(request, _budget(coop, budget.pk))
+    return budget_out(request, selectors.budget_get(coop=coop, pk=budget.pk))
 
 
 @router.post(f"{BUDGET}/phase", response=answers(200, ParticipatoryBudgetOut), tags=TAGS)
@@ -158,9 +134,11 @@ def budget_phase(request, slug: str, budget_id: int, payload: BudgetPhaseIn):
     the ballots are counted by both rules."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
     budget = services.budget_phase_set(
-        actor=request.auth, budget=_budget(coop, budget_id), phase=payload.phase.value
+        actor=request.auth,
+        budget=or_404(selectors.budget_get, coop=coop, pk=budget_id),
+        phase=payload.phase.value,
     )
-    return budget_out(request, _budget(coop, budget.pk))
+    return budget_out(request, selectors.budget_get(coop=coop, pk=budget.pk))
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -215,14 +193,14 @@ def budget_project_list(request, slug: str, budget_id: int):
     """The budget's projects in the order they were proposed, with their review and, once
     counted, their votes and whether they were funded."""
     coop = coop_for(request.auth, slug, Action.VIEW_BUDGETS)
-    return _Projects(request, _budget(coop, budget_id))
+    return _Projects(request, or_404(selectors.budget_get, coop=coop, pk=budget_id))
 
 
 @router.post(PROJECTS, response=answers(201, BudgetProjectOut), tags=TAGS)
 def budget_project_create(request, slug: str, budget_id: int, payload: BudgetProjectIn):
     """Propose a project (any role) while the budget collects them."""
     coop = coop_for(request.auth, slug, Action.PARTICIPATE)
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     proposal = _of_coop(
         Proposal,
         coop,
@@ -238,13 +216,16 @@ def budget_project_create(request, slug: str, budget_id: int, payload: BudgetPro
         proposal=proposal,
         need=need,
     )
-    return Status(201, project_out(request, _project(budget, project.pk)))
+    project = selectors.budget_project_get(budget=budget, pk=project.pk)
+    return Status(201, project_out(request, project))
 
 
 @router.get(PROJECT, response=answers(200, BudgetProjectOut), tags=TAGS, openapi_extra=PUBLIC)
 def budget_project_get(request, slug: str, budget_id: int, budget_project_id: int):
     coop = coop_for(request.auth, slug, Action.VIEW_BUDGETS)
-    return project_out(request, _project(_budget(coop, budget_id), budget_project_id))
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
+    return project_out(request, project)
 
 
 @router.post(f"{PROJECT}/review", response=answers(200, BudgetProjectOut), tags=TAGS)
@@ -253,15 +234,16 @@ def budget_project_review(
 ):
     """Feasible at a reviewed cost (at most the budget), or not feasible with a public reason."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
     services.budget_project_review(
         actor=request.auth,
-        project=_project(budget, budget_project_id),
+        project=project,
         status=payload.status.value,
         reason=payload.review_reason,
         reviewed_cost=payload.reviewed_cost,
     )
-    return project_out(request, _project(budget, budget_project_id))
+    return project_out(request, selectors.budget_project_get(budget=budget, pk=project.pk))
 
 
 @router.post(f"{PROJECT}/follow-up", response=answers(200, BudgetProjectOut), tags=TAGS)
@@ -270,14 +252,13 @@ def budget_project_follow_up(
 ):
     """Link a funded project to the cooperative's project that carries it out (null: unlink)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     follow_up = _of_coop(
         Project, coop, payload.project_id, "project_id", _("Choose a project of this cooperative.")
     )
-    services.budget_project_follow_up(
-        actor=request.auth, project=_project(budget, budget_project_id), follow_up=follow_up
-    )
-    return project_out(request, _project(budget, budget_project_id))
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
+    services.budget_project_follow_up(actor=request.auth, project=project, follow_up=follow_up)
+    return project_out(request, selectors.budget_project_get(budget=budget, pk=project.pk))
 
 
 # --- the caller's ballot ------------------------------------------------------------------------
@@ -301,7 +282,7 @@ def ballot_get(request, slug: str, budget_id: int):
     """The caller's ballot in this budget, or whether and why they may not vote now, with the
     projects on the ballot and their costs."""
     coop = coop_for(request.auth, slug, Action.VOTE)
-    return ballot_out(request, _budget(coop, budget_id))
+    return ballot_out(request, or_404(selectors.budget_get, coop=coop, pk=budget_id))
 
 
 @router.post(f"{BUDGET}/ballot", response=answers(201, BudgetBallotOut), tags=TAGS)
@@ -310,7 +291,7 @@ def budget_ballot_cast(request, slug: str, budget_id: int, payload: BudgetBallot
     knapsack ballot's projects must fit in the budget, an approval ballot stay within its
     maximum. Anything wrong: 422 on ``projects`` (or on the whole request) and nothing saved."""
     coop = coop_for(request.auth, slug, Action.VOTE)
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     services.budget_vote(actor=request.auth, budget=budget, project_ids=payload.projects)
     return Status(201, ballot_out(request, budget))
 
@@ -323,7 +304,7 @@ def budget_results(request, slug: str, budget_id: int):
     """Both rules' outcomes, each project's reason under each, and their comparison; before the
     vote is counted, ``published`` is false and the rest empty."""
     coop = coop_for(request.auth, slug, Action.VIEW_BUDGETS)
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     results = selectors.budget_results(budget=budget)
     if not results.counted:
         return {

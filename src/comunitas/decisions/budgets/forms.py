@@ -4,7 +4,6 @@ or this budget's own, so a forged id of another one is a field error before any 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -14,7 +13,7 @@ from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions.budgets import selectors
 from comunitas.decisions.budgets.services import (
@@ -24,12 +23,12 @@ from comunitas.decisions.budgets.services import (
     TEXT_FIELDS,
 )
 from comunitas.decisions.models.budgets import (
-    REASON_MAX,
     BudgetPhase,
     BudgetProject,
     BudgetReviewStatus,
     ParticipatoryBudget,
 )
+from comunitas.decisions.models.limits import REASON_MAX
 from comunitas.projects.models import LIVE_PROPOSAL, Proposal, ProposalStatus
 from comunitas.projects.needs.selectors import need_choices
 
@@ -38,8 +37,8 @@ MINUTES = "%Y-%m-%dT%H:%M"
 
 
 def _money_field(field: forms.Field) -> None:
-    field.validators += [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_MONEY)]
-    field.widget.attrs.update(min="0.01", max=str(MAX_MONEY), step="0.01")
+    field.validators += [MinValueValidator(CENT), MaxValueValidator(MAX_MONEY)]
+    field.widget.attrs.update(min=str(CENT), max=str(MAX_MONEY), step=str(CENT))
 
 
 class _Shown(ModelChoiceIterator):

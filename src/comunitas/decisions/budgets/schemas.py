@@ -23,16 +23,14 @@ from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.shapes import InputSchema, Text
 from comunitas.decisions.models.budgets import (
     PROJECT_TEXT_MAX,
-    REASON_MAX,
     REFERENCE_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     BallotMethod,
     BudgetAudience,
     BudgetPhase,
     BudgetReviewStatus,
     CountingRule,
 )
+from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PositiveMoney = Annotated[Money, Field(gt=0)]

@@ -122,10 +122,6 @@ def budget_tally(*, budget: ParticipatoryBudget) -> counting.Tally:
 
 
 # --- the results page ---------------------------------------------------------------------------
-def _money(text: str) -> Decimal:
-    return Decimal(text)
-
-
 def _votes(n: int) -> str:
     return ngettext("%(n)s vote", "%(n)s votes", n) % {"n": n}
 
@@ -138,7 +134,7 @@ def greedy_reason(step: dict[str, Any], votes: int, cost: Decimal) -> str:
         "rank": step["rank"],
         "votes": _votes(votes),
         "cost": euro(cost),
-        "left": euro(_money(step["left_before"])),
+        "left": euro(Decimal(step["left_before"])),
     }
     if outcome == counting.FUNDED:
         return _("No. %(rank)s by votes (%(votes)s): its %(cost)s fitted in the %(left)s left.") % (
@@ -161,7 +157,7 @@ def mes_reason(step: dict[str, Any], cost: Decimal) -> str:
         values = {
             "round": step["round"],
             "n": step["supporters"],
-            "payment": euro(_money(step["payment"])),
+            "payment": euro(Decimal(step["payment"])),
             "all": step["paid_all"],
         }
         if step["paid_all"]:
@@ -181,7 +177,7 @@ def mes_reason(step: dict[str, Any], cost: Decimal) -> str:
     ) % {
         "round": step["round"],
         "n": step["supporters"],
-        "money": euro(_money(step["money"])),
+        "money": euro(Decimal(step["money"])),
         "cost": euro(cost),
     }
 
@@ -348,7 +344,7 @@ def budget_results(*, budget: ParticipatoryBudget) -> Results:
         project = projects.get(int(key))
         if project is None:
             continue  # cannot happen: the ballot is fixed once the vote is prepared
-        cost = _money(entry["cost"])
+        cost = Decimal(entry["cost"])
         rows.append(
             ResultRow(
                 project=project,
@@ -365,22 +361,22 @@ def budget_results(*, budget: ParticipatoryBudget) -> Results:
         )
     rows.sort(key=lambda r: (-r.votes, r.cost, r.project.pk))  # the order of the greedy count
     voters = tally["voters"]
-    amount = _money(tally["amount"])
+    amount = Decimal(tally["amount"])
     rules = {}
     for key in RULES:
         stored_rule = tally["rules"][key]
-        spent = _money(stored_rule["spent"])
+        spent = Decimal(stored_rule["spent"])
         rules[key] = RuleSummary(
             key=key,
             name=str(RULE_NAMES[key]),
             funded=[projects[pk] for pk in stored_rule["funded"] if pk in projects],
             spent=spent,
-            left=_money(stored_rule["left"]),
+            left=Decimal(stored_rule["left"]),
             spent_percent=_percent(spent, amount),
             satisfied=stored_rule["satisfied"],
             satisfied_percent=_percent(stored_rule["satisfied"], voters),
-            projects_per_voter=_money(stored_rule["projects_per_voter"]),
-            euros_per_voter=_money(stored_rule["euros_per_voter"]),
+            projects_per_voter=Decimal(stored_rule["projects_per_voter"]),
+            euros_per_voter=Decimal(stored_rule["euros_per_voter"]),
             official=key == official_key,
         )
     greedy_set, mes_set = funded[counting.GREEDY], funded[counting.EQUAL_SHARES]
@@ -389,8 +385,8 @@ def budget_results(*, budget: ParticipatoryBudget) -> Results:
         budget=budget,
         counted=True,
         voters=voters,
-        share=_money(tally["share"]),
-        share_used=_money(tally["share_used"]),
+        share=Decimal(tally["share"]),
+        share_used=Decimal(tally["share_used"]),
         raises=tally["raises"],
         rows=rows,
         rules=rules,

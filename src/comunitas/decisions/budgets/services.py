@@ -21,19 +21,19 @@ writes holds the lock of the whole database.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.edits import assign, require_text, validated
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.edits import edit, locked, require_text, validated
+from comunitas.core.kernel.money import CENT, ZERO, money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import role_in
 from comunitas.decisions.budgets.selectors import budget_tally
@@ -51,19 +51,8 @@ from comunitas.decisions.models.budgets import (
     CountingRule,
     ParticipatoryBudget,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.projects.models import Need, NeedStatus, Project, Proposal
-
-AUDIT_LABELS: dict[str, Any] = {
-    "budget.create": gettext_lazy("participatory budget set up"),
-    "budget.update": gettext_lazy("participatory budget changed"),
-    "budget.phase": gettext_lazy("phase of a participatory budget changed"),
-    "budget.vote": gettext_lazy("ballot cast in a participatory budget"),
-    "budget.count": gettext_lazy("participatory budget counted"),
-    "budget_project.propose": gettext_lazy("project proposed for a participatory budget"),
-    "budget_project.review": gettext_lazy("project of a participatory budget reviewed"),
-    "budget_project.follow_up": gettext_lazy("funded project linked to its follow-up"),
-    "budget.synthetic": gettext_lazy("synthetic participatory budget generated"),
-}
 
 TEXT_FIELDS = ["title", "description", "earmark_reference"]
 # Fixed once the vote is prepared: changing them would change the vote under the voters' feet.
@@ -86,18 +75,6 @@ def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def _money(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Give an amount in euros."), field=field) from None
-    if not amount.is_finite() or not Decimal("0.01") <= amount <= MAX_MONEY:
-        raise ValidationError(_("Give an amount in euros, more than zero."), field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give the amount to the cent."), field=field)
-    return amount
-
-
 def _locked(budget: ParticipatoryBudget) -> ParticipatoryBudget:
     return ParticipatoryBudget.objects.select_for_update().select_related("coop").get(pk=budget.pk)
 
@@ -105,7 +82,7 @@ def _locked(budget: ParticipatoryBudget) -> ParticipatoryBudget:
 # --- setting a budget up ------------------------------------------------------------------------
 def _check_budget(budget: ParticipatoryBudget) -> None:
     require_text(budget, ["title", "earmark_reference"])
-    budget.amount = _money(budget.amount, "amount")
+    budget.amount = money(budget.amount, field="amount", low=CENT)
     if budget.method not in BallotMethod.values:
         raise ValidationError(_("Choose approval or knapsack ballots."), field="method")
     if budget.audience not in BudgetAudience.values:
@@ -129,60 +106,41 @@ def _check_budget(budget: ParticipatoryBudget) -> None:
     validated(budget, exclude=["coop", "created_by", "tally"])
 
 
+# A budget is written, checked and audited by its fields: ``_edit_budget(budget, actor=,
+# action=, changes=)``.
+_edit_budget = partial(edit, allowed=BUDGET_FIELDS, audited=BUDGET_FIELDS, check=_check_budget)
+
+
 @transaction.atomic
 def budget_create(
-    *, actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
 ) -> ParticipatoryBudget:
     """Set up a participatory budget of the reinvestment fund (staff): it starts collecting."""
-    budget = ParticipatoryBudget(coop=coop, created_by=actor, synthetic=synthetic)
-    if actor is not None and not actor.is_authenticated:
-        budget.created_by = None
-    assign(budget, fields, BUDGET_FIELDS)
-    _check_budget(budget)
-    budget.save()
-    audit_record(
-        actor=actor,
-        action="budget.create",
-        obj=budget,
-        coop=coop,
-        after=snapshot(budget, BUDGET_FIELDS),
-    )
-    return budget
+    budget = ParticipatoryBudget(coop=coop, created_by=user_of(actor), synthetic=synthetic)
+    return _edit_budget(budget, actor=actor, action="budget.create", changes=fields)
 
 
 @transaction.atomic
 def budget_update(
-    *, actor, budget: ParticipatoryBudget, fields: dict[str, Any]
+    *, actor: Actor, budget: ParticipatoryBudget, fields: dict[str, Any]
 ) -> ParticipatoryBudget:
     """Change a budget. Its texts may change at any time; its rules (amount, ballot, audience,
     official rule, dates) only until the vote opens."""
     budget = _locked(budget)
-    before = snapshot(budget, BUDGET_FIELDS)
     if not budget.rules_open:
         for name in RULE_FIELDS:
             if name in fields and fields[name] != getattr(budget, name):
                 raise ValidationError(
                     _("The vote is prepared: this can no longer change."), field=name
                 )
-    assign(budget, fields, BUDGET_FIELDS)
-    _check_budget(budget)
-    budget.save()
-    audit_record(
-        actor=actor,
-        action="budget.update",
-        obj=budget,
-        coop=budget.coop,
-        before=before,
-        after=snapshot(budget, BUDGET_FIELDS),
-    )
-    return budget
+    return _edit_budget(budget, actor=actor, action="budget.update", changes=fields)
 
 
 # --- phases -------------------------------------------------------------------------------------
 def voting_blockers(budget: ParticipatoryBudget, now=None) -> list[FieldError]:
     """What keeps a budget under review from its vote (empty: it may open). Shown to staff on
     the budget's page before they try, and checked again when they do."""
-    now = now or timezone.now()
+    now = at_or_now(now)
     problems: list[FieldError] = []
     statuses = list(budget.projects.values_list("status", "title", "reviewed_cost"))
     waiting = sum(1 for status, *_ in statuses if status == BudgetReviewStatus.PROPOSED)
@@ -218,7 +176,7 @@ def voting_blockers(budget: ParticipatoryBudget, now=None) -> list[FieldError]:
 
 
 @transaction.atomic
-def _move(*, actor, budget: ParticipatoryBudget, phase: str) -> ParticipatoryBudget:
+def _move(*, actor: Actor, budget: ParticipatoryBudget, phase: str) -> ParticipatoryBudget:
     budget = _locked(budget)
     if phase not in BudgetPhase.values:
         raise ValidationError(_("Choose a phase of the budget."), field="phase")
@@ -251,7 +209,9 @@ def _move(*, actor, budget: ParticipatoryBudget, phase: str) -> ParticipatoryBud
     return budget
 
 
-def budget_phase_set(*, actor, budget: ParticipatoryBudget, phase: str) -> ParticipatoryBudget:
+def budget_phase_set(
+    *, actor: Actor, budget: ParticipatoryBudget, phase: str
+) -> ParticipatoryBudget:
     """Move a budget to its next phase (staff): to review, back to collecting, to the vote
     (every project reviewed, at least one feasible, the dates set), to the results (the vote
     closes now if it had not, and the ballots are counted) and to the follow-up. Moving to the
@@ -262,7 +222,7 @@ def budget_phase_set(*, actor, budget: ParticipatoryBudget, phase: str) -> Parti
     return budget
 
 
-def budget_count(*, actor, budget: ParticipatoryBudget) -> ParticipatoryBudget:
+def budget_count(*, actor: Actor, budget: ParticipatoryBudget) -> ParticipatoryBudget:
     """Count a closed budget by both rules and store the tally (once)."""
     if budget.phase not in COUNTED_PHASES:
         raise ValidationError(_("The ballots are counted once the vote is closed."))
@@ -298,7 +258,7 @@ def budget_count(*, actor, budget: ParticipatoryBudget) -> ParticipatoryBudget:
 # --- projects -----------------------------------------------------------------------------------
 def _check_project(project: BudgetProject, coop: Cooperative) -> None:
     require_text(project, ["title", "description"])
-    project.estimated_cost = _money(project.estimated_cost, "estimated_cost")
+    project.estimated_cost = money(project.estimated_cost, field="estimated_cost", low=CENT)
     proposal: Proposal | None = project.proposal
     if proposal is not None and proposal.coop_id != coop.pk:
         raise ValidationError(_("Choose a proposal of this cooperative."), field="proposal")
@@ -316,7 +276,7 @@ def _check_project(project: BudgetProject, coop: Cooperative) -> None:
 @transaction.atomic
 def budget_project_propose(
     *,
-    actor,
+    actor: Actor,
     budget: ParticipatoryBudget,
     fields: dict[str, Any],
     proposal: Proposal | None = None,
@@ -328,19 +288,22 @@ def budget_project_propose(
     if budget.phase != BudgetPhase.COLLECTING:
         raise ValidationError(_("This budget no longer collects projects."))
     project = BudgetProject(
-        budget=budget, proposal=proposal, need=need, proposed_by=actor, synthetic=synthetic
+        budget=budget,
+        proposal=proposal,
+        need=need,
+        proposed_by=user_of(actor),
+        synthetic=synthetic,
     )
-    assign(project, fields, PROJECT_FIELDS)
-    _check_project(project, budget.coop)
-    project.save()
-    audit_record(
+    return edit(
+        project,
         actor=actor,
         action="budget_project.propose",
-        obj=project,
+        changes=fields,
+        allowed=PROJECT_FIELDS,
+        audited=[*PROJECT_FIELDS, "proposal", "need"],
+        check=partial(_check_project, coop=budget.coop),
         coop=budget.coop,
-        after=snapshot(project, [*PROJECT_FIELDS, "proposal", "need"]),
     )
-    return project
 
 
 REVIEW_FIELDS = ["status", "review_reason", "reviewed_cost"]
@@ -349,7 +312,7 @@ REVIEW_FIELDS = ["status", "review_reason", "reviewed_cost"]
 @transaction.atomic
 def budget_project_review(
     *,
-    actor,
+    actor: Actor,
     project: BudgetProject,
     status: str,
     reason: str = "",
@@ -358,7 +321,7 @@ def budget_project_review(
     """Staff say whether a project is feasible, and at what cost (the one the ballot and the
     results use, at most the budget), or why it is not (a public reason). Until the vote."""
     budget = _locked(project.budget)
-    project = BudgetProject.objects.select_for_update().get(pk=project.pk, budget=budget)
+    project = locked(project)
     if not budget.rules_open:
         raise ValidationError(_("The vote is prepared: projects can no longer be reviewed."))
     reason = (reason or "").strip()
@@ -370,7 +333,7 @@ def budget_project_review(
             raise ValidationError(
                 _("Give the cost the project will have on the ballot."), field="reviewed_cost"
             )
-        cost = _money(reviewed_cost, "reviewed_cost")
+        cost = money(reviewed_cost, field="reviewed_cost", low=CENT)
         if cost > budget.amount:
             raise ValidationError(
                 _("It costs more than the whole budget (%(amount)s): it cannot be funded.")
@@ -384,11 +347,11 @@ def budget_project_review(
                 _("Say publicly why the project is not feasible."), field="review_reason"
             )
         if reviewed_cost not in (None, ""):
-            project.reviewed_cost = _money(reviewed_cost, "reviewed_cost")
+            project.reviewed_cost = money(reviewed_cost, field="reviewed_cost", low=CENT)
     else:
         raise ValidationError(_("Say whether the project is feasible."), field="status")
     project.status, project.review_reason = status, reason
-    project.reviewed_by, project.reviewed_at = actor, timezone.now()
+    project.reviewed_by, project.reviewed_at = user_of(actor), timezone.now()
     project.save()
     audit_record(
         actor=actor,
@@ -403,12 +366,12 @@ def budget_project_review(
 
 @transaction.atomic
 def budget_project_follow_up(
-    *, actor, project: BudgetProject, follow_up: Project | None
+    *, actor: Actor, project: BudgetProject, follow_up: Project | None
 ) -> BudgetProject:
     """Link a funded project to the cooperative's project that carries it out (or unlink it),
     once the results are counted."""
     budget = _locked(project.budget)
-    project = BudgetProject.objects.select_for_update().get(pk=project.pk, budget=budget)
+    project = locked(project)
     if budget.phase not in COUNTED_PHASES or budget.tally is None:
         raise ValidationError(_("Funded projects are followed up once the results are counted."))
     if not project.funded:
@@ -433,7 +396,7 @@ def budget_project_follow_up(
 def vote_refusal(user, budget: ParticipatoryBudget, now=None) -> str | None:
     """Why ``user`` may not vote in ``budget`` now (None: they may). Whether they voted already
     is checked by ``budget_vote`` under the lock."""
-    now = now or timezone.now()
+    now = at_or_now(now)
     if budget.phase != BudgetPhase.VOTING:
         if budget.phase in COUNTED_PHASES:
             return _("The vote is closed.")
@@ -477,7 +440,9 @@ def _ballot_projects(budget: ParticipatoryBudget, project_ids: list[int]) -> lis
 
 
 @transaction.atomic
-def budget_vote(*, actor, budget: ParticipatoryBudget, project_ids: list[int]) -> BudgetBallot:
+def budget_vote(
+    *, actor: Actor, budget: ParticipatoryBudget, project_ids: list[int]
+) -> BudgetBallot:
     """Cast the actor's ballot: once per budget, while the vote is open, if the audience
     includes their role; approval ballots up to the budget's maximum, knapsack ballots whose
     reviewed costs fit in the budget. Nothing is recorded when anything is wrong."""
@@ -489,7 +454,7 @@ def budget_vote(*, actor, budget: ParticipatoryBudget, project_ids: list[int]) -
     if BudgetBallot.objects.filter(budget=budget, voter=actor).exists():
         raise ValidationError(_("You have already voted in this budget: a ballot is final."))
     chosen = _ballot_projects(budget, project_ids)
-    total = sum((p.reviewed_cost for p in chosen), Decimal(0))
+    total = sum((p.reviewed_cost for p in chosen), ZERO)
     if budget.method == BallotMethod.APPROVAL:
         if budget.max_choices is not None and len(chosen) > budget.max_choices:
             raise ValidationError(

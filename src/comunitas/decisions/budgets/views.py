@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import submit, submit_and_flash
@@ -44,20 +46,6 @@ from comunitas.decisions.models.budgets import (
 )
 
 PAGE_SIZE = 30
-
-
-def _budget(coop: Cooperative, budget_id: int) -> ParticipatoryBudget:
-    try:
-        return selectors.budget_get(coop=coop, pk=budget_id)
-    except ParticipatoryBudget.DoesNotExist:
-        raise Http404 from None
-
-
-def _project(budget: ParticipatoryBudget, project_id: int) -> BudgetProject:
-    try:
-        return selectors.budget_project_get(budget=budget, pk=project_id)
-    except BudgetProject.DoesNotExist:
-        raise Http404 from None
 
 
 def phase_steps(budget: ParticipatoryBudget) -> list[dict]:
@@ -100,7 +88,7 @@ def budget_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.MANAGE_BUDGETS)
 def budget_edit(request: HttpRequest, coop: Cooperative, budget_id: int) -> HttpResponse:
     """Change a budget; once the vote is prepared, only its texts."""
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     form = BudgetForm(
         request.POST or None, initial=budget_initial(budget), locked=not budget.rules_open
     )
@@ -121,7 +109,7 @@ def budget_edit(request: HttpRequest, coop: Cooperative, budget_id: int) -> Http
 # --- a budget's page and its phases --------------------------------------------------------------
 @coop_view(Action.VIEW_BUDGETS)
 def budget_detail(request: HttpRequest, coop: Cooperative, budget_id: int) -> HttpResponse:
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     user = request.user
     projects = list(selectors.budget_projects(budget=budget))
     manage = can(user, coop, Action.MANAGE_BUDGETS)
@@ -164,7 +152,7 @@ def budget_detail(request: HttpRequest, coop: Cooperative, budget_id: int) -> Ht
 @coop_view(Action.MANAGE_BUDGETS)
 def budget_phase(request: HttpRequest, coop: Cooperative, budget_id: int) -> HttpResponse:
     """Move the budget to a next phase; to the results, the vote closes and is counted."""
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     form = PhaseForm(request.POST)
     moved = submit_and_flash(
         request,
@@ -185,7 +173,7 @@ def budget_phase(request: HttpRequest, coop: Cooperative, budget_id: int) -> Htt
 def budget_project_create(request: HttpRequest, coop: Cooperative, budget_id: int) -> HttpResponse:
     """Propose a project for the budget while it collects them (``?proposal=`` or ``?need=``
     starts from a proposal or a need)."""
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     initial = {
         key: int(value)
         for key in ("proposal", "need")
@@ -214,8 +202,8 @@ def budget_project_create(request: HttpRequest, coop: Cooperative, budget_id: in
 def budget_project_detail(
     request: HttpRequest, coop: Cooperative, budget_id: int, budget_project_id: int
 ) -> HttpResponse:
-    budget = _budget(coop, budget_id)
-    project = _project(budget, budget_project_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
     manage = can(request.user, coop, Action.MANAGE_BUDGETS)
     results = None
     if budget.tally is not None:
@@ -247,8 +235,8 @@ def budget_project_detail(
 def budget_project_review(
     request: HttpRequest, coop: Cooperative, budget_id: int, budget_project_id: int
 ) -> HttpResponse:
-    budget = _budget(coop, budget_id)
-    project = _project(budget, budget_project_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
     initial = {
         "status": project.status if project.status != BudgetReviewStatus.PROPOSED else "",
         "reviewed_cost": project.reviewed_cost or project.estimated_cost,
@@ -278,8 +266,8 @@ def budget_project_review(
 def budget_project_follow_up(
     request: HttpRequest, coop: Cooperative, budget_id: int, budget_project_id: int
 ) -> HttpResponse:
-    budget = _budget(coop, budget_id)
-    project = _project(budget, budget_project_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
+    project = or_404(selectors.budget_project_get, budget=budget, pk=budget_project_id)
     form = FollowUpForm(request.POST, coop=coop)
     submit_and_flash(
         request,
@@ -299,7 +287,7 @@ def running_total(budget: ParticipatoryBudget, projects: list[BudgetProject], ch
     the service checks again when it is cast)."""
     costs = {p.pk: p.reviewed_cost for p in projects}
     ticked = [pk for pk in dict.fromkeys(chosen) if pk in costs]
-    total = sum((costs[pk] for pk in ticked), Decimal(0))
+    total = sum((costs[pk] for pk in ticked), ZERO)
     knapsack = budget.method == BallotMethod.KNAPSACK
     return {
         "count": len(ticked),
@@ -318,7 +306,7 @@ def budget_vote(request: HttpRequest, coop: Cooperative, budget_id: int) -> Http
     """The ballot: the projects on it to tick, a running total (htmx asks this page again with
     ``?total=1`` and the ticks, and gets the total alone) and the vote. Who may not vote reads
     why; who voted reads their ballot."""
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     projects = list(selectors.budget_projects(budget=budget, feasible_only=True))
     if request.method == "GET" and request.GET.get("total"):
         total = running_total(budget, projects, chosen_ids(request.GET))
@@ -364,7 +352,7 @@ def budget_vote(request: HttpRequest, coop: Cooperative, budget_id: int) -> Http
 def budget_results(request: HttpRequest, coop: Cooperative, budget_id: int) -> HttpResponse:
     """The two rules' outcomes explained project by project and compared (one query for the
     projects: the tally is stored on the budget)."""
-    budget = _budget(coop, budget_id)
+    budget = or_404(selectors.budget_get, coop=coop, pk=budget_id)
     context = {
         "coop": coop,
         "budget": budget,

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Role
 from comunitas.decisions.consultations.audience import audience_refusal, may_answer
-from comunitas.decisions.consultations.services import at_or_now, consultation_locked
+from comunitas.decisions.consultations.services import consultation_locked
 from comunitas.decisions.models.consultations import (
     SCORE_MAX,
     SCORE_MIN,
@@ -38,6 +39,8 @@ from comunitas.decisions.models.consultations import (
     ConsultationParticipation,
     ConsultationStatus,
 )
+from comunitas.decisions.models.limits import REASON_MAX
+from comunitas.decisions.moments import at_or_now
 
 # The input field of an answer, by kind: the errors name it.
 VALUE_FIELD = {
@@ -60,92 +63,124 @@ def _refuse_other_input(kind: str, given: dict[str, bool]) -> None:
             raise ValidationError(_("This consultation does not ask for this."), field=name)
 
 
-def _marks(
+Pairs = list[tuple[int, int]]  # (option id, value)
+Options = list[ConsultationOption]
+
+
+def _proposal_marks(options: Options, position: str) -> Pairs:
+    chosen = [o for o in options if o.code == position]
+    if not position or not chosen:
+        raise ValidationError(_("Choose agree, abstain, disagree or block."), field="position")
+    return [(chosen[0].pk, 1)]
+
+
+def _choice_marks(
+    consultation: Consultation, options: Options, choices: Sequence[int] | None
+) -> Pairs:
+    """A single choice (one option) or a multiple choice (from its minimum to its maximum)."""
+    picked = list(choices or [])
+    known = {o.pk for o in options}
+    if any(pk not in known for pk in picked):
+        raise ValidationError(_("This option is not one of this consultation's."), field="choices")
+    if len(set(picked)) != len(picked):
+        raise ValidationError(_("Choose each option once."), field="choices")
+    if consultation.kind == ConsultationKind.SINGLE:
+        if len(picked) != 1:
+            raise ValidationError(_("Choose one option."), field="choices")
+    else:
+        low = consultation.min_choices
+        high = consultation.max_choices or len(options)
+        if len(picked) < low:
+            raise ValidationError(_("Choose at least %(n)s options.") % {"n": low}, field="choices")
+        if len(picked) > high:
+            raise ValidationError(_("Choose at most %(n)s options.") % {"n": high}, field="choices")
+    return [(pk, 1) for pk in picked]
+
+
+def _score_marks(pairs: Pairs, given: dict[int, int], options: Options, field: str) -> Pairs:
+    if set(given) != {o.pk for o in options}:
+        raise ValidationError(_("Give every option a score from 0 to 5."), field=field)
+    if any(not SCORE_MIN <= v <= SCORE_MAX for v in given.values()):
+        raise ValidationError(_("A score goes from 0 to 5."), field=field)
+    return pairs
+
+
+def _ranked_marks(pairs: Pairs, given: dict[int, int], options: Options, field: str) -> Pairs:
+    ranks = sorted(given.values())
+    if not ranks:
+        raise ValidationError(_("Rank at least one option (1 = your first choice)."), field)
+    if any(not 1 <= r <= len(options) for r in ranks):
+        raise ValidationError(_("A rank goes from 1 to %(n)s.") % {"n": len(options)}, field=field)
+    if len(set(ranks)) != len(ranks):
+        raise ValidationError(_("Give each rank to one option only."), field=field)
+    if ranks != list(range(1, len(ranks) + 1)):
+        raise ValidationError(
+            _("Ranks follow each other from 1, without gaps (1, 2, 3…)."), field=field
+        )
+    return pairs
+
+
+def _dots_marks(pairs: Pairs, given: dict[int, int], dots: int, field: str) -> Pairs:
+    if any(v < 0 for v in given.values()):
+        raise ValidationError(_("Dots are whole numbers from 0."), field=field)
+    total = sum(given.values())
+    if total > dots:
+        raise ValidationError(
+            _("You placed %(used)s dots: you have %(n)s.") % {"used": total, "n": dots},
+            field=field,
+        )
+    if total == 0:
+        raise ValidationError(_("Place at least one dot."), field=field)
+    return [(pk, v) for pk, v in pairs if v > 0]
+
+
+def _meeting_marks(pairs: Pairs, given: dict[int, int], options: Options, field: str) -> Pairs:
+    """A meeting-time poll: an answer for every slot."""
+    if set(given) != {o.pk for o in options}:
+        raise ValidationError(_("Answer yes, if need be or no for every time slot."), field=field)
+    if any(v not in Availability.values for v in given.values()):
+        raise ValidationError(_("Answer yes, if need be or no."), field=field)
+    return pairs
+
+
+def _value_marks(
     consultation: Consultation,
-    options: list[ConsultationOption],
-    *,
-    position: str,
-    choices: Sequence[int] | None,
+    options: Options,
     values: Sequence[tuple[int, int]] | None,
-) -> list[tuple[int, int]]:
-    """The answer as (option id, value) pairs, every rule of the kind checked."""
+) -> Pairs:
+    """A value for options (a score, a rank, dots, an availability), each option once."""
     kind = consultation.kind
-    by_id = {o.pk: o for o in options}
-    if kind == ConsultationKind.PROPOSAL:
-        chosen = [o for o in options if o.code == position]
-        if not position or not chosen:
-            raise ValidationError(_("Choose agree, abstain, disagree or block."), field="position")
-        return [(chosen[0].pk, 1)]
-    if kind in (ConsultationKind.SINGLE, ConsultationKind.MULTIPLE):
-        picked = list(choices or [])
-        if any(pk not in by_id for pk in picked):
-            raise ValidationError(
-                _("This option is not one of this consultation's."), field="choices"
-            )
-        if len(set(picked)) != len(picked):
-            raise ValidationError(_("Choose each option once."), field="choices")
-        if kind == ConsultationKind.SINGLE:
-            if len(picked) != 1:
-                raise ValidationError(_("Choose one option."), field="choices")
-        else:
-            low = consultation.min_choices
-            high = consultation.max_choices or len(options)
-            if len(picked) < low:
-                raise ValidationError(
-                    _("Choose at least %(n)s options.") % {"n": low}, field="choices"
-                )
-            if len(picked) > high:
-                raise ValidationError(
-                    _("Choose at most %(n)s options.") % {"n": high}, field="choices"
-                )
-        return [(pk, 1) for pk in picked]
     field = VALUE_FIELD[kind]
     pairs = list(values or [])
-    if any(pk not in by_id for pk, _v in pairs):
+    known = {o.pk for o in options}
+    if any(pk not in known for pk, _v in pairs):
         raise ValidationError(_("This option is not one of this consultation's."), field=field)
     if len({pk for pk, _v in pairs}) != len(pairs):
         raise ValidationError(_("Each option appears once."), field=field)
     given = dict(pairs)
     if kind == ConsultationKind.SCORE:
-        if set(given) != set(by_id):
-            raise ValidationError(_("Give every option a score from 0 to 5."), field=field)
-        if any(not SCORE_MIN <= v <= SCORE_MAX for v in given.values()):
-            raise ValidationError(_("A score goes from 0 to 5."), field=field)
-        return pairs
+        return _score_marks(pairs, given, options, field)
     if kind == ConsultationKind.RANKED:
-        ranks = sorted(given.values())
-        if not ranks:
-            raise ValidationError(_("Rank at least one option (1 = your first choice)."), field)
-        if any(not 1 <= r <= len(options) for r in ranks):
-            raise ValidationError(
-                _("A rank goes from 1 to %(n)s.") % {"n": len(options)}, field=field
-            )
-        if len(set(ranks)) != len(ranks):
-            raise ValidationError(_("Give each rank to one option only."), field=field)
-        if ranks != list(range(1, len(ranks) + 1)):
-            raise ValidationError(
-                _("Ranks follow each other from 1, without gaps (1, 2, 3…)."), field=field
-            )
-        return pairs
+        return _ranked_marks(pairs, given, options, field)
     if kind == ConsultationKind.DOTS:
-        if any(v < 0 for v in given.values()):
-            raise ValidationError(_("Dots are whole numbers from 0."), field=field)
-        total = sum(given.values())
-        if total > consultation.dots:
-            raise ValidationError(
-                _("You placed %(used)s dots: you have %(n)s.")
-                % {"used": total, "n": consultation.dots},
-                field=field,
-            )
-        if total == 0:
-            raise ValidationError(_("Place at least one dot."), field=field)
-        return [(pk, v) for pk, v in pairs if v > 0]
-    # A meeting-time poll: an answer for every slot.
-    if set(given) != set(by_id):
-        raise ValidationError(_("Answer yes, if need be or no for every time slot."), field=field)
-    if any(v not in Availability.values for v in given.values()):
-        raise ValidationError(_("Answer yes, if need be or no."), field=field)
-    return pairs
+        return _dots_marks(pairs, given, consultation.dots, field)
+    return _meeting_marks(pairs, given, options, field)
+
+
+def _marks(
+    consultation: Consultation,
+    options: Options,
+    *,
+    position: str,
+    choices: Sequence[int] | None,
+    values: Sequence[tuple[int, int]] | None,
+) -> Pairs:
+    """The answer as (option id, value) pairs, every rule of the kind checked."""
+    if consultation.kind == ConsultationKind.PROPOSAL:
+        return _proposal_marks(options, position)
+    if consultation.kind in (ConsultationKind.SINGLE, ConsultationKind.MULTIPLE):
+        return _choice_marks(consultation, options, choices)
+    return _value_marks(consultation, options, values)
 
 
 def _audited_answer(consultation: Consultation, marks, reason: str) -> dict[str, Any]:
@@ -157,10 +192,54 @@ def _audited_answer(consultation: Consultation, marks, reason: str) -> dict[str,
     return after
 
 
+def _answerer_role(consultation: Consultation, actor: Actor, now: datetime) -> str | None:
+    """The actor's role, once the consultation takes answers now and its audience has them."""
+    status = consultation.status_at(now)
+    if status == ConsultationStatus.DRAFT:
+        raise ValidationError(_("This consultation is not open yet."))
+    if status == ConsultationStatus.CLOSED:
+        raise ValidationError(_("This consultation is closed: answers are no longer taken."))
+    role = (
+        Role.objects.filter(coop_id=consultation.coop_id, user=actor)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if not may_answer(consultation, role):
+        raise PermissionDenied(audience_refusal(consultation))
+    return role
+
+
+def _participation(
+    consultation: Consultation, actor: Actor, role: str | None, now: datetime
+) -> tuple[ConsultationParticipation, str]:
+    """The actor's participation, new (``consultation.answer``) or changed, its ballot gone
+    (``consultation.answer_change``); an anonymous answer is never changed."""
+    existing = ConsultationParticipation.objects.filter(
+        consultation=consultation, user=actor
+    ).first()
+    if existing is not None and consultation.anonymous:
+        raise ValidationError(
+            _("You have already answered: in an anonymous consultation the answer is final.")
+        )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                participation = ConsultationParticipation.objects.create(
+                    consultation=consultation, user=actor, role=role, created_at=now
+                )
+        except IntegrityError:  # the lock makes this unreachable; the constraint is the last line
+            raise ValidationError(_("You have already answered this consultation.")) from None
+        return participation, "consultation.answer"
+    existing.changed_at = now
+    existing.save(update_fields=["changed_at"])
+    ConsultationBallot.objects.filter(participation=existing).delete()
+    return existing, "consultation.answer_change"
+
+
 @transaction.atomic
 def consultation_answer(
     *,
-    actor,
+    actor: Actor,
     consultation: Consultation,
     position: str = "",
     reason: str = "",
@@ -179,18 +258,8 @@ def consultation_answer(
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Log in to answer."))
     consultation = consultation_locked(consultation)
-    status = consultation.status_at(at_or_now(at))
-    if status == ConsultationStatus.DRAFT:
-        raise ValidationError(_("This consultation is not open yet."))
-    if status == ConsultationStatus.CLOSED:
-        raise ValidationError(_("This consultation is closed: answers are no longer taken."))
-    role = (
-        Role.objects.filter(coop_id=consultation.coop_id, user=actor)
-        .values_list("kind", flat=True)
-        .first()
-    )
-    if not may_answer(consultation, role):
-        raise PermissionDenied(audience_refusal(consultation))
+    now = at_or_now(at)
+    role = _answerer_role(consultation, actor, now)
     reason = (reason or "").strip()
     given = {"scores": scores, "ranks": ranks, "dots": dots, "availability": availability}
     _refuse_other_input(
@@ -202,38 +271,16 @@ def consultation_answer(
             **{name: bool(value) for name, value in given.items()},
         },
     )
-    values = given.get(VALUE_FIELD.get(consultation.kind, ""))
-    if len(reason) > 1000:
+    if len(reason) > REASON_MAX:
         raise ValidationError(
             _("Keep it within %(n)s characters (it has %(len)s).")
-            % {"n": "1,000", "len": f"{len(reason):,}"},
+            % {"n": f"{REASON_MAX:,}", "len": f"{len(reason):,}"},
             field="reason",
         )
     options = list(consultation.options.all())
+    values = given.get(VALUE_FIELD.get(consultation.kind, ""))
     marks = _marks(consultation, options, position=position, choices=choices, values=values)
-    now = at_or_now(at)
-    existing = ConsultationParticipation.objects.filter(
-        consultation=consultation, user=actor
-    ).first()
-    if existing is not None and consultation.anonymous:
-        raise ValidationError(
-            _("You have already answered: in an anonymous consultation the answer is final.")
-        )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                participation = ConsultationParticipation.objects.create(
-                    consultation=consultation, user=actor, role=role, created_at=now
-                )
-        except IntegrityError:  # the lock makes this unreachable; the constraint is the last line
-            raise ValidationError(_("You have already answered this consultation.")) from None
-        action = "consultation.answer"
-    else:
-        participation = existing
-        participation.changed_at = now
-        participation.save(update_fields=["changed_at"])
-        ConsultationBallot.objects.filter(participation=participation).delete()
-        action = "consultation.answer_change"
+    participation, action = _participation(consultation, actor, role, now)
     ballot = ConsultationBallot.objects.create(
         consultation=consultation,
         participation=None if consultation.anonymous else participation,

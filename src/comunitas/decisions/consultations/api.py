@@ -9,17 +9,17 @@ the pages). Any role may try to answer; the consultation's audience decides (403
 Objects are always fetched within the cooperative (another's id answers 404, in a body 422).
 Parsing here, rules in the services."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
 from comunitas.decisions.consultations import answer_services, selectors, services
@@ -40,7 +40,7 @@ from comunitas.decisions.consultations.schemas import (
 )
 from comunitas.decisions.models.consultations import Availability, Consultation, ConsultationOption
 from comunitas.projects.models import Need, Project, Proposal
-from comunitas.projects.needs.api import Shaped
+from comunitas.projects.needs.api import Shaped, plain_values
 from comunitas.projects.proposals.naming import short_name
 
 router = Router()
@@ -60,25 +60,10 @@ ATTACHABLE = (
 )
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
-
-
-def _consultation(request, coop: Cooperative, consultation_id: int) -> Consultation:
-    """A consultation of the cooperative the caller may see (a draft: staff and the board)."""
-    try:
-        consultation = selectors.consultation_get(coop=coop, pk=consultation_id)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    if not selectors.visible_to(consultation, request.auth):
-        raise Http404
-    return consultation
-
-
 def _fields(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any]:
     """The body's fields as the service takes them: attachments looked up in the cooperative
     (another's id, or none, is a field error: nobody learns what other cooperatives hold)."""
-    fields = _plain(values)
+    fields = plain_values(values)
     for key, name, model, message in ATTACHABLE:
         if key not in fields:
             continue
@@ -114,7 +99,9 @@ def _item(c: Consultation) -> dict[str, Any]:
 
 
 def consultation_out(request, coop: Cooperative, consultation_id: int) -> dict[str, Any]:
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
     user = request.auth
     answer = selectors.my_answer(consultation=consultation, user=user)
     return {
@@ -183,19 +170,24 @@ def consultation_get(request, slug: str, consultation_id: int):
 def consultation_update(request, slug: str, consultation_id: int, payload: ConsultationPatch):
     """Change a draft; once open, only the title, the description and a later closing time."""
     coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
     fields = _fields(coop, payload.dict(exclude_unset=True))
     services.consultation_update(actor=request.auth, consultation=consultation, fields=fields)
     return consultation_out(request, coop, consultation_id)
 
 
 # --- options ------------------------------------------------------------------------------------
-def _option(request, coop: Cooperative, consultation_id: int, option_id: int):
-    consultation = _consultation(request, coop, consultation_id)
-    return get_object_or_404(
-        ConsultationOption.objects.select_related("consultation__coop"),
-        consultation=consultation,
+def _option(request, slug: str, consultation_id: int, option_id: int) -> ConsultationOption:
+    """An option to change (staff and the board)."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
+    return or_404(
+        selectors.option_visible,
+        coop=coop,
+        consultation_id=consultation_id,
         pk=option_id,
+        user=request.auth,
     )
 
 
@@ -203,10 +195,11 @@ def _option(request, coop: Cooperative, consultation_id: int, option_id: int):
 def option_add(request, slug: str, consultation_id: int, payload: ConsultationOptionIn):
     """An option, or a time slot of a meeting-time poll, while the consultation is a draft."""
     coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
     option = services.option_add(
-        actor=request.auth,
-        consultation=_consultation(request, coop, consultation_id),
-        fields=payload.dict(),
+        actor=request.auth, consultation=consultation, fields=payload.dict()
     )
     return Status(201, option)
 
@@ -215,55 +208,53 @@ def option_add(request, slug: str, consultation_id: int, payload: ConsultationOp
 def option_update(
     request, slug: str, consultation_id: int, option_id: int, payload: ConsultationOptionPatch
 ):
-    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
+    option = _option(request, slug, consultation_id, option_id)
     return services.option_update(
-        actor=request.auth,
-        option=_option(request, coop, consultation_id, option_id),
-        fields=payload.dict(exclude_unset=True),
+        actor=request.auth, option=option, fields=payload.dict(exclude_unset=True)
     )
 
 
 @router.delete(OPTION, response=answers(204, None), tags=TAGS)
 def option_remove(request, slug: str, consultation_id: int, option_id: int):
-    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    services.option_remove(
-        actor=request.auth, option=_option(request, coop, consultation_id, option_id)
-    )
+    option = _option(request, slug, consultation_id, option_id)
+    services.option_remove(actor=request.auth, option=option)
     return Status(204, None)
 
 
-# --- opening and closing ------------------------------------------------------------------------
+# --- opening, closing and the outcome -----------------------------------------------------------
+def _managed(request, slug: str, consultation_id: int, change: Callable[..., Any], **values):
+    """``change`` (a service) done by staff or the board, answered with the consultation."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
+    change(actor=request.auth, consultation=consultation, **values)
+    return consultation_out(request, coop, consultation_id)
+
+
 @router.post(f"{ONE}/open", response=answers(200, ConsultationOut), tags=TAGS)
 def consultation_open(request, slug: str, consultation_id: int):
     """Open a draft to answers until its closing time."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    services.consultation_open(
-        actor=request.auth, consultation=_consultation(request, coop, consultation_id)
-    )
-    return consultation_out(request, coop, consultation_id)
+    return _managed(request, slug, consultation_id, services.consultation_open)
 
 
 @router.post(f"{ONE}/close", response=answers(200, ConsultationOut), tags=TAGS)
 def consultation_close(request, slug: str, consultation_id: int):
     """Close it now (early), or record the closing of one past its closing time."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    services.consultation_close(
-        actor=request.auth, consultation=_consultation(request, coop, consultation_id)
-    )
-    return consultation_out(request, coop, consultation_id)
+    return _managed(request, slug, consultation_id, services.consultation_close)
 
 
 @router.post(f"{ONE}/outcome", response=answers(200, ConsultationOut), tags=TAGS)
 def consultation_outcome(request, slug: str, consultation_id: int, payload: ConsultationOutcomeIn):
     """What the board makes of a closed consultation; stated again, it replaces the last."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    services.consultation_outcome(
-        actor=request.auth,
-        consultation=_consultation(request, coop, consultation_id),
+    return _managed(
+        request,
+        slug,
+        consultation_id,
+        services.consultation_outcome,
         text=payload.outcome,
         on_date=payload.outcome_on,
     )
-    return consultation_out(request, coop, consultation_id)
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -290,7 +281,9 @@ def consultation_vote(request, slug: str, consultation_id: int, payload: Consult
     outside the consultation's audience; 422 naming the field for an answer the kind does not
     accept, or when it is not open, or when an anonymous answer was already given."""
     coop = coop_for(request.auth, slug, Action.VOTE)
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
     answer_services.consultation_answer(
         actor=request.auth,
         consultation=consultation,
@@ -309,7 +302,10 @@ def consultation_vote(request, slug: str, consultation_id: int, payload: Consult
 def consultation_my_answer(request, slug: str, consultation_id: int):
     """The caller's answer; of an anonymous one, only that it was given."""
     coop = coop_for(request.auth, slug, Action.VOTE)
-    return _my_answer(_consultation(request, coop, consultation_id), request.auth)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
+    return _my_answer(consultation, request.auth)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -368,7 +364,9 @@ def results_out(found: selectors.Results) -> dict[str, Any]:
 def consultation_results(request, slug: str, consultation_id: int):
     """The results as they stand (``final`` once closed); 403 while they are not to be seen."""
     coop = coop_for(request.auth, slug, Action.VIEW_CONSULTATIONS)
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
+    )
     refusal = selectors.results_refusal(consultation, request.auth)
     if refusal:
         raise PermissionDenied(refusal)

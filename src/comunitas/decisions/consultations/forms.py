@@ -16,16 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.models import Cooperative
 from comunitas.decisions.consultations.selectors import slot_label
-from comunitas.decisions.consultations.services import OPEN_FIELDS
+from comunitas.decisions.consultations.services import CONSULTATION_FIELDS, OPEN_FIELDS
 from comunitas.decisions.models.consultations import (
     OUTCOME_MAX,
-    REASON_MAX,
     Availability,
     Consultation,
     ConsultationKind,
     ConsultationOption,
     ConsultationPosition,
 )
+from comunitas.decisions.models.limits import REASON_MAX
 from comunitas.projects.models import Need, NeedStatus, Project, Proposal
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -33,19 +33,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 NUMBER_MAX = 32_767
 SHOWN = 200  # the most recent needs, proposals and projects offered to attach to
-FORM_FIELDS = [
-    "title",
-    "description",
-    "kind",
-    "audience",
-    "anonymous",
-    "results_hidden",
-    "closes_at",
-    "min_choices",
-    "max_choices",
-    "dots",
-]
 ATTACHMENTS = ["need", "proposal", "project"]
+FORM_FIELDS = [name for name in CONSULTATION_FIELDS if name not in ATTACHMENTS]
 
 
 class ConsultationForm(forms.Form):

@@ -21,14 +21,12 @@ from comunitas.decisions.models.consultations import (
     OPTION_MAX,
     OPTION_TEXT_MAX,
     OUTCOME_MAX,
-    REASON_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     ConsultationAudience,
     ConsultationKind,
     ConsultationPosition,
     ConsultationStatus,
 )
+from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Small = Annotated[int, Field(ge=0, le=32_767)]

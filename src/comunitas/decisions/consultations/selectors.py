@@ -52,14 +52,11 @@ from comunitas.decisions.models.consultations import (
     ConsultationPosition,
     ConsultationStatus,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.projects.proposals.naming import short_name
 
 LIST_STATUSES = ["open", "closed", "draft"]
 DASH = "\u2013"  # an en dash between the start and the end of a slot
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def status_filter(status: str, now: datetime) -> Q:
@@ -80,7 +77,7 @@ def consultation_list(
     """Consultations, open ones first (closing soonest), then the closed, newest first; drafts
     only for staff and the board. One query for a page (with how many took part and what each
     is about), one for its count."""
-    now = _now(now)
+    now = at_or_now(now)
     found = Consultation.objects.filter(coop=coop)
     if not can(user, coop, Action.MANAGE_CONSULTATIONS):
         found = found.exclude(status=ConsultationStatus.DRAFT)
@@ -125,9 +122,26 @@ def visible_to(consultation: Consultation, user) -> bool:
     )
 
 
+def consultation_visible(*, coop: Cooperative, pk: int, user) -> Consultation:
+    """A consultation of this cooperative as ``user`` may see it (``consultation_get``): a
+    draft exists only for staff and the board (``DoesNotExist`` for anyone else)."""
+    consultation = consultation_get(coop=coop, pk=pk)
+    if not visible_to(consultation, user):
+        raise Consultation.DoesNotExist
+    return consultation
+
+
+def option_visible(*, coop: Cooperative, consultation_id: int, pk: int, user) -> ConsultationOption:
+    """An option of a consultation ``user`` may see (``consultation_visible``)."""
+    consultation = consultation_visible(coop=coop, pk=consultation_id, user=user)
+    return ConsultationOption.objects.select_related("consultation__coop").get(
+        consultation=consultation, pk=pk
+    )
+
+
 def results_refusal(consultation: Consultation, user, now: datetime | None = None) -> str:
     """Why the user may not see the results now ("" when they may)."""
-    status = consultation.status_at(_now(now))
+    status = consultation.status_at(at_or_now(now))
     if status == ConsultationStatus.DRAFT:
         return _("A consultation being prepared has no results.")
     if status == ConsultationStatus.OPEN:
@@ -140,7 +154,7 @@ def results_refusal(consultation: Consultation, user, now: datetime | None = Non
 
 def state_refusal(consultation: Consultation, now: datetime | None = None) -> str:
     """Why nobody may answer now: not open yet, or closed ("" while it is open)."""
-    status = consultation.status_at(_now(now))
+    status = consultation.status_at(at_or_now(now))
     if status == ConsultationStatus.DRAFT:
         return _("This consultation is not open yet.")
     if status == ConsultationStatus.CLOSED:
@@ -179,7 +193,7 @@ class MyAnswer:
 
 def my_answer(*, consultation: Consultation, user, now: datetime | None = None) -> MyAnswer:
     """What the user answered (an anonymous answer: only that they did). Two queries."""
-    is_open = consultation.status_at(_now(now)) == ConsultationStatus.OPEN
+    is_open = consultation.status_at(at_or_now(now)) == ConsultationStatus.OPEN
     if not user.is_authenticated:
         return MyAnswer(answered=False, changeable=False)
     participation = ConsultationParticipation.objects.filter(
@@ -369,7 +383,7 @@ def results(*, consultation: Consultation, viewer, now: datetime | None = None) 
     """The results as they stand (final once closed), for someone ``results_refusal`` lets
     see them. A constant number of queries: the options, the participations, the audience (while
     it is not fixed), the grouped marks or the rankings, and the reasons or named answers."""
-    now = _now(now)
+    now = at_or_now(now)
     options = list(consultation.options.all())
     by_id = {o.pk: o for o in options}
     participants = ConsultationParticipation.objects.filter(consultation=consultation).count()

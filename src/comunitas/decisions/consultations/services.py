@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, validated
+from comunitas.core.kernel.edits import assign, edit, validated
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.decisions.consultations.audience import audience_size
 from comunitas.decisions.models.consultations import (
@@ -28,20 +29,8 @@ from comunitas.decisions.models.consultations import (
     ConsultationPosition,
     ConsultationStatus,
 )
+from comunitas.decisions.moments import at_or_now
 from comunitas.projects.models import Need, Project, Proposal
-
-AUDIT_LABELS = {
-    "consultation.create": gettext_lazy("consultation drafted"),
-    "consultation.update": gettext_lazy("consultation changed"),
-    "consultation.option_add": gettext_lazy("option of a consultation added"),
-    "consultation.option_update": gettext_lazy("option of a consultation changed"),
-    "consultation.option_remove": gettext_lazy("option of a consultation removed"),
-    "consultation.open": gettext_lazy("consultation opened"),
-    "consultation.close": gettext_lazy("consultation closed"),
-    "consultation.answer": gettext_lazy("consultation answered"),
-    "consultation.answer_change": gettext_lazy("answer to a consultation changed"),
-    "consultation.outcome": gettext_lazy("outcome of a consultation stated"),
-}
 
 CONSULTATION_FIELDS = [
     "title",
@@ -61,7 +50,11 @@ CONSULTATION_FIELDS = [
 # What may still change once people are answering: the words and a later closing time.
 OPEN_FIELDS = ["title", "description", "closes_at"]
 OPTION_FIELDS = ["label", "description", "starts_at", "ends_at"]
+OPTION_AUDITED = ["consultation", *OPTION_FIELDS]
+OUTCOME_FIELDS = ["outcome", "outcome_on", "outcome_by"]
 AUDITED = [f for f in CONSULTATION_FIELDS]
+# The related rows a service sets itself (or checks by hand), not from the fields.
+SET_BY_SERVICES = ["coop", "need", "proposal", "project", "created_by", "opened_by", "closed_by"]
 MAX_OPTIONS = 100
 MAX_DOTS = 1000
 # Kinds whose options are plain labels (a kind change among them keeps the options).
@@ -73,10 +66,6 @@ PLAIN_KINDS = {
     ConsultationKind.DOTS,
 }
 EARLIEST, LATEST = date(2000, 1, 1), date(2200, 12, 31)
-
-
-def at_or_now(at: datetime | None) -> datetime:
-    return at or timezone.now()
 
 
 def consultation_locked(consultation: Consultation) -> Consultation:
@@ -143,10 +132,7 @@ def _check_consultation(consultation: Consultation) -> None:
     if not 1 <= (consultation.dots or 0) <= MAX_DOTS:
         raise ValidationError(_("Give a number from 1 to %(n)s.") % {"n": MAX_DOTS}, field="dots")
     _check_attachment(consultation)
-    validated(
-        consultation,
-        exclude=["coop", "need", "proposal", "project", "created_by", "opened_by", "closed_by"],
-    )
+    validated(consultation, exclude=SET_BY_SERVICES)
 
 
 def _positions(consultation: Consultation) -> None:
@@ -155,10 +141,6 @@ def _positions(consultation: Consultation) -> None:
         ConsultationOption(consultation=consultation, position=i, code=code)
         for i, code in enumerate(ConsultationPosition.values)
     )
-
-
-def _option_snapshot(option: ConsultationOption) -> dict[str, Any]:
-    return {"consultation": option.consultation_id, **snapshot(option, OPTION_FIELDS)}
 
 
 def _check_option(consultation: Consultation, option: ConsultationOption) -> None:
@@ -188,21 +170,40 @@ def _require_draft(consultation: Consultation) -> None:
         raise ValidationError(_("Options change only while the consultation is being prepared."))
 
 
-def _add_option(consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
+def _new_option(consultation: Consultation) -> ConsultationOption:
+    """An option after the last one (not saved yet), while there is room for it."""
     if consultation.options.count() >= MAX_OPTIONS:
         raise ValidationError(_("A consultation has at most %(n)s options.") % {"n": MAX_OPTIONS})
     last = consultation.options.order_by("-position").values_list("position", flat=True).first()
-    option = ConsultationOption(consultation=consultation, position=0 if last is None else last + 1)
+    return ConsultationOption(consultation=consultation, position=0 if last is None else last + 1)
+
+
+def _add_option(consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
+    option = _new_option(consultation)
     assign(option, fields, OPTION_FIELDS)
     _check_option(consultation, option)
     option.save()
     return option
 
 
+def _edit_option(option: ConsultationOption, **change: Any) -> ConsultationOption:
+    """``edit`` an option (``actor=``, ``action=``, ``changes=``) of its consultation."""
+    consultation = option.consultation
+    check = partial(_check_option, consultation)
+    return edit(
+        option,
+        allowed=OPTION_FIELDS,
+        audited=OPTION_AUDITED,
+        check=check,
+        coop=consultation.coop,
+        **change,
+    )
+
+
 @transaction.atomic
 def consultation_create(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     fields: dict[str, Any],
     options: Sequence[dict[str, Any]] = (),
@@ -210,11 +211,7 @@ def consultation_create(
 ) -> Consultation:
     """A draft consultation; a proposal gets its four answers, other kinds the ``options``
     given (more can be added while it is a draft)."""
-    consultation = Consultation(
-        coop=coop,
-        synthetic=synthetic,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    consultation = Consultation(coop=coop, synthetic=synthetic, created_by=user_of(actor))
     assign(consultation, fields, CONSULTATION_FIELDS)
     _check_consultation(consultation)
     consultation.save()
@@ -242,7 +239,7 @@ def consultation_create(
 
 @transaction.atomic
 def consultation_update(
-    *, actor, consultation: Consultation, fields: dict[str, Any], at: datetime | None = None
+    *, actor: Actor, consultation: Consultation, fields: dict[str, Any], at: datetime | None = None
 ) -> Consultation:
     """Change a draft; once open, only its words and a later closing time change (who may
     answer, how, and whether results show must stay what the first people to answer saw)."""
@@ -257,87 +254,73 @@ def consultation_update(
             raise ValidationError(
                 _("This changes only while the consultation is being prepared."), field=refused[0]
             )
-    before = snapshot(consultation, AUDITED)
     old_kind = consultation.kind
-    assign(consultation, fields, CONSULTATION_FIELDS)
-    _check_consultation(consultation)
-    if status == ConsultationStatus.OPEN and consultation.closes_at <= now:
-        raise ValidationError(
-            _("The closing time must be in the future: to close it now, use “Close”."),
-            field="closes_at",
-        )
-    consultation.save()
+
+    def check(consultation: Consultation) -> None:
+        _check_consultation(consultation)
+        if status == ConsultationStatus.OPEN and consultation.closes_at <= now:
+            raise ValidationError(
+                _("The closing time must be in the future: to close it now, use “Close”."),
+                field="closes_at",
+            )
+
+    edit(
+        consultation,
+        actor=actor,
+        action="consultation.update",
+        changes=fields,
+        allowed=CONSULTATION_FIELDS,
+        audited=AUDITED,
+        check=check,
+    )
     if consultation.kind != old_kind and not (
         old_kind in PLAIN_KINDS and consultation.kind in PLAIN_KINDS
     ):
         consultation.options.all().delete()  # a draft: nobody has answered
         if consultation.kind == ConsultationKind.PROPOSAL:
             _positions(consultation)
-    audit_record(
-        actor=actor,
-        action="consultation.update",
-        obj=consultation,
-        coop=consultation.coop,
-        before=before,
-        after=snapshot(consultation, AUDITED),
-    )
     return consultation
 
 
 @transaction.atomic
-def option_add(*, actor, consultation: Consultation, fields: dict[str, Any]) -> ConsultationOption:
+def option_add(
+    *, actor: Actor, consultation: Consultation, fields: dict[str, Any]
+) -> ConsultationOption:
     """An option (a time slot for a meeting-time poll) of a draft consultation."""
     consultation = consultation_locked(consultation)
     _require_draft(consultation)
-    option = _add_option(consultation, fields)
-    audit_record(
-        actor=actor,
-        action="consultation.option_add",
-        obj=option,
-        coop=consultation.coop,
-        after=_option_snapshot(option),
-    )
-    return option
+    option = _new_option(consultation)
+    return _edit_option(option, actor=actor, action="consultation.option_add", changes=fields)
 
 
-def _locked_option(option: ConsultationOption) -> tuple[Consultation, ConsultationOption]:
+def _draft_option(option: ConsultationOption) -> ConsultationOption:
+    """The option read again under its consultation's lock, while the consultation is a draft."""
     consultation = consultation_locked(option.consultation)
-    return consultation, ConsultationOption.objects.get(pk=option.pk)
+    _require_draft(consultation)
+    option = ConsultationOption.objects.get(pk=option.pk)
+    option.consultation = consultation
+    return option
 
 
 @transaction.atomic
 def option_update(
-    *, actor, option: ConsultationOption, fields: dict[str, Any]
+    *, actor: Actor, option: ConsultationOption, fields: dict[str, Any]
 ) -> ConsultationOption:
-    consultation, option = _locked_option(option)
-    _require_draft(consultation)
-    before = _option_snapshot(option)
-    assign(option, fields, OPTION_FIELDS)
-    _check_option(consultation, option)
-    option.save()
-    audit_record(
-        actor=actor,
-        action="consultation.option_update",
-        obj=option,
-        coop=consultation.coop,
-        before=before,
-        after=_option_snapshot(option),
-    )
-    return option
+    option = _draft_option(option)
+    return _edit_option(option, actor=actor, action="consultation.option_update", changes=fields)
 
 
 @transaction.atomic
-def option_remove(*, actor, option: ConsultationOption) -> None:
-    consultation, option = _locked_option(option)
-    _require_draft(consultation)
+def option_remove(*, actor: Actor, option: ConsultationOption) -> None:
+    option = _draft_option(option)
     if option.code:
         raise ValidationError(_("A proposal's answers are fixed: agree, abstain, disagree, block."))
     audit_record(
         actor=actor,
         action="consultation.option_remove",
         obj=option,
-        coop=consultation.coop,
-        before=_option_snapshot(option),
+        coop=option.consultation.coop,
+        before=snapshot(option, OPTION_AUDITED),
     )
     option.delete()
 
@@ -345,7 +328,7 @@ def option_remove(*, actor, option: ConsultationOption) -> None:
 # --- opening and closing ------------------------------------------------------------------------
 @transaction.atomic
 def consultation_open(
-    *, actor, consultation: Consultation, at: datetime | None = None
+    *, actor: Actor, consultation: Consultation, at: datetime | None = None
 ) -> Consultation:
     """Open a draft to answers, until its closing time."""
     consultation = consultation_locked(consultation)
@@ -375,7 +358,7 @@ def consultation_open(
             _("The closing time has passed: set a later one first."), field="closes_at"
         )
     consultation.status = ConsultationStatus.OPEN
-    consultation.opened_at, consultation.opened_by = now, _user(actor)
+    consultation.opened_at, consultation.opened_by = now, user_of(actor)
     consultation.save(update_fields=["status", "opened_at", "opened_by"])
     audit_record(
         actor=actor,
@@ -387,16 +370,12 @@ def consultation_open(
     return consultation
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _settle(actor, consultation: Consultation, now: datetime, *, by_hand: bool) -> None:
+def _settle(actor: Actor, consultation: Consultation, now: datetime, *, by_hand: bool) -> None:
     """Record the closing: now (closing early) or at its closing time (already past), with the
     size of the audience it had."""
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = min(now, consultation.closes_at)
-    consultation.closed_by = _user(actor) if by_hand else None
+    consultation.closed_by = user_of(actor) if by_hand else None
     consultation.audience_size = audience_size(consultation)
     consultation.save(update_fields=["status", "closed_at", "closed_by", "audience_size"])
     audit_record(
@@ -414,7 +393,7 @@ def _settle(actor, consultation: Consultation, now: datetime, *, by_hand: bool) 
 
 @transaction.atomic
 def consultation_close(
-    *, actor, consultation: Consultation, at: datetime | None = None
+    *, actor: Actor, consultation: Consultation, at: datetime | None = None
 ) -> Consultation:
     """Close an open consultation: early, or, past its closing time, to record it."""
     consultation = consultation_locked(consultation)
@@ -430,7 +409,7 @@ def consultation_close(
 @transaction.atomic
 def consultation_outcome(
     *,
-    actor,
+    actor: Actor,
     consultation: Consultation,
     text: str,
     on_date: date | None = None,
@@ -455,17 +434,12 @@ def consultation_outcome(
             _("Give a day from the closing (%(day)s) to today.") % {"day": closed_on.isoformat()},
             field="outcome_on",
         )
-    before = snapshot(consultation, ["outcome", "outcome_on", "outcome_by"])
-    consultation.outcome, consultation.outcome_on = text, day
-    consultation.outcome_by = _user(actor)
-    validated(consultation, exclude=["coop", "need", "proposal", "project", "created_by"])
-    consultation.save(update_fields=["outcome", "outcome_on", "outcome_by"])
-    audit_record(
+    return edit(
+        consultation,
         actor=actor,
         action="consultation.outcome",
-        obj=consultation,
-        coop=consultation.coop,
-        before=before,
-        after=snapshot(consultation, ["outcome", "outcome_on", "outcome_by"]),
+        changes={"outcome": text, "outcome_on": day, "outcome_by": user_of(actor)},
+        allowed=OUTCOME_FIELDS,
+        audited=OUTCOME_FIELDS,
+        check=partial(validated, exclude=SET_BY_SERVICES),
     )
-    return consultation

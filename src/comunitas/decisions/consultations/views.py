@@ -10,27 +10,25 @@ to the fields. Someone outside the consultation's audience who posts an answer g
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
-from comunitas.decisions.consultations import answer_services, audience, selectors, services
-from comunitas.decisions.consultations.counting import (
-    FEWEST,
-    NO_VOTES,
-    TIE_EARLIER_ROUND,
-    TIE_ORDER,
+from comunitas.decisions.consultations import (
+    answer_services,
+    audience,
+    charts,
+    selectors,
+    services,
 )
 from comunitas.decisions.consultations.forms import (
     AnswerForm,
@@ -42,24 +40,11 @@ from comunitas.decisions.consultations.forms import (
 from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationKind,
-    ConsultationOption,
     ConsultationStatus,
 )
 from comunitas.projects.proposals.naming import short_name
 
 PAGE_SIZE = 30
-
-
-def _consultation(request: HttpRequest, coop: Cooperative, consultation_id: int) -> Consultation:
-    """A consultation of this cooperative the visitor may see (a draft: staff and the board;
-    for anyone else it does not exist)."""
-    try:
-        consultation = selectors.consultation_get(coop=coop, pk=consultation_id)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    if not selectors.visible_to(consultation, request.user):
-        raise Http404
-    return consultation
 
 
 def _back(coop: Cooperative, consultation: Consultation) -> HttpResponse:
@@ -157,7 +142,9 @@ def consultation_edit(
 ) -> HttpResponse:
     """A draft changes entirely, with its options; an open consultation only its question,
     background and closing time; a closed one not at all."""
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
     status = consultation.current_status
     if status == ConsultationStatus.CLOSED:
         messages.error(request, _("A closed consultation no longer changes."))
@@ -199,7 +186,9 @@ def consultation_edit(
 @require_POST
 @coop_view(Action.MANAGE_CONSULTATIONS)
 def option_add(request: HttpRequest, coop: Cooperative, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
     form = OptionForm(
         request.POST, prefix="option", slots=consultation.kind == ConsultationKind.MEETING
     )
@@ -222,12 +211,14 @@ def option_add(request: HttpRequest, coop: Cooperative, consultation_id: int) ->
 def option_remove(
     request: HttpRequest, coop: Cooperative, consultation_id: int, option_id: int
 ) -> HttpResponse:
-    consultation = _consultation(request, coop, consultation_id)
-    option = get_object_or_404(
-        ConsultationOption.objects.select_related("consultation__coop"),
-        consultation=consultation,
+    option = or_404(
+        selectors.option_visible,
+        coop=coop,
+        consultation_id=consultation_id,
         pk=option_id,
+        user=request.user,
     )
+    consultation = option.consultation
     done = act_and_flash(
         request,
         lambda: services.option_remove(actor=request.user, option=option),
@@ -238,18 +229,22 @@ def option_remove(
     return _back(coop, consultation)
 
 
+def _moved(request, coop: Cooperative, consultation_id: int, move, *, done: str) -> HttpResponse:
+    """``move`` (the service that opens or closes it), then back to the consultation's page."""
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
+    act_and_flash(request, lambda: move(actor=request.user, consultation=consultation), done=done)
+    return _back(coop, consultation)
+
+
 @require_POST
 @coop_view(Action.MANAGE_CONSULTATIONS)
 def consultation_open(
     request: HttpRequest, coop: Cooperative, consultation_id: int
 ) -> HttpResponse:
-    consultation = _consultation(request, coop, consultation_id)
-    act_and_flash(
-        request,
-        lambda: services.consultation_open(actor=request.user, consultation=consultation),
-        done=_("The consultation is open: its audience can answer until it closes."),
-    )
-    return _back(coop, consultation)
+    done = _("The consultation is open: its audience can answer until it closes.")
+    return _moved(request, coop, consultation_id, services.consultation_open, done=done)
 
 
 @require_POST
@@ -257,13 +252,8 @@ def consultation_open(
 def consultation_close(
     request: HttpRequest, coop: Cooperative, consultation_id: int
 ) -> HttpResponse:
-    consultation = _consultation(request, coop, consultation_id)
-    act_and_flash(
-        request,
-        lambda: services.consultation_close(actor=request.user, consultation=consultation),
-        done=_("The consultation is closed: its results are final."),
-    )
-    return _back(coop, consultation)
+    done = _("The consultation is closed: its results are final.")
+    return _moved(request, coop, consultation_id, services.consultation_close, done=done)
 
 
 # --- a consultation's page and answers ----------------------------------------------------------
@@ -310,7 +300,10 @@ def _detail(
 def consultation_detail(
     request: HttpRequest, coop: Cooperative, consultation_id: int
 ) -> HttpResponse:
-    return _detail(request, coop, _consultation(request, coop, consultation_id))
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
+    return _detail(request, coop, consultation)
 
 
 @require_POST
@@ -320,7 +313,9 @@ def consultation_vote(
 ) -> HttpResponse:
     """Answer, or change a named answer. Not open: back with a message; outside the audience:
     403 (from the service); an answer the kind does not accept: the form again, with errors."""
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
     closed = selectors.state_refusal(consultation)
     if closed:
         messages.error(request, closed)
@@ -348,137 +343,28 @@ def consultation_vote(
 
 
 # --- results and outcome ------------------------------------------------------------------------
-CHART = {"label": 220, "bar": 320, "row": 30, "top": 10, "value": 120}
-
-
-def bar_chart(bars: list[dict[str, Any]], scale: int | float) -> dict[str, Any]:
-    """Horizontal bars as SVG coordinates (no JavaScript: the page and a PDF show the same
-    chart). Each bar: ``label``, ``text`` (its value in words) and ``parts`` [(value, class)];
-    ``scale`` is the value of a full bar. The table after each chart is its text alternative."""
-    c = CHART
-    shaped = []
-    for i, bar in enumerate(bars):
-        y = c["top"] + i * c["row"]
-        x = c["label"]
-        parts = []
-        for value, css in bar["parts"]:
-            width = round(c["bar"] * float(value) / float(scale), 1) if scale else 0
-            if width:
-                parts.append({"x": x, "width": width, "css": css})
-            x += width
-        shaped.append(
-            {
-                **bar,
-                "y": y,
-                "bar_y": y + 5,
-                "text_y": y + c["row"] // 2 + 4,
-                "parts": parts,
-                "value_x": x + 6,
-            }
-        )
-    return {
-        "width": c["label"] + c["bar"] + c["value"],
-        "height": 2 * c["top"] + max(len(bars), 1) * c["row"],
-        "left": c["label"],
-        "bar_height": c["row"] - 10,
-        "bars": shaped,
-    }
-
-
-def _share(value) -> str:
-    return "" if value is None else f" ({number_format(value)} %)"
-
-
-def results_chart(found: selectors.Results) -> dict[str, Any]:
-    """The chart of a kind's results: counts (with their shares), mean scores, dots, or the
-    yes and if-need-be answers of each time slot."""
-    kind = found.consultation.kind
-    bars = []
-    for row in found.options:
-        if kind == ConsultationKind.SCORE:
-            text = selectors.DASH if row.mean is None else f"{number_format(row.mean)} / 5"
-            bars.append({"label": row.label, "text": text, "parts": [(row.mean or 0, "main")]})
-        elif kind == ConsultationKind.DOTS:
-            text = f"{row.total}{_share(row.percent)}"
-            bars.append({"label": row.label, "text": text, "parts": [(row.total, "main")]})
-        elif kind == ConsultationKind.MEETING:
-            text = _("%(yes)s yes, %(maybe)s if need be") % {"yes": row.yes, "maybe": row.maybe}
-            bars.append(
-                {
-                    "label": row.label,
-                    "text": text,
-                    "parts": [(row.yes, "main"), (row.maybe, "soft")],
-                }
-            )
-        else:
-            text = f"{row.count}{_share(row.percent)}"
-            bars.append({"label": row.label, "text": text, "parts": [(row.count, "main")]})
-    if kind == ConsultationKind.SCORE:
-        scale = 5
-    elif kind == ConsultationKind.DOTS:
-        scale = max([row.total for row in found.options] + [1])
-    elif kind == ConsultationKind.MEETING:
-        scale = max(found.participants, 1)
-    elif kind == ConsultationKind.RANKED:
-        scale = max(found.rounds[0].continuing if found.rounds else 0, 1)
-    else:
-        scale = max(found.participants, 1)
-    return bar_chart(bars, scale)
-
-
-def round_chart(round_: selectors.RoundView) -> dict[str, Any]:
-    return bar_chart(
-        [
-            {
-                "label": selectors.slot_label(option),
-                "text": f"{n}{_share(share)}",
-                "parts": [(n, "main")],
-            }
-            for option, n, share in round_.counts
-        ],
-        max(round_.continuing, 1),
-    )
-
-
-def _reason_text(round_: selectors.RoundView) -> str:
-    names = ", ".join(selectors.slot_label(o) for o in round_.eliminated)
-    tied = ", ".join(selectors.slot_label(o) for o in round_.tied)
-    if round_.reason == NO_VOTES:
-        return _("%(names)s: no ballot counted for them, eliminated together.") % {"names": names}
-    if round_.reason == FEWEST:
-        return _("%(name)s had the fewest ballots and is eliminated.") % {"name": names}
-    if round_.reason == TIE_EARLIER_ROUND:
-        return _(
-            "%(tied)s were tied with the fewest ballots; %(name)s had fewer in an earlier round "
-            "and is eliminated."
-        ) % {"tied": tied, "name": names}
-    if round_.reason == TIE_ORDER:
-        return _(
-            "%(tied)s were tied with the fewest ballots in every round so far; %(name)s, listed "
-            "last, is eliminated."
-        ) % {"tied": tied, "name": names}
-    return ""
-
-
 @coop_view(Action.VIEW_CONSULTATIONS)
 def consultation_results(
     request: HttpRequest, coop: Cooperative, consultation_id: int
 ) -> HttpResponse:
     """The results (403 while they are not to be seen: hidden until the close, or, for
     visitors, not yet closed). A constant number of queries whatever the number of answers."""
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
     refusal = selectors.results_refusal(consultation, request.user)
     if refusal:
         raise PermissionDenied(refusal)
     found = selectors.results(consultation=consultation, viewer=request.user)
     rounds = [
-        {"round": r, "chart": round_chart(r), "explanation": _reason_text(r)} for r in found.rounds
+        {"round": r, "chart": charts.round_chart(r), "explanation": charts.reason_text(r)}
+        for r in found.rounds
     ]
     context = {
         "coop": coop,
         "consultation": consultation,
         "results": found,
-        "chart": results_chart(found),
+        "chart": charts.results_chart(found),
         "rounds": rounds,
         "last_round": found.rounds[-1] if found.rounds else None,
         "ranked_options": [
@@ -501,7 +387,9 @@ def consultation_outcome(
     request: HttpRequest, coop: Cooperative, consultation_id: int
 ) -> HttpResponse:
     """The board's outcome of a closed consultation (stated again, it replaces the last)."""
-    consultation = _consultation(request, coop, consultation_id)
+    consultation = or_404(
+        selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.user
+    )
     if consultation.current_status != ConsultationStatus.CLOSED:
         messages.error(request, _("The outcome is stated once the consultation has closed."))
         return _back(coop, consultation)

@@ -2,14 +2,13 @@
 ``consultations`` (consultazioni) and ``budgets`` (bilancio partecipativo). Importing this package
 registers all three with the app (Django and the migrations know them by the label
 ``decisions``); ``from comunitas.decisions.models import X`` reads the assemblies' names, the
-others are imported from their own module."""
+others are imported from their own module. The lengths of the texts all three share are in
+``limits``."""
 
 # Importing the package registers the consultations' and the budgets' models with the app.
 from comunitas.decisions.models import budgets, consultations  # noqa: F401
 from comunitas.decisions.models.assemblies import (
     NARRATIVE_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     AgendaItem,
     Assembly,
     AssemblyKind,
@@ -34,9 +33,11 @@ from comunitas.decisions.models.assemblies import (
     RollEntry,
     Vote,
 )
+from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
 __all__ = [
     "NARRATIVE_MAX",
+    "REASON_MAX",
     "TEXT_MAX",
     "TITLE_MAX",
     "AgendaItem",

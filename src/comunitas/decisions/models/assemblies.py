@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comunitas.core.models import Cooperative
+from comunitas.decisions.models.limits import TEXT_MAX, TITLE_MAX
 from comunitas.members.models import Member
 
-TITLE_MAX = 200
-TEXT_MAX = 10_000
 NARRATIVE_MAX = 50_000
 
 

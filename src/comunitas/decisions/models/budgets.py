@@ -30,12 +30,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comunitas.core.models import MONEY, Cooperative, RoleKind
+from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
-TITLE_MAX = 200
-TEXT_MAX = 10_000
 PROJECT_TEXT_MAX = 5000
 REFERENCE_MAX = 300
-REASON_MAX = 1000
 
 
 class BudgetPhase(models.TextChoices):
@@ -126,7 +124,7 @@ class ParticipatoryBudget(models.Model):
     voting_opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
     voting_closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
     ballot_count = models.PositiveIntegerField(_("ballots"), default=0)
-    # The count, once the vote has closed (budget_counting.Tally.as_json): never changes.
+    # The count, once the vote has closed (budgets.counting.Tally.as_json): never changes.
     tally = models.JSONField(null=True, blank=True, editable=False)
     counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
     synthetic = models.BooleanField(default=False)

@@ -42,12 +42,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comunitas.core.models import Cooperative, RoleKind
+from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
-TITLE_MAX = 200
-TEXT_MAX = 10_000
 OPTION_MAX = 200
 OPTION_TEXT_MAX = 1000
-REASON_MAX = 1000
 OUTCOME_MAX = 10_000
 
 
