@@ -1,6 +1,41 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the economy app's audit codes mean to a reader of the activity log.
+AUDIT_LABELS = {
+    # cashbook
+    "movement.create": _("cash book movement entered"),
+    "movement.reverse": _("cash book movement reversed"),
+    "movement.sale": _("sale posted to the cash book"),
+    "economy.synthetic": _("synthetic economy of the demo written"),
+    "counterparty.create": _("counterparty added"),
+    "counterparty.update": _("counterparty changed"),
+    "category.create": _("cash book category added"),
+    "cashbook.import": _("cash book imported from a file"),
+    # work
+    "job.create": _("job recorded"),
+    "job.update": _("job changed"),
+    "job.end": _("job ended"),
+    "volunteer.enter": _("volunteer hours entered"),
+    "volunteer.declare": _("volunteer hours declared"),
+    "volunteer.confirm": _("volunteer hours confirmed"),
+    "volunteer.reject": _("volunteer hours not confirmed"),
+    "volunteer_rate.create": _("value of a volunteer hour set"),
+    "budget_lines.set": _("budget of a year set"),
+    # closing
+    "closing.prepare": _("annual closing prepared"),
+    "closing.update": _("annual closing changed"),
+    "closing.allocate": _("allocation of the result set"),
+    "closing.propose": _("annual closing proposed to the assembly"),
+    "closing.withdraw": _("annual closing withdrawn to draft"),
+    "closing.approve": _("annual closing approved by the assembly"),
+    "ristorni.compute": _("ristorni computed"),
+    "ristorni.pay": _("ristorni paid"),
+    # fund
+    "earmark.create": _("money of the reinvestment fund earmarked"),
+    "earmark.release": _("earmark of the reinvestment fund released"),
+}
+
 
 class EconomyConfig(AppConfig):
     name = "comunitas.economy"
@@ -8,12 +43,12 @@ class EconomyConfig(AppConfig):
     verbose_name = _("Economy")
 
     def ready(self) -> None:
+        from comunitas.commons.stats.sales import sale_listener_add
         from comunitas.core.audit import ACTION_LABELS
-        from comunitas.economy.cashbook import services as cashbook_services
-        from comunitas.economy.closing import services as closing_services
-        from comunitas.economy.fund import services as fund_services
-        from comunitas.economy.work import services as work_services
+        from comunitas.economy.cashbook.services import sale_recorded
 
-        # What each part's audit codes mean to a reader of the activity log.
-        for part in (cashbook_services, work_services, closing_services, fund_services):
-            ACTION_LABELS.update(part.AUDIT_LABELS)
+        ACTION_LABELS.update(AUDIT_LABELS)
+        # Every sale the commons record is posted to the cash book in the same transaction. The
+        # commons cannot call the economy (a lower app never imports a higher one), so the
+        # economy registers its listener here, the one place this wiring happens.
+        sale_listener_add(sale_recorded)

@@ -20,6 +20,7 @@ from comunitas.core.models import AuditEntry
 from comunitas.economy.cashbook.imports import import_movements, parse_amount, parse_date
 from comunitas.economy.models import Counterparty, ImportBatch, Movement, MovementSource
 from tests.economy.cashbook.matrix import expense, freeze
+from tests.helpers import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -192,14 +193,11 @@ def test_an_xlsx_file_imports(people):
 def test_a_file_not_in_utf8_needs_its_encoding_said(people):
     coop = people["coop"]
     text = "Data;Importo;Descrizione\n01/03/2026;10,00;Caffè e caffè\n".encode("cp1252")
-    with pytest.raises(ValidationError) as caught:
-        run(coop, text)
-    assert caught.value.errors[0].field == "file" and "not UTF-8" in str(caught.value)
+    assert_refused(run, coop, text, on="file", saying="not UTF-8")
     report = run(coop, text, encoding="windows-1252")
     assert report.written and report.encoding == "windows-1252"
     assert Movement.objects.get().description == "Caffè e caffè"
-    with pytest.raises(ValidationError, match="UTF-8, Windows-1252 or Latin-1"):
-        run(coop, text, encoding="ebcdic")
+    assert_refused(run, coop, text, saying="UTF-8, Windows-1252 or Latin-1", encoding="ebcdic")
 
 
 def test_the_columns_must_be_found(people):
@@ -207,10 +205,8 @@ def test_the_columns_must_be_found(people):
         run(people["coop"], "Giorno;Soldi\n01/03/2026;10\n")
     messages = " ".join(e.message for e in caught.value.errors)
     assert "date" in messages and "Giorno, Soldi" in messages
-    with pytest.raises(ValidationError, match="no column Valuta"):
-        run(people["coop"], BANK, mapping={"date": "Valuta"})
-    with pytest.raises(ValidationError, match="Unknown field"):
-        run(people["coop"], BANK, mapping={"colour": "Data"})
+    assert_refused(run, people["coop"], BANK, saying="no column Valuta", mapping={"date": "Valuta"})
+    assert_refused(run, people["coop"], BANK, saying="Unknown field", mapping={"colour": "Data"})
 
 
 def test_progress_is_reported_by_stage(people):

@@ -44,16 +44,3 @@ def test_a_proposed_year_is_frozen_and_a_draft_is_not(people):
     assert str(refused.value).startswith(f"The year {year} is closed")
     assert refused.value.errors[0].field == "on_date"
     ledger.ensure_open(coop=coop, on_date=date(year + 1, 1, 1))  # the next year is open
-
-
-def test_the_postal_bond_rates_load_once_and_keep_a_rate_changed_by_hand(db):
-    from comunitas.economy.closing.postal_rates import RATES, postal_bond_rates_load
-    from comunitas.economy.models import PostalBondRate
-
-    assert PostalBondRate.objects.count() == len(RATES)  # the migration loaded them
-    first = PostalBondRate.objects.order_by("valid_from").first()
-    PostalBondRate.objects.filter(pk=first.pk).update(rate=Decimal("1.00"))
-    PostalBondRate.objects.exclude(pk=first.pk).delete()
-    assert postal_bond_rates_load() == len(RATES) - 1
-    assert postal_bond_rates_load() == 0
-    assert PostalBondRate.objects.get(pk=first.pk).rate == Decimal("1.00")

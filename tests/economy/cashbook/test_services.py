@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from datetime import date
 from decimal import Decimal
@@ -16,8 +17,10 @@ from hypothesis.extra.django import TestCase
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
+from comunitas.economy.cashbook import imports as cashbook_import
 from comunitas.economy.cashbook import selectors, services
 from comunitas.economy.cashbook.chart import chart_ensure
+from comunitas.economy.cashbook.ledger import year_result
 from comunitas.economy.models import Direction, Earmark, Movement, MovementSource
 from comunitas.projects.models import Need
 from tests.economy.cashbook.matrix import expense, freeze, income
@@ -192,8 +195,6 @@ class TestReversalNetsToZero(TestCase):
         code=st.sampled_from(["services", "grants", "suppliers", "staff", "other"]),
     )
     def test_the_pair_nets_to_zero(self, cents, vat_share, code):
-        from comunitas.economy.cashbook.ledger import year_result
-
         amount = Decimal(cents) / 100
         vat = (amount * vat_share / 100).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
         before = year_result(coop=self.coop, year=TODAY.year)
@@ -321,9 +322,5 @@ def test_a_category_of_the_coops_own(people):
 
 def test_nothing_can_be_deleted():
     """No service deletes: the cash book only grows (a grep, so a future delete is noticed)."""
-    import inspect
-
-    from comunitas.economy.cashbook import imports as cashbook_import
-
     for module in (services, cashbook_import):
         assert ".delete(" not in inspect.getsource(module)

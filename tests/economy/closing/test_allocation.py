@@ -1,4 +1,4 @@
-"""The legal allocation of a year's result (closing_allocation): the minima, the dividend cap,
+"""The legal allocation of a year's result (closing.rules): the minima, the dividend cap,
 the rates of the buoni postali, exact cents; the invariants checked as properties."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import CENT
+from comunitas.economy.closing.postal_rates import RATES, postal_bond_rates_load
 from comunitas.economy.closing.rules import (
     allocation_compute,
     allocation_parameters,
@@ -20,12 +22,7 @@ from comunitas.economy.closing.rules import (
 from comunitas.economy.closing.selectors import postal_bond_rate_for
 from comunitas.economy.models import AllocationKind as K
 from comunitas.economy.models import PostalBondRate
-
-CENT = D("0.01")
-
-
-def field_of(exc: pytest.ExceptionInfo) -> str | None:
-    return exc.value.errors[0].field
+from tests.helpers import assert_refused
 
 
 def test_a_profit_is_allocated_in_the_legal_order_to_the_cent():
@@ -88,9 +85,7 @@ def test_an_allocation_against_the_law_is_refused_naming_the_field(params, field
         "reinvestment_percent": D(50),
         **params,
     }
-    with pytest.raises(ValidationError) as exc:
-        allocation_compute(**values)
-    assert field_of(exc) == field
+    assert_refused(allocation_compute, on=field, **values)
 
 
 def test_the_dividend_cap_is_the_postal_rate_plus_two_and_a_half_points_rounded_down():
@@ -111,9 +106,17 @@ def test_days_before_the_first_known_rate_do_not_count_and_no_rate_is_an_error()
     PostalBondRate.objects.all().delete()
     PostalBondRate.objects.create(valid_from=date(2030, 7, 1), rate=D("3.00"), source="test")
     assert postal_bond_rate_for(year=2030) == D("3.00")
-    with pytest.raises(ValidationError) as exc:
-        postal_bond_rate_for(year=2029)
-    assert field_of(exc) == "postal_bond_rate"
+    assert_refused(postal_bond_rate_for, on="postal_bond_rate", year=2029)
+
+
+def test_the_postal_bond_rates_load_once_and_keep_a_rate_changed_by_hand(db):
+    assert PostalBondRate.objects.count() == len(RATES)  # the migration loaded them
+    first = PostalBondRate.objects.order_by("valid_from").first()
+    PostalBondRate.objects.filter(pk=first.pk).update(rate=D("1.00"))
+    PostalBondRate.objects.exclude(pk=first.pk).delete()
+    assert postal_bond_rates_load() == len(RATES) - 1
+    assert postal_bond_rates_load() == 0
+    assert PostalBondRate.objects.get(pk=first.pk).rate == D("1.00")
 
 
 def test_stored_lines_give_back_their_parameters():

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from comunitas.economy.closing import services
-from tests.economy.closing.matrix import carried_motion, job, last_year, make, profit
+from tests.economy.closing.matrix import allocated, carried_motion, job, last_year, make, profit
 from tests.helpers import book_for
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +123,6 @@ def test_the_list_is_a_constant_number_of_queries(client, people, n, django_asse
 def test_the_ristorni_endpoint_is_a_constant_number_of_queries(
     client, people, n, django_assert_num_queries
 ):
-    from tests.economy.closing.matrix import allocated
-
     book = book_for(people)
     year = last_year()
     closing = allocated(book, year)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comunitas.economy.closing import services
 from comunitas.economy.models import ClosingStatus
-from tests.economy.closing.matrix import approved, carried_motion, last_year, make
+from tests.economy.closing.matrix import allocated, approved, carried_motion, job, last_year, make
 from tests.helpers import book_for
 
 pytestmark = pytest.mark.django_db
@@ -143,8 +143,6 @@ def test_paying_from_the_page_and_again_pays_nobody_twice(client, people):
 def test_the_ristorni_list_is_a_constant_number_of_queries(
     client, people, n, django_assert_num_queries
 ):
-    from tests.economy.closing.matrix import allocated, job
-
     book = book_for(people)
     year = last_year()
     closing = allocated(book, year)

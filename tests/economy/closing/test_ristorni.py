@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from comunitas.commons.models import Sale, Service
 from comunitas.economy.closing.ristorni import exchanges, split_largest_remainder
+from tests.commons.stats.test_stats import order_line
 from tests.economy.closing.matrix import job, last_year
 from tests.helpers import book_for, make_resource
 
@@ -63,9 +65,6 @@ def test_work_counts_full_time_days_within_the_year_only(people):
 
 @pytest.mark.django_db
 def test_purchases_and_services_count_the_members_sales_net_of_refunds(people):
-    from comunitas.commons.models import Sale, Service
-    from tests.commons.stats.test_stats import order_line
-
     book = book_for(people)
     coop, year, m = book["coop"], last_year(), book["members"]
     shop = Service.objects.create(

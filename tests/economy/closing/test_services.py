@@ -13,7 +13,7 @@ from comunitas.core.models import AuditEntry
 from comunitas.economy.cashbook.ledger import ensure_open
 from comunitas.economy.closing import services
 from comunitas.economy.models import AllocationKind as K
-from comunitas.economy.models import ClosingStatus, Ristorno
+from comunitas.economy.models import Closing, ClosingStatus, Ristorno
 from comunitas.members.models import ShareMovement
 from tests.economy.closing.matrix import allocated, approved, carried_motion, job, last_year, profit
 from tests.helpers import assert_refused, book_for
@@ -302,8 +302,6 @@ def test_paying_ristorni_issues_shares_pays_the_rest_in_cash_once(book):
 
 
 def test_an_assembly_held_before_the_year_ended_cannot_approve_it(book):
-    from comunitas.economy.models import Closing
-
     this_year = timezone.localdate().year  # made directly: a service refuses a year not over
     closing = Closing.objects.create(
         coop=book["coop"],

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from comunitas.commons.models import CommonResource, Service
 from comunitas.economy.fund.dashboard import dashboard
@@ -100,8 +101,6 @@ def test_a_year_without_movements_says_so(client, people):
 
 
 def test_the_aggregates_csv_and_xlsx(client, people, books):
-    from openpyxl import load_workbook
-
     client.force_login(people["member"])
     response = client.get("/c/alpha/economy/export/aggregates.csv?year=2024")
     assert 'filename="economia-alpha-2024.csv"' in response["Content-Disposition"]

@@ -8,9 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from comunitas.economy.fund.selectors import project_earmarks
 from comunitas.economy.models import Earmark
+from comunitas.projects.models import Project
 from tests.economy.fund.matrix import (
     FUND_BUDGET_ID,
     FUND_PROJECT_ID,
@@ -166,12 +169,8 @@ def test_years_out_of_range_are_not_found(client, fund):
 
 
 def test_a_project_s_earmarks_for_its_accountability_page(fund):
-    from django.template.loader import render_to_string
-
-    from comunitas.economy.fund.selectors import project_earmarks
-    from comunitas.projects.models import Project
 
     rows = project_earmarks(project=Project.objects.get(pk=FUND_PROJECT_ID))
     assert [(r.earmark.purpose, r.spent) for r in rows] == [("Nuove poltrone", Decimal("200.00"))]
-    html = render_to_string("economy/fund_project.html", {"coop": fund["coop"], "fund_rows": rows})
+    html = render_to_string("economy/fund/project.html", {"coop": fund["coop"], "fund_rows": rows})
     assert "Nuove poltrone" in html and 'role="img"' in html

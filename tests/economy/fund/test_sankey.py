@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.models import Municipality
+from comunitas.economy.fund.exports import flow_pdf_bytes
 from comunitas.economy.fund.sankey import money_flow
-from comunitas.economy.fund.views import flow_pdf_bytes
 from comunitas.economy.models import Counterparty, Earmark, Job
 from tests.economy.fund.matrix import ALLOCATION, closing, money, movement, project
 

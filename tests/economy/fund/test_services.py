@@ -11,11 +11,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
 from comunitas.economy.fund import selectors, services
 from comunitas.economy.models import Earmark
 from tests.economy.fund.matrix import ALLOCATION, closing, counted_budget, money, movement, project
+from tests.helpers import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +125,7 @@ def test_a_board_earmark_takes_money_from_the_fund_and_is_audited(fund):
 
 def test_an_earmark_above_the_available_balance_is_refused(fund):
     board(fund, amount="4500.00")
-    with pytest.raises(ValidationError) as refused:
-        board(fund, amount="500.01")
-    assert refused.value.errors[0].field == "amount"
+    assert_refused(board, fund, on="amount", amount="500.01")
     assert Earmark.objects.count() == 1
 
 
@@ -152,33 +150,24 @@ def test_spending_above_an_earmark_counts_against_the_fund(fund):
     ],
 )
 def test_bad_earmarks_are_refused_and_nothing_is_saved(fund, change, field):
-    with pytest.raises(ValidationError) as refused:
-        board(fund, **change)
-    assert refused.value.errors[0].field == field
+    assert_refused(board, fund, on=field, **change)
     assert not Earmark.objects.exists()
 
 
 def test_a_project_or_need_of_another_cooperative_is_refused(fund, people):
     theirs = project(people["other"], "Altro")
-    with pytest.raises(ValidationError) as refused:
-        board(fund, project=theirs)
-    assert refused.value.errors[0].field == "project"
+    assert_refused(board, fund, on="project", project=theirs)
 
 
 # --- earmarks from a participatory budget -------------------------------------------------------
 def test_a_budget_earmark_needs_a_counted_budget_of_the_coop(fund, people):
     other = counted_budget(people["other"], [("x", "100.00", None)])
-    with pytest.raises(ValidationError) as refused:
-        board(fund, source="budget", budget=other)
-    assert refused.value.errors[0].field == "budget"
+    assert_refused(board, fund, on="budget", source="budget", budget=other)
     uncounted = counted_budget(fund["coop"], [("x", "100.00", None)])
     uncounted.tally = None
     uncounted.save()
-    with pytest.raises(ValidationError) as refused:
-        board(fund, source="budget", budget=uncounted)
-    assert refused.value.errors[0].field == "budget"
-    with pytest.raises(ValidationError):
-        services.earmarks_from_budget(actor=fund["admin"], budget=uncounted)
+    assert_refused(board, fund, on="budget", source="budget", budget=uncounted)
+    assert_refused(services.earmarks_from_budget, actor=fund["admin"], budget=uncounted)
     assert not Earmark.objects.exists()
 
 
@@ -205,17 +194,16 @@ def test_earmarks_from_a_budget_refused_naming_projects_without_follow_up(fund):
         fund["coop"],
         [("Poltrone", "1200.00", fund["project"]), ("Un pulmino", "800.00", None)],
     )
-    with pytest.raises(ValidationError) as refused:
-        services.earmarks_from_budget(actor=fund["admin"], budget=budget)
-    assert "Un pulmino" in str(refused.value)
-    assert "Poltrone" not in str(refused.value)
+    refused = assert_refused(
+        services.earmarks_from_budget, saying="Un pulmino", actor=fund["admin"], budget=budget
+    )
+    assert "Poltrone" not in str(refused)
     assert not Earmark.objects.exists()
 
 
 def test_earmarks_from_a_budget_above_the_balance_are_refused_together(fund):
     budget = counted_budget(fund["coop"], [("Poltrone", "6000.00", fund["project"])])
-    with pytest.raises(ValidationError):
-        services.earmarks_from_budget(actor=fund["admin"], budget=budget)
+    assert_refused(services.earmarks_from_budget, actor=fund["admin"], budget=budget)
     assert not Earmark.objects.exists()
 
 
@@ -227,8 +215,7 @@ def test_release_once_and_audited(fund):
     assert selectors.fund_available(coop=fund["coop"]) == Decimal("4700.00")
     entry = AuditEntry.objects.get(action="earmark.release")
     assert entry.changes["returned"]["after"] == "700.00"
-    with pytest.raises(ValidationError):
-        services.earmark_release(actor=fund["admin"], earmark=earmark)
+    assert_refused(services.earmark_release, actor=fund["admin"], earmark=earmark)
 
 
 def test_only_approved_closings_feed_the_fund(people):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import BudgetLine, Movement
@@ -98,8 +97,7 @@ def test_the_subject_is_one_and_this_cooperatives(people):
     assert_refused(plan, coop, {"services": "1.00"}, on="project", project=theirs)
     assert_refused(plan, coop, {"services": "1.00"}, on="resource", resource=make_resource(other))
     assert_refused(plan, coop, {"services": "1.00"}, on="year", year=99999)
-    with pytest.raises(ValidationError):
-        work_selectors.budget_subject(coop=coop, project_id=theirs.pk, resource_id=None)
+    assert_refused(work_selectors.budget_subject, coop=coop, project_id=theirs.pk, resource_id=None)
 
 
 def test_budget_against_actual(people, django_assert_num_queries):

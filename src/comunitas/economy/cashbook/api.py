@@ -3,13 +3,12 @@ counterparties, categories and importing a file.
 
 Same rules as the pages: the rows are the staff's and the board's (VIEW_ACCOUNTS), writes need
 MANAGE_ACCOUNTS. Objects are fetched within the cooperative (another's id answers 404, in a
-body 422). Parsing here, rules in ``cashbook_services`` and ``cashbook_import``."""
+body 422). Parsing here, rules in ``cashbook.services`` and ``cashbook.imports``."""
 
 # No ``from __future__ import annotations``: ninja reads the Query/File/Form annotations.
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Body, Field, File, Query, Router, Schema, Status, UploadedFile
@@ -18,7 +17,7 @@ from pydantic import ValidationError as PydanticError
 
 from comunitas.core.endpoints import Pagination, answers
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.models import Cooperative
+from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
 from comunitas.core.shapes import Text
 from comunitas.economy.cashbook import imports, selectors, services
@@ -35,7 +34,7 @@ from comunitas.economy.cashbook.schemas import (
     CashReverseIn,
     Id,
 )
-from comunitas.economy.models import Counterparty, Direction, Movement
+from comunitas.economy.models import Direction
 
 router = Router(tags=["economy"])
 E = "/coops/{slug}/economy"
@@ -57,20 +56,6 @@ class CashMovementQuery(Schema):
     project_id: Id | None = None
     counterparty_id: Id | None = None
     q: Text = Field("", max_length=100)
-
-
-def _movement(coop: Cooperative, movement_id: int) -> Movement:
-    try:
-        return selectors.movement_get(coop=coop, pk=movement_id)
-    except Movement.DoesNotExist:
-        raise Http404 from None
-
-
-def _counterparty(coop: Cooperative, counterparty_id: int) -> Counterparty:
-    try:
-        return selectors.counterparty_get(coop=coop, pk=counterparty_id)
-    except Counterparty.DoesNotExist:
-        raise Http404 from None
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -110,13 +95,13 @@ def movement_create(request, slug: str, payload: CashMovementIn):
     movement = services.movement_create(
         actor=request.auth, coop=coop, fields=_fields(payload.dict())
     )
-    return Status(201, _movement(coop, movement.pk))
+    return Status(201, or_404(selectors.movement_get, coop=coop, pk=movement.pk))
 
 
 @router.get(MOVEMENT, response=answers(200, CashMovementOut), tags=TAGS)
 def movement_get(request, slug: str, cash_movement_id: int):
     coop = coop_for(request.auth, slug, Action.VIEW_ACCOUNTS)
-    return _movement(coop, cash_movement_id)
+    return or_404(selectors.movement_get, coop=coop, pk=cash_movement_id)
 
 
 @router.post(f"{MOVEMENT}/reverse", response=answers(201, CashMovementOut), tags=TAGS)
@@ -125,11 +110,11 @@ def cash_movement_reverse(request, slug: str, cash_movement_id: int, payload: Ca
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     reversal = services.movement_reverse(
         actor=request.auth,
-        movement=_movement(coop, cash_movement_id),
+        movement=or_404(selectors.movement_get, coop=coop, pk=cash_movement_id),
         on_date=payload.on_date,
         reason=payload.reason,
     )
-    return Status(201, _movement(coop, reversal.pk))
+    return Status(201, or_404(selectors.movement_get, coop=coop, pk=reversal.pk))
 
 
 # --- counterparties -------------------------------------------------------------------------------
@@ -147,7 +132,7 @@ def counterparty_create(request, slug: str, payload: CashCounterpartyIn):
     saved = services.counterparty_create(
         actor=request.auth, coop=coop, fields=_fields(payload.dict())
     )
-    return Status(201, _counterparty(coop, saved.pk))
+    return Status(201, or_404(selectors.counterparty_get, coop=coop, pk=saved.pk))
 
 
 @router.patch(COUNTERPARTY, response=answers(200, CashCounterpartyOut), tags=TAGS)
@@ -157,10 +142,10 @@ def counterparty_update(
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     saved = services.counterparty_update(
         actor=request.auth,
-        counterparty=_counterparty(coop, cash_counterparty_id),
+        counterparty=or_404(selectors.counterparty_get, coop=coop, pk=cash_counterparty_id),
         fields=_fields(payload.dict(exclude_unset=True)),
     )
-    return _counterparty(coop, saved.pk)
+    return or_404(selectors.counterparty_get, coop=coop, pk=saved.pk)
 
 
 # --- categories -----------------------------------------------------------------------------------

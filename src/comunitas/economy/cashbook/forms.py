@@ -1,4 +1,4 @@
-"""Forms of the cash book pages: they parse input; ``cashbook_services`` decides what is valid."""
+"""Forms of the cash book pages: they parse input; ``cashbook.services`` decides what is valid."""
 
 from __future__ import annotations
 

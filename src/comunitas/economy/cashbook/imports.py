@@ -1,6 +1,6 @@
 """Importing a bank statement or an accountant's export into the cash book, from CSV or XLSX.
 
-Why not a loop over ``cashbook_services.movement_create``: a year of a busy cooperative's bank
+Why not a loop over ``cashbook.services.movement_create``: a year of a busy cooperative's bank
 is tens of thousands of rows, and one query per row would take minutes. So every row is checked
 in Python against what a few queries loaded (the chart, the counterparties, the frozen years,
 the movements already in the book in the file's dates), with the rules the services apply, and
@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,8 +40,8 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import FieldError, ValidationError
-from comunitas.core.kernel.money import CENT, MAX_MONEY
-from comunitas.core.kernel.types import Progress
+from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO, parse_euros
+from comunitas.core.kernel.types import Actor, Progress, user_of
 from comunitas.core.models import Cooperative
 from comunitas.economy.cashbook import ledger
 from comunitas.economy.cashbook.chart import chart_ensure
@@ -54,8 +54,7 @@ from comunitas.economy.models import (
     Movement,
     MovementSource,
 )
-from comunitas.members.imports.reading import Table, read_table
-from comunitas.members.imports.reading import compact_header as _compact
+from comunitas.members.imports.reading import Table, compact_header, read_table
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the web and API limit; the CLI reads any size
 PROGRESS_EVERY = 1000
@@ -71,7 +70,7 @@ FIELDS = (
     "counterparty",
     "category",
 )
-# Headers recognised without a mapping, compared by members.imports._compact.
+# Headers recognised without a mapping, compared by members.imports.reading.compact_header.
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "data", "dataoperazione", "datacontabile", "datamovimento"),
     "amount": ("amount", "importo", "importoeur", "importoeuro"),
@@ -171,7 +170,7 @@ def _as_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
 
 def match_columns(headers: list[str], mapping: Mapping[str, str] | None) -> dict[str, int]:
     """Our field → the column index, from the mapping first, then the usual headers."""
-    keys = [_compact(h) for h in headers]
+    keys = [compact_header(h) for h in headers]
     columns: dict[str, int] = {}
     errors = []
     for name, header in (mapping or {}).items():
@@ -179,7 +178,7 @@ def match_columns(headers: list[str], mapping: Mapping[str, str] | None) -> dict
             errors.append(
                 FieldError("mapping", _("Unknown field: %(name)s.") % {"name": str(name)[:40]})
             )
-        elif _compact(header) not in keys:
+        elif compact_header(header) not in keys:
             errors.append(
                 FieldError(
                     "mapping",
@@ -188,7 +187,7 @@ def match_columns(headers: list[str], mapping: Mapping[str, str] | None) -> dict
                 )
             )
         else:
-            columns[name] = keys.index(_compact(header))
+            columns[name] = keys.index(compact_header(header))
     if errors:
         raise ValidationError(errors=errors)
     used = set(columns.values())
@@ -226,30 +225,17 @@ def _blank(value: Any) -> bool:
 
 
 def parse_amount(value: Any, name: str = "amount") -> Decimal | None:
-    """Euros in Italian ("1.234,56") or plain ("1234.56") form, to the cent; None when empty."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise Bad(name, _("Not an amount: %(value)s.") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        text = str(value)
-    else:
-        text = re.sub(r"[\s€\u00a0]|EUR", "", str(value)).removeprefix("+")
-        if "," in text and "." in text:
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        elif "," in text:
-            text = text.replace(",", ".") if text.count(",") == 1 else "x"
-        elif text.count(".") > 1:
-            text = text.replace(".", "")
+    """Euros as a bank or an accountant writes them (``core.kernel.money.parse_euros``), to
+    the cent and within what the book holds; None when empty. ``Bad`` names the column."""
+    not_an_amount = _("Not an amount: %(value)s.") % {"value": str(value)[:40]}
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise Bad(name, _("Not an amount: %(value)s.") % {"value": str(value)[:40]}) from None
-    if not amount.is_finite() or abs(amount) > MAX_MONEY:
-        raise Bad(name, _("Not an amount: %(value)s.") % {"value": str(value)[:40]})
+        amount = parse_euros(value)
+    except ValueError:
+        raise Bad(name, not_an_amount) from None
+    if amount is None:
+        return None
+    if abs(amount) > MAX_MONEY:
+        raise Bad(name, not_an_amount)
     if amount != amount.quantize(CENT):
         raise Bad(name, _("The amount has more than two decimals: %(value)s.") % {"value": value})
     return amount.quantize(CENT)
@@ -304,8 +290,8 @@ def _signed(values: dict[str, Any]) -> Decimal:
         if amount is None:
             raise Bad("amount", _("The amount is missing."))
         return amount
-    credit = parse_amount(values.get("credit"), "credit") or Decimal("0.00")
-    debit = parse_amount(values.get("debit"), "debit") or Decimal("0.00")
+    credit = parse_amount(values.get("credit"), "credit") or ZERO
+    debit = parse_amount(values.get("debit"), "debit") or ZERO
     return credit - debit
 
 
@@ -396,7 +382,7 @@ def _rows_table(rows: list[Mapping[str, Any]]) -> Table:
 def import_movements(
     *,
     coop: Cooperative,
-    actor,
+    actor: Actor,
     file: bytes | IO[bytes] | Path | str | None = None,
     rows: list[Mapping[str, Any]] | None = None,
     name: str = "",
@@ -475,7 +461,7 @@ def _counterparties(coop: Cooperative, rows: list[Row]) -> dict[str, int]:
 
 def _write(
     coop: Cooperative,
-    actor,
+    actor: Actor,
     kind: str,
     name: str,
     rows: list[Row],
@@ -483,7 +469,7 @@ def _write(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = user_of(actor)
     batch = ImportBatch.objects.create(
         coop=coop,
         kind=kind,

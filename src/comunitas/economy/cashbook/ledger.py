@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cents, Cooperative
 from comunitas.economy.models import Closing, ClosingStatus, Movement
 
@@ -51,12 +52,12 @@ def year_result(*, coop: Cooperative, year: int) -> Decimal:
         .annotate(total=Cents(Sum("amount")))
         .order_by()
     )
-    return (totals.get("income") or Decimal("0.00")) - (totals.get("expense") or Decimal("0.00"))
+    return (totals.get("income") or ZERO) - (totals.get("expense") or ZERO)
 
 
 def served_by(coop: Cooperative, municipality_ref: str) -> Exists:
     """Whether the municipality at ``municipality_ref`` is one the cooperative serves (its
-    territory, as ``members.selectors.with_territory`` reads it): what makes a worker or a
+    territory, as ``members.book.selectors.with_territory`` reads it): what makes a worker or a
     supplier local."""
     return Exists(
         Cooperative.territory.through.objects.filter(

@@ -5,12 +5,12 @@ database holds; the rules are the services' (a 422 naming the field)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Euros, Money
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import CounterpartyKind, Direction, Flow, ImportKind
 
@@ -22,7 +22,7 @@ class CashMovementIn(InputSchema):
     on_date: Day
     category: Text = Field(..., max_length=40, description="The category's code")
     amount: Money = Field(..., description="Gross euros, VAT included; negative for a refund")
-    vat: Money = Decimal("0.00")
+    vat: Money = ZERO
     description: Text = Field("", max_length=200)
     reference: Text = Field("", max_length=80)
     counterparty_id: Id | None = None

@@ -2,7 +2,7 @@
 its reversal, counterparties with whether each is local, the categories.
 
 A counterparty is *local* when its municipality is one the cooperative serves: the same test
-as a member's ``in_territory`` (members.selectors.with_territory), against the cooperative's
+as a member's ``in_territory`` (members.book.selectors.with_territory), against the cooperative's
 territory (its seat is always part of it)."""
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models import Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.economy.cashbook import ledger
@@ -21,6 +23,7 @@ from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import Category, Counterparty, Direction, Movement
 
 TEXT_MAX = 100
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -150,3 +153,17 @@ def categories(*, coop: Cooperative) -> list[Category]:
     query."""
     chart = chart_ensure(coop=coop).values()
     return sorted(chart, key=lambda c: (c.direction != Direction.INCOME, c.position, c.id))
+
+
+def owned(
+    model: type[M], *, coop: Cooperative, pk: int | None, field: str, message: str
+) -> M | None:
+    """The object of this cooperative an API body names by id (None when it names none);
+    another cooperative's, or none at all, is the same ``ValidationError`` on ``field``. The
+    work and fund APIs use it too: the cash book is the economy's lowest part."""
+    if pk is None:
+        return None
+    found = model.objects.filter(coop=coop, pk=pk).first()
+    if found is None:
+        raise ValidationError(message, field=field)
+    return found

@@ -5,30 +5,29 @@ Nothing is ever deleted or edited: a wrong movement is reversed by its opposite,
 year, and the pair nets to zero. A year whose closing is proposed or approved is frozen
 (``ledger.ensure_open``): no movement is dated in it, not even a reversal.
 
-Sales of the commons post themselves: ``commons.sales`` keeps a list of listeners told of each
-new Sale (the commons never import the economy: ARCHITECTURE's arrows point down), and this
-module adds ``sale_post`` to it when it is loaded (the economy's AppConfig.ready imports it).
+Sales of the commons post themselves: ``commons.stats.sales`` keeps a list of listeners told of
+each new Sale (the commons never import the economy: ARCHITECTURE's arrows point down), and the
+economy's ``AppConfig.ready`` adds ``sale_recorded`` to it.
 ``Movement.sale`` is one-to-one, so a sale is posted at most once whoever calls first.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.commons.models import CommonResource, Sale, SaleKind, Service, ServiceKind
-from comunitas.commons.stats import sales as commons_sales
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import require_text, validated
-from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO
+from comunitas.core.kernel.edits import edit, locked, require_text, validated
+from comunitas.core.kernel.money import MAX_MONEY, ZERO, money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.core.validators import compact_code
@@ -48,32 +47,6 @@ from comunitas.economy.models import (
 from comunitas.members.models import Member
 from comunitas.projects.models import Project
 
-AUDIT_LABELS: dict[str, Any] = {
-    "movement.create": gettext_lazy("cash book movement entered"),
-    "movement.reverse": gettext_lazy("cash book movement reversed"),
-    "movement.sale": gettext_lazy("sale posted to the cash book"),
-    "economy.synthetic": gettext_lazy("synthetic economy of the demo written"),
-    "counterparty.create": gettext_lazy("counterparty added"),
-    "counterparty.update": gettext_lazy("counterparty changed"),
-    "category.create": gettext_lazy("cash book category added"),
-    "cashbook.import": gettext_lazy("cash book imported from a file"),
-}
-
-MOVEMENT_FIELDS = [
-    "on_date",
-    "amount",
-    "vat",
-    "category",
-    "description",
-    "reference",
-    "counterparty",
-    "resource",
-    "project",
-    "service",
-    "member",
-    "job",
-    "earmark",
-]
 # The links a movement may name, each an object of the same cooperative.
 LINKS: dict[str, type] = {
     "counterparty": Counterparty,
@@ -84,28 +57,10 @@ LINKS: dict[str, type] = {
     "job": Job,
     "earmark": Earmark,
 }
+MOVEMENT_FIELDS = ["on_date", "amount", "vat", "category", "description", "reference", *LINKS]
 AUDITED = ["on_date", "direction", "amount", "vat", "category", "source", *LINKS, "reverses"]
 COUNTERPARTY_FIELDS = ["name", "kind", "tax_code", "municipality", "member"]
 CATEGORY_FIELDS = ["code", "name", "direction", "flow"]
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def money(value: Any, field: str, *, required: bool = True) -> Decimal:
-    """A signed amount in exact cents, within what the database holds."""
-    if value in (None, "") and not required:
-        return ZERO
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Give an amount in euros."), field=field) from None
-    if not amount.is_finite() or abs(amount) > MAX_MONEY:
-        raise ValidationError(_("Give an amount in euros."), field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(_("Give the amount to the cent."), field=field)
-    return amount.quantize(CENT)
 
 
 def _of_coop(model: type, coop: Cooperative, value: Any, field: str):
@@ -160,7 +115,7 @@ def _check_earmark(movement: Movement) -> None:
             _("Only an expense can spend an earmark of the reinvestment fund."), field="earmark"
         )
     # Lock the earmark: two expenses entered together must not both spend its last euros.
-    earmark = Earmark.objects.select_for_update().get(pk=earmark.pk)
+    earmark = locked(earmark)
     if earmark.released:
         raise ValidationError(
             _("This earmark is released: nothing more can be spent on it."), field="earmark"
@@ -178,8 +133,9 @@ def _check_movement(movement: Movement) -> None:
         raise ValidationError(_("Give the date."), field="on_date")
     if not isinstance(movement.on_date, date):
         raise ValidationError(_("Give a date."), field="on_date")
-    movement.amount = money(movement.amount, "amount")
-    movement.vat = money(movement.vat, "vat", required=False)
+    # Signed: a reversal is the opposite of what it reverses.
+    movement.amount = money(movement.amount, field="amount", low=-MAX_MONEY)
+    movement.vat = money(movement.vat, field="vat", low=-MAX_MONEY, required=False)
     if movement.amount == 0:
         raise ValidationError(_("The amount cannot be zero."), field="amount")
     if movement.vat and (movement.vat > 0) != (movement.amount > 0):
@@ -190,42 +146,44 @@ def _check_movement(movement: Movement) -> None:
     validated(movement, exclude=["coop", "category", "recorded_by", *LINKS])
 
 
-def _movement_from(coop: Cooperative, fields: dict[str, Any]) -> Movement:
+def _movement_values(coop: Cooperative, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields given, as the movement's values: the category (by code or id) with the
+    direction it says, the links as this cooperative's objects, blank texts as ""."""
     unknown = set(fields) - set(MOVEMENT_FIELDS)
     if unknown:
         raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    movement = Movement(coop=coop)
-    movement.category = category_of(coop, fields.get("category"))
-    movement.direction = movement.category.direction
-    for name in ("on_date", "amount", "vat"):
-        setattr(movement, name, fields.get(name))
-    for name in ("description", "reference"):
-        setattr(movement, name, (fields.get(name) or "").strip())
-    for name, model in LINKS.items():
-        setattr(movement, name, _of_coop(model, coop, fields.get(name), name))
-    return movement
+    category = category_of(coop, fields.get("category"))
+    return {
+        "category": category,
+        "direction": category.direction,
+        **{name: fields.get(name) for name in ("on_date", "amount", "vat")},
+        **{name: fields.get(name) or "" for name in ("description", "reference")},
+        **{name: _of_coop(model, coop, fields.get(name), name) for name, model in LINKS.items()},
+    }
+
+
+def _check_new_movement(movement: Movement) -> None:
+    _check_movement(movement)
+    _check_earmark(movement)
 
 
 @transaction.atomic
-def movement_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Movement:
+def movement_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Movement:
     """Enter a movement by hand (staff): its category says whether money came in or went out."""
-    movement = _movement_from(coop, fields)
-    movement.recorded_by = _user(actor)
-    _check_movement(movement)
-    _check_earmark(movement)
-    movement.save()
-    audit_record(
+    values = _movement_values(coop, fields)
+    return edit(
+        Movement(coop=coop, recorded_by=user_of(actor)),
         actor=actor,
         action="movement.create",
-        obj=movement,
-        coop=coop,
-        after=snapshot(movement, AUDITED),
+        changes=values,
+        allowed=values,
+        audited=AUDITED,
+        check=_check_new_movement,
     )
-    return movement
 
 
 def movement_reverse(
-    *, actor, movement: Movement, on_date: date | None = None, reason: str
+    *, actor: Actor, movement: Movement, on_date: date | None = None, reason: str
 ) -> Movement:
     """Cancel a movement by its opposite (dated today unless told), in an open year; once."""
     reason = (reason or "").strip()
@@ -236,7 +194,7 @@ def movement_reverse(
         with transaction.atomic():
             # Locked and read again: two reversals of the same row queue here and the second
             # sees the first (on SQLite every write transaction is BEGIN IMMEDIATE already).
-            original = Movement.objects.select_for_update().get(pk=movement.pk)
+            original = locked(movement)
             if original.source == MovementSource.REVERSAL:
                 raise ValidationError(_("A reversal cannot be reversed: enter the movement again."))
             if Movement.objects.filter(reverses=original).exists():
@@ -254,7 +212,7 @@ def movement_reverse(
                 **{f"{name}_id": getattr(original, f"{name}_id") for name in LINKS},
                 source=MovementSource.REVERSAL,
                 reverses=original,
-                recorded_by=_user(actor),
+                recorded_by=user_of(actor),
                 synthetic=original.synthetic,
             )
             reversal.description = reversal.description[:200]
@@ -334,11 +292,9 @@ def sale_post(*, sale: Sale) -> Movement | None:
     return movement
 
 
-def _on_sale_recorded(sale: Sale) -> None:
+def sale_recorded(sale: Sale) -> None:
+    """Post a sale as the commons record it (a listener of ``commons.stats.sales``)."""
     sale_post(sale=sale)
-
-
-commons_sales.sale_listener_add(_on_sale_recorded)
 
 
 def _unposted(coop: Cooperative):
@@ -416,83 +372,64 @@ def _municipality(value: Any) -> Municipality | None:
     return municipality_resolve(str(value), field="municipality")
 
 
-def _assign_counterparty(counterparty: Counterparty, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(COUNTERPARTY_FIELDS)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    coop = counterparty.coop
-    if "name" in fields:
-        counterparty.name = (fields["name"] or "").strip()
-    if "kind" in fields:
-        counterparty.kind = fields["kind"]
-    if "tax_code" in fields:
-        counterparty.tax_code = _tax_code(fields["tax_code"] or "")
-    if "municipality" in fields:
-        counterparty.municipality = _municipality(fields["municipality"])
-    if "member" in fields:
-        counterparty.member = _of_coop(Member, coop, fields["member"], "member")
+def _counterparty_values(coop: Cooperative, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields given, as the counterparty's values: the tax code checked and compact, the
+    municipality and the member resolved (an unknown field is left for ``assign`` to refuse)."""
+    resolve = {
+        "tax_code": lambda value: _tax_code(value or ""),
+        "municipality": _municipality,
+        "member": lambda value: _of_coop(Member, coop, value, "member"),
+    }
+    return {
+        name: resolve[name](value) if name in resolve else value for name, value in fields.items()
+    }
+
+
+def _check_counterparty(counterparty: Counterparty) -> None:
+    counterparty.name = counterparty.name or ""
     require_text(counterparty, ["name"])
     if counterparty.kind not in CounterpartyKind.values:
         raise ValidationError(_("Choose the kind of counterparty."), field="kind")
-    same = Counterparty.objects.filter(coop=coop, name__iexact=counterparty.name)
+    same = Counterparty.objects.filter(coop=counterparty.coop, name__iexact=counterparty.name)
     if same.exclude(pk=counterparty.pk).exists():
         raise ValidationError(_("A counterparty with this name already exists."), field="name")
     validated(counterparty, exclude=["coop", "municipality", "member"])
 
 
 @transaction.atomic
-def counterparty_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Counterparty:
+def counterparty_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Counterparty:
     """Add a customer, supplier or funder; its municipality says whether it is local."""
-    counterparty = Counterparty(coop=coop, kind=CounterpartyKind.SUPPLIER)
-    _assign_counterparty(counterparty, fields)
-    counterparty.save()
-    audit_record(
+    return edit(
+        Counterparty(coop=coop, kind=CounterpartyKind.SUPPLIER),
         actor=actor,
         action="counterparty.create",
-        obj=counterparty,
-        coop=coop,
-        after=snapshot(counterparty, COUNTERPARTY_FIELDS),
+        changes=_counterparty_values(coop, fields),
+        allowed=COUNTERPARTY_FIELDS,
+        audited=COUNTERPARTY_FIELDS,
+        check=_check_counterparty,
     )
-    return counterparty
 
 
 @transaction.atomic
 def counterparty_update(
-    *, actor, counterparty: Counterparty, fields: dict[str, Any]
+    *, actor: Actor, counterparty: Counterparty, fields: dict[str, Any]
 ) -> Counterparty:
     counterparty = (
         Counterparty.objects.select_for_update().select_related("coop").get(pk=counterparty.pk)
     )
-    before = snapshot(counterparty, COUNTERPARTY_FIELDS)
-    _assign_counterparty(counterparty, fields)
-    counterparty.save()
-    audit_record(
+    return edit(
+        counterparty,
         actor=actor,
         action="counterparty.update",
-        obj=counterparty,
-        coop=counterparty.coop,
-        before=before,
-        after=snapshot(counterparty, COUNTERPARTY_FIELDS),
+        changes=_counterparty_values(counterparty.coop, fields),
+        allowed=COUNTERPARTY_FIELDS,
+        audited=COUNTERPARTY_FIELDS,
+        check=_check_counterparty,
     )
-    return counterparty
 
 
 # --- categories -----------------------------------------------------------------------------------
-@transaction.atomic
-def category_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Category:
-    """Add a category of the cooperative's own; an income category always flows to revenue."""
-    unknown = set(fields) - set(CATEGORY_FIELDS)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    chart = chart_ensure(coop=coop)
-    category = Category(
-        coop=coop,
-        code=(fields.get("code") or "").strip().lower(),
-        name=(fields.get("name") or "").strip(),
-        direction=fields.get("direction") or "",
-        flow=fields.get("flow") or "",
-        position=len(chart),
-    )
+def _check_category(category: Category, chart: dict[str, Category]) -> None:
     require_text(category, ["code", "name"])
     if category.direction not in Direction.values:
         raise ValidationError(_("Choose income or expense."), field="direction")
@@ -505,12 +442,26 @@ def category_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Cate
     if category.code in chart:
         raise ValidationError(_("A category with this code already exists."), field="code")
     validated(category, exclude=["coop"])
-    category.save()
-    audit_record(
+
+
+@transaction.atomic
+def category_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Category:
+    """Add a category of the cooperative's own; an income category always flows to revenue."""
+    unknown = set(fields) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
+    chart = chart_ensure(coop=coop)
+    return edit(
+        Category(coop=coop, position=len(chart)),
         actor=actor,
         action="category.create",
-        obj=category,
-        coop=coop,
-        after=snapshot(category, CATEGORY_FIELDS),
+        changes={
+            "code": (fields.get("code") or "").strip().lower(),
+            "name": fields.get("name") or "",
+            "direction": fields.get("direction") or "",
+            "flow": fields.get("flow") or "",
+        },
+        allowed=CATEGORY_FIELDS,
+        audited=CATEGORY_FIELDS,
+        check=lambda category: _check_category(category, chart),
     )
-    return category

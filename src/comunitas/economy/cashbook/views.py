@@ -1,7 +1,7 @@
 """Pages of the cash book (prima nota): the list with its filters and totals, a movement and its
 reversal, entering one by hand, counterparties, categories and importing a file.
 
-Thin views over ``cashbook_services``, ``cashbook_selectors`` and ``cashbook_import``. The rows
+Thin views over ``cashbook.services``, ``cashbook.selectors`` and ``cashbook.imports``. The rows
 are the staff's and the board's (VIEW_ACCOUNTS); every write needs MANAGE_ACCOUNTS. Each page is
 in the permission matrix (tests/economy/cashbook/matrix.py)."""
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import apply_errors, submit, submit_and_flash
@@ -27,23 +28,9 @@ from comunitas.economy.cashbook.forms import (
     MovementForm,
     ReverseForm,
 )
-from comunitas.economy.models import Counterparty, Movement, MovementSource
+from comunitas.economy.models import Counterparty, MovementSource
 
 PAGE_SIZE = 50
-
-
-def _movement(coop: Cooperative, cash_movement_id: int) -> Movement:
-    try:
-        return selectors.movement_get(coop=coop, pk=cash_movement_id)
-    except Movement.DoesNotExist:
-        raise Http404 from None
-
-
-def _counterparty(coop: Cooperative, cash_counterparty_id: int) -> Counterparty:
-    try:
-        return selectors.counterparty_get(coop=coop, pk=cash_counterparty_id)
-    except Counterparty.DoesNotExist:
-        raise Http404 from None
 
 
 # --- the list and one movement --------------------------------------------------------------------
@@ -65,12 +52,12 @@ def movement_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "query": query.urlencode(),
         "can_manage": can(request.user, coop, Action.MANAGE_ACCOUNTS),
     }
-    return render(request, "economy/cashbook_list.html", context)
+    return render(request, "economy/cashbook/list.html", context)
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
 def movement_detail(request: HttpRequest, coop: Cooperative, cash_movement_id: int) -> HttpResponse:
-    movement = _movement(coop, cash_movement_id)
+    movement = or_404(selectors.movement_get, coop=coop, pk=cash_movement_id)
     reversal = selectors.reversal_of(movement)
     manage = can(request.user, coop, Action.MANAGE_ACCOUNTS)
     context = {
@@ -83,7 +70,7 @@ def movement_detail(request: HttpRequest, coop: Cooperative, cash_movement_id: i
             else None
         ),
     }
-    return render(request, "economy/cashbook_detail.html", context)
+    return render(request, "economy/cashbook/detail.html", context)
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
@@ -100,7 +87,7 @@ def movement_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     if movement:
         messages.success(request, _("The movement is in the cash book."))
         return redirect("economy:cash_detail", coop.slug, movement.pk)
-    return render(request, "economy/cashbook_form.html", {"coop": coop, "form": form})
+    return render(request, "economy/cashbook/form.html", {"coop": coop, "form": form})
 
 
 @require_POST
@@ -109,7 +96,7 @@ def movement_reverse(
     request: HttpRequest, coop: Cooperative, cash_movement_id: int
 ) -> HttpResponse:
     """Reverse a movement by its opposite (the form is on the movement's page)."""
-    movement = _movement(coop, cash_movement_id)
+    movement = or_404(selectors.movement_get, coop=coop, pk=cash_movement_id)
     form = ReverseForm(request.POST)
     reversal = submit_and_flash(
         request,
@@ -138,7 +125,7 @@ def counterparty_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "q": q,
         "can_manage": can(request.user, coop, Action.MANAGE_ACCOUNTS),
     }
-    return render(request, "economy/cashbook_counterparties.html", context)
+    return render(request, "economy/cashbook/counterparties.html", context)
 
 
 def _counterparty_initial(counterparty: Counterparty) -> dict:
@@ -164,14 +151,14 @@ def counterparty_create(request: HttpRequest, coop: Cooperative) -> HttpResponse
     if saved:
         messages.success(request, _("Counterparty added."))
         return redirect("economy:cash_counterparties", coop.slug)
-    return render(request, "economy/cashbook_counterparty_form.html", {"coop": coop, "form": form})
+    return render(request, "economy/cashbook/counterparty_form.html", {"coop": coop, "form": form})
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
 def counterparty_edit(
     request: HttpRequest, coop: Cooperative, cash_counterparty_id: int
 ) -> HttpResponse:
-    counterparty = _counterparty(coop, cash_counterparty_id)
+    counterparty = or_404(selectors.counterparty_get, coop=coop, pk=cash_counterparty_id)
     form = CounterpartyForm(
         request.POST or None, coop=coop, initial=_counterparty_initial(counterparty)
     )
@@ -186,13 +173,13 @@ def counterparty_edit(
         messages.success(request, _("Changes saved."))
         return redirect("economy:cash_counterparties", coop.slug)
     context = {"coop": coop, "form": form, "counterparty": counterparty}
-    return render(request, "economy/cashbook_counterparty_form.html", context)
+    return render(request, "economy/cashbook/counterparty_form.html", context)
 
 
 # --- categories -----------------------------------------------------------------------------------
 def _categories_page(request: HttpRequest, coop: Cooperative, form) -> HttpResponse:
     context = {"coop": coop, "categories": list(selectors.categories(coop=coop)), "form": form}
-    return render(request, "economy/cashbook_categories.html", context)
+    return render(request, "economy/cashbook/categories.html", context)
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
@@ -240,4 +227,4 @@ def import_file(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)  # "mapping" is no field of the form: above it
     context = {"coop": coop, "form": form, "report": report}
-    return render(request, "economy/cashbook_import.html", context)
+    return render(request, "economy/cashbook/import.html", context)

@@ -4,19 +4,19 @@ approval, the ristorni and each member's own.
 Same rules as the pages: anyone reads a public cooperative's approved closings; staff and the
 board read drafts, proposals and everyone's ristorni; the board prepares, allocates, proposes,
 records the approval and pays; a member reads their own ristorni. Objects are always fetched
-within the cooperative (another's id answers 404, in a body 422). Rules in ``closing_services``."""
+within the cooperative (another's id answers 404, in a body 422). Rules in ``closing.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_for
 from comunitas.decisions.assemblies.selectors import held_on
@@ -49,12 +49,7 @@ TAGS = ["annual closings"]
 
 
 def _closing(request, coop: Cooperative, closing_id: int) -> Closing:
-    try:
-        return selectors.closing_get(
-            coop=coop, pk=closing_id, all_statuses=can(request.auth, coop, Action.VIEW_ACCOUNTS)
-        )
-    except Closing.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.closing_seen, coop=coop, pk=closing_id, user=request.auth)
 
 
 def _lines(amounts) -> list[dict[str, Any]]:
@@ -314,14 +309,9 @@ def closing_ristorni_pay(request, slug: str, closing_id: int, payload: ClosingPa
 def closing_ristorno_get(request, slug: str, closing_ristorno_id: int):
     """One ristorno with the totals it is a share of: one's own, or anyone's for operators."""
     coop = coop_for(request.auth, slug, Action.VIEW_ECONOMY)
-    ristorno = selectors.ristorno_visible(
-        coop=coop,
-        pk=closing_ristorno_id,
-        user=request.auth,
-        operators=can(request.auth, coop, Action.VIEW_ACCOUNTS),
+    ristorno = or_404(
+        selectors.ristorno_visible, coop=coop, pk=closing_ristorno_id, user=request.auth
     )
-    if ristorno is None:
-        raise Http404
     totals = selectors.ristorni_totals(plan=ristorno.plan)
     return {
         **ristorno_out(ristorno),

@@ -10,7 +10,7 @@ from comunitas.economy.models import Ristorno
 
 def statement_html(*, ristorno: Ristorno) -> str:
     context = {**selectors.statement(ristorno=ristorno), "printable": True}
-    return render_to_string("economy/closing_statement_pdf.html", context)
+    return render_to_string("economy/closing/statement_pdf.html", context)
 
 
 def statement_pdf(*, ristorno: Ristorno) -> bytes:

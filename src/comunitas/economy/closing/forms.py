@@ -1,4 +1,4 @@
-"""HTML forms of the annual closing: they parse input; ``closing_services`` decide what is
+"""HTML forms of the annual closing: they parse input; ``closing.services`` decide what is
 valid (the legal minima, the dividend cap, the statuses). Motions and share classes offered are
 always this cooperative's own, so a forged id of another one is a field error first."""
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.money import MAX_MONEY, ZERO
 from comunitas.core.models import Cooperative
 from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.economy.closing import selectors
@@ -81,8 +81,8 @@ class AllocationForm(forms.Form):
         initial=Decimal(30),
         help_text=_("At least 30% (art. 2545-quater c.c.)."),
     )
-    ristorni = _money(_("Ristorni (€)"), initial=Decimal("0.00"), min_value=Decimal(0))
-    dividends = _money(_("Dividends (€)"), initial=Decimal("0.00"), min_value=Decimal(0))
+    ristorni = _money(_("Ristorni (€)"), initial=ZERO, min_value=Decimal(0))
+    dividends = _money(_("Dividends (€)"), initial=ZERO, min_value=Decimal(0))
     reinvestment_percent = _percent(
         _("Community reinvestment fund (% of the rest)"),
         initial=Decimal(50),

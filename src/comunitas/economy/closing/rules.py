@@ -8,45 +8,17 @@ then the rest split between the community reinvestment fund and the indivisible 
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.money import CENT, HUNDRED, MAX_MONEY, ZERO
+from comunitas.core.kernel.money import CENT, HUNDRED, MAX_MONEY, ZERO, money, percent
 from comunitas.economy.models import AllocationKind
 
 LEGAL_RESERVE_MIN = Decimal(30)  # art. 2545-quater c.c.
 MUTUAL_FUNDS_PERCENT = Decimal(3)  # L. 59/1992 art. 11 c.4
 DIVIDEND_SPREAD = Decimal("2.5")  # art. 2514 c.c.: buoni postali rate + 2.5 points
-
-
-def cents(value, *, field: str) -> Decimal:
-    """An amount of euros to the cent, or the field's error."""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Give an amount in euros."), field=field) from None
-    if not amount.is_finite() or abs(amount) > MAX_MONEY:
-        raise ValidationError(_("Give an amount in euros."), field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(_("Give the amount to the cent."), field=field)
-    return amount.quantize(CENT)
-
-
-def percent(value, *, field: str, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Give a percentage."), field=field) from None
-    if not number.is_finite() or not low <= number <= high:
-        raise ValidationError(
-            _("Give a percentage from %(low)s to %(high)s.") % {"low": low, "high": high},
-            field=field,
-        )
-    if number != number.quantize(CENT):
-        raise ValidationError(_("Give the percentage to two decimals."), field=field)
-    return number.quantize(CENT)
 
 
 def dividend_cap(*, paid_in_capital: Decimal, postal_bond_rate: Decimal) -> Decimal:
@@ -87,16 +59,16 @@ def allocation_compute(
     """The six lines of the allocation of ``result`` (every kind, zeros included), adding up
     to the result to the cent; ``{}`` for a loss or a break-even, which allocate nothing.
     Every rule broken raises ``ValidationError`` naming the parameter."""
-    result = cents(result, field="result")
+    result = money(result, field="result", low=-MAX_MONEY)
     if result <= 0:
         return {}
     legal_percent = percent(
         legal_reserve_percent, field="legal_reserve_percent", low=LEGAL_RESERVE_MIN
     )
     reinvest_percent = percent(reinvestment_percent, field="reinvestment_percent")
-    ristorni = cents(ristorni, field="ristorni")
-    dividends = cents(dividends, field="dividends")
-    cap = cents(dividend_cap, field="dividend_cap")
+    ristorni = money(ristorni, field="ristorni", low=-MAX_MONEY)
+    dividends = money(dividends, field="dividends", low=-MAX_MONEY)
+    cap = money(dividend_cap, field="dividend_cap", low=-MAX_MONEY)
     legal = _share_up(result, legal_percent)
     mutual = _mutual_funds(result)
     left = result - legal - mutual

@@ -12,6 +12,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from comunitas.commons.resources.schemas import Money
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.shapes import InputSchema, Text
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 
@@ -39,8 +40,8 @@ class ClosingPatch(InputSchema):
 
 class ClosingAllocationIn(InputSchema):
     legal_reserve_percent: Percent = Decimal(30)
-    ristorni: Money = Decimal("0.00")
-    dividends: Money = Decimal("0.00")
+    ristorni: Money = ZERO
+    dividends: Money = ZERO
     reinvestment_percent: Percent = Field(..., description="Share of the rest for the fund")
 
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import CENT
+from comunitas.core.kernel.types import user_of
 from comunitas.core.models import Cooperative
+from comunitas.core.permissions import Action, can
 from comunitas.decisions.models import Motion, MotionStatus
 from comunitas.economy.models import (
     AllocationKind,
@@ -52,6 +54,12 @@ def closing_get(*, coop: Cooperative, pk: int, all_statuses: bool) -> Closing:
     )
 
 
+def closing_seen(*, coop: Cooperative, pk: int, user) -> Closing:
+    """A closing of ``coop`` that ``user`` may see: drafts and proposals only for the operators
+    (``Closing.DoesNotExist`` otherwise, as for one that does not exist)."""
+    return closing_get(coop=coop, pk=pk, all_statuses=can(user, coop, Action.VIEW_ACCOUNTS))
+
+
 def ordered_lines(closing: Closing) -> list[AllocationLine]:
     """The allocation in the legal order (works on prefetched lines)."""
     return sorted(closing.lines.all(), key=lambda line: KIND_ORDER.index(line.kind))
@@ -84,10 +92,9 @@ def ristorni_totals(*, plan: RistornoPlan) -> RistorniTotals:
         exchange=Sum("exchange"), amount=Sum("amount"), cash=Sum("cash"), in_shares=Sum("in_shares")
     )
     # SQLite sums decimals as floats' text ("1000"): back to cents.
-    cent = Decimal("0.01")
     return RistorniTotals(
         members=plan.lines.count(),
-        **{key: Decimal(value or 0).quantize(cent) for key, value in totals.items()},
+        **{key: Decimal(value or 0).quantize(CENT) for key, value in totals.items()},
     )
 
 
@@ -98,7 +105,7 @@ def ristorno_get(*, plan: RistornoPlan, pk: int) -> Ristorno:
 def my_ristorni(*, coop: Cooperative, user) -> QuerySet[Ristorno]:
     """The caller's own ristorni in ``coop``, of closings proposed or approved (a draft is the
     board's working copy), the latest year first."""
-    if user is None or not user.is_authenticated:
+    if user_of(user) is None:
         return Ristorno.objects.none()
     return (
         Ristorno.objects.filter(plan__closing__coop=coop, member__user=user)
@@ -109,21 +116,22 @@ def my_ristorni(*, coop: Cooperative, user) -> QuerySet[Ristorno]:
 
 
 def owns(ristorno: Ristorno, user) -> bool:
-    return bool(user and user.is_authenticated and ristorno.member.user_id == user.pk)
+    return user_of(user) is not None and ristorno.member.user_id == user.pk
 
 
-def ristorno_visible(*, coop: Cooperative, pk: int, user, operators: bool) -> Ristorno | None:
-    """A ristorno of ``coop`` the caller may read: anyone's for the operators, otherwise one's
-    own of a closing proposed or approved; None for any other (answered as not found)."""
+def ristorno_visible(*, coop: Cooperative, pk: int, user) -> Ristorno:
+    """A ristorno of ``coop`` the caller may read: anyone's for the operators (VIEW_ACCOUNTS),
+    otherwise one's own of a closing proposed or approved; ``Ristorno.DoesNotExist`` for any
+    other, as for one that does not exist."""
     found = (
         Ristorno.objects.filter(pk=pk, plan__closing__coop=coop)
         .select_related("member", "plan__closing__coop", "share_movement")
-        .first()
+        .get()
     )
-    if found is None or operators:
+    if can(user, coop, Action.VIEW_ACCOUNTS):
         return found
     if not owns(found, user) or found.plan.closing.status == ClosingStatus.DRAFT:
-        return None
+        raise Ristorno.DoesNotExist
     return found
 
 

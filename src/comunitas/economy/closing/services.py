@@ -13,13 +13,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.edits import save_unique
+from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO, money, percent
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.decisions.assemblies.selectors import held_on, tally
 from comunitas.decisions.models import Motion
@@ -41,17 +43,6 @@ from comunitas.members.models import Member, MemberStatus, ShareClass
 from comunitas.members.shares.selectors import capital_summary
 from comunitas.members.shares.services import ristorno_shares_issue
 
-AUDIT_LABELS: dict[str, Any] = {
-    "closing.prepare": gettext_lazy("annual closing prepared"),
-    "closing.update": gettext_lazy("annual closing changed"),
-    "closing.allocate": gettext_lazy("allocation of the result set"),
-    "closing.propose": gettext_lazy("annual closing proposed to the assembly"),
-    "closing.withdraw": gettext_lazy("annual closing withdrawn to draft"),
-    "closing.approve": gettext_lazy("annual closing approved by the assembly"),
-    "ristorni.compute": gettext_lazy("ristorni computed"),
-    "ristorni.pay": gettext_lazy("ristorni paid"),
-}
-
 CLOSING_FIELDS = ["year", "result_source", "result", "postal_bond_rate", "paid_in_capital", "notes"]
 
 
@@ -67,7 +58,7 @@ def _lines(closing: Closing) -> dict[str, Decimal]:
     return dict(closing.lines.values_list("kind", "amount"))
 
 
-def _audit(actor, action: str, closing: Closing, before=None, after=None) -> None:
+def _audit(actor: Actor, action: str, closing: Closing, before=None, after=None) -> None:
     audit_record(
         actor=actor, action=action, obj=closing, coop=closing.coop, before=before, after=after
     )
@@ -107,13 +98,13 @@ def _result_for(coop: Cooperative, year: int, source: str, entered) -> Decimal:
         raise ValidationError(
             _("Enter the result of the approved financial statement."), field="result"
         )
-    return rules.cents(entered, field="result")
+    return money(entered, field="result", low=-MAX_MONEY)
 
 
 def _rate(year: int, given) -> Decimal:
     if given is None or given == "":
         return selectors.postal_bond_rate_for(year=year)
-    return rules.percent(given, field="postal_bond_rate")
+    return percent(given, field="postal_bond_rate")
 
 
 def _notes(value: str) -> str:
@@ -135,7 +126,7 @@ def closing_dividend_cap(closing: Closing) -> Decimal:
 @transaction.atomic
 def closing_prepare(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     year: int,
     result_source: str,
@@ -169,16 +160,11 @@ def closing_prepare(
         postal_bond_rate=_rate(year, postal_bond_rate),
         paid_in_capital=capital_summary(coop=coop, on_date=date(year, 12, 31)).paid,
         notes=_notes(notes),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=user_of(actor),
         synthetic=synthetic,
     )
-    try:
-        with transaction.atomic():
-            closing.save()
-    except IntegrityError:  # the same year opened at the same instant
-        raise ValidationError(
-            _("The year %(year)s is already being closed.") % {"year": year}, field="year"
-        ) from None
+    # The same year opened at the same instant: the unique constraint decides.
+    save_unique(closing, "year", _("The year %(year)s is already being closed.") % {"year": year})
     _audit(actor, "closing.prepare", closing, after=_state(closing))
     return closing
 
@@ -186,7 +172,7 @@ def closing_prepare(
 @transaction.atomic
 def closing_update(
     *,
-    actor,
+    actor: Actor,
     closing: Closing,
     result_source: str | None = None,
     result: Decimal | None = None,
@@ -223,11 +209,11 @@ def closing_update(
 @transaction.atomic
 def closing_allocate(
     *,
-    actor,
+    actor: Actor,
     closing: Closing,
     legal_reserve_percent: Decimal = rules.LEGAL_RESERVE_MIN,
-    ristorni: Decimal = rules.ZERO,
-    dividends: Decimal = rules.ZERO,
+    ristorni: Decimal = ZERO,
+    dividends: Decimal = ZERO,
     reinvestment_percent: Decimal,
 ) -> list[AllocationLine]:
     """Set the allocation of a draft's profit, replacing the lines it had; ristorni already
@@ -262,12 +248,12 @@ def allocation_matches(closing: Closing, lines: dict[str, Decimal] | None = None
     lines = _lines(closing) if lines is None else lines
     if closing.result <= 0:
         return not lines
-    return bool(lines) and sum(lines.values(), Decimal(0)) == closing.result
+    return bool(lines) and sum(lines.values(), ZERO) == closing.result
 
 
 # --- the assembly -------------------------------------------------------------------------------
 @transaction.atomic
-def closing_propose(*, actor, closing: Closing) -> Closing:
+def closing_propose(*, actor: Actor, closing: Closing) -> Closing:
     """Send a draft with its allocation (or a loss) to the assembly. From now on its year's
     accounts are frozen: no movement may be recorded in it."""
     closing = _locked(closing)
@@ -293,7 +279,7 @@ def closing_propose(*, actor, closing: Closing) -> Closing:
 
 
 @transaction.atomic
-def closing_withdraw(*, actor, closing: Closing) -> Closing:
+def closing_withdraw(*, actor: Actor, closing: Closing) -> Closing:
     """Take a proposal back to draft (the assembly asked for changes): its year reopens."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.PROPOSED)
@@ -318,7 +304,7 @@ def approval_problem(closing: Closing, motion: Motion) -> str | None:
 
 
 @transaction.atomic
-def closing_approve(*, actor, closing: Closing, motion: Motion) -> Closing:
+def closing_approve(*, actor: Actor, closing: Closing, motion: Motion) -> Closing:
     """Record the assembly's approval by a carried motion: the closing takes the assembly's
     date and is locked, with every movement of its year."""
     closing = _locked(closing)
@@ -359,7 +345,7 @@ def _split(plan: RistornoPlan, amount: Decimal) -> list[Ristorno]:
             Ristorno(
                 plan=plan,
                 member_id=member_id,
-                exchange=weights[member_id].quantize(Decimal("0.01")),
+                exchange=weights[member_id].quantize(CENT),
                 amount=value,
                 cash=value - in_shares,
                 in_shares=in_shares,
@@ -370,7 +356,7 @@ def _split(plan: RistornoPlan, amount: Decimal) -> list[Ristorno]:
 
 @transaction.atomic
 def ristorni_compute(
-    *, actor, closing: Closing, basis: str, shares_percent: Decimal = Decimal(0)
+    *, actor: Actor, closing: Closing, basis: str, shares_percent: Decimal = Decimal(0)
 ) -> RistornoPlan:
     """Split the allocation's ristorni among the members in proportion to their exchange with
     the cooperative in the year (art. 2545-sexies c.c.), ``shares_percent`` of each as new
@@ -379,8 +365,8 @@ def ristorni_compute(
     _require(closing, ClosingStatus.DRAFT, ClosingStatus.PROPOSED)
     if basis not in RistornoBasis.values:
         raise ValidationError(_("Choose what the exchange is measured by."), field="basis")
-    shares_percent = rules.percent(shares_percent, field="shares_percent")
-    amount = _lines(closing).get(AllocationKind.RISTORNI, Decimal(0))
+    shares_percent = percent(shares_percent, field="shares_percent")
+    amount = _lines(closing).get(AllocationKind.RISTORNI, ZERO)
     if amount <= 0:
         raise ValidationError(
             _("The allocation gives nothing to ristorni: set their amount first."),
@@ -417,7 +403,7 @@ def default_share_class(coop: Cooperative) -> ShareClass | None:
 
 @transaction.atomic
 def ristorni_pay(
-    *, actor, closing: Closing, share_class: ShareClass | None = None, on_date: date
+    *, actor: Actor, closing: Closing, share_class: ShareClass | None = None, on_date: date
 ) -> list[Ristorno]:
     """Pay the ristorni of an approved closing: the shares part becomes whole paid-up shares in
     the member book (what is left under one share, and all of it for a member who has left,
@@ -454,7 +440,7 @@ def ristorni_pay(
             line.share_movement = movement
             line.in_shares -= remainder
         else:
-            line.in_shares = Decimal("0.00")
+            line.in_shares = ZERO
         line.cash = line.amount - line.in_shares
         line.cash_paid_on = on_date
         line.save(update_fields=["share_movement", "in_shares", "cash", "cash_paid_on"])
@@ -466,8 +452,8 @@ def ristorni_pay(
         after={
             "on_date": on_date.isoformat(),
             "members": len(unpaid),
-            "cash": str(sum((r.cash for r in unpaid), Decimal(0))),
-            "in_shares": str(sum((r.in_shares for r in unpaid), Decimal(0))),
+            "cash": str(sum((r.cash for r in unpaid), ZERO)),
+            "in_shares": str(sum((r.in_shares for r in unpaid), ZERO)),
         },
     )
     return unpaid

@@ -3,7 +3,7 @@ and proposals the operators'), preparing a closing, its page with the result, th
 and the dividend cap, the allocation with a live preview, proposing it to the assembly and
 recording its approval, the ristorni and each member's statement.
 
-Thin views over ``closing_services`` and ``closing_selectors``; every page declares its action
+Thin views over ``closing.services`` and ``closing.selectors``; every page declares its action
 and is in the permission matrix (tests/economy/closing/matrix.py). A member reads only their own
 ristorno: another's answers 404, as for the other apps' personal data."""
 
@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import CENT
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
@@ -43,26 +44,11 @@ COLOURS = ["#1f5c45", "#3a7d5c", "#7a4f01", "#a4161a", "#33507a", "#5c3d7a"]
 
 def _closing(request: HttpRequest, coop: Cooperative, closing_id: int) -> Closing:
     """A closing the caller may see: drafts and proposals only for the operators."""
-    try:
-        return selectors.closing_get(
-            coop=coop,
-            pk=closing_id,
-            all_statuses=can(request.user, coop, Action.VIEW_ACCOUNTS),
-        )
-    except Closing.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.closing_seen, coop=coop, pk=closing_id, user=request.user)
 
 
 def _ristorno(request: HttpRequest, coop: Cooperative, ristorno_id: int) -> Ristorno:
-    found = selectors.ristorno_visible(
-        coop=coop,
-        pk=ristorno_id,
-        user=request.user,
-        operators=can(request.user, coop, Action.VIEW_ACCOUNTS),
-    )
-    if found is None:
-        raise Http404
-    return found
+    return or_404(selectors.ristorno_visible, coop=coop, pk=ristorno_id, user=request.user)
 
 
 def closing_figures(closing: Closing) -> dict:
@@ -86,6 +72,13 @@ def closing_figures(closing: Closing) -> dict:
 
 
 # --- the list and preparing a closing -----------------------------------------------------------
+FIGURES = ("result_source", "result", "postal_bond_rate", "notes")  # what a draft may change
+
+
+def _figures(form: ClosingForm) -> dict:
+    return {name: form.cleaned_data[name] for name in FIGURES}
+
+
 @coop_view(Action.VIEW_MONEY_FLOW)
 def closing_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Closings, the latest year first: a constant number of queries (the count, the page's
@@ -102,7 +95,7 @@ def closing_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "can_close": can(request.user, coop, Action.CLOSE_ACCOUNTS),
         "kinds": AllocationKind.choices,
     }
-    return render(request, "economy/closing_list.html", context)
+    return render(request, "economy/closing/list.html", context)
 
 
 @coop_view(Action.CLOSE_ACCOUNTS)
@@ -112,55 +105,37 @@ def closing_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         request,
         form,
         lambda: services.closing_prepare(
-            actor=request.user,
-            coop=coop,
-            year=form.cleaned_data["year"],
-            result_source=form.cleaned_data["result_source"],
-            result=form.cleaned_data["result"],
-            postal_bond_rate=form.cleaned_data["postal_bond_rate"],
-            notes=form.cleaned_data["notes"],
+            actor=request.user, coop=coop, year=form.cleaned_data["year"], **_figures(form)
         ),
     )
     if closing:
         messages.success(request, _("The closing is prepared as a draft: allocate its result."))
         return redirect("economy:closing_detail", coop.slug, closing.pk)
-    return render(request, "economy/closing_form.html", {"coop": coop, "form": form})
+    return render(request, "economy/closing/form.html", {"coop": coop, "form": form})
 
 
 @coop_view(Action.CLOSE_ACCOUNTS)
 def closing_edit(request: HttpRequest, coop: Cooperative, closing_id: int) -> HttpResponse:
     closing = _closing(request, coop, closing_id)
-    initial = {
-        "result_source": closing.result_source,
-        "result": closing.result,
-        "postal_bond_rate": closing.postal_bond_rate,
-        "notes": closing.notes,
-    }
+    initial = {name: getattr(closing, name) for name in FIGURES}
     form = ClosingForm(request.POST or None, creating=False, initial=initial)
     saved = submit(
         request,
         form,
-        lambda: services.closing_update(
-            actor=request.user,
-            closing=closing,
-            result_source=form.cleaned_data["result_source"],
-            result=form.cleaned_data["result"],
-            postal_bond_rate=form.cleaned_data["postal_bond_rate"],
-            notes=form.cleaned_data["notes"],
-        ),
+        lambda: services.closing_update(actor=request.user, closing=closing, **_figures(form)),
     )
     if saved:
         messages.success(request, _("Changes saved."))
         return redirect("economy:closing_detail", coop.slug, closing.pk)
     context = {"coop": coop, "form": form, "closing": closing}
-    return render(request, "economy/closing_form.html", context)
+    return render(request, "economy/closing/form.html", context)
 
 
 @coop_view(Action.VIEW_ECONOMY)
 def closing_mine(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """The caller's own ristorni, year by year."""
     context = {"coop": coop, "ristorni": list(selectors.my_ristorni(coop=coop, user=request.user))}
-    return render(request, "economy/closing_mine.html", context)
+    return render(request, "economy/closing/mine.html", context)
 
 
 # --- a closing's page ---------------------------------------------------------------------------
@@ -190,7 +165,7 @@ def closing_detail(request: HttpRequest, coop: Cooperative, closing_id: int) -> 
         else None,
         "pay_form": PayForm(coop=coop) if close and closing.locked and plan else None,
     }
-    return render(request, "economy/closing_detail.html", context)
+    return render(request, "economy/closing/detail.html", context)
 
 
 def _allocation_values(form: AllocationForm) -> dict:
@@ -243,7 +218,7 @@ def closing_allocation(request: HttpRequest, coop: Cooperative, closing_id: int)
         **closing_figures(closing),
         **allocation_preview(closing, form if form.is_bound else _starting(form)),
     }
-    return render(request, "economy/closing_allocation.html", context)
+    return render(request, "economy/closing/allocation.html", context)
 
 
 @coop_view(Action.CLOSE_ACCOUNTS)
@@ -252,7 +227,7 @@ def closing_allocation_preview(
 ) -> HttpResponse:
     closing = _closing(request, coop, closing_id)
     context = {"closing": closing, **allocation_preview(closing, AllocationForm(request.GET))}
-    return render(request, "economy/closing_allocation_preview.html", context)
+    return render(request, "economy/closing/allocation_preview.html", context)
 
 
 def _act(request, coop: Cooperative, closing_id: int, service, done: str) -> HttpResponse:
@@ -340,7 +315,7 @@ def closing_ristorni(request: HttpRequest, coop: Cooperative, closing_id: int) -
             else None
         ),
     }
-    return render(request, "economy/closing_ristorni.html", context)
+    return render(request, "economy/closing/ristorni.html", context)
 
 
 @require_POST
@@ -374,7 +349,7 @@ def closing_statement(
 ) -> HttpResponse:
     ristorno = _ristorno(request, coop, closing_ristorno_id)
     context = selectors.statement(ristorno=ristorno)
-    return render(request, "economy/closing_statement.html", context)
+    return render(request, "economy/closing/statement.html", context)
 
 
 @coop_view(Action.VIEW_ECONOMY)

@@ -1,10 +1,10 @@
 """API of the economy's dashboard and exports, the reinvestment fund and the money flow.
 
-Same rules as the pages (fund_views): the fund and an approved year's flow are public, a year
+Same rules as the pages (fund.views): the fund and an approved year's flow are public, a year
 not approved is for operators; the dashboard's aggregates and their export for members; the
 year's movements for operators; earmarks are decided by the board. Objects are fetched within
 the cooperative (another's id answers 404, in a body 422). Parsing here, rules in
-``fund_services``."""
+``fund.services``, files in ``fund.exports``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
-from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, can, coop_for
 from comunitas.decisions.models.budgets import ParticipatoryBudget
-from comunitas.economy.fund import dashboard, exports, sankey, selectors, services, views
+from comunitas.economy.cashbook.selectors import owned
+from comunitas.economy.fund import dashboard, exports, sankey, selectors, services
 from comunitas.economy.fund.schemas import (
     EconomyDashboardOut,
     FundBalanceOut,
@@ -29,7 +30,8 @@ from comunitas.economy.fund.schemas import (
     FundFlowOut,
     FundFromBudgetIn,
 )
-from comunitas.economy.models import Closing, ClosingStatus, Earmark
+from comunitas.economy.fund.selectors import MAX_YEAR, MIN_YEAR
+from comunitas.economy.models import ClosingStatus, Earmark
 from comunitas.projects.models import Need, Project
 
 router = Router(tags=["economy"])
@@ -37,7 +39,7 @@ BASE = "/coops/{slug}/economy"
 FUND = f"{BASE}/fund"
 EARMARKS = f"{FUND}/earmarks"
 EARMARK = f"{EARMARKS}/{{int:fund_earmark_id}}"
-Year = Annotated[int, Field(ge=views.MIN_YEAR, le=views.MAX_YEAR)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 FILE_ANSWER = {
     "responses": {
@@ -53,14 +55,14 @@ FILE_ANSWER = {
 MOVEMENTS_SHOWN = 500
 
 
-def _of_coop(model, coop, pk: int | None, field: str, message: str):
-    """An object of this cooperative named in a body; another's or none: the same 422."""
-    if pk is None:
-        return None
-    found = model.objects.filter(coop=coop, pk=pk).first()
-    if found is None:
-        raise ValidationError(message, field=field)
-    return found
+def _budget(coop, pk: int | None) -> ParticipatoryBudget | None:
+    return owned(
+        ParticipatoryBudget,
+        coop=coop,
+        pk=pk,
+        field="budget_id",
+        message=_("Choose a participatory budget of this cooperative."),
+    )
 
 
 def earmark_out(earmark: Earmark) -> dict:
@@ -91,10 +93,7 @@ def earmark_out(earmark: Earmark) -> dict:
 
 
 def _earmark(coop, pk: int) -> Earmark:
-    try:
-        return selectors.earmark_get(coop=coop, pk=pk)
-    except Earmark.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.earmark_get, coop=coop, pk=pk)
 
 
 # --- the dashboard and the exports ----------------------------------------------------------------
@@ -133,7 +132,7 @@ def economy_export_aggregates(
 ):
     """The year's aggregates (this year by default) as CSV or XLSX."""
     coop = coop_for(request.auth, slug, Action.VIEW_ECONOMY)
-    return views.aggregates_file(coop, year or views.this_year(), _format(fmt))
+    return exports.aggregates_file(coop, year or exports.this_year(), _format(fmt))
 
 
 @router.get(f"{BASE}/export/movements", response=answers(200, None), openapi_extra=FILE_ANSWER)
@@ -145,7 +144,7 @@ def economy_export_movements(
 ):
     """The year's movements (this year by default) as CSV or XLSX: staff and the board."""
     coop = coop_for(request.auth, slug, Action.VIEW_ACCOUNTS)
-    return views.movements_file(coop, year or views.this_year(), _format(fmt))
+    return exports.movements_file(coop, year or exports.this_year(), _format(fmt))
 
 
 # --- the fund -------------------------------------------------------------------------------------
@@ -183,23 +182,21 @@ def fund_earmark_create(request, slug: str, payload: FundEarmarkIn):
         on_date=values["on_date"],
         source=payload.source.value if hasattr(payload.source, "value") else payload.source,
         decision_reference=values["decision_reference"],
-        project=_of_coop(
+        project=owned(
             Project,
-            coop,
-            payload.project_id,
-            "project_id",
-            _("Choose a project of this cooperative."),
+            coop=coop,
+            pk=payload.project_id,
+            field="project_id",
+            message=_("Choose a project of this cooperative."),
         ),
-        need=_of_coop(
-            Need, coop, payload.need_id, "need_id", _("Choose a need of this cooperative.")
+        need=owned(
+            Need,
+            coop=coop,
+            pk=payload.need_id,
+            field="need_id",
+            message=_("Choose a need of this cooperative."),
         ),
-        budget=_of_coop(
-            ParticipatoryBudget,
-            coop,
-            payload.budget_id,
-            "budget_id",
-            _("Choose a participatory budget of this cooperative."),
-        ),
+        budget=_budget(coop, payload.budget_id),
     )
     return Status(201, earmark_out(_earmark(coop, earmark.pk)))
 
@@ -209,13 +206,7 @@ def fund_from_budget(request, slug: str, payload: FundFromBudgetIn):
     """One earmark per project a counted participatory budget funded (the board); the earmarks
     made now (none when they were made before)."""
     coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
-    budget = _of_coop(
-        ParticipatoryBudget,
-        coop,
-        payload.budget_id,
-        "budget_id",
-        _("Choose a participatory budget of this cooperative."),
-    )
+    budget = _budget(coop, payload.budget_id)
     made = services.earmarks_from_budget(actor=request.auth, budget=budget)
     return Status(201, [earmark_out(_earmark(coop, e.pk)) for e in made])
 
@@ -259,12 +250,10 @@ def fund_earmark_release(request, slug: str, fund_earmark_id: int):
 def fund_flow(request, slug: str, fund_flow_year: int):
     """The year's money flow as nodes and links (exact euros): public once the year's closing
     is approved, for staff and the board before."""
-    if not views.MIN_YEAR <= fund_flow_year <= views.MAX_YEAR:
+    if not MIN_YEAR <= fund_flow_year <= MAX_YEAR:
         raise Http404
     coop = coop_for(request.auth, slug, Action.VIEW_MONEY_FLOW)
-    closing = (
-        Closing.objects.filter(coop=coop, year=fund_flow_year).prefetch_related("lines").first()
-    )
+    closing = selectors.flow_closing(coop=coop, year=fund_flow_year)
     if closing is None or closing.status != ClosingStatus.APPROVED:
         coop_for(request.auth, slug, Action.VIEW_ACCOUNTS)
     return sankey.money_flow(coop=coop, year=fund_flow_year, closing=closing).as_json()

@@ -1,10 +1,11 @@
 """The economy as files: the year's aggregates (for members) and the year's movements (for
-operators), as CSV and XLSX, named by cooperative and year.
+operators), as CSV and XLSX, named by cooperative and year, and the year's money flow as PDF;
+each as the download the pages and the API answer with.
 
-The same formats as the member book (members/outputs.py): CSV in UTF-8 with a BOM, ``;`` between
-columns, ISO dates and dot decimals, streamed; XLSX with translated headers, date and euro
-cells, built in write-only mode in memory. Text that a spreadsheet would run as a formula is
-quoted (``as_text``)."""
+The same formats as the member book (members/outputs/documents.py): CSV in UTF-8 with a BOM,
+``;`` between columns, ISO dates and dot decimals, streamed; XLSX with translated headers, date
+and euro cells, built in write-only mode in memory. Text that a spreadsheet would run as a
+formula is quoted (``as_text``)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.models import Cooperative
+from comunitas.economy.fund import dashboard, sankey
 from comunitas.economy.fund.dashboard import Dashboard
 from comunitas.economy.fund.sankey import year_range
 from comunitas.economy.models import Movement
@@ -188,3 +193,53 @@ def movements_xlsx(*, coop: Cooperative, year: int) -> bytes:
     title = _("Movements of %(coop)s in %(year)s") % {"coop": coop.name, "year": year}
     rows = (_movement_row(m) for m in year_movements(coop=coop, year=year))
     return _xlsx(title, headers, rows)
+
+
+# --- downloads ------------------------------------------------------------------------------------
+def this_year() -> int:
+    """The year a download is of when none is asked for."""
+    return timezone.localdate().year
+
+
+def _download(content, name: str, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
+
+
+def aggregates_file(coop: Cooperative, year: int, fmt: str) -> HttpResponse:
+    """The year's aggregates as a download (the pages and the API)."""
+    board = dashboard.dashboard(coop=coop, year=year)
+    name = file_name(coop, "economia", board.year, fmt)
+    if fmt == "csv":
+        return _download(aggregates_csv(board), name, fmt)
+    return _download(aggregates_xlsx(coop=coop, board=board), name, fmt)
+
+
+def movements_file(coop: Cooperative, year: int, fmt: str) -> HttpResponse:
+    """The year's movements as a download (the pages and the API)."""
+    name = file_name(coop, "movimenti", year, fmt)
+    if fmt == "csv":
+        return _download(movements_csv(coop=coop, year=year), name, fmt)
+    return _download(movements_xlsx(coop=coop, year=year), name, fmt)
+
+
+# --- the money flow -------------------------------------------------------------------------------
+def flow_context(flow: sankey.MoneyFlow) -> dict:
+    """What the diagram's page and its PDF show of a year's flow."""
+    return {
+        "flow": flow,
+        "labels": sankey.node_labels(flow),
+        "rows": flow.labelled_links(),
+        "node_width": sankey.NODE_WIDTH,
+    }
+
+
+def flow_pdf_bytes(*, coop: Cooperative, flow: sankey.MoneyFlow) -> bytes:
+    """The diagram of the page, printed (WeasyPrint, from the same SVG and table)."""
+    from weasyprint import HTML
+
+    context = {"coop": coop, **flow_context(flow), "printed": timezone.localdate()}
+    return HTML(string=render_to_string("economy/fund/flow_pdf.html", context)).write_pdf()

@@ -1,17 +1,15 @@
-"""HTML forms of the reinvestment fund: they parse input; ``fund_services`` decide what is valid.
+"""HTML forms of the reinvestment fund: they parse input; ``fund.services`` decide what is valid.
 Projects, needs and budgets offered are this cooperative's own, so a forged id of another one is
 a field error before any service runs."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.models import NAME_MAX, EarmarkSource
@@ -39,7 +37,7 @@ class EarmarkForm(forms.Form):
         label=_("Amount (€)"),
         max_digits=14,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_MONEY)],
+        validators=[MinValueValidator(CENT), MaxValueValidator(MAX_MONEY)],
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=NAME_MAX)
     on_date = forms.DateField(

@@ -9,7 +9,7 @@ Columns, left to right:
 2. wages to workers living in the territory / outside / residence not recorded
    (``Movement.job.lives_in_territory``), purchases from local / non-local / not recorded
    suppliers (``Counterparty.municipality`` among the municipalities the cooperative serves,
-   the same test as ``members.selectors.with_territory``), other costs; then the allocation of
+   the same test as ``members.book.selectors.with_territory``), other costs; then the allocation of
    the closing's result (reserves, fondi mutualistici, ristorni, dividends, the reinvestment
    fund), or "not allocated yet";
 3. the projects the reinvestment fund's earmarks paid for in the year (already among the year's
@@ -38,6 +38,7 @@ from comunitas.core.formatting import euro
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.economy.cashbook import ledger
+from comunitas.economy.fund.selectors import flow_closing
 from comunitas.economy.models import (
     AllocationKind,
     Closing,
@@ -234,32 +235,81 @@ ALLOCATION_LABELS = {
 }
 
 
-def money_flow(*, coop: Cooperative, year: int, closing: Closing | None = None) -> MoneyFlow:
-    """The year's flows, balanced, with their layout. ``closing`` is the year's closing if the
-    caller has it already (it is read otherwise); its status says whether the figures are final."""
-    if closing is None:
-        closing = Closing.objects.filter(coop=coop, year=year).prefetch_related("lines").first()
-    lines = {line.kind: line.amount for line in closing.lines.all()} if closing else {}
-    flow = MoneyFlow(year=year, status=closing.status if closing else "none")
-    nodes: dict[str, Node] = {}
-    links: dict[tuple[str, str], Link] = {}
+COST_ORDER = [
+    "wages_local",
+    "wages_outside",
+    "wages_unknown",
+    "purchases_local",
+    "purchases_outside",
+    "purchases_unknown",
+    "other_costs",
+]
 
-    def node(key: str, label: str, column: int, colour: str) -> Node:
-        if key not in nodes:
-            nodes[key] = Node(key=key, label=label, column=column, colour=colour)
-        return nodes[key]
+Side = list[tuple[Node, Decimal]]  # nodes and what each brings to, or takes from, the coop
 
-    def link(source: Node, target: Node, value: Decimal, colour: str | None = None) -> None:
+
+@dataclass
+class _Graph:
+    """The nodes and links of a flow as they are named: each node once, in the order first
+    named (the diagram stacks them so); a link's values summed, nothing of zero or less."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    links: dict[tuple[str, str], Link] = field(default_factory=dict)
+
+    def node(self, key: str, label: str, column: int, colour: str) -> Node:
+        if key not in self.nodes:
+            self.nodes[key] = Node(key=key, label=label, column=column, colour=colour)
+        return self.nodes[key]
+
+    def link(self, source: Node, target: Node, value: Decimal, colour: str | None = None) -> None:
         if value <= 0:
             return
-        found = links.get((source.key, target.key))
+        found = self.links.get((source.key, target.key))
         if found is None:
-            found = links[(source.key, target.key)] = Link(
+            found = self.links[(source.key, target.key)] = Link(
                 source.key, target.key, ZERO, colour or source.colour
             )
         found.value += value
 
-    # Revenue and cost groups, from one query.
+
+def money_flow(*, coop: Cooperative, year: int, closing: Closing | None = None) -> MoneyFlow:
+    """The year's flows, balanced, with their layout. ``closing`` is the year's closing if the
+    caller has it already (it is read otherwise); its status says whether the figures are final."""
+    if closing is None:
+        closing = flow_closing(coop=coop, year=year)
+    lines = {line.kind: line.amount for line in closing.lines.all()} if closing else {}
+    graph = _Graph()
+    sources, sinks = _sides(graph, *_year_groups(coop, year))
+    revenue = sum((v for _n, v in sources), ZERO)
+    costs = sum((v for _n, v in sinks), ZERO)
+    result = closing.result if closing else revenue - costs
+    _reconcile(graph, sources, sinks, result=result, cash_result=revenue - costs)
+    coop_node = graph.nodes["coop"] = Node("coop", coop.name, 1, colour=COLOURS["coop"])
+    for source, value in sources:
+        graph.link(source, coop_node, value)
+    for sink, value in sinks:
+        graph.link(coop_node, sink, value, sink.colour)
+    fund_in = _allocation(graph, coop_node, lines, result=result)
+    _fund_spending(graph, _fund_projects(graph, coop, year), fund_in=fund_in)
+
+    flow = MoneyFlow(
+        year=year,
+        status=closing.status if closing else "none",
+        nodes=list(graph.nodes.values()),
+        links=list(graph.links.values()),
+    )
+    for n in flow.nodes:
+        n.value = max(flow.inflow(n.key), flow.outflow(n.key))
+    flow.revenue, flow.costs, flow.result = revenue, costs, result
+    _layout(flow)
+    return flow
+
+
+def _year_groups(
+    coop: Cooperative, year: int
+) -> tuple[dict[str, tuple[str, Decimal]], dict[str, tuple[str, str, Decimal]]]:
+    """The year's revenue by group (a resource, or the category) as {key: (label, total)} and
+    its costs by column-2 node as {key: (label, colour, total)}, from one query."""
     revenue_groups: dict[str, tuple[str, Decimal]] = {}
     cost_groups: dict[str, tuple[str, str, Decimal]] = {}
     for row in _grouped_movements(coop, year):
@@ -275,106 +325,86 @@ def money_flow(*, coop: Cooperative, year: int, closing: Closing | None = None) 
             key, label, colour = _cost_group(row)
             _l, _c, before = cost_groups.get(key, (label, colour, ZERO))
             cost_groups[key] = (label, colour, before + total)
+    return revenue_groups, cost_groups
 
-    coop_node = Node("coop", coop.name, 1, colour=COLOURS["coop"])
-    # Negative groups change side: a revenue group below zero is a cost, and the reverse.
-    sources: list[tuple[Node, Decimal]] = []
-    sinks: list[tuple[Node, Decimal]] = []
+
+def _sides(
+    graph: _Graph,
+    revenue_groups: dict[str, tuple[str, Decimal]],
+    cost_groups: dict[str, tuple[str, str, Decimal]],
+) -> tuple[Side, Side]:
+    """(sources, sinks): the revenue groups, largest first, then the costs in their order.
+    Negative groups change side: a revenue group below zero is a cost, and the reverse."""
+    sources: Side = []
+    sinks: Side = []
     for key, (label, total) in sorted(revenue_groups.items(), key=lambda i: -i[1][1]):
         if total > 0:
-            sources.append((node(key, label, 0, COLOURS["revenue"]), total))
+            sources.append((graph.node(key, label, 0, COLOURS["revenue"]), total))
         elif total < 0:
-            sinks.append(
-                (node(key, _("Refunds: %(what)s") % {"what": label}, 2, COLOURS["other"]), -total)
-            )
-    cost_order = [
-        "wages_local",
-        "wages_outside",
-        "wages_unknown",
-        "purchases_local",
-        "purchases_outside",
-        "purchases_unknown",
-        "other_costs",
-    ]
-    for key in cost_order:
+            refunds = _("Refunds: %(what)s") % {"what": label}
+            sinks.append((graph.node(key, refunds, 2, COLOURS["other"]), -total))
+    for key in COST_ORDER:
         if key not in cost_groups:
             continue
         label, colour, total = cost_groups[key]
         if total > 0:
-            sinks.append((node(key, label, 2, colour), total))
+            sinks.append((graph.node(key, label, 2, colour), total))
         elif total < 0:
-            sources.append(
-                (
-                    node(key, _("Corrections: %(what)s") % {"what": label}, 0, COLOURS["revenue"]),
-                    -total,
-                )
-            )
-    revenue = sum((v for _n, v in sources), ZERO)
-    costs = sum((v for _n, v in sinks), ZERO)
-    cash_result = revenue - costs
-    result = closing.result if closing else cash_result
+            corrections = _("Corrections: %(what)s") % {"what": label}
+            sources.append((graph.node(key, corrections, 0, COLOURS["revenue"]), -total))
+    return sources, sinks
+
+
+def _reconcile(
+    graph: _Graph, sources: Side, sinks: Side, *, result: Decimal, cash_result: Decimal
+) -> None:
+    """What the financial statement counts beyond the cash book, each side its own node, and a
+    loss as what the reserves brought in: so every node balances, nothing forced."""
     difference = result - cash_result
     if difference > 0:
-        sources.append(
-            (
-                node(
-                    "statement_income",
-                    _("Other income in the financial statement"),
-                    0,
-                    COLOURS["revenue"],
-                ),
-                difference,
-            )
-        )
+        label = _("Other income in the financial statement")
+        sources.append((graph.node("statement_income", label, 0, COLOURS["revenue"]), difference))
     elif difference < 0:
-        sinks.append(
-            (
-                node(
-                    "statement_costs",
-                    _("Other costs in the financial statement"),
-                    2,
-                    COLOURS["other"],
-                ),
-                -difference,
-            )
-        )
+        label = _("Other costs in the financial statement")
+        sinks.append((graph.node("statement_costs", label, 2, COLOURS["other"]), -difference))
     if result < 0:
-        sources.append((node("loss", _("Loss for the year"), 0, COLOURS["loss"]), -result))
+        sources.append((graph.node("loss", _("Loss for the year"), 0, COLOURS["loss"]), -result))
 
-    nodes["coop"] = coop_node
-    for source, value in sources:
-        link(source, coop_node, value)
-    for sink, value in sinks:
-        link(coop_node, sink, value, sink.colour)
 
-    # The allocation of a profit.
+def _allocation(
+    graph: _Graph, coop_node: Node, lines: dict[str, Decimal], *, result: Decimal
+) -> Decimal:
+    """The allocation of a profit, in the legal order, and what is not allocated yet; returns
+    what the year gave the reinvestment fund."""
+    if result <= 0:
+        return ZERO
     fund_in = ZERO
-    if result > 0:
-        allocated = sum(lines.values(), ZERO)
-        if lines and allocated <= result:
-            for kind in ALLOCATION_ORDER:
-                amount = lines.get(kind, ZERO)
-                if amount > 0:
-                    key = f"alloc_{kind}"
-                    colour = (
-                        COLOURS["fund"]
-                        if kind == AllocationKind.REINVESTMENT_FUND
-                        else COLOURS["allocation"]
-                    )
-                    target = node(key, str(ALLOCATION_LABELS[kind]), 2, colour)
-                    link(coop_node, target, amount, colour)
-            fund_in = lines.get(AllocationKind.REINVESTMENT_FUND, ZERO)
-            rest = result - allocated
-        else:
-            rest = result
-        if rest > 0:
-            link(
-                coop_node,
-                node("unallocated", _("Result not allocated yet"), 2, COLOURS["unknown"]),
-                rest,
-            )
+    allocated = sum(lines.values(), ZERO)
+    if lines and allocated <= result:
+        for kind in ALLOCATION_ORDER:
+            amount = lines.get(kind, ZERO)
+            if amount > 0:
+                colour = (
+                    COLOURS["fund"]
+                    if kind == AllocationKind.REINVESTMENT_FUND
+                    else COLOURS["allocation"]
+                )
+                target = graph.node(f"alloc_{kind}", str(ALLOCATION_LABELS[kind]), 2, colour)
+                graph.link(coop_node, target, amount, colour)
+        fund_in = lines.get(AllocationKind.REINVESTMENT_FUND, ZERO)
+        rest = result - allocated
+    else:
+        rest = result
+    if rest > 0:
+        unallocated = graph.node(
+            "unallocated", _("Result not allocated yet"), 2, COLOURS["unknown"]
+        )
+        graph.link(coop_node, unallocated, rest)
+    return fund_in
 
-    # Where the fund's money went in the year.
+
+def _fund_projects(graph: _Graph, coop: Cooperative, year: int) -> Side:
+    """The projects (or needs) the fund's earmarks paid for in the year, and how much each."""
     spending = (
         Movement.objects.filter(
             year_range(year), coop=coop, direction=Direction.EXPENSE, earmark__isnull=False
@@ -388,7 +418,7 @@ def money_flow(*, coop: Cooperative, year: int, closing: Closing | None = None) 
         .annotate(total=Sum("amount"))
         .order_by("earmark__project__title", "earmark__need__title")
     )
-    projects: list[tuple[Node, Decimal]] = []
+    projects: Side = []
     for row in spending:
         total = row["total"] or ZERO
         if total <= 0:
@@ -397,39 +427,33 @@ def money_flow(*, coop: Cooperative, year: int, closing: Closing | None = None) 
             key, label = f"project_{row['earmark__project_id']}", row["earmark__project__title"]
         else:
             key, label = f"need_{row['earmark__need_id']}", row["earmark__need__title"]
-        target = node(key, label, 3, COLOURS["fund"])
-        projects.append((target, total))
-    spent = sum((v for _n, v in projects), ZERO)
-    if fund_in > 0 or spent > 0:
-        fund_node = nodes.get(f"alloc_{AllocationKind.REINVESTMENT_FUND}")
-        earlier_left = max(spent - fund_in, ZERO)
-        earlier = (
-            node("fund_earlier", _("Reinvestment fund of earlier years"), 2, COLOURS["fund"])
-            if earlier_left > 0
-            else None
-        )
-        this_year_left = fund_in
-        for target, total in projects:
-            from_year = min(this_year_left, total)
-            if fund_node is not None:
-                link(fund_node, target, from_year)
-            this_year_left -= from_year
-            if earlier is not None:
-                link(earlier, target, total - from_year)
-        if fund_node is not None and this_year_left > 0:
-            link(
-                fund_node,
-                node("fund_kept", _("Kept in the fund for later"), 3, COLOURS["fund"]),
-                this_year_left,
-            )
+        projects.append((graph.node(key, label, 3, COLOURS["fund"]), total))
+    return projects
 
-    flow.nodes = list(nodes.values())
-    flow.links = list(links.values())
-    for n in flow.nodes:
-        n.value = max(flow.inflow(n.key), flow.outflow(n.key))
-    flow.revenue, flow.costs, flow.result = revenue, costs, result
-    _layout(flow)
-    return flow
+
+def _fund_spending(graph: _Graph, projects: Side, *, fund_in: Decimal) -> None:
+    """Where the fund's money went in the year: this year's share first, then the fund of
+    earlier years for what this year's did not cover; what is left stays in the fund."""
+    spent = sum((v for _n, v in projects), ZERO)
+    if fund_in <= 0 and spent <= 0:
+        return
+    fund_node = graph.nodes.get(f"alloc_{AllocationKind.REINVESTMENT_FUND}")
+    earlier = (
+        graph.node("fund_earlier", _("Reinvestment fund of earlier years"), 2, COLOURS["fund"])
+        if spent - fund_in > 0
+        else None
+    )
+    this_year_left = fund_in
+    for target, total in projects:
+        from_year = min(this_year_left, total)
+        if fund_node is not None:
+            graph.link(fund_node, target, from_year)
+        this_year_left -= from_year
+        if earlier is not None:
+            graph.link(earlier, target, total - from_year)
+    if fund_node is not None and this_year_left > 0:
+        kept = graph.node("fund_kept", _("Kept in the fund for later"), 3, COLOURS["fund"])
+        graph.link(fund_node, kept, this_year_left)
 
 
 def _layout(flow: MoneyFlow) -> None:

@@ -30,6 +30,8 @@ from comunitas.economy.models import (
     Movement,
 )
 
+MIN_YEAR, MAX_YEAR = 1900, 2199  # the years the pages and the API accept
+
 
 def _money_sum(expression, **extra):
     from django.db.models import DecimalField
@@ -158,9 +160,15 @@ def fund_available(*, coop: Cooperative) -> Decimal:
 
 def project_earmarks(*, project) -> list[EarmarkRow]:
     """What the fund set aside for a project and spent on it, for its accountability page (one
-    query; the include ``economy/fund_project.html`` shows it)."""
+    query; the include ``economy/fund/project.html`` shows it)."""
     earmarks = earmark_list(coop=project.coop_id).filter(project=project)
     return [earmark_row(e) for e in earmarks.order_by("on_date", "id")]
+
+
+def flow_closing(*, coop: Cooperative, year: int) -> Closing | None:
+    """The year's closing with its allocation lines (None without one): once it is approved,
+    the year's money flow is public."""
+    return Closing.objects.filter(coop=coop, year=year).prefetch_related("lines").first()
 
 
 def dashboard_economy(*, coop: Cooperative) -> dict:

@@ -8,29 +8,27 @@ the same instant cannot both spend the same euros. Each write is one transaction
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from comunitas.core.audit import audit_record, snapshot
+from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.edits import edit
+from comunitas.core.kernel.money import CENT, ZERO, money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.decisions.models.budgets import ParticipatoryBudget
 from comunitas.economy.fund import selectors
 from comunitas.economy.models import NAME_MAX, Earmark, EarmarkSource
 from comunitas.projects.models import Need, Project
 
-AUDIT_LABELS: dict[str, Any] = {
-    "earmark.create": gettext_lazy("money of the reinvestment fund earmarked"),
-    "earmark.release": gettext_lazy("earmark of the reinvestment fund released"),
-}
 EARMARK_FIELDS = [
     "on_date",
     "amount",
@@ -41,18 +39,6 @@ EARMARK_FIELDS = [
     "need",
     "purpose",
 ]
-
-
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Give an amount in euros."), field="amount") from None
-    if not amount.is_finite() or not Decimal("0.01") <= amount <= MAX_MONEY:
-        raise ValidationError(_("Give an amount in euros, more than zero."), field="amount")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give the amount to the cent."), field="amount")
-    return amount
 
 
 def _lock_fund(coop: Cooperative) -> Cooperative:
@@ -85,7 +71,7 @@ def _ensure_available(coop: Cooperative, wanted: Decimal) -> None:
 
 
 def _check(earmark: Earmark, coop: Cooperative) -> None:
-    earmark.amount = _amount(earmark.amount)
+    earmark.amount = money(earmark.amount, field="amount", low=CENT)
     earmark.purpose = (earmark.purpose or "").strip()
     if not earmark.purpose:
         raise ValidationError(_("Say what the money is for."), field="purpose")
@@ -124,7 +110,7 @@ def _check(earmark: Earmark, coop: Cooperative) -> None:
 @transaction.atomic
 def earmark_create(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     amount,
     purpose: str,
@@ -140,34 +126,46 @@ def earmark_create(
     board (its minutes named) or by a counted participatory budget; never more than the fund
     has available."""
     coop = _lock_fund(coop)
-    earmark = Earmark(
-        coop=coop,
-        amount=amount,
-        purpose=purpose,
-        on_date=on_date,
-        source=source,
-        project=project,
-        need=need,
-        decision_reference=decision_reference,
-        budget=budget,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-        synthetic=synthetic,
-    )
-    _check(earmark, coop)
-    _ensure_available(coop, earmark.amount)
-    earmark.save()
-    audit_record(
+
+    def check(earmark: Earmark) -> None:
+        _check(earmark, coop)
+        _ensure_available(coop, earmark.amount)
+
+    values = {
+        "amount": amount,
+        "purpose": purpose,
+        "on_date": on_date,
+        "source": source,
+        "project": project,
+        "need": need,
+        "decision_reference": decision_reference,
+        "budget": budget,
+    }
+    return _earmark_write(coop, actor, values, check=check, synthetic=synthetic)
+
+
+def _earmark_write(
+    coop: Cooperative,
+    actor: Actor,
+    values: dict[str, Any],
+    *,
+    check: Callable[[Earmark], None],
+    synthetic: bool = False,
+) -> Earmark:
+    """Save a new earmark of ``values`` that passes ``check``, audited."""
+    return edit(
+        Earmark(coop=coop, created_by=user_of(actor), synthetic=synthetic),
         actor=actor,
         action="earmark.create",
-        obj=earmark,
-        coop=coop,
-        after=snapshot(earmark, EARMARK_FIELDS),
+        changes=values,
+        allowed=EARMARK_FIELDS,
+        audited=EARMARK_FIELDS,
+        check=check,
     )
-    return earmark
 
 
 @transaction.atomic
-def earmarks_from_budget(*, actor, budget: ParticipatoryBudget) -> list[Earmark]:
+def earmarks_from_budget(*, actor: Actor, budget: ParticipatoryBudget) -> list[Earmark]:
     """One earmark per project the budget funded, for its reviewed cost, linked to the
     cooperative's project that carries it out. Refused, naming them, while a funded project has
     no follow-up; a project already earmarked from this budget is not earmarked again, so a
@@ -192,36 +190,35 @@ def earmarks_from_budget(*, actor, budget: ParticipatoryBudget) -> list[Earmark]
             grouped.setdefault(project.follow_up_id, []).append(project)
     if not grouped:
         return []
-    total = sum((p.cost for group in grouped.values() for p in group), Decimal("0.00"))
-    _ensure_available(coop, total)
+    total = sum((p.cost for group in grouped.values() for p in group), ZERO)
+    _ensure_available(coop, total)  # the whole, once: each earmark below is a part of it
     today = timezone.localdate()
-    created = []
-    for group in grouped.values():
-        earmark = Earmark(
-            coop=coop,
-            on_date=today,
-            amount=sum((p.cost for p in group), Decimal("0.00")),
-            source=EarmarkSource.PARTICIPATORY_BUDGET,
-            budget=budget,
-            decision_reference=budget.earmark_reference[:NAME_MAX],
-            project=group[0].follow_up,
-            purpose="; ".join(p.title for p in group)[:NAME_MAX],
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+    return [
+        _earmark_write(
+            coop,
+            actor,
+            {
+                "on_date": today,
+                "amount": sum((p.cost for p in group), ZERO),
+                "source": EarmarkSource.PARTICIPATORY_BUDGET,
+                "budget": budget,
+                "decision_reference": budget.earmark_reference[:NAME_MAX],
+                "project": group[0].follow_up,
+                "purpose": "; ".join(p.title for p in group)[:NAME_MAX],
+            },
+            check=_reviewed,
         )
-        earmark.save()
-        audit_record(
-            actor=actor,
-            action="earmark.create",
-            obj=earmark,
-            coop=coop,
-            after=snapshot(earmark, EARMARK_FIELDS),
-        )
-        created.append(earmark)
-    return created
+        for group in grouped.values()
+    ]
+
+
+def _reviewed(earmark: Earmark) -> None:
+    """An earmark of a counted budget: its amounts are the reviewed costs of its projects and
+    the fund was checked for their total, so there is nothing left to check one by one."""
 
 
 @transaction.atomic
-def earmark_release(*, actor, earmark: Earmark) -> Earmark:
+def earmark_release(*, actor: Actor, earmark: Earmark) -> Earmark:
     """Close an earmark (the board): what was not spent returns to the fund. Spending booked
     against it later still counts against the fund."""
     coop = _lock_fund(earmark.coop)
@@ -240,7 +237,7 @@ def earmark_release(*, actor, earmark: Earmark) -> Earmark:
         after={
             "released": True,
             "spent": str(row.spent),
-            "returned": str(max(current.amount - row.spent, Decimal("0.00"))),
+            "returned": str(max(current.amount - row.spent, ZERO)),
         },
     )
     return current

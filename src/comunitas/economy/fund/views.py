@@ -1,35 +1,32 @@
 """Pages of the economy's dashboard and exports, the reinvestment fund and the money flow.
 
-Thin views over ``economy_dashboard``, ``fund_selectors``, ``fund_services`` and
-``fund_sankey``; every page declares its action and is in the permission matrix
+Thin views over ``fund.dashboard``, ``fund.selectors``, ``fund.services``, ``fund.sankey``
+and ``fund.exports``; every page declares its action and is in the permission matrix
 (tests/economy/fund/matrix.py). The fund and the money flow of a year with an approved closing
 are public; a year not approved yet is shown, marked as draft figures, only to operators. Who
 was paid from an earmark is shown to operators only: the amounts and dates are public."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import LoginRequired
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
 from comunitas.economy.fund import dashboard, exports, sankey, selectors, services
 from comunitas.economy.fund.forms import EarmarkForm, FromBudgetForm
-from comunitas.economy.models import Closing, ClosingStatus, Earmark
+from comunitas.economy.fund.selectors import MAX_YEAR, MIN_YEAR
+from comunitas.economy.models import Closing, ClosingStatus
 from comunitas.economy.work import figures as work_figures
 
 PAGE_SIZE = 50
-MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 def parse_year(value: str | None) -> int | None:
@@ -44,7 +41,7 @@ def parse_year(value: str | None) -> int | None:
 def economy_home(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """KPI cards and charts of a year, the results of every year, links to the other pages."""
     board = dashboard.dashboard(coop=coop, year=parse_year(request.GET.get("year")))
-    year = board.year or this_year()
+    year = board.year or exports.this_year()
     context = {
         "coop": coop,
         "board": board,
@@ -53,70 +50,34 @@ def economy_home(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "charts": dashboard.dashboard_charts(board),
         "can_accounts": can(request.user, coop, Action.VIEW_ACCOUNTS),
     }
-    return render(request, "economy/economy_home.html", context)
+    return render(request, "economy/fund/dashboard.html", context)
 
 
 def _export_year(request: HttpRequest) -> int:
-    return parse_year(request.GET.get("year")) or this_year()
-
-
-def this_year() -> int:
-    return timezone.localdate().year
-
-
-def _file(content, name: str, fmt: str) -> HttpResponse:
-    if fmt == "csv":
-        response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
-
-
-def aggregates_file(coop: Cooperative, year: int, fmt: str) -> HttpResponse:
-    """The year's aggregates as a download (the pages and the API)."""
-    board = dashboard.dashboard(coop=coop, year=year)
-    name = exports.file_name(coop, "economia", board.year, fmt)
-    if fmt == "csv":
-        return _file(exports.aggregates_csv(board), name, fmt)
-    return _file(exports.aggregates_xlsx(coop=coop, board=board), name, fmt)
-
-
-def movements_file(coop: Cooperative, year: int, fmt: str) -> HttpResponse:
-    """The year's movements as a download (the pages and the API)."""
-    name = exports.file_name(coop, "movimenti", year, fmt)
-    if fmt == "csv":
-        return _file(exports.movements_csv(coop=coop, year=year), name, fmt)
-    return _file(exports.movements_xlsx(coop=coop, year=year), name, fmt)
+    return parse_year(request.GET.get("year")) or exports.this_year()
 
 
 @coop_view(Action.VIEW_ECONOMY)
 def export_aggregates_csv(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    return aggregates_file(coop, _export_year(request), "csv")
+    return exports.aggregates_file(coop, _export_year(request), "csv")
 
 
 @coop_view(Action.VIEW_ECONOMY)
 def export_aggregates_xlsx(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    return aggregates_file(coop, _export_year(request), "xlsx")
+    return exports.aggregates_file(coop, _export_year(request), "xlsx")
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
 def export_movements_csv(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    return movements_file(coop, _export_year(request), "csv")
+    return exports.movements_file(coop, _export_year(request), "csv")
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
 def export_movements_xlsx(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    return movements_file(coop, _export_year(request), "xlsx")
+    return exports.movements_file(coop, _export_year(request), "xlsx")
 
 
 # --- the fund ---------------------------------------------------------------------------------
-def _earmark(coop: Cooperative, earmark_id: int) -> Earmark:
-    try:
-        return selectors.earmark_get(coop=coop, pk=earmark_id)
-    except Earmark.DoesNotExist:
-        raise Http404 from None
-
-
 @coop_view(Action.VIEW_MONEY_FLOW)
 def fund(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Inflows by year, every earmark with its spending, what is available (two queries)."""
@@ -125,7 +86,7 @@ def fund(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "balance": selectors.fund_balance(coop=coop),
         "can_close": can(request.user, coop, Action.CLOSE_ACCOUNTS),
     }
-    return render(request, "economy/fund_home.html", context)
+    return render(request, "economy/fund/home.html", context)
 
 
 @coop_view(Action.CLOSE_ACCOUNTS)
@@ -144,7 +105,7 @@ def earmark_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "budget_form": FromBudgetForm(coop=coop),
         "available": selectors.fund_available(coop=coop),
     }
-    return render(request, "economy/fund_earmark_form.html", context)
+    return render(request, "economy/fund/earmark_form.html", context)
 
 
 @require_POST
@@ -168,7 +129,7 @@ def earmarks_from_budget(request: HttpRequest, coop: Cooperative) -> HttpRespons
 def earmark_detail(request: HttpRequest, coop: Cooperative, fund_earmark_id: int) -> HttpResponse:
     """An earmark and its spending: amounts and dates for everyone, who was paid for operators
     (two queries for the movements: the page and its count)."""
-    earmark = _earmark(coop, fund_earmark_id)
+    earmark = or_404(selectors.earmark_get, coop=coop, pk=fund_earmark_id)
     page = Paginator(selectors.earmark_movements(earmark=earmark), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -180,13 +141,13 @@ def earmark_detail(request: HttpRequest, coop: Cooperative, fund_earmark_id: int
         "show_names": can(request.user, coop, Action.VIEW_ACCOUNTS),
         "can_close": can(request.user, coop, Action.CLOSE_ACCOUNTS),
     }
-    return render(request, "economy/fund_earmark.html", context)
+    return render(request, "economy/fund/earmark.html", context)
 
 
 @require_POST
 @coop_view(Action.CLOSE_ACCOUNTS)
 def earmark_release(request: HttpRequest, coop: Cooperative, fund_earmark_id: int) -> HttpResponse:
-    earmark = _earmark(coop, fund_earmark_id)
+    earmark = or_404(selectors.earmark_get, coop=coop, pk=fund_earmark_id)
     act_and_flash(
         request,
         lambda: services.earmark_release(actor=request.user, earmark=earmark),
@@ -211,7 +172,7 @@ def flow_years(coop: Cooperative, *, drafts: bool) -> list[int]:
 def flow_for(request: HttpRequest, coop: Cooperative, year: int) -> sankey.MoneyFlow:
     """The year's flow, if the visitor may see it: an approved year for everyone, any other
     only for operators (the refusal is the one ``authorize`` gives)."""
-    closing = Closing.objects.filter(coop=coop, year=year).prefetch_related("lines").first()
+    closing = selectors.flow_closing(coop=coop, year=year)
     if closing is None or closing.status != ClosingStatus.APPROVED:
         authorize(request.user, coop, Action.VIEW_ACCOUNTS)
     return sankey.money_flow(coop=coop, year=year, closing=closing)
@@ -219,14 +180,7 @@ def flow_for(request: HttpRequest, coop: Cooperative, year: int) -> sankey.Money
 
 def _flow_context(request: HttpRequest, coop: Cooperative, flow: sankey.MoneyFlow) -> dict:
     drafts = can(request.user, coop, Action.VIEW_ACCOUNTS)
-    return {
-        "coop": coop,
-        "flow": flow,
-        "labels": sankey.node_labels(flow),
-        "rows": flow.labelled_links(),
-        "years": flow_years(coop, drafts=drafts),
-        "node_width": sankey.NODE_WIDTH,
-    }
+    return {"coop": coop, **exports.flow_context(flow), "years": flow_years(coop, drafts=drafts)}
 
 
 def _guarded(view):
@@ -246,9 +200,9 @@ def flow_latest(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """The latest year the visitor may see, or a page saying there is none yet."""
     years = flow_years(coop, drafts=can(request.user, coop, Action.VIEW_ACCOUNTS))
     if not years:
-        return render(request, "economy/fund_flow.html", {"coop": coop, "flow": None})
+        return render(request, "economy/fund/flow.html", {"coop": coop, "flow": None})
     flow = flow_for(request, coop, years[0])
-    return render(request, "economy/fund_flow.html", _flow_context(request, coop, flow))
+    return render(request, "economy/fund/flow.html", _flow_context(request, coop, flow))
 
 
 @coop_view(Action.VIEW_MONEY_FLOW)
@@ -257,22 +211,7 @@ def flow_year(request: HttpRequest, coop: Cooperative, fund_flow_year: int) -> H
     if not MIN_YEAR <= fund_flow_year <= MAX_YEAR:
         raise Http404
     flow = flow_for(request, coop, fund_flow_year)
-    return render(request, "economy/fund_flow.html", _flow_context(request, coop, flow))
-
-
-def flow_pdf_bytes(*, coop: Cooperative, flow: sankey.MoneyFlow) -> bytes:
-    """The diagram of the page, printed (WeasyPrint, from the same SVG and table)."""
-    from weasyprint import HTML
-
-    context = {
-        "coop": coop,
-        "flow": flow,
-        "labels": sankey.node_labels(flow),
-        "rows": flow.labelled_links(),
-        "node_width": sankey.NODE_WIDTH,
-        "printed": timezone.localdate(),
-    }
-    return HTML(string=render_to_string("economy/fund_flow_pdf.html", context)).write_pdf()
+    return render(request, "economy/fund/flow.html", _flow_context(request, coop, flow))
 
 
 @coop_view(Action.VIEW_MONEY_FLOW)
@@ -281,6 +220,8 @@ def flow_pdf(request: HttpRequest, coop: Cooperative, fund_flow_year: int) -> Ht
     if not MIN_YEAR <= fund_flow_year <= MAX_YEAR:
         raise Http404
     flow = flow_for(request, coop, fund_flow_year)
-    response = HttpResponse(flow_pdf_bytes(coop=coop, flow=flow), content_type="application/pdf")
+    response = HttpResponse(
+        exports.flow_pdf_bytes(coop=coop, flow=flow), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="flussi-{coop.slug}-{fund_flow_year}.pdf"'
     return response

@@ -1,4 +1,5 @@
-"""The buoni postali rates of economy/postal_rates.py, from which art. 2514 c.c. caps dividends."""
+"""The buoni postali rates of economy/closing/postal_rates.py, from which art. 2514 c.c. caps
+dividends."""
 
 from django.db import migrations
 

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource, Sale, Service
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import MONEY, Cooperative, Municipality
 from comunitas.members.models import Member
 from comunitas.projects.models import Project
@@ -44,7 +45,7 @@ class Flow(models.TextChoices):
 
 class Category(models.Model):
     """A line of the cooperative's chart of accounts. Each cooperative starts from the default
-    chart for community cooperatives (``cashbook_services.DEFAULT_CHART``) and may add its own."""
+    chart for community cooperatives (``cashbook.chart.DEFAULT_CHART``) and may add its own."""
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="categories")
     code = models.SlugField(_("code"), max_length=40)
@@ -156,7 +157,7 @@ class Movement(models.Model):
     on_date = models.DateField(_("date"))
     direction = models.CharField(_("direction"), max_length=7, choices=Direction.choices)
     amount = models.DecimalField(_("gross amount (€)"), **MONEY)
-    vat = models.DecimalField(_("of which VAT (€)"), **MONEY, default=Decimal("0.00"))
+    vat = models.DecimalField(_("of which VAT (€)"), **MONEY, default=ZERO)
     category = models.ForeignKey(
         Category,
         on_delete=models.PROTECT,

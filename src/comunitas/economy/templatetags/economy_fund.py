@@ -12,6 +12,6 @@ from comunitas.economy.fund import selectors as fund_selectors
 register = template.Library()
 
 
-@register.inclusion_tag("economy/fund_project.html", takes_context=True)
+@register.inclusion_tag("economy/fund/project.html", takes_context=True)
 def project_fund(context, project) -> dict:
     return {"coop": context["coop"], "fund_rows": fund_selectors.project_earmarks(project=project)}

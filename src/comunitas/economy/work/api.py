@@ -10,23 +10,23 @@
 - budgets: ``GET/PUT …/budgets/lines`` and ``GET …/budgets/comparison`` (budget vs actual).
 
 Objects are fetched within the cooperative (another's id answers 404 in a path, 422 in a body).
-Parsing here, rules in ``work_services``."""
+Parsing here, rules in ``work.services``."""
 
 # No ``from __future__ import annotations`` here: ninja reads the Query[...] annotations.
 
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.endpoints import Pagination, answers
-from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
 from comunitas.core.territory.selectors import municipality_resolve
+from comunitas.economy.cashbook.selectors import owned
 from comunitas.economy.models import Job, VolunteerEntry
 from comunitas.economy.work import figures, selectors, services
 from comunitas.economy.work.schemas import (
@@ -69,16 +69,6 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.value if hasattr(v, "value") else v for k, v in values.items()}
 
 
-def _of_coop(model, coop: Cooperative, pk: int | None, field: str, message: str):
-    """An object of this cooperative named in a body; another's: a 422 naming the field."""
-    if pk is None:
-        return None
-    found = model.objects.filter(coop=coop, pk=pk).first()
-    if found is None:
-        raise ValidationError(message, field=field)
-    return found
-
-
 def _links(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any]:
     """Body ids (``member_id``, ``project_id``, ``resource_id``) as this cooperative's objects,
     and a municipality's code as the municipality."""
@@ -91,7 +81,7 @@ def _links(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if key in named:
             model, name, message = named[key]
-            fields[name] = _of_coop(model, coop, value, name, message)
+            fields[name] = owned(model, coop=coop, pk=value, field=name, message=message)
         elif key == "municipality":
             fields[key] = municipality_resolve(value, field=key) if value else None
         elif key == "age_band":
@@ -107,10 +97,7 @@ def _year(year: int | None) -> int:
 
 # --- jobs ---------------------------------------------------------------------------------------
 def _job(coop: Cooperative, pk: int) -> Job:
-    try:
-        return selectors.job_get(coop=coop, pk=pk)
-    except Job.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.job_get, coop=coop, pk=pk)
 
 
 @router.get(JOBS, response=answers(200, list[JobOut]), tags=JOB_TAGS)
@@ -169,10 +156,7 @@ def job_end(request, slug: str, work_job_id: int, payload: JobEndIn):
 
 # --- volunteering -------------------------------------------------------------------------------
 def _entry(coop: Cooperative, pk: int) -> VolunteerEntry:
-    try:
-        return selectors.volunteer_entry_get(coop=coop, pk=pk)
-    except VolunteerEntry.DoesNotExist:
-        raise Http404 from None
+    return or_404(selectors.volunteer_entry_get, coop=coop, pk=pk)
 
 
 @router.get(HOURS, response=answers(200, list[VolunteerEntryOut]), tags=HOURS_TAGS)

@@ -1,5 +1,5 @@
-"""The checks every write of jobs, volunteering and budgets shares: amounts to the cent, dates and
-years within the range the pages accept, projects and resources of the cooperative's own, and
+"""The checks every write of jobs, volunteering and budgets shares: numbers, dates and years
+within the range the pages accept, projects and resources of the cooperative's own, and
 the person (an admitted member, or a named person, not both). Each raises ``ValidationError``
 naming the field."""
 
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.members.models import Member, MemberStatus
 from comunitas.projects.models import Project
@@ -31,18 +30,6 @@ def check_decimal(value, field: str, message: str) -> Decimal:
     if not number.is_finite():
         raise ValidationError(message, field=field)
     return number
-
-
-def money(value, field: str, *, positive: bool = False) -> Decimal:
-    """Euros to the cent, zero or more (more than zero when ``positive``)."""
-    amount = check_decimal(value, field, _("Give an amount in euros."))
-    low = CENT if positive else Decimal("0")
-    if not low <= amount <= MAX_MONEY:
-        message = _("Give an amount more than zero.") if positive else _("Give zero or more.")
-        raise ValidationError(message, field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(_("Give the amount to the cent."), field=field)
-    return amount.quantize(CENT)
 
 
 def check_date(value, field: str) -> date:

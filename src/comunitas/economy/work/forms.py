@@ -1,4 +1,4 @@
-"""HTML forms of jobs, volunteering and budgets: they parse input; ``work_services`` decide what
+"""HTML forms of jobs, volunteering and budgets: they parse input; ``work.services`` decide what
 is valid. Members, projects and resources offered are always this cooperative's own, so a forged
 id of another one is a field error before any service runs."""
 
@@ -14,18 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.kernel.money import MAX_MONEY
+from comunitas.core.kernel.money import CENT, MAX_MONEY
 from comunitas.core.models import Cooperative
 from comunitas.core.territory.forms import municipality_input
 from comunitas.core.territory.selectors import municipality_resolve
 from comunitas.decisions.budgets.forms import ShownChoiceField
 from comunitas.economy.models import Category, Job, VolunteerEntry, VolunteerRate, VolunteerStatus
 from comunitas.economy.work.checks import FIRST_YEAR, LAST_YEAR, RECORDED_MEMBERS
-from comunitas.economy.work.services import DECLARE_FIELDS, RATE_FIELDS, REASON_MAX
+from comunitas.economy.work.services import DECLARE_FIELDS, JOB_FIELDS, RATE_FIELDS, REASON_MAX
 from comunitas.members.models import Member
 from comunitas.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A job's fields chosen in lists or typed as a municipality, not the model's own inputs.
+JOB_CHOSEN = ("member", "municipality", "resource", "project")
 
 
 def _dates(form: forms.Form, *names: str) -> None:
@@ -69,21 +71,7 @@ class JobForm(forms.Form):
     def __init__(self, *args, coop: Cooperative, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(
-            fields_for_model(
-                Job,
-                fields=[
-                    "person_name",
-                    "title",
-                    "contract",
-                    "fte",
-                    "start_date",
-                    "end_date",
-                    "lives_in_territory",
-                    "age_band",
-                    "previously_unemployed",
-                    "unemployment_consent_on",
-                ],
-            )
+            fields_for_model(Job, fields=[n for n in JOB_FIELDS if n not in JOB_CHOSEN])
         )
         _choices(self, coop, member=True)
         self.fields["municipality"] = municipality_input(_("Worker's municipality of residence"))
@@ -120,22 +108,7 @@ class JobForm(forms.Form):
 
 
 def job_initial(job: Job) -> dict[str, Any]:
-    names = [
-        "member",
-        "person_name",
-        "title",
-        "contract",
-        "fte",
-        "start_date",
-        "end_date",
-        "lives_in_territory",
-        "age_band",
-        "previously_unemployed",
-        "unemployment_consent_on",
-        "resource",
-        "project",
-    ]
-    initial = {name: getattr(job, name) for name in names}
+    initial = {name: getattr(job, name) for name in JOB_FIELDS if name not in JOB_CHOSEN}
     initial["member"] = job.member_id
     initial["resource"], initial["project"] = job.resource_id, job.project_id
     initial["municipality"] = job.municipality_id or ""
@@ -202,7 +175,7 @@ class RateForm(forms.Form):
             "Where the value comes from, e.g. 'ISTAT, average hourly wage 2024'."
         )
         self.fields["hourly_value"].validators += [
-            MinValueValidator(Decimal("0.01")),
+            MinValueValidator(CENT),
             MaxValueValidator(MAX_MONEY),
         ]
         _dates(self, "valid_from")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from comunitas.commons.models import CommonResource
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import CENT, ZERO
+from comunitas.core.kernel.types import user_of
 from comunitas.core.models import AuditEntry, Cooperative
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import (
@@ -137,7 +138,7 @@ def _rejection_reason() -> Subquery:
 def volunteer_mine(*, coop: Cooperative, user) -> QuerySet[VolunteerEntry]:
     """A person's own entries: those they declared and those staff entered for their member
     record, with ``rejection_reason`` on those not confirmed. Nobody else's."""
-    if user is None or not user.is_authenticated:
+    if user_of(user) is None:
         return VolunteerEntry.objects.none()
     return (
         VolunteerEntry.objects.filter(coop=coop)
@@ -195,8 +196,7 @@ def budget_lines_get(
 
 
 @dataclass(frozen=True)
-class BudgetRow:
-    category: Category
+class BudgetTotals:
     planned: Decimal
     actual: Decimal
 
@@ -207,22 +207,19 @@ class BudgetRow:
 
     @property
     def percent_used(self) -> Decimal | None:
-        return percent(self.actual, self.planned)
+        """None when the plan is not a positive amount (a planned loss has no share used)."""
+        return percent(self.actual, self.planned) if self.planned > 0 else None
 
 
-@dataclass(frozen=True)
-class BudgetTotals:
-    planned: Decimal
-    actual: Decimal
+@dataclass(frozen=True, kw_only=True)
+class BudgetRow(BudgetTotals):
+    """A category's line: any plan but zero has a share used (a planned cost is positive)."""
 
-    @property
-    def variance(self) -> Decimal:
-        return self.actual - self.planned
+    category: Category
 
     @property
     def percent_used(self) -> Decimal | None:
-        """None when the plan is not a positive amount (a planned loss has no share used)."""
-        return percent(self.actual, self.planned) if self.planned > 0 else None
+        return percent(self.actual, self.planned)
 
 
 @dataclass(frozen=True)

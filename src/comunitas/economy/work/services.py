@@ -20,17 +20,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.edits import assign, require_text, validated
-from comunitas.core.kernel.money import CENT
+from comunitas.core.kernel.edits import assign, require_text, save_unique, validated
+from comunitas.core.kernel.money import CENT, money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.economy.cashbook import ledger
 from comunitas.economy.cashbook.chart import chart_ensure
@@ -52,23 +52,10 @@ from comunitas.economy.work.checks import (
     check_own,
     check_person,
     check_year,
-    money,
 )
 from comunitas.members.book.services import REDACTED, REDACTED_NEW
 from comunitas.members.models import Member, MemberStatus
 from comunitas.projects.models import Project
-
-AUDIT_LABELS: dict[str, Any] = {
-    "job.create": gettext_lazy("job recorded"),
-    "job.update": gettext_lazy("job changed"),
-    "job.end": gettext_lazy("job ended"),
-    "volunteer.enter": gettext_lazy("volunteer hours entered"),
-    "volunteer.declare": gettext_lazy("volunteer hours declared"),
-    "volunteer.confirm": gettext_lazy("volunteer hours confirmed"),
-    "volunteer.reject": gettext_lazy("volunteer hours not confirmed"),
-    "volunteer_rate.create": gettext_lazy("value of a volunteer hour set"),
-    "budget_lines.set": gettext_lazy("budget of a year set"),
-}
 
 JOB_FIELDS = [
     "member",
@@ -118,7 +105,9 @@ def _private(before: dict[str, Any], after: dict[str, Any], personal: set[str]) 
         after[key] = REDACTED_NEW if new not in (None, "") else new
 
 
-def _audit(actor, action: str, obj, coop, personal: set[str], before=None, after=None) -> None:
+def _audit(
+    actor: Actor, action: str, obj, coop, personal: set[str], before=None, after=None
+) -> None:
     before, after = dict(before or {}), dict(after or {})
     _private(before, after, personal)
     audit_record(actor=actor, action=action, obj=obj, coop=coop, before=before, after=after)
@@ -208,7 +197,9 @@ def _locked_job(job: Job) -> Job:
 
 
 @transaction.atomic
-def job_create(*, actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False) -> Job:
+def job_create(
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+) -> Job:
     """Record a position: a member's or a named person's, with its contract and FTE."""
     job = Job(coop=coop, synthetic=synthetic, person_name="", age_band="")
     assign(job, fields, JOB_FIELDS)
@@ -222,7 +213,7 @@ def job_create(*, actor, coop: Cooperative, fields: dict[str, Any], synthetic: b
 
 
 @transaction.atomic
-def job_update(*, actor, job: Job, fields: dict[str, Any]) -> Job:
+def job_update(*, actor: Actor, job: Job, fields: dict[str, Any]) -> Job:
     """Change a position. A change of who, FTE or dates must leave closed years as they are."""
     job = _locked_job(job)
     coop = job.coop
@@ -241,7 +232,7 @@ def job_update(*, actor, job: Job, fields: dict[str, Any]) -> Job:
 
 
 @transaction.atomic
-def job_end(*, actor, job: Job, end_date: date) -> Job:
+def job_end(*, actor: Actor, job: Job, end_date: date) -> Job:
     """End a running position: ``end_date`` is the first day without it (half-open)."""
     job = _locked_job(job)
     coop = job.coop
@@ -323,28 +314,24 @@ def _check_entry(entry: VolunteerEntry, coop: Cooperative) -> None:
         )
 
 
-def _save_entry(entry: VolunteerEntry, *, actor, action: str) -> VolunteerEntry:
+def _save_entry(entry: VolunteerEntry, *, actor: Actor, action: str) -> VolunteerEntry:
     entry.save()
     after = snapshot(entry, [*ENTRY_FIELDS, "user", "status"])
     _audit(actor, action, entry, entry.coop, ENTRY_PERSONAL, after=after)
     return entry
 
 
-def _actor(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 @transaction.atomic
 def volunteer_enter(
-    *, actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
 ) -> VolunteerEntry:
     """Staff enter hours for a member or a named person: confirmed at once."""
     entry = VolunteerEntry(
         coop=coop,
         person_name="",
         status=VolunteerStatus.CONFIRMED,
-        entered_by=_actor(actor),
-        confirmed_by=_actor(actor),
+        entered_by=user_of(actor),
+        confirmed_by=user_of(actor),
         confirmed_at=timezone.now(),
         synthetic=synthetic,
     )
@@ -356,15 +343,15 @@ def volunteer_enter(
 
 def member_of(*, coop: Cooperative, user) -> Member | None:
     """The login's current member record in the cooperative, if it has one."""
-    if user is None or not user.is_authenticated:
+    if user_of(user) is None:
         return None
     return Member.objects.filter(coop=coop, user=user, status=MemberStatus.ACTIVE).first()
 
 
 @transaction.atomic
-def volunteer_declare(*, actor, coop: Cooperative, fields: dict[str, Any]) -> VolunteerEntry:
+def volunteer_declare(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> VolunteerEntry:
     """A volunteer declares their own hours; staff confirm them later."""
-    if actor is None or not actor.is_authenticated:
+    if user_of(actor) is None:
         raise ValidationError(_("Log in to declare your hours."))
     entry = VolunteerEntry(
         coop=coop,
@@ -379,7 +366,9 @@ def volunteer_declare(*, actor, coop: Cooperative, fields: dict[str, Any]) -> Vo
     return _save_entry(entry, actor=actor, action="volunteer.declare")
 
 
-def _decide(*, actor, entry: VolunteerEntry, status: str, reason: str = "") -> VolunteerEntry:
+def _decide(
+    *, actor: Actor, entry: VolunteerEntry, status: str, reason: str = ""
+) -> VolunteerEntry:
     entry = VolunteerEntry.objects.select_for_update().select_related("coop").get(pk=entry.pk)
     if entry.status != VolunteerStatus.DECLARED:
         raise ValidationError(
@@ -387,7 +376,7 @@ def _decide(*, actor, entry: VolunteerEntry, status: str, reason: str = "") -> V
         )
     before = {"status": entry.status}
     entry.status = status
-    entry.confirmed_by = _actor(actor)
+    entry.confirmed_by = user_of(actor)
     entry.confirmed_at = timezone.now()
     entry.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     after = {"status": entry.status, **({"reason": reason} if reason else {})}
@@ -397,13 +386,13 @@ def _decide(*, actor, entry: VolunteerEntry, status: str, reason: str = "") -> V
 
 
 @transaction.atomic
-def volunteer_confirm(*, actor, entry: VolunteerEntry) -> VolunteerEntry:
+def volunteer_confirm(*, actor: Actor, entry: VolunteerEntry) -> VolunteerEntry:
     """Confirm declared hours (staff). The entry is locked: of two decisions, one applies."""
     return _decide(actor=actor, entry=entry, status=VolunteerStatus.CONFIRMED)
 
 
 @transaction.atomic
-def volunteer_reject(*, actor, entry: VolunteerEntry, reason: str) -> VolunteerEntry:
+def volunteer_reject(*, actor: Actor, entry: VolunteerEntry, reason: str) -> VolunteerEntry:
     """Decline declared hours with a reason, kept in the audit trail and shown to the
     volunteer on their own page."""
     reason = (reason or "").strip()
@@ -417,22 +406,21 @@ def volunteer_reject(*, actor, entry: VolunteerEntry, reason: str) -> VolunteerE
 
 
 @transaction.atomic
-def volunteer_rate_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> VolunteerRate:
+def volunteer_rate_create(
+    *, actor: Actor, coop: Cooperative, fields: dict[str, Any]
+) -> VolunteerRate:
     """A new value of an hour of volunteering from a date, with where it comes from. Rates are
     never edited: a new dated rate takes over, so hours already valued keep their value."""
     rate = VolunteerRate(coop=coop)
     assign(rate, fields, RATE_FIELDS)
     check_date(rate.valid_from, "valid_from")
-    rate.hourly_value = money(rate.hourly_value, "hourly_value", positive=True)
+    rate.hourly_value = money(rate.hourly_value, field="hourly_value", low=CENT)
     require_text(rate, ["source"])
     validated(rate, exclude=["coop"])
+    taken = _("A rate already starts on that day.")
     if VolunteerRate.objects.filter(coop=coop, valid_from=rate.valid_from).exists():
-        raise ValidationError(_("A rate already starts on that day."), field="valid_from")
-    try:
-        with transaction.atomic():
-            rate.save()
-    except IntegrityError:
-        raise ValidationError(_("A rate already starts on that day."), field="valid_from") from None
+        raise ValidationError(taken, field="valid_from")
+    save_unique(rate, "valid_from", taken)
     audit_record(
         actor=actor,
         action="volunteer_rate.create",
@@ -459,7 +447,7 @@ def check_subject(
 @transaction.atomic
 def budget_lines_set(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     year: int,
     project: Project | None = None,
@@ -480,7 +468,7 @@ def budget_lines_set(
         raise ValidationError(
             _("No category has the code %(code)s.") % {"code": unknown[0]}, field=unknown[0]
         )
-    planned = {code: money(value, code) for code, value in amounts.items()}
+    planned = {code: money(value, field=code) for code, value in amounts.items()}
     subject = BudgetLine.objects.filter(coop=coop, year=year, project=project, resource=resource)
     before = {
         code: str(amount)

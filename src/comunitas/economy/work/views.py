@@ -6,17 +6,18 @@ and totals (staff), what waits for confirmation, a person's own hours with the f
 them, the value of an hour; - /economy/budgets/: a year's budget of the cooperative, a project
 or a resource against the cash book, and its editable table.
 
-Thin views over ``work_services`` and ``work_selectors``; every page declares its action and is
-in the permission matrix (tests/economy/work/matrix.py)."""
+Thin views over ``work.services``, ``work.selectors`` and ``work.figures``; every page declares
+its action and is in the permission matrix (tests/economy/work/matrix.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -25,11 +26,12 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import apply_errors, submit, submit_and_flash
 from comunitas.economy.cashbook.chart import chart_ensure
-from comunitas.economy.models import Direction, Job, VolunteerEntry, VolunteerStatus
+from comunitas.economy.models import Direction, VolunteerStatus
 from comunitas.economy.work import figures, selectors, services
 from comunitas.economy.work.forms import (
     BudgetLinesForm,
@@ -46,7 +48,7 @@ from comunitas.economy.work.forms import (
 )
 
 PAGE_SIZE = 30
-FORM = "economy/work_form.html"
+FORM = "economy/work/form.html"
 
 
 def _page(request: HttpRequest, items) -> Any:
@@ -120,13 +122,6 @@ def budget_bars(comparison: selectors.BudgetComparison) -> dict[str, Any]:
 
 
 # --- jobs ---------------------------------------------------------------------------------------
-def _job(coop: Cooperative, pk: int) -> Job:
-    try:
-        return selectors.job_get(coop=coop, pk=pk)
-    except Job.DoesNotExist:
-        raise Http404 from None
-
-
 def _summary_context(coop: Cooperative, year: int) -> dict[str, Any]:
     series = figures.jobs_series(coop=coop)
     summary = figures.jobs_summary(coop=coop, year=year)
@@ -157,7 +152,7 @@ def jobs_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "can_manage": can(request.user, coop, Action.MANAGE_ACCOUNTS),
         **_summary_context(coop, year),
     }
-    return render(request, "economy/work_jobs_list.html", context)
+    return render(request, "economy/work/jobs_list.html", context)
 
 
 @coop_view(Action.VIEW_ECONOMY)
@@ -165,10 +160,28 @@ def jobs_summary(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """The jobs of a year for members: counts and shares, nobody's name."""
     filters = YearForm(request.GET)
     context = {"coop": coop, "filters": filters, **_summary_context(coop, filters.chosen_year())}
-    return render(request, "economy/work_jobs_summary.html", context)
+    return render(request, "economy/work/jobs_summary.html", context)
 
 
-def _form_page(request, coop, form, *, title: str, back: str, intro: str = "", button: str):
+def _form_view(
+    request: HttpRequest,
+    coop: Cooperative,
+    form,
+    save: Callable[[], Any],
+    *,
+    done: str,
+    back: str,
+    title: str,
+    button: str,
+    intro: str = "",
+    then: Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """A form on a page of its own: on a valid POST ``save()`` runs, ``done`` is said and the
+    browser goes ``back`` (or to ``then(saved)``); otherwise the page again, with the errors."""
+    saved = submit(request, form, save)
+    if saved:
+        messages.success(request, done)
+        return redirect(then(saved) if then else back)
     context = {
         "coop": coop,
         "form": form,
@@ -183,20 +196,16 @@ def _form_page(request, coop, form, *, title: str, back: str, intro: str = "", b
 @coop_view(Action.MANAGE_ACCOUNTS)
 def job_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = JobForm(request.POST or None, coop=coop)
-    job = submit(
-        request,
-        form,
-        lambda: services.job_create(actor=request.user, coop=coop, fields=form.job_fields()),
-    )
-    if job:
-        messages.success(request, _("The job is recorded."))
-        return redirect(f"{reverse('economy:jobs', args=[coop.slug])}?year={job.start_date.year}")
-    return _form_page(
+    jobs = reverse("economy:jobs", args=[coop.slug])
+    return _form_view(
         request,
         coop,
         form,
+        lambda: services.job_create(actor=request.user, coop=coop, fields=form.job_fields()),
+        done=_("The job is recorded."),
+        back=jobs,
+        then=lambda job: f"{jobs}?year={job.start_date.year}",
         title=_("Record a job"),
-        back=reverse("economy:jobs", args=[coop.slug]),
         intro=_(
             "A position held by a member or another person. Previous unemployment is recorded "
             "only with the worker's consent."
@@ -207,58 +216,39 @@ def job_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 @coop_view(Action.MANAGE_ACCOUNTS)
 def job_edit(request: HttpRequest, coop: Cooperative, work_job_id: int) -> HttpResponse:
-    job = _job(coop, work_job_id)
+    job = or_404(selectors.job_get, coop=coop, pk=work_job_id)
     form = JobForm(request.POST or None, coop=coop, initial=job_initial(job))
-    saved = submit(
-        request,
-        form,
-        lambda: services.job_update(actor=request.user, job=job, fields=form.job_fields()),
-    )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("economy:jobs", coop.slug)
-    return _form_page(
+    return _form_view(
         request,
         coop,
         form,
-        title=_("Edit the job “%(title)s”") % {"title": job.title},
+        lambda: services.job_update(actor=request.user, job=job, fields=form.job_fields()),
+        done=_("Changes saved."),
         back=reverse("economy:jobs", args=[coop.slug]),
+        title=_("Edit the job “%(title)s”") % {"title": job.title},
         button=_("Save"),
     )
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
 def job_end(request: HttpRequest, coop: Cooperative, work_job_id: int) -> HttpResponse:
-    job = _job(coop, work_job_id)
+    job = or_404(selectors.job_get, coop=coop, pk=work_job_id)
     form = JobEndForm(request.POST or None)
-    ended = submit(
+    return _form_view(
         request,
+        coop,
         form,
         lambda: services.job_end(
             actor=request.user, job=job, end_date=form.cleaned_data["end_date"]
         ),
-    )
-    if ended:
-        messages.success(request, _("The job is ended."))
-        return redirect("economy:jobs", coop.slug)
-    return _form_page(
-        request,
-        coop,
-        form,
-        title=_("End the job “%(title)s”") % {"title": job.title},
+        done=_("The job is ended."),
         back=reverse("economy:jobs", args=[coop.slug]),
+        title=_("End the job “%(title)s”") % {"title": job.title},
         button=_("End the job"),
     )
 
 
 # --- volunteering -------------------------------------------------------------------------------
-def _entry(coop: Cooperative, pk: int) -> VolunteerEntry:
-    try:
-        return selectors.volunteer_entry_get(coop=coop, pk=pk)
-    except VolunteerEntry.DoesNotExist:
-        raise Http404 from None
-
-
 @coop_view(Action.VIEW_ACCOUNTS)
 def volunteer_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Everyone's hours of a year with filters, their totals and the year's summary: a constant
@@ -284,28 +274,22 @@ def volunteer_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "summary": figures.volunteer_summary(coop=coop, year=year),
         "can_manage": can(request.user, coop, Action.MANAGE_ACCOUNTS),
     }
-    return render(request, "economy/work_volunteer_list.html", context)
+    return render(request, "economy/work/volunteer_list.html", context)
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
 def volunteer_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = VolunteerEntryForm(request.POST or None, coop=coop)
-    entry = submit(
+    return _form_view(
         request,
+        coop,
         form,
         lambda: services.volunteer_enter(
             actor=request.user, coop=coop, fields=dict(form.cleaned_data)
         ),
-    )
-    if entry:
-        messages.success(request, _("The hours are recorded."))
-        return redirect("economy:volunteering", coop.slug)
-    return _form_page(
-        request,
-        coop,
-        form,
-        title=_("Enter volunteer hours"),
+        done=_("The hours are recorded."),
         back=reverse("economy:volunteering", args=[coop.slug]),
+        title=_("Enter volunteer hours"),
         intro=_("Hours entered by staff count as confirmed."),
         button=_("Record the hours"),
     )
@@ -318,13 +302,13 @@ def volunteer_pending(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         coop=coop, filters=selectors.VolunteerFilters(status=VolunteerStatus.DECLARED)
     ).order_by("on_date", "id")
     context = {"coop": coop, "page_obj": _page(request, entries), "reject_form": RejectForm()}
-    return render(request, "economy/work_volunteer_pending.html", context)
+    return render(request, "economy/work/volunteer_pending.html", context)
 
 
 @require_POST
 @coop_view(Action.MANAGE_ACCOUNTS)
 def volunteer_confirm(request: HttpRequest, coop: Cooperative, work_entry_id: int) -> HttpResponse:
-    entry = _entry(coop, work_entry_id)
+    entry = or_404(selectors.volunteer_entry_get, coop=coop, pk=work_entry_id)
     try:
         services.volunteer_confirm(actor=request.user, entry=entry)
     except ValidationError as exc:
@@ -337,7 +321,7 @@ def volunteer_confirm(request: HttpRequest, coop: Cooperative, work_entry_id: in
 @require_POST
 @coop_view(Action.MANAGE_ACCOUNTS)
 def volunteer_reject(request: HttpRequest, coop: Cooperative, work_entry_id: int) -> HttpResponse:
-    entry = _entry(coop, work_entry_id)
+    entry = or_404(selectors.volunteer_entry_get, coop=coop, pk=work_entry_id)
     form = RejectForm(request.POST)
     submit_and_flash(
         request,
@@ -372,7 +356,7 @@ def volunteer_mine(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "page_obj": _page(request, entries),
         "totals": selectors.volunteer_totals(entries.filter(status=VolunteerStatus.CONFIRMED)),
     }
-    return render(request, "economy/work_volunteer_mine.html", context)
+    return render(request, "economy/work/volunteer_mine.html", context)
 
 
 @coop_view(Action.VIEW_ACCOUNTS)
@@ -382,28 +366,22 @@ def volunteer_rates(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "page_obj": _page(request, selectors.volunteer_rates(coop=coop)),
         "form": RateForm() if can(request.user, coop, Action.MANAGE_ACCOUNTS) else None,
     }
-    return render(request, "economy/work_volunteer_rates.html", context)
+    return render(request, "economy/work/volunteer_rates.html", context)
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
 def volunteer_rate_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     form = RateForm(request.POST or None)
-    rate = submit(
+    return _form_view(
         request,
+        coop,
         form,
         lambda: services.volunteer_rate_create(
             actor=request.user, coop=coop, fields=dict(form.cleaned_data)
         ),
-    )
-    if rate:
-        messages.success(request, _("The new value of an hour is recorded."))
-        return redirect("economy:volunteer_rates", coop.slug)
-    return _form_page(
-        request,
-        coop,
-        form,
-        title=_("A new value of an hour of volunteering"),
+        done=_("The new value of an hour is recorded."),
         back=reverse("economy:volunteer_rates", args=[coop.slug]),
+        title=_("A new value of an hour of volunteering"),
         intro=_("It applies from its date on; hours before it keep the value in force then."),
         button=_("Record the value"),
     )
@@ -430,15 +408,17 @@ def budgets(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     comparison = selectors.budget_vs_actual(
         coop=coop, year=year, project=project, resource=resource
     )
+    query = request.GET.urlencode()
+    edit_url = reverse("economy:budget_edit", args=[coop.slug]) + (f"?{query}" if query else "")
     context = {
         "coop": coop,
         "chooser": chooser,
         "comparison": comparison,
         "bars": budget_bars(comparison),
-        "query": request.GET.urlencode(),
+        "edit_url": edit_url,
         "can_manage": can(request.user, coop, Action.MANAGE_ACCOUNTS),
     }
-    return render(request, "economy/work_budgets.html", context)
+    return render(request, "economy/work/budgets.html", context)
 
 
 @coop_view(Action.MANAGE_ACCOUNTS)
@@ -476,4 +456,4 @@ def budget_edit(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "form": form,
         "query": request.GET.urlencode(),
     }
-    return render(request, "economy/work_budget_edit.html", context)
+    return render(request, "economy/work/budget_edit.html", context)
