@@ -10,6 +10,7 @@ from comunitas.members.shares import services as shares_services
 from tests.helpers import CONSENT, admit, person
 from tests.members.book import matrix as matrix_book
 from tests.members.book import matrix_api
+from tests.members.imports import matrix as matrix_imports
 from tests.members.outputs import matrix as matrix_outputs
 from tests.members.portal import matrix as matrix_portal
 from tests.members.shares import matrix as matrix_shares
@@ -17,8 +18,14 @@ from tests.members.shares import matrix as matrix_shares
 # Placeholders the paths may hold besides {slug} and {role}; web routes name them <int:…>.
 PATH_IDS = ["member_id", "application_id", "transfer_id", "movement_id", "redemption_id"]
 
-WEB = [*matrix_book.WEB, *matrix_shares.WEB, *matrix_portal.WEB, *matrix_outputs.WEB]
-API = [*matrix_api.API, *matrix_portal.API, *matrix_outputs.API]
+WEB = [
+    *matrix_book.WEB,
+    *matrix_shares.WEB,
+    *matrix_portal.WEB,
+    *matrix_outputs.WEB,
+    *matrix_imports.WEB,
+]
+API = [*matrix_api.API, *matrix_portal.API, *matrix_imports.API, *matrix_outputs.API]
 API_EXCEPTIONS = matrix_api.EXCEPTIONS  # (method, path) -> {caller: status}
 
 

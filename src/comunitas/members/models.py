@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
+from comunitas.core.kernel.money import CENT
 from comunitas.core.law import limits_on
 from comunitas.core.models import MONEY, Cooperative, LegalForm, Municipality
 from comunitas.core.validators import validate_codice_fiscale, validate_partita_iva
@@ -330,7 +331,7 @@ class ShareClass(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
     nominal_value = models.DecimalField(
-        _("nominal value (€)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+        _("nominal value (€)"), **MONEY, validators=[MinValueValidator(CENT)]
     )
     valid_from = models.DateField(_("issued from"))
     valid_until = models.DateField(_("issued until"), null=True, blank=True)

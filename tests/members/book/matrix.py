@@ -1,5 +1,5 @@
 """Permission-matrix rows (method, path, body, action) of the member book's pages
-(members/book_views.py). Each POST body is valid, so allowed roles get their 302."""
+(members/book/views.py). Each POST body is valid, so allowed roles get their 302."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.helpers import person
 
 
 def application_form(n: int, **extra) -> dict[str, str]:
-    """Person ``n`` of tests/members/conftest.py as the application form posts it."""
+    """Person ``n`` of tests/helpers.py as the application form posts it."""
     data = {
         key: value.isoformat() if isinstance(value, date) else value
         for key, value in person(n).items()

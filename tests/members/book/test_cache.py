@@ -1,4 +1,4 @@
-"""The member list kept in the cache (members.book_cache, comunitas/api.py): a constant and
+"""The member list kept in the cache (members.book.cache, comunitas/api.py): a constant and
 small number of queries while cached, never an answer to someone the book is not for (not even
 a moment after their role or token is gone), and after every write that changes the book the
 cached answer (and the figures of the book's web page) is the one the database gives."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
+from comunitas.core.accounts.services import api_token_create
 from comunitas.core.errors import ValidationError
 from comunitas.members.book import services as book_services
 from comunitas.members.models import Member, ShareClass, ShareMovement
@@ -72,11 +75,6 @@ def test_writers_of_the_book_queue_on_its_version_and_readers_never_keep_an_old_
     """Every write of the book first takes its version's lock: payments, a correction and two
     crossing transfers at the same instant all pass (none deadlocks on another), while
     scripts read the cached list; afterwards the cached list is the database's."""
-    from django.core.cache import cache
-    from django.test import Client
-
-    from comunitas.core.accounts.services import api_token_create
-
     ordinary = ShareClass.objects.get(coop=coop, code="ordinarie")
     members = [admit(coop, person(i), shares=4) for i in range(1, 5)]
     for member in members[:2]:  # fully paid: their shares can be transferred

@@ -206,7 +206,7 @@ def test_the_book_runs_a_constant_number_of_queries(client, book, django_assert_
         # capital); the page: count, rows (holdings and territory as subqueries)
         with django_assert_num_queries(14):
             response = client.get("/c/alpha/members/")
-        # The figures are kept under the book's version (members.book_cache) until it moves.
+        # The figures are kept under the book's version (members.book.cache) until it moves.
         with django_assert_num_queries(8):
             again = client.get("/c/alpha/members/")
         assert again.context["stats"] == response.context["stats"]

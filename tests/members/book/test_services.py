@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.utils import timezone
+from stdnum.it import codicefiscale
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Role, RoleKind
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Application,
@@ -20,17 +22,11 @@ from comunitas.members.models import (
     ShareClass,
     StakeholderCategory,
 )
-from comunitas.members.shares import selectors as shares_selectors
 from comunitas.members.shares import services as shares_services
 from tests.helpers import CONSENT, ORGANISATION, PERSON, admit, make_user, person
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def ordinary(book) -> ShareClass:
-    return ShareClass.objects.get(coop=book["coop"], code="ordinarie")
 
 
 def fields_of(error: pytest.ExceptionInfo) -> set[str | None]:
@@ -74,7 +70,7 @@ def test_an_application_is_acknowledged_and_the_admission_gives_number_shares_lo
         )
     assert (member.number, member.status, member.admitted_on) == (1, "active", TODAY)
     assert member.application.status == Application.Status.APPROVED
-    held = shares_selectors.holdings(member=member)
+    held = book_selectors.holdings(member=member)
     assert [(h.shares, h.subscribed, h.paid) for h in held] == [(2, Decimal("50.00"), 0)]
     # A login was made from the e-mail, with the member role and a link to choose a password.
     assert member.user.email == PERSON["email"] and not member.user.has_usable_password()
@@ -179,7 +175,7 @@ def test_a_natural_person_cannot_exceed_the_legal_maximum_holding(book, ordinary
         shares_services.shares_subscribe(actor=None, member=member, share_class=ordinary, shares=1)
     # The cap is for natural persons only (art. 2525 c.c.), and ristorni shares are outside it.
     org = admit(coop, ORGANISATION, shares=5000)
-    assert shares_selectors.holdings(member=org)[0].shares == 5000
+    assert book_selectors.holdings(member=org)[0].shares == 5000
     movement, rest = shares_services.ristorno_shares_issue(
         actor=None,
         member=member,
@@ -211,7 +207,7 @@ def test_payments_never_exceed_the_subscription(book, ordinary, django_capture_o
             actor=None, member=member, share_class=ordinary, amount=Decimal("40.00")
         )
     assert "paid" in mail.outbox[-1].subject and "good standing" in mail.outbox[-1].body
-    held = shares_selectors.holdings(member=member)[0]
+    held = book_selectors.holdings(member=member)[0]
     assert (held.subscribed, held.paid, held.to_pay) == (Decimal("100"), Decimal("100"), 0)
 
 
@@ -227,7 +223,7 @@ def test_a_reversal_undoes_a_movement_once_and_keeps_both(book, ordinary):
     with pytest.raises(ValidationError, match="already"):
         shares_services.movement_reverse(actor=None, movement=payment, reason="again")
     assert member.movements.count() == 3
-    assert shares_selectors.holdings(member=member)[0].paid == 0
+    assert book_selectors.holdings(member=member)[0].paid == 0
 
 
 def test_transfers_need_a_current_buyer_paid_shares_and_the_board(book, ordinary):
@@ -258,15 +254,15 @@ def test_transfers_need_a_current_buyer_paid_shares_and_the_board(book, ordinary
     transfer = shares_services.transfer_request(
         actor=None, seller=seller, buyer=buyer, share_class=ordinary, shares=2
     )
-    assert shares_selectors.holdings(member=buyer)[0].shares == 1  # nothing moves before the board
+    assert book_selectors.holdings(member=buyer)[0].shares == 1  # nothing moves before the board
     shares_services.transfer_decide(
         actor=book["admin"], transfer=transfer, approve=True, decision_reference="CdA 3/2026"
     )
-    assert shares_selectors.holdings(member=seller)[0].shares == 2
-    assert [(h.shares, h.paid) for h in shares_selectors.holdings(member=buyer)] == [
+    assert book_selectors.holdings(member=seller)[0].shares == 2
+    assert [(h.shares, h.paid) for h in book_selectors.holdings(member=buyer)] == [
         (3, Decimal("50"))
     ]
-    assert shares_selectors.capital_summary(coop=coop).subscribed == Decimal("125.00")
+    assert book_selectors.capital_summary(coop=coop).subscribed == Decimal("125.00")
     with pytest.raises(ValidationError, match="decided already"):
         shares_services.transfer_decide(
             actor=book["admin"], transfer=transfer, approve=True, decision_reference="x"
@@ -287,11 +283,9 @@ def test_an_exit_cancels_the_shares_owes_the_paid_capital_and_keeps_the_history(
     assert (member.status, member.exited_on, member.number) == ("exited", TODAY, 1)
     assert member.redemption.amount == Decimal("100.00")
     assert member.redemption.due_on == date(TODAY.year + 1, 4, 30) + timedelta(days=180)
-    assert shares_selectors.holdings(member=member) == []
+    assert book_selectors.holdings(member=member) == []
     assert member.movements.count() == 3  # subscription, payment, redemption
-    assert (
-        shares_selectors.holdings(member=member, on_date=TODAY - timedelta(days=1))[0].shares == 4
-    )
+    assert book_selectors.holdings(member=member, on_date=TODAY - timedelta(days=1))[0].shares == 4
     assert Role.objects.get(user=book["member"], coop=coop).kind == RoleKind.RESIDENT
     with pytest.raises(ValidationError, match="left already"):
         shares_services.member_exit(actor=None, member=member, kind="withdrawal")
@@ -368,8 +362,6 @@ def test_a_change_of_personal_data_is_audited_without_its_values(book):
 def test_people_born_in_this_century_can_apply(book):
     # Born 5 May 2005: the code's year "05" is 2005, not 1905.
     code = "RSSLRA05E45H501" + "X"
-    from stdnum.it import codicefiscale
-
     code = code[:15] + codicefiscale.calc_check_digit(code[:15])
     fields = {**PERSON, "fiscal_code": code, "birth_date": date(2005, 5, 5), "first_name": "Lara"}
     member = admit(book["coop"], fields)
@@ -397,4 +389,4 @@ def test_a_transfer_is_decided_between_its_request_and_today(book, ordinary):
                 actor=None, transfer=transfer, approve=True, decided_on=day, decision_reference="x"
             )
         assert fields_of(error) == {"decided_on"}
-    assert shares_selectors.holdings(member=buyer)[0].shares == 1
+    assert book_selectors.holdings(member=buyer)[0].shares == 1

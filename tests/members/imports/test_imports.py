@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -18,6 +18,7 @@ from comunitas.cli import app
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
 from comunitas.members.book import services as book_services
+from comunitas.members.book.selectors import holdings
 from comunitas.members.imports import reading
 from comunitas.members.imports.services import import_members
 from comunitas.members.models import (
@@ -28,18 +29,10 @@ from comunitas.members.models import (
     ShareClass,
     ShareMovement,
 )
-from comunitas.members.shares.selectors import holdings
 from tests.helpers import ORGANISATION, admit, fiscal_code, person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The assertions read the English texts; the Italian ones are the translation's."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+# The assertions read the English texts; the Italian ones are the translation's.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 HEADER = (

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -25,15 +25,8 @@ from comunitas.members.outputs import documents as outputs
 from comunitas.members.shares import services as shares_services
 from tests.helpers import CONSENT, ORGANISATION, admit, person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The assertions read the English texts; the Italian ones are the translation's."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+# The assertions read the English texts; the Italian ones are the translation's.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def ago(days: int) -> date:

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry, Role
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Application,
     Consent,
     Member,
     MemberStatus,
-    ShareClass,
     ShareMovement,
 )
 from comunitas.members.portal import selectors as portal_selectors
@@ -27,11 +27,6 @@ from tests.helpers import CONSENT, PERSON, admit, person
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def ordinary(book) -> ShareClass:
-    return ShareClass.objects.get(coop=book["coop"], code="ordinarie")
 
 
 @pytest.fixture
@@ -131,7 +126,7 @@ def test_a_current_member_s_request_waits_for_the_end_of_the_membership(book, ma
     assert "art. 2421" in portal_selectors.erasure_blocker(member)
     entry = AuditEntry.objects.get(action="member.erasure_request")
     assert entry.object_id == str(maria.pk) and entry.actor == book["member"]
-    pending = list(portal_selectors.erasure_requests(coop=book["coop"]))
+    pending = list(book_selectors.erasure_requests(coop=book["coop"]))
     assert [(m.pk, m.erasable) for m in pending] == [(maria.pk, False)]
     # asking again keeps the first request and writes nothing more
     again = portal_services.erasure_request(actor=book["member"], member=maria)
@@ -207,13 +202,13 @@ def test_a_former_member_owed_a_reimbursement_is_erased_once_it_is_paid(book, ma
     shares_services.member_exit(actor=book["admin"], member=maria, kind="withdrawal")
     member = portal_services.erasure_request(actor=book["member"], member=maria)
     assert not member.is_erased and "reimbursement" in portal_selectors.erasure_blocker(member)
-    [pending] = portal_selectors.erasure_requests(coop=book["coop"])
+    [pending] = book_selectors.erasure_requests(coop=book["coop"])
     assert (pending.owed, pending.erasable) == (True, False)
     shares_services.redemption_pay(actor=book["admin"], redemption=member.redemption)
-    [pending] = portal_selectors.erasure_requests(coop=book["coop"])
+    [pending] = book_selectors.erasure_requests(coop=book["coop"])
     assert (pending.owed, pending.erasable) == (False, True)
     book_services.member_erase(actor=book["admin"], member=pending)
-    assert list(portal_selectors.erasure_requests(coop=book["coop"])) == []
+    assert list(book_selectors.erasure_requests(coop=book["coop"])) == []
 
 
 def test_a_pending_applicant_withdraws_and_is_erased_at_once(book):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from comunitas.core.models import AuditEntry
 from comunitas.members.book import services as book_services
-from comunitas.members.models import Consent, Member, ShareClass
+from comunitas.members.models import Consent, Member
 from comunitas.members.shares import services as shares_services
 from tests.helpers import CONSENT, ORGANISATION, PERSON, admit, person
 
@@ -22,11 +22,6 @@ PAGES = [
     "/c/alpha/membership/data.json",
     "/c/alpha/membership/certificate.pdf",
 ]
-
-
-@pytest.fixture
-def ordinary(book) -> ShareClass:
-    return ShareClass.objects.get(coop=book["coop"], code="ordinarie")
 
 
 @pytest.fixture

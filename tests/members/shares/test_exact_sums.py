@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import ShareClass
-from comunitas.members.shares import selectors as shares_selectors
 from comunitas.members.shares import services as shares_services
 from tests.helpers import admit, person
 
@@ -25,9 +25,9 @@ def test_shares_paid_in_instalments_are_paid_in_full(book):
     held = shares_services.holding(member, ordinary)
     assert held["paid"] == held["subscribed"] == Decimal("25.00")
     assert str(held["paid"]) == "25.00"
-    [row] = shares_selectors.holdings(member=member)
+    [row] = book_selectors.holdings(member=member)
     assert row.paid == Decimal("25.00") and str(row.paid) == "25.00"
-    listed = shares_selectors.with_holdings(type(member).objects.filter(pk=member.pk)).get()
+    listed = book_selectors.with_holdings(type(member).objects.filter(pk=member.pk)).get()
     assert str(listed.capital_paid) == "25.00"
-    summary = shares_selectors.capital_summary(coop=coop)
+    summary = book_selectors.capital_summary(coop=coop)
     assert summary.paid == summary.subscribed == Decimal("25.00")

@@ -21,9 +21,10 @@ from comunitas.core.coops.services import coop_create, role_grant
 from comunitas.core.errors import ValidationError
 from comunitas.core.law import limits_on
 from comunitas.core.models import Municipality, RoleKind
+from comunitas.members.book import checks as book_checks
+from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import Member, ShareClass, ShareMovement
-from comunitas.members.shares import selectors as shares_selectors
 from comunitas.members.shares import services as shares_services
 from tests.helpers import ORGANISATION, admit, person
 
@@ -139,14 +140,14 @@ class ShareLedgerProperties(TestCase):
             self.assertLessEqual(held["paid"], held["subscribed"])
             self.assertEqual(held["subscribed"], held["shares"] * self.share_class.nominal_value)
             if member.is_person:
-                self.assertLessEqual(book_services.capped_holding(member), cap)
+                self.assertLessEqual(book_checks.capped_holding(member), cap)
             if member.status == "exited":
                 self.assertEqual(held["shares"], 0)
             total += held["subscribed"]
-        summary = shares_selectors.capital_summary(coop=self.coop)
+        summary = book_selectors.capital_summary(coop=self.coop)
         self.assertEqual(summary.subscribed, total)
         # Yesterday nothing had happened yet but the admissions (200 days ago).
-        yesterday = shares_selectors.capital_summary(
+        yesterday = book_selectors.capital_summary(
             coop=self.coop, on_date=TODAY - timedelta(days=1)
         )
         self.assertEqual(yesterday.shares, 4 * MEMBERS)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, DateField, F, Prefetch, When, prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -20,6 +19,8 @@ from ninja.responses import NinjaJSONEncoder
 from comunitas.core import throttle
 from comunitas.core.endpoints import ERRORS, PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.types import user_of
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, check_slug, coop_for, role_allows
 from comunitas.core.territory.selectors import municipality_resolve
@@ -48,9 +49,6 @@ from comunitas.members.models import (
     ShareMovement,
     StakeholderCategory,
 )
-from comunitas.members.shares import selectors as shares_selectors
-from comunitas.members.shares import services as shares_services
-from comunitas.members.shares.schemas import ExitIn
 
 router = Router()
 # The member list alone, mounted right after core's routes (comunitas/api.py): Django tries the
@@ -60,16 +58,6 @@ BOOK = "/coops/{slug}"
 
 
 # --- lookups ------------------------------------------------------------------------------------
-def actor_of(request):
-    return request.auth if request.auth.is_authenticated else None
-
-
-def member_or_404(coop: Cooperative, member_id: int) -> Member:
-    return get_object_or_404(
-        Member.objects.select_related("coop", "category"), pk=member_id, coop=coop
-    )
-
-
 def category_by_code(coop: Cooperative, code: str) -> StakeholderCategory:
     found = StakeholderCategory.objects.filter(coop=coop, code=code).first()
     if found is None:
@@ -99,16 +87,13 @@ def member_fields_in(coop: Cooperative, values: dict[str, Any]) -> dict[str, Any
 
 def member_with_details(coop: Cooperative, member_id: int) -> Member:
     """A member with what its page shows: holdings, consents, movements (few queries)."""
-    try:
-        member = selectors.member_get(coop=coop, pk=member_id)
-    except Member.DoesNotExist:
-        raise Http404 from None
+    member = or_404(selectors.member_get, coop=coop, pk=member_id)
     prefetch_related_objects(
         [member],
         "consents",
         Prefetch("movements", queryset=ShareMovement.objects.select_related("share_class")),
     )
-    member.current_holdings = shares_selectors.holdings(member=member)
+    member.current_holdings = selectors.holdings(member=member)
     return member
 
 
@@ -201,7 +186,7 @@ def application_submit(request, slug: str, payload: ApplicationIn):
     # form apply for someone else.
     mine = payload.source == "online" and not anonymous
     member = services.application_submit(
-        actor=actor_of(request),
+        actor=user_of(request.auth),
         coop=coop,
         fields=fields,
         shares=payload.shares,
@@ -225,11 +210,7 @@ def application_submit(request, slug: str, payload: ApplicationIn):
 def application_decide(request, slug: str, application_id: int, payload: DecisionIn):
     """The board admits (register number, subscription, login) or rejects (reason kept)."""
     coop = coop_for(request.auth, slug, Action.DECIDE_MEMBERS)
-    application = get_object_or_404(
-        Application.objects.select_related("member__coop", "member__category"),
-        member_id=application_id,
-        member__coop=coop,
-    )
+    application = or_404(selectors.application_get, coop=coop, member_id=application_id)
     member = services.application_decide(
         actor=request.auth,
         member=application.member,
@@ -258,28 +239,9 @@ def member_get(request, slug: str, member_id: int):
 def member_update(request, slug: str, member_id: int, payload: MemberPatch):
     """Correct a member's data; only the fields sent change."""
     coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
-    member = member_or_404(coop, member_id)
+    member = or_404(selectors.member_get, coop=coop, pk=member_id)
     fields = member_fields_in(coop, payload.dict(exclude_unset=True))
     services.member_update(actor=request.auth, member=member, fields=fields)
-    return member_with_details(coop, member_id)
-
-
-@router.post(
-    f"{BOOK}/members/{{int:member_id}}/exit", response=answers(200, MemberOut), tags=["members"]
-)
-def member_exit(request, slug: str, member_id: int, payload: ExitIn):
-    """A member leaves; the shares become a redemption owed; the member stays in the book."""
-    coop = coop_for(request.auth, slug, Action.DECIDE_MEMBERS)
-    shares_services.member_exit(
-        actor=request.auth,
-        member=member_or_404(coop, member_id),
-        kind=payload.kind,
-        on_date=payload.on_date,
-        reason=payload.reason,
-        decision_reference=payload.decision_reference,
-        redemption_amount=payload.redemption_amount,
-        due_on=payload.due_on,
-    )
     return member_with_details(coop, member_id)
 
 

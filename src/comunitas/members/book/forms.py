@@ -1,7 +1,7 @@
 """HTML forms of the member book: they parse input; the services decide what is valid.
 
 Field names are the model's, so a service's ``ValidationError(field=...)`` lands next to the
-field that caused it (``core.forms.apply_errors``)."""
+field that caused it (``core.submission.apply_errors``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.territory import selectors as territory_selectors
 from comunitas.core.territory.forms import municipality_input
-from comunitas.members.book.services import ORGANISATION_FIELDS, PERSON_FIELDS
+from comunitas.members.book.services import CONTACT_FIELDS, ORGANISATION_FIELDS, PERSON_FIELDS
 from comunitas.members.models import (
     Consent,
     MemberKind,
@@ -91,15 +91,8 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
 
-    PERSON = ["first_name", "last_name", "birth_date", "sex"]
-    ORGANISATION = [
-        "organisation_name",
-        "organisation_kind",
-        "vat_number",
-        "representative_name",
-        "representative_role",
-    ]
-    CONTACTS = ["residence", "address", "email", "phone"]
+    # The fieldsets hold the services' groups of fields.
+    PERSON, ORGANISATION, CONTACTS = PERSON_FIELDS, ORGANISATION_FIELDS, CONTACT_FIELDS
 
     def __init__(self, *args, categories: list[StakeholderCategory], **kwargs) -> None:
         super().__init__(*args, **kwargs)

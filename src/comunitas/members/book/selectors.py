@@ -1,35 +1,154 @@
 """Every non-trivial read of the member book: lists, a member, applications, the register on a
-date, voting eligibility and the book's figures."""
+date, voting eligibility, erasure requests and the book's figures; and what the book shows of
+each member's shares (holdings, the ledger, the capital on a date, the share classes), which
+share capital's pages read here too."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
-from comunitas.core.models import Cooperative, LegalForm
+from comunitas.core.kernel.money import ZERO
+from comunitas.core.models import Cents, Cooperative, LegalForm
 from comunitas.members.models import (
     Application,
     Member,
     MemberKind,
     MemberStatus,
     NumberOrZero,
+    Redemption,
+    ShareClass,
+    ShareMovement,
     StakeholderCategory,
 )
-from comunitas.members.shares.selectors import CapitalSummary, capital_summary, with_holdings
 
 BOOK_ORDER = (NumberOrZero("number"), "id")
 MIN_MEMBERS = 9  # art. 2522 c.1
 MIN_MEMBERS_SMALL = 3  # art. 2522 c.2: all natural persons and srl rules
+
+
+# --- the share ledger: what the book shows of each member's shares (art. 2421 c.c.) ------------
+def _ledger_sum(column: str, on_date: date | None, output) -> Coalesce | Cents:
+    """SUM(column) of a member's share movements (up to ``on_date``), as a correlated subquery:
+    one query for a whole page of members, whatever the size of the ledger."""
+    rows = ShareMovement.objects.filter(member=OuterRef("pk"))
+    if on_date is not None:
+        rows = rows.filter(on_date__lte=on_date)
+    total = rows.order_by().values("member").annotate(total=Sum(column)).values("total")
+    found = Coalesce(Subquery(total, output_field=output), Value(0, output_field=output))
+    return Cents(found) if isinstance(output, DecimalField) else found
+
+
+def with_holdings(members: QuerySet[Member], on_date: date | None = None) -> QuerySet[Member]:
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return members.annotate(
+        shares_held=_ledger_sum("shares", on_date, IntegerField()),
+        capital_subscribed=_ledger_sum("subscribed", on_date, money),
+        capital_paid=_ledger_sum("paid", on_date, money),
+    )
+
+
+@dataclass(frozen=True)
+class Holding:
+    share_class: ShareClass
+    shares: int
+    subscribed: Decimal
+    paid: Decimal
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.subscribed - self.paid
+
+
+def holdings(*, member: Member, on_date: date | None = None) -> list[Holding]:
+    """A member's holdings per class of shares (classes never held are left out)."""
+    rows = ShareMovement.objects.filter(member=member)
+    if on_date:
+        rows = rows.filter(on_date__lte=on_date)
+    sums = rows.values("share_class").annotate(
+        shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
+    )
+    classes = ShareClass.objects.in_bulk([row["share_class"] for row in sums])
+    return [
+        Holding(classes[row["share_class"]], row["shares"], row["subscribed"], row["paid"])
+        for row in sums
+        if row["shares"] or row["subscribed"] or row["paid"]
+    ]
+
+
+def movement_list(*, member: Member) -> QuerySet[ShareMovement]:
+    return ShareMovement.objects.filter(member=member).select_related("share_class", "reversed_by")
+
+
+def share_classes(*, coop: Cooperative) -> QuerySet[ShareClass]:
+    return ShareClass.objects.filter(coop=coop)
+
+
+# --- the capital ----------------------------------------------------------------------------------
+@dataclass
+class CapitalSummary:
+    on_date: date
+    shares: int = 0
+    subscribed: Decimal = ZERO
+    paid: Decimal = ZERO
+    by_class: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.subscribed - self.paid
+
+
+def capital_summary(*, coop: Cooperative, on_date: date | None = None) -> CapitalSummary:
+    """Share capital on a date: one aggregate query over the ledger."""
+    day = on_date or timezone.localdate()
+    rows = (
+        ShareMovement.objects.filter(coop=coop, on_date__lte=day)
+        .values("share_class__code", "share_class__name", "share_class__nominal_value")
+        .annotate(
+            shares=Sum("shares"), subscribed=Cents(Sum("subscribed")), paid=Cents(Sum("paid"))
+        )
+        .order_by("share_class__code")
+    )
+    summary = CapitalSummary(on_date=day)
+    for row in rows:
+        summary.shares += row["shares"]
+        summary.subscribed += row["subscribed"]
+        summary.paid += row["paid"]
+        summary.by_class.append(
+            {
+                "code": row["share_class__code"],
+                "name": row["share_class__name"],
+                "nominal_value": row["share_class__nominal_value"],
+                "shares": row["shares"],
+                "subscribed": row["subscribed"],
+                "paid": row["paid"],
+            }
+        )
+    return summary
 
 
 def with_territory(members: QuerySet[Member], coop: Cooperative) -> QuerySet[Member]:
@@ -91,6 +210,13 @@ def member_get(*, coop: Cooperative, pk: int) -> Member:
     ).get(coop=coop, pk=pk)
 
 
+def registered_member_get(*, coop: Cooperative, pk: int) -> Member:
+    """A member entered in the book (with a register number), with what a certificate names."""
+    return Member.objects.select_related("coop__seat", "category").get(
+        coop=coop, pk=pk, number__isnull=False
+    )
+
+
 def current_member_by_number(*, coop: Cooperative, number: int, field: str) -> Member:
     """The current member with register ``number`` (shares go only to current members), or a
     field error saying what is wrong with the number."""
@@ -124,11 +250,21 @@ def categories(*, coop: Cooperative) -> QuerySet[StakeholderCategory]:
     return StakeholderCategory.objects.filter(coop=coop)
 
 
+def category_get(*, coop: Cooperative, pk: int) -> StakeholderCategory:
+    return StakeholderCategory.objects.get(coop=coop, pk=pk)
+
+
 def application_list(*, coop: Cooperative, status: str = "pending") -> QuerySet[Application]:
     found = Application.objects.filter(member__coop=coop).select_related(
         "member__category", "member__residence", "share_class"
     )
     return with_territory_of_applications(found.filter(status=status) if status else found, coop)
+
+
+def application_get(*, coop: Cooperative, member_id: int) -> Application:
+    """The application of a cooperative's applicant (its id is the applicant's), with them."""
+    found = Application.objects.select_related("member__coop", "member__category")
+    return found.get(member_id=member_id, member__coop=coop)
 
 
 def with_territory_of_applications(found: QuerySet[Application], coop: Cooperative):
@@ -223,6 +359,26 @@ def eligible_voters(*, coop: Cooperative, on_date: date | None = None) -> Eligib
     )
 
 
+# --- erasure requests -----------------------------------------------------------------------------
+def erasure_requests(*, coop: Cooperative) -> QuerySet[Member]:
+    """Members who asked for erasure and are not erased yet, oldest request first, for the
+    board. ``erasable`` says whether the board may erase now: the person is no longer a
+    member or applicant and is owed no reimbursement."""
+    unpaid = Redemption.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)
+    return (
+        Member.objects.filter(coop=coop, erasure_requested_at__isnull=False, erased_at__isnull=True)
+        .select_related("category")
+        .annotate(
+            owed=Exists(unpaid),
+            erasable=ExpressionWrapper(
+                Q(status__in=[MemberStatus.EXITED, MemberStatus.REJECTED]) & ~Exists(unpaid),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("erasure_requested_at", "id")
+    )
+
+
 # --- dashboard ----------------------------------------------------------------------------------
 @dataclass
 class BookStats:
@@ -250,6 +406,17 @@ def legal_minimum(coop: Cooperative, current: QuerySet[Member]) -> int:
     return MIN_MEMBERS
 
 
+def _per_year(coop: Cooperative, day_field: str) -> dict[int, int]:
+    """How many members have ``day_field`` (a date) in each year: {year: count}."""
+    return dict(
+        Member.objects.filter(coop=coop, **{f"{day_field}__isnull": False})
+        .annotate(year=ExtractYear(day_field))
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
 def book_stats(*, coop: Cooperative) -> BookStats:
     """Members by category, in and out of the territory, joins and exits per year, capital."""
     current = with_territory(Member.objects.filter(coop=coop, status=MemberStatus.ACTIVE), coop)
@@ -261,20 +428,7 @@ def book_stats(*, coop: Cooperative) -> BookStats:
     territory = Counter(
         dict(current.values_list("in_territory").annotate(n=Count("id")).order_by())
     )
-    joined = dict(
-        Member.objects.filter(coop=coop, admitted_on__isnull=False)
-        .annotate(year=ExtractYear("admitted_on"))
-        .values_list("year")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    left = dict(
-        Member.objects.filter(coop=coop, exited_on__isnull=False)
-        .annotate(year=ExtractYear("exited_on"))
-        .values_list("year")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    joined, left = _per_year(coop, "admitted_on"), _per_year(coop, "exited_on")
     years = sorted(joined.keys() | left.keys())
     per_year = [{"year": y, "joined": joined.get(y, 0), "left": left.get(y, 0)} for y in years]
     count = sum(territory.values())

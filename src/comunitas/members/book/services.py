@@ -5,36 +5,37 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.formats import localize
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.it import codicefiscale
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.coops.selectors import statute_on
-from comunitas.core.errors import FieldError, ValidationError
+from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.edits import save_unique, validated
-from comunitas.core.kernel.money import ZERO
+from comunitas.core.kernel.edits import assign, save_unique, validated
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.law import limits_on
-from comunitas.core.models import Cents, Cooperative, Role, RoleKind
+from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
-from comunitas.core.validators import compact_code
 from comunitas.core.versions import version_bump
 from comunitas.members.book.cache import BOOK
+from comunitas.members.book.checks import (
+    decision_day,
+    holding_cap_check,
+    member_check,
+    today,
+)
 from comunitas.members.models import (
     Application,
     Consent,
@@ -93,7 +94,7 @@ def member_snapshot(member: Member) -> dict[str, Any]:
     return snapshot(member, AUDITED)
 
 
-def member_audit(actor, action: str, member: Member, before: dict[str, Any]) -> None:
+def member_audit(actor: Actor, action: str, member: Member, before: dict[str, Any]) -> None:
     """Audit a change of a member, personal values replaced by markers that still show which
     of them changed (the trail is append-only, erasure could not remove them later)."""
     after = member_snapshot(member)
@@ -110,12 +111,8 @@ def member_audit(actor, action: str, member: Member, before: dict[str, Any]) -> 
     )
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def book_changed(coop_id: int) -> None:
-    """Move the member book's version on (members.book_cache): the first thing every write of
+    """Move the member book's version on (members.book.cache): the first thing every write of
     the book does, so that the book's lock is taken before any row's (core/versions.py)."""
     version_bump(coop_id, BOOK)
 
@@ -139,8 +136,9 @@ def book_setup(*, coop: Cooperative) -> None:
         )
     if not ShareClass.objects.filter(coop=coop).exists():
         first = statute_on(coop=coop, day=date.max) or None
-        value = first.share_nominal_value if first else Decimal("25.00")
         since = date(coop.founded_year or 2000, 1, 1)
+        least = limits_on(since).share_value_min  # art. 2525 c.1
+        value = first.share_nominal_value if first else least
         ShareClass.objects.create(
             coop=coop,
             code="ordinarie",
@@ -152,7 +150,7 @@ def book_setup(*, coop: Cooperative) -> None:
             coop=coop,
             code="sovventori",
             name=_("Financing members' shares"),
-            nominal_value=max(value, Decimal("25.00")),
+            nominal_value=max(value, least),
             valid_from=since,
             for_financing=True,
         )
@@ -160,17 +158,22 @@ def book_setup(*, coop: Cooperative) -> None:
     RegisterCounter.objects.get_or_create(coop=coop)
 
 
+CATEGORY_FIELDS = ("code", "name", "is_financing", "position")
+
+
 @transaction.atomic
 def category_save(
-    *, actor, coop: Cooperative, fields: dict[str, Any], category: StakeholderCategory | None = None
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    fields: dict[str, Any],
+    category: StakeholderCategory | None = None,
 ) -> StakeholderCategory:
     """Add a stakeholder category or change one."""
     book_changed(coop.pk)  # the list names each member's category
     category = category or StakeholderCategory(coop=coop)
     before = snapshot(category, ["code", "name", "is_financing"]) if category.pk else {}
-    for name in ("code", "name", "is_financing", "position"):
-        if name in fields:
-            setattr(category, name, fields[name])
+    assign(category, fields, CATEGORY_FIELDS)
     validated(category)
     save_unique(category, "code", _("A category with this code exists already."))
     audit_record(
@@ -184,83 +187,12 @@ def category_save(
     return category
 
 
-# --- identity checks ----------------------------------------------------------------------------
-def _identity_errors(member: Member) -> list[FieldError]:
-    """The codice fiscale must agree with the birth date and sex given (python-stdnum decodes
-    both); a person's code has 16 characters, an organisation's 11 digits."""
-    errors: list[FieldError] = []
-    code = member.fiscal_code
-    if member.kind == MemberKind.PERSON:
-        if not code:
-            return [FieldError("fiscal_code", _("A person's codice fiscale is required."))]
-        if len(code) != 16:
-            return [FieldError("fiscal_code", _("A person's codice fiscale has 16 characters."))]
-        try:
-            # The code has two digits for the year: take the century that makes an age of 0-99.
-            born = codicefiscale.get_birth_date(code, minyear=today().year - 99)
-            sex = codicefiscale.get_gender(code)
-        except StdnumError:
-            return []  # the field validator reports the code itself
-        if member.birth_date and member.birth_date != born:
-            errors.append(
-                FieldError(
-                    "birth_date",
-                    _("The codice fiscale says %(date)s: check the birth date or the code.")
-                    % {"date": localize(born)},
-                )
-            )
-        if member.sex and member.sex != sex:
-            errors.append(
-                FieldError("sex", _("The codice fiscale is of a person of the other sex."))
-            )
-        if member.birth_date and member.birth_date > today():
-            errors.append(FieldError("birth_date", _("The birth date is in the future.")))
-    elif code and len(code) != 11:
-        errors.append(
-            FieldError("fiscal_code", _("An organisation's codice fiscale has 11 digits."))
-        )
-    return errors
-
-
-def _check_member(member: Member) -> None:
-    member.fiscal_code = compact_code(member.fiscal_code)
-    member.vat_number = compact_code(member.vat_number)
-    errors = _identity_errors(member)
-    try:
-        validated(member, exclude=["coop", "category", "user"])
-    except ValidationError as exc:
-        errors = exc.errors + [e for e in errors if e.field not in {f.field for f in exc.errors}]
-    if member.category_id and member.category.coop_id != member.coop_id:
-        errors.append(FieldError("category", _("This category belongs to another cooperative.")))
-    if member.kind == MemberKind.ORGANISATION and member.category_id is None:
-        errors.append(FieldError("category", _("Choose a category.")))
-    if errors:
-        raise ValidationError(errors=errors)
-    duplicate = (
-        Member.objects.filter(
-            coop=member.coop, status__in=[MemberStatus.APPLICANT, MemberStatus.ACTIVE]
-        )
-        .exclude(pk=member.pk)
-        .filter(fiscal_code=member.fiscal_code)
-    )
-    if member.fiscal_code and duplicate.exists():
-        raise ValidationError(
-            _("A member or applicant with this codice fiscale is already in the book."),
-            field="fiscal_code",
-        )
-
-
 # --- applications -------------------------------------------------------------------------------
 def _assign(member: Member, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(MEMBER_FIELDS)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    for name, value in fields.items():
-        setattr(
-            member,
-            name,
-            value if value is not None or name in ("residence", "birth_date", "category") else "",
-        )
+    """``assign`` the member's fields; None clears a text (only these three may be null)."""
+    nullable = ("residence", "birth_date", "category")
+    values = {n: "" if v is None and n not in nullable else v for n, v in fields.items()}
+    assign(member, values, MEMBER_FIELDS)
 
 
 def _default_class(
@@ -277,7 +209,7 @@ def _default_class(
 @transaction.atomic
 def application_submit(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     fields: dict[str, Any],
     shares: int | None = None,
@@ -301,7 +233,7 @@ def application_submit(
         )
         fields["category"] = StakeholderCategory.objects.filter(coop=coop, code=default).first()
     _assign(member, fields)
-    _check_member(member)
+    member_check(member)
     consents = consents or {}
     if not consents.get(Consent.Kind.PRIVACY):
         raise ValidationError(
@@ -343,7 +275,9 @@ def application_submit(
     )
     member_audit(actor, "member.apply", member, {})
     notify(
-        to=member.email, template="members/email/application_received", context=member_mail(member)
+        to=member.email,
+        template="members/book/email/application_received",
+        context=member_mail(member),
     )
     return member
 
@@ -392,27 +326,10 @@ def _login_for(member: Member) -> str:
     return link
 
 
-def decision_day(decided_on: date | None, requested_on: date, reference: str) -> date:
-    """A board decision: between the request and today, naming the meeting that took it."""
-    day = decided_on or today()
-    if day < requested_on:
-        raise ValidationError(
-            _("The decision cannot come before the request it decides."), field="decided_on"
-        )
-    if day > today():
-        raise ValidationError(_("The decision date is in the future."), field="decided_on")
-    if not reference.strip():
-        raise ValidationError(
-            _("Say which board meeting decided (e.g. 'CdA 12/03/2025')."),
-            field="decision_reference",
-        )
-    return day
-
-
 @transaction.atomic
 def application_decide(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     approve: bool,
     decided_on: date | None = None,
@@ -427,7 +344,7 @@ def application_decide(
     day = decision_day(decided_on, member.applied_on, decision_reference)
     before = member_snapshot(member)
     application.decided_on, application.decision_reference = day, decision_reference.strip()
-    application.decided_by = actor if actor is not None and actor.is_authenticated else None
+    application.decided_by = user_of(actor)
     link = ""
     if approve:
         share_class = application.share_class
@@ -459,7 +376,7 @@ def application_decide(
         application.rejection_reason = reason.strip()
     application.save()
     member_audit(actor, "member.admit" if approve else "member.reject", member, before)
-    template = "members/email/admitted" if approve else "members/email/rejected"
+    template = "members/book/email/admitted" if approve else "members/book/email/rejected"
     notify(
         to=member.email,
         template=template,
@@ -476,7 +393,7 @@ def application_decide(
 
 # --- member data --------------------------------------------------------------------------------
 @transaction.atomic
-def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
+def member_update(*, actor: Actor, member: Member, fields: dict[str, Any]) -> Member:
     """Correct a member's data or contacts (a member may change their own contacts)."""
     member = member_locked(member)
     if member.is_erased:
@@ -487,14 +404,14 @@ def member_update(*, actor, member: Member, fields: dict[str, Any]) -> Member:
             _("A person cannot become an organisation: record a new member."), field="kind"
         )
     _assign(member, fields)
-    _check_member(member)
+    member_check(member)
     member.save()
     member_audit(actor, "member.update", member, before)
     return member
 
 
 @transaction.atomic
-def consent_set(*, actor, member: Member, kind: str, given: bool) -> Consent | None:
+def consent_set(*, actor: Actor, member: Member, kind: str, given: bool) -> Consent | None:
     """Record a consent given or withdrawn; the same answer again records nothing."""
     if kind not in Consent.Kind.values:
         raise ValidationError(_("Unknown consent."), field="kind")
@@ -522,37 +439,9 @@ def consent_set(*, actor, member: Member, kind: str, given: bool) -> Consent | N
     return consent
 
 
-def capped_holding(member: Member) -> Decimal:
-    """Capital of a person that counts towards the art. 2525 cap: shares from ristorni and
-    financing members' shares are outside it (art. 2525 c.3; L. 59/1992 art. 4)."""
-    rows = ShareMovement.objects.filter(member=member, share_class__for_financing=False).exclude(
-        kind=MovementKind.RISTORNO
-    )
-    return rows.aggregate(total=Cents(Sum("subscribed")))["total"] or ZERO
-
-
-def holding_cap_check(member: Member, share_class: ShareClass, extra: Decimal, day: date) -> None:
-    """A natural person may not hold more than the legal maximum (art. 2525 c.2)."""
-    if member.kind != MemberKind.PERSON or share_class.for_financing:
-        return
-    if member.category_id and member.category.is_financing:
-        return
-    cap = limits_on(day).natural_person_max_holding
-    held = capped_holding(member) if member.pk else ZERO
-    if held + extra > cap:
-        raise ValidationError(
-            _(
-                "A natural person may hold at most %(cap)s of capital (art. 2525 c.c.); "
-                "this would make %(total)s."
-            )
-            % {"cap": euro(cap), "total": euro(held + extra)},
-            field="shares",
-        )
-
-
 # --- personal data ------------------------------------------------------------------------------
 @transaction.atomic
-def member_erase(*, actor, member: Member) -> Member:
+def member_erase(*, actor: Actor, member: Member) -> Member:
     """Erasure (GDPR art. 17): remove what identifies the person and keep what the law makes
     the cooperative keep (art. 17.3.b): the register number, category, dates, shares and
     decisions. An applicant or former member is erased at once; a current member must leave

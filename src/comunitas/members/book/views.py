@@ -1,25 +1,28 @@
 """Web pages of the member book (libro soci): the public application form, the book itself, a
 member's page, the board's decisions on applications, voting eligibility and erasure.
 
-Thin views over ``members.services`` and ``members.selectors``; every page declares its action
+Thin views over ``book.services`` and ``book.selectors``; every page declares its action
 (``core.permissions``) and is listed in the permission matrix (tests/members/book/matrix.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core import throttle
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.types import user_of
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import submit
@@ -40,8 +43,6 @@ from comunitas.members.models import (
     ShareClass,
     StakeholderCategory,
 )
-from comunitas.members.portal import selectors as portal_selectors
-from comunitas.members.shares import selectors as shares_selectors
 
 PAGE_SIZE = 50
 
@@ -60,7 +61,7 @@ def _categories(coop: Cooperative) -> list[StakeholderCategory]:
 def _price(coop: Cooperative) -> dict[str, ShareClass | None]:
     """The classes a new member subscribes today: ordinary and financing (sovventori)."""
     today = timezone.localdate()
-    issued = [c for c in shares_selectors.share_classes(coop=coop) if c.is_issued_on(today)]
+    issued = [c for c in selectors.share_classes(coop=coop) if c.is_issued_on(today)]
     ordinary = next((c for c in issued if not c.for_financing), None)
     financing = next((c for c in issued if c.for_financing), None)
     return {"ordinary": ordinary, "financing": financing}
@@ -76,13 +77,6 @@ def _total(form: ApplicationForm, share_class: ShareClass | None) -> Decimal | N
     return share_class.nominal_value * shares
 
 
-def _member(coop: Cooperative, member_id: int) -> Member:
-    try:
-        return selectors.member_get(coop=coop, pk=member_id)
-    except Member.DoesNotExist:
-        raise Http404 from None
-
-
 def _votes(votes: Fraction) -> Decimal:
     """Votes as a number the page localises: whole, or to four decimals when scaled."""
     if votes.denominator == 1:
@@ -90,18 +84,58 @@ def _votes(votes: Fraction) -> Decimal:
     return (Decimal(votes.numerator) / Decimal(votes.denominator)).quantize(Decimal("0.0001"))
 
 
-def _application_kwargs(request: HttpRequest, form: ApplicationForm) -> dict:
-    data = form.cleaned_data
-    return {
-        "actor": request.user,
-        "fields": form.member_fields(),
-        "shares": data["shares"],
-        "consents": form.consents(),
-        "motivation": data["motivation"],
-    }
-
-
 # --- the application form -----------------------------------------------------------------------
+def _application_form(
+    request: HttpRequest, coop: Cooperative, form_class: type[ApplicationForm], **kwargs: Any
+) -> tuple[ApplicationForm, dict[str, ShareClass | None]]:
+    """The application form, asking at least the ordinary class's minimum of shares, and the
+    classes a new member subscribes today."""
+    categories = _categories(coop)  # first: a book set up now gets its share classes too
+    price = _price(coop)
+    ordinary = price["ordinary"]
+    form = form_class(
+        request.POST or None,
+        categories=categories,
+        min_shares=ordinary.min_shares_for_admission if ordinary else 1,
+        **kwargs,
+    )
+    return form, price
+
+
+def _application_submit(
+    request: HttpRequest, coop: Cooperative, form: ApplicationForm, source: str, **extra: Any
+) -> Member | None:
+    """The application the form holds, submitted once the form is valid (``submit``: the
+    service's errors land on the form)."""
+
+    def save() -> Member:
+        data = form.cleaned_data
+        return services.application_submit(
+            actor=request.user,
+            coop=coop,
+            fields=form.member_fields(),
+            shares=data["shares"],
+            consents=form.consents(),
+            source=source,
+            motivation=data["motivation"],
+            on_date=data.get("applied_on"),  # a paper form's date; today online
+            **extra,
+        )
+
+    return submit(request, form, save)
+
+
+def _application_page(
+    request: HttpRequest,
+    coop: Cooperative,
+    template: str,
+    form: ApplicationForm,
+    price: dict[str, ShareClass | None],
+) -> HttpResponse:
+    context = {"coop": coop, "form": form, **price, "total": _total(form, price["ordinary"])}
+    return render(request, template, context)
+
+
 @coop_view(Action.APPLY_MEMBERSHIP)
 def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """The public application: anyone on a public cooperative, or any role on a private one."""
@@ -112,14 +146,11 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             messages.info(request, _("You have already applied to this cooperative."))
             return redirect("members:member_join", coop.slug)
         return render(request, "members/book/join_already.html", {"coop": coop, "mine": mine})
-    categories = _categories(coop)
-    price = _price(coop)
-    ordinary = price["ordinary"]
     user = request.user
-    form = ApplicationForm(
-        request.POST or None,
-        categories=categories,
-        min_shares=ordinary.min_shares_for_admission if ordinary else 1,
+    form, price = _application_form(
+        request,
+        coop,
+        ApplicationForm,
         initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
         if user.is_authenticated
         else None,
@@ -128,22 +159,12 @@ def member_join(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     limit = settings.APPLICATIONS_PER_HOUR
     if request.method == "POST" and anonymous and throttle.exhausted(request, "apply", limit=limit):
         form.add_error(None, _("Too many applications from your connection: try again later."))
-    member = submit(
-        request,
-        form,
-        lambda: services.application_submit(
-            coop=coop,
-            source=Application.Source.ONLINE,
-            user=user if user.is_authenticated else None,
-            **_application_kwargs(request, form),
-        ),
-    )
+    member = _application_submit(request, coop, form, Application.Source.ONLINE, user=user_of(user))
     if member:
         if anonymous:
             throttle.count(request, "apply", per_seconds=3600)
         return redirect("members:member_join_thanks", coop.slug)
-    context = {"coop": coop, "form": form, **price, "total": _total(form, ordinary)}
-    return render(request, "members/book/join.html", context)
+    return _application_page(request, coop, "members/book/join.html", form, price)
 
 
 @coop_view(Action.APPLY_MEMBERSHIP)
@@ -173,42 +194,25 @@ def member_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "filtered": filters != selectors.MemberFilters(),
     }
     if can(request.user, coop, Action.DECIDE_MEMBERS):
-        context["erasure_requests"] = list(portal_selectors.erasure_requests(coop=coop))
+        context["erasure_requests"] = list(selectors.erasure_requests(coop=coop))
     return render(request, "members/book/list.html", context)
 
 
 @coop_view(Action.MANAGE_MEMBERS)
 def member_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """Staff enter an application received on paper; the board decides it like any other."""
-    categories = _categories(coop)
-    price = _price(coop)
-    ordinary = price["ordinary"]
-    form = PaperApplicationForm(
-        request.POST or None,
-        categories=categories,
-        min_shares=ordinary.min_shares_for_admission if ordinary else 1,
-    )
-    member = submit(
-        request,
-        form,
-        lambda: services.application_submit(
-            coop=coop,
-            source=Application.Source.PAPER,
-            on_date=form.cleaned_data["applied_on"],
-            **_application_kwargs(request, form),
-        ),
-    )
+    form, price = _application_form(request, coop, PaperApplicationForm)
+    member = _application_submit(request, coop, form, Application.Source.PAPER)
     if member:
         messages.success(request, _("The application is recorded: the board can now decide it."))
         return redirect("members:member_detail", coop.slug, member.pk)
-    context = {"coop": coop, "form": form, **price, "total": _total(form, ordinary)}
-    return render(request, "members/book/create.html", context)
+    return _application_page(request, coop, "members/book/create.html", form, price)
 
 
 @coop_view(Action.VIEW_MEMBERS)
 def member_detail(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
     """Everything the book knows about one member or applicant."""
-    member = _member(coop, member_id)
+    member = or_404(selectors.member_get, coop=coop, pk=member_id)
     application = Application.objects.filter(member=member).select_related("share_class").first()
     latest: dict[str, Consent] = {}
     for consent in member.consents.all():  # ordered by kind, newest first
@@ -219,8 +223,8 @@ def member_detail(request: HttpRequest, coop: Cooperative, member_id: int) -> Ht
         "member": member,
         "application": application,
         "consents": consents,
-        "holdings": shares_selectors.holdings(member=member),
-        "movements": shares_selectors.movement_list(member=member),
+        "holdings": selectors.holdings(member=member),
+        "movements": selectors.movement_list(member=member),
         "redemption": getattr(member, "redemption", None),
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
         "can_decide": can(request.user, coop, Action.DECIDE_MEMBERS),
@@ -233,7 +237,7 @@ def member_detail(request: HttpRequest, coop: Cooperative, member_id: int) -> Ht
 
 @coop_view(Action.MANAGE_MEMBERS)
 def member_edit(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = _member(coop, member_id)
+    member = or_404(selectors.member_get, coop=coop, pk=member_id)
     initial = {
         name: getattr(member, name)
         for name in MemberEditForm.base_fields
@@ -307,9 +311,7 @@ def application_decide(
     request: HttpRequest, coop: Cooperative, application_id: int
 ) -> HttpResponse:
     """Admit or reject an applicant (``decision`` = approve | reject); errors stay on the page."""
-    application = get_object_or_404(
-        Application.objects.select_related("member"), member_id=application_id, member__coop=coop
-    )
+    application = or_404(selectors.application_get, coop=coop, member_id=application_id)
     form = _decision_form(application_id, request.POST)
     member = submit(
         request,
@@ -380,7 +382,7 @@ def member_eligibility(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @coop_view(Action.DECIDE_MEMBERS)
 def member_erase(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
     """Erase a former member's or rejected applicant's personal data (GDPR art. 17)."""
-    member = get_object_or_404(Member, coop=coop, pk=member_id)
+    member = or_404(selectors.member_get, coop=coop, pk=member_id)
     if not request.POST.get("confirm"):
         messages.error(request, _("Tick the box to confirm the erasure."))
         return redirect("members:member_detail", coop.slug, member.pk)

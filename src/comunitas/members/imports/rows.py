@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale
 
-from comunitas.core.kernel.money import CENT, MAX_MONEY
+from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO, parse_euros
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality, Postcode
 from comunitas.core.territory.selectors import NAME_WITH_PROVINCE
 from comunitas.core.territory.sources import search_key
 from comunitas.core.validators import compact_code, validate_codice_fiscale, validate_partita_iva
-from comunitas.members.book import services as book_services
+from comunitas.members.book import checks as book_checks
 from comunitas.members.imports.reading import COLUMNS, Table, compact_header
 from comunitas.members.models import (
     Member,
@@ -63,6 +63,10 @@ EXIT_WORDS = _words(
 )
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 LOCAL_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+
+
+T = TypeVar("T")
+Errors = list[tuple[str | None, str]]  # (field, message) of one row
 
 
 def _word(value: str, words: Mapping[str, set[str]]) -> str | None:
@@ -143,33 +147,24 @@ def whole_number(value: Any, name: str) -> int | None:
 
 
 def _money(value: Any, name: str) -> Decimal | None:
-    """Euros as spreadsheets write them: 1234.5, 1.234,50, 1,234.50, € 25,00."""
+    """Euros as spreadsheets write them (``parse_euros``: 1234.5, 1.234,50, 1,234.50, € 25,00),
+    to the cent, with this import's own errors."""
     if isinstance(value, bool):
         raise Bad(name, _("Give an amount in euros."))
-    if isinstance(value, int | float | Decimal):
-        amount = Decimal(str(value))
-    else:
-        text = re.sub(r"[\s\u00a0€]|EUR", "", cell_text(value), flags=re.IGNORECASE)
-        if not text:
-            return None
-        if "," in text and "." in text:
-            thousands, decimal = (".", ",") if text.rfind(",") > text.rfind(".") else (",", ".")
-            text = text.replace(thousands, "").replace(decimal, ".")
-        elif "," in text:
-            text = text.replace(",", ".")
-        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            text = text.replace(".", "")  # 1.000: Italian thousands
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise Bad(
-                name, _("'%(value)s' is not an amount in euros.") % {"value": text[:40]}
-            ) from None
-    if not amount.is_finite():
-        raise Bad(name, _("Give an amount in euros."))
+    try:
+        amount = parse_euros(
+            value if isinstance(value, int | float | Decimal) else cell_text(value)
+        )
+    except ValueError as exc:
+        raise Bad(
+            name, _("'%(value)s' is not an amount in euros.") % {"value": str(exc)[:40]}
+        ) from None
+    if amount is None:
+        return None
     if abs(amount) > MAX_MONEY:
         raise Bad(name, _("The amount is too large."))
     rounded = amount.quantize(CENT)
+    # A spreadsheet's float (0.1 + 0.2 = 0.30000000000000004) is read to the cent.
     if abs(amount - rounded) > Decimal("0.000001"):
         raise Bad(name, _("Give the amount in euros and cents (two decimals)."))
     return rounded
@@ -251,7 +246,8 @@ class Context:
                 self.by_postcode.setdefault(code, []).append(town)
 
     def municipality(self, text: str, province: str) -> str:
-        """The ISTAT code of what the row says, as ``selectors.municipality_resolve`` reads it."""
+        """The ISTAT code of what the row says, as ``municipality_resolve`` (core.territory)
+        reads it."""
         candidates: list[str]
         if re.fullmatch(r"\d{6}", text):
             candidates = [text] if text in self.towns else []
@@ -346,57 +342,73 @@ TEXT_LIMITS = {
 CODE_CHECKS = {"fiscal_code": validate_codice_fiscale, "vat_number": validate_partita_iva}
 
 
-def _django_messages(exc: DjangoValidationError) -> list[tuple[str | None, str]]:
+def _django_messages(exc: DjangoValidationError) -> Errors:
     if hasattr(exc, "error_dict"):
         return [(name, m) for name, items in exc.message_dict.items() for m in items]
     return [(None, m) for m in exc.messages]
 
 
-def _build(ctx: Context, values: dict[str, Any]) -> tuple[Member, list[tuple[str | None, str]]]:
-    """A new member from a row's values, with every error found (an empty list: valid)."""
-    errors: list[tuple[str | None, str]] = []
+def _noted(errors: Errors, find: Callable[..., T], *args: Any) -> T | None:
+    """``find(*args)``, or None with its ``Bad`` noted in ``errors``."""
+    try:
+        return find(*args)
+    except Bad as exc:
+        errors.append((exc.field, exc.message))
+        return None
 
-    def value(name: str, parse: Callable[[Any, str], Any]) -> Any:
-        try:
-            return parse(values.get(name), name)
-        except Bad as exc:
-            errors.append((exc.field, exc.message))
-            return None
 
+def parsed(
+    values: dict[str, Any], name: str, parse: Callable[[Any, str], T], errors: Errors
+) -> T | None:
+    """The row's value of ``name`` read by ``parse``, or None with the error noted."""
+    return _noted(errors, parse, values.get(name), name)
+
+
+# --- who the row is -----------------------------------------------------------------------------
+def _texts(values: dict[str, Any], errors: Errors) -> dict[str, str]:
+    """The row's cells as text; a NUL character is an error and is dropped."""
     text = {n: cell_text(values.get(n)) for n in COLUMNS if n in values}
     for name, content in text.items():
         if "\x00" in content:
             errors.append((name, _("The value holds a NUL character.")))
             text[name] = content.replace("\x00", "")
+    return text
+
+
+def _kind(text: dict[str, str], errors: Errors) -> str:
+    """Person or organisation: as the row says, or guessed from the names it fills in."""
     kind = _word(text.get("kind", ""), KIND_WORDS) if text.get("kind") else None
     if text.get("kind") and kind is None:
         errors.append(("kind", _("Write 'persona' or 'organizzazione'.")))
     if kind is None:
         org_only = text.get("organisation_name") and not text.get("last_name")
         kind = MemberKind.ORGANISATION if org_only else MemberKind.PERSON
-    member = Member(coop_id=ctx.coop.pk, kind=kind, status=MemberStatus.ACTIVE)
-    member.fiscal_code = compact_code(text.get("fiscal_code", ""))
-    member.vat_number = compact_code(text.get("vat_number", ""))
-    for name in ("address", "email", "phone", "admission_reference"):
-        setattr(member, name, text.get(name, ""))
-    if kind == MemberKind.PERSON:
-        member.first_name = text.get("first_name", "")
-        member.last_name = text.get("last_name", "")
-        member.birth_date = value("birth_date", _date)
-        if text.get("sex"):
-            member.sex = _word(text["sex"], SEX_WORDS) or ""
-            if not member.sex:
-                errors.append(("sex", _("Write M or F.")))
-    else:
-        member.organisation_name = text.get("organisation_name", "")
-        member.representative_name = text.get("representative_name", "")
-        member.representative_role = text.get("representative_role", "")
-        words = text.get("organisation_kind", "")
-        member.organisation_kind = _word(words, ORGANISATION_WORDS) or OrganisationKind.OTHER
-        if words and not _word(words, ORGANISATION_WORDS):
-            errors.append(("organisation_kind", _("Unknown kind of organisation.")))
-    # The same checks as the services: the codes, their agreement with birth date and sex,
-    # the required fields of a person or an organisation.
+    return kind
+
+
+def _person(member: Member, text: dict[str, str], values: dict[str, Any], errors: Errors) -> None:
+    member.first_name = text.get("first_name", "")
+    member.last_name = text.get("last_name", "")
+    member.birth_date = parsed(values, "birth_date", _date, errors)
+    if text.get("sex"):
+        member.sex = _word(text["sex"], SEX_WORDS) or ""
+        if not member.sex:
+            errors.append(("sex", _("Write M or F.")))
+
+
+def _organisation(member: Member, text: dict[str, str], errors: Errors) -> None:
+    member.organisation_name = text.get("organisation_name", "")
+    member.representative_name = text.get("representative_name", "")
+    member.representative_role = text.get("representative_role", "")
+    words = text.get("organisation_kind", "")
+    member.organisation_kind = _word(words, ORGANISATION_WORDS) or OrganisationKind.OTHER
+    if words and not _word(words, ORGANISATION_WORDS):
+        errors.append(("organisation_kind", _("Unknown kind of organisation.")))
+
+
+def _identity(member: Member, errors: Errors) -> None:
+    """The same checks as the services: the codes, their agreement with birth date and sex;
+    what a person's code says fills in a birth date or sex the file leaves out."""
     for name, check in CODE_CHECKS.items():
         code = getattr(member, name)
         if not code:
@@ -406,21 +418,30 @@ def _build(ctx: Context, values: dict[str, Any]) -> tuple[Member, list[tuple[str
         except DjangoValidationError as exc:
             errors.append((name, exc.messages[0]))
     valid_code = not any(f == "fiscal_code" for f, _m in errors)
-    if kind == MemberKind.PERSON and member.fiscal_code and valid_code:
-        for error in book_services._identity_errors(member):
+    if member.kind == MemberKind.PERSON and member.fiscal_code and valid_code:
+        for error in book_checks.identity_errors(member):
             errors.append((error.field, error.message))
         if len(member.fiscal_code) == 16:
-            try:  # what the code says, when the file does not
+            try:
                 member.birth_date = member.birth_date or codicefiscale.get_birth_date(
                     member.fiscal_code, minyear=1900
                 )
                 member.sex = member.sex or codicefiscale.get_gender(member.fiscal_code)
             except StdnumError:
                 pass
-    elif kind == MemberKind.PERSON and not member.fiscal_code:
+    elif member.kind == MemberKind.PERSON and not member.fiscal_code:
         errors.append(("fiscal_code", _("A person's codice fiscale is required.")))
-    elif kind == MemberKind.ORGANISATION and member.fiscal_code and len(member.fiscal_code) != 11:
+    elif (
+        member.kind == MemberKind.ORGANISATION
+        and member.fiscal_code
+        and len(member.fiscal_code) != 11
+    ):
         errors.append(("fiscal_code", _("An organisation's codice fiscale has 11 digits.")))
+
+
+def _model_rules(member: Member, errors: Errors) -> None:
+    """The model's own rules (required fields of a person or an organisation), the e-mail and
+    the length of the texts; a field with an error already gets no second one from the model."""
     try:
         member.clean()
     except DjangoValidationError as exc:
@@ -434,35 +455,46 @@ def _build(ctx: Context, values: dict[str, Any]) -> tuple[Member, list[tuple[str
         content = getattr(member, name, "")
         if isinstance(content, str) and len(content) > limit:
             errors.append((name, _("At most %(n)s characters.") % {"n": limit}))
+
+
+def _build(ctx: Context, values: dict[str, Any]) -> tuple[Member, Errors]:
+    """A new member from a row's values, with every error found (an empty list: valid)."""
+    errors: Errors = []
+    text = _texts(values, errors)
+    kind = _kind(text, errors)
+    member = Member(coop_id=ctx.coop.pk, kind=kind, status=MemberStatus.ACTIVE)
+    member.fiscal_code = compact_code(text.get("fiscal_code", ""))
+    member.vat_number = compact_code(text.get("vat_number", ""))
+    for name in ("address", "email", "phone", "admission_reference"):
+        setattr(member, name, text.get(name, ""))
+    if kind == MemberKind.PERSON:
+        _person(member, text, values, errors)
+    else:
+        _organisation(member, text, errors)
+    _identity(member, errors)
+    _model_rules(member, errors)
     return member, errors
 
 
-def check_row(
-    ctx: Context, values: dict[str, Any]
-) -> tuple[NewMember | None, list[tuple[str | None, str]]]:
-    member, errors = _build(ctx, values)
-
-    def value(name: str, parse: Callable[[Any, str], Any]) -> Any:
-        try:
-            return parse(values.get(name), name)
-        except Bad as exc:
-            errors.append((exc.field, exc.message))
-            return None
-
-    # Residence, category, dates, shares and money.
+# --- the membership -----------------------------------------------------------------------------
+def _place(
+    ctx: Context, member: Member, values: dict[str, Any], errors: Errors
+) -> StakeholderCategory | None:
+    """The municipality of residence and the category, as the cooperative knows them."""
     residence = cell_text(values.get("residence"))
     if residence:
-        try:
-            member.residence_id = ctx.municipality(residence, cell_text(values.get("province")))
-        except Bad as exc:
-            errors.append((exc.field, exc.message))
-    category = None
-    try:
-        category = ctx.category(cell_text(values.get("category")), member.kind)
+        province = cell_text(values.get("province"))
+        member.residence_id = _noted(errors, ctx.municipality, residence, province)
+    category = _noted(errors, ctx.category, cell_text(values.get("category")), member.kind)
+    if category is not None:
         member.category_id = category.pk
-    except Bad as exc:
-        errors.append((exc.field, exc.message))
-    admitted = value("admitted_on", _date)
+    return category
+
+
+def _admission(ctx: Context, member: Member, values: dict[str, Any], errors: Errors) -> date | None:
+    """The admission date (also the day of the application): required, not in the future, not
+    before the birth."""
+    admitted = parsed(values, "admitted_on", _date, errors)
     if admitted is None and not any(f == "admitted_on" for f, _m in errors):
         errors.append(("admitted_on", _("Give the admission date.")))
     elif admitted and admitted > ctx.today:
@@ -471,7 +503,14 @@ def check_row(
     elif admitted and member.birth_date and admitted < member.birth_date:
         errors.append(("admitted_on", _("The admission date comes before the birth date.")))
     member.admitted_on = member.applied_on = admitted
-    exited = value("exited_on", _date)
+    return admitted
+
+
+def _exit(
+    ctx: Context, member: Member, values: dict[str, Any], admitted: date | None, errors: Errors
+) -> date | None:
+    """A former member's exit: its date, between the admission and today, and its kind."""
+    exited = parsed(values, "exited_on", _date, errors)
     if exited:
         words = cell_text(values.get("exit_kind"))
         member.exit_kind = _word(words, EXIT_WORDS) or ""
@@ -492,40 +531,41 @@ def check_row(
         member.status, member.exited_on = MemberStatus.EXITED, exited
     elif cell_text(values.get("exit_kind")):
         errors.append(("exited_on", _("Give the exit date too.")))
-    shares = value("shares", whole_number)
+    return exited
+
+
+def _share_count(values: dict[str, Any], exited: date | None, errors: Errors) -> int | None:
+    shares = parsed(values, "shares", whole_number, errors)
     if shares is None and not any(f == "shares" for f, _m in errors):
         errors.append(("shares", _("Give the number of shares.")))
     elif shares is not None and shares < 1 and not (shares == 0 and exited):
         # A former member may hold nothing: the book on a later date shows them redeemed.
         errors.append(("shares", _("A member holds at least one share.")))
         shares = None
-    subscribed_given = value("subscribed", _money)
-    paid = value("paid", _money)
-    share_class = None
-    if category is not None and admitted is not None:
-        try:
-            share_class = ctx.share_class(cell_text(values.get("share_class")), category, admitted)
-        except Bad as exc:
-            errors.append((exc.field, exc.message))
-    if errors or share_class is None or shares is None:
-        return None, errors
-    subscribed = share_class.nominal_value * shares
-    if subscribed > MAX_MONEY:
-        return None, [("shares", _("The number is too large."))]
-    if subscribed_given is not None and subscribed_given != subscribed:
+    return shares
+
+
+def _capital_errors(
+    row: NewMember, category: StakeholderCategory, given: Decimal | None, day: date
+) -> Errors:
+    """What the row says of the capital against the class's value: the amount subscribed (when
+    given), what is paid of it, and the holding cap of a natural person (art. 2525 c.2, as
+    ``book.checks.holding_cap_check``)."""
+    errors: Errors = []
+    subscribed, paid, share_class = row.subscribed, row.paid, row.share_class
+    if given is not None and given != subscribed:
         errors.append(
             (
                 "subscribed",
                 _("%(n)s shares of %(class)s are worth %(value)s €, not %(given)s €.")
                 % {
-                    "n": shares,
+                    "n": row.shares,
                     "class": share_class.name,
                     "value": localize(subscribed),
-                    "given": localize(subscribed_given),
+                    "given": localize(given),
                 },
             )
         )
-    paid = paid or Decimal("0.00")
     if paid < 0:
         errors.append(("paid", _("The amount paid cannot be negative.")))
     elif paid > subscribed:
@@ -536,13 +576,12 @@ def check_row(
                 % {"paid": localize(paid), "subscribed": localize(subscribed)},
             )
         )
-    # The holding cap of a natural person (art. 2525 c.2), as services._check_cap.
     capped = (
-        member.kind == MemberKind.PERSON
+        row.member.kind == MemberKind.PERSON
         and not share_class.for_financing
         and not category.is_financing
     )
-    cap = limits_on(admitted).natural_person_max_holding
+    cap = limits_on(day).natural_person_max_holding
     if capped and subscribed > cap:
         errors.append(
             (
@@ -554,6 +593,27 @@ def check_row(
                 % {"cap": localize(cap), "total": localize(subscribed)},
             )
         )
-    if errors:
+    return errors
+
+
+def check_row(ctx: Context, values: dict[str, Any]) -> tuple[NewMember | None, Errors]:
+    """A row as a new member ready to write, or every error that stops it."""
+    member, errors = _build(ctx, values)
+    category = _place(ctx, member, values, errors)
+    admitted = _admission(ctx, member, values, errors)
+    exited = _exit(ctx, member, values, admitted, errors)
+    shares = _share_count(values, exited, errors)
+    subscribed_given = parsed(values, "subscribed", _money, errors)
+    paid = parsed(values, "paid", _money, errors) or ZERO
+    share_class = None
+    if category is not None and admitted is not None:
+        wanted = cell_text(values.get("share_class"))
+        share_class = _noted(errors, ctx.share_class, wanted, category, admitted)
+    if errors or category is None or share_class is None or shares is None:
         return None, errors
-    return NewMember(0, member, share_class, shares, subscribed, paid), []
+    subscribed = share_class.nominal_value * shares
+    if subscribed > MAX_MONEY:
+        return None, [("shares", _("The number is too large."))]
+    row = NewMember(0, member, share_class, shares, subscribed, paid)
+    errors = _capital_errors(row, category, subscribed_given, admitted)
+    return (None, errors) if errors else (row, [])

@@ -227,4 +227,4 @@ def import_page(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             may_confirm=report.created > 0 and (report.ok or pending["skip_invalid"]),
             summary=summary(report),
         )
-    return render(request, "members/outputs/import.html", context)
+    return render(request, "members/imports/import.html", context)

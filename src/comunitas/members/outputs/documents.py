@@ -4,7 +4,7 @@ date, as CSV, XLSX and PDF, and a member's certificate of membership as PDF.
 Formats, and why
     CSV is for machines: UTF-8 with a BOM (so Excel does not guess another encoding), ``;`` as
     separator (so Italian Excel still splits the columns), ISO dates, dot decimals, stable
-    column names that ``imports.import_members`` reads back unchanged (``CSV_COLUMNS``).
+    column names that ``imports.services.import_members`` reads back unchanged (``CSV_COLUMNS``).
     XLSX is for people: translated headers, real date cells, whole numbers and euro amounts as
     numbers with a € format, so sums and filters work. Both read the book with ``iterator()``
     and never hold it in memory as models; the CSV is streamed.
@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.money import ZERO
 from comunitas.core.models import Cooperative
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import ExitKind, Member, MemberKind
-from comunitas.members.shares import selectors as shares_selectors
 
 PDF_WEB_MAX_ROWS = 1000
 CHUNK = 2000  # rows fetched at a time from the database
@@ -97,8 +97,8 @@ class Entry:
 
 
 def entry(member: Member, day: date) -> Entry:
-    """A member of ``selectors.register`` (holdings and territory annotated) as a line of the
-    book on ``day``: an exit after that day did not exist yet."""
+    """A member of ``book.selectors.register`` (holdings and territory annotated) as a line of
+    the book on ``day``: an exit after that day did not exist yet."""
     left = member.exited_on is not None and member.exited_on <= day
     town = member.residence
     return Entry(
@@ -302,7 +302,7 @@ def register_summary(*, coop: Cooperative, on_date: date) -> dict[str, object]:
     current = Member.objects.members_on(on_date).filter(coop=coop).count()
     return {
         "current": current,
-        "capital": shares_selectors.capital_summary(coop=coop, on_date=on_date),
+        "capital": book_selectors.capital_summary(coop=coop, on_date=on_date),
     }
 
 
@@ -332,7 +332,7 @@ def certificate_pdf(member: Member, *, on_date: date | None = None) -> bytes:
     if member.number is None or member.admitted_on is None:
         raise ValidationError(_("Only a member in the book has a certificate."))
     day = on_date or timezone.localdate()
-    held = shares_selectors.holdings(member=member, on_date=day)
+    held = book_selectors.holdings(member=member, on_date=day)
     coop = member.coop
     context = {
         "coop": coop,
@@ -341,8 +341,8 @@ def certificate_pdf(member: Member, *, on_date: date | None = None) -> bytes:
         "day": day,
         "left": member.exited_on is not None and member.exited_on <= day,
         "shares": sum(h.shares for h in held),
-        "subscribed": sum((h.subscribed for h in held), Decimal("0.00")),
-        "paid": sum((h.paid for h in held), Decimal("0.00")),
+        "subscribed": sum((h.subscribed for h in held), ZERO),
+        "paid": sum((h.paid for h in held), ZERO),
         "place": coop.seat.name if coop.seat_id else "",
     }
     html = render_to_string("members/outputs/certificate.html", context)

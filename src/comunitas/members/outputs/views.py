@@ -3,13 +3,11 @@ page, CSV, XLSX or PDF, and a member's certificate."""
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.members.book import selectors as book_selectors
-from comunitas.members.models import Member
 from comunitas.members.outputs import documents
+from comunitas.members.outputs.downloads import register_spreadsheet
 
 PAGE_SIZE = 100
 
@@ -74,18 +73,8 @@ def register_download(request: HttpRequest, coop: Cooperative, fmt: str) -> Http
     except ValidationError as exc:
         messages.error(request, str(exc))
         return redirect("members:register", coop.slug)
-    name = documents.file_name(coop, day, fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            documents.register_csv(coop=coop, on_date=day), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        documents.register_xlsx(coop=coop, on_date=day, out=buffer)
-        buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=name)
+    if fmt in ("csv", "xlsx"):
+        return register_spreadsheet(coop, day, fmt)
     entries = book_selectors.register(coop=coop, on_date=day).count()
     if entries > documents.PDF_WEB_MAX_ROWS:
         messages.warning(
@@ -100,19 +89,16 @@ def register_download(request: HttpRequest, coop: Cooperative, fmt: str) -> Http
         return redirect(reverse("members:register", args=[coop.slug]) + f"?on={day}")
     pdf = documents.register_pdf(coop=coop, on_date=day, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{documents.file_name(coop, day, fmt)}"'
+    )
     return response
 
 
 @require_GET
 @coop_view(Action.VIEW_MEMBERS)
 def certificate(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = get_object_or_404(
-        Member.objects.select_related("coop__seat", "category"),
-        coop=coop,
-        pk=member_id,
-        number__isnull=False,
-    )
+    member = or_404(book_selectors.registered_member_get, coop=coop, pk=member_id)
     response = HttpResponse(documents.certificate_pdf(member), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="certificato-socio-{member.number}-{coop.slug}.pdf"'

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comunitas.core.kernel.money import CENT
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import AuditEntry, Cooperative, Role
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import (
@@ -24,7 +25,6 @@ from comunitas.members.models import (
     ShareMovement,
     ShareTransfer,
 )
-from comunitas.members.shares import selectors as shares_selectors
 
 FORMAT = "comunitas.member-data/1"
 
@@ -53,7 +53,7 @@ class OwnRecords:
 def own_records(*, member: Member) -> OwnRecords:
     consents = list(Consent.objects.filter(member=member).order_by("-at", "-id"))
     application = Application.objects.filter(member=member).select_related("share_class").first()
-    movements = list(shares_selectors.movement_list(member=member))
+    movements = list(book_selectors.movement_list(member=member))
     transfers = list(
         ShareTransfer.objects.filter(Q(seller=member) | Q(buyer=member))
         .select_related("seller", "buyer", "share_class")
@@ -61,25 +61,6 @@ def own_records(*, member: Member) -> OwnRecords:
     )
     redemption = Redemption.objects.filter(member=member).first()
     return OwnRecords(consents, application, movements, transfers, redemption)
-
-
-def erasure_requests(*, coop: Cooperative) -> QuerySet[Member]:
-    """Members who asked for erasure and are not erased yet, oldest request first, for the
-    board. ``erasable`` says whether the board may erase now: the person is no longer a
-    member or applicant and is owed no reimbursement."""
-    unpaid = Redemption.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)
-    return (
-        Member.objects.filter(coop=coop, erasure_requested_at__isnull=False, erased_at__isnull=True)
-        .select_related("category")
-        .annotate(
-            owed=Exists(unpaid),
-            erasable=ExpressionWrapper(
-                Q(status__in=[MemberStatus.EXITED, MemberStatus.REJECTED]) & ~Exists(unpaid),
-                output_field=BooleanField(),
-            ),
-        )
-        .order_by("erasure_requested_at", "id")
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -129,8 +110,9 @@ MEMBER_EXPORT = [
 ]
 
 
-def _login(coop: Cooperative, user) -> dict[str, Any] | None:
-    if user is None or not user.is_authenticated:
+def _login(coop: Cooperative, user: Actor) -> dict[str, Any] | None:
+    user = user_of(user)
+    if user is None:
         return None
     role = Role.objects.filter(coop=coop, user=user).first()
     return {
@@ -144,7 +126,7 @@ def _login(coop: Cooperative, user) -> dict[str, Any] | None:
     }
 
 
-def personal_data_audit(member: Member, records: OwnRecords, user) -> list[dict[str, Any]]:
+def personal_data_audit(member: Member, records: OwnRecords, user: Actor) -> list[dict[str, Any]]:
     """Entries of the trail about this member, their share movements, transfers and
     reimbursement. The people who made them are not named: "you", "the cooperative" or
     "system"."""
@@ -157,7 +139,8 @@ def personal_data_audit(member: Member, records: OwnRecords, user) -> list[dict[
         if ids:
             about |= Q(object_type=model, object_id__in=[str(i) for i in ids])
     entries = AuditEntry.objects.filter(about, coop_id=member.coop_id).order_by("at", "id")
-    user_id = user.pk if user is not None and user.is_authenticated else None
+    me = user_of(user)
+    user_id = me.pk if me is not None else None
     return [
         {
             "at": entry.at,
@@ -174,19 +157,30 @@ def personal_data_audit(member: Member, records: OwnRecords, user) -> list[dict[
     ]
 
 
-def member_data(*, member: Member) -> dict[str, Any]:
-    """Everything the cooperative holds about a member (or applicant): the member row, category,
-    residence, consents with their history, the application and its decision, the share
-    ledger and holdings, transfers, reimbursement, the audit trail about them and their login.
-    JSON-serialisable: decimals as strings, dates in ISO 8601."""
-    coop = member.coop
-    found = book_selectors.with_territory(
-        shares_selectors.with_holdings(
-            Member.objects.select_related("category", "residence", "user", "coop")
-        ),
-        coop,
-    ).get(pk=member.pk)
-    records = own_records(member=found)
+def _export(coop: Cooperative, user: Actor, **parts: Any) -> dict[str, Any]:
+    """The export as JSON holds it: the cooperative and the login, with ``parts`` of the
+    membership (none for someone outside the book)."""
+    return _plain(
+        {
+            "format": FORMAT,
+            "generated_at": timezone.now(),
+            "cooperative": {"slug": coop.slug, "name": coop.name},
+            "login": _login(coop, user),
+            "member": None,
+            "consents": [],
+            "application": None,
+            "holdings": [],
+            "movements": [],
+            "transfers": [],
+            "redemption": None,
+            "audit": [],
+            **parts,
+        }
+    )
+
+
+def _member_row(found: Member) -> dict[str, Any]:
+    """The member row with its category, residence and standing."""
     row: dict[str, Any] = {name: getattr(found, name) for name in MEMBER_EXPORT}
     row["category"] = {"code": found.category.code, "name": found.category.name}
     row["residence"] = (
@@ -202,102 +196,110 @@ def member_data(*, member: Member) -> dict[str, Any]:
     row["in_good_standing"] = (
         found.status == MemberStatus.ACTIVE and found.capital_paid == found.capital_subscribed
     )
-    application = records.application
-    holdings = shares_selectors.holdings(member=found)
-    data = {
-        "format": FORMAT,
-        "generated_at": timezone.now(),
-        "cooperative": {"slug": coop.slug, "name": coop.name},
-        "login": _login(coop, found.user),
-        "member": row,
-        "consents": [
+    return row
+
+
+def _application_data(application: Application | None) -> dict[str, Any] | None:
+    if application is None:
+        return None
+    return {
+        "source": application.source,
+        "share_class": application.share_class.code,
+        "shares_requested": application.shares_requested,
+        "motivation": application.motivation,
+        "status": application.status,
+        "submitted_at": application.created_at,
+        "decided_on": application.decided_on,
+        "decision_reference": application.decision_reference,
+        "rejection_reason": application.rejection_reason,
+    }
+
+
+def _holding_data(h: book_selectors.Holding) -> dict[str, Any]:
+    return {
+        "share_class": h.share_class.code,
+        "nominal_value": h.share_class.nominal_value,
+        "shares": h.shares,
+        "subscribed": h.subscribed,
+        "paid": h.paid,
+    }
+
+
+def _movement_data(m: ShareMovement) -> dict[str, Any]:
+    return {
+        "on_date": m.on_date,
+        "kind": m.kind,
+        "share_class": m.share_class.code,
+        "shares": m.shares,
+        "subscribed": m.subscribed,
+        "paid": m.paid,
+        "reference": m.reference,
+    }
+
+
+def _transfer_data(t: ShareTransfer, member: Member) -> dict[str, Any]:
+    """A transfer seen from ``member``: the other party is named by register number only,
+    since their data are not the member's."""
+    return {
+        "direction": "out" if t.seller_id == member.pk else "in",
+        "other_member": (t.buyer if t.seller_id == member.pk else t.seller).audit_label,
+        "share_class": t.share_class.code,
+        "shares": t.shares,
+        "requested_on": t.requested_on,
+        "status": t.status,
+        "decided_on": t.decided_on,
+        "decision_reference": t.decision_reference,
+        "rejection_reason": t.rejection_reason,
+    }
+
+
+def _redemption_data(redemption: Redemption | None) -> dict[str, Any] | None:
+    if redemption is None:
+        return None
+    return {
+        "amount": redemption.amount,
+        "due_on": redemption.due_on,
+        "paid_on": redemption.paid_on,
+        "reference": redemption.reference,
+    }
+
+
+def member_data(*, member: Member) -> dict[str, Any]:
+    """Everything the cooperative holds about a member (or applicant): the member row, category,
+    residence, consents with their history, the application and its decision, the share
+    ledger and holdings, transfers, reimbursement, the audit trail about them and their login.
+    JSON-serialisable: decimals as strings, dates in ISO 8601."""
+    found = book_selectors.with_territory(
+        book_selectors.with_holdings(
+            Member.objects.select_related("category", "residence", "user", "coop")
+        ),
+        member.coop,
+    ).get(pk=member.pk)
+    records = own_records(member=found)
+    holdings = book_selectors.holdings(member=found)
+    return _export(
+        found.coop,
+        found.user,
+        member=_member_row(found),
+        consents=[
             {"kind": c.kind, "given": c.given, "at": c.at} for c in reversed(records.consents)
         ],
-        "application": {
-            "source": application.source,
-            "share_class": application.share_class.code,
-            "shares_requested": application.shares_requested,
-            "motivation": application.motivation,
-            "status": application.status,
-            "submitted_at": application.created_at,
-            "decided_on": application.decided_on,
-            "decision_reference": application.decision_reference,
-            "rejection_reason": application.rejection_reason,
-        }
-        if application
-        else None,
-        "holdings": [
-            {
-                "share_class": h.share_class.code,
-                "nominal_value": h.share_class.nominal_value,
-                "shares": h.shares,
-                "subscribed": h.subscribed,
-                "paid": h.paid,
-            }
-            for h in holdings
-        ],
-        "movements": [
-            {
-                "on_date": m.on_date,
-                "kind": m.kind,
-                "share_class": m.share_class.code,
-                "shares": m.shares,
-                "subscribed": m.subscribed,
-                "paid": m.paid,
-                "reference": m.reference,
-            }
-            for m in records.movements
-        ],
-        # The other party is named by register number only: their data are not yours.
-        "transfers": [
-            {
-                "direction": "out" if t.seller_id == found.pk else "in",
-                "other_member": (t.buyer if t.seller_id == found.pk else t.seller).audit_label,
-                "share_class": t.share_class.code,
-                "shares": t.shares,
-                "requested_on": t.requested_on,
-                "status": t.status,
-                "decided_on": t.decided_on,
-                "decision_reference": t.decision_reference,
-                "rejection_reason": t.rejection_reason,
-            }
-            for t in records.transfers
-        ],
-        "redemption": {
-            "amount": records.redemption.amount,
-            "due_on": records.redemption.due_on,
-            "paid_on": records.redemption.paid_on,
-            "reference": records.redemption.reference,
-        }
-        if records.redemption
-        else None,
-        "audit": personal_data_audit(found, records, found.user),
-    }
-    return _plain(data)
+        application=_application_data(records.application),
+        holdings=[_holding_data(h) for h in holdings],
+        movements=[_movement_data(m) for m in records.movements],
+        transfers=[_transfer_data(t, found) for t in records.transfers],
+        redemption=_redemption_data(records.redemption),
+        audit=personal_data_audit(found, records, found.user),
+    )
 
 
-def personal_data(*, coop: Cooperative, user) -> dict[str, Any]:
+def personal_data(*, coop: Cooperative, user: Actor) -> dict[str, Any]:
     """What the cooperative holds about the caller: their membership when they have one,
     otherwise their login and role alone."""
     member = book_selectors.member_of(coop=coop, user=user)
     if member is not None:
         return member_data(member=member)
-    return _plain(
-        {
-            "format": FORMAT,
-            "generated_at": timezone.now(),
-            "cooperative": {"slug": coop.slug, "name": coop.name},
-            "login": _login(coop, user),
-            "member": None,
-            "consents": [],
-            "application": None,
-            "holdings": [],
-            "movements": [],
-            "transfers": [],
-            "redemption": None,
-            "audit": [],
-        }
-    )
+    return _export(coop, user)
 
 
 def erasure_blocker(member: Member) -> str:

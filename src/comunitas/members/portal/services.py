@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
+from comunitas.core.kernel.types import Actor
 from comunitas.members.book import services as book_services
 from comunitas.members.models import Application, Consent, Member, MemberStatus
 from comunitas.members.portal.selectors import erasure_blocker
@@ -16,7 +17,7 @@ from comunitas.members.portal.selectors import erasure_blocker
 
 # --- writes -------------------------------------------------------------------------------------
 @transaction.atomic
-def consents_update(*, actor, member: Member, answers: dict[str, bool]) -> list[Consent]:
+def consents_update(*, actor: Actor, member: Member, answers: dict[str, bool]) -> list[Consent]:
     """Record the consents a member changed, all or none (a refused one undoes the others)."""
     recorded = []
     for kind, given in answers.items():
@@ -27,11 +28,10 @@ def consents_update(*, actor, member: Member, answers: dict[str, bool]) -> list[
 
 
 @transaction.atomic
-def application_withdraw(*, actor, member: Member) -> Member:
+def application_withdraw(*, actor: Actor, member: Member) -> Member:
     """The applicant withdraws a pending application: it is closed as rejected, with the
     reason saying so, and kept (as the board's rejections are)."""
-    book_services.book_changed(member.coop_id)
-    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+    member = book_services.member_locked(member)
     if member.status != MemberStatus.APPLICANT:
         raise ValidationError(_("Only a pending application can be withdrawn."))
     application = Application.objects.select_for_update().get(member=member)
@@ -53,15 +53,14 @@ def application_withdraw(*, actor, member: Member) -> Member:
 
 
 @transaction.atomic
-def erasure_request(*, actor, member: Member) -> Member:
+def erasure_request(*, actor: Actor, member: Member) -> Member:
     """A member asks for the erasure of their personal data (GDPR art. 17).
 
     The request is recorded (once) with its time. A pending application is withdrawn first.
     A person who is no longer a member or applicant is erased at once; a current member's
     request waits for the end of the membership (see ``erasure_blocker``), and the board sees
-    it in ``erasure_requests``."""
-    book_services.book_changed(member.coop_id)
-    member = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+    it in ``book.selectors.erasure_requests``."""
+    member = book_services.member_locked(member)
     if member.is_erased:
         raise ValidationError(_("Your personal data were erased already."))
     if member.erasure_requested_at is None:

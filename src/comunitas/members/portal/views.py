@@ -2,11 +2,14 @@
 erasure request.
 
 No route takes a member id: every view finds the caller's own membership from their login
-(``selectors.member_of``), so nobody can reach another member's data through the portal."""
+(``book.selectors.member_of``), so nobody can reach another member's data through the portal."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -31,7 +34,6 @@ from comunitas.members.book import services as book_services
 from comunitas.members.models import Consent, Member, MemberStatus
 from comunitas.members.outputs import documents as outputs
 from comunitas.members.portal import selectors, services
-from comunitas.members.shares import selectors as shares_selectors
 
 PHONE = RegexValidator(
     r"^\+?[0-9][0-9 ./()-]{4,28}$",
@@ -110,7 +112,7 @@ def _page(
             consents_in_force=[
                 (kind, label, in_force.get(kind)) for kind, label in Consent.Kind.choices
             ],
-            holdings=shares_selectors.holdings(member=member),
+            holdings=book_selectors.holdings(member=member),
             in_good_standing=member.status == MemberStatus.ACTIVE
             and member.capital_paid == member.capital_subscribed,
             to_pay=member.capital_subscribed - member.capital_paid,
@@ -126,8 +128,36 @@ def _mine(request: HttpRequest, coop: Cooperative) -> Member | None:
     return book_selectors.member_of(coop=coop, user=request.user)
 
 
-def _no_membership(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    messages.error(request, _("You are not in the member book of this cooperative."))
+def _own_membership(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form about one's own membership: ``view(request, coop, member)`` with the caller's;
+    a caller outside the book is sent back to the portal, which says so."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, coop: Cooperative) -> HttpResponse:
+        member = _mine(request, coop)
+        if member is None:
+            messages.error(request, _("You are not in the member book of this cooperative."))
+            return redirect("members:member_portal", coop.slug)
+        return view(request, coop, member)
+
+    return wrapper
+
+
+def _saved_or_page(
+    request: HttpRequest,
+    coop: Cooperative,
+    member: Member,
+    form: forms.Form,
+    save: Callable[[], Any],
+    done: Callable[[Any], str],
+    shown_as: str,
+) -> HttpResponse:
+    """``submit`` one of the portal's forms: back to the portal saying ``done(saved)``, or the
+    portal again with the form (``shown_as``) and its errors."""
+    saved = submit(request, form, save)
+    if saved is None:
+        return _page(request, coop, member, **{shown_as: form})
+    messages.success(request, done(saved))
     return redirect("members:member_portal", coop.slug)
 
 
@@ -139,45 +169,41 @@ def portal(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 @require_POST
 @coop_view(Action.VIEW_OWN_MEMBERSHIP)
-def contacts_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    member = _mine(request, coop)
-    if member is None:
-        return _no_membership(request, coop)
+@_own_membership
+def contacts_update(request: HttpRequest, coop: Cooperative, member: Member) -> HttpResponse:
     form = ContactsForm(request.POST)
-    saved = submit(
+    return _saved_or_page(
         request,
+        coop,
+        member,
         form,
         lambda: book_services.member_update(
             actor=request.user, member=member, fields=form.service_fields()
         ),
+        lambda _member: _("Your contacts are saved."),
+        "contacts",
     )
-    if saved:
-        messages.success(request, _("Your contacts are saved."))
-        return redirect("members:member_portal", coop.slug)
-    return _page(request, coop, member, contacts=form)
 
 
 @require_POST
 @coop_view(Action.VIEW_OWN_MEMBERSHIP)
-def consents_update(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    member = _mine(request, coop)
-    if member is None:
-        return _no_membership(request, coop)
+@_own_membership
+def consents_update(request: HttpRequest, coop: Cooperative, member: Member) -> HttpResponse:
     form = ConsentsForm(request.POST)
-    saved = submit(
+    return _saved_or_page(
         request,
+        coop,
+        member,
         form,
         lambda: services.consents_update(
             actor=request.user, member=member, answers=dict(form.cleaned_data)
         ),
+        # The consents recorded: none when the answers were those in force already.
+        lambda recorded: (
+            _("Your consents are recorded.") if recorded else _("Nothing changed in your consents.")
+        ),
+        "consents",
     )
-    if saved is not None:
-        messages.success(
-            request,
-            _("Your consents are recorded.") if saved else _("Nothing changed in your consents."),
-        )
-        return redirect("members:member_portal", coop.slug)
-    return _page(request, coop, member, consents=form)
 
 
 @require_GET
@@ -209,10 +235,8 @@ def certificate(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 
 @require_POST
 @coop_view(Action.VIEW_OWN_MEMBERSHIP)
-def erasure(request: HttpRequest, coop: Cooperative) -> HttpResponse:
-    member = _mine(request, coop)
-    if member is None:
-        return _no_membership(request, coop)
+@_own_membership
+def erasure(request: HttpRequest, coop: Cooperative, member: Member) -> HttpResponse:
     form = ErasureForm(request.POST)
     if not form.is_valid():
         return _page(request, coop, member, erasure=form)

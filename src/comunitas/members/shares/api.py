@@ -1,22 +1,23 @@
 """API of share capital: share classes, subscriptions, payments, transfers, exits, reimbursements,
 reversals, capital."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.core.endpoints import PUBLIC, Pagination, answers
 from comunitas.core.errors import ValidationError
+from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
-from comunitas.members.book.api import day_or_today, member_or_404, share_class_by_code
-from comunitas.members.book.schemas import DecisionIn, MovementOut, OnDate, RedemptionOut
-from comunitas.members.models import Redemption, ShareClass, ShareMovement, ShareTransfer
+from comunitas.members.book.api import day_or_today, member_with_details, share_class_by_code
+from comunitas.members.book.schemas import DecisionIn, MemberOut, MovementOut, OnDate, RedemptionOut
+from comunitas.members.models import ShareClass
 from comunitas.members.shares import selectors, services
 from comunitas.members.shares.schemas import (
     CapitalOut,
+    ExitIn,
     PaymentIn,
     RedemptionPaymentIn,
     ReversalIn,
@@ -32,6 +33,19 @@ router = Router()
 BOOK = "/coops/{slug}"
 
 
+def _class_movement(request, slug: str, member_id: int, payload, record) -> Status:
+    """A subscription or payment of the class of shares the payload names by code: ``record``
+    (the service) takes the payload's other fields as they are."""
+    coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
+    movement = record(
+        actor=request.auth,
+        member=or_404(book_selectors.member_get, coop=coop, pk=member_id),
+        share_class=share_class_by_code(coop, payload.share_class),
+        **payload.dict(exclude={"share_class"}),
+    )
+    return Status(201, movement)
+
+
 @router.post(
     f"{BOOK}/members/{{int:member_id}}/subscriptions",
     response=answers(201, MovementOut),
@@ -39,16 +53,7 @@ BOOK = "/coops/{slug}"
 )
 def shares_subscribe(request, slug: str, member_id: int, payload: SubscriptionIn):
     """A current member subscribes more shares (to be paid)."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
-    movement = services.shares_subscribe(
-        actor=request.auth,
-        member=member_or_404(coop, member_id),
-        share_class=share_class_by_code(coop, payload.share_class),
-        shares=payload.shares,
-        on_date=payload.on_date,
-        reference=payload.reference,
-    )
-    return Status(201, movement)
+    return _class_movement(request, slug, member_id, payload, services.shares_subscribe)
 
 
 @router.post(
@@ -58,16 +63,26 @@ def shares_subscribe(request, slug: str, member_id: int, payload: SubscriptionIn
 )
 def payment_record(request, slug: str, member_id: int, payload: PaymentIn):
     """A payment towards subscribed shares, never more than what is still to pay."""
-    coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
-    movement = services.payment_record(
+    return _class_movement(request, slug, member_id, payload, services.payment_record)
+
+
+@router.post(
+    f"{BOOK}/members/{{int:member_id}}/exit", response=answers(200, MemberOut), tags=["members"]
+)
+def member_exit(request, slug: str, member_id: int, payload: ExitIn):
+    """A member leaves; the shares become a redemption owed; the member stays in the book."""
+    coop = coop_for(request.auth, slug, Action.DECIDE_MEMBERS)
+    services.member_exit(
         actor=request.auth,
-        member=member_or_404(coop, member_id),
-        share_class=share_class_by_code(coop, payload.share_class),
-        amount=payload.amount,
+        member=or_404(book_selectors.member_get, coop=coop, pk=member_id),
+        kind=payload.kind,
         on_date=payload.on_date,
-        reference=payload.reference,
+        reason=payload.reason,
+        decision_reference=payload.decision_reference,
+        redemption_amount=payload.redemption_amount,
+        due_on=payload.due_on,
     )
-    return Status(201, movement)
+    return member_with_details(coop, member_id)
 
 
 @router.post(
@@ -78,7 +93,7 @@ def payment_record(request, slug: str, member_id: int, payload: PaymentIn):
 def transfer_request(request, slug: str, member_id: int, payload: TransferIn):
     """Ask the board to approve a transfer of paid-up shares to another current member."""
     coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
-    seller = member_or_404(coop, member_id)
+    seller = or_404(book_selectors.member_get, coop=coop, pk=member_id)
     buyer = book_selectors.current_member_by_number(
         coop=coop, number=payload.buyer_number, field="buyer_number"
     )
@@ -109,7 +124,7 @@ def transfer_list(request, slug: str, filters: Query[TransferQuery]):
 def transfer_decide(request, slug: str, transfer_id: int, payload: DecisionIn):
     """The board approves (the shares move) or rejects (reason kept) a transfer."""
     coop = coop_for(request.auth, slug, Action.DECIDE_MEMBERS)
-    transfer = get_object_or_404(ShareTransfer, pk=transfer_id, coop=coop)
+    transfer = or_404(selectors.transfer_get, coop=coop, pk=transfer_id)
     transfer = services.transfer_decide(
         actor=request.auth,
         transfer=transfer,
@@ -129,7 +144,7 @@ def transfer_decide(request, slug: str, transfer_id: int, payload: DecisionIn):
 def redemption_pay(request, slug: str, redemption_id: int, payload: RedemptionPaymentIn):
     """Record that a former member has been reimbursed."""
     coop = coop_for(request.auth, slug, Action.MANAGE_MEMBERS)
-    redemption = get_object_or_404(Redemption, pk=redemption_id, member__coop=coop)
+    redemption = or_404(selectors.redemption_get, coop=coop, pk=redemption_id)
     return services.redemption_pay(
         actor=request.auth,
         redemption=redemption,
@@ -146,9 +161,7 @@ def redemption_pay(request, slug: str, redemption_id: int, payload: RedemptionPa
 def movement_reverse(request, slug: str, movement_id: int, payload: ReversalIn):
     """Undo a wrong payment or subscription by its opposite; the ledger keeps both."""
     coop = coop_for(request.auth, slug, Action.DECIDE_MEMBERS)
-    movement = get_object_or_404(
-        ShareMovement.objects.select_related("member", "share_class"), pk=movement_id, coop=coop
-    )
+    movement = or_404(selectors.movement_get, coop=coop, pk=movement_id)
     reversal = services.movement_reverse(
         actor=request.auth, movement=movement, reason=payload.reason
     )
@@ -159,7 +172,7 @@ def movement_reverse(request, slug: str, movement_id: int, payload: ReversalIn):
 def capital(request, slug: str, filters: Query[OnDate]):
     """Share capital subscribed and paid on a date, per class and in total."""
     coop = coop_for(request.auth, slug, Action.VIEW_MEMBERS)
-    summary = selectors.capital_summary(coop=coop, on_date=day_or_today(filters.on))
+    summary = book_selectors.capital_summary(coop=coop, on_date=day_or_today(filters.on))
     return {
         "on_date": summary.on_date,
         "shares": summary.shares,
@@ -180,7 +193,7 @@ def capital(request, slug: str, filters: Query[OnDate]):
 def share_class_list(request, slug: str):
     coop = coop_for(request.auth, slug, Action.APPLY_MEMBERSHIP)
     book_services.book_setup(coop=coop)
-    return selectors.share_classes(coop=coop)
+    return book_selectors.share_classes(coop=coop)
 
 
 @router.post(f"{BOOK}/share-classes", response=answers(201, ShareClassOut), tags=["shares"])

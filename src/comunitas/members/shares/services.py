@@ -16,19 +16,18 @@ from django.utils.translation import gettext as _
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.formatting import euro
-from comunitas.core.kernel.edits import save_unique, validated
-from comunitas.core.kernel.money import ZERO
+from comunitas.core.kernel.edits import assign, locked, save_unique, validated
+from comunitas.core.kernel.money import CENT, ZERO, money
+from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cents, Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
+from comunitas.members.book.checks import decision_day, holding_cap_check, today
 from comunitas.members.book.services import (
     book_changed,
-    decision_day,
-    holding_cap_check,
     member_audit,
     member_locked,
     member_mail,
     member_snapshot,
-    today,
 )
 from comunitas.members.models import (
     ExitKind,
@@ -41,22 +40,22 @@ from comunitas.members.models import (
     ShareTransfer,
 )
 
+SHARE_CLASS_FIELDS = (
+    "code",
+    "name",
+    "nominal_value",
+    "valid_from",
+    "valid_until",
+    "min_shares_for_admission",
+    "for_financing",
+)
+
 
 @transaction.atomic
-def share_class_create(*, actor, coop: Cooperative, fields: dict[str, Any]) -> ShareClass:
+def share_class_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> ShareClass:
     """Issue a new class of shares, its value checked against the law on its first day."""
     share_class = ShareClass(coop=coop)
-    for name in (
-        "code",
-        "name",
-        "nominal_value",
-        "valid_from",
-        "valid_until",
-        "min_shares_for_admission",
-        "for_financing",
-    ):
-        if name in fields:
-            setattr(share_class, name, fields[name])
+    assign(share_class, fields, SHARE_CLASS_FIELDS)
     validated(share_class)
     save_unique(share_class, "code", _("A share class with this code exists already."))
     audit_record(
@@ -121,7 +120,7 @@ def _share_operation(
 
 
 def _move(
-    actor, member: Member, share_class: ShareClass, kind: str, day: date, **values: Any
+    actor: Actor, member: Member, share_class: ShareClass, kind: str, day: date, **values: Any
 ) -> ShareMovement:
     movement = ShareMovement.objects.create(
         coop=member.coop,
@@ -129,7 +128,7 @@ def _move(
         share_class=share_class,
         kind=kind,
         on_date=day,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=user_of(actor),
         **values,
     )
     audit_record(
@@ -152,7 +151,7 @@ def _move(
 @transaction.atomic
 def shares_subscribe(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     share_class: ShareClass,
     shares: int,
@@ -184,7 +183,7 @@ def shares_subscribe(
 @transaction.atomic
 def payment_record(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     share_class: ShareClass,
     amount: Decimal,
@@ -193,8 +192,9 @@ def payment_record(
 ) -> ShareMovement:
     """A payment towards subscribed shares; never more than what is still to pay."""
     member, day = _share_operation(member, share_class, on_date)
-    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give a positive amount in euros and cents."), field="amount")
+    amount = money(
+        amount, field="amount", low=CENT, below=_("Give a positive amount in euros and cents.")
+    )
     held = holding(member, share_class)
     due = held["subscribed"] - held["paid"]
     if amount > due:
@@ -207,7 +207,7 @@ def payment_record(
     )
     notify(
         to=member.email,
-        template="members/email/payment",
+        template="members/shares/email/payment",
         context=member_mail(
             member, amount=euro(amount), to_pay=euro(due - amount) if due > amount else ""
         ),
@@ -218,7 +218,7 @@ def payment_record(
 @transaction.atomic
 def ristorno_shares_issue(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     share_class: ShareClass,
     amount: Decimal,
@@ -252,7 +252,7 @@ def ristorno_shares_issue(
 
 
 @transaction.atomic
-def movement_reverse(*, actor, movement: ShareMovement, reason: str) -> ShareMovement:
+def movement_reverse(*, actor: Actor, movement: ShareMovement, reason: str) -> ShareMovement:
     """Undo a wrong payment or subscription by its opposite; the ledger keeps both."""
     if not reason.strip():
         raise ValidationError(_("Say why the movement is reversed."), field="reason")
@@ -283,7 +283,7 @@ def movement_reverse(*, actor, movement: ShareMovement, reason: str) -> ShareMov
 @transaction.atomic
 def transfer_request(
     *,
-    actor,
+    actor: Actor,
     seller: Member,
     buyer: Member,
     share_class: ShareClass,
@@ -340,7 +340,7 @@ def _check_transferable(seller: Member, share_class: ShareClass, shares: int) ->
 @transaction.atomic
 def transfer_decide(
     *,
-    actor,
+    actor: Actor,
     transfer: ShareTransfer,
     approve: bool,
     decided_on: date | None = None,
@@ -349,19 +349,19 @@ def transfer_decide(
 ) -> ShareTransfer:
     """The board approves (the shares move) or rejects (reason kept) a transfer."""
     book_changed(transfer.coop_id)
-    transfer = ShareTransfer.objects.select_for_update().get(pk=transfer.pk)
+    transfer = locked(transfer)
     if transfer.status != ShareTransfer.Status.PENDING:
         raise ValidationError(_("This transfer has been decided already."))
     # Lock both members in id order, so two crossing transfers cannot deadlock.
     first, second = sorted([transfer.seller_id, transfer.buyer_id])
-    locked = {
+    pair = {
         m.pk: m
         for m in Member.objects.select_for_update()
         .select_related("coop", "category")
         .filter(pk__in=[first, second])
         .order_by("pk")
     }
-    seller, buyer = locked[transfer.seller_id], locked[transfer.buyer_id]
+    seller, buyer = pair[transfer.seller_id], pair[transfer.buyer_id]
     day = decision_day(decided_on, transfer.requested_on, decision_reference)
     share_class = transfer.share_class
     transfer.decided_on, transfer.decision_reference = day, decision_reference.strip()
@@ -413,7 +413,7 @@ def redemption_due(exit_day: date) -> date:
 @transaction.atomic
 def member_exit(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     kind: str,
     on_date: date | None = None,
@@ -482,7 +482,7 @@ def member_exit(
     member_audit(actor, "member.exit", member, before)
     notify(
         to=member.email,
-        template="members/email/exited",
+        template="members/shares/email/exited",
         context=member_mail(member, kind=ExitKind(kind).label, amount=euro(amount)),
     )
     return member
@@ -490,7 +490,7 @@ def member_exit(
 
 @transaction.atomic
 def redemption_pay(
-    *, actor, redemption: Redemption, paid_on: date | None = None, reference: str = ""
+    *, actor: Actor, redemption: Redemption, paid_on: date | None = None, reference: str = ""
 ) -> Redemption:
     redemption = (
         Redemption.objects.select_for_update().select_related("member__coop").get(pk=redemption.pk)

@@ -7,16 +7,15 @@ nothing saved. The pages with their own forms (settings) show errors next to the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
@@ -25,15 +24,14 @@ from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import ZERO
-from comunitas.core.models import Cents, Cooperative
+from comunitas.core.lookups import or_404
+from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
 from comunitas.core.submission import apply_errors, form_message, submit
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.book import services as book_services
 from comunitas.members.models import (
     Member,
-    Redemption,
-    ShareMovement,
     ShareTransfer,
     StakeholderCategory,
 )
@@ -82,63 +80,63 @@ def _run(request: HttpRequest, form: forms.Form, save, success: str, **aliases: 
     return True
 
 
-def _member(coop: Cooperative, member_id: int) -> Member:
-    return get_object_or_404(
-        Member.objects.select_related("coop", "category"), coop=coop, pk=member_id
-    )
+def _on_member(
+    request: HttpRequest,
+    coop: Cooperative,
+    member_id: int,
+    form: forms.Form,
+    act: Callable[[Member], object],
+    success: str,
+    **aliases: str,
+) -> HttpResponse:
+    """A form posted from a member's page: ``act(member)`` (a service) through ``_run``, then
+    back to the page."""
+    member = or_404(book_selectors.member_get, coop=coop, pk=member_id)
+    _run(request, form, lambda: act(member), success, **aliases)
+    return redirect(member_page(coop, member.pk))
 
 
 # --- a member's shares and exit -----------------------------------------------------------------
+# The forms' fields are the services' parameters: share_class, shares or amount, on_date…
 @require_POST
 @coop_view(Action.MANAGE_MEMBERS)
 def subscribe(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = _member(coop, member_id)
     form = SubscribeForm(request.POST, coop=coop)
-    _run(
+    return _on_member(
         request,
+        coop,
+        member_id,
         form,
-        lambda: services.shares_subscribe(
-            actor=request.user,
-            member=member,
-            share_class=form.cleaned_data["share_class"],
-            shares=form.cleaned_data["shares"],
-            on_date=form.cleaned_data["on_date"],
-            reference=form.cleaned_data["reference"],
+        lambda member: services.shares_subscribe(
+            actor=request.user, member=member, **form.cleaned_data
         ),
         _("The subscription is recorded."),
     )
-    return redirect(member_page(coop, member.pk))
 
 
 @require_POST
 @coop_view(Action.MANAGE_MEMBERS)
 def payment(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = _member(coop, member_id)
     form = PaymentForm(request.POST, coop=coop)
-    _run(
+    return _on_member(
         request,
+        coop,
+        member_id,
         form,
-        lambda: services.payment_record(
-            actor=request.user,
-            member=member,
-            share_class=form.cleaned_data["share_class"],
-            amount=form.cleaned_data["amount"],
-            on_date=form.cleaned_data["on_date"],
-            reference=form.cleaned_data["reference"],
+        lambda member: services.payment_record(
+            actor=request.user, member=member, **form.cleaned_data
         ),
         _("The payment is recorded."),
     )
-    return redirect(member_page(coop, member.pk))
 
 
 @require_POST
 @coop_view(Action.MANAGE_MEMBERS)
 def transfer(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
     """Ask the board to approve a transfer; the buyer is named by register number."""
-    seller = _member(coop, member_id)
     form = TransferForm(request.POST, coop=coop)
 
-    def save() -> ShareTransfer:
+    def save(seller: Member) -> ShareTransfer:
         number = form.cleaned_data["buyer_number"]
         buyer = book_selectors.current_member_by_number(coop=coop, number=number, field="buyer")
         return services.transfer_request(
@@ -149,37 +147,36 @@ def transfer(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpRes
             shares=form.cleaned_data["shares"],
         )
 
-    _run(
+    return _on_member(
         request,
+        coop,
+        member_id,
         form,
         save,
         _("The transfer is recorded and waits for the board's decision."),
         buyer="buyer_number",
     )
-    return redirect(member_page(coop, seller.pk))
 
 
 @require_POST
 @coop_view(Action.DECIDE_MEMBERS)
 def exit_record(request: HttpRequest, coop: Cooperative, member_id: int) -> HttpResponse:
-    member = _member(coop, member_id)
     form = ExitForm(request.POST)
-    _run(
+    return _on_member(
         request,
+        coop,
+        member_id,
         form,
-        lambda: services.member_exit(actor=request.user, member=member, **form.cleaned_data),
+        lambda member: services.member_exit(actor=request.user, member=member, **form.cleaned_data),
         _("The exit is recorded; the member stays in the book."),
     )
-    return redirect(member_page(coop, member.pk))
 
 
 @require_POST
 @coop_view(Action.DECIDE_MEMBERS)
 def movement_reverse(request: HttpRequest, coop: Cooperative, movement_id: int) -> HttpResponse:
     """Undo a wrong payment or subscription with its opposite movement (reason required)."""
-    movement = get_object_or_404(
-        ShareMovement.objects.select_related("member", "share_class"), coop=coop, pk=movement_id
-    )
+    movement = or_404(selectors.movement_get, coop=coop, pk=movement_id)
     form = ReverseForm(request.POST)
     _run(
         request,
@@ -213,7 +210,7 @@ def transfers(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @require_POST
 @coop_view(Action.DECIDE_MEMBERS)
 def transfer_decide(request: HttpRequest, coop: Cooperative, transfer_id: int) -> HttpResponse:
-    found = get_object_or_404(ShareTransfer, coop=coop, pk=transfer_id)
+    found = or_404(selectors.transfer_get, coop=coop, pk=transfer_id)
     form = TransferDecideForm(request.POST)
     approve = form.data.get("decision") == "approve"
     _run(
@@ -235,44 +232,16 @@ def transfer_decide(request: HttpRequest, coop: Cooperative, transfer_id: int) -
 
 
 # --- reimbursements -----------------------------------------------------------------------------
-def redemption_list(*, coop: Cooperative) -> QuerySet[Redemption]:
-    """Reimbursements owed to former members: unpaid first (by due date), then paid."""
-    return (
-        Redemption.objects.filter(member__coop=coop)
-        .select_related("member")
-        .annotate(unpaid=Case(When(paid_on__isnull=True, then=Value(0)), default=Value(1)))
-        .order_by("unpaid", "due_on", "-paid_on", "id")
-    )
-
-
-@dataclass(frozen=True)
-class RedemptionTotals:
-    unpaid: Decimal
-    overdue: Decimal
-    overdue_count: int
-
-
-def redemption_totals(*, coop: Cooperative, today: date) -> RedemptionTotals:
-    """What the cooperative still owes and how much of it is late: one aggregate query."""
-    unpaid = Q(paid_on__isnull=True)
-    late = unpaid & Q(due_on__lt=today)
-    sums = Redemption.objects.filter(member__coop=coop).aggregate(
-        unpaid=Cents(Sum("amount", filter=unpaid)),
-        overdue=Cents(Sum("amount", filter=late)),
-        overdue_count=Count("id", filter=late),
-    )
-    return RedemptionTotals(sums["unpaid"] or ZERO, sums["overdue"] or ZERO, sums["overdue_count"])
-
-
 @coop_view(Action.VIEW_MEMBERS)
 def redemptions(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     today = timezone.localdate()
-    page = Paginator(redemption_list(coop=coop), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.redemption_list(coop=coop)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "coop": coop,
         "page_obj": page,
         "today": today,
-        "totals": redemption_totals(coop=coop, today=today),
+        "totals": selectors.redemption_totals(coop=coop, today=today),
         "can_manage": can(request.user, coop, Action.MANAGE_MEMBERS),
     }
     return render(request, "members/shares/redemptions.html", context)
@@ -281,9 +250,7 @@ def redemptions(request: HttpRequest, coop: Cooperative) -> HttpResponse:
 @require_POST
 @coop_view(Action.MANAGE_MEMBERS)
 def redemption_pay(request: HttpRequest, coop: Cooperative, redemption_id: int) -> HttpResponse:
-    found = get_object_or_404(
-        Redemption.objects.select_related("member"), member__coop=coop, pk=redemption_id
-    )
+    found = or_404(selectors.redemption_get, coop=coop, pk=redemption_id)
     form = RedemptionPayForm(request.POST)
     _run(
         request,
@@ -308,7 +275,7 @@ ROW_HEIGHT = 2 * BAR_HEIGHT + 20
 LABEL_WIDTH = 150
 
 
-def capital_chart(summary: selectors.CapitalSummary) -> dict:
+def capital_chart(summary: book_selectors.CapitalSummary) -> dict:
     """Bar geometry of paid against subscribed capital per class, scaled to the largest."""
     largest = max((row["subscribed"] for row in summary.by_class), default=ZERO)
     scale = Decimal(CHART_WIDTH - LABEL_WIDTH - 10) / largest if largest > 0 else Decimal(0)
@@ -352,7 +319,7 @@ def capital(request: HttpRequest, coop: Cooperative) -> HttpResponse:
                 % {"day": localize(today)},
             )
             form = CapitalDateForm(initial={"on": today})
-    summary = selectors.capital_summary(coop=coop, on_date=day)
+    summary = book_selectors.capital_summary(coop=coop, on_date=day)
     context = {"coop": coop, "form": form, "summary": summary, "chart": capital_chart(summary)}
     return render(request, "members/shares/capital.html", context)
 
@@ -417,7 +384,7 @@ def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         "coop": coop,
         "category_rows": _category_forms(coop, edited_category),
         "new_category": new_category,
-        "share_classes": selectors.share_classes(coop=coop).annotate(
+        "share_classes": book_selectors.share_classes(coop=coop).annotate(
             holders=Count("movements__member", distinct=True)
         ),
         "class_form": class_form,
@@ -432,7 +399,7 @@ def _save_category(request: HttpRequest, coop: Cooperative, form: CategoryForm) 
     category = None
     fields = {"name": data["name"], "is_financing": data["is_financing"]}
     if data["category"]:
-        category = get_object_or_404(StakeholderCategory, coop=coop, pk=data["category"])
+        category = or_404(book_selectors.category_get, coop=coop, pk=data["category"])
     else:
         last = StakeholderCategory.objects.filter(coop=coop).order_by("-position").first()
         fields.update(code=data["code"], position=(last.position + 1) if last else 0)
