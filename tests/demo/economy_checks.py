@@ -16,7 +16,8 @@ from django.utils import timezone
 from comunitas.core.models import Cooperative
 from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
-from comunitas.demo.economy import demo_years, economy_generate, paranza_visitors
+from comunitas.demo.generators.economy import demo_years, economy_generate
+from comunitas.demo.plans import CASE_PLANS
 from comunitas.economy.models import (
     AllocationKind,
     BudgetLine,
@@ -31,6 +32,8 @@ from comunitas.economy.models import (
     VolunteerRate,
 )
 from tests.demo.wipe_economy import economy_wipe
+
+paranza_visitors = CASE_PLANS["la-paranza"].economy.series["visitors"]  # the public figures
 
 
 def _held_on(coop: Cooperative, day: date, **filters) -> int:

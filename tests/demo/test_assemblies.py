@@ -10,9 +10,9 @@ from django.core import mail
 from comunitas.core.models import Cooperative
 from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.models import Assembly, AssemblyStatus, Minutes, Motion, Proxy, Vote
-from comunitas.demo.assemblies import demo_assemblies
-from comunitas.demo.cases import CASES
+from comunitas.demo.generators.assemblies import demo_assemblies
 from comunitas.demo.load import demo_load
+from comunitas.demo.plans import CASES
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"

@@ -1,5 +1,5 @@
-"""Post-modernissimo's synthetic participatory budget (demo/budgets.py): complete from its
-set-up to its follow-up, consistent with the rules the services keep, marked synthetic,
+"""Post-modernissimo's synthetic participatory budget (demo/generators/budgets.py): complete
+from its set-up to its follow-up, consistent with the rules the services keep, marked synthetic,
 deterministic with the seed and written once; the other case studies get none."""
 
 import random
@@ -14,11 +14,13 @@ from comunitas.decisions.models.budgets import (
     BudgetProject,
     ParticipatoryBudget,
 )
-from comunitas.demo.budgets import SLUG, VOTERS, demo_budget
+from comunitas.demo.generators.budgets import BUDGETS, demo_budget
 from comunitas.demo.load import demo_load
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
+((SLUG, PLAN),) = BUDGETS.items()  # the one case with a budget: Post-modernissimo
+VOTERS = PLAN.voters
 
 
 def state(budget) -> list:

@@ -16,9 +16,13 @@ from comunitas.decisions.models.consultations import (
     ConsultationMark,
     ConsultationParticipation,
 )
-from comunitas.demo.cases import CASES
-from comunitas.demo.consultations import PLANS, consultations_generate, demo_consultations
+from comunitas.demo.generators.consultations import (
+    PLANS,
+    consultations_generate,
+    demo_consultations,
+)
 from comunitas.demo.load import demo_load
+from comunitas.demo.plans import CASES
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"

@@ -9,15 +9,16 @@ from django.contrib.auth import get_user_model
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative, CooperativeFact, Role
 from comunitas.decisions.models.budgets import ParticipatoryBudget
-from comunitas.demo.budgets import VOTERS as BUDGET_VOTERS
-from comunitas.demo.cases import CASES
+from comunitas.demo.generators.budgets import BUDGETS
+from comunitas.demo.generators.projects import RESIDENTS
 from comunitas.demo.load import demo_admin_ensure, demo_load
-from comunitas.demo.projects import RESIDENTS
-from comunitas.demo.synthetic import generate
+from comunitas.demo.plans import CASES
+from comunitas.demo.steps import generate
 from tests.demo.economy_checks import assert_the_economy
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-password-long"
+BUDGET_VOTERS = sum(plan.voters for plan in BUDGETS.values())
 OUR_APPS = {"core", "auth", "members", "commons", "projects", "decisions", "economy"}
 
 

@@ -15,10 +15,10 @@ from comunitas.commons.models import Booking, Order, Sale
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.decisions.models import Assembly, Minutes
-from comunitas.demo.cases import CASES
+from comunitas.demo.generators.member_book import fiscal_code
 from comunitas.demo.load import demo_load
-from comunitas.demo.member_book import fiscal_code
-from comunitas.demo.synthetic import generate
+from comunitas.demo.plans import CASES
+from comunitas.demo.steps import generate
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import (
     Application,

@@ -13,10 +13,10 @@ from django.core import mail
 from django.db.models import Count, F
 
 from comunitas.core.models import Cooperative, Role, RoleKind
-from comunitas.demo.cases import CASES
+from comunitas.demo.generators.projects import PLANS, RESIDENTS, projects_generate
 from comunitas.demo.load import demo_load
-from comunitas.demo.projects import PLANS, RESIDENTS, projects_generate
-from comunitas.demo.synthetic import generate
+from comunitas.demo.plans import CASES
+from comunitas.demo.steps import generate
 from comunitas.projects.models import (
     AgeGroup,
     BudgetLine,

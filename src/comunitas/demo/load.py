@@ -1,11 +1,13 @@
 """Loading the demo: the five case-study cooperatives, their sourced facts and synthetic data.
 
-Idempotent: every write goes through a service that changes (and audits) only what differs.
+Each cooperative is created (or its profile refreshed) from its case in ``demo/data``, its facts
+written, then the steps of ``demo/steps.py`` run for it in their order. Idempotent: every write
+goes through a service that changes (and audits) only what differs, or a step that leaves what
+is there.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -14,13 +16,9 @@ from django.db import transaction
 from comunitas.core.cache import coop_forget
 from comunitas.core.coops.services import coop_create, coop_update, role_grant
 from comunitas.core.models import Cooperative, CooperativeFact, Municipality, RoleKind
-from comunitas.demo.assemblies import demo_assemblies  # noqa: F401 - registers its step
-from comunitas.demo.budgets import demo_budget  # noqa: F401 - registers its step
-from comunitas.demo.cases import CASES, Case
-from comunitas.demo.consultations import demo_consultations  # noqa: F401 - registers its step
-from comunitas.demo.economy import economy_generate
-from comunitas.demo.projects import demo_projects  # noqa: F401 - the step after commons_use
-from comunitas.demo.synthetic import generate, synthetic_statute
+from comunitas.demo.generators.people import synthetic_statute
+from comunitas.demo.plans import CASES, Case
+from comunitas.demo.steps import PHASES, generate, stream
 
 
 @dataclass
@@ -65,35 +63,34 @@ def _facts(coop: Cooperative, case: Case) -> None:
         )
 
 
+def _coop_ensure(case: Case, seed: int, report: DemoReport) -> Cooperative:
+    """The case's cooperative, created with a synthetic statute or its profile refreshed."""
+    seat = Municipality.objects.get(pk=case.seat_istat_code)
+    coop = Cooperative.objects.filter(slug=case.slug).first()
+    if coop is not None:
+        report.existing += 1
+        return coop_update(actor=None, coop=coop, fields=_profile(case, seat))
+    statute = synthetic_statute(stream(seed, case.slug, "statute"), case.share_nominal_value)
+    report.created += 1
+    return coop_create(
+        actor=None,
+        fields={"slug": case.slug, **_profile(case, seat)},
+        statute=statute,
+        is_demo=True,
+    )
+
+
 @transaction.atomic
 def demo_load(*, seed: int, password: str, progress=None) -> DemoReport:
     """Create or refresh the five demo cooperatives; needs the territory loaded."""
     report = DemoReport()
     for done, case in enumerate(CASES, start=1):
-        seat = Municipality.objects.get(pk=case.seat_istat_code)
-        coop = Cooperative.objects.filter(slug=case.slug).first()
-        if coop is None:
-            statute = synthetic_statute(
-                random.Random(f"{seed}:{case.slug}:statute"), case.share_nominal_value
-            )
-            coop = coop_create(
-                actor=None,
-                fields={"slug": case.slug, **_profile(case, seat)},
-                statute=statute,
-                is_demo=True,
-            )
-            report.created += 1
-        else:
-            coop = coop_update(actor=None, coop=coop, fields=_profile(case, seat))
-            report.existing += 1
+        coop = _coop_ensure(case, seed, report)
         _facts(coop, case)
-        generate(coop, seed=seed, password=password)
-        if progress:
-            progress("cooperatives", done, len(CASES))
-        # The economy closes its years with the annual assembly the decisions' steps held.
-        economy_generate(coop, random.Random(f"{seed}:{coop.slug}:economy"))
-        if progress:
-            progress("economy", done, len(CASES))
+        for phase in PHASES:  # the steps in the order of STEPS (the economy's phase last)
+            generate(coop, seed=seed, password=password, phase=phase)
+            if progress:
+                progress(phase, done, len(CASES))
     return report
 
 

@@ -3,16 +3,16 @@ and prices, bookings, the catalogue of services, events with tickets, and the sa
 
 What each cooperative offers follows what it actually does (screenings at the Modernissimo,
 guided tours of the catacombs, nights at the refuge and the adventure park, repairs at
-Ri-maflow, the village shop and bar of Anversa); every price, booking, ticket and sale is
-synthetic and marked so. Dates run from two months before the load to a month after, so the
-calendars, the door check-in and the statistics all have something to show. Rows are written in
-bulk and in one transaction; a cooperative that already has units or services is left alone."""
+Ri-maflow, the village shop and bar of Anversa: the cases' ``[use]`` in ``demo/data``); every
+price, booking, ticket and sale is synthetic and marked so. Dates run from two months before the
+load to a month after, so the calendars, the door check-in and the statistics all have something
+to show. Rows are written in bulk and in one transaction; a cooperative that already has units or
+services is left alone."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -42,218 +42,14 @@ from comunitas.commons.models import (
 from comunitas.core.audit import audit_record
 from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative
-from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES
+from comunitas.demo.plans import CASE_PLANS, COMMON, ServicePlan, UnitPlan
 from comunitas.members.models import Member, MemberStatus
 
 DAYS_BEFORE, DAYS_AFTER = 60, 30
-EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
-WEEKDAYS = (0, 1, 2, 3, 4)
-WEEKEND = (5, 6)
+FIRST_NAMES, LAST_NAMES = COMMON.names.first, COMMON.names.last
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
-
-
-def _prices(**values: str) -> dict[str, Decimal]:
-    return {kind: Decimal(value) for kind, value in values.items()}
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    resource: str
-    name: str
-    description: str
-    capacity: int | None
-    hours: list[tuple[tuple[int, ...], str, str]]  # (weekdays, opens, closes)
-    prices: dict[str, Decimal]
-    public_booking: bool = False
-    approval_required: bool = False
-    lengths: tuple[int, ...] = (60, 120)  # minutes of a typical booking
-    busy: float = 0.4  # chance that an opening interval of a day has a booking
-    purposes: tuple[str, ...] = ("Riunione",)
-
-
-@dataclass(frozen=True)
-class ServicePlan:
-    resource: str | None
-    name: str
-    kind: str
-    description: str
-    prices: dict[str, Decimal]
-    # Events: (weekdays, start "HH:MM", minutes, seats); none for a product or a repair.
-    schedule: list[tuple[tuple[int, ...], str, int, int]] = field(default_factory=list)
-    fill: tuple[float, float] = (0.3, 0.9)  # share of seats sold for a past event
-    per_day: float = 0.0  # orders a day for an item without events
-
-
-CINEMA = "Cinema Modernissimo"
 PLANS: dict[str, tuple[list[UnitPlan], list[ServicePlan]]] = {
-    "post-modernissimo": (
-        [
-            UnitPlan(
-                CINEMA,
-                "Sala 2 (54 posti) per proiezioni private",
-                "La sala piccola, per scuole, associazioni e proiezioni private al mattino.",
-                54,
-                [(WEEKDAYS, "09:00", "14:00")],
-                _prices(member="40", resident="60", association="35", public="90", free="0"),
-                approval_required=True,
-                lengths=(120, 180),
-                busy=0.3,
-                purposes=("Proiezione per una scuola", "Cineforum di un'associazione"),
-            )
-        ],
-        [
-            ServicePlan(
-                CINEMA,
-                "Proiezione in sala grande",
-                "screening",
-                "Film in prima visione e d'essai nella sala grande da 159 posti.",
-                _prices(member="5.00", resident="6.50", public="7.50", free="0"),
-                [(EVERY_DAY, "21:00", 120, 159), (WEEKEND, "18:00", 120, 159)],
-                fill=(0.25, 0.85),
-            ),
-            ServicePlan(
-                CINEMA,
-                "Proiezione in sala 2",
-                "screening",
-                "Film d'essai e rassegne nella sala da 54 posti.",
-                _prices(member="4.50", resident="6.00", public="7.00", free="0"),
-                [((1, 3, 4), "19:00", 110, 54)],
-                fill=(0.3, 1.0),
-            ),
-        ],
-    ),
-    "la-paranza": (
-        [],
-        [
-            ServicePlan(
-                "Catacombe di San Gennaro",
-                "Visita guidata alle Catacombe di San Gennaro",
-                "tour",
-                "Visita di un'ora ai due livelli delle catacombe con le guide del Rione Sanità.",
-                _prices(member="7.00", resident="5.00", association="8.00", public="11.00"),
-                [
-                    (EVERY_DAY, "10:00", 60, 30),
-                    (EVERY_DAY, "12:00", 60, 30),
-                    (EVERY_DAY, "15:00", 60, 30),
-                    ((0, 1, 2, 3, 4, 5), "17:00", 60, 30),
-                ],
-                fill=(0.5, 1.0),
-            ),
-            ServicePlan(
-                "Catacombe di San Gaudioso",
-                "Visita guidata alle Catacombe di San Gaudioso",
-                "tour",
-                "Visita guidata alle catacombe sotto la Basilica della Sanità.",
-                _prices(member="7.00", resident="5.00", association="8.00", public="11.00"),
-                [(EVERY_DAY, "11:00", 60, 25), (WEEKEND, "16:00", 60, 25)],
-                fill=(0.4, 1.0),
-            ),
-        ],
-    ),
-    "brigi": (
-        [
-            UnitPlan(
-                "Rifugio Cà da Cardella",
-                "Sala comune del rifugio",
-                "La sala con il camino, per feste, riunioni e corsi.",
-                40,
-                [(EVERY_DAY, "10:00", "22:00")],
-                _prices(member="10", resident="15", association="10", public="25", free="0"),
-                public_booking=True,
-                lengths=(120, 180, 240),
-                busy=0.35,
-                purposes=("Festa di compleanno", "Corso di cucina", "Riunione della Pro Loco"),
-            )
-        ],
-        [
-            ServicePlan(
-                "Rifugio Cà da Cardella",
-                "Pernottamento al rifugio",
-                "stay",
-                "Un posto letto per una notte, con colazione.",
-                _prices(member="22.00", resident="25.00", association="22.00", public="30.00"),
-                [(EVERY_DAY, "18:00", 15 * 60, 24)],
-                fill=(0.1, 0.7),
-            ),
-            ServicePlan(
-                "Parco Avventura",
-                "Percorso al Parco Avventura",
-                "other",
-                "Tre ore sui percorsi acrobatici, con istruttore.",
-                _prices(member="12.00", resident="14.00", public="18.00", free="0"),
-                [(WEEKEND, "10:00", 180, 60), (WEEKEND, "14:30", 180, 60)],
-                fill=(0.2, 0.8),
-            ),
-        ],
-    ),
-    "ri-maflow": (
-        [
-            UnitPlan(
-                "Fabbrica recuperata Ri-maflow",
-                "Postazione del laboratorio di riparazione",
-                "Un banco attrezzato nel laboratorio, per riparare da sé con l'aiuto di un "
-                "artigiano.",
-                4,
-                [((1, 2, 3, 4, 5), "09:00", "13:00"), ((1, 2, 3, 4), "14:00", "18:00")],
-                _prices(member="3", resident="5", association="4", public="8", free="0"),
-                public_booking=True,
-                lengths=(60, 120),
-                busy=0.5,
-                purposes=("Riparazione di una bicicletta", "Riparazione di un elettrodomestico"),
-            )
-        ],
-        [
-            ServicePlan(
-                "Fabbrica recuperata Ri-maflow",
-                "Riparazione di una bicicletta",
-                "repair",
-                "Revisione e riparazione nel laboratorio della fabbrica.",
-                _prices(member="12.00", resident="15.00", public="20.00"),
-                per_day=1.5,
-            ),
-            ServicePlan(
-                "Fabbrica recuperata Ri-maflow",
-                "Mercato dell'usato: oggetto rigenerato",
-                "product",
-                "Un oggetto recuperato e rimesso a nuovo dai laboratori.",
-                _prices(member="8.00", resident="10.00", public="12.00"),
-                per_day=3.0,
-            ),
-        ],
-    ),
-    "anversiamo": (
-        [
-            UnitPlan(
-                "Bar del paese",
-                "Saletta del bar",
-                "La saletta accanto al bar, per riunioni, compleanni e giochi.",
-                20,
-                [(EVERY_DAY, "15:00", "23:00")],
-                _prices(member="0", resident="5", association="0", public="10", free="0"),
-                lengths=(120, 180),
-                busy=0.3,
-                purposes=("Torneo di carte", "Riunione di condominio", "Compleanno"),
-            )
-        ],
-        [
-            ServicePlan(
-                "Oliveti",
-                "Olio extravergine degli oliveti (1 l)",
-                "product",
-                "L'olio degli oliveti recuperati dalla cooperativa, venduto in bottega.",
-                _prices(member="11.00", resident="12.00", public="14.00"),
-                per_day=2.0,
-            ),
-            ServicePlan(
-                "Bottega del paese",
-                "Spesa consegnata a casa",
-                "other",
-                "La spesa della bottega portata a casa di chi non può uscire.",
-                _prices(member="0", resident="2.00", public="3.00", free="0"),
-                per_day=2.5,
-            ),
-        ],
-    ),
+    slug: (plan.use.units, plan.use.services) for slug, plan in CASE_PLANS.items() if plan.use
 }
 
 
@@ -600,3 +396,9 @@ def commons_use_generate(coop: Cooperative, rng: random.Random, today: date | No
         after={**written, "synthetic": True},
     )
     return written
+
+
+def demo_commons_use(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """The demo step: units and their bookings, services, events, tickets and sales of the
+    commons."""
+    commons_use_generate(coop, rng)

@@ -8,20 +8,19 @@ Everything goes through the consultations' services with the moment it happened 
 weeks ago, answered over two weeks, closed, the board's outcome a few days later), so the demo
 obeys the same rules as real use, is marked synthetic, and sends no e-mail. The people who
 answer are the cooperative's demo logins and its synthetic residents (made by the projects
-step, which therefore runs first). The outcome is written from the results as counted. Loading
+step, which runs before: see ``demo/steps.py``). The consultations are the cases'
+``[consultation]`` in ``demo/data``. The outcome is written from the results as counted. Loading
 twice changes nothing."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-import comunitas.demo.projects  # noqa: F401 - its step (the synthetic residents) runs first
 from comunitas.core.audit import audit_record
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.notify import quiet
@@ -34,92 +33,11 @@ from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationKind,
 )
-from comunitas.demo.synthetic import synthetic_step
+from comunitas.demo.plans import CASE_PLANS, ConsultationPlan
 from comunitas.projects.models import Need, Project, Proposal
 
-
-@dataclass(frozen=True)
-class Plan:
-    kind: str
-    title: str
-    description: str
-    options: tuple[str, ...] = ()  # labels; a meeting-time poll's are its days (see _slots)
-    weights: tuple[int, ...] = ()  # how much people lean to each option
-    audience: str = "both"
-    anonymous: bool = False
-    dots: int = 10
-    about: tuple[str, str] = ("", "")  # ("need" | "proposal" | "project", words in its title)
-    reasons: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (position, text)
-    outcome: str = ""  # "{winner}" is the option the count chose
-
-
-PLANS: dict[str, Plan] = {
-    "post-modernissimo": Plan(
-        kind=ConsultationKind.RANKED,
-        title="Quale rassegna per il giovedì d'autunno?",
-        description="Da ottobre a dicembre la sala piccola ospita una rassegna il giovedì sera. "
-        "Mettete in ordine le proposte: conta la prima scelta, poi la seconda e così via.",
-        options=(
-            "Cinema d'autore italiano",
-            "Documentari sull'Umbria",
-            "Classici restaurati",
-            "Cinema per ragazzi",
-        ),
-        weights=(5, 3, 4, 2),
-        anonymous=True,
-        outcome="Il consiglio accoglie il risultato: la rassegna del giovedì d'autunno sarà "
-        "«{winner}». Le altre proposte restano in lista per la primavera.",
-    ),
-    "brigi": Plan(
-        kind=ConsultationKind.MEETING,
-        title="Giornata di lavoro al rifugio Cà da Cardella",
-        description="Pulizia dei sentieri, legna per l'inverno e manutenzione del tetto. "
-        "Pranzo offerto dalla cooperativa.",
-        options=("sabato", "domenica", "sabato seguente"),
-        weights=(5, 3, 4),
-        about=("project", "Cà da Cardella"),
-        outcome="La giornata di lavoro è fissata per {winner}: ritrovo alle 8 al parcheggio del "
-        "Parco Avventura.",
-    ),
-    "la-paranza": Plan(
-        kind=ConsultationKind.PROPOSAL,
-        title="Aprire il Cimitero delle Fontanelle anche il lunedì mattina",
-        description="La proposta: dal prossimo mese le Fontanelle aprono il lunedì dalle 10 "
-        "alle 13, con due guide del Rione in più a turno.",
-        weights=(6, 2, 2, 1),
-        about=("project", "Fontanelle"),
-        reasons=(
-            ("agree", "Il lunedì i musei sono chiusi: i visitatori cercano dove andare."),
-            ("agree", "Due turni in più per i ragazzi del Rione."),
-            ("disagree", "Meglio allungare l'orario del sabato."),
-            ("block", "Prima servono più guide formate, non un giorno in più."),
-            ("abstain", "Vediamo i numeri dei primi mesi."),
-        ),
-        outcome="Il consiglio avvia la prova per tre mesi, con le guide del nuovo corso; i "
-        "numeri saranno presentati in assemblea.",
-    ),
-    "anversiamo": Plan(
-        kind=ConsultationKind.DOTS,
-        title="Come usare il fondo di comunità quest'anno?",
-        description="Ognuno ha 10 punti da distribuire tra le proposte, anche tutti su una.",
-        options=(
-            "Sentieri nelle Gole del Sagittario",
-            "Uliveti recuperati: potatura e frantoio",
-            "Consegne a domicilio dell'emporio",
-            "Festa d'estate in piazza",
-        ),
-        weights=(4, 5, 4, 2),
-        outcome="Il fondo va per primo a «{winner}»; il resto sarà ripartito in assemblea.",
-    ),
-    "ri-maflow": Plan(
-        kind=ConsultationKind.SCORE,
-        title="Quali laboratori aprire nel capannone?",
-        description="Date un voto da 0 a 5 a ogni laboratorio: quanto lo usereste e quanto "
-        "serve al quartiere.",
-        options=("Riparazione elettronica", "Falegnameria", "Sartoria", "Ciclofficina"),
-        weights=(5, 3, 2, 4),
-        outcome="Si parte con «{winner}», il laboratorio con il voto medio più alto.",
-    ),
+PLANS: dict[str, ConsultationPlan] = {
+    slug: p.consultation for slug, p in CASE_PLANS.items() if p.consultation
 }
 WINDOW_DAYS = 14  # how long each consultation was open
 CLOSED_DAYS_AGO = 24
@@ -141,7 +59,7 @@ def _people(coop: Cooperative, audience: str) -> tuple[list, object]:
     return people, staff
 
 
-def _about(coop: Cooperative, plan: Plan) -> dict:
+def _about(coop: Cooperative, plan: ConsultationPlan) -> dict:
     kind, words = plan.about
     model = {"need": Need, "proposal": Proposal, "project": Project}.get(kind)
     if model is None:
@@ -150,7 +68,7 @@ def _about(coop: Cooperative, plan: Plan) -> dict:
     return {kind: found} if found else {}
 
 
-def _slots(plan: Plan, first_day: date) -> list[dict]:
+def _slots(plan: ConsultationPlan, first_day: date) -> list[dict]:
     """Saturdays and Sundays after the closing, 8 to 16."""
     saturday = first_day + timedelta(days=(5 - first_day.weekday()) % 7)
     days = [saturday, saturday + timedelta(days=1), saturday + timedelta(days=7)]
@@ -171,7 +89,7 @@ def _lean(rng: random.Random, weights: tuple[int, ...]) -> list[int]:
     return order
 
 
-def _answer(plan: Plan, ids: list[int], rng: random.Random) -> dict:
+def _answer(plan: ConsultationPlan, ids: list[int], rng: random.Random) -> dict:
     kind = plan.kind
     if kind == ConsultationKind.PROPOSAL:
         positions = ["agree", "abstain", "disagree", "block"]
@@ -205,7 +123,7 @@ def _answer(plan: Plan, ids: list[int], rng: random.Random) -> dict:
     return {"availability": answers}
 
 
-def _reason(plan: Plan, position: str, rng: random.Random, used: set[int]) -> str:
+def _reason(plan: ConsultationPlan, position: str, rng: random.Random, used: set[int]) -> str:
     fitting = [i for i, (p, _t) in enumerate(plan.reasons) if p == position and i not in used]
     if not fitting or rng.random() < 0.4:
         return ""
@@ -295,7 +213,6 @@ def consultations_generate(
     return summary
 
 
-@synthetic_step("consultations")
 def demo_consultations(coop: Cooperative, rng: random.Random, password: str) -> None:
     """One closed consultation of the case study, answered and with the board's outcome."""
     consultations_generate(coop, rng)

@@ -1,7 +1,8 @@
 """The case studies' assemblies (synthetic): each cooperative's annual assembly approving its
 accounts, held in April at second call as most are, with attendance, proxies, open votes
 recorded by show of hands and minutes signed into the minute book; Brigì also elects its board,
-and the Modernissimo has an extraordinary assembly convened for the coming weeks.
+and the Modernissimo has an extraordinary assembly convened for the coming weeks (the places,
+the candidates and that assembly are the cases' ``[assembly]`` in ``demo/data``).
 
 Everything goes through the assemblies' services with the moment it happened, so the demo obeys the
 same rules as real use (90 days in the book, the statute's proxies, the quorum), and is marked
@@ -23,26 +24,22 @@ from comunitas.decisions.assemblies import services as assemblies_services
 from comunitas.decisions.assemblies import session_services as assemblies_session_services
 from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import Assembly, Motion
-from comunitas.demo.synthetic import synthetic_step
+from comunitas.demo.plans import CASE_PLANS, AssemblyPlan
 from comunitas.members.models import Member
 
-# The places the annual assemblies meet (the cooperatives' own premises).
-PLACES = {
-    "anversiamo": "Bottega di comunità, Anversa degli Abruzzi",
-    "brigi": "Sala della Pro Loco, Mendatica",
-    "la-paranza": "Basilica di San Gennaro extra moenia, Napoli",
-    "post-modernissimo": "Cinema Modernissimo, sala grande, Perugia",
-    "ri-maflow": "Capannone Ri-maflow, Trezzano sul Naviglio",
+ASSEMBLIES: dict[str, AssemblyPlan] = {
+    slug: p.assembly for slug, p in CASE_PLANS.items() if p.assembly
 }
 MOST_ATTENDING = 60
-BOARD_CANDIDATES = ["Giulia Ferrari", "Marco Lanteri", "Elena Ardissone", "Paolo Bianchi"]
+SYNTHETIC_NOTES = "Dati sintetici: assemblea generata per la dimostrazione."
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def _last_tuesday_of_april(year: int) -> date:
+def last_tuesday_of_april(year: int) -> date:
+    """The first call of the annual assembly (the second, held, is the day after)."""
     day = date(year, 4, 30)
     return day - timedelta(days=(day.weekday() - 1) % 7)
 
@@ -51,13 +48,20 @@ def _user(coop: Cooperative, suffix: str):
     return get_user_model().objects.filter(username=f"{coop.slug}.{suffix}").first()
 
 
-def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assembly | None:
-    """The last annual assembly before ``today``, held and minuted; once per cooperative."""
-    if Assembly.objects.filter(coop=coop, synthetic=True, kind="ordinary").exists():
-        return None
-    year = today.year if _last_tuesday_of_april(today.year) < today else today.year - 1
-    first_day = _last_tuesday_of_april(year)
-    staff, board = _user(coop, "staff"), _user(coop, "presidente")
+def _place(coop: Cooperative) -> str:
+    plan = ASSEMBLIES.get(coop.slug)
+    return plan.place if plan else coop.seat.name
+
+
+def _candidates(coop: Cooperative) -> list[str]:
+    """The candidates to the board, when this year's assembly also elects it."""
+    plan = ASSEMBLIES.get(coop.slug)
+    return list(plan.board_candidates) if plan else []
+
+
+def _annual_draft(coop: Cooperative, year: int, first_day: date, staff, board) -> tuple:
+    """The annual assembly drafted with its agenda and convened 18 days before; returns it and
+    its agenda items."""
     assembly = assemblies_services.assembly_create(
         actor=staff,
         coop=coop,
@@ -67,16 +71,15 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
             "title": f"Assemblea ordinaria dei soci {year}",
             "first_call_at": _at(first_day, 8),
             "second_call_at": _at(first_day + timedelta(days=1), 18),
-            "place": PLACES.get(coop.slug, coop.seat.name),
-            "notes": "Dati sintetici: assemblea generata per la dimostrazione.",
+            "place": _place(coop),
+            "notes": SYNTHETIC_NOTES,
         },
     )
     items = [
         ("Approvazione del bilancio d'esercizio " + str(year - 1), ""),
         ("Relazione sulle attività e sui progetti di comunità", ""),
     ]
-    elects = coop.slug == "brigi"
-    if elects:
+    if _candidates(coop):
         items.append(("Rinnovo del consiglio di amministrazione", "Tre consiglieri per tre anni."))
     agenda = [
         assemblies_services.agenda_item_add(
@@ -87,17 +90,17 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     assemblies_services.assembly_convene(
         actor=board, assembly=assembly, at=_at(first_day, 9) - timedelta(days=18)
     )
-    held = first_day + timedelta(days=1)  # the first call, at 8 in the morning, found nobody
-    assembly = assemblies_session_services.assembly_open(
-        actor=staff, assembly=assembly, call="second", at=_at(held, 17, 40)
-    )
+    return assembly, agenda
+
+
+def _roll_call(assembly: Assembly, staff, rng: random.Random, arrival: datetime) -> None:
+    """Members arrive and sign in; some of those who stay home give a written proxy."""
     voters = [e.member for e in selectors.roll(assembly=assembly)]
     rng.shuffle(voters)
     # Small cooperatives fill the room; large ones bring a few dozen of their hundreds.
     share = rng.uniform(0.35, 0.6)
     attending = voters[: max(1, min(round(len(voters) * share), MOST_ATTENDING))]
     others = voters[len(attending) :]
-    arrival = _at(held, 17, 45)
     for i, member in enumerate(attending):
         mode = "online" if assembly.online_url and rng.random() < 0.15 else "in_person"
         assemblies_session_services.attendance_register(
@@ -121,7 +124,10 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
             reference="delega scritta, agli atti",
             at=arrival - timedelta(hours=2),
         )
-    start = _at(held, 18, 30)
+
+
+def _annual_votes(assembly: Assembly, agenda: list, staff, rng, year: int, start: datetime):
+    """The accounts approved by show of hands; the board elected where it is renewed."""
     accounts = assemblies_voting_services.motion_create(
         actor=staff,
         assembly=assembly,
@@ -132,7 +138,8 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
         },
     )
     _vote(assembly, accounts, staff, rng, start, weights=(0.9, 0.03, 0.07))
-    if elects:
+    candidates = _candidates(assembly.coop)
+    if candidates:
         election = assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
@@ -142,13 +149,12 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
                 "seats": 3,
                 "agenda_item": agenda[2],
             },
-            candidates=BOARD_CANDIDATES,
+            candidates=candidates,
         )
         _elect(assembly, election, staff, rng, start + timedelta(minutes=40))
-    closed = assemblies_session_services.assembly_close(
-        actor=staff, assembly=assembly, at=_at(held, 20, 15)
-    )
-    minutes = closed.minutes
+
+
+def _minutes_signed(minutes, staff, board, held: date) -> None:
     assemblies_services.minutes_update(
         actor=staff,
         minutes=minutes,
@@ -166,6 +172,26 @@ def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assem
     assemblies_services.minutes_sign(
         actor=board, minutes=minutes, at=_at(held + timedelta(days=3), 10)
     )
+
+
+def annual_assembly(coop: Cooperative, rng: random.Random, today: date) -> Assembly | None:
+    """The last annual assembly before ``today``, held and minuted; once per cooperative."""
+    if Assembly.objects.filter(coop=coop, synthetic=True, kind="ordinary").exists():
+        return None
+    year = today.year if last_tuesday_of_april(today.year) < today else today.year - 1
+    first_day = last_tuesday_of_april(year)
+    staff, board = _user(coop, "staff"), _user(coop, "presidente")
+    assembly, agenda = _annual_draft(coop, year, first_day, staff, board)
+    held = first_day + timedelta(days=1)  # the first call, at 8 in the morning, found nobody
+    assembly = assemblies_session_services.assembly_open(
+        actor=staff, assembly=assembly, call="second", at=_at(held, 17, 40)
+    )
+    _roll_call(assembly, staff, rng, _at(held, 17, 45))
+    _annual_votes(assembly, agenda, staff, rng, year, _at(held, 18, 30))
+    closed = assemblies_session_services.assembly_close(
+        actor=staff, assembly=assembly, at=_at(held, 20, 15)
+    )
+    _minutes_signed(closed.minutes, staff, board, held)
     return closed
 
 
@@ -222,53 +248,42 @@ def _elect(assembly, motion: Motion, staff, rng, at: datetime) -> None:
 
 
 def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
-    """The Modernissimo's extraordinary assembly, convened for the coming weeks."""
+    """An assembly convened for the coming weeks, where the case's plan has one (the
+    Modernissimo's extraordinary assembly on its statute)."""
+    plan = ASSEMBLIES.get(coop.slug)
+    upcoming = plan.upcoming if plan else None
     if (
-        coop.slug != "post-modernissimo"
-        or Assembly.objects.filter(coop=coop, synthetic=True, kind="extraordinary").exists()
+        upcoming is None
+        or Assembly.objects.filter(coop=coop, synthetic=True, kind=upcoming.kind).exists()
     ):
         return None
     staff, board = _user(coop, "staff"), _user(coop, "presidente")
-    first_day = today + timedelta(days=24)
+    first_day = today + timedelta(days=upcoming.in_days)
     assembly = assemblies_services.assembly_create(
         actor=staff,
         coop=coop,
         synthetic=True,
         fields={
-            "kind": "extraordinary",
-            "title": "Assemblea straordinaria: modifica dello statuto",
+            "kind": upcoming.kind,
+            "title": upcoming.title,
             "first_call_at": _at(first_day, 9),
             "second_call_at": _at(first_day + timedelta(days=1), 18),
-            "place": PLACES["post-modernissimo"],
-            "online_url": "https://meet.example.org/modernissimo-assemblea",
-            "notes": "Dati sintetici: assemblea generata per la dimostrazione.",
+            "place": plan.place,
+            "online_url": upcoming.online_url,
+            "notes": SYNTHETIC_NOTES,
         },
     )
     assemblies_services.agenda_item_add(
-        actor=staff,
-        assembly=assembly,
-        fields={
-            "title": "Nuovo articolo sullo scopo: la seconda sala per le scuole",
-            "description": "Testo della modifica in allegato alla convocazione.",
-        },
+        actor=staff, assembly=assembly, fields=dict(upcoming.agenda)
     )
     assemblies_voting_services.motion_create(
-        actor=staff,
-        assembly=assembly,
-        fields={
-            "title": "Modifica dell'articolo 3 dello statuto",
-            "majority": "qualified",
-            "majority_base": "present",
-            "qualified_numerator": 2,
-            "qualified_denominator": 3,
-        },
+        actor=staff, assembly=assembly, fields=dict(upcoming.motion)
     )
     return assemblies_services.assembly_convene(
         actor=board, assembly=assembly, at=_at(today, 9) - timedelta(days=1)
     )
 
 
-@synthetic_step("assemblies")
 @transaction.atomic
 def demo_assemblies(coop: Cooperative, rng: random.Random, password: str) -> None:
     """The annual assembly of the case study and, for one, an assembly convened."""

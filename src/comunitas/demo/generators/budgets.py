@@ -15,7 +15,8 @@ and move the phases, each voter casts a ballot), so the rules and the audit trai
 no e-mail queued (``quiet``). The services stamp "now"; the dates are then moved back to a vote
 held a month ago, in a few bulk updates. A cooperative that already has a budget is left as it
 is: loading twice changes nothing. The step runs after the projects' (needs, proposals and
-projects come first).
+projects come first: see ``demo/steps.py``). The budget is the case's ``[budget]`` in
+``demo/data``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-import comunitas.demo.projects  # noqa: F401 - its step (needs, proposals, projects) runs first
 from comunitas.core.audit import audit_record
 from comunitas.core.coops.services import role_grant
 from comunitas.core.models import Cooperative, Role, RoleKind
@@ -41,127 +41,20 @@ from comunitas.decisions.models.budgets import (
     BudgetReviewStatus,
     ParticipatoryBudget,
 )
-from comunitas.demo.synthetic import FIRST_NAMES, LAST_NAMES, synthetic_step
+from comunitas.demo.plans import CASE_PLANS, COMMON, BudgetPlan
 from comunitas.projects.models import Need, Project, Proposal
 
-SLUG = "post-modernissimo"
-VOTERS = 120  # synthetic residents who vote, besides the demo logins
-FUND = Decimal("24000.00")
-
-# (key, title, description, estimated cost, reviewed cost or a reason it is not feasible,
-#  who proposes it, the demo need or proposal it comes from)
-PLANS = [
-    (
-        "sottotitoli",
-        "Sottotitoli per persone sorde in sala grande",
-        "Un sistema di sottotitoli e di amplificazione per chi non sente bene, in sala grande, "
-        "per tutte le proiezioni del fine settimana.",
-        "6500.00",
-        "6800.00",
-        "residente",
-        None,
-    ),
-    (
-        "rampa",
-        "Rampa e posti per carrozzine in sala 2",
-        "In sala 2 si entra solo con tre gradini: una rampa e quattro posti per carrozzine.",
-        "9000.00",
-        "8400.00",
-        "socio",
-        None,
-    ),
-    (
-        "lingua",
-        "Rassegna in lingua originale",
-        "Un film al mese in lingua originale con i sottotitoli, in sala 2, con i diritti "
-        "di proiezione e una piccola promozione.",
-        "4000.00",
-        "3600.00",
-        "socio",
-        "proposal:Rassegna in lingua originale",
-    ),
-    (
-        "anziani",
-        "Pomeriggi al cinema per gli anziani",
-        "Il martedì alle 16 un film a prezzo ridotto con un tè, e il trasporto per chi non "
-        "può arrivare da solo.",
-        "3000.00",
-        "3200.00",
-        "residente",
-        "need:Proiezioni pomeridiane per gli anziani",
-    ),
-    (
-        "audio",
-        "Nuovo impianto audio in sala grande",
-        "L'impianto audio della sala da 159 posti ha vent'anni: casse e amplificatori nuovi.",
-        "18000.00",
-        "16500.00",
-        "staff",
-        None,
-    ),
-    (
-        "scuole",
-        "Laboratorio di cinema con le scuole",
-        "Dieci incontri con due classi delle medie per scrivere e girare un cortometraggio, "
-        "proiettato in sala a fine anno.",
-        "5000.00",
-        "5200.00",
-        "residente",
-        "need:Il cinema per le scuole al mattino",
-    ),
-    (
-        "poltrone",
-        "Poltrone nuove in sala 2",
-        "Le 54 poltrone della sala piccola sono rotte o scomode: sostituirle.",
-        "7500.00",
-        "7900.00",
-        "socio",
-        None,
-    ),
-    (
-        "bar",
-        "Trasformare la sala 2 in un bar",
-        "Chiudere la sala piccola e farne un bar aperto tutto il giorno.",
-        "15000.00",
-        "La sala 2 è autorizzata come sala cinematografica: cambiarne la destinazione "
-        "richiederebbe un nuovo progetto e anni di permessi. Non è fattibile con questo fondo.",
-        "residente",
-        None,
-    ),
-    (
-        "arena",
-        "Schermo all'aperto in piazza d'estate",
-        "Un'arena estiva con schermo gonfiabile in una piazza del centro storico.",
-        "12000.00",
-        "Serve la concessione del suolo pubblico per tutta l'estate, che il Comune non "
-        "rilascia per il 2026; il costo di noleggio e sicurezza supera poi la stima.",
-        "socio",
-        None,
-    ),
-]
-# Groups of voters and the projects each prefers, in order: a ballot takes them while they fit.
-GROUPS = [
-    (0.35, ["audio", "poltrone", "lingua", "scuole"]),
-    (0.25, ["anziani", "sottotitoli", "rampa", "poltrone"]),
-    (0.2, ["rampa", "sottotitoli", "anziani"]),
-    (0.2, ["scuole", "lingua", "audio"]),
-]
-# The cooperative's demo projects that carry out funded ones (its accountability pages).
-FOLLOW_UPS = {
-    "scuole": "Proiezioni per le scuole",
-    "lingua": "Riapertura del cinema Modernissimo",
-    "anziani": "Riapertura del cinema Modernissimo",
-}
-FALLBACK_FOLLOW_UP = "Riapertura del cinema Modernissimo"
+BUDGETS: dict[str, BudgetPlan] = {slug: p.budget for slug, p in CASE_PLANS.items() if p.budget}
+FIRST_NAMES, LAST_NAMES = COMMON.names.first, COMMON.names.last
 
 
-def _voters(coop: Cooperative, rng: random.Random) -> list:
+def _voters(coop: Cooperative, rng: random.Random, count: int) -> list:
     """The synthetic residents who vote (created once, without a usable password: they never
     log in), with the demo logins and the residents of the projects' step."""
     users = get_user_model().objects
     planned = {
         f"{coop.slug}.spettatore{n:03d}": (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
-        for n in range(1, VOTERS + 1)
+        for n in range(1, count + 1)
     }
     found = {u.username: u for u in users.filter(username__in=planned)}
     unusable = make_password(None)
@@ -188,7 +81,9 @@ def _voters(coop: Cooperative, rng: random.Random) -> list:
     )
 
 
-def _ballot(rng: random.Random, costs: dict[str, Decimal], keys: list[str]) -> list[str]:
+def _ballot(
+    rng: random.Random, costs: dict[str, Decimal], keys: tuple[str, ...], fund: Decimal
+) -> list[str]:
     """A knapsack ballot: a group's preferences, shuffled a little, taken while they fit."""
     wanted = list(keys)
     if rng.random() < 0.4:
@@ -198,7 +93,7 @@ def _ballot(rng: random.Random, costs: dict[str, Decimal], keys: list[str]) -> l
         wanted.append(rng.choice(sorted(costs)))
     chosen, total = [], Decimal(0)
     for key in dict.fromkeys(wanted):
-        if total + costs[key] <= FUND and rng.random() < 0.85:
+        if total + costs[key] <= fund and rng.random() < 0.85:
             chosen.append(key)
             total += costs[key]
     return chosen or [keys[-1]]
@@ -215,78 +110,97 @@ def _origin(coop: Cooperative, link: str | None) -> dict:
     return {"proposal": Proposal.objects.filter(coop=coop, title=title).first()}
 
 
-@transaction.atomic
-def budget_generate(coop: Cooperative, rng: random.Random) -> dict:
-    """The budget, from its set-up to its follow-up; returns what was written (nothing when the
-    cooperative is not Post-modernissimo or has a budget already)."""
-    if coop.slug != SLUG or ParticipatoryBudget.objects.filter(coop=coop).exists():
-        return {}
-    users = get_user_model().objects
-    logins = {u.username.split(".", 1)[1]: u for u in users.filter(username__startswith=f"{SLUG}.")}
-    admin, staff = logins["presidente"], logins["staff"]
-    voters = _voters(coop, rng)
-    now = timezone.now()
-    budget = services.budget_create(
-        actor=admin,
-        coop=coop,
-        fields={
-            "title": "Bilancio partecipativo 2026 del fondo di reinvestimento",
-            "description": (
-                "Una parte dell'utile del cinema torna alla comunità: soci e residenti del "
-                "centro storico propongono e scelgono come spenderla. Dati sintetici."
-            ),
-            "amount": FUND,
-            "earmark_reference": "Assemblea dei soci, delibera sulla destinazione dell'utile "
-            "(dati sintetici)",
-            "method": "knapsack",
-            "audience": "both",
-            "official_rule": "equal_shares",
-            "voting_opens_at": now - timedelta(minutes=5),
-            "voting_closes_at": now + timedelta(days=14),
-        },
-        synthetic=True,
-    )
-    made: dict[str, BudgetProject] = {}
-    for key, title, text, estimate, _review, who, link in PLANS:
-        made[key] = services.budget_project_propose(
-            actor=logins[who],
+def _propose(coop: Cooperative, plan: BudgetPlan, budget, logins: dict) -> dict:
+    """Residents, members and staff propose the ideas; returns them by key."""
+    return {
+        idea.key: services.budget_project_propose(
+            actor=logins[idea.proposer],
             budget=budget,
-            fields={"title": title, "description": text, "estimated_cost": Decimal(estimate)},
+            fields={
+                "title": idea.title,
+                "description": idea.description,
+                "estimated_cost": idea.estimate,
+            },
             synthetic=True,
-            **_origin(coop, link),
+            **_origin(coop, idea.origin or None),
         )
-    budget = services.budget_phase_set(actor=staff, budget=budget, phase="review")
-    for key, _title, _text, _estimate, review, _who, _link in PLANS:
-        feasible = review[0].isdigit()
+        for idea in plan.ideas
+    }
+
+
+def _review(plan: BudgetPlan, made: dict[str, BudgetProject], staff) -> None:
+    for idea in plan.ideas:
+        feasible = idea.reviewed_cost is not None
         services.budget_project_review(
             actor=staff,
-            project=made[key],
+            project=made[idea.key],
             status=BudgetReviewStatus.FEASIBLE if feasible else BudgetReviewStatus.NOT_FEASIBLE,
-            reviewed_cost=Decimal(review) if feasible else None,
-            reason="" if feasible else review,
+            reviewed_cost=idea.reviewed_cost,
+            reason=idea.not_feasible,
         )
-    budget = services.budget_phase_set(actor=staff, budget=budget, phase="voting")
-    costs = {key: Decimal(review) for key, *_rest, review, _w, _l in PLANS if review[0].isdigit()}
-    shares = [share for share, _keys in GROUPS]
+
+
+def _vote(plan: BudgetPlan, budget, made: dict[str, BudgetProject], voters, rng) -> None:
+    """Each voter casts the knapsack ballot of the group they are drawn into."""
+    costs = {i.key: i.reviewed_cost for i in plan.ideas if i.reviewed_cost is not None}
+    shares = [group.share for group in plan.groups]
     for voter in voters:
-        _share, keys = rng.choices(GROUPS, weights=shares)[0]
-        chosen = _ballot(rng, costs, keys)
+        group = rng.choices(plan.groups, weights=shares)[0]
+        chosen = _ballot(rng, costs, group.prefers, plan.fund)
         services.budget_vote(
             actor=voter, budget=budget, project_ids=[made[key].pk for key in chosen]
         )
-    budget = services.budget_phase_set(actor=staff, budget=budget, phase="results")
+
+
+def _follow_up(coop: Cooperative, plan: BudgetPlan, made: dict[str, BudgetProject], staff) -> int:
+    """The funded projects linked to the cooperative's projects that carry them out."""
     projects = {p.title: p for p in Project.objects.filter(coop=coop)}
     linked = 0
     for key, project in made.items():
         project.refresh_from_db()
         if not project.funded:
             continue
-        carried = projects.get(FOLLOW_UPS.get(key, "")) or (
-            projects.get(FALLBACK_FOLLOW_UP) if not linked else None
+        carried = projects.get(plan.follow_ups.get(key, "")) or (
+            projects.get(plan.fallback_follow_up) if not linked else None
         )
         if carried is not None:
             services.budget_project_follow_up(actor=staff, project=project, follow_up=carried)
             linked += 1
+    return linked
+
+
+@transaction.atomic
+def budget_generate(coop: Cooperative, rng: random.Random) -> dict:
+    """The budget, from its set-up to its follow-up; returns what was written (nothing when the
+    case has no budget or the cooperative has one already)."""
+    plan = BUDGETS.get(coop.slug)
+    if plan is None or ParticipatoryBudget.objects.filter(coop=coop).exists():
+        return {}
+    users = get_user_model().objects
+    logins = {
+        u.username.split(".", 1)[1]: u for u in users.filter(username__startswith=f"{coop.slug}.")
+    }
+    admin, staff = logins["presidente"], logins["staff"]
+    voters = _voters(coop, rng, plan.voters)
+    now = timezone.now()
+    budget = services.budget_create(
+        actor=admin,
+        coop=coop,
+        fields={
+            **plan.setup,
+            "amount": plan.fund,
+            "voting_opens_at": now - timedelta(minutes=5),
+            "voting_closes_at": now + timedelta(days=14),
+        },
+        synthetic=True,
+    )
+    made = _propose(coop, plan, budget, logins)
+    budget = services.budget_phase_set(actor=staff, budget=budget, phase="review")
+    _review(plan, made, staff)
+    budget = services.budget_phase_set(actor=staff, budget=budget, phase="voting")
+    _vote(plan, budget, made, voters, rng)
+    budget = services.budget_phase_set(actor=staff, budget=budget, phase="results")
+    linked = _follow_up(coop, plan, made, staff)
     budget = services.budget_phase_set(actor=staff, budget=budget, phase="follow_up")
     _date_everything(budget, rng)
     summary = {
@@ -324,7 +238,6 @@ def _date_everything(budget: ParticipatoryBudget, rng: random.Random) -> None:
         BudgetBallot.objects.filter(pk=ballot.pk).update(cast_at=cast)
 
 
-@synthetic_step("budgets")
 def demo_budget(coop: Cooperative, rng: random.Random, password: str = "") -> None:
     """Post-modernissimo's participatory budget (a demo step: the password is unused, its
     voters never log in)."""

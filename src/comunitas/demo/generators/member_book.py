@@ -6,7 +6,8 @@ marked ``synthetic``. The book is planned first in plain Python from the step's 
 then written in bulk, keeping the invariants the services keep one row at a time: register
 numbers 1..N without gaps in order of admission (and the counter at N), paid never above
 subscribed, a natural person under the art. 2525 cap, exited members' shares redeemed to zero,
-valid codici fiscali that encode the birth date, sex and birthplace.
+valid codici fiscali that encode the birth date, sex and birthplace. The profiles are in the
+cases' ``[book]`` (``demo/data``), the names and places drawn from in ``common.toml``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from comunitas.core.audit import audit_record
 from comunitas.core.kernel.money import CENT, ZERO
 from comunitas.core.law import limits_on
 from comunitas.core.models import Cooperative, Municipality
-from comunitas.demo.cases import CASES
+from comunitas.demo.plans import CASE_PLANS, CASES, COMMON, BookProfile
 from comunitas.members.book.services import book_changed, book_setup
 from comunitas.members.models import (
     Application,
@@ -46,102 +47,12 @@ from comunitas.members.models import (
 )
 from comunitas.members.shares.services import redemption_due
 
-
-@dataclass(frozen=True)
-class BookProfile:
-    """How a cooperative's book looks: current members today (or the case fact giving it),
-    the share admitted at the founding, the share living in the territory, the mix of
-    categories among natural persons, and whether the municipality itself is a member."""
-
-    current: int
-    founders: float
-    local: float
-    mix: dict[str, float]
-    public_body: bool = False
-    size_fact: str = ""  # the key of a case fact giving the number of members
-
-
-PROFILES: dict[str, BookProfile] = {
-    # About 30 people joined at the start (a fact to check); the village has about 340.
-    "anversiamo": BookProfile(
-        58, 0.5, 0.8, {"fruitore": 0.6, "volontario": 0.25, "lavoratore": 0.15}, True
-    ),
-    # 13 members (2WEL 3/2021); born from the Pro Loco, in a village of about 150.
-    "brigi": BookProfile(
-        13,
-        0.7,
-        0.85,
-        {"lavoratore": 0.35, "volontario": 0.35, "fruitore": 0.3},
-        True,
-        size_fact="members",
-    ),
-    # A social cooperative employing about 40 young people of the Rione Sanità.
-    "la-paranza": BookProfile(
-        85, 0.2, 0.85, {"lavoratore": 0.5, "volontario": 0.25, "fruitore": 0.25}
-    ),
-    # About 700 members and supporters at the reopening of the cinema.
-    "post-modernissimo": BookProfile(
-        700,
-        0.65,
-        0.8,
-        {"fruitore": 0.86, "volontario": 0.1, "lavoratore": 0.04},
-        size_fact="supporters_reopening",
-    ),
-    # A recovered factory: many worker members, people from the whole metropolitan area.
-    "ri-maflow": BookProfile(
-        120, 0.3, 0.6, {"lavoratore": 0.45, "volontario": 0.3, "fruitore": 0.25}
-    ),
-}
-DEFAULT_MIX = {"fruitore": 0.6, "volontario": 0.25, "lavoratore": 0.15}
-
-FEMALE = [
-    "Giulia", "Francesca", "Chiara", "Sara", "Elena", "Anna", "Martina", "Rosa", "Laura",
-    "Maria", "Giovanna", "Paola", "Alessandra", "Valentina", "Silvia", "Federica", "Teresa",
-    "Lucia", "Carla", "Angela", "Simona", "Roberta", "Ilaria", "Marta", "Caterina", "Ornella",
-]  # fmt: skip
-MALE = [
-    "Marco", "Luca", "Matteo", "Andrea", "Giuseppe", "Antonio", "Paolo", "Salvatore",
-    "Davide", "Giovanni", "Francesco", "Alessandro", "Roberto", "Stefano", "Lorenzo",
-    "Riccardo", "Fabio", "Claudio", "Michele", "Pietro", "Vincenzo", "Enrico", "Carlo",
-    "Domenico", "Sergio", "Gianni",
-]  # fmt: skip
-SURNAMES = [
-    "Rossi", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
-    "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
-    "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi",
-    "Caruso", "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli",
-    "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti",
-    "Parisi", "Villa", "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso",
-    "Valentini", "Messina", "Sala", "De Angelis", "Gatti", "Pellegrini", "Palumbo", "Sanna",
-    "Farina", "Rizzi", "Monti", "Cattaneo", "Morelli", "Amato", "Silvestri", "Mazza",
-]  # fmt: skip
-STREETS = [
-    "Via Roma", "Via Garibaldi", "Via Mazzini", "Via Cavour", "Via XX Settembre",
-    "Via Dante Alighieri", "Piazza della Chiesa", "Via del Forno", "Via San Rocco",
-    "Via dei Mulini", "Vicolo Stretto", "Via della Libertà", "Via Vittorio Veneto",
-    "Via Giacomo Matteotti", "Corso Italia", "Via delle Scuole", "Via Fontana",
-]  # fmt: skip
-ASSOCIATIONS = [
-    "Associazione Pro Loco {town}", "Circolo Culturale {town}", "Associazione Amici di {town}",
-    "Gruppo Alpini {town}", "Banda Musicale di {town}", "Comitato Festeggiamenti {town}",
-    "Associazione Sportiva Dilettantistica {town}", "Circolo ARCI {town}",
-    "Associazione Genitori di {town}", "Legambiente {town}", "Associazione Anziani {town}",
-    "Coro Polifonico di {town}", "Gruppo Escursionisti {town}", "Cineforum {town}",
-]  # fmt: skip
-BUSINESSES = [
-    "Bar Centrale di {surname} s.n.c.", "Alimentari {surname} s.a.s.",
-    "Edilizia {surname} S.r.l.", "Agriturismo {surname}", "Falegnameria {surname} S.r.l.",
-    "Tipografia {surname} s.n.c.", "Forno {surname} S.r.l.",
-]  # fmt: skip
-MOTIVATIONS = [
-    "Voglio dare una mano al mio paese.",
-    "Uso spesso i servizi della cooperativa e voglio partecipare alle decisioni.",
-    "Credo in un'economia che resta sul territorio.",
-    "Sono tornata a vivere qui e voglio contribuire.",
-    "Per sostenere le attività per i giovani.",
-]
-BIG_CITIES = ["058091", "015146", "063049", "001272", "010025", "037006", "048017", "082053"]
-PAYMENT_REFERENCES = ["Bonifico", "Contanti", "POS", "Bonifico"]
+BOOK = COMMON.book
+PROFILES: dict[str, BookProfile] = {slug: p.book for slug, p in CASE_PLANS.items() if p.book}
+DEFAULT_MIX = BOOK.default_mix
+FEMALE, MALE, SURNAMES, STREETS = BOOK.female, BOOK.male, BOOK.surnames, BOOK.streets
+ASSOCIATIONS, BUSINESSES, MOTIVATIONS = BOOK.associations, BOOK.businesses, BOOK.motivations
+BIG_CITIES, PAYMENT_REFERENCES = BOOK.big_cities, BOOK.payment_references
 
 
 @dataclass
@@ -602,6 +513,72 @@ def _rows(coop: Cooperative, book: list[Planned], categories: dict) -> list[Memb
     return rows
 
 
+def _application(row: Member, member: Planned, share_class: ShareClass) -> Application:
+    return Application(
+        member=row,
+        share_class=share_class,
+        shares_requested=member.shares,
+        source=member.source,
+        motivation=member.motivation,
+        status=Application.Status.APPROVED if member.admitted_on else Application.Status.PENDING,
+        decided_on=member.admitted_on,
+        decision_reference=row.admission_reference,
+    )
+
+
+def _shares(
+    coop: Cooperative, row: Member, member: Planned, share_class: ShareClass, today: date
+) -> tuple[list[ShareMovement], Redemption | None]:
+    """An admitted member's share movements (subscription, payments, the redemption of one who
+    left) and the refund due to one who left, checking the plan against the law."""
+    subscribed = share_class.nominal_value * member.shares
+    capped = member.category != "sovventore" and member.kind == MemberKind.PERSON
+    if capped and subscribed > limits_on(member.admitted_on).natural_person_max_holding:
+        raise ValueError(f"the plan exceeds the art. 2525 cap: {member.fiscal_code}")
+    common = {"coop": coop, "member": row, "share_class": share_class}
+    movements = [
+        ShareMovement(
+            **common,
+            kind=MovementKind.SUBSCRIPTION,
+            on_date=member.admitted_on,
+            shares=member.shares,
+            subscribed=subscribed,
+            reference=row.admission_reference,
+        )
+    ]
+    paid = sum((amount for _day, amount, _ref in member.payments), ZERO)
+    if paid > subscribed:
+        raise ValueError(f"the plan pays more than subscribed: {member.fiscal_code}")
+    movements += [
+        ShareMovement(**common, kind=MovementKind.PAYMENT, on_date=day, paid=amount, reference=ref)
+        for day, amount, ref in member.payments
+    ]
+    if not member.exited_on:
+        return movements, None
+    movements.append(
+        ShareMovement(
+            **common,
+            kind=MovementKind.REDEMPTION,
+            on_date=member.exited_on,
+            shares=-member.shares,
+            subscribed=-subscribed,
+            paid=-paid,
+            reference=str(ExitKind(member.exit_kind).label),
+        )
+    )
+    if not paid:
+        return movements, None
+    due = redemption_due(member.exited_on)
+    refund = Redemption(
+        member=row,
+        amount=paid,
+        due_on=due,
+        paid_on=due if due <= today else None,
+        reference="Bonifico" if due <= today else "",
+    )
+    return movements, refund
+
+
 @transaction.atomic
 def member_book_write(coop: Cooperative, book: list[Planned], today: date) -> int:
     """Write a planned book in bulk (a few queries per table); return the members admitted."""
@@ -612,74 +589,15 @@ def member_book_write(coop: Cooperative, book: list[Planned], today: date) -> in
     applications, consents, movements, redemptions = [], [], [], []
     for row, member in zip(rows, book, strict=True):
         share_class = classes[member.share_class]
-        reference = row.admission_reference
-        applications.append(
-            Application(
-                member=row,
-                share_class=share_class,
-                shares_requested=member.shares,
-                source=member.source,
-                motivation=member.motivation,
-                status=Application.Status.APPROVED
-                if member.admitted_on
-                else Application.Status.PENDING,
-                decided_on=member.admitted_on,
-                decision_reference=reference,
-            )
-        )
+        applications.append(_application(row, member, share_class))
         consents += [
             Consent(member=row, kind=kind, given=given, at=at)
             for kind, given, at in member.consents
         ]
-        if not member.admitted_on:
-            continue
-        subscribed = share_class.nominal_value * member.shares
-        capped = member.category != "sovventore" and member.kind == MemberKind.PERSON
-        if capped and subscribed > limits_on(member.admitted_on).natural_person_max_holding:
-            raise ValueError(f"the plan exceeds the art. 2525 cap: {member.fiscal_code}")
-        common = {"coop": coop, "member": row, "share_class": share_class}
-        movements.append(
-            ShareMovement(
-                **common,
-                kind=MovementKind.SUBSCRIPTION,
-                on_date=member.admitted_on,
-                shares=member.shares,
-                subscribed=subscribed,
-                reference=reference,
-            )
-        )
-        paid = sum((amount for _day, amount, _ref in member.payments), ZERO)
-        if paid > subscribed:
-            raise ValueError(f"the plan pays more than subscribed: {member.fiscal_code}")
-        movements += [
-            ShareMovement(
-                **common, kind=MovementKind.PAYMENT, on_date=day, paid=amount, reference=ref
-            )
-            for day, amount, ref in member.payments
-        ]
-        if member.exited_on:
-            movements.append(
-                ShareMovement(
-                    **common,
-                    kind=MovementKind.REDEMPTION,
-                    on_date=member.exited_on,
-                    shares=-member.shares,
-                    subscribed=-subscribed,
-                    paid=-paid,
-                    reference=str(ExitKind(member.exit_kind).label),
-                )
-            )
-            if paid:
-                due = redemption_due(member.exited_on)
-                redemptions.append(
-                    Redemption(
-                        member=row,
-                        amount=paid,
-                        due_on=due,
-                        paid_on=due if due <= today else None,
-                        reference="Bonifico" if due <= today else "",
-                    )
-                )
+        if member.admitted_on:
+            shares, refund = _shares(coop, row, member, share_class, today)
+            movements += shares
+            redemptions += [refund] if refund else []
     Application.objects.bulk_create(applications)
     Consent.objects.bulk_create(consents)
     ShareMovement.objects.bulk_create(movements)
@@ -712,3 +630,9 @@ def member_book_generate(coop: Cooperative, rng: random.Random) -> None:
         planner.pay_all(book, values)
         member_book_write(coop, book, today)
     _link(coop, users)
+
+
+def demo_members(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """The demo step: a member book of plausible size and mix, the demo logins among its
+    members."""
+    member_book_generate(coop, rng)

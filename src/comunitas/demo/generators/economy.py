@@ -1,0 +1,762 @@
+"""The case studies' economy (issue 7, point 10): five full years of synthetic cash book, jobs
+and volunteer hours, their annual closings and one cycle of the community reinvestment fund.
+
+The years are the five before the demo's today; the demo's annual assembly
+(``generators/assemblies.py``) approves the last of them, or the one before while this year's
+assembly is still to come (the last is then left proposed: ``generators/closings.py``). The
+figures are the cases' ``[economy]`` in ``demo/data``; they follow the public facts of
+DOMAIN.md §6 (the cases' ``[case]``): La Paranza's visitors (80,000 in 2016, 160,000 in 2019,
+200,000 in 2022, interpolated and extended, with the closures of 2020-2021) and its 40 or so
+employees, the Modernissimo's 50,000 admissions a year in two screens, Brigì's 14 employees
+and 6 collaborators at a refuge and an adventure park, AnversiAmo's village shop, bar and
+street cleaning for the municipality, Ri-maflow's repairs, market and coworking. Every amount,
+person, supplier and hour is synthetic and marked so; the public facts stay the cooperative's
+facts (``CooperativeFact``) and are only used to size the synthetic figures.
+
+Movements are aggregated as a small cooperative's book would be: weekly takings per service
+or resource, monthly wages per job, monthly or quarterly invoices from a few suppliers (some in
+the cooperative's territory, some not), grants, membership fees and donations: a few thousand
+rows per cooperative, written in bulk. Each year's other costs are sized so that the results
+are small profits, with one loss (the Modernissimo's year of closed cinemas). The closings,
+the ristorni (Brigì, on work) and the earmark of the fund go through the economy's services, so
+the allocation follows the law; the four earlier years were approved by assemblies the demo
+does not hold, so they are marked approved on the day such an assembly would have met.
+
+Reproducible: the step's own random stream, seeded by (seed, cooperative). A cooperative that
+already has its synthetic economy is left as it is (loading twice changes nothing)."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from comunitas.commons.models import CommonResource, Sale, Service
+from comunitas.core.audit import audit_record
+from comunitas.core.kernel.money import CENT
+from comunitas.core.models import Cooperative, Municipality
+from comunitas.core.notify import quiet
+from comunitas.demo.generators.closings import closings
+from comunitas.demo.plans import (
+    CASE_PLANS,
+    COMMON,
+    EconomyPlan,
+    Positions,
+    Volunteering,
+)
+from comunitas.economy.cashbook.chart import chart_ensure
+from comunitas.economy.cashbook.services import sales_post_pending
+from comunitas.economy.closing.postal_rates import postal_bond_rates_load
+from comunitas.economy.fund import selectors as fund_selectors
+from comunitas.economy.fund import services as fund_services
+from comunitas.economy.models import (
+    AgeBand,
+    BudgetLine,
+    Closing,
+    ClosingStatus,
+    ContractType,
+    Counterparty,
+    Direction,
+    Job,
+    Movement,
+    VolunteerEntry,
+    VolunteerRate,
+    VolunteerStatus,
+)
+from comunitas.members.models import Member, MemberKind, MemberStatus
+from comunitas.projects.models import Project
+
+YEARS = 5
+OTHER_COSTS_FLOOR = 0.12  # of revenue: rent, energy and insurance are never less
+PAYDAY = 27  # wages are paid on the 27th of the month
+PLANS: dict[str, EconomyPlan] = {slug: p.economy for slug, p in CASE_PLANS.items() if p.economy}
+FIRST_NAMES, LAST_NAMES = COMMON.names.first, COMMON.names.last
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def demo_years(today: date) -> list[int]:
+    """The five full years before ``today``."""
+    return list(range(today.year - YEARS, today.year))
+
+
+def _money(value: float | Decimal) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+def _vat(amount: Decimal, rate: int) -> Decimal:
+    if not rate:
+        return Decimal("0.00")
+    return (amount * rate / (100 + rate)).quantize(CENT)
+
+
+def _months(year: int) -> Iterator[tuple[int, date]]:
+    """(month, its last day): when a small stream's takings are banked."""
+    for month in range(1, 13):
+        yield month, date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _weeks(year: int) -> Iterator[tuple[int, date]]:
+    """(number of the week in the year, the day its takings are banked: its Sunday, or the
+    31st of December for the last days of the year)."""
+    day = date(year, 1, 1)
+    day += timedelta(days=6 - day.weekday())  # the first Sunday
+    number = 0
+    while day.year == year:
+        number += 1
+        yield number, day
+        day += timedelta(days=7)
+    if date(year, 12, 31).weekday() != 6:
+        yield number + 1, date(year, 12, 31)
+
+
+def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
+    """``total`` split over ``weights`` with some noise, adding up exactly."""
+    noisy = [w * rng.uniform(0.85, 1.15) for w in weights]
+    scale = sum(noisy)
+    if total <= 0 or scale <= 0:
+        return [0] * len(weights)
+    parts = [int(total * w / scale) for w in noisy]
+    order = sorted(range(len(weights)), key=lambda i: -(total * noisy[i] / scale - parts[i]))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _age_band(birth: date | None, on: date, rng: random.Random, weights) -> str:
+    if birth is None:
+        return rng.choices(AgeBand.values, weights)[0]
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    for limit, band in ((25, AgeBand.UNDER_25), (35, AgeBand.FROM_25), (50, AgeBand.FROM_35)):
+        if age < limit:
+            return band
+    return AgeBand.FROM_50 if age < 65 else AgeBand.OVER_65
+
+
+def _running(project: Project | None, day: date) -> bool:
+    return (
+        project is not None
+        and project.start_on is not None
+        and project.start_on <= day
+        and (project.end_on is None or day <= project.end_on)
+    )
+
+
+@dataclass
+class Person:
+    name: str
+    member_id: int | None
+    municipality_id: str | None
+    lives: bool
+    birth: date | None
+
+
+@dataclass
+class Written:
+    movements: list[Movement] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    wages: list[tuple[Job, date, Decimal, str]] = field(default_factory=list)
+    volunteering: list[VolunteerEntry] = field(default_factory=list)
+
+
+# --- the generator ----------------------------------------------------------------------------
+
+
+class Economy:
+    """Plans a cooperative's five years in memory, then writes them in bulk."""
+
+    def __init__(
+        self, coop: Cooperative, rng: random.Random, today: date, plan: EconomyPlan
+    ) -> None:
+        self.coop, self.rng, self.today, self.plan = coop, rng, today, plan
+        self.tz = timezone.get_current_timezone()
+        self.years = demo_years(today)
+        self.chart = chart_ensure(coop=coop)
+        self.territory = set(coop.territory.values_list("pk", flat=True)) or {coop.seat_id}
+        self.resources = {r.name: r for r in CommonResource.objects.filter(coop=coop)}
+        self.services = {s.name: s for s in Service.objects.filter(coop=coop)}
+        self.projects = list(Project.objects.filter(coop=coop).order_by("pk"))
+        # The commons' own sales are in the book from the day they start: the year's takings
+        # (its visitors, admissions, receipts) are banked in the weeks before.
+        first_sale = (
+            Sale.objects.filter(coop=coop)
+            .order_by("on_date")
+            .values_list("on_date", flat=True)
+            .first()
+        )
+        self.takings_until = first_sale or date(self.years[-1] + 1, 1, 1)
+        members = (
+            Member.objects.filter(coop=coop, kind=MemberKind.PERSON, status=MemberStatus.ACTIVE)
+            .exclude(first_name="")
+            .order_by("number", "pk")
+            .values("pk", "first_name", "last_name", "residence_id", "birth_date", "category__code")
+        )
+        self.workers = [m for m in members if m["category__code"] == "lavoratore"]
+        self.volunteer_members = [m for m in members if m["category__code"] == "volontario"]
+        self.others = [m for m in members if m["category__code"] != "lavoratore"]
+        self.active_members = len(members)
+        self.used_members: set[int] = set()
+        self.written = Written()
+
+    # -- links --------------------------------------------------------------------------------
+
+    def project(self, prefix: str) -> Project | None:
+        if not prefix:
+            return None
+        return next((p for p in self.projects if p.title.startswith(prefix)), None)
+
+    def links(self, *, day: date, resource: str = "", service: str = "", project: str = ""):
+        found = self.project(project)
+        return {
+            "resource": self.resources.get(resource),
+            "service": self.services.get(service),
+            "project": found if _running(found, day) else None,
+        }
+
+    def movement(self, day: date, category: str, amount: Decimal, description: str, **links):
+        self.written.movements.append(
+            Movement(
+                coop=self.coop,
+                on_date=day,
+                direction=self.chart[category].direction,
+                amount=amount,
+                vat=links.pop("vat", Decimal("0.00")),
+                category=self.chart[category],
+                description=description[:200],
+                reference=links.pop("reference", ""),
+                synthetic=True,
+                **links,
+            )
+        )
+
+    # -- counterparties -----------------------------------------------------------------------
+
+    def counterparties(self) -> dict[str, Counterparty]:
+        codes = {p.where for p in self.plan.parties if p.where}
+        places = Municipality.objects.in_bulk(codes)
+        rows = Counterparty.objects.bulk_create(
+            Counterparty(
+                coop=self.coop,
+                name=party.name,
+                kind=party.kind,
+                municipality=places.get(party.where),
+                synthetic=True,
+            )
+            for party in self.plan.parties
+        )
+        return {row.name: row for row in rows}
+
+    # -- revenue ------------------------------------------------------------------------------
+
+    def takings(self) -> dict[int, Decimal]:
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        for k, stream in enumerate(self.plan.takings, start=1):
+            for year in self.years:
+                periods = _weeks(year) if stream.weekly else _months(year)
+                weeks = [(n, day) for n, day in periods if day < self.takings_until]
+                weights = [stream.season[day.month - 1] for _, day in weeks]
+                period = "settimana" if stream.weekly else "mese"
+                counts = _spread(stream.count(year), weights, self.rng)
+                price = stream.price(year)
+                for (number, day), count in zip(weeks, counts, strict=True):
+                    if count <= 0:
+                        continue
+                    amount = _money(count * price * self.rng.uniform(0.95, 1.05))
+                    totals[year] += amount
+                    self.movement(
+                        day,
+                        stream.category,
+                        amount,
+                        f"{stream.label}, {period} {number} ({count} {stream.unit})",
+                        vat=_vat(amount, stream.vat),
+                        reference=f"incassi-{k}-{year}-{period[0]}{number:02d}",
+                        **self.links(
+                            day=day,
+                            resource=stream.resource,
+                            service=stream.service,
+                            project=stream.project,
+                        ),
+                    )
+        return totals
+
+    def incomes(self, parties: dict[str, Counterparty]) -> dict[int, Decimal]:
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        for party in self.plan.parties:
+            if party.amount is None:
+                continue
+            for year in self.years:
+                yearly = party.amount(year)
+                if yearly <= 0:
+                    continue
+                for month in party.months:
+                    day = date(year, month, self.rng.randint(5, 25))
+                    amount = _money(yearly / len(party.months) * self.rng.uniform(0.9, 1.1))
+                    totals[year] += amount
+                    self.movement(
+                        day,
+                        party.category,
+                        amount,
+                        f"{party.label} ({month:02d}/{year})",
+                        vat=_vat(amount, party.vat),
+                        counterparty=parties[party.name],
+                        reference=f"{party.category}-{year}-{month:02d}",
+                        **self.links(
+                            day=day,
+                            resource=party.resource,
+                            service=party.service,
+                            project=party.project,
+                        ),
+                    )
+        if self.plan.fee and self.active_members:
+            for year in self.years:
+                amount = _money(self.plan.fee * self.active_members * self.rng.uniform(0.85, 1.0))
+                totals[year] += amount
+                self.movement(
+                    date(year, 3, 31),
+                    "fees",
+                    amount,
+                    f"Quote associative annuali {year}",
+                    reference=f"quote-{year}",
+                )
+        return totals
+
+    # -- jobs and wages ------------------------------------------------------------------------
+
+    def person(self, positions: Positions) -> Person:
+        rng = self.rng
+        if rng.random() < positions.members:
+            # Worker members first, then any member the cooperative employs.
+            free = [m for m in self.workers if m["pk"] not in self.used_members] or [
+                m for m in self.others if m["pk"] not in self.used_members
+            ]
+            if free:
+                member = free[0]
+                self.used_members.add(member["pk"])
+                lives = member["residence_id"] in self.territory
+                return Person(
+                    f"{member['first_name']} {member['last_name']}",
+                    member["pk"],
+                    member["residence_id"],
+                    lives,
+                    member["birth_date"],
+                )
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if rng.random() < positions.local:
+            where = self.coop.seat_id
+        else:
+            where = rng.choice(self.plan.remote)
+        return Person(name, None, where, where in self.territory, None)
+
+    def job(self, positions: Positions, person: Person, start: date, end: date | None) -> Job:
+        rng = self.rng
+        unemployed = rng.random() < positions.unemployed if positions.unemployed else None
+        job = Job(
+            coop=self.coop,
+            member_id=person.member_id,
+            person_name="" if person.member_id else person.name,
+            title=positions.title,
+            contract=positions.contract,
+            fte=Decimal(str(rng.choice(positions.fte))).quantize(CENT),
+            start_date=start,
+            end_date=end,
+            municipality_id=person.municipality_id,
+            lives_in_territory=person.lives,
+            age_band=_age_band(person.birth, start, rng, positions.ages),
+            previously_unemployed=unemployed,
+            unemployment_consent_on=start if unemployed is not None else None,
+            resource=self.resources.get(positions.resource),
+            project=self.project(positions.project),
+            synthetic=True,
+        )
+        self.written.jobs.append(job)
+        return job
+
+    def jobs(self) -> None:
+        """The positions held each year: about one in ten leaves during a year and someone
+        else takes the post the same day; the positions held at the start began in the years
+        before."""
+        for positions in self.plan.positions:
+            if positions.season:
+                self.seasonal(positions)
+                continue
+            held: list[Job] = []
+            for year in self.years:
+                vacancies: list[date] = []
+                for job in list(held):
+                    if self.rng.random() < 0.1:
+                        job.end_date = date(year, self.rng.randint(2, 12), 1)
+                        held.remove(job)
+                        vacancies.append(job.end_date)
+                target = positions.count(year)
+                while len(held) < target:
+                    start = vacancies.pop() if vacancies else self.start(positions, year)
+                    held.append(self.job(positions, self.person(positions), start, None))
+                while len(held) > target:
+                    job = held.pop()
+                    job.end_date = max(date(year, 1, 1), job.start_date + timedelta(days=31))
+
+    def start(self, positions: Positions, year: int) -> date:
+        first = self.years[0]
+        since = max(positions.since, self.coop.founded_year or positions.since)
+        if year > first or since >= first:
+            return date(year, self.rng.randint(1, 9 if year > first else 3), 1)
+        return date(self.rng.randint(since, first - 1), self.rng.randint(1, 12), 1)
+
+    def seasonal(self, positions: Positions) -> None:
+        """A new job every season; most of the people come back the next year."""
+        begin, end = positions.season
+        pool: list[Person] = []
+        for year in self.years:
+            start = date(year, begin, 1)
+            people: list[Person] = []
+            for person in pool:
+                if len(people) < positions.count(year) and self.rng.random() < 0.7:
+                    people.append(person)
+            while len(people) < positions.count(year):
+                person = self.person(positions)
+                pool.append(person)
+                people.append(person)
+            for person in people:
+                self.job(positions, person, start, date(year, end, 1))
+
+    def wages(self) -> dict[int, Decimal]:
+        """A month's pay per job and month it was held (the days held, the 13th in December),
+        on the 27th; collaborators invoice their fee."""
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        monthly = {p.title: p.monthly for p in self.plan.positions}
+        for job in self.written.jobs:
+            for year in self.years:
+                for month in range(1, 13):
+                    first = date(year, month, 1)
+                    after = date(year + (month == 12), month % 12 + 1, 1)
+                    start, end = max(first, job.start_date), min(after, job.end_date or after)
+                    if end <= start:
+                        continue
+                    share = Decimal((end - start).days) / Decimal((after - first).days)
+                    pay = Decimal(monthly[job.title]) * job.fte * share
+                    collab = job.contract == ContractType.COLLABORATION
+                    if month == 12 and not collab:
+                        pay *= 2  # the tredicesima
+                    amount = _money(pay * Decimal(str(round(self.rng.uniform(0.98, 1.02), 3))))
+                    totals[year] += amount
+                    what = "Compenso" if collab else "Stipendio e contributi"
+                    self.written.wages.append((job, date(year, month, PAYDAY), amount, what))
+        return totals
+
+    # -- other costs ---------------------------------------------------------------------------
+
+    def costs(self, parties: dict[str, Counterparty], revenue: dict[int, Decimal], wages) -> None:
+        """The suppliers' invoices of each year, sized for the year's planned result: a small
+        profit, or the loss of a year of closed doors."""
+        suppliers = [p for p in self.plan.parties if p.amount is None]
+        weight = sum(p.weight for p in suppliers)
+        loss_year = self.plan.loss_year
+        if loss_year is not None and loss_year not in self.years:
+            loss_year = self.years[1]
+        for year in self.years:
+            margin = -0.04 if year == loss_year else self.rng.uniform(0.015, 0.05)
+            income = revenue[year]
+            budget = income * Decimal(str(round(1 - margin, 4))) - wages[year]
+            budget = max(budget, income * Decimal(str(OTHER_COSTS_FLOOR)))
+            invoices: list[Movement] = []
+            for party in suppliers:
+                months = range(party.every, 13, party.every)
+                each = budget * Decimal(str(party.weight / weight)) / len(months)
+                for month in months:
+                    day = date(year, month, self.rng.randint(3, 26))
+                    amount = _money(each * Decimal(str(round(self.rng.uniform(0.85, 1.15), 3))))
+                    self.movement(
+                        day,
+                        party.category,
+                        amount,
+                        f"{party.label} ({month:02d}/{year})",
+                        vat=_vat(amount, party.vat),
+                        counterparty=parties[party.name],
+                        reference=f"fatt-{year}-{month:02d}-{len(self.written.movements)}",
+                    )
+                    invoices.append(self.written.movements[-1])
+            # The largest invoice of December takes what the noise moved off the plan.
+            spent = sum((m.amount for m in invoices), Decimal(0))
+            december = [m for m in invoices if m.on_date.month == 12]
+            last = max(december, key=lambda m: m.amount)
+            rate = next(p.vat for p in suppliers if parties[p.name] == last.counterparty)
+            last.amount = _money(max(last.amount + budget - spent, last.amount / 4))
+            last.vat = _vat(last.amount, rate)
+
+    # -- volunteering --------------------------------------------------------------------------
+
+    def volunteers(self) -> list[Person]:
+        pool = [
+            Person(
+                f"{m['first_name']} {m['last_name']}",
+                m["pk"],
+                m["residence_id"],
+                m["residence_id"] in self.territory,
+                m["birth_date"],
+            )
+            for m in self.volunteer_members[: self.plan.volunteers]
+        ]
+        while len(pool) < self.plan.volunteers:
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+            pool.append(Person(name, None, None, True, None))
+        return pool
+
+    def volunteering(self) -> None:
+        pool = self.volunteers()
+        for plan in self.plan.volunteering:
+            project = self.project(plan.project)
+            resource = self.resources.get(plan.resource)
+            for year in self.years:
+                for month in plan.months:
+                    for _ in range(plan.sessions):
+                        day = date(year, month, self.rng.randint(1, 28))
+                        running = _running(project, day)
+                        if plan.project and not running and resource is None:
+                            continue  # the project had not started: nothing to help with
+                        for person in self.rng.sample(pool, min(plan.people, len(pool))):
+                            self.written.volunteering.append(
+                                self.entry(person, plan, day, project if running else None)
+                            )
+        # A few hours declared in the last weeks, waiting for the staff to confirm them; the
+        # member demo login declared some, so its own page shows them.
+        recent = [p for p in pool if p.member_id] or pool
+        login = (
+            Member.objects.filter(coop=self.coop, user__username=f"{self.coop.slug}.socio")
+            .values("pk", "first_name", "last_name", "residence_id", "birth_date")
+            .first()
+        )
+        if login:
+            name = f"{login['first_name']} {login['last_name']}"
+            lives = login["residence_id"] in self.territory
+            recent.insert(0, Person(name, login["pk"], login["residence_id"], lives, None))
+        activity = self.plan.volunteering[0]
+        project = self.project(activity.project)
+        for n in range(4):
+            day = max(self.today - timedelta(days=3 + 5 * n), date(self.today.year, 1, 1))
+            entry = self.entry(
+                recent[n % len(recent)], activity, day, project if _running(project, day) else None
+            )
+            entry.status, entry.confirmed_at = VolunteerStatus.DECLARED, None
+            self.written.volunteering.append(entry)
+
+    def entry(self, person: Person, plan: Volunteering, day: date, project) -> VolunteerEntry:
+        return VolunteerEntry(
+            coop=self.coop,
+            member_id=person.member_id,
+            person_name="" if person.member_id else person.name,
+            activity=plan.activity,
+            on_date=day,
+            hours=Decimal(str(self.rng.choice(plan.hours))).quantize(CENT),
+            project=project,
+            resource=self.resources.get(plan.resource),
+            status=VolunteerStatus.CONFIRMED,
+            confirmed_at=datetime.combine(day + timedelta(days=2), time(18), tzinfo=self.tz),
+            synthetic=True,
+        )
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write(self) -> dict[str, int]:
+        parties = self.counterparties()
+        revenue = self.takings()
+        for year, amount in self.incomes(parties).items():
+            revenue[year] += amount
+        posted = (  # the commons' sales already in the book
+            Movement.objects.filter(coop=self.coop, on_date__year__in=self.years)
+            .values_list("on_date__year")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for year, amount in posted:
+            revenue[year] += amount
+        self.jobs()
+        wages = self.wages()
+        self.costs(parties, revenue, wages)
+        Job.objects.bulk_create(self.written.jobs)
+        staff = self.chart["staff"]
+        for job, day, amount, what in self.written.wages:
+            self.written.movements.append(
+                Movement(
+                    coop=self.coop,
+                    on_date=day,
+                    direction=Direction.EXPENSE,
+                    amount=amount,
+                    category=staff,
+                    description=f"{what} {day.month:02d}/{day.year}: {job.title}",
+                    job=job,
+                    member_id=job.member_id,
+                    reference=f"paga-{day:%Y-%m}",
+                    synthetic=True,
+                )
+            )
+        Movement.objects.bulk_create(self.written.movements, batch_size=2000)
+        self.volunteering()
+        VolunteerEntry.objects.bulk_create(self.written.volunteering, batch_size=2000)
+        self.volunteer_rates()
+        budget_lines = self.budget()
+        return {
+            "counterparties": len(parties),
+            "movements": len(self.written.movements),
+            "jobs": len(self.written.jobs),
+            "volunteer_entries": len(self.written.volunteering),
+            "budget_lines": budget_lines,
+        }
+
+    def volunteer_rates(self) -> None:
+        """The value of a volunteer hour, renewed with the contract the year before the last."""
+        first, renewed = COMMON.economy.volunteer_rates
+        source = COMMON.economy.volunteer_rate_source
+        VolunteerRate.objects.bulk_create(
+            [
+                VolunteerRate(
+                    coop=self.coop,
+                    valid_from=date(self.years[0], 1, 1),
+                    hourly_value=first,
+                    source=source,
+                ),
+                VolunteerRate(
+                    coop=self.coop,
+                    valid_from=date(self.years[-2], 1, 1),
+                    hourly_value=renewed,
+                    source=source + " (tabelle del rinnovo del contratto)",
+                ),
+            ]
+        )
+
+    def budget(self) -> int:
+        """The budget of the last year, as the board planned it before the year: near what
+        happened, rounded to the hundred euros."""
+        year = self.years[-1]
+        actual = (
+            Movement.objects.filter(coop=self.coop, on_date__year=year, synthetic=True)
+            .values_list("category_id", "resource_id")
+            .annotate(total=Sum("amount"))
+            .order_by("category_id", "resource_id")
+        )
+        overall: dict[int, Decimal] = defaultdict(Decimal)
+        lines: list[BudgetLine] = []
+        for category_id, resource_id, total in actual:
+            overall[category_id] += total
+            if resource_id is not None:
+                lines.append(self.budget_line(year, category_id, total, resource_id=resource_id))
+        lines += [self.budget_line(year, c, total) for c, total in sorted(overall.items())]
+        BudgetLine.objects.bulk_create(lines)
+        return len(lines)
+
+    def budget_line(self, year: int, category_id: int, total: Decimal, **subject) -> BudgetLine:
+        planned = (total * Decimal(str(round(self.rng.uniform(0.92, 1.08), 3)))).quantize(
+            Decimal("100"), rounding=ROUND_FLOOR
+        )
+        return BudgetLine(
+            coop=self.coop, year=year, category_id=category_id, amount=max(planned, 0), **subject
+        )
+
+
+# --- the fund -------------------------------------------------------------------------------------
+
+
+def reinvestment(coop: Cooperative, plan: EconomyPlan, today: date) -> dict[str, int]:
+    """One cycle of the fund, where the case's plan has one: the board earmarks part of it for
+    a project and spends part of that, this year (the years closed are frozen)."""
+    if plan.earmark is None:
+        return {}
+    titles, supplier_name, bought = (
+        plan.earmark.projects,
+        plan.earmark.supplier,
+        plan.earmark.spending,
+    )
+    projects = list(Project.objects.filter(coop=coop).order_by("pk"))
+    project = next(
+        (p for t in titles for p in projects if p.title.startswith(t)),
+        next((p for p in projects if p.status == "running"), None),
+    )
+    available = fund_selectors.fund_available(coop=coop)
+    if project is None or available < 1000:
+        return {}
+    last_approval = (
+        Closing.objects.filter(coop=coop, status=ClosingStatus.APPROVED)
+        .order_by("-approved_on")
+        .values_list("approved_on", flat=True)
+        .first()
+    )
+    start = max(date(today.year, 1, 1), (last_approval or today) + timedelta(days=21))
+    on_date = min(start, today)
+    amount = (available * Decimal("0.7")).quantize(Decimal("100"), rounding=ROUND_FLOOR)
+    earmark = fund_services.earmark_create(
+        actor=None,
+        coop=coop,
+        amount=amount,
+        project=project,
+        purpose=f"{project.title[:120]}: avvio e attrezzature",
+        on_date=on_date,
+        source="board",
+        decision_reference=(
+            f"Verbale del consiglio di amministrazione del {on_date:%d/%m/%Y} (sintetico)"
+        ),
+        synthetic=True,
+    )
+    chart = chart_ensure(coop=coop)
+    supplier = Counterparty.objects.filter(coop=coop, name=supplier_name).first()
+    days = max((today - on_date).days, 0)
+    spending = [
+        Movement(
+            coop=coop,
+            on_date=on_date + timedelta(days=round(days * (n + 1) / (len(bought) + 1))),
+            direction=Direction.EXPENSE,
+            amount=(amount * share).quantize(CENT),
+            vat=_vat((amount * share).quantize(CENT), 22),
+            category=chart[category],
+            description=what,
+            counterparty=supplier,
+            project=project,
+            earmark=earmark,
+            reference=f"fondo-{earmark.pk}-{n + 1}",
+            synthetic=True,
+        )
+        for n, (what, category, share) in enumerate(bought)
+    ]
+    Movement.objects.bulk_create(spending)
+    return {"earmarks": 1, "earmark_spending": len(spending)}
+
+
+# --- the step -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def economy_generate(coop: Cooperative, rng: random.Random, today: date | None = None) -> dict:
+    """The cooperative's five synthetic years, closings and fund cycle (once); returns what
+    was written."""
+    today = today or timezone.localdate()
+    plan = PLANS.get(coop.slug)
+    postal_bond_rates_load()  # the closings' dividend cap needs them
+    with quiet():  # synthetic members have nobody to tell
+        posted = sales_post_pending(coop=coop)  # the commons' sales, before any year closes
+        if plan is None or Counterparty.objects.filter(coop=coop, synthetic=True).exists():
+            return {"sales_posted": posted} if posted else {}
+        economy = Economy(coop, rng, today, plan)
+        written = economy.write()
+        written.update(closings(coop, plan, economy.years))
+        written.update(reinvestment(coop, plan, today))
+    written["sales_posted"] = posted
+    audit_record(
+        actor=None,
+        action="economy.synthetic",
+        obj=coop,
+        coop=coop,
+        after={**written, "years": f"{economy.years[0]}-{economy.years[-1]}", "synthetic": True},
+    )
+    return written
+
+
+def demo_economy(coop: Cooperative, rng: random.Random, password: str) -> None:
+    """The demo step: five years of accounts closed with the annual assembly the steps before
+    held, and the fund's cycle."""
+    economy_generate(coop, rng)
