@@ -22,6 +22,7 @@ demo: $(STAMP) .env
 
 test: $(STAMP) .env
 	$(BIN)/python -m django makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	# One worker per CPU (the suite is CPU-bound); loadgroup keeps the tests that share a loaded
 	# demo (tests/demo/conftest.py) on one worker.
 	$(BIN)/python -m pytest -n auto --dist loadgroup
@@ -32,6 +33,7 @@ bench: $(STAMP) .env
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
