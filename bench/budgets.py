@@ -79,14 +79,12 @@ def seed(slug: str, projects: int, voters: int, seed_value: int):
         budget = services.budget_create(
             actor=staff,
             coop=coop,
-            fields={
-                "title": f"Bilancio partecipativo ({voters} voti)",
-                "amount": FUND,
-                "earmark_reference": "Assemblea dei soci (dati sintetici)",
-                "method": "approval",
-                "audience": "both",
-                "official_rule": "equal_shares",
-            },
+            title=f"Bilancio partecipativo ({voters} voti)",
+            amount=FUND,
+            earmark_reference="Assemblea dei soci (dati sintetici)",
+            method="approval",
+            audience="both",
+            official_rule="equal_shares",
             synthetic=True,
         )
         items = BudgetProject.objects.bulk_create(

@@ -23,15 +23,13 @@ def bench_coop(slug: str, name: str, *, is_public: bool, sector: str, founded_ye
     if coop is None:
         coop = coop_create(
             actor=None,
-            fields={
-                "name": name,
-                "slug": slug,
-                "legal_form": "coop",
-                "founded_year": founded_year,
-                "seat": Municipality.objects.get(pk="008034"),
-                "sector": sector,
-                "is_public": is_public,
-            },
+            name=name,
+            slug=slug,
+            legal_form="coop",
+            founded_year=founded_year,
+            seat=Municipality.objects.get(pk="008034"),
+            sector=sector,
+            is_public=is_public,
         )
     return coop
 

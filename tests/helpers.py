@@ -93,7 +93,7 @@ def make_coop(slug: str, *, owner=None, seat: str = "008034", **fields) -> Coope
         "sector": "tourism",
         **fields,
     }
-    return coop_create(actor=owner, fields=values)
+    return coop_create(actor=owner, **values)
 
 
 # --- Concurrency: requests that run at the same instant -------------------------------------------
@@ -190,7 +190,7 @@ def admit(
     member = book_services.application_submit(
         actor=actor,
         coop=coop,
-        fields=fields,
+        **fields,
         consents=CONSENT,
         on_date=day,
         shares=shares,
@@ -245,16 +245,17 @@ def resource_fields(**extra) -> dict:
 
 
 def make_resource(coop, actor=None, **extra) -> CommonResource:
-    return resources_services.resource_create(
-        actor=actor, coop=coop, fields=resource_fields(**extra)
-    )
+    return resources_services.resource_create(actor=actor, coop=coop, **resource_fields(**extra))
 
 
 def add_right(resource, *, start: date, end: date | None, kind: str = "concession", fee="0"):
     return resources_services.use_right_add(
         actor=None,
         resource=resource,
-        fields={"kind": kind, "start_on": start, "end_on": end, "annual_fee": fee},
+        kind=kind,
+        start_on=start,
+        end_on=end,
+        annual_fee=fee,
     )
 
 
@@ -262,7 +263,10 @@ def add_obligation(resource, *, due: date, months: int | None = None, kind: str 
     return resources_services.obligation_add(
         actor=None,
         resource=resource,
-        fields={"kind": kind, "due_on": due, "recurring_months": months, "description": ""},
+        kind=kind,
+        due_on=due,
+        recurring_months=months,
+        description="",
     )
 
 
@@ -278,7 +282,7 @@ NEED_FORM = {
 
 
 def make_need(coop, user, **fields):
-    return needs_services.need_submit(actor=user, coop=coop, fields={**NEED_FORM, **fields})
+    return needs_services.need_submit(actor=user, coop=coop, **{**NEED_FORM, **fields})
 
 
 def make_proposal(coop, user, needs, **fields):
@@ -290,13 +294,13 @@ def make_proposal(coop, user, needs, **fields):
         "volunteers_needed": 6,
         **fields,
     }
-    return proposals_services.proposal_submit(actor=user, coop=coop, fields=values, needs=needs)
+    return proposals_services.proposal_submit(actor=user, coop=coop, **values, needs=needs)
 
 
 def make_project(coop, user, needs=(), **fields):
     values = {"title": "Bottega di comunità", "summary": "L'emporio riaperto.", **fields}
     return project_services.project_create(
-        actor=user, coop=coop, fields=values, needs=list(needs), resources=[]
+        actor=user, coop=coop, **values, needs=list(needs), resources=[]
     )
 
 
@@ -314,7 +318,7 @@ def add_objective(project, user, code="jobs-fte", **fields):
         "target_date": date(2027, 12, 31),
         **fields,
     }
-    return project_services.objective_add(actor=user, project=project, fields=values)
+    return project_services.objective_add(actor=user, project=project, **values)
 
 
 # --- Decisions ------------------------------------------------------------------------------------
@@ -345,14 +349,12 @@ def convene(book: dict) -> dict:
     assembly = assemblies_services.assembly_create(
         actor=admin,
         coop=book["coop"],
-        fields={**ASSEMBLY_FIELDS, "first_call_at": first_call(), "second_call_at": first_call(24)},
+        **ASSEMBLY_FIELDS,
+        first_call_at=first_call(),
+        second_call_at=first_call(24),
     )
-    assemblies_services.agenda_item_add(
-        actor=admin, assembly=assembly, fields={"title": "Bilancio 2025"}
-    )
-    assemblies_services.agenda_item_add(
-        actor=admin, assembly=assembly, fields={"title": "Elezione CdA"}
-    )
+    assemblies_services.agenda_item_add(actor=admin, assembly=assembly, title="Bilancio 2025")
+    assemblies_services.agenda_item_add(actor=admin, assembly=assembly, title="Elezione CdA")
     assembly = assemblies_services.assembly_convene(
         actor=admin, assembly=assembly, at=first_call() - timedelta(days=10)
     )

@@ -31,7 +31,7 @@ def test_close_a_year_approve_the_allocation_and_see_the_money_flow(
         {"category": "suppliers", "amount": Decimal("2000.00"), "description": "Materiali"},
     ):
         cashbook_services.movement_create(
-            actor=staff, coop=coop, fields={"on_date": date(year, 6, 30), **fields}
+            actor=staff, coop=coop, on_date=date(year, 6, 30), **fields
         )
     motion = carried_motion(book, title=f"Approvazione del bilancio {year}")
     base = live_server.url

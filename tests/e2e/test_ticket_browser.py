@@ -29,12 +29,14 @@ def cinema(territory):
     screening = ticketing_catalogue.service_create(
         actor=board,
         coop=coop,
-        fields={"name": "Nuovo Cinema Paradiso", "kind": "screening", "is_public": True},
+        name="Nuovo Cinema Paradiso",
+        kind="screening",
+        is_public=True,
         prices={"public": "7.00", "member": "5.00", "resident": "6.00"},
     )
     starts = (timezone.localtime() + timedelta(days=2)).replace(hour=21, minute=0)
     return ticketing_catalogue.event_create(
-        actor=board, service=screening, fields={"starts_at": starts, "seats": 5}
+        actor=board, service=screening, starts_at=starts, seats=5
     )
 
 

@@ -46,7 +46,7 @@ def ids(people) -> dict[str, int]:
     )
     shares_services.member_exit(actor=admin, member=left, kind="withdrawal")
     applicant = book_services.application_submit(
-        actor=None, coop=coop, fields=person(4), consents=CONSENT
+        actor=None, coop=coop, **person(4), consents=CONSENT
     )
     transfer = shares_services.transfer_request(
         actor=admin, seller=own, buyer=buyer, share_class=ordinary, shares=1

@@ -148,7 +148,7 @@ def ids(people) -> dict[str, int]:
     need = need_submit(
         actor=staff,
         coop=coop,
-        fields=dict(NEED_FORM),
+        **NEED_FORM,
         channel=Channel.PAPER,
         contact_email="nonna.pina@example.org",
     )
@@ -173,7 +173,7 @@ def ids(people) -> dict[str, int]:
     project = make_project(coop, people["admin"])
     objective = add_objective(project, people["admin"])
     milestone = project_services.milestone_add(
-        actor=staff, project=project, fields={"title": "Il pulmino", "due_on": date(2026, 1, 31)}
+        actor=staff, project=project, title="Il pulmino", due_on=date(2026, 1, 31)
     )
     person = project_services.team_add(actor=staff, project=project, name="Lia R.", role="Guida")
     return {

@@ -74,7 +74,8 @@ def _coop_ensure(case: Case, seed: int, report: DemoReport) -> Cooperative:
     report.created += 1
     return coop_create(
         actor=None,
-        fields={"slug": case.slug, **_profile(case, seat)},
+        slug=case.slug,
+        **_profile(case, seat),
         statute=statute,
         is_demo=True,
     )

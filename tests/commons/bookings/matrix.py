@@ -38,7 +38,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def make_unit(resource, actor=None, *, hours=OPEN_ALL_WEEK, prices=PRICES, **fields):
     """A unit open 08:00-22:00 every day, 30-minute slots, 1 to 8 hours, no lead time."""
     values = {"name": "Sala", "lead_hours": 0, "public_booking": True, **fields}
-    unit = bookings_units.unit_create(actor=actor, resource=resource, fields=values)
+    unit = bookings_units.unit_create(actor=actor, resource=resource, **values)
     bookings_units.unit_hours_set(
         actor=actor,
         unit=unit,

@@ -58,15 +58,21 @@ def visitor(name="Vera Visitor", email="vera@example.org"):
         ({"capacity": -1}, "capacity", "whole number"),
         ({"slot_minutes": 2}, "slot_minutes", "whole number from 5"),
         ({"horizon_days": 0}, "horizon_days", "whole number from 1"),
-        ({"color": "red"}, "color", "cannot be changed"),
     ],
 )
 def test_unit_rules_are_checked(people, fields, field, message):
     resource = make_resource(people["coop"])
     with pytest.raises(ValidationError) as caught:
-        bookings_units.unit_create(actor=None, resource=resource, fields={"name": "Sala", **fields})
+        bookings_units.unit_create(actor=None, resource=resource, **{"name": "Sala", **fields})
     assert caught.value.errors[0].field == field
     assert message in caught.value.errors[0].message
+    assert not BookableUnit.objects.exists()
+
+
+def test_an_unknown_unit_field_is_refused_by_name(people):
+    resource = make_resource(people["coop"])
+    with pytest.raises(TypeError, match="color"):
+        bookings_units.unit_create(actor=None, resource=resource, name="Sala", color="red")
     assert not BookableUnit.objects.exists()
 
 

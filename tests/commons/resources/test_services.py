@@ -99,7 +99,7 @@ def test_obligation_rules(resource):
     ]:
         with pytest.raises(ValidationError) as exc:
             services.obligation_add(
-                actor=None, resource=resource, fields={"kind": "insurance", **fields}
+                actor=None, resource=resource, **{"kind": "insurance", **fields}
             )
         assert field in fields_of(exc), fields
     assert not Obligation.objects.exists()

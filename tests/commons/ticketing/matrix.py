@@ -168,7 +168,7 @@ def make_service(coop, *, name="Screening", kind="screening", prices=None, **fie
     return ticketing_catalogue.service_create(
         actor=None,
         coop=coop,
-        fields={"name": name, "kind": kind, "is_public": True, **fields},
+        **{"name": name, "kind": kind, "is_public": True, **fields},
         prices=PRICES if prices is None else prices,
     )
 
@@ -178,7 +178,7 @@ def make_event(service, *, seats=50, days=3, **fields):
         hour=21, minute=0, second=0, microsecond=0
     )
     return ticketing_catalogue.event_create(
-        actor=None, service=service, fields={"starts_at": starts, "seats": seats, **fields}
+        actor=None, service=service, **{"starts_at": starts, "seats": seats, **fields}
     )
 
 

@@ -49,7 +49,9 @@ def test_a_service_has_a_price_per_kind_of_customer(coop, people):
     service = ticketing_catalogue.service_create(
         actor=people["staff"],
         coop=coop,
-        fields={"name": " Catacombs tour ", "kind": "tour", "resource": resource},
+        name=" Catacombs tour ",
+        kind="tour",
+        resource=resource,
         prices={"public": "12.00", "member": Decimal("9"), "resident": "", "free": "0"},
     )
     assert service.name == "Catacombs tour"
@@ -112,7 +114,8 @@ def test_event_rules(screening):
         ticketing_catalogue.event_create(
             actor=None,
             service=screening,
-            fields={"starts_at": now - timedelta(hours=1), "seats": 5},
+            starts_at=now - timedelta(hours=1),
+            seats=5,
         )
     assert messages_of(exc) == {"starts_at": "An event cannot start in the past."}
     start = now + timedelta(days=1)
@@ -124,7 +127,7 @@ def test_event_rules(screening):
     ]:
         with pytest.raises(ValidationError) as exc:
             ticketing_catalogue.event_create(
-                actor=None, service=screening, fields={"starts_at": start, "seats": 5, **fields}
+                actor=None, service=screening, **{"starts_at": start, "seats": 5, **fields}
             )
         assert messages_of(exc)[field].startswith(message)
     assert not Event.objects.exists()

@@ -54,7 +54,7 @@ def fields(**overrides):
 
 def test_creating_a_cooperative_makes_the_creator_admin_with_a_first_statute(people):
     founder = make_user("founder")
-    coop = coop_create(actor=founder, fields=fields(vat_number=VALID_VAT, fiscal_code=VALID_VAT))
+    coop = coop_create(actor=founder, **fields(vat_number=VALID_VAT, fiscal_code=VALID_VAT))
     assert Role.objects.get(coop=coop, user=founder).kind == "admin"
     statute = statute_on(coop=coop)
     assert statute.valid_from == date(2019, 1, 1)
@@ -84,7 +84,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(people, overri
         AuditEntry.objects.count(),
     )
     with pytest.raises(ValidationError) as caught:
-        coop_create(actor=people["admin"], fields=fields(**overrides))
+        coop_create(actor=people["admin"], **fields(**overrides))
     assert field in {e.field for e in caught.value.errors}
     after = (
         Cooperative.objects.count(),
@@ -96,7 +96,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(people, overri
 
 def test_codes_are_stored_compact_and_upper_case(people):
     coop = coop_create(
-        actor=None, fields=fields(fiscal_code="rssmra 85t10 a562s", albo_number="a123456")
+        actor=None, **fields(fiscal_code="rssmra 85t10 a562s", albo_number="a123456")
     )
     assert (coop.fiscal_code, coop.albo_number) == ("RSSMRA85T10A562S", "A123456")
 
@@ -118,7 +118,7 @@ def test_codes_are_stored_compact_and_upper_case(people):
 def test_statute_outside_the_law_is_refused(people, change, field):
     coop = people["coop"]
     with pytest.raises(ValidationError) as caught:
-        statute_create(actor=people["admin"], coop=coop, fields={**VALID_STATUTE, **change})
+        statute_create(actor=people["admin"], coop=coop, **{**VALID_STATUTE, **change})
     assert [e.field for e in caught.value.errors] == [field]
     assert coop.statutes.count() == 1
 
@@ -127,14 +127,14 @@ def test_srl_rules_cooperatives_may_have_shares_above_500_euros(people):
     """Art. 2525 c.1 caps *azioni* at 500 €; the *quote* of srl-rules cooperatives have no cap."""
     quote = coop_create(
         actor=None,
-        fields=fields(legal_form="coop_srl"),
+        **fields(legal_form="coop_srl"),
         statute={"share_nominal_value": Decimal("1000.00")},
     )
     assert statute_on(coop=quote).share_nominal_value == Decimal("1000.00")
     with pytest.raises(ValidationError) as caught:
         coop_create(
             actor=None,
-            fields=fields(slug="azioni", legal_form="coop"),
+            **fields(slug="azioni", legal_form="coop"),
             statute={"share_nominal_value": Decimal("1000.00")},
         )
     assert caught.value.errors[0].field == "share_nominal_value"
@@ -149,12 +149,12 @@ def test_the_database_refuses_more_than_ten_proxies_too(people):
 def test_statute_versions_apply_from_their_date(people):
     coop = people["coop"]
     first = statute_on(coop=coop, day=date(2020, 1, 1))
-    new = statute_create(actor=people["admin"], coop=coop, fields=VALID_STATUTE)
+    new = statute_create(actor=people["admin"], coop=coop, **VALID_STATUTE)
     assert statute_on(coop=coop, day=date(2024, 4, 30)) == first
     assert statute_on(coop=coop, day=date(2024, 5, 1)) == new
     assert statute_on(coop=coop, day=date(2014, 1, 1)) is None  # before the founding
     with pytest.raises(ValidationError) as caught:
-        statute_create(actor=people["admin"], coop=coop, fields=VALID_STATUTE)
+        statute_create(actor=people["admin"], coop=coop, **VALID_STATUTE)
     assert caught.value.errors[0].field == "valid_from"
 
 
@@ -168,7 +168,7 @@ DAYS = (date(2030, 1, 1) + timedelta(days=n) for n in itertools.count())
 def accepted(coop, **change) -> bool:
     try:
         statute_create(
-            actor=None, coop=coop, fields={**VALID_STATUTE, "valid_from": next(DAYS), **change}
+            actor=None, coop=coop, **{**VALID_STATUTE, "valid_from": next(DAYS), **change}
         )
     except ValidationError:
         return False

@@ -122,7 +122,7 @@ def ids(people) -> dict[str, int]:
         actor=staff, assembly=assembly, grantor=members[4], holder=members[3]
     )
     motion = assemblies_voting_services.motion_create(
-        actor=staff, assembly=assembly, fields={"title": "Bilancio 2025"}
+        actor=staff, assembly=assembly, title="Bilancio 2025"
     )
     Minutes.objects.create(coop=assembly.coop, assembly=assembly)
     return {

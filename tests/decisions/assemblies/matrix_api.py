@@ -171,11 +171,11 @@ def make(people) -> dict:
     draft = assemblies_services.assembly_create(
         actor=admin,
         coop=book["coop"],
-        fields={**ASSEMBLY_FIELDS, "first_call_at": month, "second_call_at": month + timedelta(1)},
+        **ASSEMBLY_FIELDS,
+        first_call_at=month,
+        second_call_at=month + timedelta(1),
     )
-    item = assemblies_services.agenda_item_add(
-        actor=admin, assembly=draft, fields={"title": "Bilancio"}
-    )
+    item = assemblies_services.agenda_item_add(actor=admin, assembly=draft, title="Bilancio")
     convened = convene(book)["assembly"]
     session = open_session(convene(book))["assembly"]
     for key in ("member", 3, 5, 6):
@@ -188,7 +188,7 @@ def make(people) -> dict:
 
     def motion(title: str, **fields):
         return assemblies_voting_services.motion_create(
-            actor=staff, assembly=session, fields={"title": title, **fields}
+            actor=staff, assembly=session, title=title, **fields
         )
 
     closed = assemblies_voting_services.motion_open(actor=staff, motion=motion("Bilancio 2025"))

@@ -652,7 +652,7 @@ def test_the_list_is_a_constant_number_of_queries(client, people, n, django_asse
         assemblies_services.assembly_create(
             actor=people["admin"],
             coop=people["coop"],
-            fields={**ASSEMBLY_FIELDS, "title": f"A{i}", "first_call_at": first_call(24 * i)},
+            **{**ASSEMBLY_FIELDS, "title": f"A{i}", "first_call_at": first_call(24 * i)},
         )
     as_user(client, people["staff"])
     # The session and its user, the cooperative, the caller's roles, the count, the page

@@ -31,7 +31,7 @@ def test_a_ballot_sent_many_times_at_once_counts_once(in_session, ballot):
     motion = assemblies_voting_services.motion_open(
         actor=staff,
         motion=assemblies_voting_services.motion_create(
-            actor=staff, assembly=assembly, fields={"title": "Bilancio", "ballot": ballot}
+            actor=staff, assembly=assembly, title="Bilancio", ballot=ballot
         ),
     )
     url = f"/api/v1/coops/alpha/assemblies/{assembly.pk}/motions/{motion.pk}/ballots"

@@ -29,7 +29,7 @@ def voted(in_session):
     motion = assemblies_voting_services.motion_open(
         actor=staff,
         motion=assemblies_voting_services.motion_create(
-            actor=staff, assembly=assembly, fields={"title": "Bilancio"}
+            actor=staff, assembly=assembly, title="Bilancio"
         ),
     )
     for key in ("admin", 3, 5):

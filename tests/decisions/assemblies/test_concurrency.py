@@ -63,7 +63,8 @@ def test_200_ballots_at_once_with_duplicates_count_each_voter_once(crowd, ballot
         motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=crowd["assembly"],
-            fields={"title": "Bilancio", "ballot": ballot_kind},
+            title="Bilancio",
+            ballot=ballot_kind,
         ),
     )
     rng = random.Random(2539)
@@ -99,7 +100,7 @@ def test_a_vote_racing_the_close_is_either_counted_before_it_or_refused(crowd):
     motion = assemblies_voting_services.motion_open(
         actor=staff,
         motion=assemblies_voting_services.motion_create(
-            actor=staff, assembly=crowd["assembly"], fields={"title": "X"}
+            actor=staff, assembly=crowd["assembly"], title="X"
         ),
     )
 

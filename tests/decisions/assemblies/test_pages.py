@@ -90,7 +90,9 @@ def test_drafts_exist_only_for_operators(client, assembly_book):
     assembly = assemblies_services.assembly_create(
         actor=assembly_book["staff"],
         coop=assembly_book["coop"],
-        fields={"title": "Bozza", "first_call_at": first_call(), "place": "Sala"},
+        title="Bozza",
+        first_call_at=first_call(),
+        place="Sala",
     )
     client.force_login(assembly_book["member"])
     assert client.get(url(assembly)).status_code == 404
@@ -143,7 +145,8 @@ def test_a_member_votes_in_a_secret_ballot_and_reads_the_result_when_it_closes(c
         motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
-            fields={"title": "Bilancio 2025", "ballot": "secret"},
+            title="Bilancio 2025",
+            ballot="secret",
         ),
     )
     client.force_login(in_session["member"])
@@ -180,7 +183,7 @@ def test_staff_record_a_show_of_hands_from_the_desk(client, in_session):
     motion = assemblies_voting_services.motion_open(
         actor=staff,
         motion=assemblies_voting_services.motion_create(
-            actor=staff, assembly=assembly, fields={"title": "Quote"}
+            actor=staff, assembly=assembly, title="Quote"
         ),
     )
     client.force_login(staff)
@@ -235,7 +238,7 @@ def test_the_voters_page_lists_the_book_before_the_roll_is_fixed(client, convene
 def test_the_list_and_the_assembly_page_are_a_constant_number_of_queries(client, convened):
     client.force_login(convened["member"])
     assemblies_voting_services.motion_create(
-        actor=convened["staff"], assembly=convened["assembly"], fields={"title": "Bilancio"}
+        actor=convened["staff"], assembly=convened["assembly"], title="Bilancio"
     )
 
     def count(path):
@@ -247,12 +250,14 @@ def test_the_list_and_the_assembly_page_are_a_constant_number_of_queries(client,
     few_page = count(url(convened["assembly"]))
     for n in range(6):
         assemblies_voting_services.motion_create(
-            actor=convened["staff"], assembly=convened["assembly"], fields={"title": f"M{n}"}
+            actor=convened["staff"], assembly=convened["assembly"], title=f"M{n}"
         )
         assemblies_services.assembly_create(
             actor=convened["staff"],
             coop=convened["coop"],
-            fields={"title": f"A{n}", "first_call_at": first_call(24 * (n + 3)), "place": "Sala"},
+            title=f"A{n}",
+            first_call_at=first_call(24 * (n + 3)),
+            place="Sala",
         )
     assert count("/c/alpha/assemblies/") == few_list
     assert count(url(convened["assembly"])) == few_page
@@ -309,10 +314,12 @@ def test_staff_change_an_item_of_a_draft_agenda(client, assembly_book):
     assembly = assemblies_services.assembly_create(
         actor=assembly_book["staff"],
         coop=assembly_book["coop"],
-        fields={"title": "Bozza", "first_call_at": first_call(24 * 30), "place": "Sala"},
+        title="Bozza",
+        first_call_at=first_call(24 * 30),
+        place="Sala",
     )
     item = assemblies_services.agenda_item_add(
-        actor=assembly_book["staff"], assembly=assembly, fields={"title": "Bilancio"}
+        actor=assembly_book["staff"], assembly=assembly, title="Bilancio"
     )
     client.force_login(assembly_book["staff"])
     assert f"agenda/{item.pk}/edit/" in client.get(url(assembly)).content.decode()

@@ -84,9 +84,9 @@ def test_the_roll_caps_votes_by_law_for_any_mix_of_members(
         else:
             admit(coop, _organisation(i, coop, code), days_ago=200)
     assembly = assemblies_services.assembly_create(
-        actor=None, coop=coop, fields={**ASSEMBLY_FIELDS, "first_call_at": first_call()}
+        actor=None, coop=coop, **ASSEMBLY_FIELDS, first_call_at=first_call()
     )
-    assemblies_services.agenda_item_add(actor=None, assembly=assembly, fields={"title": "Bilancio"})
+    assemblies_services.agenda_item_add(actor=None, assembly=assembly, title="Bilancio")
     assemblies_services.assembly_convene(
         actor=None, assembly=assembly, at=first_call() - timedelta(days=9)
     )
@@ -153,14 +153,12 @@ def test_tallies_equal_a_recount_and_follow_the_majority_rule(
         motion=assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
-            fields={
-                "title": f"Mozione {next(serial)}",
-                "ballot": "secret" if secret else "open",
-                "majority": majority,
-                "majority_base": base,
-                "qualified_numerator": fraction[0],
-                "qualified_denominator": fraction[1],
-            },
+            title=f"Mozione {next(serial)}",
+            ballot="secret" if secret else "open",
+            majority=majority,
+            majority_base=base,
+            qualified_numerator=fraction[0],
+            qualified_denominator=fraction[1],
         ),
     )
     for key, choice in zip(present, ballots, strict=True):

@@ -63,7 +63,7 @@ def motion(data, **extra):
     values = {"title": "Approvazione del bilancio 2025", **extra}
     candidates = values.pop("candidates", None)
     return assemblies_voting_services.motion_create(
-        actor=data["staff"], assembly=data["assembly"], fields=values, candidates=candidates
+        actor=data["staff"], assembly=data["assembly"], **values, candidates=candidates
     )
 
 
@@ -95,7 +95,7 @@ def test_the_second_call_is_on_a_later_day_and_the_assembly_has_a_place(assembly
         assemblies_services.assembly_create(
             actor=assembly_book["admin"],
             coop=assembly_book["coop"],
-            fields=fields(second_call_at=first_call(2), place="", online_url=""),
+            **fields(second_call_at=first_call(2), place="", online_url=""),
         )
     found = errors_of(exc)
     assert "later day" in found["second_call_at"][0]
@@ -104,11 +104,9 @@ def test_the_second_call_is_on_a_later_day_and_the_assembly_has_a_place(assembly
 
 def test_a_notice_shorter_than_the_statute_allows_is_refused(assembly_book):
     assembly = assemblies_services.assembly_create(
-        actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
+        actor=assembly_book["admin"], coop=assembly_book["coop"], **fields()
     )
-    assemblies_services.agenda_item_add(
-        actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"}
-    )
+    assemblies_services.agenda_item_add(actor=assembly_book["admin"], assembly=assembly, title="X")
     with pytest.raises(ValidationError) as exc:
         assemblies_services.assembly_convene(
             actor=assembly_book["admin"], assembly=assembly, at=first_call() - timedelta(days=7)
@@ -121,7 +119,7 @@ def test_a_notice_shorter_than_the_statute_allows_is_refused(assembly_book):
 
 def test_an_assembly_needs_an_agenda_before_it_is_convened(assembly_book):
     assembly = assemblies_services.assembly_create(
-        actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
+        actor=assembly_book["admin"], coop=assembly_book["coop"], **fields()
     )
     with pytest.raises(ValidationError, match="agenda"):
         assemblies_services.assembly_convene(
@@ -158,11 +156,9 @@ def test_a_member_without_an_e_mail_gets_the_printed_notice(
     member = assembly_book["members"][3]
     Member.objects.filter(pk=member.pk).update(email="")
     assembly = assemblies_services.assembly_create(
-        actor=assembly_book["admin"], coop=assembly_book["coop"], fields=fields()
+        actor=assembly_book["admin"], coop=assembly_book["coop"], **fields()
     )
-    assemblies_services.agenda_item_add(
-        actor=assembly_book["admin"], assembly=assembly, fields={"title": "X"}
-    )
+    assemblies_services.agenda_item_add(actor=assembly_book["admin"], assembly=assembly, title="X")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assemblies_services.assembly_convene(
@@ -179,7 +175,7 @@ def test_a_convened_assembly_cannot_change_its_notice_or_agenda(convened):
         )
     with pytest.raises(ValidationError, match="agenda is fixed"):
         assemblies_services.agenda_item_add(
-            actor=convened["admin"], assembly=convened["assembly"], fields={"title": "Altro"}
+            actor=convened["admin"], assembly=convened["assembly"], title="Altro"
         )
 
 

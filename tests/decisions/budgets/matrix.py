@@ -54,12 +54,12 @@ PROJECT_FIELDS = {
 
 
 def make_budget(coop, actor, **fields):
-    return services.budget_create(actor=actor, coop=coop, fields={**BUDGET_FIELDS, **fields})
+    return services.budget_create(actor=actor, coop=coop, **{**BUDGET_FIELDS, **fields})
 
 
 def propose(budget, actor, title: str = PROJECT_FIELDS["title"], cost="4000.00", **extra):
     fields = {**PROJECT_FIELDS, "title": title, "estimated_cost": Decimal(cost)}
-    return services.budget_project_propose(actor=actor, budget=budget, fields=fields, **extra)
+    return services.budget_project_propose(actor=actor, budget=budget, **fields, **extra)
 
 
 def feasible(project, actor, cost=None):

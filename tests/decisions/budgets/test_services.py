@@ -69,11 +69,17 @@ def test_a_budget_is_set_up_collecting_and_audited(people):
         ({"method": "ranked"}, "method", "approval or knapsack"),
         ({"audience": "everyone"}, "audience", "who votes"),
         ({"official_rule": "random"}, "official_rule", "official result"),
-        ({"colour": "red"}, "colour", "cannot be changed"),
     ],
 )
 def test_a_bad_budget_is_refused_on_its_field(people, fields, field, message):
     assert_refused(make_budget, people["coop"], people["staff"], on=field, saying=message, **fields)
+    assert not ParticipatoryBudget.objects.exists()
+
+
+def test_a_budget_has_no_other_fields(people):
+    # The service's keywords are the budget's fields: any other is refused by name.
+    with pytest.raises(TypeError, match="'colour'"):
+        make_budget(people["coop"], people["staff"], colour="red")
     assert not ParticipatoryBudget.objects.exists()
 
 

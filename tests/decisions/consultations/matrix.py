@@ -65,7 +65,7 @@ def make_consultation(coop, actor, *, kind: str = "single_choice", options=OPTIO
     else:
         given = [{"label": label} for label in options]
     return consultations_services.consultation_create(
-        actor=actor, coop=coop, fields=values, options=given
+        actor=actor, coop=coop, **values, options=given
     )
 
 

@@ -19,6 +19,7 @@ from comunitas.decisions.consultations import selectors
 from comunitas.decisions.consultations import services as consultations_services
 from comunitas.decisions.models.consultations import (
     Availability,
+    Consultation,
     ConsultationBallot,
     ConsultationMark,
     ConsultationParticipation,
@@ -69,16 +70,16 @@ def test_a_proposal_gets_its_four_answers_and_refuses_other_options(people):
     assert [o.code for o in proposal.options.all()] == ["agree", "abstain", "disagree", "block"]
     assert proposal.status == ConsultationStatus.DRAFT
     with pytest.raises(ValidationError):
-        consultations_services.option_add(
-            actor=staff, consultation=proposal, fields={"label": "Forse"}
-        )
+        consultations_services.option_add(actor=staff, consultation=proposal, label="Forse")
     with pytest.raises(ValidationError):
         consultations_services.option_remove(actor=staff, option=proposal.options.first())
     with pytest.raises(ValidationError) as exc:
         consultations_services.consultation_create(
             actor=staff,
             coop=coop,
-            fields={"title": "x", "kind": "proposal", "closes_at": closing()},
+            title="x",
+            kind="proposal",
+            closes_at=closing(),
             options=[{"label": "A"}],
         )
     assert field_of(exc) == "options"
@@ -98,13 +99,19 @@ def test_a_proposal_gets_its_four_answers_and_refuses_other_options(people):
         ({"dots": 0}, "dots"),
         ({"dots": 5000}, "dots"),
         ({"title": "x" * 201}, "title"),
-        ({"colour": "red"}, "colour"),
     ],
 )
 def test_a_consultation_with_bad_fields_is_refused_by_field(people, fields, field):
     with pytest.raises(ValidationError) as exc:
         make_consultation(people["coop"], people["staff"], **fields)
     assert field_of(exc) == field
+
+
+def test_a_consultation_has_no_other_fields(people):
+    # The service's keywords are the consultation's fields: any other is refused by name.
+    with pytest.raises(TypeError, match="'colour'"):
+        make_consultation(people["coop"], people["staff"], colour="red")
+    assert not Consultation.objects.exists()
 
 
 def test_it_is_about_one_thing_of_the_same_cooperative(people):
@@ -132,29 +139,31 @@ def test_time_slots_end_after_they_start_and_only_polls_have_them(people):
     start = timezone.now() + timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
         consultations_services.option_add(
-            actor=staff, consultation=poll, fields={"starts_at": start, "ends_at": start}
+            actor=staff, consultation=poll, starts_at=start, ends_at=start
         )
     assert field_of(exc) == "ends_at"
     with pytest.raises(ValidationError) as exc:
         consultations_services.option_add(
             actor=staff,
             consultation=poll,
-            fields={"starts_at": start, "ends_at": start - timedelta(hours=1)},
+            starts_at=start,
+            ends_at=start - timedelta(hours=1),
         )
     assert field_of(exc) == "ends_at"
     with pytest.raises(ValidationError) as exc:
-        consultations_services.option_add(actor=staff, consultation=poll, fields={"ends_at": start})
+        consultations_services.option_add(actor=staff, consultation=poll, ends_at=start)
     assert field_of(exc) == "starts_at"
     slot = consultations_services.option_add(
         actor=staff,
         consultation=poll,
-        fields={"starts_at": start, "ends_at": start + timedelta(hours=2)},
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
     )
     assert selectors.slot_label(slot)  # named by its times
     choice = make_consultation(coop, staff)
     with pytest.raises(ValidationError) as exc:
         consultations_services.option_add(
-            actor=staff, consultation=choice, fields={"label": "Sera", "starts_at": start}
+            actor=staff, consultation=choice, label="Sera", starts_at=start
         )
     assert field_of(exc) == "starts_at"
 
@@ -164,13 +173,9 @@ def test_options_have_a_name_each_and_change_only_while_a_draft(people):
     draft = make_consultation(coop, staff)
     for label in ("  ", "documentari"):
         with pytest.raises(ValidationError) as exc:
-            consultations_services.option_add(
-                actor=staff, consultation=draft, fields={"label": label}
-            )
+            consultations_services.option_add(actor=staff, consultation=draft, label=label)
         assert field_of(exc) == "label"
-    option = consultations_services.option_add(
-        actor=staff, consultation=draft, fields={"label": "Corti"}
-    )
+    option = consultations_services.option_add(actor=staff, consultation=draft, label="Corti")
     consultations_services.option_update(
         actor=staff, option=option, fields={"label": "Cortometraggi"}
     )
@@ -180,9 +185,7 @@ def test_options_have_a_name_each_and_change_only_while_a_draft(people):
     opened = consultations_services.consultation_open(actor=staff, consultation=draft)
     first = opened.options.first()
     for attempt in (
-        lambda: consultations_services.option_add(
-            actor=staff, consultation=opened, fields={"label": "Z"}
-        ),
+        lambda: consultations_services.option_add(actor=staff, consultation=opened, label="Z"),
         lambda: consultations_services.option_update(
             actor=staff, option=first, fields={"label": "Z"}
         ),
@@ -606,7 +609,7 @@ def test_every_write_is_audited(people):
     coop, staff = people["coop"], people["staff"]
     consultation = make_consultation(coop, staff)
     option = consultations_services.option_add(
-        actor=staff, consultation=consultation, fields={"label": "Corti"}
+        actor=staff, consultation=consultation, label="Corti"
     )
     consultations_services.option_update(
         actor=staff, option=option, fields={"label": "Corti d'autore"}
@@ -625,9 +628,7 @@ def test_every_write_is_audited(people):
     )
     actions = set(AuditEntry.objects.filter(coop=coop).values_list("action", flat=True))
     declared = {code for code in AUDIT_LABELS if code.startswith("consultation.")}
-    assert declared - actions == {
-        "consultation.answer_change"
-    }
+    assert declared - actions == {"consultation.answer_change"}
 
 
 def test_another_cooperative_never_sees_a_consultation_in_its_list(people):

@@ -32,7 +32,7 @@ def expense(coop, actor=None, amount="100.00", on_date=None, **fields):
         "description": "Legna per la stufa",
         **fields,
     }
-    return services.movement_create(actor=actor, coop=coop, fields=values)
+    return services.movement_create(actor=actor, coop=coop, **values)
 
 
 def income(coop, actor=None, amount="50.00", on_date=None, **fields):
@@ -42,7 +42,7 @@ def income(coop, actor=None, amount="50.00", on_date=None, **fields):
         "amount": amount,
         **fields,
     }
-    return services.movement_create(actor=actor, coop=coop, fields=values)
+    return services.movement_create(actor=actor, coop=coop, **values)
 
 
 def freeze(coop, year: int, status: str = ClosingStatus.PROPOSED) -> Closing:
@@ -74,7 +74,7 @@ def ids(people) -> dict[str, int]:
     )
     movement = expense(coop, staff)
     counterparty = services.counterparty_create(
-        actor=staff, coop=coop, fields={"name": "Segheria Rossi", "kind": "supplier"}
+        actor=staff, coop=coop, name="Segheria Rossi", kind="supplier"
     )
     return {"cash_movement_id": movement.pk, "cash_counterparty_id": counterparty.pk}
 

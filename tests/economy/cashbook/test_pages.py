@@ -172,7 +172,5 @@ def test_members_and_residents_do_not_see_the_rows(client, people):
     for who in ("member", "resident"):
         client.force_login(people[who])
         assert client.get(f"{C}/").status_code == 403
-    services.counterparty_create(
-        actor=None, coop=people["coop"], fields={"name": "A", "kind": "other"}
-    )
+    services.counterparty_create(actor=None, coop=people["coop"], name="A", kind="other")
     assert client.get(f"{C}/counterparties/").status_code == 403

@@ -54,13 +54,20 @@ def test_the_category_decides_the_direction_and_it_is_audited(people):
         ({"category": ""}, "category", "Choose a category"),
         ({"on_date": "2026-01-01"}, "on_date", "Give a date"),
         ({"description": "x" * 201}, "description", "200"),
-        ({"sale": 1}, "sale", "cannot be changed"),
     ],
 )
 def test_every_rule_of_a_movement(people, fields, field, message):
     assert message in str(
         assert_refused(expense, people["coop"], people["staff"], on=field, **fields)
     )
+    assert not Movement.objects.exists()
+
+
+def test_what_is_not_an_input_cannot_be_set(people):
+    """The sale a movement posts (and its source, its batch…) is never an input by hand."""
+    for name in ("sale", "source", "batch", "reverses", "direction"):
+        with pytest.raises(TypeError, match=name):
+            expense(people["coop"], people["staff"], **{name: 1})
     assert not Movement.objects.exists()
 
 
@@ -73,7 +80,7 @@ def test_every_link_belongs_to_the_cooperative(people):
     coop, other = people["coop"], people["other"]
     theirs = make_resource(other, people["stranger"])
     foreign_party = services.counterparty_create(
-        actor=None, coop=other, fields={"name": "Altrove", "kind": "supplier"}
+        actor=None, coop=other, name="Altrove", kind="supplier"
     )
     for name, value in (
         ("resource", theirs),
@@ -201,7 +208,10 @@ class TestReversalNetsToZero(TestCase):
         original = services.movement_create(
             actor=None,
             coop=self.coop,
-            fields={"on_date": TODAY, "category": code, "amount": amount, "vat": vat},
+            on_date=TODAY,
+            category=code,
+            amount=amount,
+            vat=vat,
         )
         reversal = services.movement_reverse(actor=None, movement=original, reason="Prova")
         assert original.amount + reversal.amount == 0 and original.vat + reversal.vat == 0
@@ -241,17 +251,17 @@ def test_counterparty_rules_and_whether_it_is_local(people):
     local = services.counterparty_create(
         actor=staff,
         coop=coop,
-        fields={"name": "Ferramenta", "kind": "supplier", "municipality": "008034"},
+        name="Ferramenta",
+        kind="supplier",
+        municipality="008034",
     )
     away = services.counterparty_create(
         actor=staff,
         coop=coop,
-        fields={
-            "name": "Grossista",
-            "kind": "supplier",
-            "tax_code": "IT 0074 3110 157",
-            "municipality": "066004",
-        },
+        name="Grossista",
+        kind="supplier",
+        tax_code="IT 0074 3110 157",
+        municipality="066004",
     )
     assert away.tax_code == "00743110157"
     assert selectors.counterparty_is_local(local) and not selectors.counterparty_is_local(away)
@@ -259,31 +269,32 @@ def test_counterparty_rules_and_whether_it_is_local(people):
     assert flags == {"Ferramenta": True, "Grossista": False}
     fields = {"name": "ferramenta", "kind": "supplier"}
     assert "already exists" in str(
-        assert_refused(
-            services.counterparty_create, on="name", actor=staff, coop=coop, fields=fields
-        )
+        assert_refused(services.counterparty_create, on="name", actor=staff, coop=coop, **fields)
     )
     bad_code = {"name": "X", "kind": "supplier", "tax_code": "12345678901"}
     assert "not a valid" in str(
         assert_refused(
-            services.counterparty_create, on="tax_code", actor=staff, coop=coop, fields=bad_code
+            services.counterparty_create, on="tax_code", actor=staff, coop=coop, **bad_code
         )
     )
     good_cf = {"name": "Mario", "kind": "customer", "tax_code": "RSSMRA85T10A562S"}
-    assert services.counterparty_create(actor=staff, coop=coop, fields=good_cf).tax_code
+    assert services.counterparty_create(actor=staff, coop=coop, **good_cf).tax_code
     assert_refused(
         services.counterparty_create,
         on="municipality",
         actor=staff,
         coop=coop,
-        fields={"name": "Y", "kind": "other", "municipality": "999999"},
+        name="Y",
+        kind="other",
+        municipality="999999",
     )
     assert_refused(
         services.counterparty_create,
         on="kind",
         actor=staff,
         coop=coop,
-        fields={"name": "Z", "kind": "friend"},
+        name="Z",
+        kind="friend",
     )
     expense(coop, None, "10.00", counterparty=local)
     expense(coop, None, "20.00", counterparty=away)
@@ -304,18 +315,21 @@ def test_counterparty_rules_and_whether_it_is_local(people):
 def test_a_category_of_the_coops_own(people):
     coop = people["coop"]
     fields = {"code": "firewood", "name": "Legna", "direction": "expense", "flow": "purchases"}
-    category = services.category_create(actor=None, coop=coop, fields=fields)
+    category = services.category_create(actor=None, coop=coop, **fields)
     assert category.flow == "purchases"
     assert expense(coop, None, category="firewood").category == category
     assert "already exists" in str(
-        assert_refused(services.category_create, on="code", actor=None, coop=coop, fields=fields)
+        assert_refused(services.category_create, on="code", actor=None, coop=coop, **fields)
     )
     revenue = {"code": "x", "name": "X", "direction": "expense", "flow": "revenue"}
-    assert_refused(services.category_create, on="flow", actor=None, coop=coop, fields=revenue)
+    assert_refused(services.category_create, on="flow", actor=None, coop=coop, **revenue)
     earning = services.category_create(
         actor=None,
         coop=coop,
-        fields={"code": "rentals", "name": "Affitti attivi", "direction": "income", "flow": ""},
+        code="rentals",
+        name="Affitti attivi",
+        direction="income",
+        flow="",
     )
     assert earning.flow == "revenue"
 

@@ -74,9 +74,7 @@ def carried_motion(book: dict, title: str = "Approvazione del bilancio", carried
         assemblies_session_services.attendance_register(
             actor=staff, assembly=session, member=book["members"][key]
         )
-    motion = assemblies_voting_services.motion_create(
-        actor=staff, assembly=session, fields={"title": title}
-    )
+    motion = assemblies_voting_services.motion_create(actor=staff, assembly=session, title=title)
     motion = assemblies_voting_services.motion_open(actor=staff, motion=motion)
     assemblies_voting_services.ballot_cast(
         actor=staff,

@@ -31,19 +31,17 @@ JOB_FIELDS = {
 
 
 def make_job(coop, actor, **fields):
-    return work_services.job_create(actor=actor, coop=coop, fields={**JOB_FIELDS, **fields})
+    return work_services.job_create(actor=actor, coop=coop, **{**JOB_FIELDS, **fields})
 
 
 def declare(coop, user, hours="2.50", on_date=None, activity="Visite guidate", **fields):
     return work_services.volunteer_declare(
         actor=user,
         coop=coop,
-        fields={
-            "activity": activity,
-            "on_date": on_date or timezone.localdate(),
-            "hours": hours,
-            **fields,
-        },
+        activity=activity,
+        on_date=on_date or timezone.localdate(),
+        hours=hours,
+        **fields,
     )
 
 
@@ -51,7 +49,7 @@ def enter(coop, actor, hours="3.00", on_date=None, person_name="Bianchi Luca", *
     return work_services.volunteer_enter(
         actor=actor,
         coop=coop,
-        fields={
+        **{
             "person_name": person_name,
             "activity": fields.pop("activity", "Pulizie"),
             "on_date": on_date or timezone.localdate(),

@@ -77,12 +77,18 @@ def test_a_job_is_recorded_and_audited_without_the_name(people):
             {"previously_unemployed": True, "unemployment_consent_on": date(2999, 1, 1)},
             "unemployment_consent_on",
         ),
-        ({"salary": 1}, "salary"),
         ({"title": "x" * 121}, "title"),
     ],
 )
 def test_bad_jobs_are_refused_and_nothing_is_saved(people, fields, field):
     assert_refused(make_job, people["coop"], people["staff"], on=field, **fields)
+    assert not Job.objects.exists()
+
+
+def test_what_is_not_an_input_of_a_job_cannot_be_set(people):
+    for name in ("salary", "created_at"):
+        with pytest.raises(TypeError, match=name):
+            make_job(people["coop"], people["staff"], **{name: 1})
     assert not Job.objects.exists()
 
 

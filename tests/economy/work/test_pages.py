@@ -154,7 +154,9 @@ def test_volunteering_lists_run_constant_queries(client, people, django_assert_n
     work_services.volunteer_rate_create(
         actor=None,
         coop=people["coop"],
-        fields={"valid_from": date(2025, 1, 1), "hourly_value": "10", "source": "x"},
+        valid_from=date(2025, 1, 1),
+        hourly_value="10",
+        source="x",
     )
     for n in (3, 12):
         many_hours(people, n)

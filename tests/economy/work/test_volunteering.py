@@ -30,7 +30,9 @@ def rate(coop, valid_from, value, source="Valore ISTAT"):
     return work_services.volunteer_rate_create(
         actor=None,
         coop=coop,
-        fields={"valid_from": valid_from, "hourly_value": Decimal(value), "source": source},
+        valid_from=valid_from,
+        hourly_value=Decimal(value),
+        source=source,
     )
 
 
@@ -65,7 +67,6 @@ def test_a_declaration_is_linked_to_the_login_and_its_member_record(people):
         ({"on_date": timezone.localdate() + timedelta(days=1)}, "on_date"),
         ({"on_date": "2025-01-01"}, "on_date"),
         ({"person_name": ""}, "person_name"),
-        ({"status": "confirmed"}, "status"),
     ],
 )
 def test_bad_hours_are_refused_and_nothing_is_saved(people, fields, field):
@@ -73,9 +74,20 @@ def test_bad_hours_are_refused_and_nothing_is_saved(people, fields, field):
     assert not VolunteerEntry.objects.exists()
 
 
+def test_staff_cannot_set_the_status_of_hours_they_enter(people):
+    """Entered hours are confirmed by the service: the status is not an input."""
+    for name in ("status", "confirmed_by", "user"):
+        with pytest.raises(TypeError, match=name):
+            enter(people["coop"], people["staff"], on_date=DAY, **{name: "confirmed"})
+    assert not VolunteerEntry.objects.exists()
+
+
 def test_a_volunteer_cannot_declare_for_someone_else_or_set_the_status(people):
+    """The person declaring is the caller: who, the status and who entered are not inputs."""
     for name in ("member", "person_name", "status", "entered_by"):
-        assert_refused(declare, people["coop"], people["member"], on=name, **{name: None})
+        with pytest.raises(TypeError, match=name):
+            declare(people["coop"], people["member"], **{name: None})
+    assert not VolunteerEntry.objects.exists()
 
 
 def test_links_are_this_cooperatives(people):

@@ -61,7 +61,7 @@ def test_the_list_filters_and_shows_holdings_and_territory(client, book):
     org = admit(coop, ORGANISATION, actor=admin)
     elsewhere = Municipality.objects.get(pk="066004")
     outsider = admit(coop, {**person(11), "residence": elsewhere}, actor=admin)
-    book_services.application_submit(actor=None, coop=coop, fields=person(12), consents=CONSENT)
+    book_services.application_submit(actor=None, coop=coop, **person(12), consents=CONSENT)
     as_user(client, book["staff"])
 
     page = client.get(f"{BASE}/members").json()
@@ -275,10 +275,8 @@ def test_an_organisation_applies_with_its_representative(client, book):
 
 def test_the_board_admits_or_rejects_an_application(client, book):
     coop = book["coop"]
-    first = book_services.application_submit(actor=None, coop=coop, fields=PERSON, consents=CONSENT)
-    second = book_services.application_submit(
-        actor=None, coop=coop, fields=person(2), consents=CONSENT
-    )
+    first = book_services.application_submit(actor=None, coop=coop, **PERSON, consents=CONSENT)
+    second = book_services.application_submit(actor=None, coop=coop, **person(2), consents=CONSENT)
     decide = f"{BASE}/members/applications/{{}}/decision"
     as_user(client, book["staff"])
     assert send(client, "post", decide.format(first.pk), {"approve": True}).status_code == 403
@@ -388,7 +386,7 @@ def test_transfers_need_a_current_member_and_the_boards_approval(client, book):
     buyer = admit(coop, person(2), actor=admin)
     gone = admit(coop, person(3), actor=admin)
     shares_services.member_exit(actor=admin, member=gone, kind="withdrawal")
-    book_services.application_submit(actor=None, coop=coop, fields=person(4), consents=CONSENT)
+    book_services.application_submit(actor=None, coop=coop, **person(4), consents=CONSENT)
     url = f"{BASE}/members/{seller.pk}/transfers"
     as_user(client, book["staff"])
     for number in (gone.number, 4, 999):  # a former member, no one yet, no one

@@ -59,7 +59,7 @@ def world(book):
         actor=admin, member=away, share_class=ordinary, amount=Decimal(50)
     )
     applicant = book_services.application_submit(
-        actor=None, coop=coop, fields=person(3), consents=CONSENT
+        actor=None, coop=coop, **person(3), consents=CONSENT
     )
     left = admit(coop, person(4), actor=admin)
     shares_services.payment_record(
@@ -226,7 +226,7 @@ def test_another_cooperatives_staff_get_their_own_book(client, world):
 
 # --- coherence after every write ----------------------------------------------------------------
 def _apply(w):
-    book_services.application_submit(actor=None, coop=w["coop"], fields=person(9), consents=CONSENT)
+    book_services.application_submit(actor=None, coop=w["coop"], **person(9), consents=CONSENT)
 
 
 def _admit(w):
@@ -342,7 +342,7 @@ def _redemption(w):
 
 def _share_class(w):
     fields = {"code": "b", "name": "B", "nominal_value": Decimal(30), "valid_from": "2020-01-01"}
-    shares_services.share_class_create(actor=w["admin"], coop=w["coop"], fields=fields)
+    shares_services.share_class_create(actor=w["admin"], coop=w["coop"], **fields)
 
 
 def _transfer_asked(w):

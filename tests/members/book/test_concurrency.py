@@ -33,7 +33,7 @@ def test_concurrent_admissions_get_distinct_gapless_numbers(coop, people):
     applied = timezone.localdate() - timedelta(days=3)
     applicants = [
         book_services.application_submit(
-            actor=None, coop=coop, fields=person(100 + i), consents=CONSENT, on_date=applied
+            actor=None, coop=coop, **person(100 + i), consents=CONSENT, on_date=applied
         )
         for i in range(8)
     ]

@@ -47,7 +47,7 @@ def test_the_statute_sets_the_enrolment_days_and_the_votes_of_organisations(book
     statute_create(
         actor=None,
         coop=coop,
-        fields={
+        **{
             **STATUTE_FORM,
             "valid_from": TODAY - timedelta(days=400),
             "enrolment_days_before_voting": 180,

@@ -15,7 +15,7 @@ def test_a_name_with_an_apostrophe_reaches_the_email_as_written(
         book_services.application_submit(
             actor=None,
             coop=book["coop"],
-            fields=person(41, last_name="D'Amico", first_name="Anna & Rosa"),
+            **person(41, last_name="D'Amico", first_name="Anna & Rosa"),
             consents=CONSENT,
         )
     [mail] = mailoutbox

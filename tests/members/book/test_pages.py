@@ -167,7 +167,7 @@ def test_the_book_lists_members_with_figures_and_filters(en, book):
     book_services.application_submit(
         actor=None,
         coop=coop,
-        fields=person(3, last_name="Attesa", residence=book["mendatica"]),
+        **person(3, last_name="Attesa", residence=book["mendatica"]),
         consents=CONSENT,
     )
     login(en, book, "staff")
@@ -272,7 +272,7 @@ def test_staff_correct_a_members_data(en, book):
 # --- the board's decisions ----------------------------------------------------------------------
 def _apply(coop, n: int, **extra) -> Member:
     return book_services.application_submit(
-        actor=None, coop=coop, fields=person(n, **extra), consents=CONSENT
+        actor=None, coop=coop, **person(n, **extra), consents=CONSENT
     )
 
 

@@ -52,7 +52,7 @@ def test_an_application_is_acknowledged_and_the_admission_gives_number_shares_lo
         applicant = book_services.application_submit(
             actor=None,
             coop=coop,
-            fields={**PERSON, "residence": book["mendatica"]},
+            **{**PERSON, "residence": book["mendatica"]},
             consents={"privacy": True, "newsletter": True},
             shares=2,
         )
@@ -92,7 +92,7 @@ def test_a_rejection_needs_a_reason_and_keeps_the_application(
     book, django_capture_on_commit_callbacks
 ):
     applicant = book_services.application_submit(
-        actor=None, coop=book["coop"], fields=PERSON, consents=CONSENT
+        actor=None, coop=book["coop"], **PERSON, consents=CONSENT
     )
     with pytest.raises(ValidationError) as error:
         book_services.application_decide(
@@ -131,7 +131,7 @@ def test_a_rejection_needs_a_reason_and_keeps_the_application(
 def test_bad_personal_data_are_refused_field_by_field(book, change, field):
     with pytest.raises(ValidationError) as error:
         book_services.application_submit(
-            actor=None, coop=book["coop"], fields={**PERSON, **change}, consents=CONSENT
+            actor=None, coop=book["coop"], **{**PERSON, **change}, consents=CONSENT
         )
     assert field in fields_of(error)
     assert not Member.objects.exists()
@@ -142,7 +142,7 @@ def test_an_organisation_needs_a_representative_and_a_tax_code(book):
         book_services.application_submit(
             actor=None,
             coop=book["coop"],
-            fields={**ORGANISATION, "representative_name": "", "fiscal_code": ""},
+            **{**ORGANISATION, "representative_name": "", "fiscal_code": ""},
             consents=CONSENT,
         )
     assert fields_of(error) == {"representative_name", "vat_number"}
@@ -153,11 +153,11 @@ def test_an_organisation_needs_a_representative_and_a_tax_code(book):
 def test_privacy_consent_and_unique_codes_are_required(book):
     coop = book["coop"]
     with pytest.raises(ValidationError) as error:
-        book_services.application_submit(actor=None, coop=coop, fields=PERSON, consents={})
+        book_services.application_submit(actor=None, coop=coop, **PERSON, consents={})
     assert fields_of(error) == {"consent_privacy"}
     admit(coop, PERSON)
     with pytest.raises(ValidationError, match="already in the book") as error:
-        book_services.application_submit(actor=None, coop=coop, fields=PERSON, consents=CONSENT)
+        book_services.application_submit(actor=None, coop=coop, **PERSON, consents=CONSENT)
     assert Member.objects.count() == 1
 
 
@@ -166,7 +166,7 @@ def test_a_natural_person_cannot_exceed_the_legal_maximum_holding(book, ordinary
     coop = book["coop"]  # shares of 25 €: the cap of 100,000 € is 4,000 shares
     with pytest.raises(ValidationError, match=r"€100,000\.00") as error:
         book_services.application_submit(
-            actor=None, coop=coop, fields=PERSON, consents=CONSENT, shares=4001
+            actor=None, coop=coop, **PERSON, consents=CONSENT, shares=4001
         )
     assert fields_of(error) == {"shares"}
     member = admit(coop, PERSON, shares=3999)
@@ -238,7 +238,7 @@ def test_transfers_need_a_current_buyer_paid_shares_and_the_board(book, ordinary
         actor=None, member=seller, share_class=ordinary, amount=Decimal("100")
     )
     applicant = book_services.application_submit(
-        actor=None, coop=coop, fields=person(8), consents=CONSENT
+        actor=None, coop=coop, **person(8), consents=CONSENT
     )
     stranger = admit(book["other"], person(9))
     for other, field in ((applicant, "buyer"), (stranger, "buyer"), (seller, "buyer")):

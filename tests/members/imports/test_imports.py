@@ -325,7 +325,7 @@ def test_a_dry_run_writes_nothing_and_progress_is_reported(book):
 
 def test_rows_from_the_api_and_the_pending_applicants(book):
     applicant = book_services.application_submit(
-        actor=None, coop=book["coop"], fields=person(3), consents={"privacy": True}
+        actor=None, coop=book["coop"], **person(3), consents={"privacy": True}
     )
     rows = [
         {"cognome": "Cognome1", "nome": "Nome1", "codice fiscale": person(1)["fiscal_code"],

@@ -234,7 +234,7 @@ def test_the_certificate_of_a_member(client, history, monkeypatch):
 
 def test_no_certificate_for_applicants_or_other_books(client, history):
     applicant = book_services.application_submit(
-        actor=None, coop=history["coop"], fields=person(9), consents=CONSENT
+        actor=None, coop=history["coop"], **person(9), consents=CONSENT
     )
     client.force_login(history["admin"])
     assert client.get(f"/c/alpha/members/{applicant.pk}/certificate.pdf").status_code == 404

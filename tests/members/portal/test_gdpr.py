@@ -215,7 +215,7 @@ def test_a_pending_applicant_withdraws_and_is_erased_at_once(book):
     applicant = book_services.application_submit(
         actor=book["resident"],
         coop=book["coop"],
-        fields=person(7),
+        **person(7),
         consents=CONSENT,
         user=book["resident"],
     )
@@ -231,7 +231,7 @@ def test_a_pending_applicant_withdraws_and_is_erased_at_once(book):
 
 def test_a_rejected_applicant_is_erased_at_once_and_only_once(book):
     applicant = book_services.application_submit(
-        actor=None, coop=book["coop"], fields=person(8), consents=CONSENT, user=book["resident"]
+        actor=None, coop=book["coop"], **person(8), consents=CONSENT, user=book["resident"]
     )
     book_services.application_decide(
         actor=book["admin"], member=applicant, approve=False, decision_reference="CdA", reason="No"

@@ -122,7 +122,7 @@ def test_a_former_member_sees_the_reimbursement_and_why_erasure_waits(client, bo
 
 def test_a_rejected_applicant_sees_the_decision(client, book):
     applicant = book_services.application_submit(
-        actor=None, coop=book["coop"], fields=person(9), consents=CONSENT, user=book["resident"]
+        actor=None, coop=book["coop"], **person(9), consents=CONSENT, user=book["resident"]
     )
     book_services.application_decide(
         actor=book["admin"],
@@ -297,7 +297,7 @@ def test_a_former_member_is_erased_and_logged_out(client, book, maria):
 
 def test_an_applicant_withdraws_through_erasure(client, book):
     applicant = book_services.application_submit(
-        actor=None, coop=book["coop"], fields=person(5), consents=CONSENT, user=book["resident"]
+        actor=None, coop=book["coop"], **person(5), consents=CONSENT, user=book["resident"]
     )
     client.force_login(book["resident"])
     text = page_text(client.get("/c/alpha/membership/"))
@@ -319,7 +319,7 @@ def test_the_certificate_of_an_admitted_member_is_a_pdf(client, book, maria):
 
 def test_an_applicant_gets_no_certificate_but_the_reason(client, book):
     book_services.application_submit(
-        actor=None, coop=book["coop"], fields=person(6), consents=CONSENT, user=book["resident"]
+        actor=None, coop=book["coop"], **person(6), consents=CONSENT, user=book["resident"]
     )
     client.force_login(book["resident"])
     client.cookies["django_language"] = "en"

@@ -46,14 +46,12 @@ class ShareLedgerProperties(TestCase):
     def setUp(self) -> None:
         self.coop = coop_create(
             actor=None,
-            fields={
-                "name": "Prop",
-                "slug": "prop",
-                "legal_form": "coop",
-                "founded_year": 2015,
-                "seat": Municipality.objects.get(pk="008034"),
-                "sector": "tourism",
-            },
+            name="Prop",
+            slug="prop",
+            legal_form="coop",
+            founded_year=2015,
+            seat=Municipality.objects.get(pk="008034"),
+            sector="tourism",
             statute={"share_nominal_value": Decimal("50.00")},
         )
         book_services.book_setup(coop=self.coop)

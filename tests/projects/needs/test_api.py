@@ -101,7 +101,7 @@ def test_personal_data_never_reaches_visitors_or_members(client, people):
     needs_services.need_submit(
         actor=people["staff"],
         coop=people["coop"],
-        fields={**API_NEED, "municipality": None},
+        **{**API_NEED, "municipality": None},
         channel="paper",
         contact_email="nonna.pina@example.org",
     )

@@ -166,7 +166,7 @@ def test_the_same_indicator_code_created_at_once_is_refused_not_an_error(people)
     }
     results = run_together(
         [
-            as_user("staff1", project_services.indicator_create, coop=people["coop"], fields=fields)
+            as_user("staff1", project_services.indicator_create, coop=people["coop"], **fields)
             for _ in range(8)
         ]
     )

@@ -48,14 +48,12 @@ def followers(need: Need) -> set[int]:
 def _coop(slug: str):
     return coop_create(
         actor=None,
-        fields={
-            "name": slug.title(),
-            "slug": slug,
-            "legal_form": "coop",
-            "founded_year": 2015,
-            "seat": Municipality.objects.get(pk="008034"),
-            "sector": "tourism",
-        },
+        name=slug.title(),
+        slug=slug,
+        legal_form="coop",
+        founded_year=2015,
+        seat=Municipality.objects.get(pk="008034"),
+        sector="tourism",
     )
 
 
@@ -71,11 +69,11 @@ class SupportProperties(TestCase):
             fields = {**NEED_FORM, "title": f"Bisogno {i}"}
             if author is None:
                 need = needs_services.need_submit(
-                    actor=self.users[1], coop=self.coop, fields=fields, channel="phone"
+                    actor=self.users[1], coop=self.coop, **fields, channel="phone"
                 )
             else:
                 need = needs_services.need_submit(
-                    actor=self.users[author], coop=self.coop, fields=fields
+                    actor=self.users[author], coop=self.coop, **fields
                 )
             self.needs.append(need)
 
@@ -135,7 +133,7 @@ class ProgressProperties(TestCase):
             catalogue_load()
         self.coop = _coop("progress")
         self.project = ps.project_create(
-            actor=None, coop=self.coop, fields={"title": "Progetto", "summary": "Per la valle."}
+            actor=None, coop=self.coop, title="Progetto", summary="Per la valle."
         )
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,25 +148,21 @@ class ProgressProperties(TestCase):
             ps.milestone_add(
                 actor=None,
                 project=self.project,
-                fields={
-                    "title": f"Tappa {i}",
-                    "due_on": date(2026, 1, 1),
-                    "done_on": date(2026, 1, 1) if i < done else None,
-                },
+                title=f"Tappa {i}",
+                due_on=date(2026, 1, 1),
+                done_on=date(2026, 1, 1) if i < done else None,
             )
         indicator = Indicator.objects.get(coop=None, code="participants")
         for baseline, target, values in objectives:
             objective = ps.objective_add(
                 actor=None,
                 project=self.project,
-                fields={
-                    "indicator": indicator,
-                    "description": "Persone",
-                    "unit": "persone",
-                    "baseline": baseline,
-                    "target": target,
-                    "target_date": date(2027, 1, 1),
-                },
+                indicator=indicator,
+                description="Persone",
+                unit="persone",
+                baseline=baseline,
+                target=target,
+                target_date=date(2027, 1, 1),
             )
             for k, value in enumerate(values):
                 ps.measurement_add(

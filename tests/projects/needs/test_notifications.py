@@ -54,7 +54,7 @@ def test_a_paper_need_tells_the_address_taken_down_and_its_supporters(
     need = needs_services.need_submit(
         actor=people["staff"],
         coop=people["coop"],
-        fields=NEED_FORM,
+        **NEED_FORM,
         channel="phone",
         contact_email="anna.rossi@example.org",
     )

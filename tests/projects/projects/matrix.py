@@ -95,7 +95,7 @@ def ids(people) -> dict[str, int]:
     project = make_project(people["coop"], admin)
     objective = add_objective(project, admin)
     milestone = project_services.milestone_add(
-        actor=admin, project=project, fields={"title": "Inaugurazione", "due_on": date(2025, 6, 1)}
+        actor=admin, project=project, title="Inaugurazione", due_on=date(2025, 6, 1)
     )
     person = project_services.team_add(
         actor=admin, project=project, name="Mario Rossi", role="Volontario"

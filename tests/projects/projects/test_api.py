@@ -125,7 +125,8 @@ def test_visitors_see_only_the_resources_the_registry_shows(client, people):
     project = project_services.project_create(
         actor=None,
         coop=coop,
-        fields={"title": "Bottega", "summary": "S"},
+        title="Bottega",
+        summary="S",
         resources=[shown, hidden],
     )
     url = f"{PROJECTS}/{project.pk}"
@@ -364,7 +365,7 @@ def test_another_cooperatives_ids_answer_404(client, people, project):
     theirs = make_project(people["other"], people["stranger"])
     objective = add_objective(theirs, people["stranger"])
     milestone = project_services.milestone_add(
-        actor=None, project=theirs, fields={"title": "M", "due_on": date(2026, 1, 1)}
+        actor=None, project=theirs, title="M", due_on=date(2026, 1, 1)
     )
     person = project_services.team_add(actor=None, project=theirs, name="N", role="R")
     client.force_login(people["admin"])
@@ -407,7 +408,7 @@ def test_projects_list_and_page_are_a_constant_number_of_queries(
             actor=admin, objective=objective, measured_on=date(2025, 1, 1), value=Decimal(i % 3)
         )
         project_services.milestone_add(
-            actor=admin, project=project, fields={"title": "M", "due_on": date(2025, 2, 1)}
+            actor=admin, project=project, title="M", due_on=date(2025, 2, 1)
         )
         project_services.team_add(actor=admin, project=project, name="N", role="R")
         project_services.project_update_add(actor=admin, project=project, text="T")

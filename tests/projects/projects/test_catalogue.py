@@ -58,7 +58,7 @@ def test_catalogue_load_fills_an_empty_table():
 
 
 def test_a_cooperative_adds_its_own_indicator_seen_only_by_itself(people):
-    own = ps.indicator_create(actor=people["staff"], coop=people["coop"], fields=OWN)
+    own = ps.indicator_create(actor=people["staff"], coop=people["coop"], **OWN)
     assert own.coop == people["coop"] and own.code == "guided-tours"
     assert AuditEntry.objects.filter(action="indicator.create", object_id=str(own.pk)).exists()
     assert own in projects_selectors.indicator_list(coop=people["coop"])
@@ -67,19 +67,19 @@ def test_a_cooperative_adds_its_own_indicator_seen_only_by_itself(people):
 
 
 def test_duplicate_codes_are_refused_within_a_cooperative_and_against_the_catalogue(people):
-    ps.indicator_create(actor=people["staff"], coop=people["coop"], fields=OWN)
+    ps.indicator_create(actor=people["staff"], coop=people["coop"], **OWN)
     create = ps.indicator_create
-    assert_refused(create, actor=people["staff"], coop=people["coop"], fields=OWN, on="code")
+    assert_refused(create, actor=people["staff"], coop=people["coop"], **OWN, on="code")
     assert_refused(
         create,
         actor=people["staff"],
         coop=people["coop"],
-        fields={**OWN, "code": "jobs-fte"},
+        **{**OWN, "code": "jobs-fte"},
         on="code",
     )
     assert Indicator.objects.filter(coop=people["coop"]).count() == 1
     # Another cooperative may use the same code for its own indicator.
-    theirs = ps.indicator_create(actor=people["stranger"], coop=people["other"], fields=OWN)
+    theirs = ps.indicator_create(actor=people["stranger"], coop=people["other"], **OWN)
     assert theirs.coop == people["other"]
 
 
@@ -100,7 +100,7 @@ def test_a_bad_indicator_is_refused(people, fields, field):
         ps.indicator_create,
         actor=people["staff"],
         coop=people["coop"],
-        fields={**OWN, **fields},
+        **{**OWN, **fields},
         on=field,
     )
     assert not Indicator.objects.filter(coop=people["coop"]).exists()

@@ -45,7 +45,7 @@ pytestmark = pytest.mark.django_db
 
 def _milestone(project, user, title="Apertura", due=date(2025, 9, 1), done=None):
     return project_services.milestone_add(
-        actor=user, project=project, fields={"title": title, "due_on": due, "done_on": done}
+        actor=user, project=project, title=title, due_on=due, done_on=done
     )
 
 
@@ -332,7 +332,7 @@ def test_visitors_do_not_see_resources_hidden_from_the_public(client, people):
     shown = make_resource(coop, name="Rifugio aperto", is_public=True)
     hidden = make_resource(coop, name="Magazzino riservato", is_public=False)
     project = project_services.project_create(
-        actor=None, coop=coop, fields={"title": "T", "summary": "S"}, resources=[shown, hidden]
+        actor=None, coop=coop, title="T", summary="S", resources=[shown, hidden]
     )
     page = client.get(f"/c/alpha/projects/{project.pk}/").content.decode()
     assert "Rifugio aperto" in page and "Magazzino riservato" not in page
@@ -348,7 +348,9 @@ def test_list_filters_by_status_and_counts_links(client, people):
     running = project_services.project_create(
         actor=admin,
         coop=coop,
-        fields={"title": "In corso", "summary": "S", "status": ProjectStatus.RUNNING},
+        title="In corso",
+        summary="S",
+        status=ProjectStatus.RUNNING,
         needs=needs,
         resources=[resource],
     )
@@ -450,7 +452,11 @@ def test_an_indicator_of_another_cooperative_is_refused(client, people):
     theirs = project_services.indicator_create(
         actor=None,
         coop=people["other"],
-        fields={"code": "theirs", "name": "Loro", "kind": "social", "unit": "x", "method": "m"},
+        code="theirs",
+        name="Loro",
+        kind="social",
+        unit="x",
+        method="m",
     )
     project = make_project(people["coop"], people["admin"])
     client.force_login(people["staff"])
@@ -606,13 +612,11 @@ def test_indicator_names_are_escaped(client, people):
     project_services.indicator_create(
         actor=None,
         coop=people["coop"],
-        fields={
-            "code": "x",
-            "name": "<b>grassetto</b>",
-            "kind": "social",
-            "unit": "<i>u</i>",
-            "method": "<script>alert(1)</script>",
-        },
+        code="x",
+        name="<b>grassetto</b>",
+        kind="social",
+        unit="<i>u</i>",
+        method="<script>alert(1)</script>",
     )
     page = client.get("/c/alpha/indicators/").content.decode()
     assert "<b>grassetto</b>" not in page and "&lt;b&gt;grassetto&lt;/b&gt;" in page

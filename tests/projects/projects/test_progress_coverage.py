@@ -33,11 +33,9 @@ def milestones(project, user, done: int, total: int) -> None:
         ps.milestone_add(
             actor=user,
             project=project,
-            fields={
-                "title": f"Tappa {i}",
-                "due_on": date(2026, 1 + i, 1),
-                "done_on": date(2026, 1 + i, 1) if i < done else None,
-            },
+            title=f"Tappa {i}",
+            due_on=date(2026, 1 + i, 1),
+            done_on=date(2026, 1 + i, 1) if i < done else None,
         )
 
 

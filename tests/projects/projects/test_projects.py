@@ -55,7 +55,9 @@ def test_a_project_answers_its_needs_and_uses_its_resources(people):
     project = ps.project_create(
         actor=staff,
         coop=coop,
-        fields={"title": "Bottega", "summary": "L'emporio.", "start_on": date(2026, 3, 1)},
+        title="Bottega",
+        summary="L'emporio.",
+        start_on=date(2026, 3, 1),
         needs=[need, reviewed],
         resources=[resource],
     )
@@ -85,7 +87,8 @@ def test_needs_and_resources_of_another_cooperative_are_refused(people):
         lambda: ps.project_create(
             actor=staff,
             coop=coop,
-            fields={"title": "B", "summary": "S"},
+            title="B",
+            summary="S",
             resources=[foreign_resource],
         ),
         on="resources",
@@ -207,13 +210,11 @@ def test_an_indicator_of_another_cooperative_is_refused(people, project):
     foreign = ps.indicator_create(
         actor=people["stranger"],
         coop=people["other"],
-        fields={
-            "code": "guided-tours",
-            "name": "Visite",
-            "kind": "economic",
-            "unit": "visite",
-            "method": "Biglietti.",
-        },
+        code="guided-tours",
+        name="Visite",
+        kind="economic",
+        unit="visite",
+        method="Biglietti.",
     )
     assert_refused(
         lambda: add_objective(project, people["staff"], indicator=foreign), on="indicator"
@@ -221,13 +222,11 @@ def test_an_indicator_of_another_cooperative_is_refused(people, project):
     own = ps.indicator_create(
         actor=people["staff"],
         coop=people["coop"],
-        fields={
-            "code": "guided-tours",
-            "name": "Visite",
-            "kind": "economic",
-            "unit": "visite",
-            "method": "Biglietti.",
-        },
+        code="guided-tours",
+        name="Visite",
+        kind="economic",
+        unit="visite",
+        method="Biglietti.",
     )
     objective = add_objective(project, people["staff"], indicator=own)
     assert objective.indicator == own and objective.method == "Biglietti."
@@ -284,7 +283,9 @@ def test_a_value_or_a_milestone_cannot_be_recorded_in_the_future(people, project
         lambda: ps.milestone_add(
             actor=staff,
             project=project,
-            fields={"title": "Apertura", "due_on": tomorrow, "done_on": tomorrow},
+            title="Apertura",
+            due_on=tomorrow,
+            done_on=tomorrow,
         ),
         on="done_on",
     )
@@ -295,19 +296,15 @@ def test_a_value_or_a_milestone_cannot_be_recorded_in_the_future(people, project
 def test_milestones_are_planned_done_and_undone(people, project):
     staff = people["staff"]
     milestone = ps.milestone_add(
-        actor=staff, project=project, fields={"title": "Locali", "due_on": date(2026, 9, 1)}
+        actor=staff, project=project, title="Locali", due_on=date(2026, 9, 1)
     )
     ps.milestone_update(actor=staff, milestone=milestone, fields={"done_on": date(2026, 8, 20)})
     assert Milestone.objects.get(pk=milestone.pk).done_on == date(2026, 8, 20)
     ps.milestone_update(actor=staff, milestone=milestone, fields={"done_on": None})
     assert Milestone.objects.get(pk=milestone.pk).done_on is None
+    assert_refused(lambda: ps.milestone_add(actor=staff, project=project, title="X"), on="due_on")
     assert_refused(
-        lambda: ps.milestone_add(actor=staff, project=project, fields={"title": "X"}), on="due_on"
-    )
-    assert_refused(
-        lambda: ps.milestone_add(
-            actor=staff, project=project, fields={"title": " ", "due_on": date(2026, 9, 1)}
-        ),
+        lambda: ps.milestone_add(actor=staff, project=project, title=" ", due_on=date(2026, 9, 1)),
         on="title",
     )
     assert Milestone.objects.count() == 1

@@ -43,7 +43,7 @@ def threshold_two(people):
     statute_create(
         actor=people["admin"],
         coop=people["coop"],
-        fields={**STATUTE_FORM, "valid_from": "2025-01-01", "proposal_support_threshold": 2},
+        **{**STATUTE_FORM, "valid_from": "2025-01-01", "proposal_support_threshold": 2},
     )
     assert proposals_services.support_threshold(people["coop"]) == 2
 

@@ -109,7 +109,7 @@ def unit_create(request, slug: str, resource_id: int, payload: UnitIn):
     """Add a bookable unit to a resource; then set its hours and prices."""
     coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
     resource = get_object_or_404(CommonResource, coop=coop, pk=resource_id)
-    unit = units.unit_create(actor=request.auth, resource=resource, fields=payload.dict())
+    unit = units.unit_create(actor=request.auth, resource=resource, **payload.dict())
     return Status(201, selectors.unit_get(coop=coop, pk=unit.pk, public_only=False))
 
 

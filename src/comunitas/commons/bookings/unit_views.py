@@ -31,7 +31,7 @@ def unit_create(request: HttpRequest, coop: Cooperative, resource_id: int) -> Ht
         request,
         form,
         lambda: bookings_units.unit_create(
-            actor=request.user, resource=resource, fields=form.unit_fields()
+            actor=request.user, resource=resource, **form.unit_fields()
         ),
     )
     if unit:

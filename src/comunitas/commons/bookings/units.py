@@ -115,14 +115,45 @@ def _check_unit(unit: BookableUnit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> BookableUnit:
+def unit_create(
+    *,
+    actor: Actor,
+    resource: CommonResource,
+    name: str = "",
+    description: str = "",
+    capacity: int | None = None,
+    is_active: bool = True,
+    public_booking: bool = False,
+    approval_required: bool = False,
+    slot_minutes: int = 30,
+    min_minutes: int = 60,
+    max_minutes: int = 480,
+    lead_hours: int = 0,
+    horizon_days: int = 180,
+    free_cancel_hours: int = 48,
+    synthetic: bool = False,
+) -> BookableUnit:
     """A part of a resource people book by the hour (a room, a screen, a pitch)."""
     resource = locked(resource)
     return edit(
         BookableUnit(resource=resource),
         actor=actor,
         action="unit.create",
-        changes=fields,
+        changes={
+            "name": name,
+            "description": description,
+            "capacity": capacity,
+            "is_active": is_active,
+            "public_booking": public_booking,
+            "approval_required": approval_required,
+            "slot_minutes": slot_minutes,
+            "min_minutes": min_minutes,
+            "max_minutes": max_minutes,
+            "lead_hours": lead_hours,
+            "horizon_days": horizon_days,
+            "free_cancel_hours": free_cancel_hours,
+            "synthetic": synthetic,
+        },
         allowed=[*UNIT_FIELDS, "synthetic"],
         audited=UNIT_FIELDS,
         check=_check_unit,

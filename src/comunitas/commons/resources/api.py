@@ -78,9 +78,7 @@ def resource_list(request, slug: str) -> QuerySet[CommonResource]:
 def resource_create(request, slug: str, payload: ResourceIn):
     """Register a common resource."""
     coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
-    resource = services.resource_create(
-        actor=request.auth, coop=coop, fields=_fields(payload.dict())
-    )
+    resource = services.resource_create(actor=request.auth, coop=coop, **_fields(payload.dict()))
     return Status(201, _detail(request, coop, resource.pk))
 
 
@@ -136,7 +134,7 @@ def resource_update(request, slug: str, resource_id: int, payload: ResourcePatch
 def _add_to_resource(request, slug: str, resource_id: int, add, payload) -> Status:
     coop = coop_for(request.auth, slug, Action.MANAGE_COMMONS)
     resource = _resource(coop, resource_id)
-    return Status(201, add(actor=request.auth, resource=resource, fields=_fields(payload.dict())))
+    return Status(201, add(actor=request.auth, resource=resource, **_fields(payload.dict())))
 
 
 @router.post(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.commons.models import (
     CommonResource,
+    Condition,
     Obligation,
     ResourceLogEntry,
     UseRight,
@@ -24,9 +26,9 @@ from comunitas.commons.models import (
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.kernel.edits import assign, edit, locked, validated
-from comunitas.core.kernel.money import money
+from comunitas.core.kernel.money import ZERO, money
 from comunitas.core.kernel.types import Actor, user_of
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cooperative, Municipality
 
 RESOURCE_FIELDS = [
     "name",
@@ -76,13 +78,40 @@ def _check_resource(resource: CommonResource) -> None:
 
 
 @transaction.atomic
-def resource_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> CommonResource:
+def resource_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    name: str = "",
+    kind: str = "",
+    owner_kind: str = "",
+    owner_name: str = "",
+    municipality: Municipality | None = None,
+    address: str = "",
+    capacity: int | None = None,
+    condition: str = Condition.GOOD,
+    description: str = "",
+    is_public: bool = False,
+    synthetic: bool = False,
+) -> CommonResource:
     """Register a common resource of the cooperative."""
     return edit(
         CommonResource(coop=coop),
         actor=actor,
         action="resource.create",
-        changes=fields,
+        changes={
+            "name": name,
+            "kind": kind,
+            "owner_kind": owner_kind,
+            "owner_name": owner_name,
+            "municipality": municipality,
+            "address": address,
+            "capacity": capacity,
+            "condition": condition,
+            "description": description,
+            "is_public": is_public,
+            "synthetic": synthetic,
+        },
         allowed=[*RESOURCE_FIELDS, "synthetic"],
         audited=RESOURCE_FIELDS,
         check=_check_resource,
@@ -106,11 +135,34 @@ def resource_update(
 
 
 @transaction.atomic
-def use_right_add(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> UseRight:
+def use_right_add(
+    *,
+    actor: Actor,
+    resource: CommonResource,
+    kind: str = "",
+    granted_by: str = "",
+    reference: str = "",
+    start_on: date | None = None,
+    end_on: date | None = None,
+    annual_fee: Decimal = ZERO,
+    synthetic: bool = False,
+) -> UseRight:
     """Record the legal basis (concession, comodato, pact…) on which the resource is used."""
     resource = locked(resource)
     right = UseRight(resource=resource)
-    assign(right, fields, [*USE_RIGHT_FIELDS, "synthetic"])
+    assign(
+        right,
+        {
+            "kind": kind,
+            "granted_by": granted_by,
+            "reference": reference,
+            "start_on": start_on,
+            "end_on": end_on,
+            "annual_fee": annual_fee,
+            "synthetic": synthetic,
+        },
+        [*USE_RIGHT_FIELDS, "synthetic"],
+    )
     right.granted_by = (right.granted_by or "").strip()
     right.reference = (right.reference or "").strip()
     if right.start_on is None:
@@ -149,7 +201,17 @@ def _check_obligation(obligation: Obligation) -> None:
     validated(obligation, exclude=["resource"])
 
 
-def _obligation_record(actor: Actor, obligation: Obligation, fields: dict[str, Any]) -> Obligation:
+def _obligation_record(
+    actor: Actor,
+    obligation: Obligation,
+    *,
+    kind: str,
+    description: str,
+    due_on: date | None,
+    done_on: date | None,
+    recurring_months: int | None,
+    synthetic: bool,
+) -> Obligation:
     def check(obligation: Obligation) -> None:
         obligation.description = (obligation.description or "").strip()
         _check_obligation(obligation)
@@ -158,7 +220,14 @@ def _obligation_record(actor: Actor, obligation: Obligation, fields: dict[str, A
         obligation,
         actor=actor,
         action="obligation.add",
-        changes=fields,
+        changes={
+            "kind": kind,
+            "description": description,
+            "due_on": due_on,
+            "done_on": done_on,
+            "recurring_months": recurring_months,
+            "synthetic": synthetic,
+        },
         allowed=[*OBLIGATION_FIELDS, "synthetic"],
         audited=OBLIGATION_FIELDS,
         check=check,
@@ -167,9 +236,28 @@ def _obligation_record(actor: Actor, obligation: Obligation, fields: dict[str, A
 
 
 @transaction.atomic
-def obligation_add(*, actor: Actor, resource: CommonResource, fields: dict[str, Any]) -> Obligation:
+def obligation_add(
+    *,
+    actor: Actor,
+    resource: CommonResource,
+    kind: str = "",
+    description: str = "",
+    due_on: date | None = None,
+    done_on: date | None = None,
+    recurring_months: int | None = None,
+    synthetic: bool = False,
+) -> Obligation:
     """Something to do for the resource by a date, once or every few months."""
-    return _obligation_record(actor, Obligation(resource=locked(resource)), fields)
+    return _obligation_record(
+        actor,
+        Obligation(resource=locked(resource)),
+        kind=kind,
+        description=description,
+        due_on=due_on,
+        done_on=done_on,
+        recurring_months=recurring_months,
+        synthetic=synthetic,
+    )
 
 
 @transaction.atomic
@@ -207,13 +295,12 @@ def obligation_done(
         following = _obligation_record(
             actor,
             Obligation(resource=obligation.resource),
-            {
-                "kind": obligation.kind,
-                "description": obligation.description,
-                "due_on": add_months(obligation.due_on, obligation.recurring_months),
-                "recurring_months": obligation.recurring_months,
-                "synthetic": obligation.synthetic,
-            },
+            kind=obligation.kind,
+            description=obligation.description,
+            due_on=add_months(obligation.due_on, obligation.recurring_months),
+            done_on=None,
+            recurring_months=obligation.recurring_months,
+            synthetic=obligation.synthetic,
         )
     return obligation, following
 

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comunitas.commons.models import CommonResource, Obligation, ResourceLogEntry
+from comunitas.commons.models import CommonResource, Obligation
 from comunitas.commons.resources import selectors, services
 from comunitas.commons.resources.forms import (
     FORM_RESOURCE_FIELDS,
@@ -25,7 +25,6 @@ from comunitas.commons.resources.forms import (
     ResourceForm,
     UseRightForm,
 )
-from comunitas.core.kernel.types import Actor
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
@@ -62,9 +61,7 @@ def resource_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     resource = submit(
         request,
         form,
-        lambda: services.resource_create(
-            actor=request.user, coop=coop, fields=form.resource_fields()
-        ),
+        lambda: services.resource_create(actor=request.user, coop=coop, **form.resource_fields()),
     )
     if resource:
         messages.success(request, _("The resource is registered."))
@@ -129,12 +126,6 @@ def resource_detail(request: HttpRequest, coop: Cooperative, resource_id: int) -
 DETAIL_FORMS = {"right_form": UseRightForm, "obligation_form": ObligationForm, "log_form": LogForm}
 
 
-def _log_add(*, actor: Actor, resource: CommonResource, fields: dict) -> ResourceLogEntry:
-    return services.log_add(
-        actor=actor, resource=resource, on_date=fields["on_date"], text=fields["text"]
-    )
-
-
 def _add_to_resource(request, coop, resource_id, form_name, add, message) -> HttpResponse:
     """Post one of the detail page's forms to ``add``: on success back to the page with
     ``message``, otherwise the page again with that form's errors."""
@@ -143,7 +134,7 @@ def _add_to_resource(request, coop, resource_id, form_name, add, message) -> Htt
     saved = submit(
         request,
         form,
-        lambda: add(actor=request.user, resource=resource, fields=form.cleaned_data),
+        lambda: add(actor=request.user, resource=resource, **form.cleaned_data),
     )
     if saved:
         messages.success(request, message)
@@ -173,7 +164,7 @@ def obligation_add(request: HttpRequest, coop: Cooperative, resource_id: int) ->
 @coop_view(Action.MANAGE_COMMONS)
 def log_add(request: HttpRequest, coop: Cooperative, resource_id: int) -> HttpResponse:
     message = _("The history is updated.")
-    return _add_to_resource(request, coop, resource_id, "log_form", _log_add, message)
+    return _add_to_resource(request, coop, resource_id, "log_form", services.log_add, message)
 
 
 @require_POST

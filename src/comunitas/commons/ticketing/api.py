@@ -90,7 +90,7 @@ def service_create(request, slug: str, payload: ServiceIn):
     fields["kind"] = payload.kind.value
     fields["resource"] = _resource_of(coop, payload.resource_id)
     service = catalogue.service_create(
-        actor=request.auth, coop=coop, fields=fields, prices=_prices(payload.prices)
+        actor=request.auth, coop=coop, **fields, prices=_prices(payload.prices)
     )
     return Status(201, _service(coop, service.pk))
 
@@ -206,7 +206,7 @@ def event_create(request, slug: str, payload: EventIn):
     if service is None:
         raise ValidationError(_("Choose a service of this cooperative."), field="service_id")
     event = catalogue.event_create(
-        actor=request.auth, service=service, fields=payload.dict(exclude={"service_id"})
+        actor=request.auth, service=service, **payload.dict(exclude={"service_id"})
     )
     return Status(201, _event_out(request, coop, _event(request, coop, event.pk)))
 

@@ -127,7 +127,13 @@ def service_create(
     *,
     actor: Actor,
     coop: Cooperative,
-    fields: dict[str, Any],
+    name: str = "",
+    kind: str = "",
+    description: str = "",
+    resource: CommonResource | None = None,
+    is_active: bool = True,
+    is_public: bool = False,
+    synthetic: bool = False,
     prices: dict[str, Any] | None = None,
 ) -> Service:
     """Add a service or product to the catalogue with its price for each kind of customer
@@ -136,7 +142,15 @@ def service_create(
         Service(coop=coop),
         actor=actor,
         action="service.create",
-        fields=fields,
+        fields={
+            "name": name,
+            "kind": kind,
+            "description": description,
+            "resource": resource,
+            "is_active": is_active,
+            "is_public": is_public,
+            "synthetic": synthetic,
+        },
         allowed=[*SERVICE_FIELDS, "synthetic"],
         prices=prices or None,
     )
@@ -218,7 +232,14 @@ def _check_event(event: Event, *, now: datetime, moved: bool) -> None:
 
 @transaction.atomic
 def event_create(
-    *, actor: Actor, service: Service, fields: dict[str, Any], now: datetime | None = None
+    *,
+    actor: Actor,
+    service: Service,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    seats: int | None = None,
+    synthetic: bool = False,
+    now: datetime | None = None,
 ) -> Event:
     """Schedule a timed occurrence of a service with its seats (a screening, a tour)."""
     service = _locked_service(service)
@@ -226,7 +247,12 @@ def event_create(
         Event(service=service),
         actor=actor,
         action="event.create",
-        changes=fields,
+        changes={
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "seats": seats,
+            "synthetic": synthetic,
+        },
         allowed=[*EVENT_FIELDS, "synthetic"],
         audited=["service", *EVENT_FIELDS],
         check=lambda event: _check_event(event, now=now or timezone.now(), moved=True),

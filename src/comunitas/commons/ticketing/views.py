@@ -197,7 +197,7 @@ def service_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         request,
         form,
         lambda: catalogue.service_create(
-            actor=request.user, coop=coop, fields=form.service_fields(), prices=form.prices()
+            actor=request.user, coop=coop, **form.service_fields(), prices=form.prices()
         ),
     )
     if service:
@@ -251,9 +251,7 @@ def event_create(request: HttpRequest, coop: Cooperative, service_id: int) -> Ht
     event = submit(
         request,
         form,
-        lambda: catalogue.event_create(
-            actor=request.user, service=service, fields=form.cleaned_data
-        ),
+        lambda: catalogue.event_create(actor=request.user, service=service, **form.cleaned_data),
     )
     if event:
         messages.success(request, _("The event is scheduled."))

@@ -55,7 +55,7 @@ def coop_create(request, payload: CoopIn):
     fields["seat"] = territory_selectors.municipality_resolve(payload.seat, field="seat")
     coop = services.coop_create(
         actor=user,
-        fields=fields,
+        **fields,
         statute={"share_nominal_value": payload.share_nominal_value},
         territory=_territory(payload.territory),
     )
@@ -103,9 +103,7 @@ def statute_list(request, slug: str):
 @router.post("/coops/{slug}/statutes", response=answers(201, StatuteOut), tags=["statute"])
 def statute_create(request, slug: str, payload: StatuteIn):
     coop = coop_for(request.auth, slug, Action.EDIT_STATUTE)
-    return Status(
-        201, services.statute_create(actor=request.auth, coop=coop, fields=payload.dict())
-    )
+    return Status(201, services.statute_create(actor=request.auth, coop=coop, **payload.dict()))
 
 
 # --- roles --------------------------------------------------------------------------------------

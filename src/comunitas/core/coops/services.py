@@ -15,6 +15,7 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.cache import coop_forget
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import save_unique, validated
+from comunitas.core.kernel.types import Actor
 from comunitas.core.models import (
     Cooperative,
     Municipality,
@@ -81,8 +82,22 @@ def _forget_after_commit(coop: Cooperative) -> None:
 @transaction.atomic
 def coop_create(
     *,
-    actor,
-    fields: dict[str, Any],
+    actor: Actor,
+    name: str = "",
+    slug: str = "",
+    legal_form: str = "",
+    founded_year: int | None = None,
+    founded_on: date | None = None,
+    seat: Municipality | None = None,
+    locality: str = "",
+    fiscal_code: str = "",
+    vat_number: str = "",
+    albo_number: str = "",
+    regional_register: str = "",
+    sector: str = "",
+    description: str = "",
+    website: str = "",
+    is_public: bool = True,
     statute: dict[str, Any] | None = None,
     territory: list[Municipality] | None = None,
     is_demo: bool = False,
@@ -92,7 +107,27 @@ def coop_create(
 
     A demo cooperative's statute is marked synthetic."""
     coop = Cooperative(is_demo=is_demo)
-    _assign(coop, fields, COOP_FIELDS)
+    _assign(
+        coop,
+        {
+            "name": name,
+            "slug": slug,
+            "legal_form": legal_form,
+            "founded_year": founded_year,
+            "founded_on": founded_on,
+            "seat": seat,
+            "locality": locality,
+            "fiscal_code": fiscal_code,
+            "vat_number": vat_number,
+            "albo_number": albo_number,
+            "regional_register": regional_register,
+            "sector": sector,
+            "description": description,
+            "website": website,
+            "is_public": is_public,
+        },
+        COOP_FIELDS,
+    )
     validated(coop)
     first = StatuteParameters(coop=coop, synthetic=is_demo)
     _assign(first, {"share_nominal_value": DEFAULT_SHARE_VALUE, **(statute or {})}, STATUTE_FIELDS)
@@ -125,7 +160,7 @@ def coop_create(
 @transaction.atomic
 def coop_update(
     *,
-    actor,
+    actor: Actor,
     coop: Cooperative,
     fields: dict[str, Any],
     territory: list[Municipality] | None = None,
@@ -160,11 +195,43 @@ def coop_update(
 
 @transaction.atomic
 def statute_create(
-    *, actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    valid_from: date | None = None,
+    share_nominal_value: Decimal | None = None,
+    max_proxies_per_member: int = 3,
+    legal_person_max_votes: int = 1,
+    enrolment_days_before_voting: int = 90,
+    notice_days: int = 8,
+    ordinary_quorum_first_call: Decimal = Decimal("50"),
+    ordinary_quorum_second_call: Decimal = Decimal("0"),
+    extraordinary_quorum_first_call: Decimal = Decimal("50"),
+    extraordinary_quorum_second_call: Decimal = Decimal("0"),
+    proposal_support_threshold: int = 10,
+    decision_reference: str = "",
+    synthetic: bool = False,
 ) -> StatuteParameters:
-    """Record the statute parameters in force from ``fields['valid_from']``."""
+    """Record the statute parameters in force from ``valid_from``."""
     statute = StatuteParameters(coop=coop, synthetic=synthetic)
-    _assign(statute, fields, STATUTE_FIELDS)
+    _assign(
+        statute,
+        {
+            "valid_from": valid_from,
+            "share_nominal_value": share_nominal_value,
+            "max_proxies_per_member": max_proxies_per_member,
+            "legal_person_max_votes": legal_person_max_votes,
+            "enrolment_days_before_voting": enrolment_days_before_voting,
+            "notice_days": notice_days,
+            "ordinary_quorum_first_call": ordinary_quorum_first_call,
+            "ordinary_quorum_second_call": ordinary_quorum_second_call,
+            "extraordinary_quorum_first_call": extraordinary_quorum_first_call,
+            "extraordinary_quorum_second_call": extraordinary_quorum_second_call,
+            "proposal_support_threshold": proposal_support_threshold,
+            "decision_reference": decision_reference,
+        },
+        STATUTE_FIELDS,
+    )
     taken = _("A statute version already starts on this day.")
     if coop.statutes.filter(valid_from=statute.valid_from).exists():
         raise ValidationError(taken, field="valid_from")
@@ -183,7 +250,7 @@ def statute_create(
 
 # --- roles --------------------------------------------------------------------------------------
 @transaction.atomic
-def role_grant(*, actor, coop: Cooperative, user, kind: str) -> Role:
+def role_grant(*, actor: Actor, coop: Cooperative, user, kind: str) -> Role:
     """Give ``user`` a role in ``coop`` (replacing the one they had)."""
     if kind not in RoleKind.values:
         raise ValidationError(_("Unknown role."), field="kind")
@@ -214,7 +281,7 @@ def role_grant(*, actor, coop: Cooperative, user, kind: str) -> Role:
 
 
 @transaction.atomic
-def role_revoke(*, actor, role: Role) -> None:
+def role_revoke(*, actor: Actor, role: Role) -> None:
     role = Role.objects.select_for_update().select_related("user", "coop").get(pk=role.pk)
     _keep_an_admin(role.coop, role)
     audit_record(

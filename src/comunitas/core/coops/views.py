@@ -87,7 +87,7 @@ def coop_create(request: HttpRequest) -> HttpResponse:
         form,
         lambda: services.coop_create(
             actor=request.user,
-            fields=_coop_fields(form, services.COOP_FIELDS),
+            **_coop_fields(form, services.COOP_FIELDS),
             statute={"share_nominal_value": form.cleaned_data["share_nominal_value"]},
             territory=_territory(form),
         ),
@@ -129,9 +129,7 @@ def coop_statute(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         statute = submit(
             request,
             form,
-            lambda: services.statute_create(
-                actor=request.user, coop=coop, fields=form.cleaned_data
-            ),
+            lambda: services.statute_create(actor=request.user, coop=coop, **form.cleaned_data),
         )
         if statute:
             messages.success(request, _("The new statute parameters are recorded."))

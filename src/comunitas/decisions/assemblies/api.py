@@ -306,7 +306,7 @@ def assembly_create(request, slug: str, payload: AssemblyIn):
     """Draft an assembly (nobody is told yet): write its agenda, then convene it."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ASSEMBLIES)
     assembly = services.assembly_create(
-        actor=request.auth, coop=coop, fields=plain_values(payload.dict())
+        actor=request.auth, coop=coop, **plain_values(payload.dict())
     )
     return Status(201, detail_out(request, coop, assembly.pk))
 
@@ -338,7 +338,7 @@ def agenda_add(request, slug: str, assembly_id: int, payload: AgendaItemIn):
     assembly = or_404(selectors.assembly_visible, coop=coop, pk=assembly_id, user=request.auth)
     with fields_named({"proposal": "proposal_id", "project": "project_id"}):
         item = services.agenda_item_add(
-            actor=request.auth, assembly=assembly, fields=_agenda_fields(coop, payload.dict())
+            actor=request.auth, assembly=assembly, **_agenda_fields(coop, payload.dict())
         )
     return Status(201, item)
 

@@ -36,6 +36,7 @@ from comunitas.decisions.assemblies.documents import notice_pdf
 from comunitas.decisions.models import (
     AgendaItem,
     Assembly,
+    AssemblyKind,
     AssemblyStatus,
     MinuteBook,
     Minutes,
@@ -45,6 +46,7 @@ from comunitas.decisions.models import (
 )
 from comunitas.decisions.moments import at_or_now
 from comunitas.members.models import Member, MemberStatus
+from comunitas.projects.models import Project, Proposal
 
 ASSEMBLY_FIELDS = [
     "kind",
@@ -105,11 +107,30 @@ _edit_assembly = partial(
 
 @transaction.atomic
 def assembly_create(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    title: str,
+    first_call_at: datetime,
+    kind: str = AssemblyKind.ORDINARY,
+    second_call_at: datetime | None = None,
+    place: str = "",
+    online_url: str = "",
+    notes: str = "",
+    synthetic: bool = False,
 ) -> Assembly:
     """Draft an assembly (not yet convened: nobody is told)."""
     assembly = Assembly(coop=coop, created_by=user_of(actor), synthetic=synthetic)
-    return _edit_assembly(assembly, actor=actor, action="assembly.create", changes=fields)
+    changes = {
+        "kind": kind,
+        "title": title,
+        "first_call_at": first_call_at,
+        "second_call_at": second_call_at,
+        "place": place,
+        "online_url": online_url,
+        "notes": notes,
+    }
+    return _edit_assembly(assembly, actor=actor, action="assembly.create", changes=changes)
 
 
 @transaction.atomic
@@ -164,13 +185,24 @@ def _edit_agenda_item(item: AgendaItem, **change: Any) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Actor, assembly: Assembly, fields: dict[str, Any]) -> AgendaItem:
+def agenda_item_add(
+    *,
+    actor: Actor,
+    assembly: Assembly,
+    title: str,
+    description: str = "",
+    proposal: Proposal | None = None,
+    project: Project | None = None,
+) -> AgendaItem:
+    """A point at the end of a draft's agenda, optionally about a proposal or a project of the
+    assembly's cooperative."""
     assembly = _draft_agenda(assembly)
     last = assembly.agenda.aggregate(n=Max("position"))["n"] or 0
     if last >= MAX_AGENDA:
         raise ValidationError(_("An agenda has at most %(n)s items.") % {"n": MAX_AGENDA})
     item = AgendaItem(assembly=assembly, position=last + 1)
-    return _edit_agenda_item(item, actor=actor, action="agenda.add", changes=fields)
+    changes = {"title": title, "description": description, "proposal": proposal, "project": project}
+    return _edit_agenda_item(item, actor=actor, action="agenda.add", changes=changes)
 
 
 @transaction.atomic

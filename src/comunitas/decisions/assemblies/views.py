@@ -70,7 +70,7 @@ def assembly_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     assembly = submit(
         request,
         form,
-        lambda: services.assembly_create(actor=request.user, coop=coop, fields=form.cleaned_data),
+        lambda: services.assembly_create(actor=request.user, coop=coop, **form.cleaned_data),
     )
     if assembly:
         messages.success(request, _("The assembly is drafted: write its agenda, then convene it."))
@@ -107,7 +107,7 @@ def agenda_add(request: HttpRequest, coop: Cooperative, assembly_id: int) -> Htt
         request,
         form,
         lambda: services.agenda_item_add(
-            actor=request.user, assembly=assembly, fields=form.cleaned_data
+            actor=request.user, assembly=assembly, **form.cleaned_data
         ),
         done=_("The item is on the agenda."),
         failed=_("The item could not be added."),

@@ -117,7 +117,7 @@ def motion_create(request, slug: str, assembly_id: int, payload: MotionIn):
         motion = voting_services.motion_create(
             actor=request.auth,
             assembly=assembly,
-            fields=_motion_fields(assembly, payload.dict()),
+            **_motion_fields(assembly, payload.dict()),
             candidates=payload.candidates,
         )
     return Status(201, motion_out(selectors.motion_get(assembly=assembly, pk=motion.pk)))

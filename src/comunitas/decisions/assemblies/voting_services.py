@@ -23,12 +23,14 @@ from comunitas.decisions.assemblies import selectors
 from comunitas.decisions.assemblies.rules import majority_base_units, motion_passes
 from comunitas.decisions.assemblies.services import assembly_locked, require_status
 from comunitas.decisions.models import (
+    AgendaItem,
     Assembly,
     AssemblyStatus,
     BallotKind,
     Candidate,
     Choice,
     Majority,
+    MajorityBase,
     Motion,
     MotionKind,
     MotionStatus,
@@ -109,7 +111,20 @@ def _clean_names(candidates: list[str] | None) -> list[str] | None:
 
 @transaction.atomic
 def motion_create(
-    *, actor: Actor, assembly: Assembly, fields: dict[str, Any], candidates: list[str] | None = None
+    *,
+    actor: Actor,
+    assembly: Assembly,
+    title: str,
+    text: str = "",
+    kind: str = MotionKind.RESOLUTION,
+    ballot: str = BallotKind.OPEN,
+    majority: str = Majority.SIMPLE,
+    majority_base: str = MajorityBase.CAST,
+    qualified_numerator: int = 2,
+    qualified_denominator: int = 3,
+    seats: int = 1,
+    agenda_item: AgendaItem | None = None,
+    candidates: list[str] | None = None,
 ) -> Motion:
     """Draft a motion (or an election and its candidates) on the assembly's agenda."""
     assembly = assembly_locked(assembly)
@@ -122,7 +137,19 @@ def motion_create(
     )
     last = assembly.motions.aggregate(n=Max("position"))["n"] or 0
     motion = Motion(assembly=assembly, position=last + 1)
-    assign(motion, fields, MOTION_FIELDS)
+    changes = {
+        "title": title,
+        "text": text,
+        "kind": kind,
+        "ballot": ballot,
+        "majority": majority,
+        "majority_base": majority_base,
+        "qualified_numerator": qualified_numerator,
+        "qualified_denominator": qualified_denominator,
+        "seats": seats,
+        "agenda_item": agenda_item,
+    }
+    assign(motion, changes, MOTION_FIELDS)
     names = _clean_names(candidates)
     _check_motion(assembly, motion, names)
     validated(motion, exclude=["assembly", "agenda_item"])

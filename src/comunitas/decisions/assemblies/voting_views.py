@@ -42,7 +42,7 @@ def _motion_form_page(request, coop, assembly, motion=None) -> HttpResponse:
             return voting_services.motion_create(
                 actor=request.user,
                 assembly=assembly,
-                fields=form.motion_fields(),
+                **form.motion_fields(),
                 candidates=form.candidate_names(),
             )
         return voting_services.motion_update(

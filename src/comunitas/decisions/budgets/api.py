@@ -104,9 +104,7 @@ def budget_list(request, slug: str):
 def budget_create(request, slug: str, payload: ParticipatoryBudgetIn):
     """Set up a participatory budget of the reinvestment fund (staff and the board)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_BUDGETS)
-    budget = services.budget_create(
-        actor=request.auth, coop=coop, fields=plain_values(payload.dict())
-    )
+    budget = services.budget_create(actor=request.auth, coop=coop, **plain_values(payload.dict()))
     return Status(201, budget_out(request, selectors.budget_get(coop=coop, pk=budget.pk)))
 
 
@@ -212,7 +210,7 @@ def budget_project_create(request, slug: str, budget_id: int, payload: BudgetPro
     project = services.budget_project_propose(
         actor=request.auth,
         budget=budget,
-        fields=payload.dict(exclude={"proposal_id", "need_id"}),
+        **payload.dict(exclude={"proposal_id", "need_id"}),
         proposal=proposal,
         need=need,
     )

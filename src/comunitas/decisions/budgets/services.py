@@ -21,6 +21,8 @@ writes holds the lock of the whole database.
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -113,11 +115,36 @@ _edit_budget = partial(edit, allowed=BUDGET_FIELDS, audited=BUDGET_FIELDS, check
 
 @transaction.atomic
 def budget_create(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    title: str,
+    amount: Decimal,
+    earmark_reference: str,
+    description: str = "",
+    method: str = BallotMethod.APPROVAL,
+    max_choices: int | None = None,
+    audience: str = BudgetAudience.BOTH,
+    official_rule: str = CountingRule.EQUAL_SHARES,
+    voting_opens_at: datetime | None = None,
+    voting_closes_at: datetime | None = None,
+    synthetic: bool = False,
 ) -> ParticipatoryBudget:
     """Set up a participatory budget of the reinvestment fund (staff): it starts collecting."""
     budget = ParticipatoryBudget(coop=coop, created_by=user_of(actor), synthetic=synthetic)
-    return _edit_budget(budget, actor=actor, action="budget.create", changes=fields)
+    changes = {
+        "title": title,
+        "description": description,
+        "earmark_reference": earmark_reference,
+        "amount": amount,
+        "method": method,
+        "max_choices": max_choices,
+        "audience": audience,
+        "official_rule": official_rule,
+        "voting_opens_at": voting_opens_at,
+        "voting_closes_at": voting_closes_at,
+    }
+    return _edit_budget(budget, actor=actor, action="budget.create", changes=changes)
 
 
 @transaction.atomic
@@ -278,7 +305,9 @@ def budget_project_propose(
     *,
     actor: Actor,
     budget: ParticipatoryBudget,
-    fields: dict[str, Any],
+    title: str,
+    description: str,
+    estimated_cost: Decimal,
     proposal: Proposal | None = None,
     need: Need | None = None,
     synthetic: bool = False,
@@ -298,7 +327,7 @@ def budget_project_propose(
         project,
         actor=actor,
         action="budget_project.propose",
-        changes=fields,
+        changes={"title": title, "description": description, "estimated_cost": estimated_cost},
         allowed=PROJECT_FIELDS,
         audited=[*PROJECT_FIELDS, "proposal", "need"],
         check=partial(_check_project, coop=budget.coop),

@@ -77,7 +77,7 @@ def budget_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     budget = submit(
         request,
         form,
-        lambda: services.budget_create(actor=request.user, coop=coop, fields=form.budget_fields()),
+        lambda: services.budget_create(actor=request.user, coop=coop, **form.budget_fields()),
     )
     if budget:
         messages.success(request, _("The budget is set up: it now collects projects."))
@@ -186,7 +186,7 @@ def budget_project_create(request: HttpRequest, coop: Cooperative, budget_id: in
         lambda: services.budget_project_propose(
             actor=request.user,
             budget=budget,
-            fields=form.project_fields(),
+            **form.project_fields(),
             proposal=form.cleaned_data["proposal"],
             need=form.cleaned_data["need"],
         ),

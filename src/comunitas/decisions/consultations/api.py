@@ -150,11 +150,10 @@ def consultation_list(request, slug: str, filters: Query[ConsultationQuery]):
 def consultation_create(request, slug: str, payload: ConsultationIn):
     """A draft consultation with its options (a proposal has its four answers already)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_CONSULTATIONS)
-    fields = _fields(coop, payload.dict(exclude={"options"}))
     consultation = services.consultation_create(
         actor=request.auth,
         coop=coop,
-        fields=fields,
+        **_fields(coop, payload.dict(exclude={"options"})),
         options=[option.dict() for option in payload.options],
     )
     return Status(201, consultation_out(request, coop, consultation.pk))
@@ -198,9 +197,7 @@ def option_add(request, slug: str, consultation_id: int, payload: ConsultationOp
     consultation = or_404(
         selectors.consultation_visible, coop=coop, pk=consultation_id, user=request.auth
     )
-    option = services.option_add(
-        actor=request.auth, consultation=consultation, fields=payload.dict()
-    )
+    option = services.option_add(actor=request.auth, consultation=consultation, **payload.dict())
     return Status(201, option)
 
 

@@ -205,14 +205,41 @@ def consultation_create(
     *,
     actor: Actor,
     coop: Cooperative,
-    fields: dict[str, Any],
+    title: str,
+    kind: str,
+    closes_at: datetime,
+    description: str = "",
+    audience: str = ConsultationAudience.BOTH,
+    anonymous: bool = False,
+    results_hidden: bool = False,
+    min_choices: int = 1,
+    max_choices: int | None = None,
+    dots: int = 10,
+    need: Need | None = None,
+    proposal: Proposal | None = None,
+    project: Project | None = None,
     options: Sequence[dict[str, Any]] = (),
     synthetic: bool = False,
 ) -> Consultation:
     """A draft consultation; a proposal gets its four answers, other kinds the ``options``
-    given (more can be added while it is a draft)."""
+    given, each the fields of an option (more can be added while it is a draft)."""
     consultation = Consultation(coop=coop, synthetic=synthetic, created_by=user_of(actor))
-    assign(consultation, fields, CONSULTATION_FIELDS)
+    changes = {
+        "title": title,
+        "description": description,
+        "kind": kind,
+        "audience": audience,
+        "anonymous": anonymous,
+        "results_hidden": results_hidden,
+        "closes_at": closes_at,
+        "min_choices": min_choices,
+        "max_choices": max_choices,
+        "dots": dots,
+        "need": need,
+        "proposal": proposal,
+        "project": project,
+    }
+    assign(consultation, changes, CONSULTATION_FIELDS)
     _check_consultation(consultation)
     consultation.save()
     if consultation.kind == ConsultationKind.PROPOSAL:
@@ -284,13 +311,26 @@ def consultation_update(
 
 @transaction.atomic
 def option_add(
-    *, actor: Actor, consultation: Consultation, fields: dict[str, Any]
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    label: str = "",
+    description: str = "",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
 ) -> ConsultationOption:
-    """An option (a time slot for a meeting-time poll) of a draft consultation."""
+    """An option (a time slot for a meeting-time poll, whose label may stay empty) of a draft
+    consultation."""
     consultation = consultation_locked(consultation)
     _require_draft(consultation)
     option = _new_option(consultation)
-    return _edit_option(option, actor=actor, action="consultation.option_add", changes=fields)
+    changes = {
+        "label": label,
+        "description": description,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
+    return _edit_option(option, actor=actor, action="consultation.option_add", changes=changes)
 
 
 def _draft_option(option: ConsultationOption) -> ConsultationOption:

@@ -117,7 +117,7 @@ def consultation_create(request: HttpRequest, coop: Cooperative) -> HttpResponse
         lambda: services.consultation_create(
             actor=request.user,
             coop=coop,
-            fields=form.consultation_fields(),
+            **form.consultation_fields(),
             options=form.options(),
         ),
     )
@@ -196,7 +196,7 @@ def option_add(request: HttpRequest, coop: Cooperative, consultation_id: int) ->
         request,
         form,
         lambda: services.option_add(
-            actor=request.user, consultation=consultation, fields=form.option_fields()
+            actor=request.user, consultation=consultation, **form.option_fields()
         ),
         done=_("Option added."),
         failed=_("The option was not added."),

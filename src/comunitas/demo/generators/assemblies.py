@@ -66,14 +66,12 @@ def _annual_draft(coop: Cooperative, year: int, first_day: date, staff, board) -
         actor=staff,
         coop=coop,
         synthetic=True,
-        fields={
-            "kind": "ordinary",
-            "title": f"Assemblea ordinaria dei soci {year}",
-            "first_call_at": _at(first_day, 8),
-            "second_call_at": _at(first_day + timedelta(days=1), 18),
-            "place": _place(coop),
-            "notes": SYNTHETIC_NOTES,
-        },
+        kind="ordinary",
+        title=f"Assemblea ordinaria dei soci {year}",
+        first_call_at=_at(first_day, 8),
+        second_call_at=_at(first_day + timedelta(days=1), 18),
+        place=_place(coop),
+        notes=SYNTHETIC_NOTES,
     )
     items = [
         ("Approvazione del bilancio d'esercizio " + str(year - 1), ""),
@@ -83,7 +81,7 @@ def _annual_draft(coop: Cooperative, year: int, first_day: date, staff, board) -
         items.append(("Rinnovo del consiglio di amministrazione", "Tre consiglieri per tre anni."))
     agenda = [
         assemblies_services.agenda_item_add(
-            actor=staff, assembly=assembly, fields={"title": title, "description": text}
+            actor=staff, assembly=assembly, title=title, description=text
         )
         for title, text in items
     ]
@@ -131,11 +129,9 @@ def _annual_votes(assembly: Assembly, agenda: list, staff, rng, year: int, start
     accounts = assemblies_voting_services.motion_create(
         actor=staff,
         assembly=assembly,
-        fields={
-            "title": f"Approvazione del bilancio d'esercizio {year - 1}",
-            "text": "L'assemblea approva il bilancio, la nota integrativa e la relazione.",
-            "agenda_item": agenda[0],
-        },
+        title=f"Approvazione del bilancio d'esercizio {year - 1}",
+        text="L'assemblea approva il bilancio, la nota integrativa e la relazione.",
+        agenda_item=agenda[0],
     )
     _vote(assembly, accounts, staff, rng, start, weights=(0.9, 0.03, 0.07))
     candidates = _candidates(assembly.coop)
@@ -143,12 +139,10 @@ def _annual_votes(assembly: Assembly, agenda: list, staff, rng, year: int, start
         election = assemblies_voting_services.motion_create(
             actor=staff,
             assembly=assembly,
-            fields={
-                "title": "Elezione del consiglio",
-                "kind": "election",
-                "seats": 3,
-                "agenda_item": agenda[2],
-            },
+            title="Elezione del consiglio",
+            kind="election",
+            seats=3,
+            agenda_item=agenda[2],
             candidates=candidates,
         )
         _elect(assembly, election, staff, rng, start + timedelta(minutes=40))
@@ -263,22 +257,16 @@ def upcoming_assembly(coop: Cooperative, today: date) -> Assembly | None:
         actor=staff,
         coop=coop,
         synthetic=True,
-        fields={
-            "kind": upcoming.kind,
-            "title": upcoming.title,
-            "first_call_at": _at(first_day, 9),
-            "second_call_at": _at(first_day + timedelta(days=1), 18),
-            "place": plan.place,
-            "online_url": upcoming.online_url,
-            "notes": SYNTHETIC_NOTES,
-        },
+        kind=upcoming.kind,
+        title=upcoming.title,
+        first_call_at=_at(first_day, 9),
+        second_call_at=_at(first_day + timedelta(days=1), 18),
+        place=plan.place,
+        online_url=upcoming.online_url,
+        notes=SYNTHETIC_NOTES,
     )
-    assemblies_services.agenda_item_add(
-        actor=staff, assembly=assembly, fields=dict(upcoming.agenda)
-    )
-    assemblies_voting_services.motion_create(
-        actor=staff, assembly=assembly, fields=dict(upcoming.motion)
-    )
+    assemblies_services.agenda_item_add(actor=staff, assembly=assembly, **upcoming.agenda)
+    assemblies_voting_services.motion_create(actor=staff, assembly=assembly, **upcoming.motion)
     return assemblies_services.assembly_convene(
         actor=board, assembly=assembly, at=_at(today, 9) - timedelta(days=1)
     )

@@ -116,11 +116,9 @@ def _propose(coop: Cooperative, plan: BudgetPlan, budget, logins: dict) -> dict:
         idea.key: services.budget_project_propose(
             actor=logins[idea.proposer],
             budget=budget,
-            fields={
-                "title": idea.title,
-                "description": idea.description,
-                "estimated_cost": idea.estimate,
-            },
+            title=idea.title,
+            description=idea.description,
+            estimated_cost=idea.estimate,
             synthetic=True,
             **_origin(coop, idea.origin or None),
         )
@@ -186,12 +184,10 @@ def budget_generate(coop: Cooperative, rng: random.Random) -> dict:
     budget = services.budget_create(
         actor=admin,
         coop=coop,
-        fields={
-            **plan.setup,
-            "amount": plan.fund,
-            "voting_opens_at": now - timedelta(minutes=5),
-            "voting_closes_at": now + timedelta(days=14),
-        },
+        **plan.setup,
+        amount=plan.fund,
+        voting_opens_at=now - timedelta(minutes=5),
+        voting_closes_at=now + timedelta(days=14),
         synthetic=True,
     )
     made = _propose(coop, plan, budget, logins)

@@ -43,19 +43,17 @@ def commons_generate(coop: Cooperative, rng: random.Random, today: date | None =
         resource = services.resource_create(
             actor=None,
             coop=coop,
-            fields={
-                "name": planned.name,
-                "kind": planned.kind,
-                "owner_kind": planned.owner_kind,
-                "owner_name": planned.owner_name,
-                "municipality": municipality_resolve(planned.municipality),
-                "address": planned.address,
-                "capacity": planned.capacity,
-                "condition": planned.condition,
-                "description": planned.description,
-                "is_public": True,
-                "synthetic": True,
-            },
+            name=planned.name,
+            kind=planned.kind,
+            owner_kind=planned.owner_kind,
+            owner_name=planned.owner_name,
+            municipality=municipality_resolve(planned.municipality),
+            address=planned.address,
+            capacity=planned.capacity,
+            condition=planned.condition,
+            description=planned.description,
+            is_public=True,
+            synthetic=True,
         )
         # The right began some years ago; one in three ends within the reminders' window.
         start = today - timedelta(days=rng.randrange(365, 365 * 6))
@@ -67,27 +65,23 @@ def commons_generate(coop: Cooperative, rng: random.Random, today: date | None =
         services.use_right_add(
             actor=None,
             resource=resource,
-            fields={
-                "kind": planned.right,
-                "granted_by": planned.granted_by,
-                "reference": f"Atto n. {rng.randrange(10, 400)}/{start.year} (sintetico)",
-                "start_on": start,
-                "end_on": end,
-                "annual_fee": _fee(rng, planned),
-                "synthetic": True,
-            },
+            kind=planned.right,
+            granted_by=planned.granted_by,
+            reference=f"Atto n. {rng.randrange(10, 400)}/{start.year} (sintetico)",
+            start_on=start,
+            end_on=end,
+            annual_fee=_fee(rng, planned),
+            synthetic=True,
         )
         for kind, description, months in planned.obligations:
             services.obligation_add(
                 actor=None,
                 resource=resource,
-                fields={
-                    "kind": kind,
-                    "description": description,
-                    "due_on": today + timedelta(days=rng.randrange(-15, 200)),
-                    "recurring_months": months,
-                    "synthetic": True,
-                },
+                kind=kind,
+                description=description,
+                due_on=today + timedelta(days=rng.randrange(-15, 200)),
+                recurring_months=months,
+                synthetic=True,
             )
         for n, text in enumerate(planned.history):
             services.log_add(

@@ -171,7 +171,7 @@ def consultations_generate(
         options = [{"label": label} for label in plan.options]
     with quiet():  # synthetic people have nobody to tell
         consultation = consultations_services.consultation_create(
-            actor=staff, coop=coop, fields=fields, options=options, synthetic=True
+            actor=staff, coop=coop, **fields, options=options, synthetic=True
         )
         consultation = consultations_services.consultation_open(
             actor=staff, consultation=consultation, at=opened

@@ -290,7 +290,7 @@ class Generator:
                 need = needs_services.need_submit(
                     actor=self.rng.choice(self.tellers),
                     coop=self.coop,
-                    fields=fields,
+                    **fields,
                     synthetic=True,
                 )
             else:  # taken down by staff from paper, the phone or a meeting
@@ -298,7 +298,7 @@ class Generator:
                 need = needs_services.need_submit(
                     actor=self.staff,
                     coop=self.coop,
-                    fields=fields,
+                    **fields,
                     channel=self.rng.choice([Channel.PAPER, Channel.PHONE, Channel.MEETING]),
                     contact_email=(
                         f"{_ascii(first)}.{_ascii(last)}@example.org"
@@ -360,16 +360,17 @@ class Generator:
                 self._changed(self._after(answered, 10, 60))
 
     # -- projects --------------------------------------------------------------------------------
-    def _project_fields(self, plan: ProjectPlan) -> dict:
+    def _project_fields(self, plan: ProjectPlan, prefix: str = "") -> dict:
+        """The project's inputs, named as ``project_create`` takes them (with ``prefix``
+        ``project_``, as ``proposal_decide`` does)."""
         fields = {
             "title": plan.title,
             "summary": plan.summary,
             "status": plan.status,
             "start_on": _day(self.today, plan.start_on),
+            "end_on": None if plan.end_on is None else _day(self.today, plan.end_on),
         }
-        if plan.end_on is not None:
-            fields["end_on"] = _day(self.today, plan.end_on)
-        return fields
+        return {prefix + name: value for name, value in fields.items()}
 
     def project(self, plan: ProjectPlan, resources: dict[str, CommonResource]) -> None:
         """A project running before the cooperative used the platform, entered by the board;
@@ -377,7 +378,7 @@ class Generator:
         project = project_create(
             actor=self.admin,
             coop=self.coop,
-            fields=self._project_fields(plan),
+            **self._project_fields(plan),
             needs=[self.needs[key] for key in plan.needs],
             resources=[resources[name] for name in plan.resources],
             synthetic=True,
@@ -396,15 +397,13 @@ class Generator:
             objective = objective_add(
                 actor=self.admin,
                 project=project,
-                fields={
-                    "indicator": self.indicators[objective_plan.code],
-                    "description": objective_plan.description,
-                    "unit": objective_plan.unit,
-                    "baseline": Decimal(objective_plan.baseline),
-                    "target": Decimal(objective_plan.target),
-                    "target_date": _day(self.today, objective_plan.target_on),
-                    "method": METHODS[objective_plan.code],
-                },
+                indicator=self.indicators[objective_plan.code],
+                description=objective_plan.description,
+                unit=objective_plan.unit,
+                baseline=Decimal(objective_plan.baseline),
+                target=Decimal(objective_plan.target),
+                target_date=_day(self.today, objective_plan.target_on),
+                method=METHODS[objective_plan.code],
             )
             self.written.objectives += 1
             for day, value, note in self.measures(objective_plan, start):
@@ -418,9 +417,7 @@ class Generator:
             if done:
                 done_on = min(due_on + timedelta(days=self.rng.randint(-10, 10)), self.yesterday)
             milestone_add(
-                actor=self.admin,
-                project=project,
-                fields={"title": title, "due_on": due_on, "done_on": done_on},
+                actor=self.admin, project=project, title=title, due_on=due_on, done_on=done_on
             )
         for kind, label, amount in plan.budget:
             budget_line_add(
@@ -470,14 +467,12 @@ class Generator:
         proposal = proposals_services.proposal_submit(
             actor=proposer,
             coop=self.coop,
-            fields={
-                "title": plan.title,
-                "description": plan.description,
-                "resource": resources[plan.resource] if plan.resource else None,
-                "estimated_costs": Decimal(plan.costs),
-                "estimated_revenues": Decimal(plan.revenues),
-                "volunteers_needed": plan.volunteers,
-            },
+            title=plan.title,
+            description=plan.description,
+            resource=resources[plan.resource] if plan.resource else None,
+            estimated_costs=Decimal(plan.costs),
+            estimated_revenues=Decimal(plan.revenues),
+            volunteers_needed=plan.volunteers,
             needs=[self.needs[key] for key in plan.needs],
             synthetic=True,
         )
@@ -514,7 +509,7 @@ class Generator:
                 "declined": Decision.DECLINE,
             }[plan.outcome],
             reason=plan.reason,
-            project_fields=self._project_fields(plan.project) if plan.project else None,
+            **(self._project_fields(plan.project, prefix="project_") if plan.project else {}),
         )
         self._changed(days.decided)
         if project is not None and plan.project is not None:

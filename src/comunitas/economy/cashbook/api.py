@@ -59,7 +59,8 @@ class CashMovementQuery(Schema):
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
-    """A body's ``x_id`` keys as the service's ``x`` fields."""
+    """A body's ``x_id`` keys as the service's ``x`` inputs (keyword arguments of a creation,
+    the ``fields`` of an update)."""
     return {
         (k.removesuffix("_id") if k.removesuffix("_id") in LINK_IDS else k): (
             v.value if hasattr(v, "value") else v
@@ -92,9 +93,7 @@ def movement_list(request, slug: str, filters: Query[CashMovementQuery]):
 def movement_create(request, slug: str, payload: CashMovementIn):
     """Enter a movement by hand; its category (by code) decides the direction."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
-    movement = services.movement_create(
-        actor=request.auth, coop=coop, fields=_fields(payload.dict())
-    )
+    movement = services.movement_create(actor=request.auth, coop=coop, **_fields(payload.dict()))
     return Status(201, or_404(selectors.movement_get, coop=coop, pk=movement.pk))
 
 
@@ -129,9 +128,7 @@ def counterparty_list(request, slug: str, q: str = ""):
 @router.post(COUNTERPARTIES, response=answers(201, CashCounterpartyOut), tags=TAGS)
 def counterparty_create(request, slug: str, payload: CashCounterpartyIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
-    saved = services.counterparty_create(
-        actor=request.auth, coop=coop, fields=_fields(payload.dict())
-    )
+    saved = services.counterparty_create(actor=request.auth, coop=coop, **_fields(payload.dict()))
     return Status(201, or_404(selectors.counterparty_get, coop=coop, pk=saved.pk))
 
 
@@ -160,7 +157,7 @@ def cash_category_list(request, slug: str):
 def cash_category_create(request, slug: str, payload: CashCategoryIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     return Status(
-        201, services.category_create(actor=request.auth, coop=coop, fields=_fields(payload.dict()))
+        201, services.category_create(actor=request.auth, coop=coop, **_fields(payload.dict()))
     )
 
 

@@ -57,7 +57,6 @@ LINKS: dict[str, type] = {
     "job": Job,
     "earmark": Earmark,
 }
-MOVEMENT_FIELDS = ["on_date", "amount", "vat", "category", "description", "reference", *LINKS]
 AUDITED = ["on_date", "direction", "amount", "vat", "category", "source", *LINKS, "reverses"]
 COUNTERPARTY_FIELDS = ["name", "kind", "tax_code", "municipality", "member"]
 CATEGORY_FIELDS = ["code", "name", "direction", "flow"]
@@ -146,19 +145,30 @@ def _check_movement(movement: Movement) -> None:
     validated(movement, exclude=["coop", "category", "recorded_by", *LINKS])
 
 
-def _movement_values(coop: Cooperative, fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields given, as the movement's values: the category (by code or id) with the
-    direction it says, the links as this cooperative's objects, blank texts as ""."""
-    unknown = set(fields) - set(MOVEMENT_FIELDS)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
-    category = category_of(coop, fields.get("category"))
+def _movement_values(
+    coop: Cooperative,
+    *,
+    category: Category | str | int | None,
+    on_date: date | None,
+    amount: Decimal | None,
+    vat: Decimal | None,
+    description: str | None,
+    reference: str | None,
+    links: dict[str, Any],
+) -> dict[str, Any]:
+    """The inputs as the movement's values: the category (by code or id) with the direction it
+    says, the links (``LINKS``, by instance or id) as this cooperative's objects, blank texts
+    as ""."""
+    chosen = category_of(coop, category)
     return {
-        "category": category,
-        "direction": category.direction,
-        **{name: fields.get(name) for name in ("on_date", "amount", "vat")},
-        **{name: fields.get(name) or "" for name in ("description", "reference")},
-        **{name: _of_coop(model, coop, fields.get(name), name) for name, model in LINKS.items()},
+        "category": chosen,
+        "direction": chosen.direction,
+        "on_date": on_date,
+        "amount": amount,
+        "vat": vat,
+        "description": description or "",
+        "reference": reference or "",
+        **{name: _of_coop(model, coop, links[name], name) for name, model in LINKS.items()},
     }
 
 
@@ -168,9 +178,44 @@ def _check_new_movement(movement: Movement) -> None:
 
 
 @transaction.atomic
-def movement_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Movement:
-    """Enter a movement by hand (staff): its category says whether money came in or went out."""
-    values = _movement_values(coop, fields)
+def movement_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    on_date: date,
+    amount: Decimal,
+    category: Category | str | int,
+    vat: Decimal | None = ZERO,
+    description: str = "",
+    reference: str = "",
+    counterparty: Counterparty | int | None = None,
+    resource: CommonResource | int | None = None,
+    project: Project | int | None = None,
+    service: Service | int | None = None,
+    member: Member | int | None = None,
+    job: Job | int | None = None,
+    earmark: Earmark | int | None = None,
+) -> Movement:
+    """Enter a movement by hand (staff): its category (an instance, its code or its id) says
+    whether money came in or went out; each link is this cooperative's object or its id."""
+    values = _movement_values(
+        coop,
+        category=category,
+        on_date=on_date,
+        amount=amount,
+        vat=vat,
+        description=description,
+        reference=reference,
+        links={
+            "counterparty": counterparty,
+            "resource": resource,
+            "project": project,
+            "service": service,
+            "member": member,
+            "job": job,
+            "earmark": earmark,
+        },
+    )
     return edit(
         Movement(coop=coop, recorded_by=user_of(actor)),
         actor=actor,
@@ -373,7 +418,8 @@ def _municipality(value: Any) -> Municipality | None:
 
 
 def _counterparty_values(coop: Cooperative, fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields given, as the counterparty's values: the tax code checked and compact, the
+    """The values given (all of them on a creation, a patch's on an update), as the
+    counterparty's: the tax code checked and compact, the
     municipality and the member resolved (an unknown field is left for ``assign`` to refuse)."""
     resolve = {
         "tax_code": lambda value: _tax_code(value or ""),
@@ -397,13 +443,30 @@ def _check_counterparty(counterparty: Counterparty) -> None:
 
 
 @transaction.atomic
-def counterparty_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Counterparty:
-    """Add a customer, supplier or funder; its municipality says whether it is local."""
+def counterparty_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    name: str,
+    kind: str = CounterpartyKind.SUPPLIER,
+    tax_code: str = "",
+    municipality: Municipality | str | None = None,
+    member: Member | int | None = None,
+) -> Counterparty:
+    """Add a customer, supplier or funder; its municipality (an instance, an ISTAT code or
+    "Name (PR)") says whether it is local; the member is this cooperative's, or its id."""
+    values = {
+        "name": name,
+        "kind": kind,
+        "tax_code": tax_code,
+        "municipality": municipality,
+        "member": member,
+    }
     return edit(
-        Counterparty(coop=coop, kind=CounterpartyKind.SUPPLIER),
+        Counterparty(coop=coop),
         actor=actor,
         action="counterparty.create",
-        changes=_counterparty_values(coop, fields),
+        changes=_counterparty_values(coop, values),
         allowed=COUNTERPARTY_FIELDS,
         audited=COUNTERPARTY_FIELDS,
         check=_check_counterparty,
@@ -445,21 +508,27 @@ def _check_category(category: Category, chart: dict[str, Category]) -> None:
 
 
 @transaction.atomic
-def category_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Category:
-    """Add a category of the cooperative's own; an income category always flows to revenue."""
-    unknown = set(fields) - set(CATEGORY_FIELDS)
-    if unknown:
-        raise ValidationError(_("This field cannot be changed."), field=sorted(unknown)[0])
+def category_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    code: str,
+    name: str,
+    direction: str,
+    flow: str | None = "",
+) -> Category:
+    """Add a category of the cooperative's own; an income category always flows to revenue
+    (its ``flow`` is only read for an expense)."""
     chart = chart_ensure(coop=coop)
     return edit(
         Category(coop=coop, position=len(chart)),
         actor=actor,
         action="category.create",
         changes={
-            "code": (fields.get("code") or "").strip().lower(),
-            "name": fields.get("name") or "",
-            "direction": fields.get("direction") or "",
-            "flow": fields.get("flow") or "",
+            "code": (code or "").strip().lower(),
+            "name": name or "",
+            "direction": direction or "",
+            "flow": flow or "",
         },
         allowed=CATEGORY_FIELDS,
         audited=CATEGORY_FIELDS,

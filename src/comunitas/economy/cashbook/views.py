@@ -80,9 +80,7 @@ def movement_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     movement = submit(
         request,
         form,
-        lambda: services.movement_create(
-            actor=request.user, coop=coop, fields=form.movement_fields()
-        ),
+        lambda: services.movement_create(actor=request.user, coop=coop, **form.movement_fields()),
     )
     if movement:
         messages.success(request, _("The movement is in the cash book."))
@@ -145,7 +143,7 @@ def counterparty_create(request: HttpRequest, coop: Cooperative) -> HttpResponse
         request,
         form,
         lambda: services.counterparty_create(
-            actor=request.user, coop=coop, fields=form.counterparty_fields()
+            actor=request.user, coop=coop, **form.counterparty_fields()
         ),
     )
     if saved:
@@ -195,7 +193,7 @@ def category_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     saved = submit(
         request,
         form,
-        lambda: services.category_create(actor=request.user, coop=coop, fields=form.cleaned_data),
+        lambda: services.category_create(actor=request.user, coop=coop, **form.cleaned_data),
     )
     if saved:
         messages.success(request, _("Category added."))

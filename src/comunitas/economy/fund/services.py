@@ -112,7 +112,7 @@ def earmark_create(
     *,
     actor: Actor,
     coop: Cooperative,
-    amount,
+    amount: Decimal,
     purpose: str,
     on_date: date,
     source: str,

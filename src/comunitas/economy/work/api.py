@@ -112,8 +112,7 @@ def job_list(request, slug: str, filters: Query[JobQuery]):
 @router.post(JOBS, response=answers(201, JobOut), tags=JOB_TAGS)
 def job_create(request, slug: str, payload: JobIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
-    fields = _links(coop, _plain(payload.dict()))
-    job = services.job_create(actor=request.auth, coop=coop, fields=fields)
+    job = services.job_create(actor=request.auth, coop=coop, **_links(coop, _plain(payload.dict())))
     return Status(201, _job(coop, job.pk))
 
 
@@ -179,8 +178,7 @@ def volunteer_list(request, slug: str, filters: Query[VolunteerQuery]):
 def volunteer_enter(request, slug: str, payload: VolunteerEntryIn):
     """Staff enter hours for a member or a named person: confirmed at once."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
-    fields = _links(coop, payload.dict())
-    entry = services.volunteer_enter(actor=request.auth, coop=coop, fields=fields)
+    entry = services.volunteer_enter(actor=request.auth, coop=coop, **_links(coop, payload.dict()))
     return Status(201, _entry(coop, entry.pk))
 
 
@@ -196,8 +194,8 @@ def volunteer_mine(request, slug: str):
 def volunteer_declare(request, slug: str, payload: VolunteerDeclareIn):
     """Declare one's own hours; staff confirm them."""
     coop = coop_for(request.auth, slug, Action.DECLARE_HOURS)
-    fields = _links(coop, payload.dict())
-    entry = services.volunteer_declare(actor=request.auth, coop=coop, fields=fields)
+    values = _links(coop, payload.dict())
+    entry = services.volunteer_declare(actor=request.auth, coop=coop, **values)
     return Status(201, selectors.volunteer_mine(coop=coop, user=request.auth).get(pk=entry.pk))
 
 
@@ -237,7 +235,7 @@ def volunteer_rate_create(request, slug: str, payload: VolunteerRateIn):
     """A new value of an hour from a date; earlier rates stay as they were."""
     coop = coop_for(request.auth, slug, Action.MANAGE_ACCOUNTS)
     return Status(
-        201, services.volunteer_rate_create(actor=request.auth, coop=coop, fields=payload.dict())
+        201, services.volunteer_rate_create(actor=request.auth, coop=coop, **payload.dict())
     )
 
 

@@ -198,13 +198,45 @@ def _locked_job(job: Job) -> Job:
 
 @transaction.atomic
 def job_create(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    title: str,
+    contract: str,
+    fte: Decimal,
+    start_date: date,
+    member: Member | None = None,
+    person_name: str = "",
+    end_date: date | None = None,
+    municipality: Municipality | None = None,
+    lives_in_territory: bool | None = None,
+    age_band: str = "",
+    previously_unemployed: bool | None = None,
+    unemployment_consent_on: date | None = None,
+    resource: CommonResource | None = None,
+    project: Project | None = None,
+    synthetic: bool = False,
 ) -> Job:
-    """Record a position: a member's or a named person's, with its contract and FTE."""
-    job = Job(coop=coop, synthetic=synthetic, person_name="", age_band="")
-    assign(job, fields, JOB_FIELDS)
-    job.person_name = job.person_name or ""
-    job.age_band = job.age_band or ""
+    """Record a position: a member's or a named person's, with its contract and FTE. Whether
+    the worker lives in the territory follows from the municipality when one is given."""
+    job = Job(coop=coop, synthetic=synthetic)
+    changes = {
+        "member": member,
+        "person_name": person_name or "",
+        "title": title,
+        "contract": contract,
+        "fte": fte,
+        "start_date": start_date,
+        "end_date": end_date,
+        "municipality": municipality,
+        "lives_in_territory": lives_in_territory,
+        "age_band": age_band or "",
+        "previously_unemployed": previously_unemployed,
+        "unemployment_consent_on": unemployment_consent_on,
+        "resource": resource,
+        "project": project,
+    }
+    assign(job, changes, JOB_FIELDS)
     _check_job(job, coop)
     _days_open(coop=coop, spans=[_span(job)], field="start_date")
     job.save()
@@ -323,7 +355,17 @@ def _save_entry(entry: VolunteerEntry, *, actor: Actor, action: str) -> Voluntee
 
 @transaction.atomic
 def volunteer_enter(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], synthetic: bool = False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    activity: str,
+    on_date: date,
+    hours: Decimal,
+    member: Member | None = None,
+    person_name: str = "",
+    project: Project | None = None,
+    resource: CommonResource | None = None,
+    synthetic: bool = False,
 ) -> VolunteerEntry:
     """Staff enter hours for a member or a named person: confirmed at once."""
     entry = VolunteerEntry(
@@ -335,8 +377,16 @@ def volunteer_enter(
         confirmed_at=timezone.now(),
         synthetic=synthetic,
     )
-    assign(entry, fields, ENTRY_FIELDS)
-    entry.person_name = entry.person_name or ""
+    changes = {
+        "member": member,
+        "person_name": person_name or "",
+        "activity": activity,
+        "on_date": on_date,
+        "hours": hours,
+        "project": project,
+        "resource": resource,
+    }
+    assign(entry, changes, ENTRY_FIELDS)
     _check_entry(entry, coop)
     return _save_entry(entry, actor=actor, action="volunteer.enter")
 
@@ -349,8 +399,18 @@ def member_of(*, coop: Cooperative, user) -> Member | None:
 
 
 @transaction.atomic
-def volunteer_declare(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> VolunteerEntry:
-    """A volunteer declares their own hours; staff confirm them later."""
+def volunteer_declare(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    activity: str,
+    on_date: date,
+    hours: Decimal,
+    project: Project | None = None,
+    resource: CommonResource | None = None,
+) -> VolunteerEntry:
+    """A volunteer declares their own hours (the person is the caller, never an input); staff
+    confirm them later."""
     if user_of(actor) is None:
         raise ValidationError(_("Log in to declare your hours."))
     entry = VolunteerEntry(
@@ -361,7 +421,14 @@ def volunteer_declare(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]
         status=VolunteerStatus.DECLARED,
         entered_by=actor,
     )
-    assign(entry, fields, DECLARE_FIELDS)
+    changes = {
+        "activity": activity,
+        "on_date": on_date,
+        "hours": hours,
+        "project": project,
+        "resource": resource,
+    }
+    assign(entry, changes, DECLARE_FIELDS)
     _check_entry(entry, coop)
     return _save_entry(entry, actor=actor, action="volunteer.declare")
 
@@ -407,12 +474,13 @@ def volunteer_reject(*, actor: Actor, entry: VolunteerEntry, reason: str) -> Vol
 
 @transaction.atomic
 def volunteer_rate_create(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any]
+    *, actor: Actor, coop: Cooperative, valid_from: date, hourly_value: Decimal, source: str
 ) -> VolunteerRate:
     """A new value of an hour of volunteering from a date, with where it comes from. Rates are
     never edited: a new dated rate takes over, so hours already valued keep their value."""
     rate = VolunteerRate(coop=coop)
-    assign(rate, fields, RATE_FIELDS)
+    changes = {"valid_from": valid_from, "hourly_value": hourly_value, "source": source}
+    assign(rate, changes, RATE_FIELDS)
     check_date(rate.valid_from, "valid_from")
     rate.hourly_value = money(rate.hourly_value, field="hourly_value", low=CENT)
     require_text(rate, ["source"])

@@ -201,7 +201,7 @@ def job_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         request,
         coop,
         form,
-        lambda: services.job_create(actor=request.user, coop=coop, fields=form.job_fields()),
+        lambda: services.job_create(actor=request.user, coop=coop, **form.job_fields()),
         done=_("The job is recorded."),
         back=jobs,
         then=lambda job: f"{jobs}?year={job.start_date.year}",
@@ -284,9 +284,7 @@ def volunteer_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         request,
         coop,
         form,
-        lambda: services.volunteer_enter(
-            actor=request.user, coop=coop, fields=dict(form.cleaned_data)
-        ),
+        lambda: services.volunteer_enter(actor=request.user, coop=coop, **form.cleaned_data),
         done=_("The hours are recorded."),
         back=reverse("economy:volunteering", args=[coop.slug]),
         title=_("Enter volunteer hours"),
@@ -342,9 +340,7 @@ def volunteer_mine(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     entry = submit(
         request,
         form,
-        lambda: services.volunteer_declare(
-            actor=request.user, coop=coop, fields=dict(form.cleaned_data)
-        ),
+        lambda: services.volunteer_declare(actor=request.user, coop=coop, **form.cleaned_data),
     )
     if entry:
         messages.success(request, _("Thank you: your hours wait for staff to confirm them."))
@@ -376,9 +372,7 @@ def volunteer_rate_create(request: HttpRequest, coop: Cooperative) -> HttpRespon
         request,
         coop,
         form,
-        lambda: services.volunteer_rate_create(
-            actor=request.user, coop=coop, fields=dict(form.cleaned_data)
-        ),
+        lambda: services.volunteer_rate_create(actor=request.user, coop=coop, **form.cleaned_data),
         done=_("The new value of an hour is recorded."),
         back=reverse("economy:volunteer_rates", args=[coop.slug]),
         title=_("A new value of an hour of volunteering"),

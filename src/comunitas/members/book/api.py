@@ -188,7 +188,7 @@ def application_submit(request, slug: str, payload: ApplicationIn):
     member = services.application_submit(
         actor=user_of(request.auth),
         coop=coop,
-        fields=fields,
+        **fields,
         shares=payload.shares,
         share_class=share_class_by_code(coop, payload.share_class) if payload.share_class else None,
         consents=payload.consents.dict(),

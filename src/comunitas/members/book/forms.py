@@ -112,8 +112,9 @@ class MemberForm(forms.Form):
         ]
 
     def member_fields(self) -> dict[str, Any]:
-        """The fields as ``services.application_submit`` / ``member_update`` take them, the
-        municipality resolved (a field error when unknown)."""
+        """The member's data as ``services.application_submit`` (as keywords) and
+        ``member_update`` (as its ``fields``) take them, the municipality resolved (a field
+        error when unknown)."""
         data = self.cleaned_data
         kind = data["kind"]
         fields: dict[str, Any] = {

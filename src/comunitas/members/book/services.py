@@ -26,7 +26,7 @@ from comunitas.core.formatting import euro
 from comunitas.core.kernel.edits import assign, save_unique, validated
 from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.law import limits_on
-from comunitas.core.models import Cooperative, Role, RoleKind
+from comunitas.core.models import Cooperative, Municipality, Role, RoleKind
 from comunitas.core.notify import notify
 from comunitas.core.versions import version_bump
 from comunitas.members.book.cache import BOOK
@@ -211,7 +211,22 @@ def application_submit(
     *,
     actor: Actor,
     coop: Cooperative,
-    fields: dict[str, Any],
+    kind: str = "",
+    category: StakeholderCategory | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+    sex: str = "",
+    organisation_name: str = "",
+    organisation_kind: str = "",
+    vat_number: str = "",
+    representative_name: str = "",
+    representative_role: str = "",
+    fiscal_code: str = "",
+    residence: Municipality | None = None,
+    address: str = "",
+    email: str = "",
+    phone: str = "",
     shares: int | None = None,
     share_class: ShareClass | None = None,
     consents: dict[str, bool] | None = None,
@@ -226,13 +241,30 @@ def application_submit(
     book_setup(coop=coop)
     day = on_date or today()
     member = Member(coop=coop, applied_on=day, user=user)
-    fields = dict(fields)
-    if fields.get("category") is None:
-        default = (
-            "persona-giuridica" if fields.get("kind") == MemberKind.ORGANISATION else "fruitore"
-        )
-        fields["category"] = StakeholderCategory.objects.filter(coop=coop, code=default).first()
-    _assign(member, fields)
+    if category is None:
+        default = "persona-giuridica" if kind == MemberKind.ORGANISATION else "fruitore"
+        category = StakeholderCategory.objects.filter(coop=coop, code=default).first()
+    _assign(
+        member,
+        {
+            "kind": kind,
+            "category": category,
+            "first_name": first_name,
+            "last_name": last_name,
+            "birth_date": birth_date,
+            "sex": sex,
+            "organisation_name": organisation_name,
+            "organisation_kind": organisation_kind,
+            "vat_number": vat_number,
+            "representative_name": representative_name,
+            "representative_role": representative_role,
+            "fiscal_code": fiscal_code,
+            "residence": residence,
+            "address": address,
+            "email": email,
+            "phone": phone,
+        },
+    )
     member_check(member)
     consents = consents or {}
     if not consents.get(Consent.Kind.PRIVACY):

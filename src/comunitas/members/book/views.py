@@ -113,7 +113,7 @@ def _application_submit(
         return services.application_submit(
             actor=request.user,
             coop=coop,
-            fields=form.member_fields(),
+            **form.member_fields(),
             shares=data["shares"],
             consents=form.consents(),
             source=source,

@@ -203,6 +203,4 @@ def share_class_create(request, slug: str, payload: ShareClassIn):
     book_services.book_setup(coop=coop)
     if ShareClass.objects.filter(coop=coop, code=payload.code).exists():
         raise ValidationError(_("A class of shares with this code exists already."), field="code")
-    return Status(
-        201, services.share_class_create(actor=request.auth, coop=coop, fields=payload.dict())
-    )
+    return Status(201, services.share_class_create(actor=request.auth, coop=coop, **payload.dict()))

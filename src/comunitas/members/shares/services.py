@@ -52,10 +52,33 @@ SHARE_CLASS_FIELDS = (
 
 
 @transaction.atomic
-def share_class_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> ShareClass:
+def share_class_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    code: str = "",
+    name: str = "",
+    nominal_value: Decimal | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    min_shares_for_admission: int = 1,
+    for_financing: bool = False,
+) -> ShareClass:
     """Issue a new class of shares, its value checked against the law on its first day."""
     share_class = ShareClass(coop=coop)
-    assign(share_class, fields, SHARE_CLASS_FIELDS)
+    assign(
+        share_class,
+        {
+            "code": code,
+            "name": name,
+            "nominal_value": nominal_value,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "min_shares_for_admission": min_shares_for_admission,
+            "for_financing": for_financing,
+        },
+        SHARE_CLASS_FIELDS,
+    )
     validated(share_class)
     save_unique(share_class, "code", _("A share class with this code exists already."))
     audit_record(

@@ -372,7 +372,7 @@ def book_settings(request: HttpRequest, coop: Cooperative) -> HttpResponse:
             lambda: services.share_class_create(
                 actor=request.user,
                 coop=coop,
-                fields={k: v for k, v in class_form.cleaned_data.items() if k != "form"},
+                **{k: v for k, v in class_form.cleaned_data.items() if k != "form"},
             ),
         )
         if created:

@@ -250,7 +250,7 @@ def need_create(request, slug: str, payload: NeedIn):
     need = services.need_submit(
         actor=request.auth,
         coop=coop,
-        fields=fields,
+        **fields,
         channel=payload.channel.value,
         contact_email=payload.contact_email,
     )

@@ -20,7 +20,7 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import edit, require_text, save_unique, validated
 from comunitas.core.kernel.types import Actor, user_of
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.notify import is_quiet, notify
 from comunitas.core.tasks import defer
 from comunitas.projects.models import (
@@ -33,6 +33,7 @@ from comunitas.projects.models import (
     NeedStatus,
     NeedStatusChange,
     NeedSupport,
+    Urgency,
 )
 from comunitas.projects.needs.cache import needs_changed
 
@@ -92,7 +93,14 @@ def need_submit(
     *,
     actor: Actor,
     coop: Cooperative,
-    fields: dict[str, Any],
+    title: str,
+    description: str,
+    category: str,
+    municipality: Municipality | None = None,
+    locality: str = "",
+    age_groups: list[str] | None = None,
+    people_affected: int | None = None,
+    urgency: str = Urgency.MEDIUM,
     channel: str = Channel.WEB,
     contact_email: str = "",
     synthetic: bool = False,
@@ -110,7 +118,16 @@ def need_submit(
         need,
         actor=actor,
         action="need.submit",
-        changes=fields,
+        changes={
+            "title": title,
+            "description": description,
+            "category": category,
+            "municipality": municipality,
+            "locality": locality,
+            "age_groups": age_groups,
+            "people_affected": people_affected,
+            "urgency": urgency,
+        },
         allowed=NEED_FIELDS,
         audited=[*NEED_FIELDS, "channel"],
         check=_check_need,

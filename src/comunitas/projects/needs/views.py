@@ -127,7 +127,7 @@ def need_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         lambda: services.need_submit(
             actor=request.user,
             coop=coop,
-            fields=form.need_fields(),
+            **form.need_fields(),
             channel=form.channel() if staff else "web",
             contact_email=form.contact_email() if staff else "",
         ),

@@ -210,7 +210,7 @@ def project_create(request, slug: str, payload: ProjectIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
     fields = plain_values(payload.dict())
     links = _links(coop, fields)
-    project = services.project_create(actor=request.auth, coop=coop, fields=fields, **links)
+    project = services.project_create(actor=request.auth, coop=coop, **fields, **links)
     return Status(201, project_out(request, coop, project.pk))
 
 
@@ -263,7 +263,7 @@ def objective_add(request, slug: str, project_id: int, payload: ObjectiveIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
     project = _project(coop, project_id)
     objective = services.objective_add(
-        actor=request.auth, project=project, fields=_objective_fields(coop, payload.dict())
+        actor=request.auth, project=project, **_objective_fields(coop, payload.dict())
     )
     return Status(201, _objective_out(objective))
 
@@ -300,7 +300,7 @@ def measurement_add(request, slug: str, project_id: int, objective_id: int, payl
 def milestone_add(request, slug: str, project_id: int, payload: MilestoneIn):
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
     milestone = services.milestone_add(
-        actor=request.auth, project=_project(coop, project_id), fields=payload.dict()
+        actor=request.auth, project=_project(coop, project_id), **payload.dict()
     )
     return Status(201, milestone)
 
@@ -419,6 +419,6 @@ def indicator_create(request, slug: str, payload: IndicatorIn):
     """A cooperative's own indicator, next to the shared catalogue (staff and the board)."""
     coop = coop_for(request.auth, slug, Action.MANAGE_PROJECTS)
     indicator = services.indicator_create(
-        actor=request.auth, coop=coop, fields=plain_values(payload.dict())
+        actor=request.auth, coop=coop, **plain_values(payload.dict())
     )
     return Status(201, indicator_out(indicator))

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,7 @@ from comunitas.commons.models import CommonResource
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import assign, edit, require_text, save_unique, validated
-from comunitas.core.kernel.money import CENT, MAX_MONEY, money
+from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO, money
 from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Cooperative, Role
 from comunitas.projects.models import (
@@ -148,7 +149,11 @@ def project_create(
     *,
     actor: Actor,
     coop: Cooperative,
-    fields: dict[str, Any],
+    title: str,
+    summary: str,
+    status: str = ProjectStatus.PLANNED,
+    start_on: date | None = None,
+    end_on: date | None = None,
     needs: list[Need] | None = None,
     resources: list[CommonResource] | None = None,
     proposal: Proposal | None = None,
@@ -156,19 +161,37 @@ def project_create(
 ) -> Project:
     """A project of the cooperative; the needs it answers move to “answered”."""
     project = Project(coop=coop, proposal=proposal, synthetic=synthetic)
+    fields = {
+        "title": title,
+        "summary": summary,
+        "status": status,
+        "start_on": start_on,
+        "end_on": end_on,
+    }
     return _save(actor, project, fields, needs, resources, action="project.create")
 
 
 def project_from_proposal(
-    *, actor: Actor, proposal: Proposal, fields: dict[str, Any] | None = None
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    title: str | None = None,
+    summary: str | None = None,
+    status: str = ProjectStatus.PLANNED,
+    start_on: date | None = None,
+    end_on: date | None = None,
 ) -> Project:
     """The project an accepted proposal becomes: its needs and resource, and its estimates as
-    the first budget lines (the board may retitle it through ``fields``)."""
-    values = {"title": proposal.title, "summary": proposal.description, **(fields or {})}
+    the first budget lines; its title and summary are the proposal's unless given (the board
+    may retitle it)."""
     project = project_create(
         actor=actor,
         coop=proposal.coop,
-        fields=values,
+        title=proposal.title if title is None else title,
+        summary=proposal.description if summary is None else summary,
+        status=status,
+        start_on=start_on,
+        end_on=end_on,
         needs=list(proposal.needs.exclude(status=NeedStatus.MERGED)),
         resources=[proposal.resource] if proposal.resource_id else [],
         proposal=proposal,
@@ -268,9 +291,30 @@ def _edit_part(
 
 
 @transaction.atomic
-def objective_add(*, actor: Actor, project: Project, fields: dict[str, Any]) -> Objective:
-    """An economic or social objective (its kind is its indicator's)."""
-    objective = Objective(project=project, method="")
+def objective_add(
+    *,
+    actor: Actor,
+    project: Project,
+    indicator: Indicator,
+    description: str,
+    unit: str,
+    target: Decimal,
+    target_date: date,
+    baseline: Decimal = ZERO,
+    method: str = "",
+) -> Objective:
+    """An economic or social objective (its kind is its indicator's); no ``method``: the
+    indicator's."""
+    fields = {
+        "indicator": indicator,
+        "description": description,
+        "unit": unit,
+        "baseline": baseline,
+        "target": target,
+        "target_date": target_date,
+        "method": method,
+    }
+    objective = Objective(project=project)
     return _edit_part(actor, objective, fields, "objective.add", OBJECTIVE_FIELDS, _check_objective)
 
 
@@ -328,8 +372,17 @@ def _check_milestone(milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def milestone_add(*, actor: Actor, project: Project, fields: dict[str, Any]) -> Milestone:
+def milestone_add(
+    *,
+    actor: Actor,
+    project: Project,
+    title: str,
+    due_on: date | None = None,
+    done_on: date | None = None,
+) -> Milestone:
+    """A milestone due on a date (``due_on``, which the check asks for), done or not yet."""
     milestone = Milestone(project=project)
+    fields = {"title": title, "due_on": due_on, "done_on": done_on}
     return _edit_part(actor, milestone, fields, "milestone.add", MILESTONE_FIELDS, _check_milestone)
 
 
@@ -374,7 +427,13 @@ def _check_team_member(person: TeamMember) -> None:
 
 @transaction.atomic
 def team_add(
-    *, actor: Actor, project: Project, name: str, role: str, user=None, is_volunteer: bool = False
+    *,
+    actor: Actor,
+    project: Project,
+    name: str,
+    role: str,
+    user: AbstractBaseUser | None = None,
+    is_volunteer: bool = False,
 ) -> TeamMember:
     """Someone working on the project; with a login, the name defaults to theirs."""
     if user is not None and not Role.objects.filter(coop=project.coop, user=user).exists():
@@ -433,10 +492,28 @@ def project_update_add(
 
 
 @transaction.atomic
-def indicator_create(*, actor: Actor, coop: Cooperative, fields: dict[str, Any]) -> Indicator:
+def indicator_create(
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    code: str,
+    name: str,
+    kind: str,
+    unit: str,
+    method: str,
+    source: str = "",
+) -> Indicator:
     """A cooperative's own indicator, next to the shared catalogue."""
     indicator = Indicator(coop=coop)
-    assign(indicator, fields, INDICATOR_FIELDS)
+    values = {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "unit": unit,
+        "method": method,
+        "source": source,
+    }
+    assign(indicator, values, INDICATOR_FIELDS)
     require_text(indicator, ["code", "name", "unit", "method"])
     if Indicator.objects.filter(Q(coop=coop) | Q(coop__isnull=True), code=indicator.code).exists():
         raise ValidationError(_("An indicator with this code exists already."), field="code")

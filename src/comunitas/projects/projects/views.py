@@ -116,7 +116,7 @@ def project_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         coop,
         form,
         lambda: services.project_create(
-            actor=request.user, coop=coop, fields=form.project_fields(), **form.links()
+            actor=request.user, coop=coop, **form.project_fields(), **form.links()
         ),
         done=_("The project is created."),
         detail="projects:project_detail",
@@ -297,9 +297,7 @@ def objective_add(request: HttpRequest, coop: Cooperative, project_id: int) -> H
         project_id,
         "objective_form",
         ObjectiveForm(request.POST, coop=coop),
-        lambda project, data: services.objective_add(
-            actor=request.user, project=project, fields=data
-        ),
+        lambda project, data: services.objective_add(actor=request.user, project=project, **data),
         _("The objective is added."),
     )
 
@@ -341,9 +339,7 @@ def milestone_add(request: HttpRequest, coop: Cooperative, project_id: int) -> H
         project_id,
         "milestone_form",
         MilestoneForm(request.POST),
-        lambda project, data: services.milestone_add(
-            actor=request.user, project=project, fields=data
-        ),
+        lambda project, data: services.milestone_add(actor=request.user, project=project, **data),
         _("The milestone is added."),
     )
 
@@ -462,9 +458,7 @@ def indicator_list(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         submit(
             request,
             form,
-            lambda: services.indicator_create(
-                actor=request.user, coop=coop, fields=form.cleaned_data
-            ),
+            lambda: services.indicator_create(actor=request.user, coop=coop, **form.cleaned_data),
         )
         if form is not None
         else None

@@ -153,7 +153,7 @@ def proposal_create(request, slug: str, payload: ProposalIn):
     """Propose an answer to one or more needs of the cooperative (any role)."""
     coop = coop_for(request.auth, slug, Action.PARTICIPATE)
     fields, needs = _proposal_fields(coop, payload.dict())
-    proposal = services.proposal_submit(actor=request.auth, coop=coop, fields=fields, needs=needs)
+    proposal = services.proposal_submit(actor=request.auth, coop=coop, **fields, needs=needs)
     return Status(201, proposal_out(request, coop, proposal.pk))
 
 
@@ -244,7 +244,7 @@ def proposal_decide(request, slug: str, proposal_id: int, payload: ProposalDecis
         proposal=_proposal(coop, proposal_id),
         decision=payload.decision.value,
         reason=payload.reason,
-        project_fields={"title": payload.title} if payload.title else None,
+        project_title=payload.title or None,
     )
     return {
         "proposal": proposal_out(request, coop, proposal_id),

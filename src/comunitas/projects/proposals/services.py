@@ -10,6 +10,8 @@ by e-mail."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import assign, require_text, save_unique, validated
-from comunitas.core.kernel.money import money
+from comunitas.core.kernel.money import ZERO, money
 from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.core.notify import notify
@@ -32,6 +34,7 @@ from comunitas.projects.models import (
     Decision,
     Need,
     NeedStatus,
+    ProjectStatus,
     Proposal,
     ProposalComment,
     ProposalStatus,
@@ -87,11 +90,29 @@ def _check_proposal(proposal: Proposal) -> None:
 
 @transaction.atomic
 def proposal_submit(
-    *, actor: Actor, coop: Cooperative, fields: dict[str, Any], needs: list[Need], synthetic=False
+    *,
+    actor: Actor,
+    coop: Cooperative,
+    title: str,
+    description: str,
+    needs: list[Need],
+    resource: CommonResource | None = None,
+    estimated_costs: Decimal = ZERO,
+    estimated_revenues: Decimal = ZERO,
+    volunteers_needed: int = 0,
+    synthetic: bool = False,
 ) -> Proposal:
     """A member's or resident's proposal answering one or more needs of the cooperative."""
     proposal = Proposal(coop=coop, proposed_by=actor, synthetic=synthetic)
-    assign(proposal, fields, PROPOSAL_FIELDS)
+    values = {
+        "title": title,
+        "description": description,
+        "resource": resource,
+        "estimated_costs": estimated_costs,
+        "estimated_revenues": estimated_revenues,
+        "volunteers_needed": volunteers_needed,
+    }
+    assign(proposal, values, PROPOSAL_FIELDS)
     _check_proposal(proposal)
     needs = _needs_of(coop, needs)
     proposal.save()
@@ -260,10 +281,16 @@ def proposal_decide(
     proposal: Proposal,
     decision: str,
     reason: str = "",
-    project_fields: dict[str, Any] | None = None,
+    project_title: str | None = None,
+    project_summary: str | None = None,
+    project_status: str = ProjectStatus.PLANNED,
+    project_start_on: date | None = None,
+    project_end_on: date | None = None,
 ):
     """The board accepts a live proposal (which becomes a project, returned), asks for changes
-    or declines it; asking for changes and declining need a reason the proposer reads."""
+    or declines it; asking for changes and declining need a reason the proposer reads. On
+    accepting, the ``project_*`` arguments are the project's (its title and summary the
+    proposal's unless given)."""
     proposal = _locked_proposal(proposal)
     _live(proposal)
     reason = (reason or "").strip()
@@ -279,7 +306,15 @@ def proposal_decide(
     proposal.save()
     project = None
     if decision == Decision.ACCEPT:
-        project = project_from_proposal(actor=actor, proposal=proposal, fields=project_fields)
+        project = project_from_proposal(
+            actor=actor,
+            proposal=proposal,
+            title=project_title,
+            summary=project_summary,
+            status=project_status,
+            start_on=project_start_on,
+            end_on=project_end_on,
+        )
     audit_record(
         actor=actor,
         action="proposal.decide",

@@ -94,7 +94,7 @@ def proposal_create(request: HttpRequest, coop: Cooperative) -> HttpResponse:
         coop,
         form,
         lambda: services.proposal_submit(
-            actor=request.user, coop=coop, fields=form.proposal_fields(), needs=form.needs()
+            actor=request.user, coop=coop, **form.proposal_fields(), needs=form.needs()
         ),
         done=_(
             "Your proposal is published: ask others to support it so that the board reviews it."
