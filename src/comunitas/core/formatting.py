@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 def euro(value) -> str:
@@ -17,3 +18,13 @@ def euro(value) -> str:
         return f"{amount}\u00a0€"
     # The sign goes before the currency in English: "-€2,500.00", not "€-2,500.00".
     return f"-€{amount[1:]}" if amount.startswith("-") else f"€{amount}"
+
+
+def short_name(user) -> str:
+    """First name and the initial of the last name, to other people with a role."""
+    if user is None:
+        return _("a former participant")
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not first:
+        return _("a participant")
+    return f"{first} {last[0]}." if last else first

@@ -1,6 +1,7 @@
 """How every page hands a posted form to a service and shows the outcome: ``submit`` (field errors
 back on the form), ``submit_and_flash`` and ``act_and_flash`` (for a form or a button posted
-from another page), ``apply_errors`` and ``form_message``."""
+from another page), ``apply_errors`` and ``form_message``; ``form_page`` (a page with one form)
+and ``back_to`` (the page a small form was posted from)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.models import Cooperative
 
 
 def form_message(form: forms.Form) -> str:
@@ -63,3 +68,35 @@ def act_and_flash(request, act: Callable[[], Any], *, done) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+def back_to(request: HttpRequest, coop: Cooperative, fallback: str, *args) -> HttpResponse:
+    """Back to the page a small form was posted from (``next``, one of this cooperative's
+    pages only), otherwise to ``fallback``."""
+    target = request.POST.get("next", "")
+    if target.startswith(f"/c/{coop.slug}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback, coop.slug, *args)
+
+
+def form_page(
+    request: HttpRequest,
+    coop: Cooperative,
+    form,
+    save,
+    *,
+    done: str,
+    detail: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """A page with a form: a valid post runs ``save`` (a service returning what it saved); once
+    saved, ``done`` is flashed and the ``detail`` page of what was saved follows; otherwise the
+    form again, with its errors (``template`` with the cooperative, the form and ``context``)."""
+    saved = submit(request, form, save)
+    if saved:
+        messages.success(request, done)
+        return redirect(detail, coop.slug, saved.pk)
+    return render(request, template, {"coop": coop, "form": form, **context})

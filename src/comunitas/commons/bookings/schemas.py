@@ -11,10 +11,8 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from comunitas.commons.models import BookingStatus, CustomerKind, PaymentMethod, PaymentState
-from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, InputSchema, Int32, Money, Text
 
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 # A wall-clock time of Europe/Rome as "HH:MM". JSON Schema's "time" format demands an offset,
 # which opening hours do not have (they follow the local clock through summer time).
 LocalTime = Annotated[

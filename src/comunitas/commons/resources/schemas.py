@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
 from comunitas.commons.models import (
     Condition,
@@ -16,12 +15,9 @@ from comunitas.commons.models import (
     ResourceKind,
     UseRightKind,
 )
-from comunitas.core.kernel.money import CENT
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, InputSchema, Money, Text
 from comunitas.core.territory.schemas import MunicipalityBrief
 
-Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
-Euros = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]
 Capacity = Annotated[int, Field(ge=-(2**31), le=10_000_000)]  # the service refuses negatives
 Months = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 

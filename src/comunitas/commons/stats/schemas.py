@@ -8,8 +8,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from comunitas.commons.models import CustomerKind, SaleKind
-from comunitas.commons.resources.schemas import Euros
 from comunitas.commons.stats import selectors
+from comunitas.core.shapes import Euros
 
 
 class SaleQuery(Schema):

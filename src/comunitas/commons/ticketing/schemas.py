@@ -9,12 +9,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from comunitas.commons.models import CustomerKind, OrderStatus, PaymentState, ServiceKind
-from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Money, Text
 
 Seats = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]  # the service gives the real bounds
 Quantity = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 RegisterNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.endpoints import Pagination, answers
+from comunitas.core.endpoints import Pagination, answers, plain_values
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
@@ -41,7 +41,6 @@ from comunitas.decisions.assemblies.schemas import (
 from comunitas.decisions.models import AgendaItem, Assembly, AssemblyStatus, Minutes, Motion
 from comunitas.members.models import Member
 from comunitas.projects.models import Project, Proposal
-from comunitas.projects.needs.api import plain_values
 
 router = Router()
 BASE = "/coops/{slug}"

@@ -20,7 +20,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Id, InputSchema, Text
 from comunitas.decisions.models import (
     NARRATIVE_MAX,
     TEXT_MAX,
@@ -37,7 +37,6 @@ from comunitas.decisions.models import (
     MotionKind,
     MotionStatus,
 )
-from comunitas.projects.needs.schemas import Id
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 

@@ -12,7 +12,7 @@ from typing import Any
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.endpoints import Pagination, answers
+from comunitas.core.endpoints import Pagination, Shaped, answers
 from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
 from comunitas.decisions.assemblies import selectors, session_services
@@ -44,7 +44,6 @@ from comunitas.decisions.models import (
     RollEntry,
 )
 from comunitas.members.book.selectors import eligible_voters
-from comunitas.projects.needs.api import Shaped
 
 router = Router()
 

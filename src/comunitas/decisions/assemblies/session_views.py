@@ -15,7 +15,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
-from comunitas.core.submission import act_and_flash, apply_errors, submit_and_flash
+from comunitas.core.submission import act_and_flash, apply_errors, back_to, submit_and_flash
 from comunitas.decisions.assemblies import selectors, session_services
 from comunitas.decisions.assemblies.forms import (
     AttendanceForm,
@@ -27,7 +27,6 @@ from comunitas.decisions.assemblies.forms import (
 from comunitas.decisions.assemblies.views import back_to_assembly
 from comunitas.decisions.models import AssemblyStatus
 from comunitas.members.book.selectors import eligible_voters
-from comunitas.projects.needs.views import back_to
 
 ROLL_PAGE_SIZE = 100
 

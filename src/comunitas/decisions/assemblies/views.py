@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.core.submission import act_and_flash, submit, submit_and_flash
+from comunitas.core.submission import act_and_flash, back_to, submit, submit_and_flash
 from comunitas.decisions.assemblies import documents, selectors, services
 from comunitas.decisions.assemblies.forms import (
     AgendaItemForm,
@@ -32,7 +32,6 @@ from comunitas.decisions.assemblies.forms import (
     OpenForm,
 )
 from comunitas.decisions.models import Assembly, AssemblyStatus, Minutes
-from comunitas.projects.needs.views import back_to
 
 PAGE_SIZE = 50
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.endpoints import Pagination, answers
+from comunitas.core.endpoints import Pagination, Shaped, answers, plain_values
 from comunitas.core.errors import ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.permissions import Action, coop_for
@@ -46,7 +46,6 @@ from comunitas.decisions.models import (
     Motion,
     Vote,
 )
-from comunitas.projects.needs.api import Shaped, plain_values
 
 router = Router()
 MOTION = f"{ONE}/motions/{{int:motion_id}}"

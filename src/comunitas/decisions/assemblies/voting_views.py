@@ -15,7 +15,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_view
-from comunitas.core.submission import act_and_flash, submit, submit_and_flash
+from comunitas.core.submission import act_and_flash, back_to, submit, submit_and_flash
 from comunitas.decisions.assemblies import selectors, voting_services
 from comunitas.decisions.assemblies.forms import (
     BallotForm,
@@ -26,7 +26,6 @@ from comunitas.decisions.assemblies.forms import (
 from comunitas.decisions.assemblies.views import back_to_assembly
 from comunitas.decisions.models import Motion
 from comunitas.members.models import Member
-from comunitas.projects.needs.views import back_to
 
 
 # --- motions and ballots ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers, plain_values
 from comunitas.core.errors import ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
@@ -42,7 +42,6 @@ from comunitas.decisions.models.budgets import (
     ParticipatoryBudget,
 )
 from comunitas.projects.models import Need, Project, Proposal
-from comunitas.projects.needs.api import plain_values
 
 router = Router()
 BUDGETS = "/coops/{slug}/budgets"

@@ -19,8 +19,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Money, Text
 from comunitas.decisions.models.budgets import (
     PROJECT_TEXT_MAX,
     REFERENCE_MAX,
@@ -32,7 +31,6 @@ from comunitas.decisions.models.budgets import (
 )
 from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PositiveMoney = Annotated[Money, Field(gt=0)]
 
 

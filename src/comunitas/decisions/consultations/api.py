@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, Shaped, answers, plain_values
 from comunitas.core.errors import ValidationError
+from comunitas.core.formatting import short_name
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for
@@ -40,8 +41,6 @@ from comunitas.decisions.consultations.schemas import (
 )
 from comunitas.decisions.models.consultations import Availability, Consultation, ConsultationOption
 from comunitas.projects.models import Need, Project, Proposal
-from comunitas.projects.needs.api import Shaped, plain_values
-from comunitas.projects.proposals.naming import short_name
 
 router = Router()
 BASE = "/coops/{slug}/consultations"

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Id, InputSchema, Text
 from comunitas.decisions.models.consultations import (
     OPTION_MAX,
     OPTION_TEXT_MAX,
@@ -28,7 +28,6 @@ from comunitas.decisions.models.consultations import (
 )
 from comunitas.decisions.models.limits import REASON_MAX, TEXT_MAX, TITLE_MAX
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Small = Annotated[int, Field(ge=0, le=32_767)]
 # A mark's value as sent: bounded to a database integer, judged by the service.
 Value = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]

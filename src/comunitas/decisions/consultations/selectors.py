@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from comunitas.core.formatting import short_name
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, role_in
 from comunitas.decisions.consultations.audience import audience_refusal, audience_size, may_answer
@@ -53,7 +54,6 @@ from comunitas.decisions.models.consultations import (
     ConsultationStatus,
 )
 from comunitas.decisions.moments import at_or_now
-from comunitas.projects.proposals.naming import short_name
 
 LIST_STATUSES = ["open", "closed", "draft"]
 DASH = "\u2013"  # an en dash between the start and the end of a slot

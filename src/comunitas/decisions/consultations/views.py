@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.formatting import short_name
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
@@ -42,7 +43,6 @@ from comunitas.decisions.models.consultations import (
     ConsultationKind,
     ConsultationStatus,
 )
-from comunitas.projects.proposals.naming import short_name
 
 PAGE_SIZE = 30
 

@@ -9,12 +9,10 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.kernel.money import ZERO
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Money, Text
 from comunitas.economy.models import CounterpartyKind, Direction, Flow, ImportKind
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2199, 12, 31))]
 
 

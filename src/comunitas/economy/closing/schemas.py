@@ -11,14 +11,12 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Money
 from comunitas.core.kernel.money import ZERO
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Id, InputSchema, Money, Text
 from comunitas.economy.models import TEXT_MAX, ResultSource, RistornoBasis
 
 Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2, allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1900, le=2199)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ClosingCreateIn(InputSchema):

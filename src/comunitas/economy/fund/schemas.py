@@ -12,11 +12,9 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Euros, Money
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Money, Text
 from comunitas.economy.models import NAME_MAX, EarmarkSource
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PositiveMoney = Annotated[Money, Field(gt=0)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 

@@ -15,13 +15,11 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Money
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Id, InputSchema, Money, Text
 from comunitas.economy.models import AgeBand, ContractType, VolunteerStatus
 from comunitas.economy.work.checks import FIRST_YEAR, LAST_YEAR
 from comunitas.economy.work.services import REASON_MAX
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 # Bounded to what the columns hold; the service says what is allowed (0 < FTE <= 1, 0 < h <= 24).
 Share = Annotated[Decimal, Field(max_digits=6, decimal_places=4, allow_inf_nan=False)]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from comunitas.core.kernel.money import CENT
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, InputSchema, Text
 from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.members.models import Consent, MemberKind, MemberStatus, OrganisationKind, Sex
 
@@ -30,11 +28,9 @@ def _iso_date(value):
 
 Day = Annotated[date, BeforeValidator(_iso_date), Field(ge=FIRST_DAY, le=LAST_DAY)]
 # Euros and cents: "12.50" or 12.5; 0.1 + 0.2 (0.30000000000000004) is refused, not rounded.
-Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=1_000_000)]
 Code = Annotated[Text, Field(max_length=40)]
 # Sums over the ledger come back from SQLite as "75": always show the cents.
-Euros = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]
 
 
 # --- out ----------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from comunitas.core.shapes import InputSchema, Text
-from comunitas.members.book.schemas import Code, Count, Day, Euros, Money, PersonBrief
+from comunitas.core.shapes import Euros, InputSchema, Money, Text
+from comunitas.members.book.schemas import Code, Count, Day, PersonBrief
 from comunitas.members.models import ExitKind
 
 

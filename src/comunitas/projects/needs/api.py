@@ -10,16 +10,15 @@ them. Objects are always fetched within the cooperative (another's id answers 40
 Parsing here, rules in ``projects.needs.services``."""
 
 import json
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, answers, plain_values
 from comunitas.core.errors import ValidationError
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative, Municipality
@@ -68,33 +67,8 @@ NEED_ITEM_COLUMNS = (
 )
 
 
-class Shaped:
-    """A queryset as ``paginate`` wants it: sliced once into a page that ``shape`` turns into
-    answers (reading, in one query for the whole page, what the caller supports), and counted."""
-
-    def __init__(self, queryset: QuerySet, shape: Callable[[list], list]) -> None:
-        self.queryset, self.shape = queryset, shape
-
-    def __getitem__(self, page: slice) -> list:
-        return self.shape(list(self.queryset[page]))
-
-    def all(self) -> QuerySet:
-        return self.queryset
-
-
 def manages_needs(user, coop: Cooperative) -> bool:
     return can(user, coop, Action.MANAGE_NEEDS)
-
-
-def plain_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Enum members as their values, as the services and the database expect."""
-
-    def plain(value):
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value.value if hasattr(value, "value") else value
-
-    return {name: plain(value) for name, value in values.items()}
 
 
 def _municipality(text: str | None) -> Municipality | None:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Id, InputSchema, Int32, Text
 from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.projects.models import (
     REASON_MAX,
@@ -30,8 +30,6 @@ from comunitas.projects.models import (
     Urgency,
 )
 
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Municipality = Annotated[
     Text, Field(max_length=140, description="ISTAT code or 'Name (PR)'; empty for none")
 ]

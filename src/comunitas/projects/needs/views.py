@@ -16,14 +16,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
+from comunitas.core.submission import (
+    act_and_flash,
+    back_to,
+    form_message,
+    form_page,
+    submit,
+    submit_and_flash,
+)
 from comunitas.projects.models import (
     ANSWERABLE_NEED,
     NEED_TRANSITIONS,
@@ -47,38 +53,6 @@ PAGE_SIZE = 50
 def _need(coop: Cooperative, need_id: int) -> Need:
     """A need of this cooperative; another cooperative's number is not found."""
     return or_404(selectors.need_row, coop=coop, pk=need_id)
-
-
-def back_to(request: HttpRequest, coop: Cooperative, fallback: str, *args) -> HttpResponse:
-    """Back to the page a small form was posted from (``next``, one of this cooperative's
-    pages only), otherwise to ``fallback``."""
-    target = request.POST.get("next", "")
-    if target.startswith(f"/c/{coop.slug}/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback, coop.slug, *args)
-
-
-def form_page(
-    request: HttpRequest,
-    coop: Cooperative,
-    form,
-    save,
-    *,
-    done: str,
-    detail: str,
-    template: str,
-    **context: Any,
-) -> HttpResponse:
-    """A page with a form: a valid post runs ``save`` (a service returning what it saved); once
-    saved, ``done`` is flashed and the ``detail`` page of what was saved follows; otherwise the
-    form again, with its errors (``template`` with the cooperative, the form and ``context``)."""
-    saved = submit(request, form, save)
-    if saved:
-        messages.success(request, done)
-        return redirect(detail, coop.slug, saved.pk)
-    return render(request, template, {"coop": coop, "form": form, **context})
 
 
 # --- the list -----------------------------------------------------------------------------------

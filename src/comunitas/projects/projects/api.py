@@ -17,14 +17,14 @@ from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
 from comunitas.core.accounts.selectors import user_find
-from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, Shaped, answers, plain_values
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import ZERO
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative, Role
 from comunitas.core.permissions import Action, can, coop_for, role_in
 from comunitas.projects.models import BudgetKind, Indicator, Objective, Project
-from comunitas.projects.needs.api import Shaped, needs_of, plain_values, rows_of
+from comunitas.projects.needs.api import needs_of, rows_of
 from comunitas.projects.needs.selectors import visible, whole_percent
 from comunitas.projects.projects import selectors, services
 from comunitas.projects.projects.schemas import (

@@ -11,9 +11,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.kernel.money import ZERO
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Money, Text
 from comunitas.core.territory.schemas import MunicipalityBrief
 from comunitas.projects.models import (
     REASON_MAX,
@@ -25,7 +24,7 @@ from comunitas.projects.models import (
     ObjectiveKind,
     ProjectStatus,
 )
-from comunitas.projects.needs.schemas import Id, ResourceBrief
+from comunitas.projects.needs.schemas import ResourceBrief
 
 Ids = Annotated[list[Id], Field(max_length=100)]
 # Indicator values, baselines and targets: two decimals, negative allowed (a change may fall);

@@ -29,7 +29,7 @@ from comunitas.core.kernel.money import ZERO
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.core.submission import submit, submit_and_flash
+from comunitas.core.submission import form_page, submit, submit_and_flash
 from comunitas.projects.models import (
     BudgetKind,
     Milestone,
@@ -39,7 +39,6 @@ from comunitas.projects.models import (
     ProjectStatus,
 )
 from comunitas.projects.needs.selectors import visible, whole_percent
-from comunitas.projects.needs.views import form_page
 from comunitas.projects.projects import selectors, services
 from comunitas.projects.projects.forms import (
     BudgetLineForm,

@@ -15,16 +15,16 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from comunitas.commons.models import CommonResource
-from comunitas.core.endpoints import PUBLIC, Pagination, answers
+from comunitas.core.endpoints import PUBLIC, Pagination, Shaped, answers, plain_values
 from comunitas.core.errors import ValidationError
+from comunitas.core.formatting import short_name
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, coop_for, role_in
 from comunitas.projects.models import Project, Proposal, ProposalComment
-from comunitas.projects.needs.api import Shaped, manages_needs, needs_of, plain_values
+from comunitas.projects.needs.api import manages_needs, needs_of
 from comunitas.projects.needs.selectors import visible
 from comunitas.projects.proposals import selectors, services
-from comunitas.projects.proposals.naming import short_name
 from comunitas.projects.proposals.schemas import (
     CommentIn,
     CommentOut,

@@ -9,9 +9,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from comunitas.commons.resources.schemas import Euros, Money
 from comunitas.core.kernel.money import ZERO
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, Id, InputSchema, Int32, Money, Text
 from comunitas.projects.models import (
     COMMENT_MAX,
     REASON_MAX,
@@ -20,7 +19,7 @@ from comunitas.projects.models import (
     Decision,
     ProposalStatus,
 )
-from comunitas.projects.needs.schemas import Id, Int32, ResourceBrief
+from comunitas.projects.needs.schemas import ResourceBrief
 
 NeedIds = Annotated[list[Id], Field(max_length=100)]
 NonNegativeMoney = Annotated[Money, Field(ge=0)]

@@ -19,13 +19,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comunitas.core.formatting import short_name
 from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, coop_view
-from comunitas.core.submission import act_and_flash, form_message, submit, submit_and_flash
+from comunitas.core.submission import (
+    act_and_flash,
+    back_to,
+    form_message,
+    form_page,
+    submit,
+    submit_and_flash,
+)
 from comunitas.projects.models import Proposal, ProposalStatus
 from comunitas.projects.needs.selectors import visible
-from comunitas.projects.needs.views import back_to, form_page
 from comunitas.projects.proposals import selectors, services
 from comunitas.projects.proposals.forms import (
     PROPOSAL_FORM_FIELDS,
@@ -34,7 +41,6 @@ from comunitas.projects.proposals.forms import (
     ProposalFilterForm,
     ProposalForm,
 )
-from comunitas.projects.proposals.naming import short_name
 
 PAGE_SIZE = 50
 
