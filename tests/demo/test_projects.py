@@ -147,95 +147,95 @@ def wipe(coop: Cooperative) -> None:
     Need.objects.filter(coop=coop).delete()
 
 
-def test_each_case_study_has_needs_proposals_and_projects(
-    db, client, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        demo_load(seed=2021, password=PASSWORD)
-    assert mail.outbox == []  # synthetic people are told nothing, nor is the board
-    assert set(PLANS) == set(SLUGS)
-    for slug in SLUGS:
-        coop = Cooperative.objects.get(slug=slug)
-        needs = Need.objects.filter(coop=coop)
-        assert 10 <= needs.count() <= 25, slug
-        assert not needs.filter(synthetic=False).exists()
-        statuses = Counter(needs.values_list("status", flat=True))
-        assert {"new", "under_review", "answered", "declined", "merged"} <= set(statuses), slug
-        assert not needs.filter(status=NeedStatus.DECLINED, status_reason="").exists()
-        # Inside the territory, with the categories and age groups of the model.
-        served = {coop.seat_id, *coop.territory.values_list("pk", flat=True)}
-        assert set(needs.values_list("municipality_id", flat=True)) <= served
-        assert len(set(needs.values_list("category", flat=True))) >= 5
-        ages = [set(groups) for groups in needs.values_list("age_groups", flat=True)]
-        assert all(groups <= set(AgeGroup.values) for groups in ages) and any(ages)
-        # One support per person, the counts equal to the rows; never the author's own.
-        counted = needs.annotate(rows=Count("supports"))
-        assert all(n.rows == n.support_count for n in counted), slug
-        assert not NeedSupport.objects.filter(
-            need__coop=coop, need__submitted_by=F("user")
-        ).exists()
-        assert NeedSupport.objects.filter(need__coop=coop).count() >= 3 * needs.count()
-        # Supporters are the coop's logins: its demo roles and a dozen synthetic residents.
-        supporters = set(
-            NeedSupport.objects.filter(need__coop=coop).values_list("user_id", flat=True)
-        )
-        with_role = set(Role.objects.filter(coop=coop).values_list("user_id", flat=True))
-        assert supporters <= with_role
-        residents = Role.objects.filter(
-            coop=coop, kind=RoleKind.RESIDENT, user__username__startswith=f"{slug}.residente"
-        )
-        assert residents.count() == RESIDENTS + 1
+def _assert_needs(coop: Cooperative, slug: str):
+    """Needs inside the territory, with supports from the coop's logins and a full history."""
+    needs = Need.objects.filter(coop=coop)
+    assert 10 <= needs.count() <= 25, slug
+    assert not needs.filter(synthetic=False).exists()
+    statuses = Counter(needs.values_list("status", flat=True))
+    assert {"new", "under_review", "answered", "declined", "merged"} <= set(statuses), slug
+    assert not needs.filter(status=NeedStatus.DECLINED, status_reason="").exists()
+    # Inside the territory, with the categories and age groups of the model.
+    served = {coop.seat_id, *coop.territory.values_list("pk", flat=True)}
+    assert set(needs.values_list("municipality_id", flat=True)) <= served
+    assert len(set(needs.values_list("category", flat=True))) >= 5
+    ages = [set(groups) for groups in needs.values_list("age_groups", flat=True)]
+    assert all(groups <= set(AgeGroup.values) for groups in ages) and any(ages)
+    # One support per person, the counts equal to the rows; never the author's own.
+    counted = needs.annotate(rows=Count("supports"))
+    assert all(n.rows == n.support_count for n in counted), slug
+    assert not NeedSupport.objects.filter(need__coop=coop, need__submitted_by=F("user")).exists()
+    assert NeedSupport.objects.filter(need__coop=coop).count() >= 3 * needs.count()
+    # Supporters are the coop's logins: its demo roles and a dozen synthetic residents.
+    supporters = set(NeedSupport.objects.filter(need__coop=coop).values_list("user_id", flat=True))
+    with_role = set(Role.objects.filter(coop=coop).values_list("user_id", flat=True))
+    assert supporters <= with_role
+    residents = Role.objects.filter(
+        coop=coop, kind=RoleKind.RESIDENT, user__username__startswith=f"{slug}.residente"
+    )
+    assert residents.count() == RESIDENTS + 1
 
-        proposals = Proposal.objects.filter(coop=coop)
-        assert not proposals.filter(synthetic=False).exists()
-        kinds = set(proposals.values_list("status", flat=True))
-        assert {"open", "board_review", "declined", "accepted"} <= kinds, slug
-        threshold = support_threshold(coop)
-        for proposal in proposals.annotate(rows=Count("supports")):
-            assert proposal.rows == proposal.support_count
-            if proposal.status == ProposalStatus.BOARD_REVIEW:
-                assert proposal.support_count >= threshold and proposal.review_due_since
-            if proposal.status == ProposalStatus.OPEN:
-                assert proposal.support_count < threshold
-            if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.CHANGES):
-                assert proposal.board_reason and proposal.decided_at
-            if proposal.status == ProposalStatus.ACCEPTED:
-                assert proposal.project.synthetic and proposal.project.needs.exists()
-            assert proposal.created_at <= (proposal.decided_at or proposal.created_at)
 
-        projects = list(project_list(coop=coop))
-        assert len(projects) >= 2 and all(p.synthetic for p in projects)
-        resources = set(coop.resources.values_list("pk", flat=True))
-        for project in projects:
-            kinds = Counter(o.indicator.kind for o in project.objectives.all())
-            assert kinds["economic"] >= 1 and kinds["social"] >= 1, project.title
-            assert all(o.indicator.coop_id is None for o in project.objectives.all())
-            assert project.milestones.all() and project.budget_lines.exists()
-            assert project.team.exists() and project.updates.exists()
-            assert set(project.resources.values_list("pk", flat=True)) <= resources
-            assert project.needs.exists()
-            percent = progress_of(project).percent
-            assert percent is not None and 0 <= percent <= 100
-        running = [p for p in projects if p.status == "running"]
-        assert running and all(progress_of(p).objectives[0].latest for p in running)
-        assert Milestone.objects.filter(project__coop=coop, done_on__isnull=False).exists()
-        assert Milestone.objects.filter(project__coop=coop, done_on__isnull=True).exists()
-        assert any(p.resources.exists() for p in projects)
+def _assert_proposals(coop: Cooperative, slug: str):
+    """Proposals in every state, their supports counted and the threshold kept."""
+    proposals = Proposal.objects.filter(coop=coop)
+    assert not proposals.filter(synthetic=False).exists()
+    kinds = set(proposals.values_list("status", flat=True))
+    assert {"open", "board_review", "declined", "accepted"} <= kinds, slug
+    threshold = support_threshold(coop)
+    for proposal in proposals.annotate(rows=Count("supports")):
+        assert proposal.rows == proposal.support_count
+        if proposal.status == ProposalStatus.BOARD_REVIEW:
+            assert proposal.support_count >= threshold and proposal.review_due_since
+        if proposal.status == ProposalStatus.OPEN:
+            assert proposal.support_count < threshold
+        if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.CHANGES):
+            assert proposal.board_reason and proposal.decided_at
+        if proposal.status == ProposalStatus.ACCEPTED:
+            assert proposal.project.synthetic and proposal.project.needs.exists()
+        assert proposal.created_at <= (proposal.decided_at or proposal.created_at)
 
-        # Needs are answered by projects; the coverage is neither nothing nor everything.
-        answered = needs.filter(status__in=[NeedStatus.ANSWERED, NeedStatus.MET])
-        assert answered.exists()
-        assert not answered.filter(projects__isnull=True).exists()
-        found = coverage(coop=coop)
-        assert 0 < found.percent < 100 and 0 < found.supports_percent < 100, slug
 
-        # Dates are in the past and each need's history is in order.
-        for need in needs.prefetch_related("changes"):
-            moments = [c.at for c in need.changes.all()]
-            assert moments[0] == need.created_at and moments == sorted(moments)
-            assert need.status_changed_at == moments[-1]
+def _assert_projects(coop: Cooperative):
+    """Projects with economic and social objectives, milestones, budget, team and progress."""
+    projects = list(project_list(coop=coop))
+    assert len(projects) >= 2 and all(p.synthetic for p in projects)
+    resources = set(coop.resources.values_list("pk", flat=True))
+    for project in projects:
+        kinds = Counter(o.indicator.kind for o in project.objectives.all())
+        assert kinds["economic"] >= 1 and kinds["social"] >= 1, project.title
+        assert all(o.indicator.coop_id is None for o in project.objectives.all())
+        assert project.milestones.all() and project.budget_lines.exists()
+        assert project.team.exists() and project.updates.exists()
+        assert set(project.resources.values_list("pk", flat=True)) <= resources
+        assert project.needs.exists()
+        percent = progress_of(project).percent
+        assert percent is not None and 0 <= percent <= 100
+    running = [p for p in projects if p.status == "running"]
+    assert running and all(progress_of(p).objectives[0].latest for p in running)
+    assert Milestone.objects.filter(project__coop=coop, done_on__isnull=False).exists()
+    assert Milestone.objects.filter(project__coop=coop, done_on__isnull=True).exists()
+    assert any(p.resources.exists() for p in projects)
 
-    # What each cooperative does: a few of the projects of DOMAIN.md §6.
+
+def _assert_coverage(coop: Cooperative, slug: str):
+    """Needs are answered by projects; the coverage is neither nothing nor everything."""
+    needs = Need.objects.filter(coop=coop)
+    answered = needs.filter(status__in=[NeedStatus.ANSWERED, NeedStatus.MET])
+    assert answered.exists()
+    assert not answered.filter(projects__isnull=True).exists()
+    found = coverage(coop=coop)
+    assert 0 < found.percent < 100 and 0 < found.supports_percent < 100, slug
+
+    # Dates are in the past and each need's history is in order.
+    for need in needs.prefetch_related("changes"):
+        moments = [c.at for c in need.changes.all()]
+        assert moments[0] == need.created_at and moments == sorted(moments)
+        assert need.status_changed_at == moments[-1]
+
+
+def _assert_public_facts() -> Project:
+    """What each cooperative does: a few of the projects of DOMAIN.md §6."""
     titles = set(Project.objects.values_list("title", flat=True))
     assert "Visite guidate alle catacombe: lavoro per i giovani della Sanità" in titles
     assert "Parco Avventura" in titles and "Riapertura del cinema Modernissimo" in titles
@@ -254,6 +254,23 @@ def test_each_case_study_has_needs_proposals_and_projects(
         160_000,
         200_000,
     ]
+    return tours
+
+
+def test_each_case_study_has_needs_proposals_and_projects(
+    db, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(seed=2021, password=PASSWORD)
+    assert mail.outbox == []  # synthetic people are told nothing, nor is the board
+    assert set(PLANS) == set(SLUGS)
+    for slug in SLUGS:
+        coop = Cooperative.objects.get(slug=slug)
+        _assert_needs(coop, slug)
+        _assert_proposals(coop, slug)
+        _assert_projects(coop)
+        _assert_coverage(coop, slug)
+    tours = _assert_public_facts()
 
     # The pages mark them synthetic, and the project says which figures are public.
     client.cookies["django_language"] = "en"

@@ -36,7 +36,8 @@ def fields_of(response) -> list[str | None]:
     return [e["field"] for e in response.json()["errors"]]
 
 
-def test_a_budget_from_its_set_up_to_its_follow_up(client, people):
+def _set_up_and_propose(client, people) -> tuple[str, dict, dict]:
+    """Staff set a budget up; a resident proposes two projects, one answering a need."""
     client.force_login(people["staff"])
     created = send(
         client,
@@ -64,6 +65,11 @@ def test_a_budget_from_its_set_up_to_its_follow_up(client, people):
     assert project["status"] == "proposed" and project["votes"] is None
     second = send(client, "post", f"{url}/projects", {**API_PROJECT, "title": "Altro"}).json()
 
+    return url, project, second
+
+
+def _review_and_open(client, people, url: str, project: dict, second: dict) -> None:
+    """Staff review both projects; voting opens only once every project is reviewed."""
     client.force_login(people["staff"])
     assert send(client, "post", f"{url}/phase", {"phase": "review"}).status_code == 200
     blockers = client.get(url).json()["voting_blockers"]
@@ -88,6 +94,9 @@ def test_a_budget_from_its_set_up_to_its_follow_up(client, people):
     assert opened.status_code == 200, opened.content
     assert opened.json()["phase"] == "voting" and opened.json()["feasible_count"] == 2
 
+
+def _vote(client, people, url: str, project: dict, second: dict) -> None:
+    """A member votes once, within the budget; the results stay hidden until the count."""
     client.force_login(people["member"])
     ballot = client.get(f"{url}/ballot").json()
     assert ballot["may_vote"] is True and ballot["voted"] is False
@@ -103,6 +112,12 @@ def test_a_budget_from_its_set_up_to_its_follow_up(client, people):
     again = send(client, "post", f"{url}/ballot", {"projects": [second["id"]]})
     assert fields_of(again) == [None] and "already voted" in again.content.decode()
     assert client.get(f"{url}/results").json()["published"] is False
+
+
+def test_a_budget_from_its_set_up_to_its_follow_up(client, people):
+    url, project, second = _set_up_and_propose(client, people)
+    _review_and_open(client, people, url, project, second)
+    _vote(client, people, url, project, second)
 
     client.force_login(people["staff"])
     counted = send(client, "post", f"{url}/phase", {"phase": "results"})

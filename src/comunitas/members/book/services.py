@@ -206,6 +206,49 @@ def _default_class(
     return matching[0]
 
 
+def _shares_asked(
+    member: Member, share_class: ShareClass | None, shares: int | None, day: date
+) -> tuple[ShareClass, int]:
+    """The class and number of shares an applicant subscribes: by default the class for their
+    category and its minimum; never fewer than the minimum nor more than the holding cap."""
+    coop = member.coop
+    share_class = share_class or _default_class(coop, member.category, day)
+    if share_class.coop_id != coop.pk:
+        raise ValidationError(
+            _("This share class belongs to another cooperative."), field="share_class"
+        )
+    shares = share_class.min_shares_for_admission if shares is None else shares
+    if shares < share_class.min_shares_for_admission:
+        raise ValidationError(
+            _("A new member subscribes at least %(n)s shares of this class.")
+            % {"n": share_class.min_shares_for_admission},
+            field="shares",
+        )
+    holding_cap_check(member, share_class, shares * share_class.nominal_value, day)
+    return share_class, shares
+
+
+def _default_category(coop: Cooperative, kind: str) -> StakeholderCategory | None:
+    """Users of the services (fruitori), or legal persons for an organisation."""
+    code = "persona-giuridica" if kind == MemberKind.ORGANISATION else "fruitore"
+    return StakeholderCategory.objects.filter(coop=coop, code=code).first()
+
+
+def _applied_or_member(coop: Cooperative, user) -> bool:
+    return Member.objects.filter(
+        coop=coop, user=user, status__in=[MemberStatus.APPLICANT, MemberStatus.ACTIVE]
+    ).exists()
+
+
+def _consents_record(member: Member, consents: dict[str, bool]) -> None:
+    """One row per kind of consent, given or not, at the moment of the application."""
+    now = timezone.now()
+    Consent.objects.bulk_create(
+        Consent(member=member, kind=kind, given=bool(consents.get(kind)), at=now)
+        for kind in Consent.Kind.values
+    )
+
+
 @transaction.atomic
 def application_submit(
     *,
@@ -241,9 +284,7 @@ def application_submit(
     book_setup(coop=coop)
     day = on_date or today()
     member = Member(coop=coop, applied_on=day, user=user)
-    if category is None:
-        default = "persona-giuridica" if kind == MemberKind.ORGANISATION else "fruitore"
-        category = StakeholderCategory.objects.filter(coop=coop, code=default).first()
+    category = category or _default_category(coop, kind)
     _assign(
         member,
         {
@@ -268,29 +309,10 @@ def application_submit(
     member_check(member)
     consents = consents or {}
     if not consents.get(Consent.Kind.PRIVACY):
-        raise ValidationError(
-            _("Membership needs your consent to the processing of your personal data."),
-            field="consent_privacy",
-        )
-    share_class = share_class or _default_class(coop, member.category, day)
-    if share_class.coop_id != coop.pk:
-        raise ValidationError(
-            _("This share class belongs to another cooperative."), field="share_class"
-        )
-    shares = share_class.min_shares_for_admission if shares is None else shares
-    if shares < share_class.min_shares_for_admission:
-        raise ValidationError(
-            _("A new member subscribes at least %(n)s shares of this class.")
-            % {"n": share_class.min_shares_for_admission},
-            field="shares",
-        )
-    holding_cap_check(member, share_class, shares * share_class.nominal_value, day)
-    if (
-        user is not None
-        and Member.objects.filter(
-            coop=coop, user=user, status__in=[MemberStatus.APPLICANT, MemberStatus.ACTIVE]
-        ).exists()
-    ):
+        message = _("Membership needs your consent to the processing of your personal data.")
+        raise ValidationError(message, field="consent_privacy")
+    share_class, shares = _shares_asked(member, share_class, shares, day)
+    if user is not None and _applied_or_member(coop, user):
         raise ValidationError(_("You have already applied or are a member."))
     member.save()
     Application.objects.create(
@@ -300,11 +322,7 @@ def application_submit(
         source=source,
         motivation=motivation,
     )
-    now = timezone.now()
-    Consent.objects.bulk_create(
-        Consent(member=member, kind=kind, given=bool(consents.get(kind)), at=now)
-        for kind in Consent.Kind.values
-    )
+    _consents_record(member, consents)
     member_audit(actor, "member.apply", member, {})
     notify(
         to=member.email,
