@@ -73,6 +73,7 @@ STATUTE_FORM = {
     "extraordinary_quorum_first_call": 50,
     "extraordinary_quorum_second_call": 0,
     "proposal_support_threshold": 10,
+    "mutual_work": True,
 }
 
 

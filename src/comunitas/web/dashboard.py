@@ -20,6 +20,7 @@ from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action
 from comunitas.decisions.assemblies import selectors as assembly_selectors
 from comunitas.decisions.consultations import selectors as consultation_selectors
+from comunitas.economy.closing import selectors as closing_selectors
 from comunitas.economy.fund import selectors as fund_selectors
 from comunitas.members.book import selectors as book_selectors
 from comunitas.projects.models import ANSWERED_NEED, OPEN_NEED, NeedStatus
@@ -132,6 +133,15 @@ def needs_board_block(coop: Cooperative) -> dict[str, Any]:
     }
 
 
+def economy_block(coop: Cooperative) -> dict[str, Any]:
+    """The last approved closing with its allocation, the fund, and the mutual prevalence of
+    the closing's year (arts. 2512-2513 c.c.)."""
+    data = fund_selectors.dashboard_economy(coop=coop)
+    if data["closing"] is not None:
+        data["prevalence"] = closing_selectors.prevalence_of(coop=coop, year=data["closing"].year)
+    return data
+
+
 def needs_block(coop: Cooperative) -> dict[str, Any]:
     """For everyone with a role: the most supported needs still waiting for an answer."""
     found = needs_selectors.need_list(coop=coop).filter(status__in=OPEN_NEED)
@@ -167,11 +177,7 @@ DASHBOARD: list[DashboardSection] = [
     ),
     DashboardSection("commons/dashboard/reminders.html", Action.MANAGE_COMMONS, commons_block),
     DashboardSection("commons/dashboard/use.html", Action.VIEW_SALES, stats_views.dashboard_block),
-    DashboardSection(
-        "economy/dashboard/economy.html",
-        Action.VIEW_MONEY_FLOW,
-        lambda coop: fund_selectors.dashboard_economy(coop=coop),
-    ),
+    DashboardSection("economy/dashboard/economy.html", Action.VIEW_MONEY_FLOW, economy_block),
     DashboardSection("members/dashboard/book.html", Action.VIEW_MEMBERS, members_block),
     DashboardSection(
         "core/dashboard/recent.html",

@@ -2,13 +2,16 @@
 (tests/core/coops/test_permissions.py), and the builders the closing tests share.
 
 ``ids`` makes, in "alpha", the member book of ``book_for`` (member1 and admin1 are members no. 1
-and 2), a profit in the cash book of last year and the year before, and three closings: the year
+and 2), a profit in the cash book of last year and the year before (takings, and wages paid to
+member1), and three closings: the year
 before last approved by a carried motion with its ristorni computed on member1's and admin1's
 work, last year's a draft with its allocation, and a proposed one three years back. Every POST
 is answered, for the allowed callers, by a redirect with a message saying what happened (done,
 or why not), so the rows check who may ask, not the rules, which the services' tests check.
 Object level: drafts and proposals are the operators' (404 for the rest, who see only approved
-closings); a member reads only their own ristorno's statement (404 for another's)."""
+closings); a member reads only their own ristorno's statement (404 for another's). A year's
+mutual prevalence (``closing_year``, ``closing_draft_year``) is public once its closing is
+approved, the operators' before."""
 
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ PATH_IDS = [
     "closing_approved_id",
     "closing_ristorno_id",
     "closing_other_ristorno_id",
+    "closing_year",
+    "closing_draft_year",
 ]
 
 
@@ -48,6 +53,21 @@ def profit(coop, year: int, amount: str = "10000.00", on: date | None = None) ->
         amount=D(amount),
         category=category,
         description="Biglietti",
+    )
+
+
+def wage(coop, year: int, amount: str, *, member=None, job=None, on: date | None = None):
+    """Wages of ``amount`` paid in ``year`` (labour cost, item B9): to a member when ``member``
+    or ``job`` (a member's position) names one, to someone else otherwise."""
+    return Movement.objects.create(
+        coop=coop,
+        on_date=on or date(year, 6, 27),
+        direction="expense",
+        amount=D(amount),
+        category=chart_ensure(coop=coop)["staff"],
+        description="Stipendio",
+        job=job,
+        member=member or (job.member if job else None),
     )
 
 
@@ -87,10 +107,13 @@ def carried_motion(book: dict, title: str = "Approvazione del bilancio", carried
 
 
 def allocated(book: dict, year: int, ristorni: str = "1000.00"):
-    """A draft closing of ``year`` from the cash book (a profit of 10,000 €) with an
-    allocation giving ``ristorni`` to ristorni."""
+    """A draft closing of ``year`` from the cash book (a profit of 10,000 €: 12,000 € of
+    takings, 2,000 € of wages paid to member1, all of the labour cost, so ristorni may take up
+    to the whole result under art. 2545-sexies) with an allocation giving ``ristorni`` to
+    ristorni."""
     admin, coop = book["admin"], book["coop"]
-    profit(coop, year)
+    profit(coop, year, "12000.00")
+    wage(coop, year, "2000.00", member=book["members"]["member"])
     closing = services.closing_prepare(actor=admin, coop=coop, year=year, result_source="cash_book")
     services.closing_allocate(
         actor=admin, closing=closing, ristorni=D(ristorni), reinvestment_percent=D(50)
@@ -136,6 +159,8 @@ def ids(people) -> dict[str, int]:
         "closing_approved_id": made["approved"].pk,
         "closing_ristorno_id": made["own_ristorno"].pk,
         "closing_other_ristorno_id": made["other_ristorno"].pk,
+        "closing_year": made["approved"].year,
+        "closing_draft_year": made["draft"].year,
     }
 
 
@@ -201,6 +226,9 @@ API = [
     ("get", f"{A}/motions", None, Action.CLOSE_ACCOUNTS),
     ("get", ADONE, None, Action.VIEW_MONEY_FLOW),
     ("get", AONE, None, Action.VIEW_ACCOUNTS),
+    # The mutual prevalence of a year: public once its closing is approved, else operators'.
+    ("get", f"{A}/{{closing_year}}/prevalence", None, Action.VIEW_MONEY_FLOW),
+    ("get", f"{A}/{{closing_draft_year}}/prevalence", None, Action.VIEW_ACCOUNTS),
     ("patch", AONE, {"notes": "Bilancio"}, Action.CLOSE_ACCOUNTS),
     ("post", f"{AONE}/allocation/preview", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),
     ("put", f"{AONE}/allocation", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),

@@ -14,6 +14,7 @@ from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.money import CENT
 from comunitas.economy.closing.postal_rates import RATES, postal_bond_rates_load
 from comunitas.economy.closing.rules import (
+    MutualShare,
     allocation_compute,
     allocation_parameters,
     dividend_cap,
@@ -24,6 +25,9 @@ from comunitas.economy.models import AllocationKind as K
 from comunitas.economy.models import PostalBondRate
 from tests.helpers import assert_refused
 
+# Every exchange of the basis made with members: ristorni may take the whole result.
+ALL_WITH_MEMBERS = MutualShare(label="members' work", with_members=D(1), total=D(1))
+
 
 def test_a_profit_is_allocated_in_the_legal_order_to_the_cent():
     lines = allocation_compute(
@@ -31,6 +35,7 @@ def test_a_profit_is_allocated_in_the_legal_order_to_the_cent():
         ristorni=D("2000.00"),
         dividends=D("100.00"),
         dividend_cap=D("500.00"),
+        mutual_share=ALL_WITH_MEMBERS,
         reinvestment_percent=D(50),
     )
     assert lines == {
@@ -45,7 +50,10 @@ def test_a_profit_is_allocated_in_the_legal_order_to_the_cent():
 
 def test_the_legal_reserve_rounds_up_and_the_indivisible_reserve_takes_the_last_cent():
     lines = allocation_compute(
-        result=D("100.01"), dividend_cap=D(0), reinvestment_percent=D("33.33")
+        result=D("100.01"),
+        dividend_cap=D(0),
+        mutual_share=ALL_WITH_MEMBERS,
+        reinvestment_percent=D("33.33"),
     )
     assert lines[K.LEGAL_RESERVE] == D("30.01")  # 30.003 up: never under 30%
     assert lines[K.MUTUAL_FUNDS] == D("3.00")  # 3.0003 half-even
@@ -56,7 +64,15 @@ def test_the_legal_reserve_rounds_up_and_the_indivisible_reserve_takes_the_last_
 
 @pytest.mark.parametrize("result", [D("0.00"), D("-1500.25")])
 def test_a_loss_or_break_even_allocates_nothing(result):
-    assert allocation_compute(result=result, dividend_cap=D(0), reinvestment_percent=D(0)) == {}
+    assert (
+        allocation_compute(
+            result=result,
+            dividend_cap=D(0),
+            mutual_share=ALL_WITH_MEMBERS,
+            reinvestment_percent=D(0),
+        )
+        == {}
+    )
     assert legal_minima(result=result) == {}
 
 
@@ -82,6 +98,7 @@ def test_an_allocation_against_the_law_is_refused_naming_the_field(params, field
     values = {
         "result": D("10000.00"),
         "dividend_cap": D("500.00"),
+        "mutual_share": ALL_WITH_MEMBERS,
         "reinvestment_percent": D(50),
         **params,
     }
@@ -125,10 +142,13 @@ def test_stored_lines_give_back_their_parameters():
         legal_reserve_percent=D(40),
         ristorni=D("1000.00"),
         dividend_cap=D(0),
+        mutual_share=ALL_WITH_MEMBERS,
         reinvestment_percent=D(25),
     )
     params = allocation_parameters(lines, result=D("8000.00"))
-    again = allocation_compute(result=D("8000.00"), dividend_cap=D(0), **params)
+    again = allocation_compute(
+        result=D("8000.00"), dividend_cap=D(0), mutual_share=ALL_WITH_MEMBERS, **params
+    )
     assert again == lines
 
 
@@ -152,6 +172,7 @@ def allocations(draw):
         "ristorni": ristorni,
         "dividends": dividends,
         "dividend_cap": cap,
+        "mutual_share": ALL_WITH_MEMBERS,
         "reinvestment_percent": draw(percent),
     }
 
@@ -188,6 +209,7 @@ def test_any_allocation_either_is_refused_or_keeps_every_rule(
         "ristorni": ristorni,
         "dividends": dividends,
         "dividend_cap": cap,
+        "mutual_share": ALL_WITH_MEMBERS,
         "reinvestment_percent": reinvest,
     }
     invalid = (

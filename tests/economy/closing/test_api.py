@@ -10,7 +10,15 @@ import pytest
 from django.utils import timezone
 
 from comunitas.economy.closing import services
-from tests.economy.closing.matrix import allocated, carried_motion, job, last_year, make, profit
+from tests.economy.closing.matrix import (
+    allocated,
+    carried_motion,
+    job,
+    last_year,
+    make,
+    profit,
+    wage,
+)
 from tests.helpers import book_for
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +37,8 @@ def fields(answer) -> set:
 def test_the_whole_closing_through_the_api(client, people):
     book = book_for(people)
     year, members = last_year(), book["members"]
-    profit(book["coop"], year, "20000.00")
-    job(members["member"], year)
+    profit(book["coop"], year, "24000.00")
+    wage(book["coop"], year, "4000.00", job=job(members["member"], year))  # the labour cost
     job(members["admin"], year)
     client.force_login(book["admin"])
     made = send(client, "post", A, {"year": year, "result_source": "cash_book"})

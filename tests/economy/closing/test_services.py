@@ -248,8 +248,15 @@ def test_ristorni_follow_the_work_and_add_up(book):
 
 def test_a_ristorno_basis_with_no_data_is_refused(book):
     closing = allocated(book, last_year())
+    # No sale to a member: no part of the result is made with them (art. 2545-sexies) ...
     assert_refused(
         lambda: services.ristorni_compute(actor=book["admin"], closing=closing, basis="purchases"),
+        on="basis",
+        saying="€0.00 exchanged with members",
+    )
+    # ... and members paid through the cash book but with no position to measure them by.
+    assert_refused(
+        lambda: services.ristorni_compute(actor=book["admin"], closing=closing, basis="work"),
         on="basis",
         saying="no data",
     )

@@ -47,6 +47,9 @@ class StatuteOut(Schema):
     extraordinary_quorum_first_call: Decimal
     extraordinary_quorum_second_call: Decimal
     proposal_support_threshold: int
+    mutual_sales: bool
+    mutual_work: bool
+    mutual_supplies: bool
     decision_reference: str
     synthetic: bool
 
@@ -63,6 +66,11 @@ class StatuteIn(InputSchema):
     extraordinary_quorum_first_call: Decimal = Decimal("50")
     extraordinary_quorum_second_call: Decimal = Decimal("0")
     proposal_support_threshold: int = Field(10, ge=0)
+    mutual_sales: bool = Field(False, description="Mutual exchange: sales to members (A1)")
+    mutual_work: bool = Field(True, description="Mutual exchange: members' work (B9)")
+    mutual_supplies: bool = Field(
+        False, description="Mutual exchange: goods and services from members (B6, B7)"
+    )
     decision_reference: Text = Field("", max_length=200)
 
 

@@ -57,6 +57,9 @@ STATUTE_FIELDS = [
     "extraordinary_quorum_first_call",
     "extraordinary_quorum_second_call",
     "proposal_support_threshold",
+    "mutual_sales",
+    "mutual_work",
+    "mutual_supplies",
     "decision_reference",
 ]
 CODE_FIELDS = ("fiscal_code", "vat_number", "albo_number")
@@ -209,6 +212,9 @@ def statute_create(
     extraordinary_quorum_first_call: Decimal = Decimal("50"),
     extraordinary_quorum_second_call: Decimal = Decimal("0"),
     proposal_support_threshold: int = 10,
+    mutual_sales: bool = False,
+    mutual_work: bool = True,
+    mutual_supplies: bool = False,
     decision_reference: str = "",
     synthetic: bool = False,
 ) -> StatuteParameters:
@@ -228,6 +234,9 @@ def statute_create(
             "extraordinary_quorum_first_call": extraordinary_quorum_first_call,
             "extraordinary_quorum_second_call": extraordinary_quorum_second_call,
             "proposal_support_threshold": proposal_support_threshold,
+            "mutual_sales": mutual_sales,
+            "mutual_work": mutual_work,
+            "mutual_supplies": mutual_supplies,
             "decision_reference": decision_reference,
         },
         STATUTE_FIELDS,

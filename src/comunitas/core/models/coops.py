@@ -231,6 +231,25 @@ class StatuteParameters(models.Model):
         default=10,
         help_text=_("A proposal with this many supports goes to the board's agenda."),
     )
+    # The kinds of mutual exchange with the members (arts. 2512-2513 c.c.) that mutual
+    # prevalence and the ceiling of ristorni (art. 2545-sexies) are measured on; with several,
+    # their weighted mean. Members' work by default: see ``mutual_work``.
+    mutual_sales = models.BooleanField(
+        _("mutual exchange: sales of goods and services to members (revenue, item A1)"),
+        default=False,
+    )
+    mutual_work = models.BooleanField(
+        _("mutual exchange: work of the members (labour cost, item B9)"),
+        default=True,
+        help_text=_(
+            "What the cooperative exchanges with its members (arts. 2512-2513 c.c.); with "
+            "several kinds, prevalence is their weighted mean."
+        ),
+    )
+    mutual_supplies = models.BooleanField(
+        _("mutual exchange: goods and services supplied by members (costs, items B6 and B7)"),
+        default=False,
+    )
     decision_reference = models.CharField(
         _("approved by"),
         max_length=200,
@@ -263,6 +282,10 @@ class StatuteParameters(models.Model):
             models.CheckConstraint(
                 condition=Q(proposal_support_threshold__gte=1),
                 name="statute_proposal_threshold_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(mutual_sales=True) | Q(mutual_work=True) | Q(mutual_supplies=True),
+                name="statute_mutual_exchange_chosen",
             ),
             *[
                 models.CheckConstraint(
@@ -301,6 +324,11 @@ class StatuteParameters(models.Model):
                 and second_value > first_value
             ):
                 errors[second] = _("The second call cannot need a higher quorum than the first.")
+        if not (self.mutual_sales or self.mutual_work or self.mutual_supplies):
+            errors["mutual_work"] = _(
+                "Choose at least one kind of mutual exchange with the members "
+                "(arts. 2512-2513 c.c.)."
+            )
         if errors:
             raise ValidationError(errors)
 

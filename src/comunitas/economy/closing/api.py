@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -22,7 +23,7 @@ from comunitas.core.permissions import Action, can, coop_for
 from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.economy.closing import selectors, services
-from comunitas.economy.closing.rules import allocation_compute, legal_minima
+from comunitas.economy.closing.rules import Prevalence, allocation_compute, legal_minima
 from comunitas.economy.closing.schemas import (
     ClosingAllocationIn,
     ClosingApproveIn,
@@ -33,12 +34,13 @@ from comunitas.economy.closing.schemas import (
     ClosingPaidOut,
     ClosingPatch,
     ClosingPayIn,
+    ClosingPrevalenceOut,
     ClosingPreviewOut,
     ClosingRistorniIn,
     ClosingRistornoOut,
     ClosingStatementOut,
 )
-from comunitas.economy.models import AllocationKind, Closing, Ristorno
+from comunitas.economy.models import AllocationKind, Closing, ClosingStatus, Ristorno
 from comunitas.members.models import ShareClass
 
 router = Router(tags=["economy"])
@@ -46,6 +48,7 @@ CLOSINGS = "/coops/{slug}/economy/closings"
 CLOSING = f"{CLOSINGS}/{{int:closing_id}}"
 RISTORNO = f"{CLOSINGS}/ristorni/{{int:closing_ristorno_id}}"
 TAGS = ["annual closings"]
+YEARS = (1901, 2199)  # a year with a year before it, within what a closing may be
 
 
 def _closing(request, coop: Cooperative, closing_id: int) -> Closing:
@@ -86,11 +89,39 @@ def closing_out(request, closing: Closing) -> dict[str, Any]:
         "postal_bond_rate": closing.postal_bond_rate,
         "paid_in_capital": closing.paid_in_capital,
         "dividend_cap": services.closing_dividend_cap(closing),
+        "ristorni_ceiling": ceiling_out(selectors.ristorni_ceiling(closing=closing)),
         "legal_minima": _lines(legal_minima(result=closing.result).items()),
         "allocation_matches": services.allocation_matches(closing),
         "motion_id": closing.motion_id,
         "notes": closing.notes,
         "ristorni": plan,
+    }
+
+
+def ceiling_out(ceiling: selectors.Ceiling) -> dict[str, Any]:
+    return {
+        "basis": ceiling.basis,
+        "kinds": list(ceiling.kinds),
+        "label": ceiling.share.label,
+        "with_members": ceiling.share.with_members,
+        "total": ceiling.share.total,
+        "ceiling": ceiling.amount,
+        "explanation": ceiling.explained,
+    }
+
+
+def prevalence_out(prevalence: Prevalence) -> dict[str, Any]:
+    return {
+        "year": prevalence.year,
+        "kinds": selectors.prevalence_rows(prevalence),
+        "with_members": prevalence.with_members,
+        "total": prevalence.total,
+        "percent": prevalence.percent,
+        "prevalent": prevalence.prevalent,
+        "by_law": prevalence.by_law,
+        "previous_prevalent": prevalence.previous,
+        "lost": prevalence.lost,
+        "holds": prevalence.holds,
     }
 
 
@@ -193,6 +224,24 @@ def closing_get(request, slug: str, closing_id: int):
     return closing_out(request, _closing(request, coop, closing_id))
 
 
+@router.get(
+    f"{CLOSINGS}/{{int:closing_year}}/prevalence",
+    response=answers(200, ClosingPrevalenceOut),
+    tags=TAGS,
+    openapi_extra=PUBLIC,
+)
+def closing_prevalence(request, slug: str, closing_year: int):
+    """The mutual prevalence of a year (arts. 2512-2513 c.c.) by the statute's kinds of
+    exchange: public once the year's closing is approved, for staff and the board before."""
+    if not YEARS[0] <= closing_year <= YEARS[1]:
+        raise Http404
+    coop = coop_for(request.auth, slug, Action.VIEW_MONEY_FLOW)
+    status = Closing.objects.filter(coop=coop, year=closing_year).values_list("status", flat=True)
+    if status.first() != ClosingStatus.APPROVED:
+        coop_for(request.auth, slug, Action.VIEW_ACCOUNTS)
+    return prevalence_out(selectors.prevalence_of(coop=coop, year=closing_year))
+
+
 @router.patch(CLOSING, response=answers(200, ClosingOut), tags=TAGS)
 def closing_update(request, slug: str, closing_id: int, payload: ClosingPatch):
     """Change a draft's figures; a result from the cash book is read again."""
@@ -212,7 +261,10 @@ def closing_allocation_preview(request, slug: str, closing_id: int, payload: Clo
     coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
     closing = _closing(request, coop, closing_id)
     amounts = allocation_compute(
-        result=closing.result, dividend_cap=services.closing_dividend_cap(closing), **payload.dict()
+        result=closing.result,
+        dividend_cap=services.closing_dividend_cap(closing),
+        mutual_share=selectors.ristorni_ceiling(closing=closing).share,
+        **payload.dict(),
     )
     return {"lines": _lines(amounts.items())}
 

@@ -1,18 +1,25 @@
-"""The legal allocation of a year's result (DOMAIN.md §2), as pure functions in exact cents.
+"""The legal allocation of a year's result (DOMAIN.md §2), as pure functions in exact cents,
+and the mutual prevalence of a year (arts. 2512-2513 c.c.) that the ceiling of ristorni shares.
 
 Order: legal reserve (art. 2545-quater c.c., at least 30%), fondi mutualistici (L. 59/1992
-art. 11 c.4, exactly 3%), ristorni (art. 2545-sexies), dividends (within the art. 2514 cap),
-then the rest split between the community reinvestment fund and the indivisible reserve
-(art. 2545-ter), which takes the last cent so the lines always add up to the result.
+art. 11 c.4, exactly 3%), ristorni (art. 2545-sexies, at most the part of the result made with
+members), dividends (within the art. 2514 cap), then the rest split between the community
+reinvestment fund and the indivisible reserve (art. 2545-ter), which takes the last cent so the
+lines always add up to the result.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from math import floor
 
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
+from comunitas.core.formatting import euro
 from comunitas.core.kernel.money import CENT, HUNDRED, MAX_MONEY, ZERO, money, percent
 from comunitas.economy.models import AllocationKind
 
@@ -47,6 +54,133 @@ def _mutual_funds(result: Decimal) -> Decimal:
     return (result * MUTUAL_FUNDS_PERCENT / HUNDRED).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
+# --- mutual exchange: prevalence (arts. 2512-2513) and the ceiling of ristorni (art. 2545-sexies)
+@dataclass(frozen=True)
+class Exchanges:
+    """One kind of mutual exchange in a year (a ``MutualExchange`` value, or a ristorno basis):
+    the net amounts exchanged with members and in all, as the cash book gives them."""
+
+    kind: str
+    with_members: Decimal
+    total: Decimal
+
+    def counted(self) -> tuple[Decimal, Decimal]:
+        """(with members, all) as the law counts them: a net refund is no exchange, and the
+        members' part is never more than the whole (refunds to others cannot raise it)."""
+        total = max(self.total, ZERO)
+        return min(max(self.with_members, ZERO), total), total
+
+    @property
+    def percent(self) -> Decimal | None:
+        return share_percent(*self.counted())
+
+
+def share_percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded down to two decimals (never shown over
+    what it is); None when there is no whole."""
+    if whole <= 0:
+        return None
+    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def pooled(exchanges: Sequence[Exchanges]) -> tuple[Decimal, Decimal]:
+    """(with members, all) of several kinds together: the weighted mean of art. 2513 c.2 is
+    Σ with members ÷ Σ all, each kind weighing as much as its amount."""
+    counted = [e.counted() for e in exchanges]
+    return sum((m for m, _t in counted), ZERO), sum((t for _m, t in counted), ZERO)
+
+
+@dataclass(frozen=True)
+class Prevalence:
+    """The mutual prevalence of a year. ``prevalent`` is what the figures say (None: no
+    exchange of the statute's kinds is recorded); ``by_law`` holds for social cooperatives
+    (art. 111-septies disp. att. c.c.); ``lost`` when neither this year nor the one before
+    was prevalent (art. 2545-octies c.c.)."""
+
+    year: int
+    exchanges: tuple[Exchanges, ...]
+    with_members: Decimal
+    total: Decimal
+    percent: Decimal | None
+    prevalent: bool | None
+    by_law: bool
+    previous: bool | None
+    lost: bool
+
+    @property
+    def holds(self) -> bool:
+        return self.by_law or self.prevalent is True
+
+
+def is_prevalent(exchanges: Sequence[Exchanges]) -> bool | None:
+    """Art. 2513 c.c.: more than half of the exchanges of the statute's kinds are with
+    members (exactly half is not more); None when none is recorded."""
+    members, total = pooled(exchanges)
+    return None if total <= 0 else members * 2 > total
+
+
+def mutual_prevalence(
+    *, year: int, exchanges: Sequence[Exchanges], social: bool, previous: bool | None
+) -> Prevalence:
+    """The prevalence of ``year`` from its exchanges of the statute's kinds, knowing whether
+    the year before was prevalent by its figures (``previous``, None when not known)."""
+    members, total = pooled(exchanges)
+    prevalent = is_prevalent(exchanges)
+    return Prevalence(
+        year=year,
+        exchanges=tuple(exchanges),
+        with_members=members,
+        total=total,
+        percent=share_percent(members, total),
+        prevalent=prevalent,
+        by_law=social,
+        previous=previous,
+        lost=not social and prevalent is False and previous is False,
+    )
+
+
+@dataclass(frozen=True)
+class MutualShare:
+    """What the ceiling of ristorni is measured on: the exchanges with members and all the
+    exchanges of the basis (``label`` names it in messages) in the closing's year."""
+
+    label: str
+    with_members: Decimal
+    total: Decimal
+
+    def ceiling(self, result: Decimal) -> Decimal:
+        """Art. 2545-sexies c.c.: the part of the result made with members, the result times
+        the exchanges with members divided by all, exact and rounded down to the cent."""
+        members, total = Exchanges("", self.with_members, self.total).counted()
+        if result <= 0 or total <= 0:
+            return ZERO
+        cents = floor(Fraction(result) * Fraction(members) * 100 / Fraction(total))
+        return Decimal(cents) * CENT
+
+    def explain(self, result: Decimal) -> str:
+        """The computation, in words and figures, for the message and the page."""
+        if result <= 0:
+            return _("A loss or a break-even allocates nothing.")
+        if self.total <= 0:
+            return _(
+                "Ristorni can be at most %(ceiling)s (art. 2545-sexies c.c.): the cash book "
+                "records no exchange of %(basis)s in the year, so no part of the result is "
+                "made with members."
+            ) % {"ceiling": euro(ZERO), "basis": self.label}
+        members, total = Exchanges("", self.with_members, self.total).counted()
+        return _(
+            "Ristorni can be at most %(ceiling)s (art. 2545-sexies c.c.), the part of the "
+            "result made with members: result %(result)s × %(members)s exchanged with members "  # noqa: RUF001
+            "÷ %(total)s of all exchanges of %(basis)s."
+        ) % {
+            "ceiling": euro(self.ceiling(result)),
+            "result": euro(result),
+            "members": euro(members),
+            "total": euro(total),
+            "basis": self.label,
+        }
+
+
 def allocation_compute(
     *,
     result: Decimal,
@@ -54,11 +188,13 @@ def allocation_compute(
     ristorni: Decimal = ZERO,
     dividends: Decimal = ZERO,
     dividend_cap: Decimal,
+    mutual_share: MutualShare,
     reinvestment_percent: Decimal,
 ) -> dict[AllocationKind, Decimal]:
     """The six lines of the allocation of ``result`` (every kind, zeros included), adding up
     to the result to the cent; ``{}`` for a loss or a break-even, which allocate nothing.
-    Every rule broken raises ``ValidationError`` naming the parameter."""
+    Ristorni are at most ``mutual_share``'s ceiling (art. 2545-sexies c.c.). Every rule broken
+    raises ``ValidationError`` naming the parameter."""
     result = money(result, field="result", low=-MAX_MONEY)
     if result <= 0:
         return {}
@@ -79,6 +215,8 @@ def allocation_compute(
         )
     if ristorni < 0:
         raise ValidationError(_("Ristorni cannot be negative."), field="ristorni")
+    if ristorni > mutual_share.ceiling(result):
+        raise ValidationError(mutual_share.explain(result), field="ristorni")
     if dividends < 0:
         raise ValidationError(_("Dividends cannot be negative."), field="dividends")
     if dividends > cap:

@@ -84,10 +84,21 @@ class ClosingItem(Schema):
     synthetic: bool
 
 
+class ClosingCeilingOut(Schema):
+    basis: str = Field(description="The ristorni's basis; empty: the statute's kinds")
+    kinds: list[str]
+    label: str
+    with_members: Decimal
+    total: Decimal
+    ceiling: Decimal
+    explanation: str
+
+
 class ClosingOut(ClosingItem):
     postal_bond_rate: Decimal
     paid_in_capital: Decimal
     dividend_cap: Decimal
+    ristorni_ceiling: ClosingCeilingOut = Field(description="Art. 2545-sexies c.c.")
     legal_minima: list[ClosingLineOut]
     allocation_matches: bool
     motion_id: int | None
@@ -131,3 +142,24 @@ class ClosingStatementOut(ClosingRistornoOut):
 
 class ClosingPaidOut(Schema):
     paid: int
+
+
+class ClosingExchangeOut(Schema):
+    kind: str
+    label: str
+    with_members: Decimal
+    total: Decimal
+    percent: Decimal | None
+
+
+class ClosingPrevalenceOut(Schema):
+    year: int
+    kinds: list[ClosingExchangeOut] = Field(description="The statute's kinds of exchange")
+    with_members: Decimal
+    total: Decimal
+    percent: Decimal | None = Field(description="Weighted mean of the kinds; null: none")
+    prevalent: bool | None = Field(description="Over 50% (art. 2513 c.c.); null: no data")
+    by_law: bool = Field(description="A social cooperative (art. 111-septies disp. att. c.c.)")
+    previous_prevalent: bool | None
+    lost: bool = Field(description="Two years in a row not prevalent (art. 2545-octies)")
+    holds: bool

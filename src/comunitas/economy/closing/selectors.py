@@ -1,29 +1,56 @@
 """Reads of the annual closings: the list (approved ones are public, drafts and proposals the
-operators'), a closing with its allocation, its ristorni, one member's own ristorni and the
-motions that may approve a closing."""
+operators'), a closing with its allocation, its ristorni, one member's own ristorni, the
+motions that may approve a closing, and the mutual exchange of a year read from the cash book:
+its prevalence (arts. 2512-2513 c.c.) and what the ceiling of ristorni is measured on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from comunitas.core.errors import ValidationError
-from comunitas.core.kernel.money import CENT
+from comunitas.core.kernel.money import CENT, ZERO
 from comunitas.core.kernel.types import user_of
-from comunitas.core.models import Cooperative
+from comunitas.core.models import Cents, Cooperative, LegalForm, StatuteParameters
 from comunitas.core.permissions import Action, can
 from comunitas.decisions.models import Motion, MotionStatus
+from comunitas.economy.closing.rules import (
+    Exchanges,
+    MutualShare,
+    Prevalence,
+    is_prevalent,
+    mutual_prevalence,
+    pooled,
+)
 from comunitas.economy.models import (
     AllocationKind,
     AllocationLine,
     Closing,
     ClosingStatus,
+    Direction,
+    Flow,
+    Movement,
+    MutualExchange,
     PostalBondRate,
     Ristorno,
+    RistornoBasis,
     RistornoPlan,
 )
 
@@ -187,3 +214,184 @@ def postal_bond_rate_for(*, year: int) -> Decimal:
             field="postal_bond_rate",
         )
     return (weighted / days).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+# --- mutual exchange ------------------------------------------------------------------------------
+# Income of the default chart that is not revenue from sales and services (item A1): grants,
+# donations and other income are item A5, members' fees are no exchange. Every other income
+# category, a cooperative's own included, counts as sales.
+NOT_SALES = ("grants", "fees", "donations", "other-income")
+SOCIAL = (LegalForm.SOCIAL_A, LegalForm.SOCIAL_B, LegalForm.SOCIAL_AB)
+STATUTE_FIELDS = {
+    MutualExchange.SALES: "mutual_sales",
+    MutualExchange.WORK: "mutual_work",
+    MutualExchange.SUPPLIES: "mutual_supplies",
+}
+# The kind of exchange each basis of ristorni measures (art. 2545-sexies: "as in the mutual
+# prevalence"): purchases and services used are both sales to members.
+BASIS_KIND = {
+    RistornoBasis.WORK: MutualExchange.WORK,
+    RistornoBasis.PURCHASES: MutualExchange.SALES,
+    RistornoBasis.SERVICES: MutualExchange.SALES,
+}
+KIND_OF = Case(
+    When(
+        Q(direction=Direction.INCOME, category__flow=Flow.REVENUE)
+        & ~Q(category__code__in=NOT_SALES),
+        then=Value(MutualExchange.SALES.value),
+    ),
+    When(
+        direction=Direction.EXPENSE,
+        category__flow=Flow.WAGES,
+        then=Value(MutualExchange.WORK.value),
+    ),
+    When(
+        direction=Direction.EXPENSE,
+        category__flow=Flow.PURCHASES,
+        then=Value(MutualExchange.SUPPLIES.value),
+    ),
+    default=Value(""),
+    output_field=CharField(),
+)
+# A movement is an exchange with a member when it names one: directly (a sale to a member, a
+# payment to one), through the job it pays, or through its counterparty.
+WITH_A_MEMBER = (
+    Q(member__isnull=False) | Q(job__member__isnull=False) | Q(counterparty__member__isnull=False)
+)
+
+
+def mutual_exchanges(*, coop: Cooperative, years: Sequence[int]) -> dict[int, dict[str, Exchanges]]:
+    """Each year's exchanges of every kind (one query): the cash book's movements net of VAT,
+    as the income statement counts them; sales are income of the revenue categories but
+    grants, donations, fees and other income (item A1), work is the wages (B9), supplies the
+    purchases (B6, B7). Refunds and reversals carry their sign and subtract."""
+    found = {
+        year: {kind: Exchanges(kind, ZERO, ZERO) for kind in MutualExchange.values}
+        for year in years
+    }
+    if not years:
+        return found
+    rows = (
+        Movement.objects.filter(
+            coop=coop,
+            on_date__gte=date(min(years), 1, 1),
+            on_date__lt=date(max(years) + 1, 1, 1),
+        )
+        .annotate(
+            kind=KIND_OF,
+            year=ExtractYear("on_date"),
+            mutual=Case(
+                When(WITH_A_MEMBER, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .exclude(kind="")
+        .values_list("year", "kind", "mutual")
+        .annotate(net=Cents(Sum(F("amount") - F("vat"))))
+        .order_by()
+    )
+    for year, kind, mutual, net in rows:
+        if year not in found or net is None:
+            continue
+        was = found[year][kind]
+        found[year][kind] = Exchanges(
+            kind, was.with_members + (net if mutual else ZERO), was.total + net
+        )
+    return found
+
+
+def statute_for(statutes: Sequence[StatuteParameters], year: int) -> StatuteParameters | None:
+    """Of the statute versions (oldest first), the one in force at the end of ``year``, or the
+    first one for a year before any."""
+    end = date(year, 12, 31)
+    in_force = [s for s in statutes if s.valid_from <= end]
+    return in_force[-1] if in_force else (statutes[0] if statutes else None)
+
+
+def statute_kinds(statute: StatuteParameters | None) -> tuple[str, ...]:
+    """The kinds of mutual exchange the statute names (members' work, the default, when there
+    is no statute), in the law's order."""
+    if statute is None:
+        return (MutualExchange.WORK.value,)
+    kinds = tuple(kind.value for kind, name in STATUTE_FIELDS.items() if getattr(statute, name))
+    return kinds or (MutualExchange.WORK.value,)
+
+
+def _statutes(coop: Cooperative) -> list[StatuteParameters]:
+    return list(StatuteParameters.objects.filter(coop=coop).order_by("valid_from"))
+
+
+def kinds_label(kinds: Sequence[str]) -> str:
+    """The kinds in words, for messages: "members' work (labour cost, item B9)"."""
+    labels = [str(MutualExchange(kind).label) for kind in kinds]
+    labels = [label[0].lower() + label[1:] for label in labels]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(kinds)s together (their weighted mean)") % {"kinds": " + ".join(labels)}
+
+
+def prevalence_of(*, coop: Cooperative, year: int) -> Prevalence:
+    """The mutual prevalence of ``year`` by the statute's kinds of exchange in force at its end,
+    with the year before for art. 2545-octies (two queries)."""
+    statutes = _statutes(coop)
+    found = mutual_exchanges(coop=coop, years=[year - 1, year])
+    before = [found[year - 1][k] for k in statute_kinds(statute_for(statutes, year - 1))]
+    return mutual_prevalence(
+        year=year,
+        exchanges=[found[year][k] for k in statute_kinds(statute_for(statutes, year))],
+        social=coop.legal_form in SOCIAL,
+        previous=is_prevalent(before),
+    )
+
+
+def prevalence_rows(prevalence: Prevalence) -> list[dict]:
+    """Each kind of the prevalence with its label and the amounts the law counts."""
+    rows = []
+    for exchange in prevalence.exchanges:
+        members, total = exchange.counted()
+        rows.append(
+            {
+                "kind": exchange.kind,
+                "label": str(MutualExchange(exchange.kind).label),
+                "with_members": members,
+                "total": total,
+                "percent": exchange.percent,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The ceiling of a closing's ristorni and what it is measured on: the basis of its
+    ristorni ("" before one is chosen: the statute's kinds)."""
+
+    basis: str
+    kinds: tuple[str, ...]
+    share: MutualShare
+    result: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.share.ceiling(self.result)
+
+    @property
+    def explained(self) -> str:
+        return self.share.explain(self.result)
+
+
+def ristorni_ceiling(*, closing: Closing, basis: str | None = None) -> Ceiling:
+    """What art. 2545-sexies lets ``closing`` give to ristorni: measured on ``basis``, or on the
+    basis of its ristorni once computed, or else on the statute's kinds of exchange."""
+    if basis is None:
+        plan = ristorno_plan(closing=closing)
+        basis = plan.basis if plan is not None else ""
+    if basis:
+        kinds: tuple[str, ...] = (BASIS_KIND[RistornoBasis(basis)].value,)
+    else:
+        kinds = statute_kinds(statute_for(_statutes(closing.coop), closing.year))
+    found = mutual_exchanges(coop=closing.coop, years=[closing.year])[closing.year]
+    members, total = pooled([found[kind] for kind in kinds])
+    share = MutualShare(label=kinds_label(kinds), with_members=members, total=total)
+    return Ceiling(basis=basis, kinds=kinds, share=share, result=closing.result)

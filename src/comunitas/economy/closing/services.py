@@ -122,6 +122,14 @@ def closing_dividend_cap(closing: Closing) -> Decimal:
     )
 
 
+def _within_ceiling(closing: Closing, amount: Decimal, *, basis: str | None, field: str) -> None:
+    """Refuse ristorni over the part of the result made with members (art. 2545-sexies c.c.),
+    the computation in the message."""
+    ceiling = selectors.ristorni_ceiling(closing=closing, basis=basis)
+    if amount > ceiling.amount:
+        raise ValidationError(ceiling.explained, field=field)
+
+
 # --- preparing ----------------------------------------------------------------------------------
 @transaction.atomic
 def closing_prepare(
@@ -217,7 +225,9 @@ def closing_allocate(
     reinvestment_percent: Decimal,
 ) -> list[AllocationLine]:
     """Set the allocation of a draft's profit, replacing the lines it had; ristorni already
-    computed are split again on the new amount."""
+    computed are split again on the new amount. Ristorni are at most the part of the result
+    made with members, measured on their basis once chosen, else on the statute's kinds of
+    exchange (art. 2545-sexies c.c.)."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.DRAFT)
     if closing.result <= 0:
@@ -229,6 +239,7 @@ def closing_allocate(
         ristorni=ristorni,
         dividends=dividends,
         dividend_cap=closing_dividend_cap(closing),
+        mutual_share=selectors.ristorni_ceiling(closing=closing).share,
         reinvestment_percent=reinvestment_percent,
     )
     closing.lines.all().delete()
@@ -271,6 +282,10 @@ def closing_propose(*, actor: Actor, closing: Closing) -> Closing:
             )
     if not allocation_matches(closing):
         raise ValidationError(_("Allocate the result first."), field="result")
+    # The year is still open until now: exchanges recorded since may have lowered the ceiling.
+    ristorni = _lines(closing).get(AllocationKind.RISTORNI, ZERO)
+    if ristorni > 0:
+        _within_ceiling(closing, ristorni, basis=None, field="ristorni")
     before = _state(closing)
     closing.status = ClosingStatus.PROPOSED
     closing.save(update_fields=["status"])
@@ -360,7 +375,8 @@ def ristorni_compute(
 ) -> RistornoPlan:
     """Split the allocation's ristorni among the members in proportion to their exchange with
     the cooperative in the year (art. 2545-sexies c.c.), ``shares_percent`` of each as new
-    shares. While the closing is a draft or proposed; the allocation's changes split again."""
+    shares. While the closing is a draft or proposed; the allocation's changes split again.
+    A basis on which the ristorni exceed the part of the result made with members is refused."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.DRAFT, ClosingStatus.PROPOSED)
     if basis not in RistornoBasis.values:
@@ -372,6 +388,7 @@ def ristorni_compute(
             _("The allocation gives nothing to ristorni: set their amount first."),
             field="ristorni",
         )
+    _within_ceiling(closing, amount, basis=basis, field="basis")
     plan = RistornoPlan.objects.filter(closing=closing).first()
     before = {"basis": plan.basis, "shares_percent": str(plan.shares_percent)} if plan else {}
     if plan is None:

@@ -149,6 +149,7 @@ def closing_detail(request: HttpRequest, coop: Cooperative, closing_id: int) -> 
         "coop": coop,
         "closing": closing,
         **closing_figures(closing),
+        **prevalence_context(coop, closing.year),
         "plan": plan,
         "totals": selectors.ristorni_totals(plan=plan) if plan and operators else None,
         "can_close": close,
@@ -168,18 +169,28 @@ def closing_detail(request: HttpRequest, coop: Cooperative, closing_id: int) -> 
     return render(request, "economy/closing/detail.html", context)
 
 
+def prevalence_context(coop: Cooperative, year: int) -> dict:
+    """What economy/closing/prevalence.html shows of a year."""
+    prevalence = selectors.prevalence_of(coop=coop, year=year)
+    return {"prevalence": prevalence, "prevalence_rows": selectors.prevalence_rows(prevalence)}
+
+
 def _allocation_values(form: AllocationForm) -> dict:
     return {name: form.cleaned_data[name] for name in form.fields}
 
 
-def allocation_preview(closing: Closing, form: AllocationForm) -> dict:
+def allocation_preview(
+    closing: Closing, form: AllocationForm, ceiling: selectors.Ceiling | None = None
+) -> dict:
     """The lines the form's figures would give, or the rule they break (nothing saved)."""
     if not form.is_valid():
         return {"errors": [e for errors in form.errors.values() for e in errors]}
+    ceiling = ceiling or selectors.ristorni_ceiling(closing=closing)
     try:
         amounts = allocation_compute(
             result=closing.result,
             dividend_cap=services.closing_dividend_cap(closing),
+            mutual_share=ceiling.share,
             **_allocation_values(form),
         )
     except ValidationError as exc:
@@ -211,12 +222,14 @@ def closing_allocation(request: HttpRequest, coop: Cooperative, closing_id: int)
     if saved:
         messages.success(request, _("The allocation is saved."))
         return redirect("economy:closing_detail", coop.slug, closing.pk)
+    ceiling = selectors.ristorni_ceiling(closing=closing)
     context = {
         "coop": coop,
         "closing": closing,
         "form": form,
+        "ceiling": ceiling,
         **closing_figures(closing),
-        **allocation_preview(closing, form if form.is_bound else _starting(form)),
+        **allocation_preview(closing, form if form.is_bound else _starting(form), ceiling),
     }
     return render(request, "economy/closing/allocation.html", context)
 

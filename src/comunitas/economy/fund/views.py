@@ -20,6 +20,7 @@ from comunitas.core.lookups import or_404
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, authorize, can, coop_view
 from comunitas.core.submission import act_and_flash, submit, submit_and_flash
+from comunitas.economy.closing import selectors as closing_selectors
 from comunitas.economy.fund import dashboard, exports, sankey, selectors, services
 from comunitas.economy.fund.forms import EarmarkForm, FromBudgetForm
 from comunitas.economy.fund.selectors import MAX_YEAR, MIN_YEAR
@@ -42,15 +43,28 @@ def economy_home(request: HttpRequest, coop: Cooperative) -> HttpResponse:
     """KPI cards and charts of a year, the results of every year, links to the other pages."""
     board = dashboard.dashboard(coop=coop, year=parse_year(request.GET.get("year")))
     year = board.year or exports.this_year()
+    can_accounts = can(request.user, coop, Action.VIEW_ACCOUNTS)
     context = {
         "coop": coop,
         "board": board,
         "jobs": work_figures.jobs_summary(coop=coop, year=year),
         "hours": work_figures.volunteer_summary(coop=coop, year=year),
         "charts": dashboard.dashboard_charts(board),
-        "can_accounts": can(request.user, coop, Action.VIEW_ACCOUNTS),
+        "can_accounts": can_accounts,
+        "prevalence": _prevalence(coop, board.year, can_accounts),
     }
     return render(request, "economy/fund/dashboard.html", context)
+
+
+def _prevalence(coop: Cooperative, year: int | None, operators: bool):
+    """The mutual prevalence of the year shown: once its closing is approved for everyone who
+    sees the page, before only for the operators (as the money flow)."""
+    if year is None:
+        return None
+    approved = Closing.objects.filter(coop=coop, year=year, status=ClosingStatus.APPROVED)
+    if not operators and not approved.exists():
+        return None
+    return closing_selectors.prevalence_of(coop=coop, year=year)
 
 
 def _export_year(request: HttpRequest) -> int:

@@ -127,6 +127,18 @@ class AllocationLine(models.Model):
         return f"{self.kind} {self.amount}"
 
 
+# --- mutual exchange ------------------------------------------------------------------------------
+
+
+class MutualExchange(models.TextChoices):
+    """The kinds of mutual exchange with the members of art. 2513 c.c., each measured on an item
+    of the income statement (art. 2425 c.c.); the statute says which the cooperative has."""
+
+    SALES = "sales", _("Sales to members (revenue, item A1)")
+    WORK = "work", _("Members' work (labour cost, item B9)")
+    SUPPLIES = "supplies", _("Goods and services from members (costs, items B6 and B7)")
+
+
 # --- ristorni -------------------------------------------------------------------------------------
 
 
