@@ -12,14 +12,13 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.commons.stats.test_stats import at, book, make_year_2025, sale
-from tests.e2e.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.e2e.test_browser import assert_accessible
 from tests.helpers import PASSWORD, make_resource
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page: Page, live_server, username: str, next_url: str) -> None:  # noqa: F811
+def log_in(page: Page, live_server, username: str, next_url: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(f"{live_server.url}/account/login/?next={next_url}")
     page.get_by_label("Username").fill(username)
@@ -27,7 +26,7 @@ def log_in(page: Page, live_server, username: str, next_url: str) -> None:  # no
     page.get_by_role("main").get_by_role("button", name="Log in").click()
 
 
-def test_staff_add_a_photo_that_visitors_then_see(live_server, people, page: Page, tmp_path):  # noqa: F811
+def test_staff_add_a_photo_that_visitors_then_see(live_server, people, page: Page, tmp_path):
     resource = make_resource(people["coop"], people["admin"], name="Cinema", is_public=True)
     photo = tmp_path / "screen.jpg"
     Image.new("RGB", (64, 48), (30, 120, 60)).save(photo, "JPEG")
@@ -63,7 +62,7 @@ def test_staff_add_a_photo_that_visitors_then_see(live_server, people, page: Pag
     visitor.close()
 
 
-def test_staff_read_sales_statistics_and_dashboard(live_server, people, page: Page):  # noqa: F811
+def test_staff_read_sales_statistics_and_dashboard(live_server, people, page: Page):
     data = make_year_2025(people)
     today = timezone.localdate()
     room = data["room"]
