@@ -15,10 +15,9 @@ from comunitas.decisions.models.budgets import (
     ParticipatoryBudget,
 )
 from comunitas.demo.generators.budgets import BUDGETS, demo_budget
-from comunitas.demo.load import demo_load
+from tests.demo.conftest import PASSWORD, SEED
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "demo-password-long"
 ((SLUG, PLAN),) = BUDGETS.items()  # the one case with a budget: Post-modernissimo
 VOTERS = PLAN.voters
 
@@ -35,13 +34,15 @@ def state(budget) -> list:
 
 
 def test_post_modernissimo_gets_a_complete_synthetic_budget_once(
-    client, django_capture_on_commit_callbacks
+    demo_loaded, client, django_capture_on_commit_callbacks
 ):
+    """One budget, complete to its follow-up and within the rules; the step again writes
+    nothing, the same seed writes the same budget; nobody is told anything."""
+    # The shared load ran its on-commit work (tests/demo/conftest.py); the step again, too.
     with django_capture_on_commit_callbacks(execute=True):
-        demo_load(seed=2021, password=PASSWORD)
         for coop in Cooperative.objects.filter(is_demo=True):
-            demo_budget(coop, random.Random(f"2021:{coop.slug}:budgets"), PASSWORD)
-    assert mail.outbox == []  # synthetic voters are told nothing
+            demo_budget(coop, random.Random(f"{SEED}:{coop.slug}:budgets"), PASSWORD)
+    assert demo_loaded.outbox == mail.outbox == []  # synthetic voters are told nothing
     assert ParticipatoryBudget.objects.count() == 1  # one case study only
     budget = ParticipatoryBudget.objects.get(coop__slug=SLUG)
     assert budget.synthetic and budget.phase == "follow_up" and budget.method == "knapsack"
@@ -73,12 +74,12 @@ def test_post_modernissimo_gets_a_complete_synthetic_budget_once(
     assert "Rampa e posti per carrozzine in sala 2" in page and "<svg" in page
     # Loading again writes nothing.
     first = state(budget)
-    demo_budget(budget.coop, random.Random(f"2021:{SLUG}:budgets"), PASSWORD)
+    demo_budget(budget.coop, random.Random(f"{SEED}:{SLUG}:budgets"), PASSWORD)
     assert ParticipatoryBudget.objects.count() == 1 and state(budget) == first
     # The same seed gives the same budget.
     coop = budget.coop
     BudgetChoice.objects.all().delete()  # a choice protects its project: never deleted in use
     ParticipatoryBudget.objects.all().delete()
-    demo_budget(coop, random.Random(f"2021:{SLUG}:budgets"), PASSWORD)
+    demo_budget(coop, random.Random(f"{SEED}:{SLUG}:budgets"), PASSWORD)
     again = ParticipatoryBudget.objects.get()
     assert state(again)[1] == first[1]

@@ -5,7 +5,6 @@ marked synthetic, deterministic with the seed, written once."""
 import random
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from comunitas.core.models import AuditEntry, Cooperative
@@ -21,11 +20,10 @@ from comunitas.demo.generators.consultations import (
     consultations_generate,
     demo_consultations,
 )
-from comunitas.demo.load import demo_load
 from comunitas.demo.plans import CASES
+from tests.demo.conftest import PASSWORD, SEED
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "demo-password-long"
 
 
 def state() -> list:
@@ -36,9 +34,10 @@ def state() -> list:
     ]
 
 
-def test_every_case_study_has_one_closed_consultation_with_answers_and_an_outcome(territory):
-    demo_load(seed=7, password=PASSWORD)
-    assert mail.outbox == []  # synthetic people are told nothing
+def test_every_case_study_has_one_closed_consultation_with_answers_and_an_outcome(demo_loaded):
+    """One closed consultation per case study, each of its own kind, answered within its dates
+    and given the board's outcome naming what the count chose."""
+    assert demo_loaded.outbox == []  # synthetic people are told nothing
     kinds = set()
     for case in CASES:
         coop = Cooperative.objects.get(slug=case.slug)
@@ -76,8 +75,9 @@ def test_every_case_study_has_one_closed_consultation_with_answers_and_an_outcom
     assert Consultation.objects.get(coop__slug="brigi").project.title.startswith("Rifugio")
 
 
-def test_loading_twice_changes_nothing_and_the_seed_decides(territory):
-    demo_load(seed=7, password=PASSWORD)
+def test_loading_twice_changes_nothing_and_the_seed_decides(demo_loaded):
+    """The step run again writes nothing; generated again with the same seed, the same
+    consultation and answers."""
     before = state()
     coop = Cooperative.objects.get(slug="brigi")
     demo_consultations(coop, random.Random(1), PASSWORD)
@@ -85,5 +85,5 @@ def test_loading_twice_changes_nothing_and_the_seed_decides(territory):
     # The same seed gives the same answers.
     paranza = Cooperative.objects.get(slug="la-paranza")
     Consultation.objects.filter(coop=paranza).delete()
-    consultations_generate(paranza, random.Random(f"{7}:{paranza.slug}:consultations"))
+    consultations_generate(paranza, random.Random(f"{SEED}:{paranza.slug}:consultations"))
     assert state() == before

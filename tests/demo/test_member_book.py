@@ -30,10 +30,10 @@ from comunitas.members.models import (
     ShareMovement,
 )
 from comunitas.members.shares import selectors as shares_selectors
+from tests.demo.conftest import PASSWORD, SEED
 from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "demo-password-long"
 ZERO = Decimal("0")
 
 
@@ -93,13 +93,14 @@ def wipe(coop: Cooperative) -> None:
     RegisterCounter.objects.filter(coop=coop).update(last_number=0)
 
 
-def test_the_same_seed_gives_the_same_book(db):
-    demo_load(seed=7, password=PASSWORD)
+def test_the_same_seed_gives_the_same_book(demo_loaded, db):
+    """Two books wiped and generated again: the same with the shared load's seed, others with
+    another seed."""
     coops = list(Cooperative.objects.filter(slug__in=["brigi", "anversiamo"]).order_by("slug"))
     first = [book_state(coop) for coop in coops]
     for coop in coops:
         wipe(coop)
-        generate(coop, seed=7, password=PASSWORD)
+        generate(coop, seed=SEED, password=PASSWORD)
     assert [book_state(coop) for coop in coops] == first
     for coop in coops:
         wipe(coop)
@@ -253,9 +254,11 @@ def test_the_demo_logins_are_members_and_the_portal_shows_them(demo, client):
 
 
 def test_loading_again_keeps_the_book_and_links_recreated_logins(demo_loaded, db):
+    """A demo login deleted and the demo loaded again: the login is back, linked to its member
+    (the rest of "loading twice changes nothing" is test_demo's, for every table)."""
     brigi = Cooperative.objects.get(slug="brigi")
     before = book_state(brigi)
     get_user_model().objects.filter(username="brigi.socio").delete()
     assert not Member.objects.filter(coop=brigi, user__username="brigi.socio").exists()
-    demo_load(seed=2021, password=PASSWORD)
+    demo_load(seed=SEED, password=PASSWORD)
     assert book_state(brigi) == before  # the login is back, linked to the same member

@@ -1,20 +1,18 @@
 """The case studies' needs, proposals and projects: plausible, synthetic, consistent with the
 rules the services keep, deterministic with the seed, written once.
 
-Loading the demo takes seconds, so there are two tests, each loading it once and checking much
-(the second regenerates only two cooperatives' needs and projects)."""
+Both tests start from the demo loaded once for tests/demo (conftest.py): the first checks much
+of it, the second regenerates only two cooperatives' needs and projects. Written once: loading
+again changes no row of any table (test_demo.py::test_loading_twice_changes_nothing)."""
 
 import random
 from collections import Counter
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core import mail
 from django.db.models import Count, F
 
 from comunitas.core.models import Cooperative, Role, RoleKind
 from comunitas.demo.generators.projects import PLANS, RESIDENTS, projects_generate
-from comunitas.demo.load import demo_load
 from comunitas.demo.plans import CASES
 from comunitas.demo.steps import generate
 from comunitas.projects.models import (
@@ -38,10 +36,10 @@ from comunitas.projects.models import (
 from comunitas.projects.needs.selectors import coverage
 from comunitas.projects.projects.selectors import progress_of, project_list
 from comunitas.projects.proposals.services import support_threshold
+from tests.demo.conftest import PASSWORD, SEED
 from tests.demo.wipe_economy import economy_wipe
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "demo-password-long"
 SLUGS = [case.slug for case in CASES]
 
 
@@ -257,12 +255,11 @@ def _assert_public_facts() -> Project:
     return tours
 
 
-def test_each_case_study_has_needs_proposals_and_projects(
-    db, client, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        demo_load(seed=2021, password=PASSWORD)
-    assert mail.outbox == []  # synthetic people are told nothing, nor is the board
+def test_each_case_study_has_needs_proposals_and_projects(demo_loaded, db, client):
+    """Needs, proposals and projects for every case study, the public facts among them, the
+    pages marking them synthetic; nobody told anything."""
+    # The shared load ran its on-commit work too (tests/demo/conftest.py): what it sent is here.
+    assert demo_loaded.outbox == []  # synthetic people are told nothing, nor is the board
     assert set(PLANS) == set(SLUGS)
     for slug in SLUGS:
         coop = Cooperative.objects.get(slug=slug)
@@ -281,21 +278,15 @@ def test_each_case_study_has_needs_proposals_and_projects(
     page = client.get(f"/c/la-paranza/projects/{tours.pk}/").content.decode()
     assert 'class="badge synthetic"' in page and "Dati pubblici (2WEL 3/2021)" in page
 
-    # Loading again changes nothing.
-    before = [projects_state(c) for c in Cooperative.objects.order_by("slug")]
-    users = get_user_model().objects.count()
-    demo_load(seed=2021, password=PASSWORD)
-    assert [projects_state(c) for c in Cooperative.objects.order_by("slug")] == before
-    assert get_user_model().objects.count() == users
 
-
-def test_the_same_seed_gives_the_same_needs_and_projects(db):
-    demo_load(seed=7, password=PASSWORD)
+def test_the_same_seed_gives_the_same_needs_and_projects(demo_loaded, db):
+    """Two cooperatives' needs and projects wiped and generated again: the same with the shared
+    load's seed, others with another seed."""
     coops = list(Cooperative.objects.filter(slug__in=["la-paranza", "brigi"]).order_by("slug"))
     first = [projects_state(coop) for coop in coops]
     for coop in coops:
         wipe(coop)
-        generate(coop, seed=7, password=PASSWORD)  # every step; only this one writes again
+        generate(coop, seed=SEED, password=PASSWORD)  # every step; only this one writes again
     assert [projects_state(coop) for coop in coops] == first
     for coop in coops:
         wipe(coop)
