@@ -18,6 +18,7 @@ from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.demo.generators.economy import demo_years, economy_generate
 from comunitas.demo.plans import CASE_PLANS
+from comunitas.economy.closing import selectors as closing_selectors
 from comunitas.economy.models import (
     AllocationKind,
     BudgetLine,
@@ -112,6 +113,14 @@ def assert_the_economy(coops: dict[str, Cooperative]) -> None:
     # Small profits, one year of closed doors (the cinema's).
     loss_year = 2021 if 2021 in years else years[1]
     assert [(c.coop.slug, c.year) for c in losses] == [("post-modernissimo", loss_year)]
+    # The loss is covered as proposed (reserves first, the rest carried forward), and every
+    # later closing shows what is still carried until a profit covers it.
+    (loss,) = losses
+    assert sum(closing_selectors.coverage_of(loss).values()) == -loss.result
+    carried = closing_selectors.losses_of(loss).carried_forward
+    for later in Closing.objects.filter(coop=loss.coop, year__gt=loss.year).order_by("year"):
+        assert later.loss_brought_forward == carried
+        carried = closing_selectors.losses_of(later).carried_forward
 
     paranza = coops["la-paranza"]
     tickets = _yearly(

@@ -26,6 +26,7 @@ AUDIT_LABELS = {
     "closing.prepare": _("annual closing prepared"),
     "closing.update": _("annual closing changed"),
     "closing.allocate": _("allocation of the result set"),
+    "closing.cover": _("coverage of the loss recorded"),
     "closing.propose": _("annual closing proposed to the assembly"),
     "closing.withdraw": _("annual closing withdrawn to draft"),
     "closing.approve": _("annual closing approved by the assembly"),

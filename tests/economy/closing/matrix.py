@@ -175,7 +175,14 @@ ALLOCATION_FORM = {
     "dividends": "0.00",
     "reinvestment_percent": "50",
 }
-EDIT_FORM = {"result_source": "cash_book", "result": "", "postal_bond_rate": "5.00", "notes": "x"}
+EDIT_FORM = {
+    "result_source": "cash_book",
+    "result": "",
+    "postal_bond_rate": "5.00",
+    "postal_bond_rate_note": "Circolare dell'associazione",
+    "notes": "x",
+}
+COVERAGE_FORM = {"indivisible": "0.00", "legal_reserve": "0.00", "carried_forward": "0.00"}
 RISTORNI_FORM = {"basis": "work", "shares_percent": "0"}
 PAY_FORM = {"on_date": str(timezone.localdate()), "share_class": ""}
 HIDDEN = {who: 404 for who in ("anonymous", "stranger", "resident", "member")}
@@ -198,6 +205,8 @@ WEB = [
     ("get", f"{ONE}/allocation/", None, Action.CLOSE_ACCOUNTS),
     ("post", f"{ONE}/allocation/", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),
     ("get", f"{ONE}/allocation/preview/", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),
+    ("get", f"{ONE}/coverage/", None, Action.CLOSE_ACCOUNTS),
+    ("post", f"{ONE}/coverage/", COVERAGE_FORM, Action.CLOSE_ACCOUNTS),
     ("post", f"{ONE}/propose/", {}, Action.CLOSE_ACCOUNTS),
     ("post", f"{ONE}/withdraw/", {}, Action.CLOSE_ACCOUNTS),
     ("post", f"{ONE}/approve/", {"motion": ""}, Action.CLOSE_ACCOUNTS),
@@ -212,6 +221,7 @@ WEB = [
 ]
 WEB_EXCEPTIONS = {
     ("get", f"{ONE}/"): HIDDEN,  # a draft is the operators' working copy
+    ("post", f"{ONE}/coverage/"): {"admin": 200},  # a profit has no loss: the form says why
     ("get", f"{C}/ristorni/{{closing_other_ristorno_id}}/"): {"member": 404},  # another's
 }
 
@@ -232,6 +242,7 @@ API = [
     ("patch", AONE, {"notes": "Bilancio"}, Action.CLOSE_ACCOUNTS),
     ("post", f"{AONE}/allocation/preview", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),
     ("put", f"{AONE}/allocation", ALLOCATION_FORM, Action.CLOSE_ACCOUNTS),
+    ("put", f"{AONE}/coverage", COVERAGE_FORM, Action.CLOSE_ACCOUNTS),
     ("post", f"{AONE}/propose", None, Action.CLOSE_ACCOUNTS),
     ("post", f"{AONE}/withdraw", None, Action.CLOSE_ACCOUNTS),
     ("post", f"{AONE}/approve", {"motion_id": 1}, Action.CLOSE_ACCOUNTS),
@@ -246,6 +257,7 @@ API = [
 API_EXCEPTIONS = {
     ("get", AONE): HIDDEN,
     ("get", f"{A}/ristorni/{{closing_other_ristorno_id}}"): {"member": 404},
+    ("put", f"{AONE}/coverage"): {"admin": REFUSED},  # last year's draft is a profit
     ("post", f"{AONE}/withdraw"): {"admin": REFUSED},  # a draft cannot be withdrawn
     ("post", f"{AONE}/approve"): {"admin": REFUSED},  # a draft, and no carried motion of alpha
     ("put", f"{AONE}/ristorni"): {"admin": REFUSED},  # nobody worked in last year's book

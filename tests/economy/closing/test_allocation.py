@@ -20,7 +20,7 @@ from comunitas.economy.closing.rules import (
     dividend_cap,
     legal_minima,
 )
-from comunitas.economy.closing.selectors import postal_bond_rate_for
+from comunitas.economy.closing.selectors import postal_bond_default, postal_bond_rate_for
 from comunitas.economy.models import AllocationKind as K
 from comunitas.economy.models import PostalBondRate
 from tests.helpers import assert_refused
@@ -111,19 +111,29 @@ def test_the_dividend_cap_is_the_postal_rate_plus_two_and_a_half_points_rounded_
 
 
 @pytest.mark.django_db
-def test_the_postal_rate_of_a_year_is_the_mean_weighted_by_days_in_force():
-    # 2024 (from migration 0002): 5.50 to 18/9 (262 days), 5.00 to 10/10 (22), 4.75 after (82).
-    expected = (D("5.50") * 262 + D("5.00") * 22 + D("4.75") * 82) / 366
-    assert postal_bond_rate_for(year=2024) == expected.quantize(CENT)
+def test_the_postal_rate_of_a_year_is_the_highest_in_force_on_any_day_of_it():
+    # 2024 (from migration 0002): 5.50 from 28/12/2023, 5.00 from 19/9, 4.75 from 11/10.
+    found = postal_bond_default(year=2024)
+    assert (found.rate, found.valid_from) == (D("5.50"), date(2023, 12, 28))
+    assert postal_bond_rate_for(year=2024) == D("5.50")  # the mean would be 5.30
+    assert "Confcooperative" in found.source
+    assert "28/12/2023" in found.described(2024) and "2024" in found.described(2024)
+    # 2025: 4.75 until 2/1, 4.00 from 3/1, 6.00 from 11/2: the rate of 11/2 is the highest.
+    assert postal_bond_default(year=2025).valid_from == date(2025, 2, 11)
     assert postal_bond_rate_for(year=2021) == D("0.90")  # one rate all year
+    # 2023: 4.50 until 5/6, then 6.15 (and 5.50 from 28/12): 6.15.
+    assert postal_bond_rate_for(year=2023) == D("6.15")
 
 
 @pytest.mark.django_db
-def test_days_before_the_first_known_rate_do_not_count_and_no_rate_is_an_error():
+def test_a_rate_that_ended_before_the_year_does_not_count_and_equal_rates_take_the_earliest():
     PostalBondRate.objects.all().delete()
-    PostalBondRate.objects.create(valid_from=date(2030, 7, 1), rate=D("3.00"), source="test")
-    assert postal_bond_rate_for(year=2030) == D("3.00")
-    assert_refused(postal_bond_rate_for, on="postal_bond_rate", year=2029)
+    for day, rate in [("2029-01-01", "9.00"), ("2030-01-01", "3.00"), ("2030-07-01", "3.00")]:
+        PostalBondRate.objects.create(valid_from=date.fromisoformat(day), rate=D(rate), source="t")
+    found = postal_bond_default(year=2030)  # 9.00 ended on 31/12/2029
+    assert (found.rate, found.valid_from) == (D("3.00"), date(2030, 1, 1))
+    assert postal_bond_rate_for(year=2029) == D("9.00")
+    assert_refused(postal_bond_rate_for, on="postal_bond_rate", year=2028)
 
 
 def test_the_postal_bond_rates_load_once_and_keep_a_rate_changed_by_hand(db):

@@ -55,8 +55,10 @@ def test_a_statement_result_is_required_and_taken_as_entered(book):
         result_source="statement",
         result=D("-300.00"),
         postal_bond_rate=D("4.10"),
+        postal_bond_rate_note="Circolare dell'associazione",
     )
     assert (closing.result, closing.postal_bond_rate) == (D("-300.00"), D("4.10"))
+    assert closing.postal_bond_rate_reading == "board"
 
 
 def test_only_a_year_that_is_over_and_only_once(book):
@@ -116,7 +118,7 @@ def test_allocation_replaces_the_lines_and_refuses_what_the_law_forbids(book):
     assert lines[K.INDIVISIBLE_RESERVE] == D("0.00")
 
 
-def test_a_loss_allocates_nothing_and_may_be_proposed(book):
+def test_a_loss_allocates_nothing_and_may_be_proposed_with_its_coverage(book):
     closing = services.closing_prepare(
         actor=book["admin"],
         coop=book["coop"],
@@ -130,6 +132,8 @@ def test_a_loss_allocates_nothing_and_may_be_proposed(book):
         ),
         on="result",
     )
+    assert_refused(services.closing_propose, actor=book["admin"], closing=closing, on="coverage")
+    services.closing_cover(actor=book["admin"], closing=closing, carried_forward=D("10.00"))
     assert services.closing_propose(actor=book["admin"], closing=closing).status == "proposed"
 
 

@@ -2,7 +2,8 @@
 
 Each year is prepared from the cash book, allocated as the law wants (30% legal reserve, 3%
 fondi mutualistici, a share of the rest to the reinvestment fund; ristorni on work where the
-case's ``[economy]`` has a ``ristorni_share``) and proposed. The demo's annual assembly approves
+case's ``[economy]`` has a ``ristorni_share``; a loss covered as proposed, the reserves first,
+the rest carried forward to the next profits) and proposed. The demo's annual assembly approves
 the year its motion names; the earlier years were approved by assemblies the demo does not
 hold, so they are marked approved on the day such an assembly would have met. Everything goes
 through the economy's services, so the allocation follows the law."""
@@ -18,6 +19,7 @@ from comunitas.decisions.assemblies.selectors import held_on
 from comunitas.decisions.models import Motion
 from comunitas.demo.generators.assemblies import last_tuesday_of_april
 from comunitas.demo.plans import EconomyPlan
+from comunitas.economy.closing import selectors as closing_selectors
 from comunitas.economy.closing import services as closing_services
 from comunitas.economy.models import Closing, ClosingStatus
 
@@ -81,6 +83,8 @@ def closings(coop: Cooperative, plan: EconomyPlan, years: list[int]) -> dict[str
             if ristorni:
                 closing_services.ristorni_compute(actor=None, closing=closing, basis="work")
                 counts["ristorni"] += 1
+        else:
+            _cover_as_proposed(closing)
         closing = closing_services.closing_propose(actor=None, closing=closing)
         if year == motion_year and closing_services.approval_problem(closing, motion) is None:
             closing_services.closing_approve(actor=None, closing=closing, motion=motion)
@@ -91,6 +95,14 @@ def closings(coop: Cooperative, plan: EconomyPlan, years: list[int]) -> dict[str
             continue
         counts["approved"] += 1
     return counts
+
+
+def _cover_as_proposed(closing: Closing) -> None:
+    """A loss covered as the economy proposes it: the indivisible reserve first, the legal
+    reserve last, the rest carried forward (the profits of the next years cover it)."""
+    proposal = closing_selectors.losses_of(closing).proposal
+    if proposal:
+        closing_services.closing_cover(actor=None, closing=closing, **proposal)
 
 
 def _approve_before_the_demo(closing: Closing) -> None:

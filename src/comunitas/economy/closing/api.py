@@ -1,10 +1,11 @@
 """API of the annual closing: closings and their allocation, the workflow to the assembly's
-approval, the ristorni and each member's own.
+approval, the coverage of a loss, the ristorni and each member's own.
 
 Same rules as the pages: anyone reads a public cooperative's approved closings; staff and the
-board read drafts, proposals and everyone's ristorni; the board prepares, allocates, proposes,
-records the approval and pays; a member reads their own ristorni. Objects are always fetched
-within the cooperative (another's id answers 404, in a body 422). Rules in ``closing.services``."""
+board read drafts, proposals and everyone's ristorni; the board prepares, allocates, records the
+coverage of a loss, proposes, records the approval and pays; a member reads their own ristorni.
+Objects are always fetched within the cooperative (another's id answers 404, in a body 422).
+Rules in ``closing.services``."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from comunitas.economy.closing.rules import Prevalence, allocation_compute, lega
 from comunitas.economy.closing.schemas import (
     ClosingAllocationIn,
     ClosingApproveIn,
+    ClosingCoverageIn,
     ClosingCreateIn,
     ClosingItem,
     ClosingMotionOut,
@@ -40,7 +42,12 @@ from comunitas.economy.closing.schemas import (
     ClosingRistornoOut,
     ClosingStatementOut,
 )
-from comunitas.economy.models import AllocationKind, Closing, ClosingStatus, Ristorno
+from comunitas.economy.models import (
+    AllocationKind,
+    Closing,
+    ClosingStatus,
+    Ristorno,
+)
 from comunitas.members.models import ShareClass
 
 router = Router(tags=["economy"])
@@ -87,6 +94,10 @@ def closing_out(request, closing: Closing) -> dict[str, Any]:
     return {
         **closing_item(closing),
         "postal_bond_rate": closing.postal_bond_rate,
+        "postal_bond_rate_reading": closing.postal_bond_rate_reading,
+        "postal_bond_rate_source": closing.postal_bond_rate_source,
+        "postal_bond_rate_note": closing.postal_bond_rate_note,
+        "losses": losses_out(selectors.losses_of(closing)),
         "paid_in_capital": closing.paid_in_capital,
         "dividend_cap": services.closing_dividend_cap(closing),
         "ristorni_ceiling": ceiling_out(selectors.ristorni_ceiling(closing=closing)),
@@ -95,6 +106,19 @@ def closing_out(request, closing: Closing) -> dict[str, Any]:
         "motion_id": closing.motion_id,
         "notes": closing.notes,
         "ristorni": plan,
+    }
+
+
+def losses_out(losses: selectors.Losses) -> dict[str, Any]:
+    return {
+        "brought_forward": losses.brought_forward,
+        "to_cover": losses.to_cover,
+        "covered_by_result": losses.covered_by_result,
+        "coverage": selectors.coverage_rows(losses.coverage),
+        "proposal": selectors.coverage_rows(losses.proposal),
+        "reserves": selectors.coverage_rows(losses.reserves),
+        "carried_forward": losses.carried_forward,
+        "capital_impaired": losses.impaired,
     }
 
 
@@ -184,6 +208,7 @@ def closing_create(request, slug: str, payload: ClosingCreateIn):
         result_source=payload.result_source.value,
         result=payload.result,
         postal_bond_rate=payload.postal_bond_rate,
+        postal_bond_rate_note=payload.postal_bond_rate_note,
         notes=payload.notes,
     )
     return Status(201, _reread(request, coop, closing))
@@ -244,7 +269,9 @@ def closing_prevalence(request, slug: str, closing_year: int):
 
 @router.patch(CLOSING, response=answers(200, ClosingOut), tags=TAGS)
 def closing_update(request, slug: str, closing_id: int, payload: ClosingPatch):
-    """Change a draft's figures; a result from the cash book is read again."""
+    """Change a draft's figures; a result from the cash book, the loss brought forward and the
+    paid-in capital are read again. A buoni postali rate other than the highest in force in the
+    year needs a note (422 on postal_bond_rate_note)."""
     coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
     values = payload.dict(exclude_unset=True)
     if values.get("result_source") is not None:
@@ -260,10 +287,13 @@ def closing_allocation_preview(request, slug: str, closing_id: int, payload: Clo
     """The lines these figures would give (nothing saved), or the rule they break (422)."""
     coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
     closing = _closing(request, coop, closing_id)
+    plan = selectors.ristorno_plan(closing=closing)
     amounts = allocation_compute(
         result=closing.result,
         dividend_cap=services.closing_dividend_cap(closing),
         mutual_share=selectors.ristorni_ceiling(closing=closing).share,
+        loss_brought_forward=closing.loss_brought_forward,
+        ristorni_shares_percent=plan.shares_percent if plan else None,
         **payload.dict(),
     )
     return {"lines": _lines(amounts.items())}
@@ -275,6 +305,17 @@ def closing_allocate(request, slug: str, closing_id: int, payload: ClosingAlloca
     coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
     closing = _closing(request, coop, closing_id)
     services.closing_allocate(actor=request.auth, closing=closing, **payload.dict())
+    return _reread(request, coop, closing)
+
+
+@router.put(f"{CLOSING}/coverage", response=answers(200, ClosingOut), tags=TAGS)
+def closing_cover(request, slug: str, closing_id: int, payload: ClosingCoverageIn):
+    """Record how a draft's loss (with the loss brought forward) is covered: from the
+    indivisible reserve, the legal reserve, or carried forward. 422 when the parts do not add up
+    to the loss to the cent (on carried_forward) or a reserve is asked for more than it holds."""
+    coop = coop_for(request.auth, slug, Action.CLOSE_ACCOUNTS)
+    closing = _closing(request, coop, closing_id)
+    services.closing_cover(actor=request.auth, closing=closing, **payload.dict())
     return _reread(request, coop, closing)
 
 

@@ -59,8 +59,16 @@ class ClosingForm(forms.Form):
         _("Buoni postali rate (%)"),
         required=False,
         help_text=_(
-            "For the art. 2514 dividend cap. Empty: the mean of the rates in force in the year."
+            "For the art. 2514 dividend cap. Empty: the highest rate in force in the year "
+            "(the law says 'massimo'); another rate needs a note."
         ),
+    )
+    postal_bond_rate_note = forms.CharField(
+        label=_("Why this rate"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Required when the board enters a rate other than the highest of the year."),
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=TEXT_MAX, widget=forms.Textarea({"rows": 3})
@@ -93,6 +101,19 @@ class AllocationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("ristorni", "dividends"):
             self.fields[name].widget.attrs["min"] = "0"
+
+
+class CoverageForm(forms.Form):
+    """How the loss is covered; the service checks the sum and what each reserve holds."""
+
+    indivisible = _money(_("From the indivisible reserve (€)"), min_value=Decimal(0))
+    legal_reserve = _money(_("From the legal reserve (€)"), min_value=Decimal(0))
+    carried_forward = _money(_("Carried forward to the next years (€)"), min_value=Decimal(0))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["min"] = "0"
 
 
 class ApproveForm(forms.Form):

@@ -19,21 +19,40 @@ Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2, allow_inf_nan
 Year = Annotated[int, Field(ge=1900, le=2199)]
 
 
+RATE = (
+    "The buoni postali rate for the art. 2514 c.c. dividend cap. Null: the highest rate in force "
+    "on any day of the year (the law says 'massimo'). Another rate is the board's and needs "
+    "postal_bond_rate_note (422 on that field otherwise)."
+)
+RATE_NOTE = "Why the board chose this rate and where it comes from; required with a rate of its own"
+
+
 class ClosingCreateIn(InputSchema):
     year: Year
     result_source: ResultSource
     result: Money | None = Field(None, description="Only for a result from the statement")
-    postal_bond_rate: Percent | None = Field(
-        None, description="Null: the mean of the buoni postali rates in force in the year"
-    )
+    postal_bond_rate: Percent | None = Field(None, description=RATE)
+    postal_bond_rate_note: Text = Field("", max_length=TEXT_MAX, description=RATE_NOTE)
     notes: Text = Field("", max_length=TEXT_MAX)
 
 
 class ClosingPatch(InputSchema):
     result_source: ResultSource | None = None
     result: Money | None = None
-    postal_bond_rate: Percent | None = None
+    postal_bond_rate: Percent | None = Field(
+        None, description=RATE + " Absent: unchanged; null: back to the highest in the year."
+    )
+    postal_bond_rate_note: Text | None = Field(None, max_length=TEXT_MAX, description=RATE_NOTE)
     notes: Text | None = Field(None, max_length=TEXT_MAX)
+
+
+class ClosingCoverageIn(InputSchema):
+    """How the assembly covers a loss: the parts add up to the year's loss and the loss brought
+    forward, to the cent; a reserve gives at most what it holds."""
+
+    indivisible: Money = Field(ZERO, description="From the indivisible reserve (art. 2545-ter)")
+    legal_reserve: Money = Field(ZERO, description="From the legal reserve (art. 2545-quater)")
+    carried_forward: Money = Field(ZERO, description="Carried forward to the next years")
 
 
 class ClosingAllocationIn(InputSchema):
@@ -94,8 +113,38 @@ class ClosingCeilingOut(Schema):
     explanation: str
 
 
+class ClosingCoveragePartOut(Schema):
+    source: str
+    label: str
+    amount: Decimal
+
+
+class ClosingLossesOut(Schema):
+    brought_forward: Decimal = Field(description="Loss carried forward by earlier closings")
+    to_cover: Decimal = Field(description="This year's loss and the loss brought forward")
+    covered_by_result: Decimal = Field(description="What this year's profit covers")
+    coverage: list[ClosingCoveragePartOut] = Field(description="As recorded; empty: none yet")
+    proposal: list[ClosingCoveragePartOut] = Field(
+        description="Indivisible reserve, then legal reserve, then carried forward"
+    )
+    reserves: list[ClosingCoveragePartOut] = Field(
+        description="Held at the start of the year, derived from the closings before"
+    )
+    carried_forward: Decimal = Field(description="What this closing leaves to the next years")
+    capital_impaired: bool = Field(
+        description="A loss carried forward is left uncovered: no dividends, no cash ristorni"
+    )
+
+
 class ClosingOut(ClosingItem):
-    postal_bond_rate: Decimal
+    postal_bond_rate: Decimal = Field(description="The rate used for the art. 2514 c.c. cap")
+    postal_bond_rate_reading: str = Field(
+        description="'highest': the highest in force in the year; 'board': entered by the "
+        "board; empty: not recorded (closings prepared before the reading was stored)"
+    )
+    postal_bond_rate_source: str = Field(description="Where the rate comes from")
+    postal_bond_rate_note: str = Field(description="The board's note on a rate of its own")
+    losses: ClosingLossesOut
     paid_in_capital: Decimal
     dividend_cap: Decimal
     ristorni_ceiling: ClosingCeilingOut = Field(description="Art. 2545-sexies c.c.")

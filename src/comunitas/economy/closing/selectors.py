@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -31,6 +31,7 @@ from comunitas.core.kernel.types import user_of
 from comunitas.core.models import Cents, Cooperative, LegalForm, StatuteParameters
 from comunitas.core.permissions import Action, can
 from comunitas.decisions.models import Motion, MotionStatus
+from comunitas.economy.closing import rules
 from comunitas.economy.closing.rules import (
     Exchanges,
     MutualShare,
@@ -44,8 +45,10 @@ from comunitas.economy.models import (
     AllocationLine,
     Closing,
     ClosingStatus,
+    CoverageSource,
     Direction,
     Flow,
+    LossCoverage,
     Movement,
     MutualExchange,
     PostalBondRate,
@@ -186,34 +189,172 @@ def carried_motions(*, coop: Cooperative) -> QuerySet[Motion]:
     )
 
 
-def postal_bond_rate_for(*, year: int) -> Decimal:
-    """The buoni postali fruttiferi rate for the dividend cap of ``year``: the mean of the
-    rates in force during the calendar year, each weighted by the days it was in force, to two
-    decimals (half-even). Days before the first known rate do not count.
+@dataclass(frozen=True)
+class PostalRate:
+    """The buoni postali rate a closing takes by default, and where it comes from."""
 
-    To check: art. 2514 speaks of "the maximum rate of the buoni postali fruttiferi"; whether
-    that is the rate in force at the closing, the highest of the year or a mean is read
-    differently by the cooperative associations' circulars. That is why a closing stores the
-    rate it used and the board may change it before proposing the closing."""
+    rate: Decimal
+    valid_from: date
+    source: str  # the published source of the rate, as recorded with it
+
+    def described(self, year: int) -> str:
+        """The source as the closing stores it: the publication, the day the rate came in
+        force and the reading."""
+        return _("%(source)s; rate in force from %(day)s (the highest in force in %(year)s)") % {
+            "source": self.source,
+            "day": self.valid_from.strftime("%d/%m/%Y"),
+            "year": year,
+        }
+
+
+def postal_bond_default(*, year: int) -> PostalRate:
+    """The buoni postali fruttiferi rate for the dividend cap of ``year``: the highest of the
+    rates in force on any day of the calendar year (the last one from before the year, and
+    every one that came in force during it), the earliest of equal rates.
+
+    Art. 2514 c.c. caps dividends at "the maximum rate of the buoni postali fruttiferi" plus 2.5
+    points. "Maximum" is read here as the highest rate in force in the year; some of the
+    associations' circulars read the rate in force at the closing, or a mean. So a closing stores
+    the rate, its source and the reading, and the board may enter another rate with a note
+    saying why (``closing.services``)."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     rows = list(
         PostalBondRate.objects.filter(valid_from__lt=end)
         .order_by("valid_from")
-        .values_list("valid_from", "rate")
+        .values_list("valid_from", "rate", "source")
     )
-    weighted, days = Decimal(0), 0
-    for i, (valid_from, rate) in enumerate(rows):
-        until = rows[i + 1][0] if i + 1 < len(rows) else end
-        span = (min(until, end) - max(valid_from, start)).days
-        if span > 0:
-            weighted += rate * span
-            days += span
-    if days == 0:
+    in_force = [
+        PostalRate(rate=rate, valid_from=valid_from, source=source)
+        for i, (valid_from, rate, source) in enumerate(rows)
+        if i + 1 == len(rows) or rows[i + 1][0] > start
+    ]
+    if not in_force:
         raise ValidationError(
             _("No buoni postali rate is known for %(year)s: enter the rate used.") % {"year": year},
             field="postal_bond_rate",
         )
-    return (weighted / days).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return max(in_force, key=lambda found: (found.rate, -found.valid_from.toordinal()))
+
+
+def postal_bond_rate_for(*, year: int) -> Decimal:
+    """The rate of ``postal_bond_default``, alone."""
+    return postal_bond_default(year=year).rate
+
+
+# --- losses -------------------------------------------------------------------------------------
+RESERVE_LINES = {
+    CoverageSource.INDIVISIBLE_RESERVE: AllocationKind.INDIVISIBLE_RESERVE,
+    CoverageSource.LEGAL_RESERVE: AllocationKind.LEGAL_RESERVE,
+}
+
+
+def reserve_balances(*, coop: Cooperative, year: int) -> dict[str, Decimal]:
+    """What the legal and the indivisible reserve hold at the start of ``year`` (two queries).
+
+    Comunitas keeps no ledger of reserves: their balances are derived from the closings of the
+    years before, what the approved allocations put in them less what every coverage of a loss
+    took from them (a coverage only proposed counts already, so one amount is not promised
+    twice). Reserves from years never closed in Comunitas are not known, and there is no free
+    (divisible) reserve: no line of the allocation makes one, and a prevalently mutualistic
+    cooperative may not divide its reserves (art. 2514 c.1 lett. c c.c.). The community
+    reinvestment fund is not counted either: it is the community's, earmarked and spent
+    through the cash book (economy/fund)."""
+    put_in = dict(
+        AllocationLine.objects.filter(
+            closing__coop=coop,
+            closing__year__lt=year,
+            closing__status=ClosingStatus.APPROVED,
+            kind__in=list(RESERVE_LINES.values()),
+        )
+        .values_list("kind")
+        .annotate(total=Cents(Sum("amount")))
+        .order_by()
+    )
+    taken = dict(
+        LossCoverage.objects.filter(
+            closing__coop=coop, closing__year__lt=year, source__in=list(RESERVE_LINES)
+        )
+        .values_list("source")
+        .annotate(total=Cents(Sum("amount")))
+        .order_by()
+    )
+    return {
+        source: (put_in.get(kind) or ZERO) - (taken.get(source) or ZERO)
+        for source, kind in RESERVE_LINES.items()
+    }
+
+
+def coverage_of(closing: Closing) -> dict[str, Decimal]:
+    """The coverage recorded for a closing's loss, by source ({} while none is)."""
+    return dict(closing.coverage.values_list("source", "amount"))
+
+
+def loss_brought_forward_for(*, coop: Cooperative, year: int) -> Decimal:
+    """The loss the closings before ``year`` leave uncovered: what the latest of them carries
+    forward, whatever its status (a loss not yet approved is a loss all the same); zero when
+    none is closed (three queries at most)."""
+    before = Closing.objects.filter(coop=coop, year__lt=year).order_by("-year").first()
+    if before is None:
+        return ZERO
+    return rules.carried_forward(
+        result=before.result,
+        brought_forward=before.loss_brought_forward,
+        lines=dict(before.lines.values_list("kind", "amount")),
+        coverage=coverage_of(before),
+    )
+
+
+@dataclass(frozen=True)
+class Losses:
+    """What a closing's page and the API show of losses: the loss brought forward, what this
+    closing covers of it or of its own loss and how, what it carries forward, the reserves
+    and, for a loss, the coverage proposed."""
+
+    brought_forward: Decimal
+    to_cover: Decimal
+    covered_by_result: Decimal
+    coverage: dict[str, Decimal]
+    carried_forward: Decimal
+    reserves: dict[str, Decimal]
+    proposal: dict[str, Decimal]
+
+    @property
+    def impaired(self) -> bool:
+        """Capital is impaired while a loss carried forward is left uncovered."""
+        return self.carried_forward > 0
+
+
+def coverage_rows(amounts: dict[str, Decimal]) -> list[dict]:
+    """Parts of a coverage (or reserve balances) in the order of ``CoverageSource``, labelled."""
+    return [
+        {"source": source, "label": str(CoverageSource(source).label), "amount": amounts[source]}
+        for source in CoverageSource.values
+        if source in amounts
+    ]
+
+
+def losses_of(closing: Closing, lines: dict[str, Decimal] | None = None) -> Losses:
+    """The losses of ``closing`` as stored (``lines``: its allocation, when already read)."""
+    lines = dict(closing.lines.values_list("kind", "amount")) if lines is None else lines
+    coverage = coverage_of(closing)
+    to_cover = rules.loss_to_cover(
+        result=closing.result, brought_forward=closing.loss_brought_forward
+    )
+    reserves = reserve_balances(coop=closing.coop, year=closing.year)
+    return Losses(
+        brought_forward=closing.loss_brought_forward,
+        to_cover=to_cover,
+        covered_by_result=lines.get(AllocationKind.LOSS_COVERAGE, ZERO),
+        coverage=coverage,
+        carried_forward=rules.carried_forward(
+            result=closing.result,
+            brought_forward=closing.loss_brought_forward,
+            lines=lines,
+            coverage=coverage,
+        ),
+        reserves=reserves,
+        proposal=rules.coverage_propose(loss=to_cover, reserves=reserves) if to_cover else {},
+    )
 
 
 # --- mutual exchange ------------------------------------------------------------------------------

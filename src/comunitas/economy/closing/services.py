@@ -9,6 +9,7 @@ Every change is audited."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import ValidationError
+from comunitas.core.formatting import euro
 from comunitas.core.kernel.edits import save_unique
 from comunitas.core.kernel.money import CENT, MAX_MONEY, ZERO, money, percent
 from comunitas.core.kernel.types import Actor, user_of
@@ -34,6 +36,9 @@ from comunitas.economy.models import (
     AllocationLine,
     Closing,
     ClosingStatus,
+    CoverageSource,
+    LossCoverage,
+    RateReading,
     ResultSource,
     Ristorno,
     RistornoBasis,
@@ -43,7 +48,19 @@ from comunitas.members.models import Member, MemberStatus, ShareClass
 from comunitas.members.shares.selectors import capital_summary
 from comunitas.members.shares.services import ristorno_shares_issue
 
-CLOSING_FIELDS = ["year", "result_source", "result", "postal_bond_rate", "paid_in_capital", "notes"]
+CLOSING_FIELDS = [
+    "year",
+    "result_source",
+    "result",
+    "postal_bond_rate",
+    "postal_bond_rate_reading",
+    "postal_bond_rate_source",
+    "postal_bond_rate_note",
+    "paid_in_capital",
+    "loss_brought_forward",
+    "notes",
+]
+UNSET: Any = object()  # an input not given (None for the rate means: back to the default)
 
 
 def _today() -> date:
@@ -65,7 +82,11 @@ def _audit(actor: Actor, action: str, closing: Closing, before=None, after=None)
 
 
 def _state(closing: Closing) -> dict[str, Any]:
-    return {**snapshot(closing, [*CLOSING_FIELDS, "status"]), "lines": _jsonable(_lines(closing))}
+    return {
+        **snapshot(closing, [*CLOSING_FIELDS, "status"]),
+        "lines": _jsonable(_lines(closing)),
+        "coverage": _jsonable(selectors.coverage_of(closing)),
+    }
 
 
 def _jsonable(lines: dict[str, Decimal]) -> dict[str, str]:
@@ -101,19 +122,79 @@ def _result_for(coop: Cooperative, year: int, source: str, entered) -> Decimal:
     return money(entered, field="result", low=-MAX_MONEY)
 
 
-def _rate(year: int, given) -> Decimal:
+@dataclass(frozen=True)
+class _RateChoice:
+    rate: Decimal
+    reading: str
+    source: str
+    note: str
+
+
+def _rate(closing: Closing, given: Any, note: Any) -> _RateChoice:
+    """The buoni postali rate of ``closing``'s year for the art. 2514 cap: the highest in force
+    in the year when none is given (``selectors.postal_bond_default``); one the board gives
+    that differs from it needs a note saying why, given with it, or kept from before when the
+    rate stays the same."""
+    note = _text(note, field="postal_bond_rate_note") if note not in (None, UNSET) else None
+    try:
+        default = selectors.postal_bond_default(year=closing.year)
+    except ValidationError:
+        if given is None or given == "":
+            raise
+        default = None
     if given is None or given == "":
-        return selectors.postal_bond_rate_for(year=year)
-    return percent(given, field="postal_bond_rate")
+        return _RateChoice(
+            default.rate, RateReading.HIGHEST, default.described(closing.year), note or ""
+        )
+    rate = percent(given, field="postal_bond_rate")
+    if default is not None and rate == default.rate:
+        return _RateChoice(rate, RateReading.HIGHEST, default.described(closing.year), note or "")
+    kept = closing.postal_bond_rate_note if _same_board_rate(closing, rate) else ""
+    if not (note if note is not None else kept):
+        if default is None:
+            reason = _("No rate is known for %(year)s.") % {"year": closing.year}
+        else:
+            reason = _("The highest rate in force in %(year)s is %(rate)s%%.") % {
+                "year": closing.year,
+                "rate": default.rate,
+            }
+        raise ValidationError(
+            _(
+                "A buoni postali rate chosen by the board needs a note saying why and where it "
+                "comes from (art. 2514 c.c. caps dividends on it). %(reason)s"
+            )
+            % {"reason": reason},
+            field="postal_bond_rate_note",
+        )
+    return _RateChoice(rate, RateReading.BOARD, _("Entered by the board"), note or kept)
 
 
-def _notes(value: str) -> str:
+def _same_board_rate(closing: Closing, rate: Decimal) -> bool:
+    return (
+        closing.pk is not None
+        and closing.postal_bond_rate_reading == RateReading.BOARD
+        and Decimal(closing.postal_bond_rate) == rate
+    )
+
+
+def _apply_rate(closing: Closing, choice: _RateChoice) -> None:
+    closing.postal_bond_rate = choice.rate
+    closing.postal_bond_rate_reading = choice.reading
+    closing.postal_bond_rate_source = choice.source
+    closing.postal_bond_rate_note = choice.note
+
+
+def _text(value: str, *, field: str) -> str:
     value = (value or "").strip()
     if len(value) > TEXT_MAX:
         raise ValidationError(
-            _("Keep it within %(n)s characters.") % {"n": f"{TEXT_MAX:,}"}, field="notes"
+            _("Keep it within %(n)s characters.") % {"n": f"{TEXT_MAX:,}"}, field=field
         )
     return value
+
+
+def _notes(value: str) -> str:
+    return _text(value, field="notes")
 
 
 def closing_dividend_cap(closing: Closing) -> Decimal:
@@ -140,12 +221,14 @@ def closing_prepare(
     result_source: str,
     result: Decimal | None = None,
     postal_bond_rate: Decimal | None = None,
+    postal_bond_rate_note: str = "",
     notes: str = "",
     synthetic: bool = False,
 ) -> Closing:
     """Open the closing of a year that is over: its result (from the cash book, or as the
-    approved financial statement gives it), the paid-in capital on 31 December and the buoni
-    postali rate of the year (or as entered) for the dividend cap. It starts as a draft."""
+    approved financial statement gives it), the loss the years before carry forward, the
+    paid-in capital on 31 December and the buoni postali rate for the dividend cap (the highest
+    in force in the year, or one the board enters with a note). It starts as a draft."""
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -165,12 +248,13 @@ def closing_prepare(
         year=year,
         result_source=source,
         result=_result_for(coop, year, source, result),
-        postal_bond_rate=_rate(year, postal_bond_rate),
+        loss_brought_forward=selectors.loss_brought_forward_for(coop=coop, year=year),
         paid_in_capital=capital_summary(coop=coop, on_date=date(year, 12, 31)).paid,
         notes=_notes(notes),
         created_by=user_of(actor),
         synthetic=synthetic,
     )
+    _apply_rate(closing, _rate(closing, postal_bond_rate, postal_bond_rate_note))
     # The same year opened at the same instant: the unique constraint decides.
     save_unique(closing, "year", _("The year %(year)s is already being closed.") % {"year": year})
     _audit(actor, "closing.prepare", closing, after=_state(closing))
@@ -184,11 +268,14 @@ def closing_update(
     closing: Closing,
     result_source: str | None = None,
     result: Decimal | None = None,
-    postal_bond_rate: Decimal | None = None,
+    postal_bond_rate: Decimal | None = UNSET,
+    postal_bond_rate_note: str | None = UNSET,
     notes: str | None = None,
 ) -> Closing:
     """Change a draft: the result's source or amount (a cash-book result is read again), the
-    rate, the notes. When the result or the dividend cap changes the allocation and ristorni
+    rate (None: back to the highest in force in the year) and its note, the notes. The loss
+    brought forward and the capital are read again. When the result, the dividend cap or the
+    loss brought forward changes, the allocation, the ristorni and the coverage of a loss
     computed on them are cleared: they are set again on the new figures."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.DRAFT)
@@ -197,16 +284,27 @@ def closing_update(
         closing.result_source = _source(result_source)
     if closing.result_source == ResultSource.CASH_BOOK or result is not None:
         closing.result = _result_for(closing.coop, closing.year, closing.result_source, result)
-    if postal_bond_rate is not None:
-        closing.postal_bond_rate = _rate(closing.year, postal_bond_rate)
+    if postal_bond_rate is not UNSET:
+        _apply_rate(closing, _rate(closing, postal_bond_rate, postal_bond_rate_note))
+    elif postal_bond_rate_note is not UNSET and postal_bond_rate_note is not None:
+        if closing.postal_bond_rate_reading == RateReading.BOARD:
+            _apply_rate(closing, _rate(closing, closing.postal_bond_rate, postal_bond_rate_note))
+        else:
+            closing.postal_bond_rate_note = _text(
+                postal_bond_rate_note, field="postal_bond_rate_note"
+            )
     if notes is not None:
         closing.notes = _notes(notes)
     closing.paid_in_capital = capital_summary(
         coop=closing.coop, on_date=date(closing.year, 12, 31)
     ).paid
-    figures = ("result", "postal_bond_rate", "paid_in_capital")
+    closing.loss_brought_forward = selectors.loss_brought_forward_for(
+        coop=closing.coop, year=closing.year
+    )
+    figures = ("result", "postal_bond_rate", "paid_in_capital", "loss_brought_forward")
     if any(Decimal(getattr(closing, name)) != Decimal(before[name]) for name in figures):
         closing.lines.all().delete()
+        closing.coverage.all().delete()
         Ristorno.objects.filter(plan__closing=closing).delete()
     closing.save()
     _audit(actor, "closing.update", closing, before=before, after=_state(closing))
@@ -227,12 +325,16 @@ def closing_allocate(
     """Set the allocation of a draft's profit, replacing the lines it had; ristorni already
     computed are split again on the new amount. Ristorni are at most the part of the result
     made with members, measured on their basis once chosen, else on the statute's kinds of
-    exchange (art. 2545-sexies c.c.)."""
+    exchange (art. 2545-sexies c.c.). A loss brought forward is covered first from what the
+    reserves and the ristorni leave; while some of it stays uncovered no dividend is allowed,
+    nor ristorni in cash (``rules.LossPosition``)."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.DRAFT)
     if closing.result <= 0:
         raise ValidationError(_("A loss or a break-even allocates nothing."), field="result")
+    _require_current_loss(closing)
     before = _state(closing)
+    plan = RistornoPlan.objects.filter(closing=closing).first()
     amounts = rules.allocation_compute(
         result=closing.result,
         legal_reserve_percent=legal_reserve_percent,
@@ -241,17 +343,98 @@ def closing_allocate(
         dividend_cap=closing_dividend_cap(closing),
         mutual_share=selectors.ristorni_ceiling(closing=closing).share,
         reinvestment_percent=reinvestment_percent,
+        loss_brought_forward=closing.loss_brought_forward,
+        ristorni_shares_percent=plan.shares_percent if plan is not None else None,
     )
     closing.lines.all().delete()
     lines = AllocationLine.objects.bulk_create(
         AllocationLine(closing=closing, kind=kind, amount=amount)
         for kind, amount in amounts.items()
     )
-    plan = RistornoPlan.objects.filter(closing=closing).first()
     if plan is not None:
         _split(plan, amounts[AllocationKind.RISTORNI])
     _audit(actor, "closing.allocate", closing, before=before, after=_state(closing))
     return lines
+
+
+def _require_current_loss(closing: Closing) -> None:
+    """Refuse to go on with a loss brought forward the closings before no longer give (one of
+    them changed since this one was prepared or changed)."""
+    now = selectors.loss_brought_forward_for(coop=closing.coop, year=closing.year)
+    if now != closing.loss_brought_forward:
+        raise ValidationError(
+            _(
+                "The years before now carry forward a loss of %(now)s, not %(then)s: save the "
+                "closing's figures again to read it."
+            )
+            % {"now": euro(now), "then": euro(closing.loss_brought_forward)},
+            field="loss_brought_forward",
+        )
+
+
+def loss_position(closing: Closing, lines: dict[str, Decimal]) -> rules.LossPosition:
+    """The loss brought forward into a closing with a profit and what its allocation covers."""
+    return rules.LossPosition(
+        brought_forward=closing.loss_brought_forward,
+        covered=lines.get(AllocationKind.LOSS_COVERAGE, ZERO),
+    )
+
+
+def _no_cash_ristorni_while_impaired(closing: Closing, shares_percent: Decimal, field: str):
+    lines = _lines(closing)
+    position = loss_position(closing, lines)
+    cash = shares_percent < rules.HUNDRED and lines.get(AllocationKind.RISTORNI, ZERO) > 0
+    if cash and position.impaired:
+        raise ValidationError(position.refusal(rules.LossPosition.CASH_RISTORNI), field=field)
+
+
+# --- losses -------------------------------------------------------------------------------------
+@transaction.atomic
+def closing_cover(
+    *,
+    actor: Actor,
+    closing: Closing,
+    indivisible: Decimal = ZERO,
+    legal_reserve: Decimal = ZERO,
+    carried_forward: Decimal = ZERO,
+) -> list[LossCoverage]:
+    """Record how the assembly is asked to cover a draft's loss (the year's loss and the loss
+    brought forward): from the indivisible reserve, from the legal reserve, and what is carried
+    forward to the next years. Refused when the parts do not add up to the loss to the cent or
+    a reserve is asked for more than it holds (balances derived from the closings before,
+    ``selectors.reserve_balances``). Replaces the coverage recorded before."""
+    closing = _locked(closing)
+    _require(closing, ClosingStatus.DRAFT)
+    if closing.result > 0:
+        raise ValidationError(
+            _(
+                "This closing has no loss to cover: a profit covers the losses carried forward "
+                "through its allocation."
+            ),
+            field="result",
+        )
+    _require_current_loss(closing)
+    # One coverage at a time per cooperative: two closings must not both take the same reserve.
+    Cooperative.objects.select_for_update().filter(pk=closing.coop_id).first()
+    chosen = {
+        CoverageSource.INDIVISIBLE_RESERVE: indivisible,
+        CoverageSource.LEGAL_RESERVE: legal_reserve,
+        CoverageSource.CARRIED_FORWARD: carried_forward,
+    }
+    amounts = rules.coverage_check(
+        result=closing.result,
+        brought_forward=closing.loss_brought_forward,
+        chosen=chosen,
+        reserves=selectors.reserve_balances(coop=closing.coop, year=closing.year),
+    )
+    before = _state(closing)
+    closing.coverage.all().delete()
+    rows = LossCoverage.objects.bulk_create(
+        LossCoverage(closing=closing, source=source, amount=amount)
+        for source, amount in amounts.items()
+    )
+    _audit(actor, "closing.cover", closing, before=before, after=_state(closing))
+    return rows
 
 
 def allocation_matches(closing: Closing, lines: dict[str, Decimal] | None = None) -> bool:
@@ -265,8 +448,8 @@ def allocation_matches(closing: Closing, lines: dict[str, Decimal] | None = None
 # --- the assembly -------------------------------------------------------------------------------
 @transaction.atomic
 def closing_propose(*, actor: Actor, closing: Closing) -> Closing:
-    """Send a draft with its allocation (or a loss) to the assembly. From now on its year's
-    accounts are frozen: no movement may be recorded in it."""
+    """Send a draft with its allocation (or a loss with its coverage) to the assembly. From now
+    on its year's accounts are frozen: no movement may be recorded in it."""
     closing = _locked(closing)
     _require(closing, ClosingStatus.DRAFT)
     if closing.result_source == ResultSource.CASH_BOOK:
@@ -282,15 +465,39 @@ def closing_propose(*, actor: Actor, closing: Closing) -> Closing:
             )
     if not allocation_matches(closing):
         raise ValidationError(_("Allocate the result first."), field="result")
+    _require_current_loss(closing)
+    _coverage_still_holds(closing)
     # The year is still open until now: exchanges recorded since may have lowered the ceiling.
     ristorni = _lines(closing).get(AllocationKind.RISTORNI, ZERO)
     if ristorni > 0:
         _within_ceiling(closing, ristorni, basis=None, field="ristorni")
+        plan = RistornoPlan.objects.filter(closing=closing).first()
+        if plan is not None:
+            _no_cash_ristorni_while_impaired(closing, plan.shares_percent, "shares_percent")
     before = _state(closing)
     closing.status = ClosingStatus.PROPOSED
     closing.save(update_fields=["status"])
     _audit(actor, "closing.propose", closing, before=before, after=_state(closing))
     return closing
+
+
+def _coverage_still_holds(closing: Closing) -> None:
+    """A loss goes to the assembly with its coverage, still within what the reserves hold."""
+    loss = rules.loss_to_cover(result=closing.result, brought_forward=closing.loss_brought_forward)
+    if loss <= 0:
+        return
+    coverage = selectors.coverage_of(closing)
+    if not coverage:
+        raise ValidationError(
+            _("Record how the loss is covered first (from the reserves, or carried forward)."),
+            field="coverage",
+        )
+    rules.coverage_check(
+        result=closing.result,
+        brought_forward=closing.loss_brought_forward,
+        chosen=coverage,
+        reserves=selectors.reserve_balances(coop=closing.coop, year=closing.year),
+    )
 
 
 @transaction.atomic
@@ -389,6 +596,7 @@ def ristorni_compute(
             field="ristorni",
         )
     _within_ceiling(closing, amount, basis=basis, field="basis")
+    _no_cash_ristorni_while_impaired(closing, shares_percent, "shares_percent")
     plan = RistornoPlan.objects.filter(closing=closing).first()
     before = {"basis": plan.basis, "shares_percent": str(plan.shares_percent)} if plan else {}
     if plan is None:

@@ -1,7 +1,7 @@
 """Pages of the annual closing: the list (approved closings and their allocation are public, drafts
 and proposals the operators'), preparing a closing, its page with the result, the legal minima
 and the dividend cap, the allocation with a live preview, proposing it to the assembly and
-recording its approval, the ristorni and each member's statement.
+recording its approval, the coverage of a loss, the ristorni and each member's statement.
 
 Thin views over ``closing.services`` and ``closing.selectors``; every page declares its action
 and is in the permission matrix (tests/economy/closing/matrix.py). A member reads only their own
@@ -29,17 +29,23 @@ from comunitas.economy.closing.forms import (
     AllocationForm,
     ApproveForm,
     ClosingForm,
+    CoverageForm,
     PayForm,
     RistorniForm,
 )
 from comunitas.economy.closing.rules import allocation_compute, allocation_parameters
 from comunitas.economy.closing.rules import legal_minima as minima_of
-from comunitas.economy.models import AllocationKind, Closing, ClosingStatus, Ristorno
+from comunitas.economy.models import (
+    AllocationKind,
+    Closing,
+    ClosingStatus,
+    Ristorno,
+)
 
 PAGE_SIZE = 30
 CHART_WIDTH = 600
 # One colour per allocation line, in the legal order (each with text on white at WCAG AA).
-COLOURS = ["#1f5c45", "#3a7d5c", "#7a4f01", "#a4161a", "#33507a", "#5c3d7a"]
+COLOURS = ["#1f5c45", "#3a7d5c", "#7a4f01", "#6b4226", "#a4161a", "#33507a", "#5c3d7a"]
 
 
 def _closing(request: HttpRequest, coop: Cooperative, closing_id: int) -> Closing:
@@ -68,11 +74,23 @@ def closing_figures(closing: Closing) -> dict:
         "minima": minima_of(result=closing.result),
         "cap": services.closing_dividend_cap(closing),
         "matches": services.allocation_matches(closing, selectors.line_amounts(closing)),
+        **losses_context(closing),
+    }
+
+
+def losses_context(closing: Closing) -> dict:
+    """What economy/closing/losses.html shows."""
+    losses = selectors.losses_of(closing, selectors.line_amounts(closing))
+    return {
+        "losses": losses,
+        "coverage_rows": selectors.coverage_rows(losses.coverage),
+        "proposal_rows": selectors.coverage_rows(losses.proposal),
     }
 
 
 # --- the list and preparing a closing -----------------------------------------------------------
-FIGURES = ("result_source", "result", "postal_bond_rate", "notes")  # what a draft may change
+# What a draft may change.
+FIGURES = ("result_source", "result", "postal_bond_rate", "postal_bond_rate_note", "notes")
 
 
 def _figures(form: ClosingForm) -> dict:
@@ -186,11 +204,14 @@ def allocation_preview(
     if not form.is_valid():
         return {"errors": [e for errors in form.errors.values() for e in errors]}
     ceiling = ceiling or selectors.ristorni_ceiling(closing=closing)
+    plan = selectors.ristorno_plan(closing=closing)
     try:
         amounts = allocation_compute(
             result=closing.result,
             dividend_cap=services.closing_dividend_cap(closing),
             mutual_share=ceiling.share,
+            loss_brought_forward=closing.loss_brought_forward,
+            ristorni_shares_percent=plan.shares_percent if plan else None,
             **_allocation_values(form),
         )
     except ValidationError as exc:
@@ -247,6 +268,31 @@ def _act(request, coop: Cooperative, closing_id: int, service, done: str) -> Htt
     closing = _closing(request, coop, closing_id)
     act_and_flash(request, lambda: service(actor=request.user, closing=closing), done=done)
     return redirect("economy:closing_detail", coop.slug, closing.pk)
+
+
+@coop_view(Action.CLOSE_ACCOUNTS)
+def closing_coverage(request: HttpRequest, coop: Cooperative, closing_id: int) -> HttpResponse:
+    """How a loss is covered: the reserves held, the proposal (indivisible reserve, then legal
+    reserve, then carried forward) as the form's starting values, or the coverage recorded."""
+    closing = _closing(request, coop, closing_id)
+    losses = selectors.losses_of(closing)
+    form = CoverageForm(request.POST or None, initial=losses.coverage or losses.proposal)
+    saved = submit(
+        request,
+        form,
+        lambda: services.closing_cover(actor=request.user, closing=closing, **form.cleaned_data),
+    )
+    if saved:
+        messages.success(request, _("The coverage of the loss is recorded."))
+        return redirect("economy:closing_detail", coop.slug, closing.pk)
+    context = {
+        "coop": coop,
+        "closing": closing,
+        "form": form,
+        "losses": losses,
+        "reserves": selectors.coverage_rows(losses.reserves),
+    }
+    return render(request, "economy/closing/coverage.html", context)
 
 
 @require_POST

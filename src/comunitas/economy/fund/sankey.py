@@ -222,6 +222,7 @@ ALLOCATION_ORDER = [
     AllocationKind.INDIVISIBLE_RESERVE,
     AllocationKind.MUTUAL_FUNDS,
     AllocationKind.RISTORNI,
+    AllocationKind.LOSS_COVERAGE,
     AllocationKind.DIVIDENDS,
     AllocationKind.REINVESTMENT_FUND,
 ]
@@ -230,6 +231,7 @@ ALLOCATION_LABELS = {
     AllocationKind.INDIVISIBLE_RESERVE: gettext_lazy("Indivisible reserve"),
     AllocationKind.MUTUAL_FUNDS: gettext_lazy("Fondi mutualistici"),
     AllocationKind.RISTORNI: gettext_lazy("Ristorni to members"),
+    AllocationKind.LOSS_COVERAGE: gettext_lazy("Losses of earlier years covered"),
     AllocationKind.DIVIDENDS: gettext_lazy("Dividends"),
     AllocationKind.REINVESTMENT_FUND: gettext_lazy("Community reinvestment fund"),
 }

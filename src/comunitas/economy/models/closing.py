@@ -1,6 +1,6 @@
 """Tables of the annual closing: the closing of a year and its result, the lines of the legal
-allocation, the buoni postali rates that cap dividends (art. 2514 c.c.), and the ristorni (art.
-2545-sexies c.c.) with each member's line."""
+allocation, how a loss is covered, the buoni postali rates that cap dividends (art. 2514 c.c.),
+and the ristorni (art. 2545-sexies c.c.) with each member's line."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ class ClosingStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class RateReading(models.TextChoices):
+    """How the buoni postali rate of a closing was chosen (art. 2514 c.c. says "the maximum
+    rate"; the associations' circulars read it differently, so the reading is stored)."""
+
+    HIGHEST = "highest", _("The highest rate in force in the year")
+    BOARD = "board", _("Entered by the board")
+
+
 class PostalBondRate(models.Model):
     """The highest rate of the buoni postali fruttiferi from ``valid_from``: art. 2514 c.c. caps
     the dividends of a prevalently mutualistic cooperative at this rate plus 2.5 points of the
@@ -49,8 +57,10 @@ class PostalBondRate(models.Model):
 class Closing(models.Model):
     """The closing of a financial year (esercizio): its result and how the result is allocated.
 
-    A loss allocates nothing. Approval names the assembly's motion that approved it and locks the
-    closing and every movement of its year."""
+    A loss allocates nothing: it is covered from the reserves or carried forward
+    (``LossCoverage``). ``loss_brought_forward`` is the loss earlier closings carried forward and
+    left uncovered, read when the closing is prepared or changed. Approval names the assembly's
+    motion that approved it and locks the closing and every movement of its year."""
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="closings")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -62,6 +72,17 @@ class Closing(models.Model):
     # Art. 2514 dividend cap: the buoni postali rate used (from PostalBondRate, or as entered)
     # and the paid-in capital the dividends are computed on.
     postal_bond_rate = models.DecimalField(_("buoni postali rate (%)"), **PERCENT)
+    # Blank for closings prepared before the reading was stored (issue 17).
+    postal_bond_rate_reading = models.CharField(
+        _("rate taken as"), max_length=7, choices=RateReading.choices, blank=True
+    )
+    postal_bond_rate_source = models.CharField(_("source of the rate"), max_length=300, blank=True)
+    postal_bond_rate_note = models.TextField(
+        _("why the board chose this rate"), max_length=TEXT_MAX, blank=True
+    )
+    loss_brought_forward = models.DecimalField(
+        _("loss brought forward (€)"), **MONEY, default=Decimal("0.00")
+    )
     paid_in_capital = models.DecimalField(_("paid-in capital (€)"), **MONEY)
     motion = models.ForeignKey(
         Motion,
@@ -90,6 +111,9 @@ class Closing(models.Model):
                 name="closing_approved_has_date",
             ),
             models.CheckConstraint(condition=Q(paid_in_capital__gte=0), name="closing_capital"),
+            models.CheckConstraint(
+                condition=Q(loss_brought_forward__gte=0), name="closing_loss_brought_forward"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +130,7 @@ class AllocationKind(models.TextChoices):
     LEGAL_RESERVE = "legal_reserve", _("Legal reserve (art. 2545-quater c.c., at least 30%)")
     MUTUAL_FUNDS = "mutual_funds", _("Fondi mutualistici (L. 59/1992 art. 11, 3%)")
     RISTORNI = "ristorni", _("Ristorni to members (art. 2545-sexies c.c.)")
+    LOSS_COVERAGE = "loss_coverage", _("Coverage of the losses carried forward")
     DIVIDENDS = "dividends", _("Dividends (within the art. 2514 c.c. cap)")
     INDIVISIBLE_RESERVE = "indivisible", _("Indivisible reserve (art. 2545-ter c.c.)")
     REINVESTMENT_FUND = "reinvestment", _("Community reinvestment fund")
@@ -125,6 +150,37 @@ class AllocationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+# --- losses -------------------------------------------------------------------------------------
+
+
+class CoverageSource(models.TextChoices):
+    """Where the loss of a closing goes, in the order the coverage is proposed: the indivisible
+    reserve (art. 2545-ter c.c.), the legal reserve last, or carried forward to the next years."""
+
+    INDIVISIBLE_RESERVE = "indivisible", _("Indivisible reserve (art. 2545-ter c.c.)")
+    LEGAL_RESERVE = "legal_reserve", _("Legal reserve (art. 2545-quater c.c.)")
+    CARRIED_FORWARD = "carried_forward", _("Carried forward to the next years")
+
+
+class LossCoverage(models.Model):
+    """One part of the coverage of a closing's loss (the year's loss and the loss brought
+    forward) the assembly decides: the parts add up to it to the cent."""
+
+    closing = models.ForeignKey(Closing, on_delete=models.CASCADE, related_name="coverage")
+    source = models.CharField(_("covered by"), max_length=15, choices=CoverageSource.choices)
+    amount = models.DecimalField(_("amount (€)"), **MONEY)
+
+    class Meta:
+        ordering = ["closing", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["closing", "source"], name="loss_coverage_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="loss_coverage_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.amount}"
 
 
 # --- mutual exchange ------------------------------------------------------------------------------
