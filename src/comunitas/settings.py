@@ -172,6 +172,11 @@ APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5)
 # Anonymous booking requests and orders accepted from one address per hour.
 BOOKING_REQUESTS_PER_HOUR = env_int("BOOKING_REQUESTS_PER_HOUR", 10)
 ORDERS_PER_HOUR = env_int("ORDERS_PER_HOUR", 20)
+# Secret ballots (decisions.ballot_box): the key that seals a ballot until it is mixed (by
+# default derived from SECRET_KEY; set BALLOT_KEY to keep it apart) and how many sealed ballots
+# always stay in the pool, so that each batch written in clear is drawn from at least twice as many.
+BALLOT_KEY = env_str("BALLOT_KEY")
+BALLOT_POOL = max(2, env_int("BALLOT_POOL", 5))
 # Links in e-mails start with this address (the public address of the site).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comunitas <noreply@localhost>")

@@ -45,6 +45,8 @@ AUDIT_LABELS = {
     "budget_project.review": _("project of a participatory budget reviewed"),
     "budget_project.follow_up": _("funded project linked to its follow-up"),
     "budget.synthetic": _("synthetic participatory budget generated"),
+    # secret ballots (ballot_box)
+    "ballots.mix": _("secret ballots mixed and counted"),
 }
 
 

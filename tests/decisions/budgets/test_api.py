@@ -227,3 +227,27 @@ def test_the_results_endpoint_is_a_constant_number_of_queries(client, people):
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
     assert results["share"] == "333.33"  # 10,000 € among 30 voters, to the cent
+
+
+def test_a_secret_budget_is_set_up_voted_and_counted_and_nobody_reads_a_ballot_back(
+    client, people
+):
+    client.force_login(people["staff"])
+    created = send(client, "post", BASE, {**API_BUDGET, "method": "approval", "secret": True})
+    assert created.status_code == 201 and created.json()["secret"] is True
+    assert ParticipatoryBudget.objects.get(pk=created.json()["id"]).secret
+    budget, (a, b) = voting_budget(people["coop"], people["staff"], secret=True)
+    client.force_login(people["member"])
+    url = f"{BASE}/{budget.pk}/ballot"
+    assert send(client, "post", url, {"projects": [a.pk, b.pk]}).status_code == 201
+    mine = client.get(url).json()
+    assert mine["voted"] is True and mine["projects"] == [] and mine["total_cost"] is None
+    # The rules are fixed once the vote is prepared, the secret ballot with them.
+    client.force_login(people["staff"])
+    changed = send(client, "patch", f"{BASE}/{budget.pk}", {"secret": False})
+    assert fields_of(changed) == ["secret"]
+    counted = send(client, "post", f"{BASE}/{budget.pk}/phase", {"phase": "results"})
+    assert counted.status_code == 200
+    projects = client.get(f"{BASE}/{budget.pk}/projects").json()["items"]
+    votes = {p["id"]: p["votes"] for p in projects}
+    assert votes[a.pk] == votes[b.pk] == 1

@@ -212,7 +212,14 @@ def test_an_anonymous_answer_is_final_and_never_read_back(client, people):
     again = call(client, "post", f"{one}/vote", {"choices": [second]}, 422)
     assert "final" in again["errors"][0]["message"]
     results = call(client, "get", f"{one}/results")
+    # Sealed in the ballot box while the consultation is open, counted at the close.
+    assert results["sealed"] == 1 and results["answers"] == 0 and results["participants"] == 1
+    assert results["options"][0]["count"] == 0
+    client.force_login(people["staff"])
+    call(client, "post", f"{one}/close")
+    results = call(client, "get", f"{one}/results")
     assert results["named"] == [] and results["options"][0]["count"] == 1
+    assert results["sealed"] == 0 and results["answers"] == 1
     assert str(ConsultationBallot.objects.get().pk) not in json.dumps(results)
 
 

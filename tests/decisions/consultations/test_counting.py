@@ -19,6 +19,7 @@ from comunitas.core.coops.services import role_grant
 from comunitas.core.models import RoleKind
 from comunitas.decisions.consultations import answer_services as consultations_answer_services
 from comunitas.decisions.consultations import selectors
+from comunitas.decisions.consultations import services as consultations_services
 from comunitas.decisions.consultations.counting import (
     FEWEST,
     NO_VOTES,
@@ -252,6 +253,10 @@ def test_the_tally_equals_a_recount_of_the_stored_answers(
             given_marks.update({(pk, v): 1 for pk, v in pairs})
             if kind == "ranked_choice":
                 rankings.append([pk for pk, _r in sorted(pairs, key=lambda p: p[1])])
+        if anonymous:  # anonymous answers are all counted at the close
+            consultations_services.consultation_close(
+                actor=people["staff"], consultation=consultation
+            )
         stored = Counter(
             ConsultationMark.objects.filter(ballot__consultation=consultation).values_list(
                 "option_id", "value"

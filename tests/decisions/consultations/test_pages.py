@@ -18,6 +18,7 @@ from comunitas.decisions.models.consultations import (
     ConsultationBallot,
     ConsultationParticipation,
 )
+from comunitas.decisions.models.sealed import SealedBallot
 from tests.decisions.consultations.matrix import (
     CONSULTATION_FORM,
     closed_consultation,
@@ -193,7 +194,7 @@ def test_answering_twice_an_anonymous_consultation_is_refused(client, people):
     assert "Your answer is anonymous" in html and "Send my answer" not in html
     html = vote(client, consultation, {"choices": second})
     assert "the answer is final" in html
-    assert ConsultationBallot.objects.filter(consultation=consultation).count() == 1
+    assert SealedBallot.objects.filter(box=f"consultation:{consultation.pk}").count() == 1
 
 
 def test_a_resident_may_not_answer_a_members_consultation(client, people):

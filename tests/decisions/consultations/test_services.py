@@ -25,6 +25,7 @@ from comunitas.decisions.models.consultations import (
     ConsultationParticipation,
     ConsultationStatus,
 )
+from comunitas.decisions.models.sealed import SealedBallot
 from tests.decisions.consultations.matrix import (
     closed_consultation,
     closing,
@@ -363,23 +364,28 @@ def test_an_anonymous_answer_is_final_and_kept_apart_from_who_gave_it(people):
     coop, staff, member = people["coop"], people["staff"], people["member"]
     consultation = open_consultation(coop, staff, anonymous=True)
     first, second, _third = option_ids(consultation)
-    ballot = consultations_answer_services.consultation_answer(
+    participation = consultations_answer_services.consultation_answer(
         actor=member, consultation=consultation, choices=[first]
     )
-    assert isinstance(ballot.pk, uuid.UUID) and ballot.participation is None
     assert "final" in refused(consultation, member, None, choices=[second])
-    # The participation says who took part; nothing joins it to the answer.
-    participation = ConsultationParticipation.objects.get(consultation=consultation)
+    # The participation says who took part; the answer waits sealed, unreadable, with no time.
     assert participation.user == member
-    assert (
-        not hasattr(participation, "ballot")
-        or ConsultationBallot.objects.filter(participation=participation).count() == 0
-    )
+    assert not ConsultationBallot.objects.filter(consultation=consultation).exists()
+    sealed = SealedBallot.objects.get(box=f"consultation:{consultation.pk}")
+    assert isinstance(sealed.pk, uuid.UUID) and b"choices" not in bytes(sealed.sealed)
     entry = AuditEntry.objects.get(action="consultation.answer")
     assert entry.changes == {"consultation": {"before": None, "after": consultation.pk}}
-    assert str(ballot.pk) not in str(entry.changes) and entry.object_id == str(participation.pk)
     answer = selectors.my_answer(consultation=consultation, user=member)
     assert answer.answered and not answer.changeable and answer.values == {}
+    # The close counts it, under a random key, joined to nobody.
+    consultations_services.consultation_close(actor=staff, consultation=consultation)
+    ballot = ConsultationBallot.objects.get(consultation=consultation)
+    assert isinstance(ballot.pk, uuid.UUID) and ballot.participation is None
+    assert list(ballot.marks.values_list("option_id", "value")) == [(first, 1)]
+    assert not SealedBallot.objects.exists()
+    assert str(ballot.pk) not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
+    mixed = AuditEntry.objects.get(action="ballots.mix")
+    assert mixed.actor is None and mixed.changes == {"ballots": {"before": None, "after": 1}}
 
 
 def test_a_named_answer_changes_until_the_close(people):

@@ -3,8 +3,9 @@ when the assembly is quorate, each ballot (cast by the voter, by the holder of t
 recorded by staff in an open ballot), and closing the vote with its result.
 
 Each voter votes once: a unique constraint holds it however requests interleave. A secret
-ballot's choice only moves the per-option counters, and its audit row says who voted, never
-what. The majority itself is a rule (``rules``)."""
+ballot's choice is sealed in the ballot box and only moves the per-option counters, in shuffled
+batches (``mixing``); its vote row and its audit row say who voted, never what. The majority itself
+is a rule (``rules``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
 from comunitas.core.kernel.edits import assign, locked, validated
 from comunitas.core.kernel.types import Actor, user_of
+from comunitas.core.tasks import defer
 from comunitas.decisions.assemblies import selectors
+from comunitas.decisions.assemblies.mixing import mix_votes, motion_mix, sealed_vote
 from comunitas.decisions.assemblies.rules import majority_base_units, motion_passes
 from comunitas.decisions.assemblies.services import assembly_locked, require_status
 from comunitas.decisions.models import (
@@ -338,10 +341,17 @@ def _vote_record(motion: Motion, voter: Member, choice: str, **recorded: Any) ->
 
 
 def _vote_count(motion: Motion, vote: Vote, choice: str, chosen: list[int]) -> None:
-    """Move the motion's counters (and the candidates') by the vote's units."""
+    """Move the motion's counters (and the candidates') by the vote's units; a secret vote moves
+    the number of voters and goes sealed into the ballot box."""
     # The tally moves only while the motion is open: this UPDATE waits for a closing in
     # progress, and finds nothing to update once the motion is closed.
     counter = {"voters": F("voters") + 1}
+    if motion.ballot == BallotKind.SECRET:
+        if not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).update(**counter):
+            raise ValidationError(_("This vote is not open."))
+        sealed_vote(motion, units=vote.units, choice=choice, chosen=chosen)
+        defer(motion_mix, motion.pk)
+        return
     if motion.kind == MotionKind.RESOLUTION:
         counter[f"{choice}_units"] = F(f"{choice}_units") + vote.units
     elif not chosen:
@@ -350,8 +360,7 @@ def _vote_count(motion: Motion, vote: Vote, choice: str, chosen: list[int]) -> N
         raise ValidationError(_("This vote is not open."))
     if chosen:
         Candidate.objects.filter(pk__in=chosen).update(units=F("units") + vote.units)
-        if motion.ballot != BallotKind.SECRET:
-            vote.candidates.set(chosen)
+        vote.candidates.set(chosen)
 
 
 def _vote_trail(vote: Vote, choice: str, chosen: list[int]) -> dict[str, Any]:
@@ -413,6 +422,8 @@ def motion_close(*, actor: Actor, motion: Motion, at: datetime | None = None) ->
     assembly, motion = _locked_motion(motion)
     if motion.status != MotionStatus.OPEN:
         raise ValidationError(_("This vote is not open."))
+    if motion.ballot == BallotKind.SECRET and mix_votes(motion, closing=True):
+        motion.refresh_from_db()
     quorum = selectors.quorum(assembly=assembly)
     motion.status = MotionStatus.CLOSED
     motion.closed_at = at_or_now(at)

@@ -64,6 +64,11 @@ class ParticipatoryBudgetIn(InputSchema):
     )
     audience: BudgetAudience = BudgetAudience.BOTH
     official_rule: CountingRule = CountingRule.EQUAL_SHARES
+    secret: bool = Field(
+        False,
+        description="Secret ballot: who voted is recorded, what they chose is not (ballots are "
+        "sealed and written mixed with others; nobody, the voter included, reads one back)",
+    )
     voting_opens_at: Moment | None = None
     voting_closes_at: Moment | None = None
 
@@ -79,6 +84,7 @@ class ParticipatoryBudgetPatch(InputSchema):
     max_choices: Annotated[int, Field(ge=1, le=1000)] | None = None
     audience: BudgetAudience = None
     official_rule: CountingRule = None
+    secret: bool = None
     voting_opens_at: Moment | None = None
     voting_closes_at: Moment | None = None
 
@@ -95,6 +101,7 @@ class ParticipatoryBudgetItem(Schema):
     method: BallotMethod
     audience: BudgetAudience
     official_rule: CountingRule
+    secret: bool
     voting_opens_at: datetime | None
     voting_closes_at: datetime | None
     ballot_count: int
@@ -174,7 +181,9 @@ class BudgetBallotOut(Schema):
 
     voted: bool
     cast_at: datetime | None
-    projects: list[BudgetBallotProject]
+    projects: list[BudgetBallotProject] = Field(
+        ..., description="The projects chosen; empty for a secret ballot, which nobody reads back"
+    )
     total_cost: Euros | None
     may_vote: bool
     refusal: str | None

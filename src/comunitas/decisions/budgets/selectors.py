@@ -101,16 +101,17 @@ def budget_election(
     ]
     ballots: list[list[int]] = []
     last = None
-    # One pass over every choice of the budget, grouped by ballot as they come.
+    # One pass over every choice of the budget, grouped by ballot as they come (a secret
+    # budget's by the random key of each mixed ballot).
     rows = (
-        BudgetChoice.objects.filter(ballot__budget=budget)
-        .order_by("ballot_id", "project_id")
-        .values_list("ballot_id", "project_id")
+        BudgetChoice.objects.filter(project__budget=budget)
+        .order_by("ballot_id", "mixed", "project_id")
+        .values_list("ballot_id", "mixed", "project_id")
     )
-    for ballot_id, project_id in rows.iterator(chunk_size=10_000):
-        if ballot_id != last:
+    for ballot_id, mixed, project_id in rows.iterator(chunk_size=10_000):
+        if (ballot_id, mixed) != last:
             ballots.append([])
-            last = ballot_id
+            last = (ballot_id, mixed)
         ballots[-1].append(project_id)
     return int(budget.amount * 100), candidates, ballots
 

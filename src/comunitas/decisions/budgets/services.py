@@ -11,7 +11,9 @@ SQLite every transaction is BEGIN IMMEDIATE, so they queue) and the voter's ball
 again under the lock; the unique constraint catches whatever slips through, so duplicate
 submissions at the same instant count once. A ballot's audit row says who voted in which
 budget, how many projects and for how much, not which: the choices are kept for the count and
-shown to nobody but the voter (the activity log is read by the board).
+shown to nobody but the voter (the activity log is read by the board). In a secret budget the
+audit row and the ballot row say only who voted; the choices go sealed into the ballot box and
+are written mixed with others (``mixing``), all of them when the vote closes.
 
 The count (``budget_count``) runs once the vote is closed. Closing and storing are two short
 transactions and the count between them reads ballots nobody can add to any more: counting
@@ -38,6 +40,9 @@ from comunitas.core.kernel.money import CENT, ZERO, money
 from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import role_in
+from comunitas.core.tasks import defer
+from comunitas.decisions import ballot_box
+from comunitas.decisions.budgets.mixing import budget_mix, mix_ballots
 from comunitas.decisions.budgets.selectors import budget_tally
 from comunitas.decisions.models.budgets import (
     AUDIENCE_ROLES,
@@ -64,6 +69,7 @@ RULE_FIELDS = [
     "max_choices",
     "audience",
     "official_rule",
+    "secret",
     "voting_opens_at",
     "voting_closes_at",
 ]
@@ -126,6 +132,7 @@ def budget_create(
     max_choices: int | None = None,
     audience: str = BudgetAudience.BOTH,
     official_rule: str = CountingRule.EQUAL_SHARES,
+    secret: bool = False,
     voting_opens_at: datetime | None = None,
     voting_closes_at: datetime | None = None,
     synthetic: bool = False,
@@ -141,6 +148,7 @@ def budget_create(
         "max_choices": max_choices,
         "audience": audience,
         "official_rule": official_rule,
+        "secret": secret,
         "voting_opens_at": voting_opens_at,
         "voting_closes_at": voting_closes_at,
     }
@@ -223,6 +231,8 @@ def _move(*, actor: Actor, budget: ParticipatoryBudget, phase: str) -> Participa
     before = snapshot(budget, ["phase", "voting_closes_at"])
     if phase == BudgetPhase.RESULTS and budget.voting_closes_at > now:
         budget.voting_closes_at = now  # staff close the vote early: from now on it is closed
+    if phase == BudgetPhase.RESULTS and budget.secret:
+        mix_ballots(budget, closing=True)  # every sealed ballot, before the count reads them
     budget.phase, budget.phase_changed_at = phase, now
     budget.save(update_fields=["phase", "phase_changed_at", "voting_closes_at"])
     audit_record(
@@ -510,21 +520,21 @@ def budget_vote(
                 budget=budget,
                 voter=actor,
                 role=role_in(actor, budget.coop),
-                total_cost=total,
+                total_cost=None if budget.secret else total,
                 cast_at=now,
             )
     except IntegrityError:
         raise ValidationError(
             _("You have already voted in this budget: a ballot is final.")
         ) from None
-    BudgetChoice.objects.bulk_create(BudgetChoice(ballot=ballot, project=p) for p in chosen)
+    trail: dict[str, Any] = {"budget": budget.pk}
+    if budget.secret:
+        ballot_box.seal(budget, {"projects": [p.pk for p in chosen]})
+        defer(budget_mix, budget.pk)
+    else:
+        BudgetChoice.objects.bulk_create(BudgetChoice(ballot=ballot, project=p) for p in chosen)
+        trail.update(projects_chosen=len(chosen), total_cost=str(total))
     budget.ballot_count += 1
     budget.save(update_fields=["ballot_count"])
-    audit_record(
-        actor=actor,
-        action="budget.vote",
-        obj=ballot,
-        coop=budget.coop,
-        after={"budget": budget.pk, "projects_chosen": len(chosen), "total_cost": str(total)},
-    )
+    audit_record(actor=actor, action="budget.vote", obj=ballot, coop=budget.coop, after=trail)
     return ballot

@@ -4,8 +4,9 @@ its kind, one participation per person, the marks stored.
 Answers lock the consultation's row and read it again, so that an answer never lands after a
 closing that committed first, and the unique participation per person holds under concurrency (a
 second answer at the same instant waits for the lock and then finds the first). An anonymous
-answer's trail says that the person took part, never what they answered, and no row joins the
-two (``models.consultations``).
+answer's trail says that the person took part, never what they answered; the answer itself goes
+sealed into the ballot box and reaches the ballots' table mixed with others, so no row, key,
+time or transaction joins the two (``decisions.ballot_box`` has the threat model).
 
 Who may answer is the consultation's audience (``audience``; the permission ``VOTE`` only says
 that any role may try): someone outside it is refused with ``PermissionDenied`` (403 in the API
@@ -25,7 +26,10 @@ from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.types import Actor
 from comunitas.core.models import Role
+from comunitas.core.tasks import defer
+from comunitas.decisions import ballot_box
 from comunitas.decisions.consultations.audience import audience_refusal, may_answer
+from comunitas.decisions.consultations.mixing import mix_answers, write_ballots
 from comunitas.decisions.consultations.services import consultation_locked
 from comunitas.decisions.models.consultations import (
     SCORE_MAX,
@@ -34,7 +38,6 @@ from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationBallot,
     ConsultationKind,
-    ConsultationMark,
     ConsultationOption,
     ConsultationParticipation,
     ConsultationStatus,
@@ -249,12 +252,13 @@ def consultation_answer(
     dots: Sequence[tuple[int, int]] | None = None,
     availability: Sequence[tuple[int, int]] | None = None,
     at: datetime | None = None,
-) -> ConsultationBallot:
+) -> ConsultationParticipation:
     """The actor's answer: ``position`` (and a ``reason``) for a proposal, ``choices`` (option
     ids) for single and multiple choice, (option id, value) pairs for a score (``scores``), a
     ranking (``ranks``: 1 = first choice), a dot vote (``dots``) or a meeting-time poll
     (``availability``: ``Availability`` values). A named answer may be given again until the
-    consultation closes and replaces the previous one; an anonymous answer is final."""
+    consultation closes and replaces the previous one; an anonymous answer is final, and is counted
+    once mixed with others (``ballot_box``)."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Log in to answer."))
     consultation = consultation_locked(consultation)
@@ -281,14 +285,11 @@ def consultation_answer(
     values = given.get(VALUE_FIELD.get(consultation.kind, ""))
     marks = _marks(consultation, options, position=position, choices=choices, values=values)
     participation, action = _participation(consultation, actor, role, now)
-    ballot = ConsultationBallot.objects.create(
-        consultation=consultation,
-        participation=None if consultation.anonymous else participation,
-        reason=reason,
-    )
-    ConsultationMark.objects.bulk_create(
-        ConsultationMark(ballot=ballot, option_id=pk, value=value) for pk, value in marks
-    )
+    if consultation.anonymous:
+        ballot_box.seal(consultation, {"marks": marks, "reason": reason})
+        defer(consultation_mix, consultation.pk)
+    else:
+        write_ballots(consultation, [{"marks": marks, "reason": reason}], participation)
     audit_record(
         actor=actor,
         action=action,
@@ -296,4 +297,13 @@ def consultation_answer(
         coop=consultation.coop,
         after=_audited_answer(consultation, marks, reason),
     )
-    return ballot
+    return participation
+
+
+@transaction.atomic
+def consultation_mix(consultation_id: int) -> int:
+    """After an anonymous answer commits: count a batch once enough answers are sealed (all of
+    them once the consultation is past its closing time)."""
+    consultation = consultation_locked(Consultation(pk=consultation_id))
+    closed = consultation.status_at(at_or_now(None)) == ConsultationStatus.CLOSED
+    return mix_answers(consultation, closing=closed)

@@ -311,6 +311,8 @@ def results_out(found: selectors.Results) -> dict[str, Any]:
         "kind": found.consultation.kind,
         "final": found.final,
         "participants": found.participants,
+        "answers": found.answers,
+        "sealed": found.sealed,
         "audience_size": found.audience,
         "participation_percent": found.participation_percent,
         "options": [

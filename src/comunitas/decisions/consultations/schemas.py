@@ -257,6 +257,12 @@ class ConsultationResultsOut(Schema):
     kind: ConsultationKind
     final: bool
     participants: int
+    answers: int = Field(..., description="Answers counted in the results")
+    sealed: int = Field(
+        ...,
+        description="Anonymous answers given but still sealed in the ballot box: counted in "
+        "shuffled batches while the consultation is open, and all at its close",
+    )
     audience_size: int
     participation_percent: Decimal | None
     options: list[ConsultationOptionResultOut]

@@ -40,8 +40,10 @@ from django.utils.translation import gettext as _
 from comunitas.core.formatting import short_name
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, role_in
+from comunitas.decisions import ballot_box
 from comunitas.decisions.consultations.audience import audience_refusal, audience_size, may_answer
 from comunitas.decisions.consultations.counting import Runoff, instant_runoff, mean, percent
+from comunitas.decisions.consultations.mixing import mix_due
 from comunitas.decisions.models.consultations import (
     Availability,
     Consultation,
@@ -269,6 +271,7 @@ class Results:
     participation_percent: Decimal | None
     answers: int  # ballots counted
     options: list[OptionResult]
+    sealed: int = 0  # anonymous answers given, waiting in the ballot box to be counted
     rounds: list[RoundView] = field(default_factory=list)
     winner: ConsultationOption | None = None
     dots_given: int = 0
@@ -384,6 +387,10 @@ def results(*, consultation: Consultation, viewer, now: datetime | None = None) 
     see them. A constant number of queries: the options, the participations, the audience (while
     it is not fixed), the grouped marks or the rankings, and the reasons or named answers."""
     now = at_or_now(now)
+    final = consultation.status_at(now) == ConsultationStatus.CLOSED
+    sealed = ballot_box.sealed_count(consultation) if consultation.anonymous else 0
+    if sealed and final:  # closed by its time: the answers still sealed are counted now
+        sealed -= mix_due(consultation)
     options = list(consultation.options.all())
     by_id = {o.pk: o for o in options}
     participants = ConsultationParticipation.objects.filter(consultation=consultation).count()
@@ -399,9 +406,10 @@ def results(*, consultation: Consultation, viewer, now: datetime | None = None) 
         participants=participants,
         audience=audience,
         participation_percent=percent(participants, audience),
-        answers=participants,
+        answers=participants - sealed,
+        sealed=sealed,
         options=rows,
-        final=consultation.status_at(now) == ConsultationStatus.CLOSED,
+        final=final,
     )
     if kind == ConsultationKind.RANKED:
         runoff = _runoff(consultation, options)
@@ -426,7 +434,7 @@ def results(*, consultation: Consultation, viewer, now: datetime | None = None) 
                 row.maybe = values.get(Availability.MAYBE, 0)
                 row.no = values.get(Availability.NO, 0)
             elif kind != ConsultationKind.DOTS:
-                row.percent = percent(row.count, participants)
+                row.percent = percent(row.count, found.answers)
         if kind == ConsultationKind.DOTS:
             found.dots_given = sum(row.total for row in rows)
             for row in rows:

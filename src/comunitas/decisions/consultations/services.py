@@ -21,6 +21,7 @@ from comunitas.core.kernel.edits import assign, edit, validated
 from comunitas.core.kernel.types import Actor, user_of
 from comunitas.core.models import Cooperative
 from comunitas.decisions.consultations.audience import audience_size
+from comunitas.decisions.consultations.mixing import mix_answers
 from comunitas.decisions.models.consultations import (
     Consultation,
     ConsultationAudience,
@@ -412,7 +413,9 @@ def consultation_open(
 
 def _settle(actor: Actor, consultation: Consultation, now: datetime, *, by_hand: bool) -> None:
     """Record the closing: now (closing early) or at its closing time (already past), with the
-    size of the audience it had."""
+    size of the audience it had. The answers still sealed are counted first."""
+    if consultation.anonymous:
+        mix_answers(consultation, closing=True)
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = min(now, consultation.closes_at)
     consultation.closed_by = user_of(actor) if by_hand else None

@@ -324,20 +324,21 @@ def consultation_vote(
         request.POST, consultation=consultation, options=list(consultation.options.all())
     )
     answered_before = selectors.my_answer(consultation=consultation, user=request.user).answered
-    ballot = submit(
+    answered = submit(
         request,
         form,
         lambda: answer_services.consultation_answer(
             actor=request.user, consultation=consultation, **form.answer()
         ),
     )
-    if ballot:
-        messages.success(
-            request,
-            _("Your answer is changed.")
-            if answered_before
-            else _("Thank you: your answer is counted."),
-        )
+    if answered:
+        if answered_before:
+            thanks = _("Your answer is changed.")
+        elif consultation.anonymous:
+            thanks = _("Thank you: your answer is sealed, to be counted with others.")
+        else:
+            thanks = _("Thank you: your answer is counted.")
+        messages.success(request, thanks)
         return _back(coop, consultation)
     return _detail(request, coop, consultation, form=form)
 

@@ -1,12 +1,12 @@
 """Models of decisions, one module per capability: ``assemblies`` (assemblee dei soci),
-``consultations`` (consultazioni) and ``budgets`` (bilancio partecipativo). Importing this package
-registers all three with the app (Django and the migrations know them by the label
-``decisions``); ``from comunitas.decisions.models import X`` reads the assemblies' names, the
-others are imported from their own module. The lengths of the texts all three share are in
-``limits``."""
+``consultations`` (consultazioni) and ``budgets`` (bilancio partecipativo), and the secret
+ballots ``sealed`` until they are mixed. Importing this package registers them all with the app
+(Django and the migrations know them by the label ``decisions``); ``from
+comunitas.decisions.models import X`` reads the assemblies' names, the others are imported from
+their own module. The lengths of the texts all three share are in ``limits``."""
 
 # Importing the package registers the consultations' and the budgets' models with the app.
-from comunitas.decisions.models import budgets, consultations  # noqa: F401
+from comunitas.decisions.models import budgets, consultations, sealed  # noqa: F401
 from comunitas.decisions.models.assemblies import (
     NARRATIVE_MAX,
     AgendaItem,

@@ -13,7 +13,10 @@ most ``max_choices``) or projects whose reviewed costs together fit in the budge
 (``knapsack``). One ballot per voter and budget, final once cast: a unique constraint holds it
 under concurrency. The choices are kept, as Decidim and CONSUL keep them (a participatory
 budget is not a secret ballot, and the Method of Equal Shares needs each voter's set), but pages
-and the API show only aggregates, and each voter their own ballot.
+and the API show only aggregates, and each voter their own ballot. A budget may be voted by
+*secret* ballot instead: its ballot rows say who voted and nothing else, and each voter's set of
+projects reaches ``BudgetChoice`` mixed with others (``decisions.ballot_box``), under a random
+key (``mixed``) and joined to no ballot row; nobody, the voter included, reads it back.
 
 The results are counted once, when the vote closes, and stored in ``tally``: the two rules' outcome
 with the reasons, project by project (``budgets.counting``); ``BudgetProject.votes`` and
@@ -109,6 +112,14 @@ class ParticipatoryBudget(models.Model):
     )
     audience = models.CharField(
         _("who votes"), max_length=9, choices=BudgetAudience.choices, default=BudgetAudience.BOTH
+    )
+    secret = models.BooleanField(
+        _("secret ballot"),
+        default=False,
+        help_text=_(
+            "Who voted is recorded, what they chose is not: ballots are sealed and counted mixed "
+            "with others, and nobody, the voter included, can read one back."
+        ),
     )
     official_rule = models.CharField(
         _("official result"),
@@ -285,7 +296,7 @@ class BudgetBallot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="budget_ballots"
     )
     role = models.CharField(max_length=8, choices=RoleKind.choices)
-    total_cost = models.DecimalField(**MONEY)
+    total_cost = models.DecimalField(**MONEY, null=True, blank=True)  # null: a secret ballot
     cast_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -300,16 +311,26 @@ class BudgetBallot(models.Model):
 
 
 class BudgetChoice(models.Model):
-    """A project chosen on a ballot."""
+    """A project chosen on a ballot: on the voter's ``ballot``, or, in a secret budget, on a
+    ballot known only by the random key ``mixed`` that its choices share."""
 
-    ballot = models.ForeignKey(BudgetBallot, on_delete=models.CASCADE, related_name="choices")
+    ballot = models.ForeignKey(
+        BudgetBallot, on_delete=models.CASCADE, related_name="choices", null=True, blank=True
+    )
+    mixed = models.UUIDField(null=True, blank=True, editable=False)
     # RESTRICT: a project that was chosen cannot go, but a whole budget (ballots included) can.
     project = models.ForeignKey(BudgetProject, on_delete=models.RESTRICT, related_name="choices")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ballot", "project"], name="budget_choice_once"),
+            models.UniqueConstraint(fields=["mixed", "project"], name="budget_mixed_choice_once"),
+            models.CheckConstraint(
+                condition=Q(ballot__isnull=False, mixed__isnull=True)
+                | Q(ballot__isnull=True, mixed__isnull=False),
+                name="budget_choice_on_one_ballot",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ballot_id} → {self.project_id}"
+        return f"{self.ballot_id or self.mixed} → {self.project_id}"

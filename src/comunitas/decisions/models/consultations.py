@@ -11,18 +11,11 @@ What a person answered is kept apart from the fact that they took part:
 * ``ConsultationBallot`` and its ``ConsultationMark`` rows say what was answered. In a *named*
   consultation the ballot points at its participation, so the people with a role can read who
   answered what and the participant may change the answer until the consultation closes. In an
-  *anonymous* one the ballot points at nothing: no foreign key, no timestamp shared with the
-  participation, and a random UUID as its key (a sequential one would give away the order of
-  writing, which the participations' ids and times also show). The answer is then final, since
-  nothing says whose it is.
-
-  Residual risk: the database still writes rows in some physical order — SQLite's hidden rowid
-  counts up for every table, PostgreSQL's heap and write-ahead log keep the order rows arrived
-  in. Someone with raw access to the database files could match the n-th participation with the
-  n-th ballot of a consultation. The application never shows that order (anonymous answers are
-  read sorted by their random key, and their keys are never published); keeping the database
-  private to the application is the defence; a secret ballot with a legal weight
-  belongs to an assembly, whose secret votes leave per-option totals only.
+  *anonymous* one the ballot points at nothing: no foreign key, no time, a random UUID as its
+  key, and it reaches its table sealed and then mixed with others in a batch written by no
+  answerer's transaction (``decisions.ballot_box``, which has the threat model), so neither the
+  keys, nor the rows' order, nor PostgreSQL's transaction ids join it to its participation. The
+  answer is then final, since nothing says whose it is.
 
 Marks hold one small integer whose meaning the kind decides: 1 for a chosen option (proposal,
 single and multiple choice), the score 0 to 5, the rank (1 = first choice), the number of dots,
