@@ -194,6 +194,9 @@ def exceptions_for(kind: str, method: str, path: str) -> dict[str, int]:
     return found
 
 
+# Every operation by every caller: some 590 cases and three minutes of CPU, so the quick loop leaves
+# them to `make test` (the check that every endpoint is in the matrix stays quick).
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "path", "body", "action"), WEB, ids=[f"{m} {p}" for m, p, *_ in WEB]
 )
@@ -213,6 +216,7 @@ def test_web_matrix(client, people, method, path, body, action):
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "path", "body", "action"), API, ids=[f"{m} {p}" for m, p, *_ in API]
 )
