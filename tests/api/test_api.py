@@ -88,6 +88,23 @@ def test_statute_with_twelve_proxies_is_refused(client, people):
     assert people["coop"].statutes.count() == 1
 
 
+def test_a_financing_scale_over_five_votes_is_a_422_and_a_good_one_is_returned(client, people):
+    client.force_login(people["admin"])
+    body = {"valid_from": "2025-06-01", "share_nominal_value": "50"}
+    over = [{"capital": "1000.00", "votes": 6}]
+    response = post(client, "/api/v1/coops/alpha/statutes", {**body, "financing_votes_scale": over})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "financing_votes_scale" and "L. 59/1992 art. 4" in error["message"]
+    assert people["coop"].statutes.count() == 1
+    scale = [{"capital": "1000.00", "votes": 2}, {"capital": "5000.00", "votes": 5}]
+    response = post(
+        client, "/api/v1/coops/alpha/statutes", {**body, "financing_votes_scale": scale}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["financing_votes_scale"] == scale
+
+
 def test_patch_changes_only_what_is_sent(client, people):
     client.force_login(people["admin"])
     response = patch(client, "/api/v1/coops/alpha", {"description": "Rifugio e parco avventura"})

@@ -37,7 +37,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):
-        return sorted(jsonable(item) for item in value)
+        items = [jsonable(item) for item in value]
+        try:
+            return sorted(items)
+        except TypeError:  # records (a statute's scale of steps) keep their order
+            return items
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
     return value
 
 

@@ -19,6 +19,7 @@ class LegalLimits:
     natural_person_max_holding: Decimal  # art. 2525 c.2
     max_proxies_per_member: int  # art. 2539
     max_legal_person_votes: int  # art. 2538 c.3
+    max_financing_votes: int  # L. 59/1992 art. 4 c.2: a financing member's votes by capital
     min_enrolment_days: int  # art. 2538 c.1
     min_notice_days: int  # art. 2366 c.3 (via art. 2519): notice received 8 days before
     source: str
@@ -35,9 +36,10 @@ LEGAL_LIMITS: tuple[LegalLimits, ...] = (
         natural_person_max_holding=Decimal("100000.00"),
         max_proxies_per_member=10,
         max_legal_person_votes=5,
+        max_financing_votes=5,
         min_enrolment_days=90,
         min_notice_days=8,
-        source="Codice civile artt. 2366, 2525, 2538, 2539 (D.Lgs. 6/2003)",
+        source="Codice civile artt. 2366, 2525, 2538, 2539 (D.Lgs. 6/2003); L. 59/1992 art. 4",
     ),
 )
 

@@ -60,6 +60,26 @@ def test_statute_form_refuses_twelve_proxies(client, people):
     assert people["coop"].statutes.count() == 1
 
 
+def test_the_statute_form_takes_the_financing_members_scale_one_step_a_line(client, people):
+    client.force_login(people["admin"])
+    form = {**STATUTE_FORM, "valid_from": "2025-06-01"}
+    response = client.post("/c/alpha/statute/", {**form, "financing_votes_scale": "1000: 6"})
+    assert "L. 59/1992 art. 4" in response.context["form"].errors["financing_votes_scale"][0]
+    response = client.post("/c/alpha/statute/", {**form, "financing_votes_scale": "mille"})
+    assert "“5000: 2”" in response.context["form"].errors["financing_votes_scale"][0]
+    assert people["coop"].statutes.count() == 1
+    scale = "1.000,00 €: 2\n5000: 3\n"
+    response = client.post("/c/alpha/statute/", {**form, "financing_votes_scale": scale})
+    assert response.status_code == 302
+    statute = people["coop"].statutes.get(valid_from="2025-06-01")
+    assert statute.financing_votes_scale == [
+        {"capital": "1000.00", "votes": 2},
+        {"capital": "5000.00", "votes": 3},
+    ]
+    page = client.get("/c/alpha/statute/").content.decode()
+    assert "5.000,00" in page or "5,000.00" in page
+
+
 def test_free_text_is_escaped(client, people):
     Cooperative.objects.filter(pk=people["coop"].pk).update(description="<script>alert(1)</script>")
     page = client.get("/c/alpha/")

@@ -16,6 +16,7 @@ from comunitas.decisions.assemblies import services as assemblies_services
 from comunitas.decisions.assemblies import session_services as assemblies_session_services
 from comunitas.decisions.assemblies import voting_services as assemblies_voting_services
 from comunitas.decisions.models import (
+    Assembly,
     AssemblyStatus,
     Candidate,
     Minutes,
@@ -100,6 +101,14 @@ def test_the_second_call_is_on_a_later_day_and_the_assembly_has_a_place(assembly
     found = errors_of(exc)
     assert "later day" in found["second_call_at"][0]
     assert "where the assembly meets" in found["place"][0]
+    with pytest.raises(ValidationError) as exc:
+        assemblies_services.assembly_create(
+            actor=assembly_book["admin"],
+            coop=assembly_book["coop"],
+            **fields(second_call_at=first_call(24 * 31)),
+        )
+    assert "within 30 days" in errors_of(exc)["second_call_at"][0]
+    assert not Assembly.objects.exists()
 
 
 def test_a_notice_shorter_than_the_statute_allows_is_refused(assembly_book):

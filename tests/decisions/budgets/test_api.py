@@ -229,9 +229,7 @@ def test_the_results_endpoint_is_a_constant_number_of_queries(client, people):
     assert results["share"] == "333.33"  # 10,000 € among 30 voters, to the cent
 
 
-def test_a_secret_budget_is_set_up_voted_and_counted_and_nobody_reads_a_ballot_back(
-    client, people
-):
+def test_a_secret_budget_is_set_up_voted_and_counted_and_nobody_reads_a_ballot_back(client, people):
     client.force_login(people["staff"])
     created = send(client, "post", BASE, {**API_BUDGET, "method": "approval", "secret": True})
     assert created.status_code == 201 and created.json()["secret"] is True

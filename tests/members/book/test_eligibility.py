@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 from django.utils import timezone
 
 from comunitas.core.coops.services import statute_create
+from comunitas.core.errors import ValidationError
 from comunitas.members.book import selectors as book_selectors
 from comunitas.members.models import StakeholderCategory
 from comunitas.members.shares import services as shares_services
@@ -85,3 +87,73 @@ def test_financing_members_within_one_third_keep_their_votes(book):
     admit(coop, person(20, category=financing))
     result = book_selectors.eligible_voters(coop=coop)
     assert not result.financing_scaled and result.total_votes == 5
+
+
+def paid(member, amount: str, days_ago: int = 150):
+    """Shares subscribed at admission, paid ``amount`` euros ``days_ago`` days ago."""
+    share_class = member.movements.first().share_class
+    shares_services.payment_record(
+        actor=None,
+        member=member,
+        share_class=share_class,
+        amount=Decimal(amount),
+        on_date=TODAY - timedelta(days=days_ago),
+    )
+    return member
+
+
+def test_the_statutes_scale_gives_financing_members_votes_by_the_capital_they_paid_in(book):
+    coop = book["coop"]
+    statute_create(
+        actor=None,
+        coop=coop,
+        **{
+            **STATUTE_FORM,
+            "valid_from": TODAY - timedelta(days=400),
+            "financing_votes_scale": [(Decimal("1000"), 2), (Decimal("5000.00"), 5)],
+        },
+    )
+    financing = StakeholderCategory.objects.get(coop=coop, code="sovventore")
+    ordinary = [admit(coop, person(n)) for n in range(1, 21)]
+    small = paid(admit(coop, person(30, category=financing), shares=20), "500")
+    middle = paid(admit(coop, person(31, category=financing), shares=80), "2000")
+    large = paid(admit(coop, person(32, category=financing), shares=200), "5000")
+    # Paid after the day: counts from then on.
+    late = admit(coop, person(33, category=financing), shares=400)
+    paid(late, "9000", days_ago=0)
+    before = book_selectors.eligible_voters(coop=coop, on_date=TODAY - timedelta(days=1))
+    assert [votes(before)[m.number] for m in (small, middle, large, late)] == [1, 2, 5, 1]
+    # 20 ordinary votes, 9 financing: within a third, kept; today the late member has 5 and the
+    # 13 financing votes are scaled to 10 (a third of 30), each by the same factor.
+    assert not before.financing_scaled
+    today = book_selectors.eligible_voters(coop=coop)
+    assert today.financing_scaled
+    factor = Fraction(10, 13)
+    expected = [1 * factor, 2 * factor, 5 * factor, 5 * factor]
+    assert [votes(today)[m.number] for m in (small, middle, large, late)] == expected
+    assert all(votes(today)[m.number] == 1 for m in ordinary)
+    backers = sum(votes(today)[m.number] for m in (small, middle, large, late))
+    assert backers / today.total_votes == Fraction(1, 3)
+
+
+@pytest.mark.parametrize(
+    ("scale", "message"),
+    [
+        ([(Decimal("1000"), 6)], "from 1 to 5 votes (L. 59/1992 art. 4)"),
+        ([(Decimal("1000"), 0)], "from 1 to 5 votes"),
+        ([(Decimal("5000"), 2), (Decimal("1000"), 3)], "must rise"),
+        ([(Decimal("1000"), 3), (Decimal("5000"), 2)], "fewer votes"),
+        ([(Decimal("1000.001"), 2)], "to the cent"),
+    ],
+)
+def test_a_scale_outside_the_law_is_refused_with_the_rule_and_nothing_written(book, scale, message):
+    coop = book["coop"]
+    with pytest.raises(ValidationError) as refused:
+        statute_create(
+            actor=None,
+            coop=coop,
+            **{**STATUTE_FORM, "valid_from": "2025-06-01", "financing_votes_scale": scale},
+        )
+    assert message in str(refused.value)
+    assert refused.value.errors[0].field == "financing_votes_scale"
+    assert not coop.statutes.filter(valid_from="2025-06-01").exists()

@@ -103,7 +103,11 @@ def statute_list(request, slug: str):
 @router.post("/coops/{slug}/statutes", response=answers(201, StatuteOut), tags=["statute"])
 def statute_create(request, slug: str, payload: StatuteIn):
     coop = coop_for(request.auth, slug, Action.EDIT_STATUTE)
-    return Status(201, services.statute_create(actor=request.auth, coop=coop, **payload.dict()))
+    fields = payload.dict()
+    fields["financing_votes_scale"] = [
+        (s["capital"], s["votes"]) for s in fields.pop("financing_votes_scale")
+    ]
+    return Status(201, services.statute_create(actor=request.auth, coop=coop, **fields))
 
 
 # --- roles --------------------------------------------------------------------------------------

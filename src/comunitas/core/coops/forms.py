@@ -4,6 +4,7 @@ changing roles, the activity log's filters. They parse input; the services decid
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.forms.models import fields_for_model
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comunitas.core.audit import action_label
 from comunitas.core.coops.services import COOP_FIELDS, STATUTE_FIELDS
+from comunitas.core.kernel.money import parse_euros
 from comunitas.core.models import Cooperative, RoleKind, StatuteParameters
 from comunitas.core.territory.forms import municipality_input
 
@@ -49,11 +51,41 @@ class CooperativeForm(forms.Form):
         ]
 
 
+class FinancingScaleField(forms.CharField):
+    """The scale of financing members' votes, one step a line: "capital: votes"."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value) -> list[tuple[Decimal, int]]:
+        steps = []
+        for line in (super().clean(value) or "").splitlines():
+            if not line.strip():
+                continue
+            capital, _colon, votes = line.rpartition(":")
+            try:
+                steps.append((parse_euros(capital), int(votes)))
+            except (TypeError, ValueError, ArithmeticError):
+                raise forms.ValidationError(
+                    _("Write each step as the capital in euros, a colon and the votes: “5000: 2”.")
+                ) from None
+            if steps[-1][0] is None:
+                raise forms.ValidationError(_("Give the capital of each step."))
+        return steps
+
+
 class StatuteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(StatuteParameters, fields=STATUTE_FIELDS))
         self.fields["valid_from"].widget = forms.DateInput(attrs={"type": "date"})
+        self.fields["financing_votes_scale"] = FinancingScaleField(
+            label=self.fields["financing_votes_scale"].label,
+            required=False,
+            help_text=_(
+                "One step a line: the capital contributed in euros, a colon, the votes from that "
+                "capital up (1 to 5, L. 59/1992 art. 4), e.g. “5000: 2”. Empty: one vote each."
+            ),
+        )
 
 
 class RoleGrantForm(forms.Form):

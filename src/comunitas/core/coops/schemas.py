@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from comunitas.core.shapes import InputSchema, Text
+from comunitas.core.shapes import Euros, InputSchema, Money, Text
 from comunitas.core.territory.schemas import MunicipalityBrief, MunicipalityOut
 
 
@@ -34,12 +34,23 @@ class FactOut(Schema):
     source_url: str
 
 
+class FinancingStepIn(InputSchema):
+    capital: Money = Field(..., ge=0, description="Capital contributed, in euros")
+    votes: int = Field(..., description="Votes from this capital up (1 to 5, L. 59/1992 art. 4)")
+
+
+class FinancingStepOut(Schema):
+    capital: Euros
+    votes: int
+
+
 class StatuteOut(Schema):
     id: int
     valid_from: date
     share_nominal_value: Decimal
     max_proxies_per_member: int
     legal_person_max_votes: int
+    financing_votes_scale: list[FinancingStepOut]
     enrolment_days_before_voting: int
     notice_days: int
     ordinary_quorum_first_call: Decimal
@@ -59,6 +70,12 @@ class StatuteIn(InputSchema):
     share_nominal_value: Decimal
     max_proxies_per_member: int = Field(3, ge=0)
     legal_person_max_votes: int = Field(1, ge=0)
+    financing_votes_scale: list[FinancingStepIn] = Field(
+        [],
+        max_length=10,
+        description="Financing members' votes by capital contributed, capitals rising; a member "
+        "has the votes of the highest step reached, 1 below the first; empty: 1 vote",
+    )
     enrolment_days_before_voting: int = Field(90, ge=0)
     notice_days: int = Field(8, ge=0)
     ordinary_quorum_first_call: Decimal = Decimal("50")

@@ -15,6 +15,7 @@ from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.cache import coop_forget
 from comunitas.core.errors import ValidationError
 from comunitas.core.kernel.edits import save_unique, validated
+from comunitas.core.kernel.money import CENT
 from comunitas.core.kernel.types import Actor
 from comunitas.core.models import (
     Cooperative,
@@ -50,6 +51,7 @@ STATUTE_FIELDS = [
     "share_nominal_value",
     "max_proxies_per_member",
     "legal_person_max_votes",
+    "financing_votes_scale",
     "enrolment_days_before_voting",
     "notice_days",
     "ordinary_quorum_first_call",
@@ -196,6 +198,13 @@ def coop_update(
     return coop
 
 
+def _in_cents(amount: Decimal) -> str:
+    """An amount written with its cents (5000 → "5000.00"); one with more decimals as it is, for
+    the statute's check to refuse."""
+    cents = Decimal(amount).quantize(CENT)
+    return str(cents if cents == amount else amount)
+
+
 @transaction.atomic
 def statute_create(
     *,
@@ -205,6 +214,7 @@ def statute_create(
     share_nominal_value: Decimal | None = None,
     max_proxies_per_member: int = 3,
     legal_person_max_votes: int = 1,
+    financing_votes_scale: list[tuple[Decimal, int]] | None = None,
     enrolment_days_before_voting: int = 90,
     notice_days: int = 8,
     ordinary_quorum_first_call: Decimal = Decimal("50"),
@@ -218,7 +228,8 @@ def statute_create(
     decision_reference: str = "",
     synthetic: bool = False,
 ) -> StatuteParameters:
-    """Record the statute parameters in force from ``valid_from``."""
+    """Record the statute parameters in force from ``valid_from``. ``financing_votes_scale``:
+    (capital contributed in euros, votes) steps for financing members (L. 59/1992 art. 4)."""
     statute = StatuteParameters(coop=coop, synthetic=synthetic)
     _assign(
         statute,
@@ -227,6 +238,10 @@ def statute_create(
             "share_nominal_value": share_nominal_value,
             "max_proxies_per_member": max_proxies_per_member,
             "legal_person_max_votes": legal_person_max_votes,
+            "financing_votes_scale": [
+                {"capital": _in_cents(capital), "votes": votes}
+                for capital, votes in financing_votes_scale or []
+            ],
             "enrolment_days_before_voting": enrolment_days_before_voting,
             "notice_days": notice_days,
             "ordinary_quorum_first_call": ordinary_quorum_first_call,

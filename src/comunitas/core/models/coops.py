@@ -180,6 +180,36 @@ class CooperativeFact(models.Model):
         return f"{self.label}: {self.value}"
 
 
+FINANCING_SCALE_STEPS = 10
+
+
+def financing_scale_problem(scale, law) -> str:
+    """What is wrong with a scale of financing members' votes, or "": steps of {"capital", "votes"},
+    capitals in euros to the cent, rising, votes from 1 to the legal maximum and never fewer for
+    more capital."""
+    if not isinstance(scale, list) or len(scale) > FINANCING_SCALE_STEPS:
+        return _("Give at most %(n)s steps of capital and votes.") % {"n": FINANCING_SCALE_STEPS}
+    previous_capital, previous_votes = None, 1
+    for step in scale:
+        try:
+            capital, votes = Decimal(str(step["capital"])), step["votes"]
+        except (TypeError, KeyError, ArithmeticError):
+            return _("Each step is a capital in euros and a number of votes.")
+        if not isinstance(votes, int) or not 1 <= votes <= law.max_financing_votes:
+            return _(
+                "A financing member may have from 1 to %(n)s votes (L. 59/1992 art. 4); "
+                "the scale gives %(votes)s."
+            ) % {"n": law.max_financing_votes, "votes": votes}
+        if capital < 0 or capital != capital.quantize(CENT):
+            return _("A capital is in euros, to the cent, from 0.")
+        if previous_capital is not None and capital <= previous_capital:
+            return _("The capitals of the scale must rise from one step to the next.")
+        if votes < previous_votes:
+            return _("More capital cannot give fewer votes.")
+        previous_capital, previous_votes = capital, votes
+    return ""
+
+
 class StatuteParameters(models.Model):
     """The statute's parameters in force from ``valid_from`` until the next version.
 
@@ -197,6 +227,14 @@ class StatuteParameters(models.Model):
         _("votes of a legal-person member"),
         default=1,
         help_text=_("At most 5 (art. 2538 c.c.)."),
+    )
+    # L. 59/1992 art. 4: the statute may give a financing member (person or organisation) up to
+    # five votes in relation to the capital contributed. Steps [{"capital": "5000.00", "votes":
+    # 2}, …], capitals rising: a member has the votes of the highest step their paid-in capital
+    # reaches, one below the first; empty: one vote (an organisation, the votes of legal persons).
+    # Their votes together stay within one third of all (members.book.selectors.eligible_voters).
+    financing_votes_scale = models.JSONField(
+        _("votes of financing members by capital contributed"), default=list, blank=True
     )
     enrolment_days_before_voting = models.PositiveSmallIntegerField(
         _("days in the member book before voting"),
@@ -308,7 +346,8 @@ class StatuteParameters(models.Model):
         if not isinstance(self.valid_from, date):
             return  # the field error is reported already
         errors: dict[str, str] = {}
-        for field, low, high, message in self._bounds(limits_on(self.valid_from)):
+        law = limits_on(self.valid_from)
+        for field, low, high, message in self._bounds(law):
             value = getattr(self, field)
             if value is not None and not (
                 (low is None or value >= low) and (high is None or value <= high)
@@ -324,6 +363,9 @@ class StatuteParameters(models.Model):
                 and second_value > first_value
             ):
                 errors[second] = _("The second call cannot need a higher quorum than the first.")
+        scale_problem = financing_scale_problem(self.financing_votes_scale, law)
+        if scale_problem:
+            errors["financing_votes_scale"] = scale_problem
         if not (self.mutual_sales or self.mutual_work or self.mutual_supplies):
             errors["mutual_work"] = _(
                 "Choose at least one kind of mutual exchange with the members "
@@ -331,6 +373,17 @@ class StatuteParameters(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def financing_votes(self, capital: Decimal) -> int | None:
+        """The votes the scale gives a financing member with ``capital`` paid in; None when the
+        statute has no scale."""
+        if not self.financing_votes_scale:
+            return None
+        votes = 1
+        for step in self.financing_votes_scale:
+            if capital >= Decimal(step["capital"]):
+                votes = step["votes"]
+        return votes
 
     def _bounds(self, law) -> list[tuple[str, object, object, str]]:
         """(field, lowest, highest, message) for each bounded parameter under ``law``."""

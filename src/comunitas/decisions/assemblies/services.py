@@ -65,6 +65,7 @@ ASSEMBLY_SET = ["coop", "created_by", "convened_by"]
 AGENDA_LINKS = ["assembly", "proposal", "project"]
 MINUTES_SET = ["coop", "assembly", "signed_by"]
 EMAILS = "decisions/assemblies/email"
+SECOND_CALL_WITHIN_DAYS = 30  # art. 2369 c.c.
 
 
 def assembly_locked(assembly: Assembly) -> Assembly:
@@ -85,14 +86,21 @@ def _check_assembly(assembly: Assembly) -> None:
     if not (assembly.place.strip() or assembly.online_url):
         errors.append(FieldError("place", _("Say where the assembly meets, or give its link.")))
     first, second = assembly.first_call_at, assembly.second_call_at
-    # Art. 2369 c.c. (via art. 2519): the second call cannot be on the day of the first.
-    if first and second and timezone.localtime(second).date() <= timezone.localtime(first).date():
-        errors.append(
-            FieldError(
-                "second_call_at",
-                _("The second call must be on a later day than the first (art. 2369 c.c.)."),
-            )
-        )
+    # Art. 2369 c.c. (via art. 2519): the second call is on another day than the first, and
+    # within thirty days of it.
+    if first and second:
+        days = (timezone.localtime(second).date() - timezone.localtime(first).date()).days
+        if days < 1:
+            message = _("The second call must be on a later day than the first (art. 2369 c.c.).")
+        elif days > SECOND_CALL_WITHIN_DAYS:
+            message = _(
+                "The second call must be within %(n)s days of the first (art. 2369 c.c.): "
+                "it is %(days)s days after it."
+            ) % {"n": SECOND_CALL_WITHIN_DAYS, "days": days}
+        else:
+            message = ""
+        if message:
+            errors.append(FieldError("second_call_at", message))
     if errors:
         raise ValidationError(errors=errors)
     validated(assembly, exclude=ASSEMBLY_SET)

@@ -28,6 +28,9 @@ def synthetic_statute(rng: random.Random, share_value: Decimal | None) -> dict:
         "share_nominal_value": share_value or Decimal(rng.choice([25, 50, 100, 250])),
         "max_proxies_per_member": rng.choice([1, 2, 3, 5]),
         "legal_person_max_votes": rng.choice([1, 2, 3, 5]),
+        # Financing members' votes by capital paid in (L. 59/1992 art. 4); drawn from no random
+        # number, so the rest of the demo stays as it was.
+        "financing_votes_scale": [(Decimal("1000.00"), 2), (Decimal("5000.00"), 3)],
         "notice_days": rng.choice([8, 10, 15]),
         "decision_reference": "Statuto (dati sintetici)",
     }

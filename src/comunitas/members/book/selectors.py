@@ -319,15 +319,29 @@ def _fraction_text(value: Fraction) -> str:
     return f"{Decimal(value.numerator) / Decimal(value.denominator):.4f}"
 
 
+def _paid_in(member_ids: list[int], day: date) -> dict[int, Decimal]:
+    """Each member's capital paid in by ``day`` (0 for none), in one grouped query."""
+    paid = dict.fromkeys(member_ids, Decimal(0))
+    rows = (
+        ShareMovement.objects.filter(member_id__in=member_ids, on_date__lte=day)
+        .values_list("member_id")
+        .annotate(total=Sum("paid"))
+        .order_by()
+    )
+    paid.update(rows)
+    return paid
+
+
 def eligible_voters(*, coop: Cooperative, on_date: date | None = None) -> Eligibility:
     """Who may vote in an assembly held on ``on_date`` and with how many votes.
 
     - current members enrolled at least N days (statute; 90 by law, art. 2538 c.1);
     - one member, one vote (art. 2538 c.2); organisations as many as the statute gives
       legal persons, at most 5 (art. 2538 c.3);
-    - financing members (sovventori) together at most one third of all votes (L. 59/1992
-      art. 4): when they would have more, each of their votes is scaled by the same factor,
-      exactly (fractions, no rounding)."""
+    - financing members (sovventori): the votes the statute's scale gives their capital paid in
+      on that day (up to 5), or as the others when it has none; together at most one third of all
+      votes (L. 59/1992 art. 4): when they would have more, each of their votes is scaled by the
+      same factor, exactly (fractions, no rounding)."""
     day = on_date or timezone.localdate()
     statute = statute_on(coop=coop, day=day)
     days = statute.enrolment_days_before_voting if statute else 90
@@ -341,6 +355,10 @@ def eligible_voters(*, coop: Cooperative, on_date: date | None = None) -> Eligib
     )
     eligible = [m for m in current if m.admitted_on <= enrolled_before]
     base = {m.pk: Fraction(org_votes if m.kind == MemberKind.ORGANISATION else 1) for m in eligible}
+    if statute and statute.financing_votes_scale:
+        financers = [m.pk for m in eligible if m.category.is_financing]
+        for pk, paid in _paid_in(financers, day).items():
+            base[pk] = Fraction(statute.financing_votes(paid))
     financing = sum((base[m.pk] for m in eligible if m.category.is_financing), Fraction(0))
     others = sum((base[m.pk] for m in eligible if not m.category.is_financing), Fraction(0))
     # F / (O + F) <= 1/3  <=>  F <= O / 2
