@@ -4,7 +4,9 @@ and the iCalendar feeds parsed back. Query counts asserted where lists grow."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from urllib.parse import urljoin
 from decimal import Decimal
 
 import pytest
@@ -110,6 +112,12 @@ def test_a_resident_books_and_finds_it_in_my_bookings(client, people, unit):
     # The same time again: the form says why, nothing saved.
     page = client.post(url(unit, "book/"), form).content.decode()
     assert "overlaps another booking" in page and Booking.objects.count() == 1
+    # The page shows the week of the day asked for, and its links lead to the calendar's page,
+    # not back to the address the form was sent to (which takes no GET).
+    assert f"?view=week&amp;start={DAY - timedelta(days=DAY.weekday()) - timedelta(days=7)}" in page
+    for link in re.findall(r'href="([^"]*start=[^"]*)"', page):
+        followed = urljoin(url(unit, "book/"), link.replace("&amp;", "&"))  # as a browser does
+        assert client.get(followed).status_code == 200, link
 
 
 def test_bad_times_come_back_on_the_form(client, people, unit):

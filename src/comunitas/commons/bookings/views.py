@@ -139,9 +139,13 @@ def _availability_page(
     unit: BookableUnit,
     form: BookingForm | None = None,
     status: int = 200,
+    start: date | None = None,
 ) -> HttpResponse:
+    """The calendar page; after a refused booking (a POST) the week of the day asked for, with
+    links that lead back to the calendar's own address."""
     view = "month" if request.GET.get("view") == "month" else "week"
-    first, days, previous, following = _window(view, _parse_day(request.GET.get("start")))
+    first, days, previous, following = _window(view, start or _parse_day(request.GET.get("start")))
+    calendar_url = reverse("commons:unit_availability", args=[coop.slug, unit.pk])
     staff = _staff(request, coop)
     if form is None and unit.is_active:
         form = _booking_form(request, coop, unit)
@@ -162,7 +166,8 @@ def _availability_page(
         "form": form,
         "staff": staff,
         "signed_in": request.user.is_authenticated,
-        "login_url": f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}",
+        "calendar_url": calendar_url,
+        "login_url": f"{reverse('login')}?{urlencode({'next': calendar_url})}",
         "has_role": request.coop_role is not None,
         "can_manage_units": can(request.user, coop, Action.MANAGE_COMMONS),
         "my_kind": CustomerKind(kind).label,
@@ -212,7 +217,8 @@ def booking_create(request: HttpRequest, coop: Cooperative, unit_id: int) -> Htt
         ),
     )
     if booking is None:
-        return _availability_page(request, coop, unit, form)
+        asked = form.cleaned_data.get("day") if hasattr(form, "cleaned_data") else None
+        return _availability_page(request, coop, unit, form, start=asked)
     if anonymous:
         throttle.count(request, "book", per_seconds=3600)
     if booking.status == BookingStatus.REQUESTED:
