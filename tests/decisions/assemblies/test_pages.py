@@ -171,6 +171,14 @@ def test_a_member_votes_in_a_secret_ballot_and_reads_the_result_when_it_closes(c
     assemblies_voting_services.motion_close(actor=staff, motion=Motion.objects.get(pk=motion.pk))
     result = client.get(url(assembly)).content.decode()
     assert "Not carried." in result and "Against" in result
+    # Closed, the page keeps the quorum the session had, not the empty hall after it.
+    assemblies_session_services.assembly_close(actor=staff, assembly=assembly)
+    closed = client.get(url(assembly)).content.decode()
+    quorum = closed[
+        closed.index('id="quorum-h"') : closed.index("</section>", closed.index('id="quorum-h"'))
+    ]
+    assert "Quorum at the close" in quorum and "Quorate" in quorum and "Not quorate" not in quorum
+    assert ">5<" in quorum  # the five members present
 
 
 def test_staff_record_a_show_of_hands_from_the_desk(client, in_session):

@@ -230,9 +230,16 @@ def quorum_percent(assembly: Assembly) -> Decimal:
 
 
 def quorum(*, assembly: Assembly) -> Quorum:
-    """Votes present now for the call in force: four queries (the roll's sums, the people
+    """Votes present for the call in force, now while in session and at the close once closed
+    (the close registers everyone's departure): four queries (the roll's sums, the people
     present, the proxies they hold, the statute)."""
     present = Attendance.objects.filter(assembly=assembly, left_at__isnull=True)
+    if assembly.status == AssemblyStatus.CLOSED and assembly.closed_at is not None:
+        present = Attendance.objects.filter(
+            Q(left_at__isnull=True) | Q(left_at__gte=assembly.closed_at),
+            assembly=assembly,
+            arrived_at__lte=assembly.closed_at,
+        )
     represented = Proxy.objects.filter(
         assembly=assembly,
         revoked_at__isnull=True,
