@@ -25,6 +25,7 @@ from comunitas.members.models import (
     Consent,
     Member,
     MemberStatus,
+    Office,
     Redemption,
     RegisterCounter,
     ShareMovement,
@@ -89,6 +90,7 @@ def wipe(coop: Cooperative) -> None:
     Booking.objects.filter(coop=coop).delete()
     Redemption.objects.filter(member__coop=coop).delete()
     ShareMovement.objects.filter(coop=coop).delete()
+    Office.objects.filter(coop=coop).delete()  # the register of offices names members
     Member.objects.filter(coop=coop).delete()  # applications and consents go with them
     RegisterCounter.objects.filter(coop=coop).update(last_number=0)
 

@@ -4,9 +4,11 @@ Each step gets its own random stream, seeded by (seed, cooperative, step name), 
 never changes what the others produce and the same seed always gives the same data. Every step
 is idempotent: it writes what is missing and leaves what is there, so loading twice changes
 nothing. The order is the data's own: the logins before the member book they belong to, the
-book before the commons' customers and the assembly's roll, the projects' synthetic residents
-before the budget and the consultation that ask them, and the assembly before the economy whose
-last year it approves. The economy is the last phase: the command line shows its progress apart.
+book before the commons' customers and the assembly's roll, the board's offices before the
+assembly's proxies (no director holds one), the projects' synthetic residents before the budget
+and the consultation that ask them, and the assembly before the economy whose last year it
+approves (and whose jobs go to members who held no proxy). The economy is the last phase: the
+command line shows its progress apart.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from comunitas.demo.generators.commons_use import demo_commons_use
 from comunitas.demo.generators.consultations import demo_consultations
 from comunitas.demo.generators.economy import demo_economy
 from comunitas.demo.generators.member_book import demo_members
+from comunitas.demo.generators.offices import demo_offices
 from comunitas.demo.generators.people import demo_people
 from comunitas.demo.generators.projects import demo_projects
 
@@ -39,6 +42,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("people", demo_people),  # one login per role
     Step("members", demo_members),  # the member book, the logins among its members
+    Step("offices", demo_offices),  # the president and directors, before the assembly's proxies
     Step("commons", demo_commons),  # the common resources and their legal bases
     Step("commons_use", demo_commons_use),  # units, bookings, services, tickets and sales
     Step("assemblies", demo_assemblies),  # the annual assembly; one convened

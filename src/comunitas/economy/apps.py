@@ -38,6 +38,16 @@ AUDIT_LABELS = {
 }
 
 
+# The keys of the closings' changes that are not a field: the allocation and the ristorni.
+CHANGE_KEYS = {
+    "amount": _("amount"),
+    "basis": _("basis"),
+    "coverage": _("coverage of the loss"),
+    "lines": _("allocation"),
+    "shares_percent": _("share of ristorni as shares (%)"),
+}
+
+
 class EconomyConfig(AppConfig):
     name = "comunitas.economy"
     label = "economy"
@@ -45,11 +55,17 @@ class EconomyConfig(AppConfig):
 
     def ready(self) -> None:
         from comunitas.commons.stats.sales import sale_listener_add
-        from comunitas.core.audit import ACTION_LABELS
+        from comunitas.core.audit import ACTION_LABELS, CHANGE_LABELS
         from comunitas.economy.cashbook.services import sale_recorded
+        from comunitas.economy.work.selectors import employed_on
+        from comunitas.members.offices.selectors import employment_lookup_add
 
         ACTION_LABELS.update(AUDIT_LABELS)
+        CHANGE_LABELS.update(CHANGE_KEYS)
         # Every sale the commons record is posted to the cash book in the same transaction. The
         # commons cannot call the economy (a lower app never imports a higher one), so the
         # economy registers its listener here, the one place this wiring happens.
         sale_listener_add(sale_recorded)
+        # Employees may not hold proxies (art. 2372 c.5 c.c., via art. 2519): the members' register
+        # asks the economy, which alone knows the jobs, through the lookup added here.
+        employment_lookup_add(employed_on)

@@ -28,6 +28,8 @@ AUDIT_LABELS = {
     "transfer.approve": _("transfer of shares approved"),
     "transfer.reject": _("transfer of shares rejected"),
     "redemption.pay": _("reimbursement paid"),
+    "office.appoint": _("member appointed to an office"),
+    "office.end": _("office ended"),
 }
 
 

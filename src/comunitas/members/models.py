@@ -488,3 +488,74 @@ class RegisterCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coop_id}: {self.last_number}"
+
+
+class OfficeKind(models.TextChoices):
+    DIRECTOR = "director", _("Director (board of directors or sole director)")
+    CONTROL = "control", _("Member of the control body (collegio sindacale, sindaco, revisore)")
+
+
+class OfficeQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> OfficeQuerySet:
+        """Offices held on ``day``: started by then, not yet ended (``ended_on`` is the first
+        day out of office, half-open like every range of the project)."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+
+class Office(models.Model):
+    """An office of the cooperative's bodies (organi sociali) held by a member: a director
+    (consiglio di amministrazione or amministratore unico, art. 2542 c.c.) or a member of the
+    control body (collegio sindacale, sindaco unico or revisore, art. 2543 c.c.), from the
+    decision that appointed them to the first day out of office.
+
+    The register is of members only, because it exists to apply art. 2372 c.5 (via art. 2519):
+    a member who holds an office cannot hold other members' proxies. Directors who are not
+    members (art. 2542 c.2 allows a minority of them) and external auditors hold no proxies in
+    any case, and are outside it."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="offices", verbose_name=_("member")
+    )
+    kind = models.CharField(_("office"), max_length=10, choices=OfficeKind.choices)
+    title = models.CharField(
+        _("role in the body"),
+        max_length=80,
+        blank=True,
+        help_text=_("E.g. president, vice-president."),
+    )
+    started_on = models.DateField(_("in office from"))
+    ended_on = models.DateField(
+        _("out of office from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day no longer in office; empty while in office."),
+    )
+    reference = models.CharField(_("appointing decision"), max_length=200)
+    end_reference = models.CharField(_("reason for the end"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coop", "-started_on", "id"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="office_ends_after_start",
+            ),
+            # One open office of a kind per member: a second appointment ends the first.
+            models.UniqueConstraint(
+                fields=["member", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="office_one_open_per_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["coop", "started_on"], name="office_coop_started")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.member.audit_label}"

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from comunitas.members.book import urls as book_urls
 from comunitas.members.imports import urls as imports_urls
+from comunitas.members.offices import urls as offices_urls
 from comunitas.members.outputs import urls as outputs_urls
 from comunitas.members.portal import urls as portal_urls
 from comunitas.members.shares import urls as shares_urls
@@ -16,6 +17,7 @@ app_name = "members"
 coop_urlpatterns = [
     *book_urls.urlpatterns,
     *shares_urls.urlpatterns,
+    *offices_urls.urlpatterns,
     *portal_urls.urlpatterns,
     *outputs_urls.urlpatterns,
     *imports_urls.urlpatterns,

@@ -39,6 +39,7 @@ from comunitas.decisions.models import (
 from comunitas.decisions.moments import at_or_now
 from comunitas.members.book.selectors import eligible_voters
 from comunitas.members.models import Member
+from comunitas.members.offices.selectors import proxy_bar
 
 
 @transaction.atomic
@@ -215,6 +216,21 @@ def _max_proxies(assembly: Assembly) -> int:
     return min(statute.max_proxies_per_member if statute else law, law)
 
 
+def _holder_not_barred(assembly: Assembly, holder: Member) -> None:
+    """Art. 2372 c.5 c.c. (via art. 2519): a proxy cannot be given to a director, a member of
+    the control body or an employee of the cooperative, as they are on the assembly's day."""
+    bar = proxy_bar(holder, selectors.held_on(assembly))
+    if bar:
+        raise ValidationError(
+            _(
+                "%(who)s is %(bar)s: directors, members of the control body and employees "
+                "cannot hold proxies (art. 2372 c.c., via art. 2519)."
+            )
+            % {"who": holder.display_name, "bar": bar},
+            field="holder",
+        )
+
+
 @transaction.atomic
 def proxy_register(
     *,
@@ -225,9 +241,9 @@ def proxy_register(
     reference: str = "",
     at: datetime | None = None,
 ) -> Proxy:
-    """Register a written proxy (art. 2539 c.c.): both members may vote in this assembly, the
-    holder holds no more than the statute's number (at most 10) and gave no proxy of their own,
-    and the member represented is not attending."""
+    """Register a written proxy (art. 2539 c.c.): both members may vote, the holder holds no
+    more than the statute's number (at most 10), gave none and holds no office or job (art.
+    2372 c.5), and the member represented is not attending."""
     assembly = assembly_locked(assembly)
     require_status(
         assembly,
@@ -243,6 +259,7 @@ def proxy_register(
         problem = selectors.voting_problem(assembly=assembly, member=member)
         if problem:
             raise ValidationError(problem, field=field)
+    _holder_not_barred(assembly, holder)
     active = Proxy.objects.filter(assembly=assembly, revoked_at__isnull=True)
     if active.filter(grantor=grantor).exists():
         raise ValidationError(

@@ -26,6 +26,7 @@ from comunitas.decisions.assemblies import voting_services as assemblies_voting_
 from comunitas.decisions.models import Assembly, Motion
 from comunitas.demo.plans import CASE_PLANS, AssemblyPlan
 from comunitas.members.models import Member
+from comunitas.members.offices.selectors import proxy_bar
 
 ASSEMBLIES: dict[str, AssemblyPlan] = {
     slug: p.assembly for slug, p in CASE_PLANS.items() if p.assembly
@@ -109,7 +110,18 @@ def _roll_call(assembly: Assembly, staff, rng: random.Random, arrival: datetime)
             at=arrival + timedelta(seconds=20 * i),
         )
     limit = assemblies_session_services._max_proxies(assembly)
-    holders = [m for m in attending if m.kind == "person"][:5]
+    # No director, member of the control body or employee holds a proxy (art. 2372 c.c.). The
+    # economy, generated later, employs the worker members first, so they hold none either,
+    # and gives no job to a member who held one.
+    day = selectors.held_on(assembly)
+    workers = set(
+        Member.objects.filter(coop=assembly.coop, category__code="lavoratore").values_list(
+            "pk", flat=True
+        )
+    )
+    holders = [
+        m for m in attending if m.kind == "person" and m.pk not in workers and not proxy_bar(m, day)
+    ][:5]
     for grantor in others[: round(len(others) * 0.1)]:
         holder = rng.choice(holders) if holders else None
         if holder is None or assembly.proxies.filter(holder=holder).count() >= limit:

@@ -43,6 +43,7 @@ from comunitas.core.audit import audit_record
 from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.notify import quiet
+from comunitas.decisions.models import Proxy
 from comunitas.demo.generators.closings import closings
 from comunitas.demo.plans import (
     CASE_PLANS,
@@ -203,7 +204,11 @@ class Economy:
         self.volunteer_members = [m for m in members if m["category__code"] == "volontario"]
         self.others = [m for m in members if m["category__code"] != "lavoratore"]
         self.active_members = len(members)
-        self.used_members: set[int] = set()
+        # Members who held a proxy at the cooperative's assemblies get no job here: an employee
+        # may not hold one (art. 2372 c.c., via art. 2519).
+        self.used_members: set[int] = set(
+            Proxy.objects.filter(assembly__coop=coop).values_list("holder_id", flat=True)
+        )
         self.written = Written()
 
     # -- links --------------------------------------------------------------------------------

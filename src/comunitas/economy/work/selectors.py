@@ -25,12 +25,14 @@ from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.models import (
     BudgetLine,
     Category,
+    ContractType,
     Direction,
     Job,
     Movement,
     VolunteerEntry,
     VolunteerRate,
 )
+from comunitas.members.models import Member
 from comunitas.projects.models import Project
 
 SUM = DecimalField(max_digits=16, decimal_places=2)  # wider than a row: sums of many rows
@@ -63,6 +65,33 @@ def job_list(*, coop: Cooperative, year: int | None = None) -> QuerySet[Job]:
         found = found.filter(active_in(year))
     return found.select_related("member", "municipality", "resource", "project").order_by(
         "-start_date", "-id"
+    )
+
+
+# Contracts of employment (lavoro subordinato, art. 2094 c.c.): their holders are the
+# cooperative's employees (dipendenti), whom art. 2372 c.5 c.c. bars from holding proxies.
+# Collaborators, freelancers and interns are not employees; "other" is not known to be one.
+EMPLOYMENT_CONTRACTS = (
+    ContractType.PERMANENT,
+    ContractType.FIXED_TERM,
+    ContractType.APPRENTICESHIP,
+    ContractType.SEASONAL,
+)
+
+
+def employed_on(member: Member, day: date) -> bool:
+    """Whether ``member`` holds a job of employment with their cooperative on ``day`` (jobs
+    are half-open: ``end_date`` is the first day without it). The members' register asks this
+    (members.offices.selectors.proxy_bar): the economy adds it there in its AppConfig.ready."""
+    return (
+        Job.objects.filter(
+            coop_id=member.coop_id,
+            member=member,
+            contract__in=EMPLOYMENT_CONTRACTS,
+            start_date__lte=day,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .exists()
     )
 
 

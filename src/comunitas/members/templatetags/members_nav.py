@@ -18,6 +18,7 @@ BOOK_NAV = [
     (_("Share capital"), "members:shares_capital", Action.VIEW_MEMBERS),
     (_("Transfers"), "members:shares_transfers", Action.VIEW_MEMBERS),
     (_("Reimbursements"), "members:shares_redemptions", Action.VIEW_MEMBERS),
+    (_("Offices"), "members:office_list", Action.VIEW_MEMBERS),
     (_("Import"), "members:import", Action.DECIDE_MEMBERS),
     (_("Categories and share classes"), "members:shares_settings", Action.DECIDE_MEMBERS),
 ]
