@@ -39,12 +39,26 @@ AUDIT_LABELS = {
 }
 
 
+# The keys of a resource's changes that name a related record's field.
+CHANGE_KEYS = {
+    "log.on_date": _("log entry: date"),
+    "log.text": _("log entry: text"),
+    "use_right.kind": _("right of use: kind"),
+    "use_right.granted_by": _("right of use: granted by"),
+    "use_right.reference": _("right of use: reference"),
+    "use_right.start_on": _("right of use: start"),
+    "use_right.end_on": _("right of use: end"),
+    "use_right.annual_fee": _("right of use: annual fee"),
+}
+
+
 class CommonsConfig(AppConfig):
     name = "comunitas.commons"
     label = "commons"
     verbose_name = _("Common resources")
 
     def ready(self) -> None:
-        from comunitas.core.audit import ACTION_LABELS
+        from comunitas.core.audit import ACTION_LABELS, CHANGE_LABELS
 
         ACTION_LABELS.update(AUDIT_LABELS)
+        CHANGE_LABELS.update(CHANGE_KEYS)

@@ -104,6 +104,63 @@ def _shown(value: Any, choices: dict) -> Any:
     return choices.get(value, value) if isinstance(value, str) else value
 
 
+# What the keys of a change that are not a field of the object mean (a count, a figure of a
+# result, a related object named in the trail); each app adds its own in its AppConfig.ready.
+# These are the counts that bulk writes (imports, the demo's generators) leave on a cooperative.
+CHANGE_LABELS: dict[str, Any] = {
+    "answers": _("answers"),
+    "applications": _("applications"),
+    "approved": _("approved"),
+    "audience": _("audience"),
+    "bookings": _("bookings"),
+    "budget_lines": _("budget lines"),
+    "consultation": _("consultation"),
+    "counterparties": _("counterparties"),
+    "earmark_spending": _("spending from earmarks"),
+    "earmarks": _("earmarks"),
+    "frozen_years_skipped": _("closed years left out"),
+    "jobs": _("jobs"),
+    "kind": _("kind"),
+    "measurements": _("measurements"),
+    "members": _("members"),
+    "movements": _("movements"),
+    "needs": _("needs"),
+    "objectives": _("objectives"),
+    "orders": _("orders"),
+    "paid_bookings": _("paid bookings"),
+    "projects": _("projects"),
+    "proposal_supports": _("supports of proposals"),
+    "proposals": _("proposals"),
+    "proposed": _("proposed"),
+    "resources": _("common resources"),
+    "ristorni": _("ristorni"),
+    "sales": _("sales"),
+    "sales_posted": _("sales posted"),
+    "services": _("services"),
+    "supports": _("supports"),
+    "synthetic": _("synthetic"),
+    "synthetic_residents": _("synthetic residents"),
+    "tickets": _("tickets"),
+    "units": _("units"),
+    "volunteer_entries": _("volunteer entries"),
+    "years": _("years"),
+}
+
+
+def change_label(model, name: str) -> tuple[str | None, dict]:
+    """The label of a change's key and the names of its choices: the model's field, or the
+    label an app gave the key; None when neither knows it."""
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and field.concrete:  # a reverse relation has no label
+            return str(field.verbose_name), dict(field.choices or [])
+    label = CHANGE_LABELS.get(name)
+    return (str(label) if label is not None else None), {}
+
+
 def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """(field label, before, after) of an entry, with the model's labels and choice names."""
     try:
@@ -112,14 +169,8 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
         model = None
     rows = []
     for name, change in entry.changes.items():
-        label, choices = name.replace("_", " "), {}
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                field = None
-            if field is not None and field.concrete:  # a reverse relation has no label
-                label, choices = str(field.verbose_name), dict(field.choices or [])
+        label, choices = change_label(model, name)
+        label = label or name.replace("_", " ")
         before, after = change.get("before"), change.get("after")
         rows.append((label, _shown(before, choices), _shown(after, choices)))
     return rows

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # What the decisions app's audit codes mean to a reader of the activity log.
 AUDIT_LABELS = {
@@ -50,12 +51,37 @@ AUDIT_LABELS = {
 }
 
 
+# The keys of the decisions' changes that are not a field of the object: results and counts.
+CHANGE_KEYS = {
+    "abstain": _("abstentions"),
+    "against": _("against"),
+    "answer": _("answer"),
+    "at": _("at"),
+    "ballots": _("ballots"),
+    "budget": _("participatory budget"),
+    "by_email": _("by e-mail"),
+    "candidates": _("candidates"),
+    "followed_up": _("followed up"),
+    "for": pgettext_lazy("votes", "for"),
+    "funded": _("funded projects"),
+    "notices": _("notices"),
+    "options": _("options"),
+    "present_units": _("votes present"),
+    "projects_chosen": _("projects chosen"),
+    "proxy_holder": _("proxy holder"),
+    "reason": _("reason"),
+    "voters": _("voters"),
+    "votes": _("votes"),
+}
+
+
 class DecisionsConfig(AppConfig):
     name = "comunitas.decisions"
     label = "decisions"
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
-        from comunitas.core.audit import ACTION_LABELS
+        from comunitas.core.audit import ACTION_LABELS, CHANGE_LABELS
 
         ACTION_LABELS.update(AUDIT_LABELS)
+        CHANGE_LABELS.update(CHANGE_KEYS)

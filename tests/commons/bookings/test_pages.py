@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from urllib.parse import urljoin
 from decimal import Decimal
+from urllib.parse import urljoin
 
 import pytest
 from django.core.cache import cache
@@ -355,3 +355,36 @@ def test_my_bookings_and_the_booking_page_are_constant_queries(
     with django_assert_num_queries(6):
         page = client.get("/c/alpha/bookings/").content.decode()
     assert page.count("12,00") + page.count("12.00") >= n
+
+
+def test_a_booking_to_pay_says_how_to_pay(client, people, unit):
+    booking = book(unit, people["member"], at(DAY, 18), at(DAY, 20))
+    client.force_login(people["member"])
+    page = client.get(f"/c/alpha/bookings/{booking.pk}/").content.decode()
+    assert "How to pay" in page and "has not written how to pay yet" in page
+    client.force_login(people["admin"])
+    how = "At the desk, on the day, or by bank transfer to IT60X0542811101000000123456."
+    response = client.patch(
+        "/api/v1/coops/alpha", {"payment_instructions": how}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["payment_instructions"] == how
+    client.force_login(people["member"])
+    assert how in client.get(f"/c/alpha/bookings/{booking.pk}/").content.decode()
+
+
+def test_day_and_month_names_are_lower_case_in_italian(client, people, unit):
+    """Italian writes "lunedì 7 dicembre"; English keeps its capitals."""
+    booking = book(unit, people["member"], at(DAY, 18), at(DAY, 20))
+    client.force_login(people["member"])
+    client.cookies["django_language"] = "it"
+    page = client.get(f"/c/alpha/bookings/{booking.pk}/").content.decode()
+    weekday = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
+    month = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto"]
+    month += ["settembre", "ottobre", "novembre", "dicembre"]
+    named = f"{weekday[DAY.weekday()]} {DAY.day} {month[DAY.month - 1]} {DAY.year}"
+    assert named in page and named.capitalize() not in page
+    calendar = client.get(f"{url(unit)}?start={DAY.isoformat()}").content.decode()
+    assert f"{weekday[DAY.weekday()][:3]} {DAY.day} " in calendar
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/c/alpha/bookings/{booking.pk}/").content.decode()
+    assert DAY.strftime("%A") in english and DAY.strftime("%B") in english

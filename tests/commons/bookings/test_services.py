@@ -25,6 +25,7 @@ from comunitas.commons.models import (
     Sale,
     SaleKind,
 )
+from comunitas.core.coops.services import coop_update
 from comunitas.core.errors import ValidationError
 from comunitas.core.models import AuditEntry
 from comunitas.members.book import services as book_services
@@ -140,7 +141,19 @@ def test_a_member_books_at_the_member_price_confirmed(
     assert len(booking.ical_token) >= 30
     assert [m.to for m in mailoutbox] == [["member1@example.org"]]
     assert "confirmed" in mailoutbox[0].subject and "/ical/booking/" in mailoutbox[0].body
+    assert "The staff will tell you how to pay." in mailoutbox[0].body
     assert AuditEntry.objects.filter(action="booking.create", object_id=str(booking.pk)).exists()
+
+
+def test_the_confirmation_says_how_to_pay_as_the_cooperative_wrote_it(
+    people, unit, mailoutbox, django_capture_on_commit_callbacks
+):
+    how = "Bonifico su IBAN IT60X0542811101000000123456, causale: numero della prenotazione."
+    coop_update(actor=None, coop=people["coop"], fields={"payment_instructions": how})
+    unit.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        book(unit, people["resident"], at(DAY, 10), at(DAY, 11, 30))
+    assert f"How to pay: {how}" in mailoutbox[0].body
 
 
 def test_a_resident_pays_the_resident_price(people, unit):

@@ -294,6 +294,16 @@ def test_the_results_explain_each_project_and_compare_the_rules(client, people):
     assert (p1.funded, p2.funded, p3.funded) == (True, False, True)
 
 
+def test_the_italian_results_speak_plainly(client, people):
+    """No jargon of the trade or names of libraries on a page residents read."""
+    budget, _projects = classic(people)
+    client.cookies["django_language"] = "it"
+    page = text(client.get(url(budget, "results/")))
+    assert "Metodo delle quote uguali" in page
+    for word in ("greedy", "MES", "pabutools"):
+        assert word not in page, word
+
+
 def test_the_results_page_is_a_constant_number_of_queries(client, people):
     """The budget, its projects (the tally is stored), besides session, user and roles."""
     counts = []

@@ -230,6 +230,7 @@ def booking_notify(booking: Booking, template: str, **extra) -> None:
             "resource": booking.unit.resource.name,
             "when": shown_range(start, end),
             "price": booking.price,
+            "how_to_pay": booking.coop.payment_instructions,
             "number": booking.pk,
             "reason": booking.reason,
             "hours": booking.unit.free_cancel_hours,

@@ -101,6 +101,7 @@ class CoopOut(CoopSummary):
     regional_register: str
     description: str
     website: str
+    payment_instructions: str
     territory: list[MunicipalityBrief]
     facts: list[FactOut]
     statute: StatuteOut | None
@@ -127,6 +128,7 @@ class CoopPatch(InputSchema):
     sector: Text = None
     description: Text = Field(None, max_length=2000)
     website: Text = Field(None, max_length=200)
+    payment_instructions: Text = Field(None, max_length=1000)
     is_public: bool = None
     territory: list[Text] = Field(None, description="ISTAT codes of served municipalities")
 
@@ -146,6 +148,9 @@ class CoopIn(InputSchema):
     sector: Text
     description: Text = Field("", max_length=2000)
     website: Text = Field("", max_length=200)
+    payment_instructions: Text = Field(
+        "", max_length=1000, description="How to pay: IBAN, at the desk, on the day"
+    )
     is_public: bool = True
     territory: list[Text] = Field(default_factory=list)
     share_nominal_value: Decimal = Decimal("25.00")

@@ -42,6 +42,7 @@ COOP_FIELDS = [
     "sector",
     "description",
     "website",
+    "payment_instructions",
     "is_public",
 ]
 COOP_EDITABLE = [f for f in COOP_FIELDS if f != "slug"]  # addresses stay stable
@@ -102,6 +103,7 @@ def coop_create(
     sector: str = "",
     description: str = "",
     website: str = "",
+    payment_instructions: str = "",
     is_public: bool = True,
     statute: dict[str, Any] | None = None,
     territory: list[Municipality] | None = None,
@@ -129,13 +131,16 @@ def coop_create(
             "sector": sector,
             "description": description,
             "website": website,
+            "payment_instructions": payment_instructions,
             "is_public": is_public,
         },
         COOP_FIELDS,
     )
     validated(coop)
     first = StatuteParameters(coop=coop, synthetic=is_demo)
-    _assign(first, {"share_nominal_value": DEFAULT_SHARE_VALUE, **(statute or {})}, STATUTE_FIELDS)
+    given = {"share_nominal_value": DEFAULT_SHARE_VALUE, **(statute or {})}
+    given["financing_votes_scale"] = _scale_steps(given.get("financing_votes_scale"))
+    _assign(first, given, STATUTE_FIELDS)
     if first.valid_from is None:
         first.valid_from = coop.founded_on or date(coop.founded_year, 1, 1)
     validated(first, exclude=["coop"])
@@ -198,11 +203,14 @@ def coop_update(
     return coop
 
 
-def _in_cents(amount: Decimal) -> str:
-    """An amount written with its cents (5000 → "5000.00"); one with more decimals as it is, for
-    the statute's check to refuse."""
-    cents = Decimal(amount).quantize(CENT)
-    return str(cents if cents == amount else amount)
+def _scale_steps(scale: list[tuple[Decimal, int]] | None) -> list[dict[str, Any]]:
+    """(capital, votes) steps as the statute stores them, each capital with its cents (5000 →
+    "5000.00"; one with more decimals as it is, for the statute's check to refuse)."""
+    steps = []
+    for capital, votes in scale or []:
+        cents = Decimal(capital).quantize(CENT)
+        steps.append({"capital": str(cents if cents == capital else capital), "votes": votes})
+    return steps
 
 
 @transaction.atomic
@@ -238,10 +246,7 @@ def statute_create(
             "share_nominal_value": share_nominal_value,
             "max_proxies_per_member": max_proxies_per_member,
             "legal_person_max_votes": legal_person_max_votes,
-            "financing_votes_scale": [
-                {"capital": _in_cents(capital), "votes": votes}
-                for capital, votes in financing_votes_scale or []
-            ],
+            "financing_votes_scale": _scale_steps(financing_votes_scale),
             "enrolment_days_before_voting": enrolment_days_before_voting,
             "notice_days": notice_days,
             "ordinary_quorum_first_call": ordinary_quorum_first_call,

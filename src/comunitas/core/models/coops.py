@@ -118,6 +118,15 @@ class Cooperative(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     description = models.TextField(_("short description"), max_length=2000, blank=True)
     website = models.URLField(_("website"), blank=True)
+    payment_instructions = models.TextField(
+        _("how to pay"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Shown to whoever has something to pay (a booking, an order), e.g. “Bank transfer to "
+            "IBAN IT60 X054 2811 1010 0000 0123 456 with the booking number, or at the desk”."
+        ),
+    )
     is_public = models.BooleanField(
         _("public pages"),
         default=True,

@@ -83,7 +83,7 @@ AUDIENCE_ROLES: dict[str, frozenset[str]] = {
 
 
 class CountingRule(models.TextChoices):
-    GREEDY = "greedy", _("Most votes first (greedy, as Decidim and CONSUL)")
+    GREEDY = "greedy", _("Most votes first (as Decidim and CONSUL)")
     EQUAL_SHARES = "equal_shares", _("Method of Equal Shares (proportional)")
 
 
