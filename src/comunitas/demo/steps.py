@@ -49,7 +49,7 @@ STEPS: tuple[Step, ...] = (
     Step("projects", demo_projects),  # synthetic residents; needs, proposals, projects
     Step("budgets", demo_budget),  # the participatory budget, voted by residents
     Step("consultations", demo_consultations),  # one closed consultation, answered
-    Step("economy", demo_economy, phase="economy"),  # five years, closed; the fund's cycle
+    Step("economy", demo_economy, phase="economy"),  # five years, closed; this year; the fund
 )
 PHASES: tuple[str, ...] = tuple(dict.fromkeys(step.phase for step in STEPS))
 

@@ -1,7 +1,10 @@
 """The case studies' economy (issue 7, point 10): five full years of synthetic cash book, jobs
-and volunteer hours, their annual closings and one cycle of the community reinvestment fund.
+and volunteer hours, their annual closings and one cycle of the community reinvestment fund;
+and the running year to date (issue 18, point 9), as a cooperative's books stand on the demo's
+today: the wages of every month whose payday has come, the takings, invoices and income up to
+today, the volunteers' sessions already confirmed. The running year is never closed.
 
-The years are the five before the demo's today; the demo's annual assembly
+The full years are the five before the demo's today; the demo's annual assembly
 (``generators/assemblies.py``) approves the last of them, or the one before while this year's
 assembly is still to come (the last is then left proposed: ``generators/closings.py``). The
 figures are the cases' ``[economy]`` in ``demo/data``; they follow the public facts of
@@ -22,6 +25,11 @@ the ristorni (Brigì, on work) and the earmark of the fund go through the econom
 the allocation follows the law; the four earlier years were approved by assemblies the demo
 does not hold, so they are marked approved on the day such an assembly would have met.
 
+The running year is sized as the full ones are: its takings are the year's share of the weeks
+gone by, its jobs go on from the last year's (who left, who came, this year's seasons), and its
+invoices, written last (after the fund's spending), keep a small profit on what its book holds.
+It is drawn from a stream of its own, so the five full years are what they were without it.
+
 Reproducible: the step's own random stream, seeded by (seed, cooperative). A cooperative that
 already has its synthetic economy is left as it is (loading twice changes nothing)."""
 
@@ -30,6 +38,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -49,6 +58,7 @@ from comunitas.demo.plans import (
     CASE_PLANS,
     COMMON,
     EconomyPlan,
+    Party,
     Positions,
     Volunteering,
 )
@@ -85,8 +95,14 @@ FIRST_NAMES, LAST_NAMES = COMMON.names.first, COMMON.names.last
 
 
 def demo_years(today: date) -> list[int]:
-    """The five full years before ``today``."""
+    """The five full years before ``today`` (the closed ones; ``today``'s year runs to date)."""
     return list(range(today.year - YEARS, today.year))
+
+
+def _substream(rng: random.Random, name: str) -> random.Random:
+    """A stream of its own, seeded by ``rng``'s state without drawing from it: what it writes
+    leaves ``rng``'s draws, and what they write, as they were."""
+    return random.Random(f"{rng.getstate()}:{name}")
 
 
 def _money(value: float | Decimal) -> Decimal:
@@ -172,14 +188,19 @@ class Written:
 
 
 class Economy:
-    """Plans a cooperative's five years in memory, then writes them in bulk."""
+    """Plans a cooperative's five years and the running one in memory, then writes them in
+    bulk. Each stage takes the years it writes: the five full years first, then this year to
+    date (``this_year``), drawn from its own stream; the running year's invoices come last
+    (``invoices_to_date``)."""
 
     def __init__(
         self, coop: Cooperative, rng: random.Random, today: date, plan: EconomyPlan
     ) -> None:
         self.coop, self.rng, self.today, self.plan = coop, rng, today, plan
         self.tz = timezone.get_current_timezone()
-        self.years = demo_years(today)
+        self.years = demo_years(today)  # the full years: closed, sized, budgeted
+        self.this_year = today.year  # the running one, written up to today
+        self.this_year_rng = _substream(rng, str(self.this_year))
         self.chart = chart_ensure(coop=coop)
         self.territory = set(coop.territory.values_list("pk", flat=True)) or {coop.seat_id}
         self.resources = {r.name: r for r in CommonResource.objects.filter(coop=coop)}
@@ -193,7 +214,7 @@ class Economy:
             .values_list("on_date", flat=True)
             .first()
         )
-        self.takings_until = first_sale or date(self.years[-1] + 1, 1, 1)
+        self.takings_until = min(first_sale or self.today, self.today)
         members = (
             Member.objects.filter(coop=coop, kind=MemberKind.PERSON, status=MemberStatus.ACTIVE)
             .exclude(first_name="")
@@ -210,6 +231,20 @@ class Economy:
             Proxy.objects.filter(assembly__coop=coop).values_list("holder_id", flat=True)
         )
         self.written = Written()
+        # The positions held at the end of the full years, and the seasonal workers who may
+        # come back, by kind of position: this year goes on from them.
+        self.held: dict[int, list[Job]] = {}
+        self.pools: dict[int, list[Person]] = {}
+        self.parties: dict[str, Counterparty] = {}
+
+    @contextmanager
+    def drawing_from(self, rng: random.Random) -> Iterator[None]:
+        """Every draw of the stages inside from ``rng``, then back to the step's stream."""
+        saved, self.rng = self.rng, rng
+        try:
+            yield
+        finally:
+            self.rng = saved
 
     # -- links --------------------------------------------------------------------------------
 
@@ -245,6 +280,8 @@ class Economy:
     # -- counterparties -----------------------------------------------------------------------
 
     def counterparties(self) -> dict[str, Counterparty]:
+        """The suppliers, customers and funders of the plan, written (kept for the running
+        year's invoices, written last)."""
         codes = {p.where for p in self.plan.parties if p.where}
         places = Municipality.objects.in_bulk(codes)
         rows = Counterparty.objects.bulk_create(
@@ -257,19 +294,24 @@ class Economy:
             )
             for party in self.plan.parties
         )
-        return {row.name: row for row in rows}
+        self.parties = {row.name: row for row in rows}
+        return self.parties
 
     # -- revenue ------------------------------------------------------------------------------
 
-    def takings(self) -> dict[int, Decimal]:
+    def takings(self, years: list[int]) -> dict[int, Decimal]:
         totals: dict[int, Decimal] = defaultdict(Decimal)
         for k, stream in enumerate(self.plan.takings, start=1):
-            for year in self.years:
-                periods = _weeks(year) if stream.weekly else _months(year)
+            for year in years:
+                periods = list(_weeks(year) if stream.weekly else _months(year))
                 weeks = [(n, day) for n, day in periods if day < self.takings_until]
                 weights = [stream.season[day.month - 1] for _, day in weeks]
                 period = "settimana" if stream.weekly else "mese"
-                counts = _spread(stream.count(year), weights, self.rng)
+                count = stream.count(year)
+                whole = sum(stream.season[day.month - 1] for _, day in periods)
+                if year == self.this_year and whole:  # the share of its weeks gone by
+                    count = round(count * sum(weights) / whole)
+                counts = _spread(count, weights, self.rng)
                 price = stream.price(year)
                 for (number, day), count in zip(weeks, counts, strict=True):
                     if count <= 0:
@@ -292,18 +334,20 @@ class Economy:
                     )
         return totals
 
-    def incomes(self, parties: dict[str, Counterparty]) -> dict[int, Decimal]:
+    def incomes(self, parties: dict[str, Counterparty], years: list[int]) -> dict[int, Decimal]:
         totals: dict[int, Decimal] = defaultdict(Decimal)
         for party in self.plan.parties:
             if party.amount is None:
                 continue
-            for year in self.years:
+            for year in years:
                 yearly = party.amount(year)
                 if yearly <= 0:
                     continue
                 for month in party.months:
                     day = date(year, month, self.rng.randint(5, 25))
                     amount = _money(yearly / len(party.months) * self.rng.uniform(0.9, 1.1))
+                    if day > self.today:  # still to be paid
+                        continue
                     totals[year] += amount
                     self.movement(
                         day,
@@ -321,8 +365,10 @@ class Economy:
                         ),
                     )
         if self.plan.fee and self.active_members:
-            for year in self.years:
+            for year in years:
                 amount = _money(self.plan.fee * self.active_members * self.rng.uniform(0.85, 1.0))
+                if date(year, 3, 31) > self.today:
+                    continue
                 totals[year] += amount
                 self.movement(
                     date(year, 3, 31),
@@ -384,43 +430,56 @@ class Economy:
         self.written.jobs.append(job)
         return job
 
-    def jobs(self) -> None:
+    def jobs(self, years: list[int]) -> None:
         """The positions held each year: about one in ten leaves during a year and someone
         else takes the post the same day; the positions held at the start began in the years
-        before."""
-        for positions in self.plan.positions:
+        before. A later call goes on from the positions the earlier one left."""
+        for k, positions in enumerate(self.plan.positions):
             if positions.season:
-                self.seasonal(positions)
+                self.seasonal(k, positions, years)
                 continue
-            held: list[Job] = []
-            for year in self.years:
-                vacancies: list[date] = []
-                for job in list(held):
-                    if self.rng.random() < 0.1:
-                        job.end_date = date(year, self.rng.randint(2, 12), 1)
-                        held.remove(job)
-                        vacancies.append(job.end_date)
-                target = positions.count(year)
-                while len(held) < target:
-                    start = vacancies.pop() if vacancies else self.start(positions, year)
-                    held.append(self.job(positions, self.person(positions), start, None))
-                while len(held) > target:
-                    job = held.pop()
-                    job.end_date = max(date(year, 1, 1), job.start_date + timedelta(days=31))
+            held = self.held.setdefault(k, [])
+            for year in years:
+                self.turnover(positions, held, year)
+
+    def turnover(self, positions: Positions, held: list[Job], year: int) -> None:
+        """The year's leavers, their successors and the positions added or cut; in the
+        running year only what happened by today (a leaver's day still to come is not known)."""
+        vacancies: list[date] = []
+        for job in list(held):
+            if self.rng.random() < 0.1:
+                end = date(year, self.rng.randint(2, 12), 1)
+                if end > self.today:
+                    continue
+                job.end_date = end
+                held.remove(job)
+                vacancies.append(job.end_date)
+        target = positions.count(year)
+        while len(held) < target:
+            start = vacancies.pop() if vacancies else self.start(positions, year)
+            held.append(self.job(positions, self.person(positions), start, None))
+        while len(held) > target:
+            job = held.pop()
+            job.end_date = max(date(year, 1, 1), job.start_date + timedelta(days=31))
 
     def start(self, positions: Positions, year: int) -> date:
         first = self.years[0]
         since = max(positions.since, self.coop.founded_year or positions.since)
+        if year == self.this_year:  # a month begun by today
+            return date(year, self.rng.randint(1, min(9, self.today.month)), 1)
         if year > first or since >= first:
             return date(year, self.rng.randint(1, 9 if year > first else 3), 1)
         return date(self.rng.randint(since, first - 1), self.rng.randint(1, 12), 1)
 
-    def seasonal(self, positions: Positions) -> None:
-        """A new job every season; most of the people come back the next year."""
+    def seasonal(self, k: int, positions: Positions, years: list[int]) -> None:
+        """A new job every season that has begun by today; most of the people come back the
+        next year."""
         begin, end = positions.season
-        pool: list[Person] = []
-        for year in self.years:
+        pool = self.pools.setdefault(k, [])
+        for year in years:
             start = date(year, begin, 1)
+            if start > self.today:
+                break
             people: list[Person] = []
             for person in pool:
                 if len(people) < positions.count(year) and self.rng.random() < 0.7:
@@ -432,14 +491,16 @@ class Economy:
             for person in people:
                 self.job(positions, person, start, date(year, end, 1))
 
-    def wages(self) -> dict[int, Decimal]:
+    def wages(self, years: list[int]) -> dict[int, Decimal]:
         """A month's pay per job and month it was held (the days held, the 13th in December),
-        on the 27th; collaborators invoice their fee."""
+        on the 27th, for the months whose payday has come; collaborators invoice their fee."""
         totals: dict[int, Decimal] = defaultdict(Decimal)
         monthly = {p.title: p.monthly for p in self.plan.positions}
         for job in self.written.jobs:
-            for year in self.years:
+            for year in years:
                 for month in range(1, 13):
+                    if date(year, month, PAYDAY) > self.today:
+                        break
                     first = date(year, month, 1)
                     after = date(year + (month == 12), month % 12 + 1, 1)
                     start, end = max(first, job.start_date), min(after, job.end_date or after)
@@ -459,10 +520,8 @@ class Economy:
     # -- other costs ---------------------------------------------------------------------------
 
     def costs(self, parties: dict[str, Counterparty], revenue: dict[int, Decimal], wages) -> None:
-        """The suppliers' invoices of each year, sized for the year's planned result: a small
-        profit, or the loss of a year of closed doors."""
-        suppliers = [p for p in self.plan.parties if p.amount is None]
-        weight = sum(p.weight for p in suppliers)
+        """The suppliers' invoices of each full year, sized for the year's planned result: a
+        small profit, or the loss of a year of closed doors."""
         loss_year = self.plan.loss_year
         if loss_year is not None and loss_year not in self.years:
             loss_year = self.years[1]
@@ -471,30 +530,45 @@ class Economy:
             income = revenue[year]
             budget = income * Decimal(str(round(1 - margin, 4))) - wages[year]
             budget = max(budget, income * Decimal(str(OTHER_COSTS_FLOOR)))
-            invoices: list[Movement] = []
-            for party in suppliers:
-                months = range(party.every, 13, party.every)
-                each = budget * Decimal(str(party.weight / weight)) / len(months)
-                for month in months:
-                    day = date(year, month, self.rng.randint(3, 26))
-                    amount = _money(each * Decimal(str(round(self.rng.uniform(0.85, 1.15), 3))))
-                    self.movement(
-                        day,
-                        party.category,
-                        amount,
-                        f"{party.label} ({month:02d}/{year})",
-                        vat=_vat(amount, party.vat),
-                        counterparty=parties[party.name],
-                        reference=f"fatt-{year}-{month:02d}-{len(self.written.movements)}",
-                    )
-                    invoices.append(self.written.movements[-1])
-            # The largest invoice of December takes what the noise moved off the plan.
-            spent = sum((m.amount for m in invoices), Decimal(0))
-            december = [m for m in invoices if m.on_date.month == 12]
-            last = max(december, key=lambda m: m.amount)
-            rate = next(p.vat for p in suppliers if parties[p.name] == last.counterparty)
-            last.amount = _money(max(last.amount + budget - spent, last.amount / 4))
-            last.vat = _vat(last.amount, rate)
+            self.invoices(parties, year, budget)
+
+    def invoices(self, parties: dict[str, Counterparty], year: int, budget: Decimal) -> None:
+        """The invoices of ``year`` adding up to ``budget``, shared by the suppliers' weights:
+        in the running year those of the months gone by (the 26th, the last day one is dated,
+        before today), among the suppliers who invoiced in them."""
+        due: list[tuple[Party, list[int]]] = []
+        for party in self.plan.parties:
+            months = range(party.every, 13, party.every)
+            gone = [m for m in months if party.amount is None and date(year, m, 26) < self.today]
+            if gone:
+                due.append((party, gone))
+        weight = sum(party.weight for party, _ in due)
+        invoices: list[Movement] = []
+        for party, months in due:
+            each = budget * Decimal(str(party.weight / weight)) / len(months)
+            for month in months:
+                day = date(year, month, self.rng.randint(3, 26))
+                amount = _money(each * Decimal(str(round(self.rng.uniform(0.85, 1.15), 3))))
+                self.movement(
+                    day,
+                    party.category,
+                    amount,
+                    f"{party.label} ({month:02d}/{year})",
+                    vat=_vat(amount, party.vat),
+                    counterparty=parties[party.name],
+                    reference=f"fatt-{year}-{month:02d}-{len(self.written.movements)}",
+                )
+                invoices.append(self.written.movements[-1])
+        if not invoices:  # January: nothing invoiced yet
+            return
+        # The largest invoice of the last month (December in a full year) takes what the noise
+        # moved off the plan.
+        spent = sum((m.amount for m in invoices), Decimal(0))
+        last_month = max(m.on_date.month for m in invoices)
+        last = max((m for m in invoices if m.on_date.month == last_month), key=lambda m: m.amount)
+        rate = next(party.vat for party, _ in due if parties[party.name] == last.counterparty)
+        last.amount = _money(max(last.amount + budget - spent, last.amount / 4))
+        last.vat = _vat(last.amount, rate)
 
     # -- volunteering --------------------------------------------------------------------------
 
@@ -515,23 +589,37 @@ class Economy:
         return pool
 
     def volunteering(self) -> None:
+        """The sessions of the full years, those of the running year confirmed by today (from
+        its own stream), and a few declared in the last weeks."""
         pool = self.volunteers()
+        self.sessions(pool, self.years)
+        with self.drawing_from(self.this_year_rng):
+            self.sessions(pool, [self.this_year])
+        self.declared(pool)
+
+    def sessions(self, pool: list[Person], years: list[int]) -> None:
+        """Each activity's sessions in its months, confirmed by the staff two days later: in
+        the running year those confirmed before today."""
         for plan in self.plan.volunteering:
             project = self.project(plan.project)
             resource = self.resources.get(plan.resource)
-            for year in self.years:
+            for year in years:
                 for month in plan.months:
                     for _ in range(plan.sessions):
                         day = date(year, month, self.rng.randint(1, 28))
                         running = _running(project, day)
                         if plan.project and not running and resource is None:
                             continue  # the project had not started: nothing to help with
+                        if day + timedelta(days=2) >= self.today:
+                            continue  # not held, or not confirmed yet
                         for person in self.rng.sample(pool, min(plan.people, len(pool))):
                             self.written.volunteering.append(
                                 self.entry(person, plan, day, project if running else None)
                             )
-        # A few hours declared in the last weeks, waiting for the staff to confirm them; the
-        # member demo login declared some, so its own page shows them.
+
+    def declared(self, pool: list[Person]) -> None:
+        """A few hours declared in the last weeks, waiting for the staff to confirm them; the
+        member demo login declared some, so its own page shows them."""
         recent = [p for p in pool if p.member_id] or pool
         login = (
             Member.objects.filter(coop=self.coop, user__username=f"{self.coop.slug}.socio")
@@ -569,11 +657,21 @@ class Economy:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write(self) -> dict[str, int]:
-        parties = self.counterparties()
-        revenue = self.takings()
-        for year, amount in self.incomes(parties).items():
+    def books(
+        self, parties: dict[str, Counterparty], years: list[int]
+    ) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+        """The revenue, the jobs and the wages of ``years`` in memory: each year's revenue and
+        wages, to size its invoices on."""
+        revenue = self.takings(years)
+        for year, amount in self.incomes(parties, years).items():
             revenue[year] += amount
+        self.jobs(years)
+        return revenue, self.wages(years)
+
+    def write(self) -> dict[str, int]:
+        """The full years, and the running one but for its invoices (``invoices_to_date``)."""
+        parties = self.counterparties()
+        revenue, wages = self.books(parties, self.years)
         posted = (  # the commons' sales already in the book
             Movement.objects.filter(coop=self.coop, on_date__year__in=self.years)
             .values_list("on_date__year")
@@ -582,9 +680,9 @@ class Economy:
         )
         for year, amount in posted:
             revenue[year] += amount
-        self.jobs()
-        wages = self.wages()
         self.costs(parties, revenue, wages)
+        with self.drawing_from(self.this_year_rng):  # the running year goes on from the last
+            self.books(parties, [self.this_year])
         Job.objects.bulk_create(self.written.jobs)
         staff = self.chart["staff"]
         for job, day, amount, what in self.written.wages:
@@ -614,6 +712,27 @@ class Economy:
             "volunteer_entries": len(self.written.volunteering),
             "budget_lines": budget_lines,
         }
+
+    def invoices_to_date(self) -> int:
+        """The running year's invoices, written last: sized on what its book holds by now
+        (takings, income, wages, the commons' sales and the fund's spending), for a small
+        profit so far; returns how many."""
+        totals = dict(
+            Movement.objects.filter(coop=self.coop, on_date__year=self.this_year)
+            .values_list("direction")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        income = totals.get(Direction.INCOME, Decimal(0))
+        spent = totals.get(Direction.EXPENSE, Decimal(0))
+        first = len(self.written.movements)
+        with self.drawing_from(self.this_year_rng):
+            margin = self.rng.uniform(0.015, 0.05)
+            budget = income * Decimal(str(round(1 - margin, 4))) - spent
+            budget = max(budget, income * Decimal(str(OTHER_COSTS_FLOOR)))
+            self.invoices(self.parties, self.this_year, budget)
+        Movement.objects.bulk_create(self.written.movements[first:])
+        return len(self.written.movements) - first
 
     def volunteer_rates(self) -> None:
         """The value of a volunteer hour, renewed with the contract the year before the last."""
@@ -737,8 +856,8 @@ def reinvestment(coop: Cooperative, plan: EconomyPlan, today: date) -> dict[str,
 
 @transaction.atomic
 def economy_generate(coop: Cooperative, rng: random.Random, today: date | None = None) -> dict:
-    """The cooperative's five synthetic years, closings and fund cycle (once); returns what
-    was written."""
+    """The cooperative's five synthetic years, closings and fund cycle, and the running year to
+    date (once); returns what was written."""
     today = today or timezone.localdate()
     plan = PLANS.get(coop.slug)
     postal_bond_rates_load()  # the closings' dividend cap needs them
@@ -748,20 +867,21 @@ def economy_generate(coop: Cooperative, rng: random.Random, today: date | None =
             return {"sales_posted": posted} if posted else {}
         economy = Economy(coop, rng, today, plan)
         written = economy.write()
-        written.update(closings(coop, plan, economy.years))
+        written.update(closings(coop, plan, economy.years))  # the full years only
         written.update(reinvestment(coop, plan, today))
+        written["movements"] += economy.invoices_to_date()  # after the fund's spending
     written["sales_posted"] = posted
     audit_record(
         actor=None,
         action="economy.synthetic",
         obj=coop,
         coop=coop,
-        after={**written, "years": f"{economy.years[0]}-{economy.years[-1]}", "synthetic": True},
+        after={**written, "years": f"{economy.years[0]}-{economy.this_year}", "synthetic": True},
     )
     return written
 
 
 def demo_economy(coop: Cooperative, rng: random.Random, password: str) -> None:
     """The demo step: five years of accounts closed with the annual assembly the steps before
-    held, and the fund's cycle."""
+    held, the running year to date, and the fund's cycle."""
     economy_generate(coop, rng)
