@@ -89,7 +89,7 @@ def test_buying_beyond_the_seats_shows_why_and_saves_nothing(client, people, scr
     form = {"event": event.pk, "quantity": 2, "payment_method": "on_site"}
     page = client.post(f"/c/alpha/events/buy/{screening.pk}/", form)
     assert page.status_code == 200
-    assert "Only 1 seats left for Cinema Paradiso" in page.content.decode()
+    assert "Only 1 seat left for Cinema Paradiso" in page.content.decode()
     for bad in ({"quantity": 0}, {"quantity": 51}, {"quantity": "x"}, {"payment_method": "gold"}):
         page = client.post(f"/c/alpha/events/buy/{screening.pk}/", {**form, **bad})
         assert page.status_code == 200 and b"errorlist" in page.content, bad

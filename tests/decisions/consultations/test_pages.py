@@ -177,7 +177,7 @@ def test_other_bad_answers_are_shown_with_their_error(client, people):
     ids = option_ids(score)
     assert "A score goes from 0 to 5." in vote(client, score, {f"option_{pk}": 9 for pk in ids})
     multiple = open_consultation(coop, staff, kind="multiple_choice", max_choices=1)
-    assert "Choose at most 1 options." in vote(client, multiple, {"choices": option_ids(multiple)})
+    assert "Choose at most 1 option." in vote(client, multiple, {"choices": option_ids(multiple)})
     other = open_consultation(coop, staff, title="Another")
     single = open_consultation(coop, staff)
     html = vote(client, single, {"choices": option_ids(other)[0]})

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.commons.bookings.rules import price
 from comunitas.commons.models import (
@@ -224,7 +225,11 @@ def _check_event(event: Event, *, now: datetime, moved: bool) -> None:
         )
     if event.seats < event.seats_taken:
         raise ValidationError(
-            _("%(n)s seats are already sold: the event cannot have fewer.")
+            ngettext(
+                "%(n)s seat is already sold: the event cannot have fewer.",
+                "%(n)s seats are already sold: the event cannot have fewer.",
+                event.seats_taken,
+            )
             % {"n": event.seats_taken},
             field="seats",
         )

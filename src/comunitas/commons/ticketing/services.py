@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.commons.bookings.customers import Customer
 from comunitas.commons.models import (
@@ -223,7 +224,11 @@ def _take_seats(event: Event, quantity: int, field: str) -> None:
     if left <= 0:
         message = _("Sold out: no seats left for %(event)s.") % {"event": event_label(event)}
     else:
-        message = _("Only %(n)s seats left for %(event)s: you asked for %(q)s.") % {
+        message = ngettext(
+            "Only %(n)s seat left for %(event)s: you asked for %(q)s.",
+            "Only %(n)s seats left for %(event)s: you asked for %(q)s.",
+            left,
+        ) % {
             "n": left,
             "event": event_label(event),
             "q": quantity,

@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.core.coops.selectors import statute_on
 from comunitas.core.models import Cooperative
@@ -425,7 +426,11 @@ def majority_text(motion: Motion) -> str:
     """The rule in words, e.g. 'Qualified: at least 2/3 of the votes present'."""
     rule = motion.get_majority_display()
     if motion.kind == MotionKind.ELECTION:
-        return _("The candidates with most votes fill %(n)s seats.") % {"n": motion.seats}
+        return ngettext(
+            "The candidate with most votes fills %(n)s seat.",
+            "The candidates with most votes fill %(n)s seats.",
+            motion.seats,
+        ) % {"n": motion.seats}
     if motion.majority == "qualified":
         rule = _("Qualified: at least %(num)s/%(den)s") % {
             "num": motion.qualified_numerator,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.core.audit import audit_record, jsonable
 from comunitas.core.coops.selectors import statute_on
@@ -231,6 +232,38 @@ def _holder_not_barred(assembly: Assembly, holder: Member) -> None:
         )
 
 
+def _proxies_allow(assembly: Assembly, grantor: Member, holder: Member) -> None:
+    """The proxies already given allow this one: one each to give, none held by who gives one
+    or given by who holds them, and no more held than the statute's number (art. 2539 c.c.)."""
+    active = Proxy.objects.filter(assembly=assembly, revoked_at__isnull=True)
+    if active.filter(grantor=grantor).exists():
+        raise ValidationError(
+            _("%(who)s has already given a proxy for this assembly.")
+            % {"who": grantor.audit_label},
+            field="grantor",
+        )
+    if active.filter(grantor=holder).exists():
+        raise ValidationError(
+            _("%(who)s has given their own proxy and cannot hold others'.")
+            % {"who": holder.audit_label},
+            field="holder",
+        )
+    if active.filter(holder=grantor).exists():
+        raise ValidationError(
+            _("%(who)s holds proxies of others and must attend to use them.")
+            % {"who": grantor.audit_label},
+            field="grantor",
+        )
+    limit = _max_proxies(assembly)
+    if active.filter(holder=holder).count() >= limit:
+        held = ngettext(
+            "%(who)s already holds %(n)s proxy, the most the statute allows (art. 2539 c.c.).",
+            "%(who)s already holds %(n)s proxies, the most the statute allows (art. 2539 c.c.).",
+            limit,
+        )
+        raise ValidationError(held % {"who": holder.audit_label, "n": limit}, field="holder")
+
+
 @transaction.atomic
 def proxy_register(
     *,
@@ -260,32 +293,7 @@ def proxy_register(
         if problem:
             raise ValidationError(problem, field=field)
     _holder_not_barred(assembly, holder)
-    active = Proxy.objects.filter(assembly=assembly, revoked_at__isnull=True)
-    if active.filter(grantor=grantor).exists():
-        raise ValidationError(
-            _("%(who)s has already given a proxy for this assembly.")
-            % {"who": grantor.audit_label},
-            field="grantor",
-        )
-    if active.filter(grantor=holder).exists():
-        raise ValidationError(
-            _("%(who)s has given their own proxy and cannot hold others'.")
-            % {"who": holder.audit_label},
-            field="holder",
-        )
-    if active.filter(holder=grantor).exists():
-        raise ValidationError(
-            _("%(who)s holds proxies of others and must attend to use them.")
-            % {"who": grantor.audit_label},
-            field="grantor",
-        )
-    limit = _max_proxies(assembly)
-    if active.filter(holder=holder).count() >= limit:
-        raise ValidationError(
-            _("%(who)s already holds %(n)s proxies, the most the statute allows (art. 2539 c.c.).")
-            % {"who": holder.audit_label, "n": limit},
-            field="holder",
-        )
+    _proxies_allow(assembly, grantor, holder)
     if Attendance.objects.filter(assembly=assembly, member=grantor, left_at__isnull=True).exists():
         raise ValidationError(
             _("%(who)s is present and votes in person.") % {"who": grantor.audit_label},

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
@@ -260,7 +261,11 @@ def _ballot_choice(motion: Motion, choice: str, candidate_ids: list[int] | None)
         raise ValidationError(_("Choose each candidate once."), field="candidates")
     if len(ids) > motion.seats:
         raise ValidationError(
-            _("Choose at most %(n)s candidates.") % {"n": motion.seats}, field="candidates"
+            ngettext(
+                "Choose at most %(n)s candidate.", "Choose at most %(n)s candidates.", motion.seats
+            )
+            % {"n": motion.seats},
+            field="candidates",
         )
     known = set(motion.candidates.filter(pk__in=ids).values_list("pk", flat=True))
     if known != set(ids):

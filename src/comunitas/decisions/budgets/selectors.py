@@ -163,18 +163,29 @@ def mes_reason(step: dict[str, Any], cost: Decimal) -> str:
         }
         if step["paid_all"]:
             return (
-                _(
+                ngettext(
+                    "Funded in round %(round)s: its %(n)s supporter paid up to %(payment)s "
+                    "from their share; %(all)s of them paid all they had left.",
                     "Funded in round %(round)s: its %(n)s supporters paid up to %(payment)s "
-                    "each from their shares; %(all)s of them paid all they had left."
+                    "each from their shares; %(all)s of them paid all they had left.",
+                    step["supporters"],
                 )
                 % values
             )
         return (
-            _("Funded in round %(round)s: each of its %(n)s supporters paid %(payment)s.") % values
+            ngettext(
+                "Funded in round %(round)s: its %(n)s supporter paid %(payment)s.",
+                "Funded in round %(round)s: each of its %(n)s supporters paid %(payment)s.",
+                step["supporters"],
+            )
+            % values
         )
-    return _(
+    return ngettext(
+        "Dropped in round %(round)s: its %(n)s supporter had %(money)s left, less than its "
+        "cost of %(cost)s, so they could not afford it.",
         "Dropped in round %(round)s: its %(n)s supporters had %(money)s left together, less "
-        "than its cost of %(cost)s, so they could not afford it."
+        "than its cost of %(cost)s, so they could not afford it.",
+        step["supporters"],
     ) % {
         "round": step["round"],
         "n": step["supporters"],

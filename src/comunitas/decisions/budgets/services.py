@@ -31,6 +31,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.core.audit import audit_record, snapshot
 from comunitas.core.errors import FieldError, ValidationError
@@ -497,7 +498,11 @@ def budget_vote(
     if budget.method == BallotMethod.APPROVAL:
         if budget.max_choices is not None and len(chosen) > budget.max_choices:
             raise ValidationError(
-                _("Choose at most %(n)s projects (you chose %(chosen)s).")
+                ngettext(
+                    "Choose at most %(n)s project (you chose %(chosen)s).",
+                    "Choose at most %(n)s projects (you chose %(chosen)s).",
+                    budget.max_choices,
+                )
                 % {"n": budget.max_choices, "chosen": len(chosen)},
                 field="projects",
             )

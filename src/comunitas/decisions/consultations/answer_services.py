@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comunitas.core.audit import audit_record
 from comunitas.core.errors import ValidationError
@@ -94,9 +95,11 @@ def _choice_marks(
         low = consultation.min_choices
         high = consultation.max_choices or len(options)
         if len(picked) < low:
-            raise ValidationError(_("Choose at least %(n)s options.") % {"n": low}, field="choices")
+            least = ngettext("Choose at least %(n)s option.", "Choose at least %(n)s options.", low)
+            raise ValidationError(least % {"n": low}, field="choices")
         if len(picked) > high:
-            raise ValidationError(_("Choose at most %(n)s options.") % {"n": high}, field="choices")
+            most = ngettext("Choose at most %(n)s option.", "Choose at most %(n)s options.", high)
+            raise ValidationError(most % {"n": high}, field="choices")
     return [(pk, 1) for pk in picked]
 
 

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comunitas.core.errors import ValidationError
@@ -394,7 +395,8 @@ def closing_ristorni_pay(request: HttpRequest, coop: Cooperative, closing_id: in
             messages.error(request, " ".join(e.message for e in exc.errors))
         else:
             if paid:
-                messages.success(request, _("%(n)s ristorni are paid.") % {"n": len(paid)})
+                done = ngettext("%(n)s ristorno is paid.", "%(n)s ristorni are paid.", len(paid))
+                messages.success(request, done % {"n": len(paid)})
             else:
                 messages.info(request, _("Every ristorno was paid already."))
     else:
