@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# `make demo PORT=8080` serves on another port.
+PORT ?= 8000
+
 demo: $(STAMP) .env
-	$(BIN)/comunitas demo
+	$(BIN)/comunitas demo --port $(PORT)
 
 test: $(STAMP) .env
 	$(BIN)/python -m django makemigrations --check --dry-run

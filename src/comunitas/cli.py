@@ -97,8 +97,23 @@ def demo(
     table.add_row("username", DEMO_USERNAME)
     table.add_row("password", password)
     console.print(table)
+    console.print(_role_logins(password))
     if serve_after:
         _runserver(host, port, reload=False)
+
+
+def _role_logins(password: str) -> Table:
+    """Each cooperative's logins, one per role, to see the cooperative as each role sees it."""
+    from comunitas.core.models import Cooperative
+    from comunitas.demo.generators.people import DEMO_ROLES
+
+    roles = ", ".join(str(kind.label) for _suffix, kind in DEMO_ROLES)
+    table = Table(title=f"Each cooperative as each role sees it (password: {password})")
+    table.add_column("cooperative")
+    table.add_column(f"logins: {roles}", overflow="fold")
+    for coop in Cooperative.objects.filter(is_demo=True).order_by("name"):
+        table.add_row(coop.name, "  ".join(f"{coop.slug}.{suffix}" for suffix, _k in DEMO_ROLES))
+    return table
 
 
 def _runserver(host: str, port: int, *, reload: bool) -> None:

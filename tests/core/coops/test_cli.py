@@ -26,6 +26,9 @@ def test_demo_prepares_a_fresh_sqlite_database_and_prints_the_login(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "http://127.0.0.1:8000/" in result.stdout
     assert DEMO_USERNAME in result.stdout and DEFAULT_DEMO_PASSWORD in result.stdout
+    # Each cooperative's logins, one per role.
+    for login in ("brigi.presidente", "brigi.staff", "la-paranza.socio", "ri-maflow.residente"):
+        assert login in result.stdout
     with sqlite3.connect(tmp_path / "comunitas.sqlite3") as database:
         coops = database.execute("select count(*) from core_cooperative where is_demo").fetchone()
         towns = database.execute("select count(*) from core_municipality").fetchone()
