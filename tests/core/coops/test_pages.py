@@ -60,7 +60,9 @@ def test_statute_form_refuses_twelve_proxies(client, people):
     assert people["coop"].statutes.count() == 1
 
 
-def test_the_statute_form_takes_the_financing_members_scale_one_step_a_line(client, people):
+def test_the_statute_form_takes_the_financing_members_scale_one_step_a_line(
+    english, client, people
+):
     client.force_login(people["admin"])
     form = {**STATUTE_FORM, "valid_from": "2025-06-01"}
     response = client.post("/c/alpha/statute/", {**form, "financing_votes_scale": "1000: 6"})
