@@ -53,7 +53,9 @@ from comunitas.core.kernel.money import CENT
 from comunitas.core.models import Cooperative, Municipality
 from comunitas.core.notify import quiet
 from comunitas.decisions.models import Proxy
+from comunitas.demo.generators import bookkeeping
 from comunitas.demo.generators.closings import closings
+from comunitas.demo.generators.fund_cycle import reinvestment
 from comunitas.demo.plans import (
     CASE_PLANS,
     COMMON,
@@ -65,13 +67,9 @@ from comunitas.demo.plans import (
 from comunitas.economy.cashbook.chart import chart_ensure
 from comunitas.economy.cashbook.services import sales_post_pending
 from comunitas.economy.closing.postal_rates import postal_bond_rates_load
-from comunitas.economy.fund import selectors as fund_selectors
-from comunitas.economy.fund import services as fund_services
 from comunitas.economy.models import (
     AgeBand,
     BudgetLine,
-    Closing,
-    ClosingStatus,
     ContractType,
     Counterparty,
     Direction,
@@ -103,49 +101,6 @@ def _substream(rng: random.Random, name: str) -> random.Random:
     """A stream of its own, seeded by ``rng``'s state without drawing from it: what it writes
     leaves ``rng``'s draws, and what they write, as they were."""
     return random.Random(f"{rng.getstate()}:{name}")
-
-
-def _money(value: float | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(CENT)
-
-
-def _vat(amount: Decimal, rate: int) -> Decimal:
-    if not rate:
-        return Decimal("0.00")
-    return (amount * rate / (100 + rate)).quantize(CENT)
-
-
-def _months(year: int) -> Iterator[tuple[int, date]]:
-    """(month, its last day): when a small stream's takings are banked."""
-    for month in range(1, 13):
-        yield month, date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-
-
-def _weeks(year: int) -> Iterator[tuple[int, date]]:
-    """(number of the week in the year, the day its takings are banked: its Sunday, or the
-    31st of December for the last days of the year)."""
-    day = date(year, 1, 1)
-    day += timedelta(days=6 - day.weekday())  # the first Sunday
-    number = 0
-    while day.year == year:
-        number += 1
-        yield number, day
-        day += timedelta(days=7)
-    if date(year, 12, 31).weekday() != 6:
-        yield number + 1, date(year, 12, 31)
-
-
-def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
-    """``total`` split over ``weights`` with some noise, adding up exactly."""
-    noisy = [w * rng.uniform(0.85, 1.15) for w in weights]
-    scale = sum(noisy)
-    if total <= 0 or scale <= 0:
-        return [0] * len(weights)
-    parts = [int(total * w / scale) for w in noisy]
-    order = sorted(range(len(weights)), key=lambda i: -(total * noisy[i] / scale - parts[i]))
-    for i in order[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
 
 
 def _age_band(birth: date | None, on: date, rng: random.Random, weights) -> str:
@@ -303,7 +258,9 @@ class Economy:
         totals: dict[int, Decimal] = defaultdict(Decimal)
         for k, stream in enumerate(self.plan.takings, start=1):
             for year in years:
-                periods = list(_weeks(year) if stream.weekly else _months(year))
+                periods = list(
+                    bookkeeping.weeks(year) if stream.weekly else bookkeeping.months(year)
+                )
                 weeks = [(n, day) for n, day in periods if day < self.takings_until]
                 weights = [stream.season[day.month - 1] for _, day in weeks]
                 period = "settimana" if stream.weekly else "mese"
@@ -311,19 +268,19 @@ class Economy:
                 whole = sum(stream.season[day.month - 1] for _, day in periods)
                 if year == self.this_year and whole:  # the share of its weeks gone by
                     count = round(count * sum(weights) / whole)
-                counts = _spread(count, weights, self.rng)
+                counts = bookkeeping.spread(count, weights, self.rng)
                 price = stream.price(year)
                 for (number, day), count in zip(weeks, counts, strict=True):
                     if count <= 0:
                         continue
-                    amount = _money(count * price * self.rng.uniform(0.95, 1.05))
+                    amount = bookkeeping.money(count * price * self.rng.uniform(0.95, 1.05))
                     totals[year] += amount
                     self.movement(
                         day,
                         stream.category,
                         amount,
                         f"{stream.label}, {period} {number} ({count} {stream.unit})",
-                        vat=_vat(amount, stream.vat),
+                        vat=bookkeeping.vat(amount, stream.vat),
                         reference=f"incassi-{k}-{year}-{period[0]}{number:02d}",
                         **self.links(
                             day=day,
@@ -345,7 +302,9 @@ class Economy:
                     continue
                 for month in party.months:
                     day = date(year, month, self.rng.randint(5, 25))
-                    amount = _money(yearly / len(party.months) * self.rng.uniform(0.9, 1.1))
+                    amount = bookkeeping.money(
+                        yearly / len(party.months) * self.rng.uniform(0.9, 1.1)
+                    )
                     if day > self.today:  # still to be paid
                         continue
                     totals[year] += amount
@@ -354,7 +313,7 @@ class Economy:
                         party.category,
                         amount,
                         f"{party.label} ({month:02d}/{year})",
-                        vat=_vat(amount, party.vat),
+                        vat=bookkeeping.vat(amount, party.vat),
                         counterparty=parties[party.name],
                         reference=f"{party.category}-{year}-{month:02d}",
                         **self.links(
@@ -366,7 +325,9 @@ class Economy:
                     )
         if self.plan.fee and self.active_members:
             for year in years:
-                amount = _money(self.plan.fee * self.active_members * self.rng.uniform(0.85, 1.0))
+                amount = bookkeeping.money(
+                    self.plan.fee * self.active_members * self.rng.uniform(0.85, 1.0)
+                )
                 if date(year, 3, 31) > self.today:
                     continue
                 totals[year] += amount
@@ -511,7 +472,9 @@ class Economy:
                     collab = job.contract == ContractType.COLLABORATION
                     if month == 12 and not collab:
                         pay *= 2  # the tredicesima
-                    amount = _money(pay * Decimal(str(round(self.rng.uniform(0.98, 1.02), 3))))
+                    amount = bookkeeping.money(
+                        pay * Decimal(str(round(self.rng.uniform(0.98, 1.02), 3)))
+                    )
                     totals[year] += amount
                     what = "Compenso" if collab else "Stipendio e contributi"
                     self.written.wages.append((job, date(year, month, PAYDAY), amount, what))
@@ -548,13 +511,15 @@ class Economy:
             each = budget * Decimal(str(party.weight / weight)) / len(months)
             for month in months:
                 day = date(year, month, self.rng.randint(3, 26))
-                amount = _money(each * Decimal(str(round(self.rng.uniform(0.85, 1.15), 3))))
+                amount = bookkeeping.money(
+                    each * Decimal(str(round(self.rng.uniform(0.85, 1.15), 3)))
+                )
                 self.movement(
                     day,
                     party.category,
                     amount,
                     f"{party.label} ({month:02d}/{year})",
-                    vat=_vat(amount, party.vat),
+                    vat=bookkeeping.vat(amount, party.vat),
                     counterparty=parties[party.name],
                     reference=f"fatt-{year}-{month:02d}-{len(self.written.movements)}",
                 )
@@ -567,8 +532,8 @@ class Economy:
         last_month = max(m.on_date.month for m in invoices)
         last = max((m for m in invoices if m.on_date.month == last_month), key=lambda m: m.amount)
         rate = next(party.vat for party, _ in due if parties[party.name] == last.counterparty)
-        last.amount = _money(max(last.amount + budget - spent, last.amount / 4))
-        last.vat = _vat(last.amount, rate)
+        last.amount = bookkeeping.money(max(last.amount + budget - spent, last.amount / 4))
+        last.vat = bookkeeping.vat(last.amount, rate)
 
     # -- volunteering --------------------------------------------------------------------------
 
@@ -782,73 +747,6 @@ class Economy:
         return BudgetLine(
             coop=self.coop, year=year, category_id=category_id, amount=max(planned, 0), **subject
         )
-
-
-# --- the fund -------------------------------------------------------------------------------------
-
-
-def reinvestment(coop: Cooperative, plan: EconomyPlan, today: date) -> dict[str, int]:
-    """One cycle of the fund, where the case's plan has one: the board earmarks part of it for
-    a project and spends part of that, this year (the years closed are frozen)."""
-    if plan.earmark is None:
-        return {}
-    titles, supplier_name, bought = (
-        plan.earmark.projects,
-        plan.earmark.supplier,
-        plan.earmark.spending,
-    )
-    projects = list(Project.objects.filter(coop=coop).order_by("pk"))
-    project = next(
-        (p for t in titles for p in projects if p.title.startswith(t)),
-        next((p for p in projects if p.status == "running"), None),
-    )
-    available = fund_selectors.fund_available(coop=coop)
-    if project is None or available < 1000:
-        return {}
-    last_approval = (
-        Closing.objects.filter(coop=coop, status=ClosingStatus.APPROVED)
-        .order_by("-approved_on")
-        .values_list("approved_on", flat=True)
-        .first()
-    )
-    start = max(date(today.year, 1, 1), (last_approval or today) + timedelta(days=21))
-    on_date = min(start, today)
-    amount = (available * Decimal("0.7")).quantize(Decimal("100"), rounding=ROUND_FLOOR)
-    earmark = fund_services.earmark_create(
-        actor=None,
-        coop=coop,
-        amount=amount,
-        project=project,
-        purpose=f"{project.title[:120]}: avvio e attrezzature",
-        on_date=on_date,
-        source="board",
-        decision_reference=(
-            f"Verbale del consiglio di amministrazione del {on_date:%d/%m/%Y} (sintetico)"
-        ),
-        synthetic=True,
-    )
-    chart = chart_ensure(coop=coop)
-    supplier = Counterparty.objects.filter(coop=coop, name=supplier_name).first()
-    days = max((today - on_date).days, 0)
-    spending = [
-        Movement(
-            coop=coop,
-            on_date=on_date + timedelta(days=round(days * (n + 1) / (len(bought) + 1))),
-            direction=Direction.EXPENSE,
-            amount=(amount * share).quantize(CENT),
-            vat=_vat((amount * share).quantize(CENT), 22),
-            category=chart[category],
-            description=what,
-            counterparty=supplier,
-            project=project,
-            earmark=earmark,
-            reference=f"fondo-{earmark.pk}-{n + 1}",
-            synthetic=True,
-        )
-        for n, (what, category, share) in enumerate(bought)
-    ]
-    Movement.objects.bulk_create(spending)
-    return {"earmarks": 1, "earmark_spending": len(spending)}
 
 
 # --- the step -------------------------------------------------------------------------------------
