@@ -388,6 +388,21 @@ def test_an_anonymous_answer_is_final_and_kept_apart_from_who_gave_it(people):
     assert mixed.actor is None and mixed.changes == {"ballots": {"before": None, "after": 1}}
 
 
+def test_an_anonymous_consultation_past_its_time_counts_what_is_sealed_when_read(people):
+    coop, staff, member = people["coop"], people["staff"], people["member"]
+    consultation = open_consultation(coop, staff, anonymous=True)
+    first = option_ids(consultation)[0]
+    consultations_answer_services.consultation_answer(
+        actor=member, consultation=consultation, choices=[first]
+    )
+    now = consultation.closes_at + timedelta(minutes=1)  # nobody pressed "close"
+    assert selectors.results(consultation=consultation, viewer=staff).sealed == 1  # still open
+    found = selectors.results(consultation=consultation, viewer=staff, now=now)
+    assert found.final and found.sealed == 0 and found.answers == 1
+    assert found.options[0].count == 1
+    assert not SealedBallot.objects.exists()
+
+
 def test_a_named_answer_changes_until_the_close(people):
     coop, staff, member = people["coop"], people["staff"], people["member"]
     consultation = open_consultation(coop, staff)

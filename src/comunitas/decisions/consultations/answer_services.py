@@ -304,9 +304,9 @@ def consultation_answer(
 
 
 @transaction.atomic
-def consultation_mix(consultation_id: int) -> int:
-    """After an anonymous answer commits: count a batch once enough answers are sealed (all of
-    them once the consultation is past its closing time)."""
+def consultation_mix(consultation_id: int, at: datetime | None = None) -> int:
+    """After an anonymous answer commits, or when its results are read: count a batch once
+    enough answers are sealed (all of them once the consultation is past its closing time)."""
     consultation = consultation_locked(Consultation(pk=consultation_id))
-    closed = consultation.status_at(at_or_now(None)) == ConsultationStatus.CLOSED
+    closed = consultation.status_at(at_or_now(at)) == ConsultationStatus.CLOSED
     return mix_answers(consultation, closing=closed)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from comunitas.decisions import ballot_box
 from comunitas.decisions.models.consultations import (
     Consultation,
@@ -46,13 +44,3 @@ def mix_answers(consultation: Consultation, *, closing: bool) -> int:
         closing=closing,
         coop=consultation.coop,
     )
-
-
-@transaction.atomic
-def mix_due(consultation: Consultation) -> int:
-    """Past its closing time, count what is still sealed (the next request does it, since nobody
-    may have pressed a button); a no-op once all is counted."""
-    consultation = (
-        Consultation.objects.select_for_update().select_related("coop").get(pk=consultation.pk)
-    )
-    return mix_answers(consultation, closing=True)

@@ -41,9 +41,9 @@ from comunitas.core.formatting import short_name
 from comunitas.core.models import Cooperative
 from comunitas.core.permissions import Action, can, role_in
 from comunitas.decisions import ballot_box
+from comunitas.decisions.consultations.answer_services import consultation_mix
 from comunitas.decisions.consultations.audience import audience_refusal, audience_size, may_answer
 from comunitas.decisions.consultations.counting import Runoff, instant_runoff, mean, percent
-from comunitas.decisions.consultations.mixing import mix_due
 from comunitas.decisions.models.consultations import (
     Availability,
     Consultation,
@@ -390,7 +390,7 @@ def results(*, consultation: Consultation, viewer, now: datetime | None = None) 
     final = consultation.status_at(now) == ConsultationStatus.CLOSED
     sealed = ballot_box.sealed_count(consultation) if consultation.anonymous else 0
     if sealed and final:  # closed by its time: the answers still sealed are counted now
-        sealed -= mix_due(consultation)
+        sealed -= consultation_mix(consultation.pk, at=now)
     options = list(consultation.options.all())
     by_id = {o.pk: o for o in options}
     participants = ConsultationParticipation.objects.filter(consultation=consultation).count()
